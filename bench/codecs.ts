@@ -1,0 +1,2 @@
+/* STUB: replaced by the issue that builds the codecs benchmark. */
+export async function run(): Promise<void> {}

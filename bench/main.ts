@@ -1,0 +1,11 @@
+/* `npm run bench`: every benchmark, each printing ratios against baselines measured in the same run. */
+import { run as runCodecs } from "./codecs.js";
+import { run as runVerify } from "./verify.js";
+
+const only = process.argv.slice(2);
+const suites: [string, () => Promise<void>][] = [["codecs", runCodecs], ["verify", runVerify]];
+for (const [name, run] of suites) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`\n== ${name} ==`);
+  await run();
+}

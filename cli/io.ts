@@ -1,0 +1,43 @@
+/* The CLI's edges: exit codes, output streams, colour, and the error that means "bad usage". */
+import { styleText } from "node:util";
+
+/** Documented exit codes (README "Exit codes"). */
+export const EXIT = {
+  OK: 0,
+  /** Findings at or above --fail-on, a mismatch, or stale output. */
+  FINDINGS: 1,
+  /** Bad input: unreadable or invalid spec, bad arguments. */
+  BAD_INPUT: 2,
+  /** A bug or an environment failure (a compiler that crashed). */
+  INTERNAL: 3,
+} as const;
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Colour only for a terminal, and never when NO_COLOR is set. */
+  colour: boolean;
+  /** Whether progress may be drawn (stderr is a terminal). */
+  interactive: boolean;
+}
+
+export const processIo: Io = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  interactive: Boolean(process.stderr.isTTY),
+};
+
+/** Collects output in memory (tests, and commands that must not print half a result). */
+export function bufferIo(): Io & { stdout: string; stderr: string } {
+  const io = { stdout: "", stderr: "", colour: false, interactive: false, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  return io;
+}
+
+type Style = Parameters<typeof styleText>[0];
+export function paint(io: Io, style: Style, text: string): string {
+  return io.colour ? styleText(style, text) : text;
+}
+
+/** Thrown for a bad command line; main prints it with the usage line and exits 2. */
+export class UsageError extends Error {}

@@ -1,0 +1,90 @@
+/*
+ * padding/hole, padding/tail: no implicit padding on any ABI (kernel
+ * botching-up-ioctls: "you must explicitly pad all structures").  The fix we
+ * suggest is computed on a "natural" ABI where every scalar is aligned to its
+ * own size: explicit fields that fill its holes leave no hole on any real
+ * ABI, because every real alignment divides the natural one.
+ */
+import type { AbiEntry } from "../../spec/abi.js";
+import { layoutRecord, type RecordLayout } from "../layout.js";
+import type { RecordType } from "../model.js";
+import { groupAbis, nameAbis, recordsToCheck, reporter, type Check } from "./context.js";
+
+export interface PaddingFix {
+  /** Insert after this member (undefined: at the start). */
+  after?: string;
+  offset: number;
+  size: number;
+  /** The C declaration to insert, e.g. "__u32 __pad0;". */
+  decl: string;
+  /** It goes at the end of the struct. */
+  tail: boolean;
+}
+
+function naturalAbi(abis: readonly AbiEntry[]): AbiEntry {
+  const base = abis.find((a) => a.wordBits === 64) ?? abis[0]!;
+  const scalars = Object.fromEntries(Object.entries(base.scalars).map(([k, v]) => [k, { size: v.size, align: v.size }])) as AbiEntry["scalars"];
+  const granule = Math.max(...abis.map((a) => a.structSizeGranule));
+  return { ...base, scalars, minStructAlign: granule, structSizeGranule: granule, bitfields: { ...base.bitfields, unnamedRaisesAlign: false } };
+}
+
+function padDecl(offset: number, size: number, name: string): string {
+  if (size === 8 && offset % 8 === 0) return `__u64 ${name};`;
+  if (size === 4 && offset % 4 === 0) return `__u32 ${name};`;
+  if (size === 2 && offset % 2 === 0) return `__u16 ${name};`;
+  if (size === 1) return `__u8 ${name};`;
+  return `__u8 ${name}[${size}];`;
+}
+
+/** The explicit padding fields that make `record` free of implicit padding on every ABI in `abis`. */
+export function suggestPadding(record: RecordType, abis: readonly AbiEntry[]): PaddingFix[] {
+  const natural = layoutRecord(record, naturalAbi(abis));
+  const taken = new Set(record.fields.map((f) => f.name));
+  let n = 0;
+  const fresh = () => {
+    while (taken.has(`__pad${n}`)) n++;
+    taken.add(`__pad${n}`);
+    return `__pad${n}`;
+  };
+  const fixes: PaddingFix[] = natural.holes.map((h) => ({ after: h.after, offset: h.offset, size: h.size, decl: padDecl(h.offset, h.size, fresh()), tail: false }));
+  if (natural.tail > 0 && record.kind === "struct") {
+    const last = natural.members[natural.members.length - 1];
+    const offset = natural.size - natural.tail;
+    fixes.push({ after: last?.field.name, offset, size: natural.tail, decl: padDecl(offset, natural.tail, fresh()), tail: true });
+  }
+  return fixes;
+}
+
+export const checkPadding: Check = (ctx) =>
+  ctx.model.interfaces.flatMap((ifc) => {
+    const report = reporter(ctx, ifc);
+    return recordsToCheck(ifc).flatMap(({ record, name }) => {
+      if (record.packed) return [];
+      const layouts = new Map(ctx.abis.map((abi) => [abi.id, layoutRecord(record, abi)] as const));
+      const fixes = suggestPadding(record, ctx.abis);
+      const fixText = (after: string | undefined, tail: boolean) => {
+        const f = fixes.find((x) => x.tail === tail && (tail || x.after === after));
+        const where = (x: typeof fixes[number]) => `'${x.decl}' ${x.tail ? "at the end" : x.after ? `after '${x.after}'` : "at the start"}`;
+        return f ? `insert ${where(f)} (explicit padding, must be zero)` : `insert explicit padding: ${fixes.map(where).join(", ")}`;
+      };
+      const out = [];
+      const holeKey = (l: RecordLayout) => l.holes.map((h) => `${h.offset}+${h.size}:${h.after}`).join(",");
+      for (const [key, ids] of groupAbis(ctx.abis, (abi) => holeKey(layouts.get(abi.id)!))) {
+        if (!key) continue;
+        for (const h of layouts.get(ids[0]!)!.holes) {
+          const memberPath = record.fields.findIndex((f) => f.name === h.before);
+          out.push(report("padding/hole", "error", memberPath >= 0 ? record.fields[memberPath]!.path : record.path, name,
+            `${name}: ${h.size}-byte implicit hole at offset ${h.offset} between '${h.after ?? "<start>"}' and '${h.before}' on ${nameAbis(ids, ctx.abis)}`,
+            ids, fixText(h.after, false)));
+        }
+      }
+      for (const [, ids] of groupAbis(ctx.abis, (abi) => `${layouts.get(abi.id)!.tail}@${layouts.get(abi.id)!.size}`)) {
+        const l = layouts.get(ids[0]!)!;
+        if (l.tail === 0) continue;
+        out.push(report("padding/tail", "error", record.path, name,
+          `${name}: ${l.tail} bytes of implicit tail padding (size ${l.size}, data ends at ${l.size - l.tail}) on ${nameAbis(ids, ctx.abis)}`,
+          ids, fixText(undefined, true)));
+      }
+      return out;
+    });
+  });

@@ -1,0 +1,90 @@
+/*
+ * The shape of one row of the ABI table (spec/abis.ts).  Everything the
+ * layout engine, the ioctl encoder and the syscall model need to know about
+ * a Linux ABI is here, as data; no code branches on an ABI's name.
+ */
+
+export type AbiId =
+  | "x86_64" | "i386" | "x32"
+  | "arm" | "armeb" | "arm-oabi" | "aarch64" | "aarch64_be"
+  | "mips" | "mipsel" | "mipsn32" | "mipsn32el" | "mips64" | "mips64el"
+  | "ppc" | "ppc64" | "ppc64le"
+  | "s390" | "s390x"
+  | "sparc" | "sparc64"
+  | "riscv32" | "riscv64"
+  | "m68k" | "loongarch64" | "csky" | "alpha" | "parisc" | "sh" | "arc" | "hexagon"
+  | "xtensa" | "microblaze" | "openrisc" | "nios2";
+
+/** The C scalar classes whose size and alignment vary between ABIs. */
+export type ScalarClass =
+  | "char" | "short" | "int" | "long" | "llong" | "ptr"
+  | "float" | "double" | "ldouble" | "bool" | "enum" | "time_t";
+
+/** Size and in-struct alignment of a scalar, in bytes. */
+export interface SizeAlign {
+  size: number;
+  align: number;
+}
+
+/** `_IOC` encoding family (abi-facts §2.2). */
+export type IocFamilyId = "generic" | "alpha-mips-ppc-sparc" | "parisc";
+
+/** How 64-bit scalar syscall arguments are passed (abi-facts §3). */
+export type PairRule =
+  | "one-register" // 64-bit registers: one slot
+  | "consecutive" // two slots anywhere
+  | "even" // two slots starting at an even slot index
+  | "sh" // two slots, never split r7/stack: a pair starting at slot 3 moves to 4-5
+  | "parisc-shim"; // explicit (high, low) u32 pairs in per-call shims, no padding
+
+export interface SyscallModel {
+  /** Register slots a syscall handler takes (SYSCALL_DEFINE_MAXARGS). */
+  slots: number;
+  /** Slots the entry code tolerates beyond that via the stack (MIPS o32: 8), else equal to slots. */
+  maxSlots: number;
+  /** How 64-bit scalars are passed. */
+  pairs: PairRule;
+  /** Order of the two halves of a 64-bit value in a pair. */
+  halfOrder: "lo-hi" | "hi-lo";
+  /** Where these facts come from. */
+  source: string;
+}
+
+export interface BitfieldRules {
+  /** GCC PCC_BITFIELD_TYPE_MATTERS: a named bit-field's type gives alignment and no straddling. False on m68k. */
+  typeMatters: boolean;
+  /** Unnamed and zero-width bit-fields raise the struct's alignment (ARM EABI/OABI, AArch64). */
+  unnamedRaisesAlign: boolean;
+  /**
+   * Where bit-field types do not matter (m68k), a zero-width bit-field pads to
+   * this boundary whatever its type, and raises the struct's alignment to it
+   * (GCC EMPTY_FIELD_BOUNDARY; m68k: 2).
+   */
+  zeroWidthAlignCap?: number;
+  /** Bit allocation order within a unit; it follows the byte order on every measured ABI. */
+  order: "lsb-first" | "msb-first";
+}
+
+export interface AbiEntry {
+  id: AbiId;
+  /** Human-readable name, e.g. "arm EABI (little-endian)". */
+  title: string;
+  endian: "little" | "big";
+  /** Width of a pointer/long in bits (ILP32 = 32, LP64 = 64). */
+  wordBits: 32 | 64;
+  /** Plain `char` is signed. */
+  charSigned: boolean;
+  /** Size and in-struct alignment of every C scalar class. */
+  scalars: Record<ScalarClass, SizeAlign>;
+  /** Minimum alignment of every struct/union (arm OABI: 4), unless packed. */
+  minStructAlign: number;
+  /** Struct/union sizes are rounded to this granule (arm OABI: 4), unless packed. */
+  structSizeGranule: number;
+  /** Enums take the smallest integer size that holds their values (hexagon with clang). */
+  shortEnums: boolean;
+  bitfields: BitfieldRules;
+  ioc: IocFamilyId;
+  syscall: SyscallModel;
+  /** Where the layout figures come from (measured with which compiler, or source). */
+  source: string;
+}

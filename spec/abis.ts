@@ -1,0 +1,338 @@
+/*
+ * The ABI table: one row per Linux ABI, in the spirit of syzkaller's
+ * sys/targets.  Data only.  Every figure comes from
+ * /work/shared/reference/abi-facts.md (measured with gcc-12 / clang-19 where a
+ * compiler exists, otherwise read from GCC target headers) and
+ * abi-probe/measured.tsv; each row's `source` says which.
+ *
+ * Scalar notation: sa(size, align), align = in-struct alignment
+ * (offsetof(struct{char c; T x;}, x)), which is what struct layout uses.
+ */
+
+import type { AbiEntry, AbiId, BitfieldRules, ScalarClass, SizeAlign } from "./abi.js";
+
+type Scalars = Readonly<Record<ScalarClass, SizeAlign>>;
+
+const sa = (size: number, align: number): SizeAlign => ({ size, align });
+
+/* ------------------------------------------------------------------ */
+/* Scalar profiles (abi-facts §0 rules 1-2, §1.1).                     */
+/* `long double` differs per ABI and is overridden in most rows.       */
+/* ------------------------------------------------------------------ */
+
+/** LP64: long, pointers and time_t 8/8; 8-byte scalars 8-aligned. */
+const LP64: Scalars = {
+  char: sa(1, 1), short: sa(2, 2), int: sa(4, 4), long: sa(8, 8), llong: sa(8, 8), ptr: sa(8, 8),
+  float: sa(4, 4), double: sa(8, 8), ldouble: sa(16, 16), bool: sa(1, 1), enum: sa(4, 4), time_t: sa(8, 8),
+};
+
+/** ILP32 with 8-aligned long long / __u64 / double (ARM EABI, MIPS, ppc32, s390, sparc, riscv32, parisc, hexagon, xtensa, x32). */
+const ILP32_U64A8: Scalars = {
+  ...LP64,
+  long: sa(4, 4), ptr: sa(4, 4), time_t: sa(4, 4), ldouble: sa(8, 8),
+};
+
+/** ILP32 with 8-byte scalars capped at 4-byte alignment (GCC `BIGGEST_ALIGNMENT 32` or i386 psABI):
+ *  i386, arm OABI, sh, arc, csky, microblaze, openrisc, nios2. */
+const ILP32_U64A4: Scalars = {
+  ...ILP32_U64A8,
+  llong: sa(8, 4), double: sa(8, 4), ldouble: sa(8, 4),
+};
+
+/** m68k (GCC, the Linux ABI): every scalar of size >= 2 is 2-aligned, long double 12/2. */
+const M68K_A2: Scalars = {
+  char: sa(1, 1), short: sa(2, 2), int: sa(4, 2), long: sa(4, 2), llong: sa(8, 2), ptr: sa(4, 2),
+  float: sa(4, 2), double: sa(8, 2), ldouble: sa(12, 2), bool: sa(1, 1), enum: sa(4, 2), time_t: sa(4, 2),
+};
+
+/* ------------------------------------------------------------------ */
+/* Bit-field profiles (abi-facts §1.3).                                */
+/* ------------------------------------------------------------------ */
+
+const BF_LE: BitfieldRules = { typeMatters: true, unnamedRaisesAlign: false, order: "lsb-first" };
+const BF_BE: BitfieldRules = { typeMatters: true, unnamedRaisesAlign: false, order: "msb-first" };
+/** ARM (EABI and OABI) and AArch64: GCC's TARGET_ALIGN_ANON_BITFIELD -- unnamed / zero-width bit-fields raise struct alignment. */
+const BF_ARM_LE: BitfieldRules = { ...BF_LE, unnamedRaisesAlign: true };
+const BF_ARM_BE: BitfieldRules = { ...BF_BE, unnamedRaisesAlign: true };
+/** m68k: bit-fields pack across units (no PCC_BITFIELD_TYPE_MATTERS); `T :0` pads to at most 2. */
+const BF_M68K: BitfieldRules = { typeMatters: false, unnamedRaisesAlign: false, zeroWidthAlignCap: 2, order: "msb-first" };
+
+/* ------------------------------------------------------------------ */
+/* Struct defaults (abi-facts §0 rule 3, §1.2).                        */
+/* ------------------------------------------------------------------ */
+
+/** Struct alignment = max member alignment, no minimum; plain (int-sized) enums. */
+const PLAIN = { minStructAlign: 1, structSizeGranule: 1, shortEnums: false } as const;
+
+/** SYSCALL_DEFINE_MAXARGS = 6 (abi-facts §3.1); only MIPS o32 overrides maxSlots. */
+const SIX = { slots: 6, maxSlots: 6 } as const;
+
+const S33 = "abi-facts §3.3";
+
+/* ------------------------------------------------------------------ */
+/* The table.                                                          */
+/* ------------------------------------------------------------------ */
+
+export const ABIS: readonly AbiEntry[] = [
+  /* ---- x86 ---- */
+  {
+    id: "x86_64", title: "x86-64 (LP64)", endian: "little", wordBits: 64, charSigned: true,
+    scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row x86_64 (1 reg)` },
+    source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv x86_64/gcc, x86_64/clang)",
+  },
+  {
+    id: "i386", title: "i386 (ILP32)", endian: "little", wordBits: 32, charSigned: true,
+    // i386 psABI: long long/double 4-aligned inside structs (__alignof__ says 8: GCC's preferred alignment for standalone objects); long double 12/4.
+    scalars: { ...ILP32_U64A4, ldouble: sa(12, 4) }, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row i386 (2 slots, lo first, no alignment); §3.2 measured (clang); arch/x86/kernel/sys_ia32.c` },
+    source: "measured: gcc-12 -m32 + clang-19 (abi-facts §1.1-1.3; measured.tsv i386/gcc, i386/clang)",
+  },
+  {
+    id: "x32", title: "x32 (ILP32 on x86-64)", endian: "little", wordBits: 32, charSigned: true,
+    // x32: ILP32 but u64/double 8-aligned, long double 16/16; time_t is 64-bit (__kernel_long_t = long long, abi-facts §1.1 x32 note).
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16), time_t: sa(8, 8) }, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row x32 (64-bit registers; glibc __ASSUME_WORDSIZE64_ILP32)` },
+    source: "measured: gcc-12 -mx32 + clang-19 (abi-facts §1.1-1.3; measured.tsv x32/gcc, x32/clang)",
+  },
+
+  /* ---- ARM ---- */
+  {
+    id: "arm", title: "arm EABI (little-endian, armel/armhf)", endian: "little", wordBits: 32, charSigned: false,
+    scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_ARM_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "even", halfOrder: "lo-hi", source: `${S33} row ARM EABI (even pair); §3.2 measured (clang); arch/arm/kernel/sys_arm.c` },
+    source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv arm_eabi/gcc, arm_eabi/clang)",
+  },
+  {
+    id: "armeb", title: "arm EABI (big-endian)", endian: "big", wordBits: 32, charSigned: false,
+    scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_ARM_BE, ioc: "generic",
+    syscall: { ...SIX, pairs: "even", halfOrder: "hi-lo", source: `${S33} row ARM EABI (even pair; halves follow byte order, §3.2)` },
+    source: "measured: clang-19 only, no GCC cross-check (abi-facts §1.1, §1.4; measured.tsv armeb_eabi/clang)",
+  },
+  {
+    id: "arm-oabi", title: "arm OABI (legacy, apcs-gnu)", endian: "little", wordBits: 32, charSigned: false,
+    // OABI: 8-byte scalars word-aligned, and every struct/union is at least 4-aligned and a multiple of 4 bytes (sys_oabi-compat.c).
+    scalars: ILP32_U64A4, minStructAlign: 4, structSizeGranule: 4, shortEnums: false, bitfields: BF_ARM_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row ARM OABI (2 slots, no alignment); §3.2 measured (gcc -mabi=apcs-gnu); arch/arm/kernel/sys_oabi-compat.c` },
+    source: "measured: gcc-12 -mabi=apcs-gnu (abi-facts §1.1-1.3; measured.tsv arm_oabi/gcc; clang's apcs-gnu is wrong, §1.4)",
+  },
+  {
+    id: "aarch64", title: "aarch64 (LP64, little-endian)", endian: "little", wordBits: 64, charSigned: false,
+    scalars: LP64, ...PLAIN, bitfields: BF_ARM_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv aarch64/clang)",
+  },
+  {
+    id: "aarch64_be", title: "aarch64 (LP64, big-endian)", endian: "big", wordBits: 64, charSigned: false,
+    scalars: LP64, ...PLAIN, bitfields: BF_ARM_BE, ioc: "generic",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv aarch64_be/clang)",
+  },
+
+  /* ---- MIPS ---- */
+  {
+    id: "mips", title: "MIPS o32 (big-endian)", endian: "big", wordBits: 32, charSigned: true,
+    scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
+    // o32 entry copies args 5-8 from the user stack (scall32-o32.S), so up to 8 slots are tolerated.
+    syscall: { slots: 6, maxSlots: 8, pairs: "even", halfOrder: "hi-lo", source: `${S33} row MIPS o32 (even pair); §3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mips_o32/clang)",
+  },
+  {
+    id: "mipsel", title: "MIPS o32 (little-endian)", endian: "little", wordBits: 32, charSigned: true,
+    scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
+    // o32 entry copies args 5-8 from the user stack (scall32-o32.S), so up to 8 slots are tolerated.
+    syscall: { slots: 6, maxSlots: 8, pairs: "even", halfOrder: "lo-hi", source: `${S33} row MIPS o32 (even pair); §3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mipsel_o32/clang)",
+  },
+  {
+    id: "mipsn32", title: "MIPS n32 (big-endian)", endian: "big", wordBits: 32, charSigned: true,
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) }, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
+    // n32 is ILP32 with 64-bit registers: a 64-bit argument takes one register.
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row MIPS n32 (1 reg, 64-bit regs); §3.2 row "x32, mips n32"` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mips_n32/clang)",
+  },
+  {
+    id: "mipsn32el", title: "MIPS n32 (little-endian)", endian: "little", wordBits: 32, charSigned: true,
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) }, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
+    // n32 is ILP32 with 64-bit registers: a 64-bit argument takes one register.
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row MIPS n32 (1 reg, 64-bit regs); §3.2 row "x32, mips n32"` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mipsel_n32/clang)",
+  },
+  {
+    id: "mips64", title: "MIPS n64 (big-endian)", endian: "big", wordBits: 64, charSigned: true,
+    scalars: LP64, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row MIPS n64 (1 reg)` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mips_n64/clang)",
+  },
+  {
+    id: "mips64el", title: "MIPS n64 (little-endian)", endian: "little", wordBits: 64, charSigned: true,
+    scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row MIPS n64 (1 reg)` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mipsel_n64/clang)",
+  },
+
+  /* ---- PowerPC ---- */
+  {
+    id: "ppc", title: "powerpc (32-bit)", endian: "big", wordBits: 32, charSigned: false,
+    // GCC 12 long double = IBM double-double, 16/16.
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) }, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
+    syscall: { ...SIX, pairs: "even", halfOrder: "hi-lo", source: `${S33} row powerpc32 (even pair r3, r5, r7; hi first); §3.2 measured (gcc, clang)` },
+    source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv ppc32/gcc, ppc32/clang)",
+  },
+  {
+    id: "ppc64", title: "powerpc64 (big-endian)", endian: "big", wordBits: 64, charSigned: false,
+    scalars: LP64, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row ppc64 (1 reg)` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv ppc64/clang)",
+  },
+  {
+    id: "ppc64le", title: "powerpc64 (little-endian)", endian: "little", wordBits: 64, charSigned: false,
+    scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row ppc64 (1 reg)` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv ppc64le/clang)",
+  },
+
+  /* ---- s390 ---- */
+  {
+    id: "s390", title: "s390 (31-bit)", endian: "big", wordBits: 32, charSigned: false,
+    // long double 16 bytes but only 8-aligned (as on s390x).
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 8) }, ...PLAIN, bitfields: BF_BE, ioc: "generic",
+    syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row s390 31-bit (2 slots, hi first, none); §3.2 measured (gcc -m31); arch/s390/kernel/compat_linux.c` },
+    source: "measured: gcc-12 -m31 (abi-facts §1.1-1.3; measured.tsv s390/gcc; clang has no 31-bit target, §1.4)",
+  },
+  {
+    id: "s390x", title: "s390x (64-bit)", endian: "big", wordBits: 64, charSigned: false,
+    // long double 16 bytes but only 8-aligned.
+    scalars: { ...LP64, ldouble: sa(16, 8) }, ...PLAIN, bitfields: BF_BE, ioc: "generic",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row s390x (1 reg)` },
+    source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv s390x/gcc, s390x/clang)",
+  },
+
+  /* ---- SPARC ---- */
+  {
+    id: "sparc", title: "sparc (32-bit)", endian: "big", wordBits: 32, charSigned: true,
+    // glibc 128-bit long double, 16/8 (clang-19 says 8/8, which is not the Linux ABI: abi-facts §1.4).
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 8) }, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
+    syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row sparc32 (2 slots, hi first, none); §3.2 measured (gcc, clang); arch/sparc/kernel/sys_sparc32.c` },
+    source: "measured: gcc-12 -m32 (+ clang-19 except long double) (abi-facts §1.1-1.4; measured.tsv sparc/gcc)",
+  },
+  {
+    id: "sparc64", title: "sparc64", endian: "big", wordBits: 64, charSigned: true,
+    scalars: LP64, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row sparc64 (1 reg)` },
+    source: "measured: gcc-12 -m64 + clang-19 (abi-facts §1.1-1.3; measured.tsv sparc64/gcc, sparc64/clang)",
+  },
+
+  /* ---- RISC-V ---- */
+  {
+    id: "riscv32", title: "riscv32 (ILP32)", endian: "little", wordBits: 32, charSigned: false,
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) }, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row riscv32 (2 slots, lo first, none); §3.2 measured (clang)` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv riscv32/clang)",
+  },
+  {
+    id: "riscv64", title: "riscv64 (LP64)", endian: "little", wordBits: 64, charSigned: false,
+    scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv riscv64/clang)",
+  },
+
+  /* ---- the rest ---- */
+  {
+    id: "m68k", title: "m68k", endian: "big", wordBits: 32, charSigned: true,
+    // m68k: 2-byte alignment cap on every scalar; bit-fields pack across units (abi-facts §1.1, §1.3).
+    scalars: M68K_A2, ...PLAIN, bitfields: BF_M68K, ioc: "generic",
+    syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row m68k (2 slots, hi first, none); §3.2 measured (gcc)` },
+    source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv m68k/gcc; clang-19's m68k layout is wrong, §1.4)",
+  },
+  {
+    id: "loongarch64", title: "loongarch64 (LP64)", endian: "little", wordBits: 64, charSigned: true,
+    scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
+    source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv loongarch64/clang)",
+  },
+  {
+    id: "csky", title: "C-SKY (ABIv2)", endian: "little", wordBits: 32, charSigned: false,
+    // csky: char unsigned per GCC csky.h DEFAULT_SIGNED_CHAR 0 (clang-19 says signed); BIGGEST_ALIGNMENT 32 caps 8-byte types at 4.
+    // Unnamed bit-fields: clang-19 raises alignment, GCC (by source) does not -- unresolved (abi-facts §1.3, §6); GCC's rule is used.
+    scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    // ABIv2 (the Linux ABI) passes pairs without alignment (glibc, GCC csky_function_arg_advance); ABIv1 used even pairs (abi-facts §3.3, §6).
+    syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row csky (ABIv2: none; glibc __ASSUME_ALIGNED_REGISTER_PAIRS only for ABIv1); arch/csky/kernel/syscall.c; conflicting sources noted in §6` },
+    source: "measured: clang-19 -funsigned-char; char signedness from gcc/config/csky/csky.h (abi-facts §1.1, §1.4; measured.tsv csky/clang)",
+  },
+  {
+    id: "alpha", title: "alpha (LP64)", endian: "little", wordBits: 64, charSigned: true,
+    scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
+    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
+    source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv alpha/gcc)",
+  },
+  {
+    id: "parisc", title: "parisc / hppa (32-bit)", endian: "big", wordBits: 32, charSigned: true,
+    scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_BE, ioc: "parisc",
+    // parisc: the C ABI uses even pairs, but the kernel's per-call shims take explicit (high, low) u32 pairs with no padding.
+    syscall: { ...SIX, pairs: "parisc-shim", halfOrder: "hi-lo", source: `${S33} row parisc (shim); arch/parisc/kernel/sys_parisc.c (parisc_pread64(fd, buf, count, high, low), ...)` },
+    source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv hppa/gcc)",
+  },
+  {
+    id: "sh", title: "SuperH (sh4, little-endian)", endian: "little", wordBits: 32, charSigned: true,
+    scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    // sh: a 64-bit pair is never split between r7 and the stack; a pair starting at slot 3 moves to slots 4-5.
+    syscall: { ...SIX, pairs: "sh", halfOrder: "lo-hi", source: `${S33} row sh (never split r7/stack); §3.2 measured (gcc sh4); arch/sh/kernel/sys_sh32.c sys_pread_wrapper` },
+    source: "measured: gcc-12 sh4 (abi-facts §1.1-1.3; measured.tsv sh4/gcc)",
+  },
+  {
+    id: "arc", title: "ARC (ARCv2/HS)", endian: "little", wordBits: 32, charSigned: false,
+    // arc: long long still 4-aligned even with -mll64 (gcc-12 default hs38_linux).
+    scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row arc (2 slots, lo first, none); §3.2 measured (gcc, hs38)` },
+    source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv arc/gcc; clang-19's arc target is wrong, §1.4)",
+  },
+  {
+    id: "hexagon", title: "Hexagon", endian: "little", wordBits: 32, charSigned: false,
+    // hexagon: clang (its Linux compiler) defaults to -fshort-enums: an enum takes the smallest integer holding
+    // its values (the probe enum {0,1} is 1/1); `enum` below is the size of an int-range enum.
+    scalars: ILP32_U64A8, minStructAlign: 1, structSizeGranule: 1, shortEnums: true, bitfields: BF_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "even", halfOrder: "lo-hi", source: `${S33} row hexagon (even, measured); §3.2 measured (clang)` },
+    source: "measured: clang-19 hexagon-unknown-linux-musl, no GCC cross-check (abi-facts §1.1-1.3; measured.tsv hexagon/clang)",
+  },
+
+  /* ---- source only: no compiler on the research machine ---- */
+  {
+    id: "xtensa", title: "Xtensa (little-endian)", endian: "little", wordBits: 32, charSigned: false,
+    // xtensa: endianness is per core config (Linux has both); little-endian is the default row. BIGGEST_ALIGNMENT 128 -> 8-byte types 8-aligned.
+    scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "even", halfOrder: "lo-hi", source: `${S33} row xtensa (even, syscall(2)); arch/xtensa/kernel/syscalls/syscall.tbl (xtensa_fadvise64_64)` },
+    source: "source: gcc/config/xtensa/xtensa.h (abi-facts §1.1 source-only table, no compiler here)",
+  },
+  {
+    id: "microblaze", title: "MicroBlaze (big-endian)", endian: "big", wordBits: 32, charSigned: true,
+    // microblaze: BIGGEST_ALIGNMENT 32 caps 8-byte types at 4; BE is the default (microblazeel = LE).
+    scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_BE, ioc: "generic",
+    syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row microblaze (2 slots, none: musl)` },
+    source: "source: gcc/config/microblaze/microblaze.h (abi-facts §1.1 source-only table, no compiler here)",
+  },
+  {
+    id: "openrisc", title: "OpenRISC (or1k)", endian: "big", wordBits: 32, charSigned: true,
+    // openrisc: BIGGEST_ALIGNMENT 32 caps 8-byte types at 4.
+    scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_BE, ioc: "generic",
+    syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row openrisc (2 slots, none: musl)` },
+    source: "source: gcc/config/or1k/or1k.h (abi-facts §1.1 source-only table, no compiler here)",
+  },
+  {
+    id: "nios2", title: "Nios II", endian: "little", wordBits: 32, charSigned: true,
+    // nios2: BIGGEST_ALIGNMENT 32 caps 8-byte types at 4.
+    scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row nios2 (2 slots, none: GCC nios2_function_arg_advance has no rounding)` },
+    source: "source: gcc/config/nios2/nios2.h (abi-facts §1.1 source-only table, no compiler here)",
+  },
+];
+
+/** Every ABI id, in table order. */
+export const ABI_IDS: readonly AbiId[] = ABIS.map((a) => a.id);
+
+const BY_ID: ReadonlyMap<string, AbiEntry> = new Map(ABIS.map((a) => [a.id, a]));
+
+/** The row for `id`, or undefined if there is no such ABI. */
+export function abiById(id: string): AbiEntry | undefined {
+  return BY_ID.get(id);
+}

@@ -1,0 +1,303 @@
+/*
+ * The spec language: the single source of truth for what a spec document may
+ * say.  `npm run schema` turns these types into spec/schema.json with
+ * typescript-json-schema; ajv validates every document against that file, and
+ * a test fails when the committed schema drifts from these types.
+ *
+ * Doc comments here become the schema's descriptions, which editors show
+ * while completing a YAML spec.
+ */
+
+/** A C identifier. Checked against the C grammar and keyword list by the loader. */
+export type Identifier = string;
+
+/**
+ * A type expression, written as it would be in C:
+ * - a kernel fixed-width type: `__u8`..`__u64`, `__s8`..`__s64`, `__be16/32/64`,
+ *   `__le16/32/64`, `__aligned_u64`, `__aligned_be64`, `__aligned_le64`;
+ * - a native C type: `char`, `signed char`, `unsigned char`, `short`, `unsigned short`,
+ *   `int`, `unsigned int`, `long`, `unsigned long`, `long long`, `unsigned long long`,
+ *   `size_t`, `ssize_t`, `time_t`, `_Bool`, `float`, `double`, `long double`;
+ * - a pointer: any type followed by `*` (e.g. `void *`, `__s16 *`);
+ * - a named composite: `struct NAME`, `union NAME`, or `enum NAME`.
+ */
+export type TypeExpr = string;
+
+/** Where an item stands in the kernel's history. */
+export interface Status {
+  /** merged: in mainline; proposed: posted, not merged; withdrawn/superseded: abandoned; downstream: vendor trees only; idea: discussed on-list only. */
+  state: "merged" | "proposed" | "superseded" | "withdrawn" | "downstream" | "idea";
+  /** Where this comes from: a lore Message-ID, a commit, a file path. */
+  source: string;
+  /** Kernel release or series version, where known (e.g. "v5.13", "RFC v1"). */
+  version?: string;
+}
+
+/** Which way data flows through a field or argument, seen from user space. */
+export type Flow = "in" | "out" | "inout";
+
+/** A file descriptor carried in an integer field. */
+export interface FdSemantics {
+  /** Values that are not fds but have a meaning (e.g. -1 for "self"). */
+  special?: NamedValue[];
+  /** True when the kernel writes a new fd into the field. */
+  created?: boolean;
+}
+
+/** A user-space pointer carried in a `__u64` (never a C pointer). */
+export interface UserPointerSemantics {
+  /** The type of the pointed-to elements, e.g. `__u64` or `struct iovec`. */
+  to: TypeExpr;
+  /** The sibling field that holds the element count, if any. */
+  count?: Identifier;
+  /** Whether the kernel reads (`in`), writes (`out`) or both through the pointer. */
+  access?: Flow;
+}
+
+/** A named value (a sentinel, a special fd, an enumerator). */
+export interface NamedValue {
+  name: Identifier;
+  /** The value: a number, or a string holding a decimal/hex integer such as "-1" or "0xffffffffffffffff". */
+  value: number | string;
+  doc?: string;
+}
+
+/** One field of a struct or union. */
+export interface FieldSpec {
+  /** The member name. Leave it out for an anonymous struct/union member or an unnamed bit-field. */
+  name?: Identifier;
+  /** kernel-doc text for the member. */
+  doc?: string;
+  /** The member's type: a type expression, or an inline (possibly anonymous) struct or union. */
+  type: TypeExpr | InlineComposite;
+  /**
+   * A fixed array length, or "flexible" for a flexible array member (last member only).
+   * @minimum 1
+   * @maximum 1048576
+   * @TJS-type integer
+   */
+  array?: number | "flexible";
+  /**
+   * Bit-field width in bits (0 for a zero-width bit-field).
+   * @minimum 0
+   * @maximum 64
+   * @TJS-type integer
+   */
+  bits?: number;
+  /**
+   * `__attribute__((aligned(N)))` on the member; only ever raises alignment. A power of two.
+   * @minimum 1
+   * @maximum 4096
+   * @TJS-type integer
+   */
+  aligned?: number;
+  /** `__attribute__((packed))` on the member: its alignment becomes 1. */
+  packed?: boolean;
+  /** Explicit padding: must be zero, carries no meaning. */
+  padding?: boolean;
+  /** Reserved for future use: must be zero, the kernel rejects non-zero. */
+  reserved?: boolean;
+  /** Data flow of this field when the struct is an ioctl argument (default: the command's). */
+  flow?: Flow;
+  /** The field holds a file descriptor. */
+  fd?: boolean | FdSemantics;
+  /** The field holds a user pointer (in a `__u64`). */
+  pointer?: UserPointerSemantics;
+  /** The field is a flags word; names the flag set in `flags:` that defines its bits. */
+  flags?: Identifier;
+  /** The field holds one value of the named enumeration in `enums:`. */
+  enum?: Identifier;
+  /** The field is an opaque handle (an ID meaningful only to the kernel). */
+  handle?: boolean;
+  /** Named special values of this field (sentinels such as "(u32)-1 = unchanged"). */
+  special?: NamedValue[];
+}
+
+/** A struct or union written inline as a member's type. */
+export interface InlineComposite {
+  kind: "struct" | "union";
+  /** The tag, if the inline type is named (`struct foo { ... } member`). */
+  tag?: Identifier;
+  fields: FieldSpec[];
+  /**
+   * @minimum 1
+   * @maximum 4096
+   * @TJS-type integer
+   */
+  aligned?: number;
+  packed?: boolean;
+  doc?: string;
+}
+
+/** A named struct or union. */
+export interface StructSpec {
+  name: Identifier;
+  /** struct (default) or union. */
+  kind?: "struct" | "union";
+  doc: string;
+  fields: FieldSpec[];
+  /**
+   * `__attribute__((__aligned__(N)))` on the type. A power of two.
+   * @minimum 1
+   * @maximum 4096
+   * @TJS-type integer
+   */
+  aligned?: number;
+  /** `__attribute__((__packed__))` on the type. */
+  packed?: boolean;
+  /**
+   * Defined elsewhere (a libc or other kernel header, e.g. `struct iovec`):
+   * laid out and checked as an element type, never emitted into the header.
+   */
+  external?: { header: string };
+  status?: Status;
+}
+
+/** A bit in a flags word. */
+export interface FlagBit {
+  name: Identifier;
+  /**
+   * @minimum 0
+   * @maximum 63
+   * @TJS-type integer
+   */
+  bit: number;
+  doc?: string;
+  /** Reserved bit: must be zero today. */
+  reserved?: boolean;
+}
+
+/** A named set of flag bits for one flags word. */
+export interface FlagSetSpec {
+  name: Identifier;
+  doc: string;
+  /** Width of the carrier in bits; 64 makes the header use `(1ULL << n)`. */
+  width: 8 | 16 | 32 | 64;
+  bits: FlagBit[];
+  /** Name of a `#define` for the mask of known bits, if the uapi exports one. */
+  mask?: Identifier;
+  /** Emit as an anonymous `enum { ... }` (as bus1 does) instead of `#define`s. */
+  asEnum?: boolean;
+}
+
+/** An enumeration of values. */
+export interface EnumSpec {
+  name: Identifier;
+  doc: string;
+  values: NamedValue[];
+  /** Emit as a C `enum name { ... }` type (otherwise as `#define`s or an anonymous enum). */
+  emit?: "enum" | "anonymous-enum" | "defines";
+}
+
+/** A `#define` constant. */
+export interface ConstantSpec {
+  name: Identifier;
+  doc?: string;
+  /** A number, or a C constant expression such as "((__u64)-1)" or "'i'". */
+  value: number | string;
+}
+
+/** What a command returns on success. */
+export interface ReturnSpec {
+  kind: "zero" | "fd" | "count" | "value";
+  doc?: string;
+}
+
+/** An errno a command can fail with. */
+export interface ErrnoSpec {
+  errno: string;
+  doc?: string;
+}
+
+/** How the syscall form of a command is derived (overrides the defaults). */
+export interface SyscallOverride {
+  /** The syscall name (default: derived from the command name). */
+  name?: Identifier;
+  /** Argument order by field name (with `fd` for the file descriptor). */
+  order?: string[];
+  /** Argument renames: field name -> argument name. */
+  rename?: { [field: string]: Identifier };
+  /** The remedy to present when the flat form exceeds six slots. */
+  remedy?: "struct-pointer" | "extensible-struct" | "reorder" | "split";
+  /** Free text on how the command would look as a syscall. */
+  doc?: string;
+}
+
+/** One ioctl command. */
+export interface CommandSpec {
+  name: Identifier;
+  doc: string;
+  /** The ioctl type ("magic"): a number, a one-character string for a char literal, or a constant's name. */
+  magic: number | string;
+  /**
+   * The command number within the magic (8 bits).
+   * @minimum 0
+   * @maximum 255
+   * @TJS-type integer
+   */
+  nr: number;
+  /** `none` = _IO, `read` = _IOR, `write` = _IOW, `readwrite` = _IOWR (user-space point of view). */
+  dir: "none" | "read" | "write" | "readwrite";
+  /** The argument type encoded in the number: a struct/union or a scalar such as `int`. Absent for _IO. */
+  arg?: TypeExpr;
+  /** For a scalar argument passed by pointer: which way its value flows. */
+  argFlow?: Flow;
+  /** How the argument is really used when it differs from the encoding (e.g. "value, must be 0"). */
+  argConvention?: string;
+  /** The fd the command is issued on, when the interface has several (e.g. "buffer fd"). */
+  on?: string;
+  returns?: ReturnSpec;
+  errors?: ErrnoSpec[];
+  status?: Status;
+  syscall?: SyscallOverride;
+}
+
+/** One file operation of a character device. */
+export interface FileOpSpec {
+  op: "open" | "release" | "read" | "write" | "poll" | "mmap" | "llseek" | "ioctl" | "compat_ioctl" | "fsync" | "fasync" | "show_fdinfo";
+  /** What the operation does. */
+  semantics: string;
+  errors?: ErrnoSpec[];
+}
+
+/** A device node (or anonymous-inode fd) the interface is reached through. */
+export interface DeviceSpec {
+  /** e.g. "/dev/bus1", "/dev/iio:deviceX", or "anon_inode:iio:buffer". */
+  node: string;
+  doc?: string;
+  /** How the node is named, where it varies (e.g. per version). */
+  naming?: { format: string; example?: string; versions?: string }[];
+  fops: FileOpSpec[];
+}
+
+/** One uapi header's worth of interface. */
+export interface InterfaceSpec {
+  /** Unique name of this interface within the document (used for output file names). */
+  name: Identifier;
+  doc: string;
+  /** The header path below include/uapi, e.g. "linux/bus1.h". */
+  header: string;
+  /**
+   * Set for an alternative version (a proposal revision, a later RFC); its
+   * header is generated under out/variants/<variant>/ so it does not clash
+   * with the primary interface that uses the same header path.
+   */
+  variant?: string;
+  status?: Status;
+  devices?: DeviceSpec[];
+  constants?: ConstantSpec[];
+  flags?: FlagSetSpec[];
+  enums?: EnumSpec[];
+  structs?: StructSpec[];
+  commands?: CommandSpec[];
+}
+
+/** A spec document: one file in spec/. */
+export interface SpecDocument {
+  /** Path or URL of the JSON Schema, so editors complete the document. */
+  $schema?: string;
+  /** The subsystem, e.g. "bus1". */
+  name: Identifier;
+  doc: string;
+  interfaces: InterfaceSpec[];
+}

@@ -1,0 +1,60 @@
+/*
+ * Running a system C compiler (gcc, g++, cross gcc, clang) on a source held in
+ * memory.  Used wherever the question is "what does a real compiler say".
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export interface CompileResult {
+  ok: boolean;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Whether a program is on PATH and runs. */
+export function haveProgram(program: string): boolean {
+  const r = spawnSync(program, ["--version"], { encoding: "utf8" });
+  return r.status === 0;
+}
+
+/**
+ * Compile `source` (written to a temporary file named `fileName`) with
+ * `compiler args... file`.  `extraFiles` are written beside it (headers).
+ * The directory is removed afterwards unless `keep` is set; its path is
+ * passed to `args` via the "{dir}" placeholder.
+ */
+export function compileSource(opts: {
+  compiler: string;
+  args: string[];
+  source: string;
+  fileName?: string;
+  extraFiles?: Record<string, string>;
+  run?: boolean;
+}): CompileResult & { runResult?: CompileResult & { stdoutBytes: Buffer } } {
+  const dir = mkdtempSync(path.join(tmpdir(), "uapi-cc-"));
+  try {
+    const file = path.join(dir, opts.fileName ?? "probe.c");
+    writeFileSync(file, opts.source);
+    for (const [name, text] of Object.entries(opts.extraFiles ?? {})) {
+      const p = path.join(dir, name);
+      mkdirSync(path.dirname(p), { recursive: true });
+      writeFileSync(p, text);
+    }
+    const exe = path.join(dir, "a.out");
+    const args = opts.args.map((a) => a.replaceAll("{dir}", dir)).concat(opts.run ? [file, "-o", exe] : [file]);
+    const r = spawnSync(opts.compiler, args, { encoding: "utf8", cwd: dir, maxBuffer: 64 << 20 });
+    const result: CompileResult = { ok: r.status === 0, status: r.status, stdout: r.stdout ?? "", stderr: (r.stderr ?? "") + (r.error ? String(r.error) : "") };
+    if (!opts.run || !result.ok) return result;
+    const run = spawnSync(exe, [], { cwd: dir, maxBuffer: 64 << 20 });
+    return {
+      ...result,
+      runResult: { ok: run.status === 0, status: run.status, stdout: run.stdout?.toString("latin1") ?? "", stderr: run.stderr?.toString() ?? "", stdoutBytes: run.stdout ?? Buffer.alloc(0) },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
