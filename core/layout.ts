@@ -30,6 +30,8 @@ export interface Hole {
   /** The member before the hole and the one after it (undefined at the start/end). */
   after?: string;
   before?: string;
+  /** Index in the record's fields of the member before the hole (-1 at the start). */
+  afterIndex: number;
 }
 
 export interface RecordLayout {
@@ -164,13 +166,12 @@ const memberLabel = (m: MemberLayout) => m.field.name ?? (m.bits !== undefined ?
 function findPadding(members: MemberLayout[], size: number, isUnion: boolean): { holes: Hole[]; tail: number } {
   const holes: Hole[] = [];
   let end = 0;
-  let last: MemberLayout | undefined;
-  for (const m of members) {
-    if (!isUnion && m.offset > end) holes.push({ offset: end, size: m.offset - end, after: last && memberLabel(last), before: memberLabel(m) });
-    const mEnd = m.offset + m.size;
-    if (mEnd > end || (m.size > 0 && !isUnion)) { end = Math.max(end, mEnd); }
-    if (m.size > 0 || m.bits !== undefined) last = m;
-  }
+  let last = -1;
+  members.forEach((m, i) => {
+    if (!isUnion && m.offset > end) holes.push({ offset: end, size: m.offset - end, after: last >= 0 ? memberLabel(members[last]!) : undefined, before: memberLabel(m), afterIndex: last });
+    end = Math.max(end, m.offset + m.size);
+    if (m.size > 0 || m.bits !== undefined) last = i;
+  });
   return { holes, tail: size - end };
 }
 
@@ -215,7 +216,7 @@ export function flattenMembers(layout: RecordLayout, base = 0, prefix = "", dept
 /** Every implicit hole and tail padding at every depth, with absolute offsets. */
 export function flattenHoles(layout: RecordLayout, base = 0, within = ""): FlatHole[] {
   const out: FlatHole[] = layout.holes.map((h) => ({ ...h, offset: base + h.offset, within, tailPadding: false }));
-  if (layout.tail > 0) out.push({ offset: base + layout.size - layout.tail, size: layout.tail, after: layout.members.length ? memberLabel(layout.members[layout.members.length - 1]!) : undefined, within, tailPadding: true });
+  if (layout.tail > 0) out.push({ offset: base + layout.size - layout.tail, size: layout.tail, after: layout.members.length ? memberLabel(layout.members[layout.members.length - 1]!) : undefined, afterIndex: layout.members.length - 1, within, tailPadding: true });
   for (const m of layout.members) {
     if (m.nested && m.field.type.kind !== "array") {
       const inner = m.field.name === undefined ? within : within ? `${within}.${m.field.name}` : m.field.name;

@@ -6,15 +6,13 @@
 
 import test from "ava";
 import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 
 import { ABIS, ABI_IDS, abiById } from "../spec/abis.js";
+import { ABI_FACTS, FACT_ROWS, MEASURED_TSV, col, parseSA, tableAfter, type MdTable } from "./reference.js";
 import type { AbiEntry, AbiId, ScalarClass, SizeAlign } from "../spec/abi.js";
 
-const REPO_ROOT = path.resolve(fileURLToPath(import.meta.url), "../../..");
-const FACTS = path.resolve(REPO_ROOT, "../shared/reference/abi-facts.md");
-const MEASURED = path.resolve(REPO_ROOT, "../shared/reference/abi-probe/measured.tsv");
+const FACTS = ABI_FACTS;
+const MEASURED = MEASURED_TSV;
 
 const ALL_IDS: readonly AbiId[] = [
   "x86_64", "i386", "x32", "arm", "armeb", "arm-oabi", "aarch64", "aarch64_be",
@@ -24,47 +22,6 @@ const ALL_IDS: readonly AbiId[] = [
   "xtensa", "microblaze", "openrisc", "nios2",
 ];
 
-/* ---------------- markdown helpers ---------------- */
-
-interface MdTable {
-  header: string[];
-  rows: string[][];
-}
-
-function splitRow(line: string): string[] {
-  const cells = line.trim().split("|").map((c) => c.trim());
-  return cells.slice(1, cells.length - 1); // leading and trailing '|'
-}
-
-/** The first markdown table after the first line that starts with `marker`. */
-function tableAfter(md: string, marker: string): MdTable {
-  const lines = md.split("\n");
-  const start = lines.findIndex((l) => l.startsWith(marker));
-  if (start < 0) throw new Error(`marker not found in abi-facts.md: ${marker}`);
-  let i = start + 1;
-  while (i < lines.length && !lines[i]!.trimStart().startsWith("|")) i++;
-  const block: string[] = [];
-  while (i < lines.length && lines[i]!.trimStart().startsWith("|")) block.push(lines[i++]!);
-  if (block.length < 3) throw new Error(`no table after ${marker}`);
-  const header = splitRow(block[0]!);
-  const rows = block.slice(2).map(splitRow); // block[1] is the |---| separator
-  return { header, rows };
-}
-
-function col(t: MdTable, name: string): number {
-  const i = t.header.indexOf(name);
-  if (i < 0) throw new Error(`column "${name}" not found; header: ${t.header.join(" | ")}`);
-  return i;
-}
-
-/** "8/4" or "8/4 (`BIGGEST_ALIGNMENT 32`)" -> {size: 8, align: 4}. */
-function parseSA(cell: string): SizeAlign {
-  const m = /^(\d+)\s*\/\s*(\d+)/.exec(cell);
-  if (!m) throw new Error(`not a size/align cell: ${cell}`);
-  return { size: Number(m[1]), align: Number(m[2]) };
-}
-
-/** "signed", "unsigned", "unsigned (GCC; clang-19 says signed)" -> boolean (first word wins). */
 function parseSigned(cell: string): boolean {
   const w = cell.split(/\s+/)[0];
   if (w === "signed") return true;
@@ -89,44 +46,7 @@ function probeEnum(a: AbiEntry): SizeAlign {
   return a.shortEnums ? { size: 1, align: 1 } : a.scalars.enum;
 }
 
-/* ---------------- §1.1 row title -> ABI ids ---------------- */
-
-interface Target {
-  id: AbiId;
-  /** The markdown shows one byte order for a BE/LE pair; this is the other one's. */
-  endianOverride?: "little";
-}
-
-const MEASURED_ROWS: Readonly<Record<string, readonly Target[]>> = {
-  "x86_64": [{ id: "x86_64" }],
-  "i386": [{ id: "i386" }],
-  "x32": [{ id: "x32" }],
-  "arm EABI (LE, armel/armhf)": [{ id: "arm" }],
-  "arm EABI BE (armeb)": [{ id: "armeb" }],
-  "arm OABI (legacy)": [{ id: "arm-oabi" }],
-  "aarch64": [{ id: "aarch64" }],
-  "aarch64_be": [{ id: "aarch64_be" }],
-  "mips o32 (shown BE; mipsel same but LE)": [{ id: "mips" }, { id: "mipsel", endianOverride: "little" }],
-  "mips n32 (BE shown)": [{ id: "mipsn32" }, { id: "mipsn32el", endianOverride: "little" }],
-  "mips n64 (BE shown)": [{ id: "mips64" }, { id: "mips64el", endianOverride: "little" }],
-  "powerpc (32)": [{ id: "ppc" }],
-  "powerpc64 BE": [{ id: "ppc64" }],
-  "powerpc64 LE": [{ id: "ppc64le" }],
-  "s390x": [{ id: "s390x" }],
-  "s390 (31-bit)": [{ id: "s390" }],
-  "sparc (32)": [{ id: "sparc" }],
-  "sparc64": [{ id: "sparc64" }],
-  "riscv32": [{ id: "riscv32" }],
-  "riscv64": [{ id: "riscv64" }],
-  "m68k": [{ id: "m68k" }],
-  "loongarch64": [{ id: "loongarch64" }],
-  "csky (abiv2)": [{ id: "csky" }],
-  "alpha": [{ id: "alpha" }],
-  "parisc/hppa (32)": [{ id: "parisc" }],
-  "sh4": [{ id: "sh" }],
-  "arc (ARCv2/HS)": [{ id: "arc" }],
-  "hexagon": [{ id: "hexagon" }],
-};
+const MEASURED_ROWS = FACT_ROWS;
 
 /** Source-only table; `null` = row deliberately not an ABI of ours. */
 const SOURCE_ROWS: Readonly<Record<string, AbiId | null>> = {

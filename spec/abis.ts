@@ -77,12 +77,14 @@ export const ABIS: readonly AbiEntry[] = [
   /* ---- x86 ---- */
   {
     id: "x86_64", title: "x86-64 (LP64)", endian: "little", wordBits: 64, charSigned: true,
+    predefined: "defined(__x86_64__) && defined(__LP64__)",
     scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row x86_64 (1 reg)` },
     source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv x86_64/gcc, x86_64/clang)",
   },
   {
     id: "i386", title: "i386 (ILP32)", endian: "little", wordBits: 32, charSigned: true,
+    predefined: "defined(__i386__)",
     // i386 psABI: long long/double 4-aligned inside structs (__alignof__ says 8: GCC's preferred alignment for standalone objects); long double 12/4.
     scalars: { ...ILP32_U64A4, ldouble: sa(12, 4) }, ...PLAIN, bitfields: BF_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row i386 (2 slots, lo first, no alignment); §3.2 measured (clang); arch/x86/kernel/sys_ia32.c` },
@@ -90,6 +92,7 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "x32", title: "x32 (ILP32 on x86-64)", endian: "little", wordBits: 32, charSigned: true,
+    predefined: "defined(__x86_64__) && defined(__ILP32__)",
     // x32: ILP32 but u64/double 8-aligned, long double 16/16; time_t is 64-bit (__kernel_long_t = long long, abi-facts §1.1 x32 note).
     scalars: { ...ILP32_U64A8, ldouble: sa(16, 16), time_t: sa(8, 8) }, ...PLAIN, bitfields: BF_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row x32 (64-bit registers; glibc __ASSUME_WORDSIZE64_ILP32)` },
@@ -99,18 +102,21 @@ export const ABIS: readonly AbiEntry[] = [
   /* ---- ARM ---- */
   {
     id: "arm", title: "arm EABI (little-endian, armel/armhf)", endian: "little", wordBits: 32, charSigned: false,
+    predefined: "defined(__arm__) && defined(__ARM_EABI__) && !defined(__ARMEB__)",
     scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_ARM_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "even", halfOrder: "lo-hi", source: `${S33} row ARM EABI (even pair); §3.2 measured (clang); arch/arm/kernel/sys_arm.c` },
     source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv arm_eabi/gcc, arm_eabi/clang)",
   },
   {
     id: "armeb", title: "arm EABI (big-endian)", endian: "big", wordBits: 32, charSigned: false,
+    predefined: "defined(__arm__) && defined(__ARM_EABI__) && defined(__ARMEB__)",
     scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_ARM_BE, ioc: "generic",
     syscall: { ...SIX, pairs: "even", halfOrder: "hi-lo", source: `${S33} row ARM EABI (even pair; halves follow byte order, §3.2)` },
     source: "measured: clang-19 only, no GCC cross-check (abi-facts §1.1, §1.4; measured.tsv armeb_eabi/clang)",
   },
   {
     id: "arm-oabi", title: "arm OABI (legacy, apcs-gnu)", endian: "little", wordBits: 32, charSigned: false,
+    predefined: "defined(__arm__) && !defined(__ARM_EABI__) && !defined(__ARMEB__)",
     // OABI: 8-byte scalars word-aligned, and every struct/union is at least 4-aligned and a multiple of 4 bytes (sys_oabi-compat.c).
     scalars: ILP32_U64A4, minStructAlign: 4, structSizeGranule: 4, shortEnums: false, bitfields: BF_ARM_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row ARM OABI (2 slots, no alignment); §3.2 measured (gcc -mabi=apcs-gnu); arch/arm/kernel/sys_oabi-compat.c` },
@@ -118,12 +124,14 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "aarch64", title: "aarch64 (LP64, little-endian)", endian: "little", wordBits: 64, charSigned: false,
+    predefined: "defined(__aarch64__) && defined(__LP64__) && !defined(__AARCH64EB__)",
     scalars: LP64, ...PLAIN, bitfields: BF_ARM_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv aarch64/clang)",
   },
   {
     id: "aarch64_be", title: "aarch64 (LP64, big-endian)", endian: "big", wordBits: 64, charSigned: false,
+    predefined: "defined(__aarch64__) && defined(__LP64__) && defined(__AARCH64EB__)",
     scalars: LP64, ...PLAIN, bitfields: BF_ARM_BE, ioc: "generic",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv aarch64_be/clang)",
@@ -132,6 +140,7 @@ export const ABIS: readonly AbiEntry[] = [
   /* ---- MIPS ---- */
   {
     id: "mips", title: "MIPS o32 (big-endian)", endian: "big", wordBits: 32, charSigned: true,
+    predefined: "defined(__mips__) && _MIPS_SIM == _ABIO32 && defined(__MIPSEB__)",
     scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
     // o32 entry copies args 5-8 from the user stack (scall32-o32.S), so up to 8 slots are tolerated.
     syscall: { slots: 6, maxSlots: 8, pairs: "even", halfOrder: "hi-lo", source: `${S33} row MIPS o32 (even pair); §3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)` },
@@ -139,6 +148,7 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "mipsel", title: "MIPS o32 (little-endian)", endian: "little", wordBits: 32, charSigned: true,
+    predefined: "defined(__mips__) && _MIPS_SIM == _ABIO32 && defined(__MIPSEL__)",
     scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
     // o32 entry copies args 5-8 from the user stack (scall32-o32.S), so up to 8 slots are tolerated.
     syscall: { slots: 6, maxSlots: 8, pairs: "even", halfOrder: "lo-hi", source: `${S33} row MIPS o32 (even pair); §3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)` },
@@ -146,6 +156,7 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "mipsn32", title: "MIPS n32 (big-endian)", endian: "big", wordBits: 32, charSigned: true,
+    predefined: "defined(__mips__) && _MIPS_SIM == _ABIN32 && defined(__MIPSEB__)",
     scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) }, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
     // n32 is ILP32 with 64-bit registers: a 64-bit argument takes one register.
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row MIPS n32 (1 reg, 64-bit regs); §3.2 row "x32, mips n32"` },
@@ -153,6 +164,7 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "mipsn32el", title: "MIPS n32 (little-endian)", endian: "little", wordBits: 32, charSigned: true,
+    predefined: "defined(__mips__) && _MIPS_SIM == _ABIN32 && defined(__MIPSEL__)",
     scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) }, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
     // n32 is ILP32 with 64-bit registers: a 64-bit argument takes one register.
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row MIPS n32 (1 reg, 64-bit regs); §3.2 row "x32, mips n32"` },
@@ -160,12 +172,14 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "mips64", title: "MIPS n64 (big-endian)", endian: "big", wordBits: 64, charSigned: true,
+    predefined: "defined(__mips__) && _MIPS_SIM == _ABI64 && defined(__MIPSEB__)",
     scalars: LP64, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row MIPS n64 (1 reg)` },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mips_n64/clang)",
   },
   {
     id: "mips64el", title: "MIPS n64 (little-endian)", endian: "little", wordBits: 64, charSigned: true,
+    predefined: "defined(__mips__) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)",
     scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row MIPS n64 (1 reg)` },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mipsel_n64/clang)",
@@ -174,6 +188,7 @@ export const ABIS: readonly AbiEntry[] = [
   /* ---- PowerPC ---- */
   {
     id: "ppc", title: "powerpc (32-bit)", endian: "big", wordBits: 32, charSigned: false,
+    predefined: "defined(__powerpc__) && !defined(__powerpc64__)",
     // GCC 12 long double = IBM double-double, 16/16.
     scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) }, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "even", halfOrder: "hi-lo", source: `${S33} row powerpc32 (even pair r3, r5, r7; hi first); §3.2 measured (gcc, clang)` },
@@ -181,12 +196,14 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "ppc64", title: "powerpc64 (big-endian)", endian: "big", wordBits: 64, charSigned: false,
+    predefined: "defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
     scalars: LP64, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row ppc64 (1 reg)` },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv ppc64/clang)",
   },
   {
     id: "ppc64le", title: "powerpc64 (little-endian)", endian: "little", wordBits: 64, charSigned: false,
+    predefined: "defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
     scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row ppc64 (1 reg)` },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv ppc64le/clang)",
@@ -195,6 +212,7 @@ export const ABIS: readonly AbiEntry[] = [
   /* ---- s390 ---- */
   {
     id: "s390", title: "s390 (31-bit)", endian: "big", wordBits: 32, charSigned: false,
+    predefined: "defined(__s390__) && !defined(__s390x__)",
     // long double 16 bytes but only 8-aligned (as on s390x).
     scalars: { ...ILP32_U64A8, ldouble: sa(16, 8) }, ...PLAIN, bitfields: BF_BE, ioc: "generic",
     syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row s390 31-bit (2 slots, hi first, none); §3.2 measured (gcc -m31); arch/s390/kernel/compat_linux.c` },
@@ -202,6 +220,7 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "s390x", title: "s390x (64-bit)", endian: "big", wordBits: 64, charSigned: false,
+    predefined: "defined(__s390x__)",
     // long double 16 bytes but only 8-aligned.
     scalars: { ...LP64, ldouble: sa(16, 8) }, ...PLAIN, bitfields: BF_BE, ioc: "generic",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row s390x (1 reg)` },
@@ -211,6 +230,7 @@ export const ABIS: readonly AbiEntry[] = [
   /* ---- SPARC ---- */
   {
     id: "sparc", title: "sparc (32-bit)", endian: "big", wordBits: 32, charSigned: true,
+    predefined: "defined(__sparc__) && !defined(__arch64__)",
     // glibc 128-bit long double, 16/8 (clang-19 says 8/8, which is not the Linux ABI: abi-facts §1.4).
     scalars: { ...ILP32_U64A8, ldouble: sa(16, 8) }, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row sparc32 (2 slots, hi first, none); §3.2 measured (gcc, clang); arch/sparc/kernel/sys_sparc32.c` },
@@ -218,6 +238,7 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "sparc64", title: "sparc64", endian: "big", wordBits: 64, charSigned: true,
+    predefined: "defined(__sparc__) && defined(__arch64__)",
     scalars: LP64, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row sparc64 (1 reg)` },
     source: "measured: gcc-12 -m64 + clang-19 (abi-facts §1.1-1.3; measured.tsv sparc64/gcc, sparc64/clang)",
@@ -226,12 +247,14 @@ export const ABIS: readonly AbiEntry[] = [
   /* ---- RISC-V ---- */
   {
     id: "riscv32", title: "riscv32 (ILP32)", endian: "little", wordBits: 32, charSigned: false,
+    predefined: "defined(__riscv) && __riscv_xlen == 32",
     scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) }, ...PLAIN, bitfields: BF_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row riscv32 (2 slots, lo first, none); §3.2 measured (clang)` },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv riscv32/clang)",
   },
   {
     id: "riscv64", title: "riscv64 (LP64)", endian: "little", wordBits: 64, charSigned: false,
+    predefined: "defined(__riscv) && __riscv_xlen == 64",
     scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv riscv64/clang)",
@@ -240,6 +263,7 @@ export const ABIS: readonly AbiEntry[] = [
   /* ---- the rest ---- */
   {
     id: "m68k", title: "m68k", endian: "big", wordBits: 32, charSigned: true,
+    predefined: "defined(__m68k__)",
     // m68k: 2-byte alignment cap on every scalar; bit-fields pack across units (abi-facts §1.1, §1.3).
     scalars: M68K_A2, ...PLAIN, bitfields: BF_M68K, ioc: "generic",
     syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row m68k (2 slots, hi first, none); §3.2 measured (gcc)` },
@@ -247,12 +271,14 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "loongarch64", title: "loongarch64 (LP64)", endian: "little", wordBits: 64, charSigned: true,
+    predefined: "defined(__loongarch__) && defined(__loongarch_lp64)",
     scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv loongarch64/clang)",
   },
   {
     id: "csky", title: "C-SKY (ABIv2)", endian: "little", wordBits: 32, charSigned: false,
+    predefined: "defined(__csky__) && defined(__CSKYABIV2__) && !defined(__CSKYBE__)",
     // csky: char unsigned per GCC csky.h DEFAULT_SIGNED_CHAR 0 (clang-19 says signed); BIGGEST_ALIGNMENT 32 caps 8-byte types at 4.
     // Unnamed bit-fields: clang-19 raises alignment, GCC (by source) does not -- unresolved (abi-facts §1.3, §6); GCC's rule is used.
     scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_LE, ioc: "generic",
@@ -262,12 +288,14 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "alpha", title: "alpha (LP64)", endian: "little", wordBits: 64, charSigned: true,
+    predefined: "defined(__alpha__)",
     scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
     source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv alpha/gcc)",
   },
   {
     id: "parisc", title: "parisc / hppa (32-bit)", endian: "big", wordBits: 32, charSigned: true,
+    predefined: "defined(__hppa__) && !defined(__LP64__)",
     scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_BE, ioc: "parisc",
     // parisc: the C ABI uses even pairs, but the kernel's per-call shims take explicit (high, low) u32 pairs with no padding.
     syscall: { ...SIX, pairs: "parisc-shim", halfOrder: "hi-lo", source: `${S33} row parisc (shim); arch/parisc/kernel/sys_parisc.c (parisc_pread64(fd, buf, count, high, low), ...)` },
@@ -275,6 +303,7 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "sh", title: "SuperH (sh4, little-endian)", endian: "little", wordBits: 32, charSigned: true,
+    predefined: "defined(__sh__) && defined(__LITTLE_ENDIAN__)",
     scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_LE, ioc: "generic",
     // sh: a 64-bit pair is never split between r7 and the stack; a pair starting at slot 3 moves to slots 4-5.
     syscall: { ...SIX, pairs: "sh", halfOrder: "lo-hi", source: `${S33} row sh (never split r7/stack); §3.2 measured (gcc sh4); arch/sh/kernel/sys_sh32.c sys_pread_wrapper` },
@@ -282,6 +311,7 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "arc", title: "ARC (ARCv2/HS)", endian: "little", wordBits: 32, charSigned: false,
+    predefined: "defined(__arc__) && !defined(__BIG_ENDIAN__)",
     // arc: long long still 4-aligned even with -mll64 (gcc-12 default hs38_linux).
     scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row arc (2 slots, lo first, none); §3.2 measured (gcc, hs38)` },
@@ -289,6 +319,7 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "hexagon", title: "Hexagon", endian: "little", wordBits: 32, charSigned: false,
+    predefined: "defined(__hexagon__)",
     // hexagon: clang (its Linux compiler) defaults to -fshort-enums: an enum takes the smallest integer holding
     // its values (the probe enum {0,1} is 1/1); `enum` below is the size of an int-range enum.
     scalars: ILP32_U64A8, minStructAlign: 1, structSizeGranule: 1, shortEnums: true, bitfields: BF_LE, ioc: "generic",
@@ -299,6 +330,7 @@ export const ABIS: readonly AbiEntry[] = [
   /* ---- source only: no compiler on the research machine ---- */
   {
     id: "xtensa", title: "Xtensa (little-endian)", endian: "little", wordBits: 32, charSigned: false,
+    predefined: "defined(__xtensa__) && defined(__XTENSA_EL__)",
     // xtensa: endianness is per core config (Linux has both); little-endian is the default row. BIGGEST_ALIGNMENT 128 -> 8-byte types 8-aligned.
     scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "even", halfOrder: "lo-hi", source: `${S33} row xtensa (even, syscall(2)); arch/xtensa/kernel/syscalls/syscall.tbl (xtensa_fadvise64_64)` },
@@ -306,6 +338,7 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "microblaze", title: "MicroBlaze (big-endian)", endian: "big", wordBits: 32, charSigned: true,
+    predefined: "defined(__microblaze__) && !defined(__MICROBLAZEEL__)",
     // microblaze: BIGGEST_ALIGNMENT 32 caps 8-byte types at 4; BE is the default (microblazeel = LE).
     scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_BE, ioc: "generic",
     syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row microblaze (2 slots, none: musl)` },
@@ -313,6 +346,7 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "openrisc", title: "OpenRISC (or1k)", endian: "big", wordBits: 32, charSigned: true,
+    predefined: "defined(__or1k__)",
     // openrisc: BIGGEST_ALIGNMENT 32 caps 8-byte types at 4.
     scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_BE, ioc: "generic",
     syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row openrisc (2 slots, none: musl)` },
@@ -320,6 +354,7 @@ export const ABIS: readonly AbiEntry[] = [
   },
   {
     id: "nios2", title: "Nios II", endian: "little", wordBits: 32, charSigned: true,
+    predefined: "defined(__nios2__)",
     // nios2: BIGGEST_ALIGNMENT 32 caps 8-byte types at 4.
     scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row nios2 (2 slots, none: GCC nios2_function_arg_advance has no rounding)` },

@@ -37,15 +37,15 @@ export function nameAbis(ids: readonly AbiId[], all: readonly AbiEntry[]): strin
 }
 
 /** Named records plus every inline record inside them, outermost first, with a printable name. */
-export function recordsToCheck(ifc: InterfaceModel): { record: RecordType; name: string }[] {
-  const out: { record: RecordType; name: string }[] = [];
-  const visit = (r: RecordType, name: string) => {
-    out.push({ record: r, name });
+export function recordsToCheck(ifc: InterfaceModel): { record: RecordType; name: string; root: RecordType }[] {
+  const out: { record: RecordType; name: string; root: RecordType }[] = [];
+  const visit = (r: RecordType, name: string, root: RecordType) => {
+    out.push({ record: r, name, root });
     for (const f of r.fields) {
       const t = f.type.kind === "array" ? f.type.element : f.type;
-      if (t.kind === "record" && t.record.inline) visit(t.record, `${name}.${f.name ?? "<anonymous>"}`);
+      if (t.kind === "record" && t.record.inline) visit(t.record, `${name}.${f.name ?? "<anonymous>"}`, root);
     }
   };
-  for (const r of ifc.records) if (!r.external) visit(r, `${r.kind} ${r.tag}`);
+  for (const r of ifc.records) if (!r.external) visit(r, `${r.kind} ${r.tag}`, r);
   return out;
 }

@@ -13,6 +13,8 @@ import { groupAbis, nameAbis, recordsToCheck, reporter, type Check } from "./con
 export interface PaddingFix {
   /** Insert after this member (undefined: at the start). */
   after?: string;
+  /** Index in the record's fields of that member (-1: at the start). */
+  afterIndex: number;
   offset: number;
   size: number;
   /** The C declaration to insert, e.g. "__u32 __pad0;". */
@@ -36,21 +38,36 @@ function padDecl(offset: number, size: number, name: string): string {
   return `__u8 ${name}[${size}];`;
 }
 
-/** The explicit padding fields that make `record` free of implicit padding on every ABI in `abis`. */
-export function suggestPadding(record: RecordType, abis: readonly AbiEntry[]): PaddingFix[] {
+/** Every member name in a record and the inline records inside it: anonymous members share C's namespace. */
+export function namesInTree(record: RecordType): Set<string> {
+  const names = new Set<string>();
+  const walk = (r: RecordType) => r.fields.forEach((f) => {
+    if (f.name) names.add(f.name);
+    if (f.type.kind === "record" && f.type.record.inline) walk(f.type.record);
+  });
+  walk(record);
+  return names;
+}
+
+/**
+ * The explicit padding fields that make `record` free of implicit padding on
+ * every ABI in `abis`.  `taken` holds names already used in the enclosing
+ * named struct, so new fields never clash with them.
+ */
+export function suggestPadding(record: RecordType, abis: readonly AbiEntry[], taken: Set<string> = namesInTree(record)): PaddingFix[] {
   const natural = layoutRecord(record, naturalAbi(abis));
-  const taken = new Set(record.fields.map((f) => f.name));
+  taken = new Set(taken);
   let n = 0;
   const fresh = () => {
     while (taken.has(`__pad${n}`)) n++;
     taken.add(`__pad${n}`);
     return `__pad${n}`;
   };
-  const fixes: PaddingFix[] = natural.holes.map((h) => ({ after: h.after, offset: h.offset, size: h.size, decl: padDecl(h.offset, h.size, fresh()), tail: false }));
+  const fixes: PaddingFix[] = natural.holes.map((h) => ({ after: h.after, afterIndex: h.afterIndex, offset: h.offset, size: h.size, decl: padDecl(h.offset, h.size, fresh()), tail: false }));
   if (natural.tail > 0 && record.kind === "struct") {
     const last = natural.members[natural.members.length - 1];
     const offset = natural.size - natural.tail;
-    fixes.push({ after: last?.field.name, offset, size: natural.tail, decl: padDecl(offset, natural.tail, fresh()), tail: true });
+    fixes.push({ after: last?.field.name, afterIndex: natural.members.length - 1, offset, size: natural.tail, decl: padDecl(offset, natural.tail, fresh()), tail: true });
   }
   return fixes;
 }
@@ -58,10 +75,10 @@ export function suggestPadding(record: RecordType, abis: readonly AbiEntry[]): P
 export const checkPadding: Check = (ctx) =>
   ctx.model.interfaces.flatMap((ifc) => {
     const report = reporter(ctx, ifc);
-    return recordsToCheck(ifc).flatMap(({ record, name }) => {
+    return recordsToCheck(ifc).flatMap(({ record, name, root }) => {
       if (record.packed) return [];
       const layouts = new Map(ctx.abis.map((abi) => [abi.id, layoutRecord(record, abi)] as const));
-      const fixes = suggestPadding(record, ctx.abis);
+      const fixes = suggestPadding(record, ctx.abis, namesInTree(root));
       const fixText = (after: string | undefined, tail: boolean) => {
         const f = fixes.find((x) => x.tail === tail && (tail || x.after === after));
         const where = (x: typeof fixes[number]) => `'${x.decl}' ${x.tail ? "at the end" : x.after ? `after '${x.after}'` : "at the start"}`;
