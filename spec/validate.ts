@@ -13,7 +13,7 @@ let compiled: ReturnType<InstanceType<typeof Ajv>["compile"]> | undefined;
 function validator() {
   if (!compiled) {
     const schema = JSON.parse(readFileSync(SCHEMA_FILE, "utf8"));
-    compiled = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    compiled = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   }
   return compiled;
 }
