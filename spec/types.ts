@@ -242,6 +242,13 @@ export interface CommandSpec {
   arg?: TypeExpr;
   /** For a scalar argument passed by pointer: which way its value flows. */
   argFlow?: Flow;
+  /**
+   * This command's data flow through the argument's fields, for a struct
+   * shared by commands that use it differently (bus1 PEER_QUERY reads the
+   * limits back, PEER_RESET only sets them): member path (`msg.type` for a
+   * nested member) -> in/out/inout.  Overrides the fields' own `flow`.
+   */
+  flow?: { [member: string]: Flow };
   /** How the argument is really used when it differs from the encoding (e.g. "value, must be 0"). */
   argConvention?: string;
   /** The fd the command is issued on, when the interface has several (e.g. "buffer fd"). */

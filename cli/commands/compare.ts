@@ -1,12 +1,43 @@
-/* STUB: replaced by the issue that builds `uapi compare`. */
-import type { Command } from "../command.js";
-import { UsageError } from "../io.js";
+/* `uapi compare`: the ioctl-vs-syscall ergonomics report for each spec. */
+import { buildReport } from "../../syscall/report-data.js";
+import { renderHtml, renderJson, renderMarkdown } from "../../generators/report.js";
+import { oneOf, parse, selectAbis } from "../args.js";
+import { loadSpecs, type Command } from "../command.js";
+import { EXIT } from "../io.js";
+
+const HELP = `usage: uapi compare [SPEC...] [--format md|html|json] [--abi ID,...]
+
+For every ioctl command, side by side: the ioctl form and its syscall form
+(C prototypes), argument slots per ABI class (64-bit values take two slots,
+even-aligned on arm EABI, mips o32, powerpc32, xtensa, hexagon), whether it
+fits in six and the remedy when not (reorder, struct pointer, extensible
+struct, split), compat needs, user-memory copies, type safety,
+extensibility and what strace shows.
+
+With no SPEC, the bundled specs in spec/ are used.  \`uapi generate\` writes
+the same report to out/report/<spec>.{md,html,json}.
+
+options:
+  --format FMT      md (default), html (one self-contained page) or json
+  --abi ID,...      only these ABIs (default: all)
+  -h, --help        this help
+
+exit codes: 0 ok, 2 bad input (bad spec, unknown ABI or format), 3 internal error
+`;
 
 export const compareCommand: Command = {
   name: "compare",
-  summary: "(not built yet)",
-  help: "usage: uapi compare (not built yet)\n",
-  async run() {
-    throw new UsageError("not built yet");
+  summary: "ioctl vs syscall: six-argument analysis and ergonomics report",
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, { format: { type: "string" }, abi: { type: "string", multiple: true } });
+    if (values.help) return io.out(HELP), EXIT.OK;
+    const format = oneOf("format", values.format as string | undefined, ["md", "html", "json"] as const, "md");
+    const abis = selectAbis(values.abi as string[] | undefined);
+    const reports = loadSpecs(positionals).map((m) => buildReport(m, abis));
+    if (format === "json") io.out(renderJson(reports.length === 1 ? reports[0]! : reports));
+    else if (format === "html") io.out(reports.map(renderHtml).join(""));
+    else io.out(reports.map(renderMarkdown).join("\n"));
+    return EXIT.OK;
   },
 };

@@ -37,7 +37,7 @@ export const checkCompat: Check = (ctx) =>
       out.push(report("compat/layout", "error", record.path, name,
         `${name} has ${groups.size} different layouts: size ${sizes}${moves.length ? `; members that move: ${moves.join("; ")}` : ""}`,
         reps.slice(1).flatMap((r) => r.ids),
-        `use fixed-width types (__u32/__u64, __aligned_u64) and explicit padding so every ABI agrees; otherwise ${cmds.length ? cmds.join(", ") : "every command using it"} need${cmds.length === 1 ? "s" : ""} a compat_ioctl translation`));
+        `use fixed-width types (__u32/__u64, __aligned_u64) and explicit padding so every ABI agrees; otherwise ${cmds.length ? `${cmds.join(", ")} need${cmds.length === 1 ? "s" : ""}` : "every command using it needs"} a compat_ioctl translation`));
     }
     for (const { record, name } of recordsToCheck(ifc)) {
       for (const f of record.fields) out.push(...pointeeFinding(f, name, ctx.abis, report));

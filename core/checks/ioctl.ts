@@ -13,19 +13,20 @@ import { commandNumber, hex32 } from "../ioctl-numbers.js";
 import type { CommandModel, FieldModel } from "../model.js";
 import { groupAbis, nameAbis, reporter, type Check } from "./context.js";
 
-/** Which ways data flows through the argument, from the fields' (or the scalar's) declared flow. */
+/** Which ways data flows through the argument, from the command's, the fields' or the scalar's declared flow. */
 function argFlows(cmd: CommandModel): Set<Flow> | undefined {
   const flows = new Set<Flow>();
-  const walk = (fields: FieldModel[], inherited?: Flow) => {
+  const walk = (fields: FieldModel[], prefix: string, inherited?: Flow) => {
     for (const f of fields) {
       if (f.spec.padding || f.spec.reserved) continue;
-      const flow = f.spec.flow ?? inherited;
+      const path = f.name === undefined ? prefix.replace(/\.$/, "") : `${prefix}${f.name}`;
+      const flow = (f.name !== undefined ? cmd.spec.flow?.[path] : undefined) ?? f.spec.flow ?? inherited;
       const t = f.type.kind === "array" ? f.type.element : f.type;
-      if (t.kind === "record" && t.record.inline) walk(t.record.fields, flow);
+      if (t.kind === "record" && t.record.inline) walk(t.record.fields, f.name === undefined ? prefix : `${path}.`, flow);
       else if (flow) flows.add(flow);
     }
   };
-  if (cmd.arg?.kind === "record") walk(cmd.arg.record.fields);
+  if (cmd.arg?.kind === "record") walk(cmd.arg.record.fields, "");
   else if (cmd.spec.argFlow) flows.add(cmd.spec.argFlow);
   return flows.size ? flows : undefined;
 }

@@ -99,7 +99,7 @@ export const checkPadding: Check = (ctx) =>
         const l = layouts.get(ids[0]!)!;
         if (l.tail === 0) continue;
         out.push(report("padding/tail", "error", record.path, name,
-          `${name}: ${l.tail} bytes of implicit tail padding (size ${l.size}, data ends at ${l.size - l.tail}) on ${nameAbis(ids, ctx.abis)}`,
+          `${name}: ${l.tail} byte${l.tail === 1 ? "" : "s"} of implicit tail padding (size ${l.size}, data ends at ${l.size - l.tail}) on ${nameAbis(ids, ctx.abis)}`,
           ids, fixText(undefined, true)));
       }
       return out;

@@ -1,0 +1,99 @@
+/*
+ * The ergonomics report in a real browser (Debian chromium via
+ * playwright-core): render out the bus1 HTML page, take a screenshot, and
+ * assert on what is rendered.  Expected figures come from seed 003 / issue 6
+ * (peer_reset exceeds six, struct-pointer remedy with 3 arguments).  Also
+ * checks `uapi compare` formats and determinism.
+ */
+import test from "ava";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+import { SPEC_DIR } from "../core/paths.js";
+import { ABIS } from "../spec/abis.js";
+import { loadSpecFile } from "../spec/load.js";
+import { buildReport } from "../syscall/report-data.js";
+import { renderHtml } from "../generators/report.js";
+import { reportGenerator } from "../generators/report.js";
+import { main } from "../cli/main.js";
+import { bufferIo } from "../cli/io.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const BUS1 = path.join(SPEC_DIR, "bus1.yaml");
+
+test("uapi compare: md, json and html; byte-identical on a second run", async (t) => {
+  for (const format of ["md", "json", "html"]) {
+    const a = bufferIo();
+    const b = bufferIo();
+    t.is(await main(["compare", BUS1, "--format", format], a), 0, a.stderr);
+    t.is(await main(["compare", BUS1, "--format", format], b), 0);
+    t.is(a.stdout, b.stdout);
+  }
+  const j = bufferIo();
+  await main(["compare", BUS1, "--format", "json"], j);
+  const report = JSON.parse(j.stdout);
+  const reset = report.interfaces[0].commands.find((c: { command: string }) => c.command === "BUS1_CMD_PEER_RESET");
+  t.is(reset.argCount, 7);
+  t.false(reset.fits);
+  const bad = bufferIo();
+  t.is(await main(["compare", BUS1, "--format", "pdf"], bad), 2);
+  t.regex(bad.stderr, /--format must be one of md, html, json/);
+  const help = bufferIo();
+  t.is(await main(["compare", "--help"], help), 0);
+  t.regex(help.stdout, /exit codes/);
+});
+
+test("report generator: md, html and json per bundled spec, self-contained html", (t) => {
+  const files = reportGenerator.generate([loadSpecFile(BUS1)]);
+  t.deepEqual(files.map((f) => f.path), ["report/bus1.md", "report/bus1.html", "report/bus1.json"]);
+  const html = files[1]!.content;
+  t.notRegex(html, /<script|<link|src=|https?:\/\//i, "no scripts or external resources");
+});
+
+const haveChromium = existsSync(CHROMIUM);
+(haveChromium ? test : test.skip)(`browser: bus1 report renders in headless chromium${haveChromium ? "" : " (skipped: /usr/bin/chromium is missing; apt-get install chromium)"}`, async (t) => {
+  const { chromium } = await import("playwright-core");
+  const dir = mkdtempSync(path.join(tmpdir(), "uapi-compare-"));
+  const profile = path.join(dir, "profile");
+  const file = path.join(dir, "bus1.html");
+  writeFileSync(file, renderHtml(buildReport(loadSpecFile(BUS1), ABIS)));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    viewport: { width: 1400, height: 1000 },
+  });
+  try {
+    const page = await context.newPage();
+    const failed: string[] = [];
+    page.on("requestfailed", (r) => failed.push(r.url()));
+    await page.goto(pathToFileURL(file).href);
+    const shot = process.env.UAPI_SCREENSHOT_DIR ? path.join(process.env.UAPI_SCREENSHOT_DIR, "bus1-report.png") : path.join(dir, "bus1-report.png");
+    await page.screenshot({ path: shot, fullPage: false });
+    t.true(statSync(shot).size > 10_000, "screenshot written");
+    t.log(`screenshot: ${shot}`);
+
+    const row = page.locator('table.summary[data-interface="bus1"] tr[data-command="BUS1_CMD_PEER_RESET"]');
+    t.is(await row.locator("td.args").innerText(), "7");
+    t.regex(await row.locator("td.verdict").innerText(), /^exceeds/);
+    t.regex(await row.locator("td.remedy").innerText(), /struct-pointer, 3 slots/);
+    t.is(await row.evaluate((el) => getComputedStyle(el).backgroundColor), "rgb(253, 226, 225)", "over-limit rows are red");
+    const send = page.locator('table.summary[data-interface="bus1"] tr[data-command="BUS1_CMD_SEND"] td.args');
+    t.is(await send.innerText(), "11");
+    const recv = page.locator('table.summary[data-interface="bus1"] tr[data-command="BUS1_CMD_RECV"] td.verdict');
+    t.is(await recv.innerText(), "fits");
+    // Byte maps: bus1_cmd_recv is 96 bytes, one cell per byte, the same on every ABI.
+    const maps = page.locator('section#bus1 .bytes[data-struct="struct bus1_cmd_recv"]');
+    t.is(await maps.count(), 1);
+    t.is(await maps.locator(".b").count(), 96);
+    const box = await maps.boundingBox();
+    t.truthy(box && box.width > 300 && box.height > 40, "byte map laid out as a grid");
+    t.deepEqual(failed, [], "no external requests");
+  } finally {
+    await context.close();
+    if (!process.env.UAPI_SCREENSHOT_DIR) rmSync(dir, { recursive: true, force: true });
+    else rmSync(profile, { recursive: true, force: true });
+  }
+});
