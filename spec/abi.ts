@@ -87,4 +87,9 @@ export interface AbiEntry {
   syscall: SyscallModel;
   /** Where the layout figures come from (measured with which compiler, or source). */
   source: string;
+  /**
+   * A C preprocessor condition that holds exactly when GCC or clang compiles
+   * for this ABI (guards the per-ABI blocks of out/asserts/NAME.c).
+   */
+  predefined?: string;
 }

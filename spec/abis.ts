@@ -51,7 +51,7 @@ const M68K_A2: Scalars = {
 
 const BF_LE: BitfieldRules = { typeMatters: true, unnamedRaisesAlign: false, order: "lsb-first" };
 const BF_BE: BitfieldRules = { typeMatters: true, unnamedRaisesAlign: false, order: "msb-first" };
-/** ARM (EABI and OABI) and AArch64: GCC's TARGET_ALIGN_ANON_BITFIELD -- unnamed / zero-width bit-fields raise struct alignment. */
+/** ARM EABI and AArch64: GCC's TARGET_ALIGN_ANON_BITFIELD (AAPCS only, not OABI) -- unnamed / zero-width bit-fields raise struct alignment. */
 const BF_ARM_LE: BitfieldRules = { ...BF_LE, unnamedRaisesAlign: true };
 const BF_ARM_BE: BitfieldRules = { ...BF_BE, unnamedRaisesAlign: true };
 /** m68k: bit-fields pack across units (no PCC_BITFIELD_TYPE_MATTERS); `T :0` pads to at most 2. */
@@ -118,7 +118,10 @@ export const ABIS: readonly AbiEntry[] = [
     id: "arm-oabi", title: "arm OABI (legacy, apcs-gnu)", endian: "little", wordBits: 32, charSigned: false,
     predefined: "defined(__arm__) && !defined(__ARM_EABI__) && !defined(__ARMEB__)",
     // OABI: 8-byte scalars word-aligned, and every struct/union is at least 4-aligned and a multiple of 4 bytes (sys_oabi-compat.c).
-    scalars: ILP32_U64A4, minStructAlign: 4, structSizeGranule: 4, shortEnums: false, bitfields: BF_ARM_LE, ioc: "generic",
+    // Unnamed bit-fields do not raise alignment on OABI: GCC's arm_align_anon_bitfield is TARGET_AAPCS_BASED (EABI only).
+    // Only visible in packed structs (elsewhere the 4-byte minimum hides it): measured by `uapi verify` with
+    // arm-linux-gnueabi-gcc-12 -mabi=apcs-gnu, `struct __attribute__((packed)) {char a; short :0; char b;}` = 3 bytes, align 1 (EABI: 4, align 2).
+    scalars: ILP32_U64A4, minStructAlign: 4, structSizeGranule: 4, shortEnums: false, bitfields: BF_LE, ioc: "generic",
     syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row ARM OABI (2 slots, no alignment); §3.2 measured (gcc -mabi=apcs-gnu); arch/arm/kernel/sys_oabi-compat.c` },
     source: "measured: gcc-12 -mabi=apcs-gnu (abi-facts §1.1-1.3; measured.tsv arm_oabi/gcc; clang's apcs-gnu is wrong, §1.4)",
   },

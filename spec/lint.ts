@@ -118,6 +118,8 @@ function lintFields(fields: FieldSpec[], p: DocPath, names: Map<string, DocPath>
     checkName(f.name, [...fp, "name"], "field name");
     if (f.name) unique(names, f.name, [...fp, "name"], "field", fail);
     (f.special ?? []).forEach((v, j) => checkValue(v.value, [...fp, "special", j, "value"], fail));
+    if (typeof f.array === "number" && (!Number.isInteger(f.array) || f.array < 1 || f.array > 1 << 20))
+      fail([...fp, "array"], `array length ${f.array} is out of range`, "use a whole number from 1 to 1048576, or \"flexible\" for a flexible array member");
     if (typeof f.type !== "string") {
       if (f.type.tag) checkName(f.type.tag, [...fp, "type", "tag"], "struct tag");
       // Members of an anonymous struct/union share the enclosing namespace.

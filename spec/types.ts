@@ -70,12 +70,7 @@ export interface FieldSpec {
   doc?: string;
   /** The member's type: a type expression, or an inline (possibly anonymous) struct or union. */
   type: TypeExpr | InlineComposite;
-  /**
-   * A fixed array length, or "flexible" for a flexible array member (last member only).
-   * @minimum 1
-   * @maximum 1048576
-   * @TJS-type integer
-   */
+  /** A fixed array length (1 to 1048576), or "flexible" for a flexible array member (last member only). */
   array?: number | "flexible";
   /**
    * Bit-field width in bits (0 for a zero-width bit-field).

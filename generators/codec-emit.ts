@@ -1,0 +1,535 @@
+/*
+ * Emit straight-line decode/encode function bodies from a codec plan.  The
+ * bodies are plain JavaScript that also type-checks as TypeScript, so the
+ * static modules (out/codecs/*.ts) and the run-time compiler wrap the very
+ * same text.  The runtime is reached as `$rt` ('$' never occurs in a C
+ * identifier, so nothing a spec names can clash with it).
+ */
+import type { Chunk, Node, Plan, PlanField, Rule } from "./codec-plan.js";
+
+/** Module-level constants a body refers to (Sets for long enum lists, padding tables). */
+export class Consts {
+  readonly lines: string[] = [];
+  private readonly byInit = new Map<string, string>();
+  add(init: string): string {
+    let name = this.byInit.get(init);
+    if (!name) {
+      name = `$k${this.byInit.size}`;
+      this.byInit.set(init, name);
+      this.lines.push(`const ${name} = ${init};`);
+    }
+    return name;
+  }
+}
+
+/**
+ * Bodies take these parameters: decode(bytes, offset, lenient), encode(value, into, offset).
+ * The fast bodies are small enough for V8 to inline: on any violation they
+ * hand over to the detailed bodies (`$slow(...)`, bound by the wrapper),
+ * which redo the work and say exactly what is wrong.
+ */
+export interface Bodies {
+  decode: string;
+  encode: string;
+  decodeDetail: string;
+  encodeDetail: string;
+}
+
+/** The token fast bodies use to call their detailed twin; wrappers replace it with a function name. */
+export const SLOW = "$slow";
+
+const hex = (n: number | bigint) => `0x${n.toString(16)}`;
+const big = (n: bigint) => (n < 0n ? `-${hex(-n)}n` : `${hex(n)}n`);
+const at = (base: string, off: number) => (off === 0 ? base : `${base} + ${off}`);
+
+/** Running state while emitting one body. */
+class Emitter {
+  private n = 0;
+  readonly structLit: string;
+  /** Set in fast bodies: the statement that hands over to the detailed body. */
+  readonly handOver?: string;
+  constructor(readonly plan: Plan, readonly consts: Consts, handOver?: string) {
+    this.handOver = handOver;
+    this.structLit = JSON.stringify(plan.name);
+  }
+  local(prefix = "x"): string {
+    return `${prefix}${this.n++}`;
+  }
+}
+
+/** The path of a member as a JS expression; "[]" markers take the loop indices in order. */
+function pathExpr(path: string, indices: string[]): string {
+  const parts = path.split("[]");
+  if (parts.length === 1) return JSON.stringify(path);
+  let out = JSON.stringify(parts[0]);
+  for (let i = 1; i < parts.length; i++) out += ` + "[" + ${indices[i - 1] ?? "0"} + "]" + ${JSON.stringify(parts[i])}`;
+  return out.replace(/ \+ ""/g, "");
+}
+
+const offExpr = (base: string, off: number) => (base === "o" ? String(off) : `${at(base, off)} - o`);
+
+function knownText(rule: Rule): string {
+  if (rule.kind === "flags") return hex(rule.known);
+  if (rule.kind === "enum") return rule.values.map(String).join(", ");
+  return "0";
+}
+
+const sortNum = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A boolean JS expression that is true when number `x` breaks the rule (specials excluded). */
+function numberViolation(x: string, rule: Rule, e: Emitter): string {
+  const specials = rule.kind === "zero" ? [] : rule.specials.map((s) => ` && ${x} !== ${Number(s)}`).join("");
+  switch (rule.kind) {
+    case "zero": return `${x} !== 0`;
+    case "flags": return `(${x} & ${hex(~rule.lo >>> 0)}) !== 0${specials}`;
+    case "enum": return `(${enumTest(x, rule.values.map(Number), e)})${specials}`;
+  }
+}
+
+function enumTest(x: string, values: number[], e: Emitter): string {
+  if (values.length === 0) return "true";
+  const min = values[0]!;
+  const max = values[values.length - 1]!;
+  if (max - min + 1 === values.length) return min === 0 && values.every((v) => v >= 0) ? `${x} > ${max} || ${x} < 0` : `${x} < ${min} || ${x} > ${max}`;
+  if (values.length <= 6) return values.map((v) => `${x} !== ${v}`).join(" && ");
+  return `!${e.consts.add(`new Set([${values.join(", ")}])`)}.has(${x})`;
+}
+
+/** For a 64-bit field: a violation test on its two 32-bit halves (no bigint arithmetic), or undefined when the rule needs bigint compares. */
+function halvesViolation(lo: string, hi: string, rule: Rule): string | undefined {
+  switch (rule.kind) {
+    case "zero": return `(${lo} | ${hi}) !== 0`;
+    case "flags": {
+      const l = rule.lo === 0 ? lo : rule.lo === 0xffffffff ? "0" : `(${lo} & ${hex(~rule.lo >>> 0)})`;
+      const h = rule.hi === 0 ? hi : rule.hi === 0xffffffff ? "0" : `(${hi} & ${hex(~rule.hi >>> 0)})`;
+      return `(${l} | ${h}) !== 0`;
+    }
+    case "enum": {
+      if (!rule.values.every((v) => v >= 0n && v < 1n << 32n)) return undefined;
+      const values = rule.values.map(Number);
+      if (values.length === 0) return "true";
+      const max = values[values.length - 1]!;
+      if (values[0] === 0 && max === values.length - 1) return `(${hi} | 0) !== 0 || ${lo} > ${max}`;
+      return `${hi} !== 0 || ${values.map((v) => `${lo} !== ${v}`).join(" && ")}`;
+    }
+  }
+}
+
+function bigViolation(x: string, rule: Rule): string {
+  const specials = rule.kind === "zero" ? "" : rule.specials.map((s) => ` && ${x} !== ${big(s)}`).join("");
+  switch (rule.kind) {
+    case "zero": return `${x} !== 0n`;
+    case "flags": return `(${x} & ${big(~rule.known)}) !== 0n${specials}`;
+    case "enum": return `(${rule.values.length ? rule.values.map((v) => `${x} !== ${big(v)}`).join(" && ") : "true"})${specials}`;
+  }
+}
+
+const ruleKind = (rule: Rule) => (rule.kind === "zero" ? "reserved" : rule.kind);
+function ruleReason(rule: Rule, x: string): string {
+  if (rule.kind === "zero") return `$rt.why.zero(${x})`;
+  if (rule.kind === "flags") return `$rt.why.flags(${x}, ${JSON.stringify(knownText(rule))})`;
+  return `$rt.why.enumValue(${x}, ${JSON.stringify(knownText(rule))})`;
+}
+
+const specialsClause = (x: string, rule: Rule, asBig: boolean) =>
+  rule.kind === "zero" ? "" : rule.specials.map((s) => ` && ${x} !== ${asBig ? big(s) : Number(s)}`).join("");
+
+/* ------------------------------------------------------------------ */
+/* Decode                                                              */
+/* ------------------------------------------------------------------ */
+
+interface Piece {
+  stmts: string[];
+  expr: string;
+}
+
+function decodeNode(node: Node, base: string, idx: string[], e: Emitter): Piece {
+  const path = () => pathExpr(node.path, idx);
+  const report = (off: number, kind: string, reason: string) => e.handOver ?? `$rt.bad(lenient, ${e.structLit}, ${path()}, ${offExpr(base, off)}, "${kind}", ${reason});`;
+  switch (node.k) {
+    case "int": {
+      const x = e.local();
+      const p = at(base, node.off);
+      const le = node.le ? ", true" : "";
+      const stmts: string[] = [];
+      if (node.size === 8) {
+        const get = node.signed ? "getBigInt64" : "getBigUint64";
+        stmts.push(`const ${x} = v.${get}(${p}${le});`);
+        if (node.rule) {
+          const loOff = node.le ? node.off : node.off + 4;
+          const hiOff = node.le ? node.off + 4 : node.off;
+          const halves = halvesViolation(`v.getUint32(${at(base, loOff)}${le})`, `v.getUint32(${at(base, hiOff)}${le})`, node.rule);
+          const test = halves ? `${halves}${specialsClause(x, node.rule, true)}` : bigViolation(x, node.rule);
+          stmts.push(`if (${test}) ${report(node.off, ruleKind(node.rule), ruleReason(node.rule, x))}`);
+        }
+        return { stmts, expr: x };
+      }
+      const get = `${node.signed ? "getInt" : "getUint"}${node.size * 8}`;
+      stmts.push(`const ${x} = v.${get}(${p}${node.size > 1 ? le : ""});`);
+      if (node.rule) stmts.push(`if (${numberViolation(x, node.rule, e)}) ${report(node.off, ruleKind(node.rule), ruleReason(node.rule, x))}`);
+      return { stmts, expr: node.repr === "bigint" ? `BigInt(${x})` : x };
+    }
+    case "bool": {
+      const x = e.local();
+      const get = node.size === 1 ? `getUint8(${at(base, node.off)})` : `getUint${node.size * 8}(${at(base, node.off)}${e.plan.abi.endian === "little" ? ", true" : ""})`;
+      return { stmts: [`const ${x} = v.${get};`, `if (${x} > 1) ${report(node.off, "range", `$rt.why.bool(${x})`)}`], expr: `${x} !== 0` };
+    }
+    case "float": {
+      const x = e.local();
+      return { stmts: [`const ${x} = v.getFloat${node.size * 8}(${at(base, node.off)}${node.le ? ", true" : ""});`], expr: x };
+    }
+    case "bytes": {
+      const x = e.local();
+      const stmts = [`const ${x} = new Uint8Array(v.buffer, v.byteOffset + ${at(base, node.off)}, ${node.len}).slice();`];
+      if (node.rule?.kind === "zero") stmts.push(`if ($rt.firstNonZero(v, ${at(base, node.off)}, ${node.len}) !== -1) ${report(node.off, "reserved", `"reserved bytes must be zero"`)}`);
+      return { stmts, expr: x };
+    }
+    case "bits": return decodeBits(node, base, e, report);
+    case "array": {
+      const a = e.local("a");
+      const i = e.local("i");
+      const p = e.local("p");
+      const inner = decodeNode(node.elem, p, [...idx, i], e);
+      return {
+        stmts: [
+          `const ${a} = new Array(${node.count});`,
+          `for (let ${i} = 0; ${i} < ${node.count}; ${i}++) {`,
+          `  const ${p} = ${at(base, node.off)} + ${i} * ${node.stride};`,
+          ...inner.stmts.map((s) => `  ${s}`),
+          `  ${a}[${i}] = ${inner.expr};`,
+          `}`,
+        ],
+        expr: a,
+      };
+    }
+    case "object": {
+      const stmts: string[] = [];
+      const props: string[] = [];
+      const walk = (fields: PlanField[]) => {
+        for (const f of fields) {
+          const piece = decodeNode(f.node, base, idx, e);
+          stmts.push(...piece.stmts);
+          if (f.key === undefined && f.node.k === "object") props.push(...spliced(piece.expr));
+          else props.push(`${JSON.stringify(f.key)}: ${piece.expr}`);
+        }
+      };
+      walk(node.fields);
+      return { stmts, expr: `{ ${props.join(", ")} }` };
+    }
+  }
+}
+
+/** An anonymous member's literal, spread into its parent's literal property by property. */
+function spliced(literal: string): string[] {
+  const inner = literal.slice(2, -2).trim();
+  return inner ? [inner] : [];
+}
+
+function chunkRead(c: Chunk, base: string): string {
+  const byte = `v.getUint8(${at(base, c.byte)})`;
+  const shifted = c.shift ? `(${byte} >>> ${c.shift})` : byte;
+  return c.len === 8 ? shifted : `(${shifted} & ${(1 << c.len) - 1})`;
+}
+
+function decodeBits(node: Node & { k: "bits" }, base: string, e: Emitter, report: (off: number, kind: string, reason: string) => string): Piece {
+  const lo: string[] = [];
+  const hi: string[] = [];
+  for (const c of node.chunks) {
+    const part = chunkRead(c, base);
+    if (c.j0 + c.len <= 32) lo.push(c.j0 === 0 ? part : `${part} * ${2 ** c.j0}`);
+    else if (c.j0 >= 32) hi.push(c.j0 === 32 ? part : `${part} * ${2 ** (c.j0 - 32)}`);
+    else {
+      const lowBits = 32 - c.j0;
+      lo.push(`(${part} & ${(1 << lowBits) - 1}) * ${2 ** c.j0}`);
+      hi.push(`(${part} >>> ${lowBits})`);
+    }
+  }
+  const x = e.local();
+  const stmts: string[] = [];
+  const w = node.width;
+  if (node.repr === "number") {
+    const raw = lo.join(" + ") || "0";
+    const value = !node.signed ? raw : w === 32 ? `(${raw}) | 0` : `((${raw}) << ${32 - w}) >> ${32 - w}`;
+    stmts.push(`const ${x} = ${value};`);
+    if (node.rule) stmts.push(`if (${numberViolation(x, node.rule, e)}) ${report(node.off, ruleKind(node.rule), ruleReason(node.rule, x))}`);
+  } else {
+    const composed = `$rt.u64FromHalves(${lo.join(" + ") || "0"}, ${hi.join(" + ") || "0"})`;
+    stmts.push(`const ${x} = ${node.signed ? `BigInt.asIntN(${w}, ${composed})` : composed};`);
+    if (node.rule) stmts.push(`if (${bigViolation(x, node.rule)}) ${report(node.off, ruleKind(node.rule), ruleReason(node.rule, x))}`);
+  }
+  return { stmts, expr: x };
+}
+
+/** Checks that every padding bit is zero, merged into runs; a table walk when there are very many. */
+function paddingChecks(plan: Plan, e: Emitter): string[] {
+  const runs: { off: number; len: number; mask: number }[] = [];
+  for (let i = 0; i < plan.size; i++) {
+    const pad = ~plan.used[i]! & 0xff;
+    if (pad === 0) continue;
+    const last = runs[runs.length - 1];
+    if (pad === 0xff && last && last.mask === 0xff && last.off + last.len === i) last.len++;
+    else runs.push({ off: i, len: 1, mask: pad });
+  }
+  if (runs.length > 48) {
+    const table = e.consts.add(`[${runs.flatMap((r) => [r.off, r.len, r.mask]).join(", ")}]`);
+    const bad = e.local("b");
+    if (e.handOver) return [`if ($rt.paddingAt(v, o, ${table}, 0) !== -1) ${e.handOver}`];
+    return [`for (let ${bad} = $rt.paddingAt(v, o, ${table}, 0); ${bad} !== -1; ${bad} = $rt.paddingAt(v, o, ${table}, ${bad} + 1)) $rt.bad(lenient, ${e.structLit}, "<padding>", ${bad}, "padding", $rt.why.padding(1));`];
+  }
+  return runs.map((r) => {
+    if (r.mask !== 0xff) return `if ((v.getUint8(${at("o", r.off)}) & ${hex(r.mask)}) !== 0) ${e.handOver ?? `$rt.bad(lenient, ${e.structLit}, "<padding>", ${r.off}, "padding", $rt.why.padding(1));`}`;
+    const reads = splitRun(r.off, r.len).map(([off, size]) => `v.getUint${size * 8}(${at("o", off)})`);
+    const test = reads.length > 12 ? `$rt.firstNonZero(v, ${at("o", r.off)}, ${r.len}) !== -1` : reads.length === 1 ? `${reads[0]} !== 0` : `(${reads.join(" | ")}) !== 0`;
+    if (e.handOver) return `if (${test}) ${e.handOver}`;
+    return `if (${test}) $rt.bad(lenient, ${e.structLit}, "<padding>", ${r.off}, "padding", $rt.why.padding(${r.len}));`;
+  });
+}
+
+/** A byte run as the widest naturally-sized pieces (4, 2, 1). */
+function splitRun(off: number, len: number): [number, number][] {
+  const out: [number, number][] = [];
+  let i = off;
+  const end = off + len;
+  while (i < end) {
+    const size = end - i >= 4 ? 4 : end - i >= 2 ? 2 : 1;
+    out.push([i, size]);
+    i += size;
+  }
+  return out;
+}
+
+export function decodeBody(plan: Plan, consts: Consts, fast = false): string {
+  const e = new Emitter(plan, consts, fast ? `return ${SLOW}(bytes, offset, lenient);` : undefined);
+  const root = decodeNode(plan.root, "o", [], e);
+  return [
+    `const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);`,
+    `const o = offset;`,
+    `if ((o >>> 0) !== o || o + ${plan.size} > v.byteLength) ${e.handOver ?? `$rt.truncated(${e.structLit}, ${plan.size}, o, v.byteLength);`}`,
+    ...paddingChecks(plan, e),
+    ...root.stmts,
+    `return ${root.expr};`,
+  ].join("\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* Encode                                                              */
+/* ------------------------------------------------------------------ */
+
+/** Statements writing `x` (a JS expression already bound to a local) as `node`. */
+function encodeNode(node: Node, x: string, base: string, idx: string[], e: Emitter): string[] {
+  const path = () => pathExpr(node.path, idx);
+  const off = (o: number) => offExpr(base, o);
+  const failWith = (o: number, kind: string, reason: string) => e.handOver ?? `$rt.fail(${e.structLit}, ${path()}, ${off(o)}, "${kind}", ${reason});`;
+  const badValue = (o: number, expected: string) => e.handOver ?? `$rt.badValue(${e.structLit}, ${path()}, ${off(o)}, ${x}, ${JSON.stringify(expected)});`;
+  switch (node.k) {
+    case "int": {
+      const p = at(base, node.off);
+      const le = node.le ? ", true" : "";
+      const bits = node.size * 8;
+      if (node.size === 8) {
+        // BigInt.asUintN(64, x) compiles to a plain 64-bit truncation; comparing with x is the cheapest range check measured.
+        const out = [
+          `if (typeof ${x} !== "bigint" || BigInt.${node.signed ? "asIntN" : "asUintN"}(64, ${x}) !== ${x}) ${badValue(node.off, `${node.ctype} (a bigint)`)}`,
+          `v.${node.signed ? "setBigInt64" : "setBigUint64"}(${p}, ${x}${le});`,
+        ];
+        if (node.rule) {
+          // Checked on the halves just written: no bigint arithmetic on the hot path.
+          const loOff = node.le ? node.off : node.off + 4;
+          const hiOff = node.le ? node.off + 4 : node.off;
+          const halves = halvesViolation(`v.getUint32(${at(base, loOff)}${le})`, `v.getUint32(${at(base, hiOff)}${le})`, node.rule);
+          const test = halves ? `${halves}${specialsClause(x, node.rule, true)}` : bigViolation(x, node.rule);
+          out.push(`if (${test}) ${failWith(node.off, ruleKind(node.rule), ruleReason(node.rule, x))}`);
+        }
+        return out;
+      }
+      const setter = `${node.signed ? "setInt" : "setUint"}${bits}`;
+      const le2 = node.size > 1 ? le : "";
+      let n = x;
+      const out: string[] = [];
+      if (node.repr === "bigint") {
+        out.push(`if (typeof ${x} !== "bigint" || BigInt.${node.signed ? "asIntN" : "asUintN"}(${bits}, ${x}) !== ${x}) ${badValue(node.off, `${node.ctype} (a bigint)`)}`);
+        n = e.local("n");
+        out.push(`const ${n} = Number(${x});`);
+      } else {
+        out.push(`if (${rangeTest(x, bits, node.signed)}) ${badValue(node.off, node.ctype)}`);
+      }
+      if (node.rule) out.push(`if (${numberViolation(n, node.rule, e)}) ${failWith(node.off, ruleKind(node.rule), ruleReason(node.rule, x))}`);
+      out.push(`v.${setter}(${p}, ${n}${le2});`);
+      return out;
+    }
+    case "bool": {
+      const p = at(base, node.off);
+      const set = node.size === 1 ? `setUint8(${p}, ${x} ? 1 : 0)` : `setUint${node.size * 8}(${p}, ${x} ? 1 : 0${e.plan.abi.endian === "little" ? ", true" : ""})`;
+      return [`if (typeof ${x} !== "boolean") ${badValue(node.off, "_Bool (a boolean)")}`, `v.${set};`];
+    }
+    case "float":
+      return [`if (typeof ${x} !== "number") ${badValue(node.off, `${node.ctype} (a number)`)}`, `v.setFloat${node.size * 8}(${at(base, node.off)}, ${x}${node.le ? ", true" : ""});`];
+    case "bytes": {
+      const out = [
+        `if (!(${x} instanceof Uint8Array) || ${x}.length !== ${node.len}) ${badValue(node.off, `${node.ctype} (a Uint8Array of ${node.len})`)}`,
+        `new Uint8Array(v.buffer, v.byteOffset + ${at(base, node.off)}, ${node.len}).set(${x});`,
+      ];
+      if (node.rule?.kind === "zero") out.push(`if ($rt.firstNonZero(v, ${at(base, node.off)}, ${node.len}) !== -1) ${failWith(node.off, "reserved", `"reserved bytes must be zero"`)}`);
+      return out;
+    }
+    case "bits": return encodeBits(node, x, base, e, badValue, failWith);
+    case "array": {
+      const i = e.local("i");
+      const p = e.local("p");
+      const el = e.local("e");
+      return [
+        `if (!Array.isArray(${x}) || ${x}.length !== ${node.count}) ${badValue(node.off, `an array of ${node.count}`)}`,
+        `for (let ${i} = 0; ${i} < ${node.count}; ${i}++) {`,
+        `  const ${p} = ${at(base, node.off)} + ${i} * ${node.stride};`,
+        `  const ${el} = ${x}[${i}];`,
+        ...encodeNode(node.elem, el, p, [...idx, i], e).map((s) => `  ${s}`),
+        `}`,
+      ];
+    }
+    case "object": {
+      const out = [`if (typeof ${x} !== "object" || ${x} === null) ${badValue(node.off, `${node.ctype} (an object)`)}`];
+      out.push(...encodeFields(node, x, base, idx, e));
+      return out;
+    }
+  }
+}
+
+/** The JS keys an anonymous member contributes to its parent's object. */
+function keysOf(fields: PlanField[]): string[] {
+  return fields.flatMap((f) => (f.key !== undefined ? [f.key] : f.node.k === "object" ? keysOf(f.node.fields) : []));
+}
+
+function encodeFields(node: Node & { k: "object" }, obj: string, base: string, idx: string[], e: Emitter): string[] {
+  const out: string[] = [];
+  if (node.union && node.fields.some((f) => f.optional)) {
+    const keys = keysOf(node.fields);
+    if (keys.length > 0) {
+      out.push(`if (${keys.map((k) => `${obj}[${JSON.stringify(k)}] === undefined`).join(" && ")}) ${e.handOver ?? `$rt.fail(${e.structLit}, ${pathExpr(node.path, idx)}, ${offExpr(base, node.off)}, "type", ${JSON.stringify(`a union needs one of its members: ${keys.join(", ")}`)});`}`);
+    }
+  }
+  for (const f of node.fields) {
+    if (f.key === undefined) {
+      if (f.node.k !== "object") continue;
+      const inner = encodeFields(f.node, obj, base, idx, e);
+      const keys = keysOf(f.node.fields);
+      // An anonymous member of a union is written when any of its keys is given.
+      if (f.optional && keys.length) out.push(`if (${keys.map((k) => `${obj}[${JSON.stringify(k)}] !== undefined`).join(" || ")}) {`, ...inner.map((s) => `  ${s}`), `}`);
+      else out.push(...inner);
+      continue;
+    }
+    const x = e.local();
+    out.push(`const ${x} = ${obj}[${JSON.stringify(f.key)}];`);
+    const body = encodeNode(f.node, x, base, idx, e);
+    if (f.optional) out.push(`if (${x} !== undefined) {`, ...body.map((s) => `  ${s}`), `}`);
+    else out.push(...body);
+  }
+  return out;
+}
+
+function rangeTest(x: string, bits: number, signed: boolean): string {
+  switch (`${signed ? "s" : "u"}${bits}`) {
+    case "u8": return `(${x} & 0xff) !== ${x}`;
+    case "s8": return `((${x} << 24) >> 24) !== ${x}`;
+    case "u16": return `(${x} & 0xffff) !== ${x}`;
+    case "s16": return `((${x} << 16) >> 16) !== ${x}`;
+    case "u32": return `(${x} >>> 0) !== ${x}`;
+    default: return `(${x} | 0) !== ${x}`;
+  }
+}
+
+function encodeBits(node: Node & { k: "bits" }, x: string, base: string, e: Emitter, badValue: (o: number, expected: string) => string, failWith: (o: number, kind: string, reason: string) => string): string[] {
+  const w = node.width;
+  const out: string[] = [];
+  const or = (c: Chunk, part: string) => {
+    const p = at(base, c.byte);
+    const shifted = c.shift ? `(${part} << ${c.shift})` : part;
+    out.push(`v.setUint8(${p}, v.getUint8(${p}) | ${shifted});`);
+  };
+  const m = (len: number) => (1 << len) - 1;
+  if (node.repr === "number") {
+    const [min, max] = node.signed ? [-(2 ** (w - 1)), 2 ** (w - 1) - 1] : [0, 2 ** w - 1];
+    out.push(`if (!Number.isInteger(${x}) || ${x} < ${min} || ${x} > ${max}) ${badValue(node.off, `${node.ctype} (a number)`)}`);
+    if (node.rule) out.push(`if (${numberViolation(x, node.rule, e)}) ${failWith(node.off, ruleKind(node.rule), ruleReason(node.rule, x))}`);
+    const u = e.local("u");
+    out.push(`const ${u} = ${w === 32 ? `${x} >>> 0` : `${x} & ${hex(m(w))}`};`);
+    for (const c of node.chunks) or(c, `((${u} >>> ${c.j0}) & ${m(c.len)})`);
+    return out;
+  }
+  const [min, max] = node.signed ? [-(1n << BigInt(w - 1)), (1n << BigInt(w - 1)) - 1n] : [0n, (1n << BigInt(w)) - 1n];
+  out.push(`if (typeof ${x} !== "bigint" || ${x} < ${big(min)} || ${x} > ${big(max)}) ${badValue(node.off, `${node.ctype} (a bigint)`)}`);
+  if (node.rule) out.push(`if (${bigViolation(x, node.rule)}) ${failWith(node.off, ruleKind(node.rule), ruleReason(node.rule, x))}`);
+  // Split through memory, not bigint arithmetic.
+  const lo = e.local("lo");
+  const hi = e.local("hi");
+  out.push(`$rt.scratch64.${node.signed ? "setBigInt64" : "setBigUint64"}(0, ${x}, true);`, `const ${lo} = $rt.scratch64.getUint32(0, true);`, `const ${hi} = $rt.scratch64.getUint32(4, true);`);
+  for (const c of node.chunks) {
+    if (c.j0 + c.len <= 32) or(c, `((${lo} >>> ${c.j0}) & ${m(c.len)})`);
+    else if (c.j0 >= 32) or(c, `((${hi} >>> ${c.j0 - 32}) & ${m(c.len)})`);
+    else or(c, `(((${lo} >>> ${c.j0}) | (${hi} << ${32 - c.j0})) & ${m(c.len)})`);
+  }
+  return out;
+}
+
+/** Zero the bytes encode must clear before writing (padding, bit-field bytes, unions, omittable fields). */
+function zeroFill(plan: Plan, e: Emitter): string[] {
+  const runs: [number, number][] = [];
+  for (let i = 0; i < plan.size; i++) {
+    if (!plan.zeroFirst[i]) continue;
+    const last = runs[runs.length - 1];
+    if (last && last[0] + last[1] === i) last[1]++;
+    else runs.push([i, 1]);
+  }
+  if (runs.length > 48) return [`$rt.zeroRuns(v, o, ${e.consts.add(`[${runs.flat().join(", ")}]`)});`];
+  return runs.flatMap(([off, len]) => (len > 32 ? [`$rt.zero(v, ${at("o", off)}, ${len});`] : splitRun(off, len).map(([p, size]) => `v.setUint${size * 8}(${at("o", p)}, 0);`)));
+}
+
+export function encodeBody(plan: Plan, consts: Consts, fast = false): string {
+  const e = new Emitter(plan, consts, fast ? `return ${SLOW}(value, into, offset);` : undefined);
+  return [
+    `if (typeof value !== "object" || value === null) ${e.handOver ?? `$rt.badValue(${e.structLit}, "", 0, value, ${JSON.stringify(`${plan.name} (an object)`)});`}`,
+    `const out = into === undefined ? new Uint8Array(${plan.size}) : into;`,
+    `const v = out instanceof DataView ? out : $rt.viewOf(out);`,
+    `const o = offset;`,
+    `if ((o >>> 0) !== o || o + ${plan.size} > v.byteLength) ${e.handOver ?? `$rt.truncated(${e.structLit}, ${plan.size}, o, v.byteLength);`}`,
+    ...zeroFill(plan, e),
+    ...encodeFields(plan.root, "value", "o", [], e),
+    `return out;`,
+  ].join("\n");
+}
+
+export function emitBodies(plan: Plan, consts: Consts): Bodies {
+  return { decode: decodeBody(plan, consts, true), encode: encodeBody(plan, consts, true), decodeDetail: decodeBody(plan, consts), encodeDetail: encodeBody(plan, consts) };
+}
+
+/* ------------------------------------------------------------------ */
+/* TypeScript value types                                              */
+/* ------------------------------------------------------------------ */
+
+/** The TS type of a node; named records are referred to by name unless `expand` is set (the record's own declaration). */
+export function typeText(node: Node, indent: string, expand = false): string {
+  switch (node.k) {
+    case "int": case "bits": return node.repr;
+    case "bool": return "boolean";
+    case "float": return "number";
+    case "bytes": return "Uint8Array";
+    case "array": {
+      const el = typeText(node.elem, indent);
+      return /^[\w$]+$/.test(el) ? `${el}[]` : `Array<${el}>`;
+    }
+    case "object": {
+      if (node.typeName && !expand) return node.typeName;
+      const lines = propLines(node.fields, `${indent}  `);
+      return lines.length ? `{\n${lines.join("\n")}\n${indent}}` : "{}";
+    }
+  }
+}
+
+function propLines(fields: PlanField[], indent: string, forceOptional = false): string[] {
+  return fields.flatMap((f) => {
+    if (f.key === undefined) return f.node.k === "object" ? propLines(f.node.fields, indent, forceOptional || f.optional) : [];
+    const doc = f.node.k === "object" || f.node.k === "array" ? "" : ` // ${f.node.ctype}${f.node.k !== "bytes" && f.node.k !== "bool" && f.node.k !== "float" && f.node.rule ? ` (${f.node.rule.kind === "zero" ? "must be zero" : f.node.rule.kind === "flags" ? `flags ${f.node.rule.set}` : `enum ${f.node.rule.name}`})` : ""}`;
+    return [`${indent}${JSON.stringify(f.key)}${f.optional || forceOptional ? "?" : ""}: ${typeText(f.node, indent)};${doc}`];
+  });
+}
+
+export { sortNum };

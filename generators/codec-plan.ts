@@ -1,0 +1,251 @@
+/*
+ * The codec plan: one struct on one ABI reduced to what a decoder and an
+ * encoder must do -- every value leaf with its byte offset, width, byte
+ * order and rule, plus a bit mask of the bytes that carry data.  The layout
+ * engine decides where things are; this module decides how each C type is
+ * represented in JavaScript (generators/CODECS.md has the rules).  Pure.
+ */
+import type { AbiEntry } from "../spec/abi.js";
+import { layoutRecord, layoutType, type RecordLayout } from "../core/layout.js";
+import { parseInteger, recordName, type CType, type FieldModel, type InterfaceModel, type RecordType } from "../core/model.js";
+
+/** A value rule from the spec. Values are normalised to the field's own signedness and width. */
+export type Rule =
+  | { kind: "flags"; set: string; lo: number; hi: number; known: bigint; specials: bigint[] }
+  | { kind: "enum"; name: string; values: bigint[]; specials: bigint[] }
+  | { kind: "zero" };
+
+export type Repr = "number" | "bigint";
+
+interface Base {
+  /** The member path as C spells it; "[]" marks an array index filled in at run time. */
+  path: string;
+  /** The C type, for messages and dumps. */
+  ctype: string;
+}
+
+export type Node =
+  | (Base & { k: "int"; off: number; size: 1 | 2 | 4 | 8; signed: boolean; le: boolean; repr: Repr; rule?: Rule })
+  | (Base & { k: "bool"; off: number; size: number })
+  | (Base & { k: "float"; off: number; size: 4 | 8; le: boolean })
+  | (Base & { k: "bytes"; off: number; len: number; rule?: Rule })
+  | (Base & { k: "bits"; off: number; width: number; signed: boolean; repr: Repr; chunks: Chunk[]; rule?: Rule })
+  | (Base & { k: "array"; off: number; stride: number; count: number; elem: Node })
+  | (Base & { k: "object"; off: number; size: number; union: boolean; fields: PlanField[]; typeName?: string });
+
+/** One key of an object; `key` undefined for an anonymous struct/union whose keys live in the parent. */
+export interface PlanField {
+  key?: string;
+  node: Node;
+  /** Union members and reserved fields may be left out on encode. */
+  optional: boolean;
+}
+
+/** The bits of one byte that belong to a bit-field: value bits j0..j0+len-1 sit at byte bits shift..shift+len-1. */
+export interface Chunk {
+  byte: number;
+  shift: number;
+  len: number;
+  j0: number;
+}
+
+export interface Plan {
+  record: RecordType;
+  abi: AbiEntry;
+  /** "struct foo" */
+  name: string;
+  size: number;
+  align: number;
+  root: Node & { k: "object" };
+  /** Per byte: the bits that carry a value (the rest is padding and must be zero). */
+  used: Uint8Array;
+  /** Per byte: 1 when encode must zero it before writing values (padding, bit-field bytes, unions, omittable fields). */
+  zeroFirst: Uint8Array;
+  /** Flexible array members, which the fixed-size codec leaves out. */
+  flexible: { path: string; elementSize: number }[];
+}
+
+const RESERVED = new Set(["break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected", "public", "await", "any", "boolean", "number", "string", "symbol", "bigint", "object", "never", "unknown", "undefined", "type", "of", "as", "is", "keyof", "readonly", "declare", "namespace", "module", "abstract", "async", "constructor", "get", "set", "require", "infer", "global", "arguments", "eval", "CODECS", "IOCTLS", "Uint8Array", "DataView", "BigInt", "Number", "Array", "Object", "Math", "Error"]);
+
+/** A C identifier as a TypeScript type/value name that clashes with nothing. */
+export function tsName(tag: string): string {
+  return RESERVED.has(tag) ? `${tag}_` : tag;
+}
+
+/** Whether a 64-bit-capable scalar class is carried as bigint (ABI-independent, so one TS type serves every ABI). */
+function isWide(t: CType): boolean {
+  if (t.kind === "pointer") return true;
+  if (t.kind === "enum") return !t.spec.values.every((v) => fits32(parseInteger(v.value) ?? 0n));
+  if (t.kind !== "scalar") return false;
+  const s = t.scalar;
+  return s.fixedSize === 8 || (s.fixedSize === undefined && (s.cls === "llong" || s.cls === "long" || s.cls === "ptr" || s.cls === "time_t"));
+}
+
+const fits32 = (v: bigint) => v >= -(1n << 31n) && v < 1n << 32n;
+
+/** Normalise a spec value to what a field of this width and signedness reads back as. */
+function normalise(v: bigint, bits: number, signed: boolean): bigint {
+  return signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
+}
+
+function ruleFor(f: FieldModel, ifc: InterfaceModel | undefined, bits: number, signed: boolean, type: CType): Rule | undefined {
+  const spec = f.spec;
+  const specials = (spec.special ?? []).map((s) => parseInteger(s.value)).filter((v): v is bigint => v !== undefined).map((v) => normalise(v, bits, signed));
+  if (spec.reserved || spec.padding) return { kind: "zero" };
+  if (spec.flags && ifc?.flagSets.get(spec.flags)) {
+    const set = ifc.flagSets.get(spec.flags)!;
+    let known = 0n;
+    for (const b of set.bits) if (!b.reserved && b.bit < bits) known |= 1n << BigInt(b.bit);
+    return { kind: "flags", set: set.name, lo: Number(known & 0xffffffffn), hi: Number(known >> 32n), known, specials };
+  }
+  const e = spec.enum && ifc ? ifc.enums.get(spec.enum) : type.kind === "enum" ? type.spec : undefined;
+  if (e) {
+    const values = [...new Set(e.values.map((v) => parseInteger(v.value)).filter((v): v is bigint => v !== undefined).map((v) => normalise(v, bits, signed)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { kind: "enum", name: e.name, values, specials };
+  }
+  return undefined;
+}
+
+/** Where the bits of a bit-field land, byte by byte, for the ABI's allocation order. */
+export function bitChunks(bitOffset: number, width: number, order: "lsb-first" | "msb-first"): Chunk[] {
+  const chunks: Chunk[] = [];
+  const first = Math.floor(bitOffset / 8);
+  const last = Math.floor((bitOffset + width - 1) / 8);
+  for (let byte = first; byte <= last; byte++) {
+    const lo = Math.max(bitOffset, byte * 8);
+    const hi = Math.min(bitOffset + width - 1, byte * 8 + 7);
+    const len = hi - lo + 1;
+    if (order === "lsb-first") chunks.push({ byte, shift: lo - byte * 8, len, j0: lo - bitOffset });
+    // msb-first: the field's most significant bit comes first; record bit r is byte bit 7 - r%8.
+    else chunks.push({ byte, shift: 7 - (hi % 8), len, j0: bitOffset + width - 1 - hi });
+  }
+  return chunks;
+}
+
+interface Ctx {
+  abi: AbiEntry;
+  ifc?: InterfaceModel;
+  /** Inside a union with more than one member: members are raw views, no value rules. */
+  rawView: boolean;
+  flexible: { path: string; elementSize: number }[];
+}
+
+const join = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : name);
+
+function scalarNode(f: FieldModel, t: CType, off: number, path: string, ctx: Ctx): Node {
+  const { abi } = ctx;
+  const lay = layoutType(t, abi);
+  if (t.kind === "scalar" && !t.scalar.integer) {
+    if (t.scalar.cls === "ldouble" || (lay.size !== 4 && lay.size !== 8)) return { k: "bytes", off, len: lay.size, path, ctype: t.scalar.name };
+    return { k: "float", off, size: lay.size as 4 | 8, le: abi.endian === "little", path, ctype: t.scalar.name };
+  }
+  if (t.kind === "scalar" && t.scalar.cls === "bool" && !ctx.rawView) return { k: "bool", off, size: lay.size, path, ctype: "_Bool" };
+  const signed = t.kind === "pointer" ? false
+    : t.kind === "enum" ? t.spec.values.some((v) => (parseInteger(v.value) ?? 0n) < 0n)
+    : t.kind === "scalar" ? (t.scalar.signed === "abi" ? abi.charSigned : t.scalar.signed) : false;
+  const le = t.kind === "scalar" && t.scalar.byteOrder ? t.scalar.byteOrder === "little" : abi.endian === "little";
+  const size = lay.size as 1 | 2 | 4 | 8;
+  const rule = ctx.rawView ? undefined : ruleFor(f, ctx.ifc, size * 8, signed, t);
+  const ctype = t.kind === "pointer" ? `${t.target} *` : t.kind === "enum" ? `enum ${t.name}` : t.kind === "scalar" ? t.scalar.name : "?";
+  return { k: "int", off, size, signed, le, repr: isWide(t) ? "bigint" : "number", rule, path, ctype };
+}
+
+function typeNode(f: FieldModel, t: CType, off: number, path: string, ctx: Ctx): Node {
+  if (t.kind === "record") return recordNode(layoutRecord(t.record, ctx.abi), off, path, ctx);
+  if (t.kind === "array") {
+    if (t.length === "flexible") throw new Error("flexible arrays are handled by the caller");
+    const el = layoutType(t.element, ctx.abi);
+    const elem = t.element;
+    const byteLike = elem.kind === "scalar" && elem.scalar.integer && el.size === 1 && elem.scalar.cls !== "bool" && !f.spec.flags && !f.spec.enum;
+    if (byteLike) return { k: "bytes", off, len: t.length, rule: !ctx.rawView && (f.spec.reserved || f.spec.padding) ? { kind: "zero" } : undefined, path, ctype: `${elem.scalar.name}[${t.length}]` };
+    return { k: "array", off, stride: el.size, count: t.length, elem: typeNode(f, t.element, 0, `${path}[]`, ctx), path, ctype: `[${t.length}]` };
+  }
+  return scalarNode(f, t, off, path, ctx);
+}
+
+function recordNode(layout: RecordLayout, off: number, path: string, ctx: Ctx): Node & { k: "object" } {
+  const r = layout.record;
+  const union = r.kind === "union";
+  const members = layout.members.filter((m) => m.bits !== 0 && (m.field.name !== undefined || m.bits === undefined));
+  const inner: Ctx = union && members.length > 1 ? { ...ctx, rawView: true } : ctx;
+  const fields: PlanField[] = [];
+  for (const m of members) {
+    const f = m.field;
+    const at = off + m.offset;
+    if (f.type.kind === "array" && f.type.length === "flexible") {
+      ctx.flexible.push({ path: join(path, f.name ?? "?"), elementSize: layoutType(f.type.element, ctx.abi).size });
+      continue;
+    }
+    const p = f.name === undefined ? path : join(path, f.name);
+    let node: Node;
+    if (m.bits !== undefined) {
+      const t = f.type;
+      const lay = layoutType(t, ctx.abi);
+      const signed = t.kind === "enum" ? t.spec.values.some((v) => (parseInteger(v.value) ?? 0n) < 0n)
+        : t.kind === "scalar" ? (t.scalar.signed === "abi" ? ctx.abi.charSigned : t.scalar.signed === true) : false;
+      const bitOffset = off * 8 + m.bitOffset!;
+      node = {
+        k: "bits", off: Math.floor(bitOffset / 8), width: m.bits, signed, repr: m.bits > 32 ? "bigint" : "number",
+        chunks: bitChunks(bitOffset, m.bits, ctx.abi.bitfields.order), rule: inner.rawView ? undefined : ruleFor(f, ctx.ifc, m.bits, signed, t),
+        path: p, ctype: `${t.kind === "scalar" ? t.scalar.name : t.kind === "enum" ? `enum ${t.name}` : "?"}:${m.bits}`,
+      };
+      void lay;
+    } else {
+      node = typeNode(f, f.type, at, p, inner);
+    }
+    const omittable = !inner.rawView && (f.spec.reserved === true || f.spec.padding === true);
+    fields.push({ key: f.name, node, optional: (union && members.length > 1) || omittable });
+  }
+  return {
+    k: "object", off, size: layout.size, union, fields, path, ctype: recordName(r),
+    typeName: r.tag && !r.inline ? tsName(r.tag) : undefined,
+  };
+}
+
+/** Mark the value bits of a node (arrays expanded, union members OR'd). */
+function markUsed(node: Node, base: number, used: Uint8Array, zeroFirst: Uint8Array): void {
+  const full = (off: number, len: number) => { for (let i = 0; i < len; i++) used[base + off + i] = 0xff; };
+  switch (node.k) {
+    case "int": case "float": full(node.off, node.size); if (node.k === "int" && node.rule?.kind === "zero") zeroRange(zeroFirst, base + node.off, node.size); break;
+    case "bool": full(node.off, node.size); break;
+    case "bytes": full(node.off, node.len); if (node.rule?.kind === "zero") zeroRange(zeroFirst, base + node.off, node.len); break;
+    case "bits":
+      for (const c of node.chunks) {
+        used[base + c.byte] = used[base + c.byte]! | (((1 << c.len) - 1) << c.shift);
+        zeroFirst[base + c.byte] = 1;
+      }
+      break;
+    case "array":
+      for (let i = 0; i < node.count; i++) markUsed(node.elem, base + node.off + i * node.stride, used, zeroFirst);
+      break;
+    case "object":
+      if (node.union && node.fields.some((f) => f.optional)) zeroRange(zeroFirst, base + node.off, node.size);
+      for (const f of node.fields) {
+        markUsed(f.node, base, used, zeroFirst);
+        if (f.optional && f.node.k !== "object") zeroNode(f.node, base, zeroFirst);
+      }
+      break;
+  }
+}
+
+function zeroRange(z: Uint8Array, from: number, len: number): void {
+  for (let i = 0; i < len; i++) z[from + i] = 1;
+}
+
+function zeroNode(node: Node, base: number, z: Uint8Array): void {
+  if (node.k === "array") zeroRange(z, base + node.off, node.count * node.stride);
+  else if (node.k === "bits") for (const c of node.chunks) z[base + c.byte] = 1;
+  else if (node.k !== "object") zeroRange(z, base + node.off, node.k === "bytes" ? node.len : node.size);
+}
+
+/** The plan for one named (or external) struct/union on one ABI. */
+export function planRecord(record: RecordType, abi: AbiEntry, ifc?: InterfaceModel): Plan {
+  const layout = layoutRecord(record, abi);
+  const ctx: Ctx = { abi, ifc, rawView: false, flexible: [] };
+  const root = recordNode(layout, 0, "", ctx);
+  const used = new Uint8Array(layout.size);
+  const zeroFirst = new Uint8Array(layout.size);
+  markUsed(root, 0, used, zeroFirst);
+  for (let i = 0; i < used.length; i++) if (used[i] !== 0xff) zeroFirst[i] = 1;
+  return { record, abi, name: recordName(record), size: layout.size, align: layout.align, root, used, zeroFirst, flexible: ctx.flexible };
+}
