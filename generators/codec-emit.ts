@@ -48,8 +48,11 @@ class Emitter {
   readonly structLit: string;
   /** Set in fast bodies: the statement that hands over to the detailed body. */
   readonly handOver?: string;
-  constructor(readonly plan: Plan, readonly consts: Consts, handOver?: string) {
+  /** Fast encode: leave out object-shape checks (a TypeError falls through to the detailed body). */
+  readonly lean: boolean;
+  constructor(readonly plan: Plan, readonly consts: Consts, handOver?: string, lean = false) {
     this.handOver = handOver;
+    this.lean = lean;
     this.structLit = JSON.stringify(plan.name);
   }
   local(prefix = "x"): string {
@@ -240,7 +243,7 @@ function decodeBits(node: Node & { k: "bits" }, base: string, e: Emitter, report
     else if (c.j0 >= 32) hi.push(c.j0 === 32 ? part : `${part} * ${2 ** (c.j0 - 32)}`);
     else {
       const lowBits = 32 - c.j0;
-      lo.push(`(${part} & ${(1 << lowBits) - 1}) * ${2 ** c.j0}`);
+      lo.push(`(${part} & ${2 ** lowBits - 1}) * ${2 ** c.j0}`);
       hi.push(`(${part} >>> ${lowBits})`);
     }
   }
@@ -299,15 +302,31 @@ function splitRun(off: number, len: number): [number, number][] {
 }
 
 export function decodeBody(plan: Plan, consts: Consts, fast = false): string {
-  const e = new Emitter(plan, consts, fast ? `return ${SLOW}(bytes, offset, lenient);` : undefined);
+  // Fast bodies leave their labelled block on any violation (a one-instruction jump keeps them small enough to inline).
+  const e = new Emitter(plan, consts, fast ? "break ok;" : undefined);
   const root = decodeNode(plan.root, "o", [], e);
-  return [
+  const lines = [
     `const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);`,
     `const o = offset;`,
-    `if ((o >>> 0) !== o || o + ${plan.size} > v.byteLength) ${e.handOver ?? `$rt.truncated(${e.structLit}, ${plan.size}, o, v.byteLength);`}`,
+    `if ((o >>> 0) !== o || o + ${plan.size} > v.byteLength) $rt.truncated(${e.structLit}, ${plan.size}, o, v.byteLength);`,
     ...paddingChecks(plan, e),
     ...root.stmts,
     `return ${root.expr};`,
+  ];
+  if (!fast) return lines.join("\n");
+  // The fast body lets DataView's own bounds check catch a short buffer (reading byteLength is a call in V8 11).
+  return [
+    "ok: {",
+    "  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);",
+    "  const o = offset;",
+    "  if ((o >>> 0) !== o) break ok;",
+    "  try {",
+    ...lines.slice(3).map((l) => `    ${l}`),
+    "  } catch {",
+    "    break ok;",
+    "  }",
+    "}",
+    `return ${SLOW}(bytes, offset, lenient);`,
   ].join("\n");
 }
 
@@ -329,7 +348,8 @@ function encodeNode(node: Node, x: string, base: string, idx: string[], e: Emitt
       if (node.size === 8) {
         // BigInt.asUintN(64, x) compiles to a plain 64-bit truncation; comparing with x is the cheapest range check measured.
         const out = [
-          `if (typeof ${x} !== "bigint" || BigInt.${node.signed ? "asIntN" : "asUintN"}(64, ${x}) !== ${x}) ${badValue(node.off, `${node.ctype} (a bigint)`)}`,
+          // (Fast bodies skip the typeof: asUintN throws on a number, and is !== any non-bigint it accepts.)
+          `if (${e.lean ? "" : `typeof ${x} !== "bigint" || `}BigInt.${node.signed ? "asIntN" : "asUintN"}(64, ${x}) !== ${x}) ${badValue(node.off, `${node.ctype} (a bigint)`)}`,
           `v.${node.signed ? "setBigInt64" : "setBigUint64"}(${p}, ${x}${le});`,
         ];
         if (node.rule) {
@@ -387,7 +407,7 @@ function encodeNode(node: Node, x: string, base: string, idx: string[], e: Emitt
       ];
     }
     case "object": {
-      const out = [`if (typeof ${x} !== "object" || ${x} === null) ${badValue(node.off, `${node.ctype} (an object)`)}`];
+      const out = e.lean ? [] : [`if (typeof ${x} !== "object" || ${x} === null) ${badValue(node.off, `${node.ctype} (an object)`)}`];
       out.push(...encodeFields(node, x, base, idx, e));
       return out;
     }
@@ -445,7 +465,7 @@ function encodeBits(node: Node & { k: "bits" }, x: string, base: string, e: Emit
     const shifted = c.shift ? `(${part} << ${c.shift})` : part;
     out.push(`v.setUint8(${p}, v.getUint8(${p}) | ${shifted});`);
   };
-  const m = (len: number) => (1 << len) - 1;
+  const m = (len: number) => 2 ** len - 1;
   if (node.repr === "number") {
     const [min, max] = node.signed ? [-(2 ** (w - 1)), 2 ** (w - 1) - 1] : [0, 2 ** w - 1];
     out.push(`if (!Number.isInteger(${x}) || ${x} < ${min} || ${x} > ${max}) ${badValue(node.off, `${node.ctype} (a number)`)}`);
@@ -484,16 +504,32 @@ function zeroFill(plan: Plan, e: Emitter): string[] {
 }
 
 export function encodeBody(plan: Plan, consts: Consts, fast = false): string {
-  const e = new Emitter(plan, consts, fast ? `return ${SLOW}(value, into, offset);` : undefined);
-  return [
-    `if (typeof value !== "object" || value === null) ${e.handOver ?? `$rt.badValue(${e.structLit}, "", 0, value, ${JSON.stringify(`${plan.name} (an object)`)});`}`,
+  const e = new Emitter(plan, consts, fast ? "break ok;" : undefined, fast);
+  const lines = [
+    `if (typeof value !== "object" || value === null) $rt.badValue(${e.structLit}, "", 0, value, ${JSON.stringify(`${plan.name} (an object)`)});`,
     `const out = into === undefined ? new Uint8Array(${plan.size}) : into;`,
     `const v = out instanceof DataView ? out : $rt.viewOf(out);`,
     `const o = offset;`,
-    `if ((o >>> 0) !== o || o + ${plan.size} > v.byteLength) ${e.handOver ?? `$rt.truncated(${e.structLit}, ${plan.size}, o, v.byteLength);`}`,
+    `if ((o >>> 0) !== o || o + ${plan.size} > v.byteLength) $rt.truncated(${e.structLit}, ${plan.size}, o, v.byteLength);`,
     ...zeroFill(plan, e),
     ...encodeFields(plan.root, "value", "o", [], e),
     `return out;`,
+  ];
+  if (!fast) return lines.join("\n");
+  // Fast body: no object-shape or byteLength checks -- a TypeError or RangeError from them lands in the detailed body.
+  return [
+    "ok: {",
+    `  const out = into === undefined ? new Uint8Array(${plan.size}) : into;`,
+    "  const v = out instanceof DataView ? out : $rt.viewOf(out);",
+    "  const o = offset;",
+    "  if ((o >>> 0) !== o) break ok;",
+    "  try {",
+    ...lines.slice(5).map((l) => `    ${l}`),
+    "  } catch {",
+    "    break ok;",
+    "  }",
+    "}",
+    `return ${SLOW}(value, into, offset);`,
   ].join("\n");
 }
 

@@ -1,12 +1,85 @@
-/* STUB: replaced by the issue that builds `uapi decode`. */
+/* `uapi decode`: bytes to a struct value (JSON) or an annotated byte dump, with the kernel's strictness rules. */
+import { CodecError, fromHex, type CodecWarning } from "../../runtime/index.js";
+import { dumpLines, valueToJson } from "../../generators/codec-json.js";
+import { oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
-import { UsageError } from "../io.js";
+import { EXIT, paint, UsageError, type Io } from "../io.js";
+import { CODEC_OPTIONS, findTarget, oneAbi, readArg, splitPositionals } from "./codec-shared.js";
+
+const HELP = `usage: uapi decode [SPEC] STRUCT --abi ABI HEX|@FILE [--format json|dump] [--lenient]
+
+Decode the bytes of STRUCT as laid out on ABI, with the codec generated from
+the spec.  HEX is hex digits (spaces, ':' and 0x allowed); @FILE reads raw
+bytes from FILE (@- for stdin).  Bytes after the struct are ignored.
+
+Strict by default, like the kernel: a short buffer, non-zero padding or
+reserved bytes, unknown flag bits and unknown enum values are errors.
+--lenient reports them as warnings and decodes anyway (a short buffer is
+still an error).
+
+In JSON, 64-bit and ABI-sized integers are decimal strings and byte arrays
+are hex strings.  --format dump prints one line per member and per padding
+run: offset, size, bytes, member, C type and value.
+
+With no SPEC, the bundled specs in spec/ are searched; when STRUCT is in
+several interfaces the primary one is used unless --interface names one.
+
+options:
+  --abi ABI           the ABI the bytes come from (required), e.g. x86_64, i386
+  --interface NAME    the interface holding STRUCT
+  --format FMT        json (default) or dump
+  --lenient           report rule violations as warnings instead of failing
+  -h, --help          this help
+
+exit codes: 0 decoded, 1 the bytes break a rule or are too short,
+2 bad input (usage, unknown struct/ABI, bad hex, bad spec), 3 internal error
+`;
 
 export const decodeCommand: Command = {
   name: "decode",
-  summary: "(not built yet)",
-  help: "usage: uapi decode (not built yet)\n",
-  async run() {
-    throw new UsageError("not built yet");
+  summary: "decode a struct's bytes on an ABI (JSON or annotated dump)",
+  help: HELP,
+  async run(argv, io: Io) {
+    const { values, positionals } = parse(argv, { ...CODEC_OPTIONS, lenient: { type: "boolean" } });
+    if (values.help) return io.out(HELP), EXIT.OK;
+    const format = oneOf("format", values.format as string | undefined, ["json", "dump"] as const, "json");
+    const { specFiles, struct, data } = splitPositionals(positionals, "decode");
+    const abi = oneAbi(values.abi);
+    let bytes: Uint8Array;
+    if (data.startsWith("@")) bytes = readArg(data, true);
+    else {
+      try { bytes = fromHex(data); } catch (e) { throw new UsageError(`${(e as Error).message}; give hex digits or @FILE`); }
+    }
+    const target = findTarget(specFiles, struct, abi, values.interface as string | undefined);
+    if (target.note) io.err(target.note);
+    const warnings: CodecWarning[] = [];
+    let value: unknown;
+    try {
+      value = target.codec.decode(bytes, 0, values.lenient ? warnings : undefined);
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+      io.err(`uapi decode: ${e.message}\n`);
+      if (e.kind !== "truncated") io.err(`(use --lenient to decode anyway)\n`);
+      return EXIT.FINDINGS;
+    }
+    for (const w of warnings) io.err(`${paint(io, "yellow", "warning")}: ${w.struct}${w.field ? `, ${w.field}` : ""} at offset ${w.offset}: ${w.reason}\n`);
+    if (format === "json") {
+      io.out(JSON.stringify({ struct: target.codec.name, abi: abi.id, interface: target.ifc.spec.name, size: target.codec.size, value: valueToJson(value, target.plan.root), warnings }, null, 2) + "\n");
+    } else {
+      const lines = dumpLines(target.plan, value, bytes.subarray(0, target.codec.size));
+      const w = (k: keyof (typeof lines)[number]) => Math.max(...lines.map((l) => String(l[k] ?? "").length), 0);
+      const [wn, wt, wh] = [w("name"), w("ctype"), Math.min(w("hex"), 24)];
+      let out = `${target.codec.name} on ${abi.id}: ${target.codec.size} bytes, align ${target.codec.align}\n`;
+      out += `  ${"off".padStart(4)} ${"size".padStart(4)}  ${"bytes".padEnd(wh)}  ${"member".padEnd(wn)}  ${"type".padEnd(wt)}  value\n`;
+      for (const l of lines) {
+        const hex = l.hex.length > 24 ? l.hex.slice(0, 21) + "..." : l.hex;
+        const flag = l.value === "NON-ZERO" ? paint(io, "red", l.value) : l.value;
+        out += `  ${String(l.offset).padStart(4)} ${String(l.size).padStart(4)}  ${hex.padEnd(wh)}  ${l.name.padEnd(wn)}  ${l.ctype.padEnd(wt)}  ${flag}${l.bits ? `  /* ${l.bits} */` : ""}\n`;
+      }
+      if (target.plan.flexible.length) out += target.plan.flexible.map((f) => `  (flexible array ${f.path}: elements of ${f.elementSize} bytes follow the struct; not decoded)\n`).join("");
+      if (warnings.length) out += `  ${warnings.length} warning${warnings.length === 1 ? "" : "s"}\n`;
+      io.out(out);
+    }
+    return EXIT.OK;
   },
 };

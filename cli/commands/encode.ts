@@ -1,12 +1,61 @@
-/* STUB: replaced by the issue that builds `uapi encode`. */
+/* `uapi encode`: a struct value (JSON) to the bytes it has on an ABI, refusing what the kernel would reject. */
+import { CodecError, toHex } from "../../runtime/index.js";
+import { jsonToValue, JsonShapeError } from "../../generators/codec-json.js";
+import { oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
-import { UsageError } from "../io.js";
+import { EXIT, UsageError, type Io } from "../io.js";
+import { CODEC_OPTIONS, findTarget, oneAbi, readArg, splitPositionals } from "./codec-shared.js";
+
+const HELP = `usage: uapi encode [SPEC] STRUCT --abi ABI JSON|@FILE [--format hex|json]
+
+Encode a value of STRUCT as it is laid out on ABI and print its bytes as
+hex.  JSON is an object with the struct's members (as 'uapi decode' prints
+them): integers as numbers or strings ("42", "0xff", "-1"; use strings for
+64-bit values beyond 2^53), byte arrays as hex strings, nested structs as
+objects.  @FILE reads the JSON from FILE (@- for stdin).
+
+Padding and reserved bytes are written as zero.  Values the kernel would
+reject are refused: a number that does not fit its field (a negative value
+in a __u32, more than 64 bits), unknown flag bits, unknown enum values,
+non-zero reserved fields, unknown member names.  Members of a union may be
+given one at a time; reserved members may be left out (they are zero).
+
+options:
+  --abi ABI           the ABI to lay the struct out for (required)
+  --interface NAME    the interface holding STRUCT
+  --format FMT        hex (default) or json ({"struct","abi","size","hex"})
+  -h, --help          this help
+
+exit codes: 0 encoded, 2 bad input (a value the kernel would reject, bad
+JSON, unknown struct/ABI, bad spec), 3 internal error
+`;
 
 export const encodeCommand: Command = {
   name: "encode",
-  summary: "(not built yet)",
-  help: "usage: uapi encode (not built yet)\n",
-  async run() {
-    throw new UsageError("not built yet");
+  summary: "encode a struct value (JSON) to its bytes on an ABI",
+  help: HELP,
+  async run(argv, io: Io) {
+    const { values, positionals } = parse(argv, CODEC_OPTIONS);
+    if (values.help) return io.out(HELP), EXIT.OK;
+    const format = oneOf("format", values.format as string | undefined, ["hex", "json"] as const, "hex");
+    const { specFiles, struct, data } = splitPositionals(positionals, "encode");
+    const abi = oneAbi(values.abi);
+    const text = readArg(data, false);
+    let json: unknown;
+    try { json = JSON.parse(text); } catch (e) { throw new UsageError(`the value is not valid JSON: ${(e as Error).message}`); }
+    const target = findTarget(specFiles, struct, abi, values.interface as string | undefined);
+    if (target.note) io.err(target.note);
+    let bytes: Uint8Array;
+    try {
+      bytes = target.codec.encode(jsonToValue(json, target.plan.root));
+    } catch (e) {
+      if (e instanceof JsonShapeError || e instanceof CodecError) {
+        io.err(`uapi encode: ${e.message}\n`);
+        return EXIT.BAD_INPUT;
+      }
+      throw e;
+    }
+    io.out(format === "hex" ? `${toHex(bytes)}\n` : JSON.stringify({ struct: target.codec.name, abi: abi.id, size: bytes.length, hex: toHex(bytes) }, null, 2) + "\n");
+    return EXIT.OK;
   },
 };

@@ -1,0 +1,82 @@
+/*
+ * What a codec reports when bytes or a value break the kernel's rules.  The
+ * generated code calls these only on the failure path, so the hot path is a
+ * compare and a branch.
+ */
+
+/** Which rule was broken. */
+export type CodecErrorKind =
+  | "truncated" // the buffer ends before the struct does (or the offset is not a valid index)
+  | "padding" // a padding bit or byte is not zero
+  | "reserved" // a reserved (or explicit padding) field is not zero
+  | "flags" // a flags word has bits the spec does not declare
+  | "enum" // a value is not one of the enumeration's values
+  | "range" // a number does not fit the field (encode), or a bool byte is not 0/1 (decode)
+  | "type"; // the value has the wrong JavaScript type or shape (encode)
+
+export interface CodecIssue {
+  /** "struct bus1_cmd_send" */
+  readonly struct: string;
+  /** The member path as C spells it ("msg.type", "vecs[2].len"); "" for the struct itself. */
+  readonly field: string;
+  /** Byte offset from the start of the struct. */
+  readonly offset: number;
+  readonly kind: CodecErrorKind;
+  /** What is wrong, in words. */
+  readonly reason: string;
+}
+
+/** A lenient decode collects these instead of throwing. */
+export type CodecWarning = CodecIssue;
+
+export class CodecError extends Error implements CodecIssue {
+  override name = "CodecError";
+  constructor(
+    readonly struct: string,
+    readonly field: string,
+    readonly offset: number,
+    readonly kind: CodecErrorKind,
+    readonly reason: string,
+  ) {
+    super(`${struct}${field ? `, ${field}` : ""} at offset ${offset}: ${reason}`);
+  }
+}
+
+const show = (v: unknown): string =>
+  typeof v === "bigint" ? `0x${v.toString(16)}` : typeof v === "number" && Number.isInteger(v) ? `${v} (0x${(v >>> 0).toString(16)})` : typeof v === "string" ? JSON.stringify(v) : String(v);
+
+/** Decode-side rule violation: thrown in strict mode, collected when `lenient` is an array. */
+export function bad(lenient: CodecWarning[] | undefined, struct: string, field: string, offset: number, kind: CodecErrorKind, reason: string): void {
+  const err = new CodecError(struct, field, offset, kind, reason);
+  if (lenient === undefined) throw err;
+  lenient.push({ struct, field, offset, kind, reason });
+}
+
+/** Encode-side violation, or anything no mode can recover from: always thrown. */
+export function fail(struct: string, field: string, offset: number, kind: CodecErrorKind, reason: string): never {
+  throw new CodecError(struct, field, offset, kind, reason);
+}
+
+/** The buffer cannot hold the struct at this offset. */
+export function truncated(struct: string, size: number, offset: unknown, have: number): never {
+  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0)
+    throw new CodecError(struct, "", 0, "truncated", `offset ${show(offset)} is not a non-negative integer`);
+  throw new CodecError(struct, "", 0, "truncated", `needs ${size} bytes at offset ${offset}, but the buffer has ${Math.max(0, have - offset)} there (${have} in all)`);
+}
+
+/** Message helpers the generated code passes as `reason` (built only on the failure path). */
+export const why = {
+  flags: (value: unknown, known: string) => `unknown flag bits in ${show(value)} (known bits: ${known})`,
+  enumValue: (value: unknown, known: string) => `${show(value)} is not a known value (known: ${known})`,
+  zero: (value: unknown) => `reserved field must be zero, not ${show(value)}`,
+  padding: (bytes: number) => `non-zero padding (${bytes} byte${bytes === 1 ? "" : "s"} checked here)`,
+  range: (value: unknown, type: string) => `${show(value)} does not fit ${type}`,
+  type: (value: unknown, expected: string) => `expected ${expected}, got ${value === null ? "null" : Array.isArray(value) ? `an array of ${value.length}` : typeof value}`,
+  bool: (value: unknown) => `a _Bool must be 0 or 1, not ${show(value)}`,
+} as const;
+
+/** Encode was handed a value of the wrong type ("type") or one that does not fit the field ("range"). */
+export function badValue(struct: string, field: string, offset: number, value: unknown, expected: string): never {
+  const numeric = expected.includes("(a bigint)") ? typeof value === "bigint" : (!expected.includes("(") || expected.includes("(a number)")) && typeof value === "number";
+  throw new CodecError(struct, field, offset, numeric ? "range" : "type", numeric ? why.range(value, expected) : why.type(value, expected));
+}
