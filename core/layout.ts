@@ -54,6 +54,9 @@ export interface TypeLayout {
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
+/** The C integer class whose size is an integer machine mode of this many bits (QI, HI, SI, DI). */
+const MODE_CLASS: Record<number, "char" | "short" | "int" | "llong"> = { 8: "char", 16: "short", 32: "int", 64: "llong" };
+
 const cache = new WeakMap<AbiEntry, WeakMap<RecordType, RecordLayout>>();
 
 /** Size and alignment of any type on an ABI. */
@@ -130,6 +133,14 @@ function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
         const unitStart = Math.floor(bit / (t.align * 8)) * t.align * 8;
         if (bit + field.bits > unitStart + unitBits) bit = alignUp(bit, t.align * 8);
         if (field.name !== undefined || rules.unnamedRaisesAlign) align = Math.max(align, t.align);
+      }
+      if (!packed && !rules.typeMatters) {
+        // GCC layout_decl: without PCC_BITFIELD_TYPE_MATTERS (m68k), a bit-field exactly as wide as an integer mode
+        // that starts on that mode's alignment becomes an ordinary field of the mode and raises the struct's
+        // alignment: m68k `struct {int :16;}` and `struct {int x:32;}` are 2-aligned, `struct {char c; int x:16;}`
+        // is not (measured by `uapi verify` / the differential test with m68k-linux-gnu-gcc-12).
+        const modeAlign = MODE_CLASS[field.bits] ? abi.scalars[MODE_CLASS[field.bits]!].align : undefined;
+        if (modeAlign !== undefined && bit % (modeAlign * 8) === 0) align = Math.max(align, modeAlign);
       }
       if (field.aligned) {
         bit = alignUp(bit, field.aligned * 8);

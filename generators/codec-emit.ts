@@ -50,9 +50,12 @@ class Emitter {
   readonly handOver?: string;
   /** Fast encode: leave out object-shape checks (a TypeError falls through to the detailed body). */
   readonly lean: boolean;
-  constructor(readonly plan: Plan, readonly consts: Consts, handOver?: string, lean = false) {
+  /** Fast bodies of structs with aligned 64-bit fields: those go through the 64-bit lanes `wu`/`ws` at word `wi`. */
+  readonly lanes: boolean;
+  constructor(readonly plan: Plan, readonly consts: Consts, handOver?: string, lean = false, lanes = false) {
     this.handOver = handOver;
     this.lean = lean;
+    this.lanes = lanes;
     this.structLit = JSON.stringify(plan.name);
   }
   local(prefix = "x"): string {
@@ -138,6 +141,47 @@ const specialsClause = (x: string, rule: Rule, asBig: boolean) =>
   rule.kind === "zero" ? "" : rule.specials.map((s) => ` && ${x} !== ${asBig ? big(s) : Number(s)}`).join("");
 
 /* ------------------------------------------------------------------ */
+/* 64-bit lanes                                                        */
+/* ------------------------------------------------------------------ */
+
+/** A 64-bit integer in the ABI's own byte order (not `__be64` on a little-endian ABI) at an 8-aligned offset of the struct itself (not inside an array loop). */
+const laneable = (node: Node, base: string, plan: Plan): boolean =>
+  node.k === "int" && node.size === 8 && base === "o" && node.off % 8 === 0 && node.le === (plan.abi.endian === "little");
+const onLane = (node: Node, base: string, e: Emitter) => e.lanes && laneable(node, base, e.plan);
+const lane = (node: Node) => (node.off === 0 ? "wi" : `wi + ${node.off / 8}`);
+
+/** Which lanes (unsigned for encode; per signedness for decode) a plan's fast body would use. */
+function lanesUsed(plan: Plan, decode: boolean): { u: boolean; s: boolean; n: number } {
+  const used = { u: false, s: false, n: 0 };
+  const walk = (node: Node) => {
+    if (node.k === "object") for (const f of node.fields) walk(f.node);
+    else if (node.k === "int" && laneable(node, "o", plan)) {
+      used.n++;
+      if (decode && node.signed) used.s = true;
+      else used.u = true;
+    }
+  };
+  walk(plan.root);
+  return used;
+}
+
+/**
+ * Fast-body prologue for lanes: leave for the detailed body unless the
+ * target's byte order is the host's, the view starts 8-aligned, `o` is an
+ * 8-aligned index and the whole struct lies within the lanes (so no access
+ * below can be out of bounds).
+ */
+function lanePrologue(plan: Plan, used: { u: boolean; s: boolean }): string[] {
+  return [
+    `const w = $rt.${plan.abi.endian === "little" ? "lanesAtLE" : "lanesAtBE"}(v, o, ${plan.size});`,
+    "if (w === null) break ok;",
+    ...(used.u ? ["const wu = w.u;"] : []),
+    ...(used.s ? ["const ws = w.s;"] : []),
+    "const wi = o >>> 3;",
+  ];
+}
+
+/* ------------------------------------------------------------------ */
 /* Decode                                                              */
 /* ------------------------------------------------------------------ */
 
@@ -156,8 +200,8 @@ function decodeNode(node: Node, base: string, idx: string[], e: Emitter): Piece 
       const le = node.le ? ", true" : "";
       const stmts: string[] = [];
       if (node.size === 8) {
-        const get = node.signed ? "getBigInt64" : "getBigUint64";
-        stmts.push(`const ${x} = v.${get}(${p}${le});`);
+        if (onLane(node, base, e)) stmts.push(`const ${x} = ${node.signed ? "ws" : "wu"}[${lane(node)}];`);
+        else stmts.push(`const ${x} = v.${node.signed ? "getBigInt64" : "getBigUint64"}(${p}${le});`);
         if (node.rule) {
           const loOff = node.le ? node.off : node.off + 4;
           const hiOff = node.le ? node.off + 4 : node.off;
@@ -302,8 +346,10 @@ function splitRun(off: number, len: number): [number, number][] {
 }
 
 export function decodeBody(plan: Plan, consts: Consts, fast = false): string {
+  const used = lanesUsed(plan, true);
+  const lanes = fast && (used.u || used.s);
   // Fast bodies leave their labelled block on any violation (a one-instruction jump keeps them small enough to inline).
-  const e = new Emitter(plan, consts, fast ? "break ok;" : undefined);
+  const e = new Emitter(plan, consts, fast ? "break ok;" : undefined, false, lanes);
   const root = decodeNode(plan.root, "o", [], e);
   const lines = [
     `const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);`,
@@ -314,6 +360,18 @@ export function decodeBody(plan: Plan, consts: Consts, fast = false): string {
     `return ${root.expr};`,
   ];
   if (!fast) return lines.join("\n");
+  if (lanes) {
+    // Bounds are checked against the lanes up front and nothing else can throw: no try/catch.
+    return [
+      "ok: {",
+      "  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);",
+      "  const o = offset;",
+      ...lanePrologue(plan, used).map((l) => `  ${l}`),
+      ...lines.slice(3).map((l) => `  ${l}`),
+      "}",
+      `return ${SLOW}(bytes, offset, lenient);`,
+    ].join("\n");
+  }
   // The fast body lets DataView's own bounds check catch a short buffer (reading byteLength is a call in V8 11).
   return [
     "ok: {",
@@ -350,7 +408,8 @@ function encodeNode(node: Node, x: string, base: string, idx: string[], e: Emitt
         const out = [
           // (Fast bodies skip the typeof: asUintN throws on a number, and is !== any non-bigint it accepts.)
           `if (${e.lean ? "" : `typeof ${x} !== "bigint" || `}BigInt.${node.signed ? "asIntN" : "asUintN"}(64, ${x}) !== ${x}) ${badValue(node.off, `${node.ctype} (a bigint)`)}`,
-          `v.${node.signed ? "setBigInt64" : "setBigUint64"}(${p}, ${x}${le});`,
+          // A lane store writes the two's complement of a negative value, as setBigInt64 does.
+          onLane(node, base, e) ? `wu[${lane(node)}] = ${x};` : `v.${node.signed ? "setBigInt64" : "setBigUint64"}(${p}, ${x}${le});`,
         ];
         if (node.rule) {
           // Checked on the halves just written: no bigint arithmetic on the hot path.
@@ -504,7 +563,11 @@ function zeroFill(plan: Plan, e: Emitter): string[] {
 }
 
 export function encodeBody(plan: Plan, consts: Consts, fast = false): string {
-  const e = new Emitter(plan, consts, fast ? "break ok;" : undefined, fast);
+  const used = lanesUsed(plan, false);
+  // With a single 64-bit field the lanes' prologue and extent re-check cost more than the one store saves
+  // (measured on iio_buffer_block: 0.54x vs 0.75x baseline (b)).
+  const lanes = fast && used.n >= 2;
+  const e = new Emitter(plan, consts, fast ? "break ok;" : undefined, fast, lanes);
   const lines = [
     `if (typeof value !== "object" || value === null) $rt.badValue(${e.structLit}, "", 0, value, ${JSON.stringify(`${plan.name} (an object)`)});`,
     `const out = into === undefined ? new Uint8Array(${plan.size}) : into;`,
@@ -516,6 +579,27 @@ export function encodeBody(plan: Plan, consts: Consts, fast = false): string {
     `return out;`,
   ];
   if (!fast) return lines.join("\n");
+  if (lanes) {
+    // A getter on the value could detach or shrink the buffer, after which lane stores are silently dropped:
+    // re-check the lanes' extent before reporting success.
+    const body = lines.slice(5, -1);
+    return [
+      "ok: {",
+      `  const out = into === undefined ? new Uint8Array(${plan.size}) : into;`,
+      "  const v = out instanceof DataView ? out : $rt.viewOf(out);",
+      "  const o = offset;",
+      ...lanePrologue(plan, used).map((l) => `  ${l}`),
+      "  try {",
+      ...body.map((l) => `    ${l}`),
+      `    if (o + ${plan.size} > wu.length * 8) break ok;`,
+      "    return out;",
+      "  } catch {",
+      "    break ok;",
+      "  }",
+      "}",
+      `return ${SLOW}(value, into, offset);`,
+    ].join("\n");
+  }
   // Fast body: no object-shape or byteLength checks -- a TypeError or RangeError from them lands in the detailed body.
   return [
     "ok: {",

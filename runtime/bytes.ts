@@ -75,3 +75,66 @@ export function paddingAt(view: DataView, offset: number, runs: readonly number[
 export function zeroRuns(view: DataView, offset: number, runs: readonly number[]): void {
   for (let r = 0; r < runs.length; r += 2) zero(view, offset + runs[r]!, runs[r + 1]!);
 }
+
+/**
+ * 64-bit lanes over a DataView's bytes.  V8 (Node 20) compiles BigUint64Array
+ * element access inline but calls a builtin for DataView get/setBigUint64, so
+ * codecs use these lanes for 8-byte-aligned 64-bit fields when the target's
+ * byte order is the host's.  Both lanes cover whole 8-byte words from the
+ * view's start (which must be 8-aligned).
+ */
+export interface Lanes {
+  readonly u: BigUint64Array;
+  readonly s: BigInt64Array;
+}
+
+/** True when this machine stores integers little-endian (typed arrays use host order). */
+export const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+const lanesCache = new WeakMap<DataView, Lanes | null>();
+let lastLaneView: DataView | undefined;
+let lastLanes: Lanes | null = null;
+
+function lanesOf(view: DataView): Lanes | null {
+  let lanes = lanesCache.get(view);
+  if (lanes === undefined) {
+    const words = Math.floor(view.byteLength / 8);
+    lanes = view.byteOffset % 8 === 0 ? { u: new BigUint64Array(view.buffer, view.byteOffset, words), s: new BigInt64Array(view.buffer, view.byteOffset, words) } : null;
+    lanesCache.set(view, lanes);
+  }
+  lastLaneView = view;
+  lastLanes = lanes;
+  return lanes;
+}
+
+/** The cached 64-bit lanes of `view` for a little-endian target, or null (big-endian host, or the view starts unaligned). */
+export function lanesLE(view: DataView): Lanes | null {
+  if (!HOST_LITTLE) return null;
+  return view === lastLaneView ? lastLanes : lanesOf(view);
+}
+
+/** The same for a big-endian target. */
+export function lanesBE(view: DataView): Lanes | null {
+  if (HOST_LITTLE) return null;
+  return view === lastLaneView ? lastLanes : lanesOf(view);
+}
+
+/*
+ * What a fast codec body asks for: the lanes of `view` when a struct of
+ * `size` bytes at `offset` can use them -- target byte order is the host's,
+ * `offset` is an 8-aligned index, and the struct lies wholly inside the
+ * lanes (so no access to it can be out of bounds) -- else null.  Small so
+ * that V8 inlines it and the generated body stays under its inlining limit.
+ */
+const fits = (lanes: Lanes | null, offset: number, size: number): Lanes | null =>
+  lanes !== null && (offset >>> 0) === offset && (offset & 7) === 0 && offset + size <= lanes.u.length * 8 ? lanes : null;
+
+/** Lanes for a little-endian struct of `size` bytes at `offset`, or null (see above). */
+export function lanesAtLE(view: DataView, offset: number, size: number): Lanes | null {
+  return HOST_LITTLE ? fits(view === lastLaneView ? lastLanes : lanesOf(view), offset, size) : null;
+}
+
+/** Lanes for a big-endian struct of `size` bytes at `offset`, or null. */
+export function lanesAtBE(view: DataView, offset: number, size: number): Lanes | null {
+  return HOST_LITTLE ? null : fits(view === lastLaneView ? lastLanes : lanesOf(view), offset, size);
+}

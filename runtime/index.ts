@@ -3,7 +3,7 @@
  * import.  Dependency-free by design.
  */
 export { bad, badValue, CodecError, fail, truncated, why, type CodecErrorKind, type CodecIssue, type CodecWarning } from "./errors.js";
-export { firstNonZero, fromHex, paddingAt, toHex, viewOf, zero, zeroRuns, type Bytes } from "./bytes.js";
+export { firstNonZero, fromHex, HOST_LITTLE, lanesAtBE, lanesAtLE, lanesBE, lanesLE, paddingAt, toHex, viewOf, zero, zeroRuns, type Bytes, type Lanes } from "./bytes.js";
 export { halvesOf, KERNEL_SCALARS, readScalar, scratch64, u64FromHalves, writeScalar, type KernelScalarName } from "./scalars.js";
 export type { AbiCodecs, Codec, IoctlInfo } from "./codec.js";
 export { IOC_FAMILIES, iocDecode, iocEncode, iocMacro, iocMaxSize, type IocDir, type IocEncoding, type IocFamilyName, type IocFields } from "./ioc.js";

@@ -58,3 +58,37 @@ export function compileSource(opts: {
   }
 }
 
+
+/** Memoised haveProgram: one `--version` per program per process. */
+const known = new Map<string, boolean>();
+export function haveProgramCached(program: string): boolean {
+  let v = known.get(program);
+  if (v === undefined) known.set(program, (v = haveProgram(program)));
+  return v;
+}
+
+/**
+ * Like compileSource without `run`, but asynchronous, so several compilers
+ * can work at once (each is its own process).
+ */
+export async function compileSourceAsync(opts: { compiler: string; args: string[]; source: string; fileName?: string }): Promise<CompileResult> {
+  const { spawn } = await import("node:child_process");
+  const { mkdtemp, writeFile, rm } = await import("node:fs/promises");
+  const dir = await mkdtemp(path.join(tmpdir(), "uapi-cc-"));
+  try {
+    const file = path.join(dir, opts.fileName ?? "probe.c");
+    await writeFile(file, opts.source);
+    const args = opts.args.map((a) => a.replaceAll("{dir}", dir)).concat([file]);
+    return await new Promise<CompileResult>((resolve) => {
+      const child = spawn(opts.compiler, args, { cwd: dir });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (b: Buffer) => out.push(b));
+      child.stderr.on("data", (b: Buffer) => err.push(b));
+      child.on("error", (e) => resolve({ ok: false, status: null, stdout: "", stderr: String(e) }));
+      child.on("close", (status) => resolve({ ok: status === 0, status, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,12 +1,103 @@
-/* STUB: replaced by the issue that builds `uapi verify`. */
-import type { Command } from "../command.js";
-import { UsageError } from "../io.js";
+/* `uapi verify`: real compilers lay out every struct on every ABI and must agree with the engine. */
+import { COMPILER_CHOICES, recordsOfModels, verifyLayouts, type AbiVerdict, type Mismatch } from "../../verify/verify.js";
+import { oneOf, parse, selectAbis } from "../args.js";
+import { loadSpecs, type Command } from "../command.js";
+import { EXIT, paint, type Io } from "../io.js";
+
+const HELP = `usage: uapi verify [SPEC...] [--abi ID,...] [--compiler auto|yowasp|system] [--format text|json]
+
+Ask real C compilers to lay out every struct and union of the specs on each
+ABI -- size, alignment, every member offset and every bit-field position --
+and compare with the workbench's layout engine.  One probe (a generated C
+file with the declarations and _Static_asserts) per ABI and compiler.
+
+Compilers (verify/README.md has the table):
+  yowasp   clang 21 built to WebAssembly (@yowasp/clang, installed with npm),
+           for every ABI where clang implements the Linux ABI
+  system   GCC: host gcc -m64/-m32/-mx32 and Debian cross compilers (m68k,
+           arm OABI, sh4, arc, alpha, hppa, s390, sparc, powerpc, ...), and
+           any clang on PATH
+  auto     both (default)
+clang is never used for m68k, arc, arm OABI or s390, where it is not the
+Linux ABI.  An ABI with no usable compiler is reported unverified, with why.
+
+With no SPEC, the bundled specs in spec/ are verified.
+
+options:
+  --abi ID,...       only these ABIs (default: all)
+  --compiler WHICH   auto (default), yowasp or system
+  --format FMT       text (default) or json:
+                     {"ok", "abis":[{"abi","status","compilers":[...],"records","facts",
+                      "reason"?, "mismatches":[{"record","member","kind","engine","compiler","compilerName"}],
+                      "unverified":[{"record","reason"}]}]}
+  -h, --help         this help
+
+exit codes: 0 every ABI verified or unverified with a reason, 1 a mismatch,
+2 bad input or usage, 3 a compiler failed unexpectedly
+`;
+
+const KIND_TEXT: Record<Mismatch["kind"], string> = { size: "sizeof", align: "_Alignof", offset: "offsetof", "bit-offset": "bit offset of", "bit-width": "bit width of" };
+
+export function describeMismatch(m: Mismatch): string {
+  const subject = m.member ? `${m.record.replace(/^.*: /, "")}.${m.member}` : m.record.replace(/^.*: /, "");
+  return `${m.record}${m.member ? ` member ${m.member}` : ""}: ${KIND_TEXT[m.kind]} ${subject}: engine ${m.engine}, ${m.compilerName} ${m.compiler ?? "(not read back)"}`;
+}
+
+function verdictJson(v: AbiVerdict) {
+  return {
+    abi: v.abi, status: v.status, compilers: v.runs.map((r) => r.compiler), records: v.records,
+    facts: v.runs.reduce((n, r) => n + r.facts, 0), ...(v.reason ? { reason: v.reason } : {}),
+    mismatches: v.runs.flatMap((r) => r.mismatches), unverified: v.unverified,
+  };
+}
+
+const STATUS_STYLE = { verified: "green", mismatch: "red", unverified: "yellow", error: "red" } as const;
+
+function renderTable(io: Io, verdicts: AbiVerdict[]): string {
+  const rows = verdicts.map((v) => [
+    v.abi,
+    v.status,
+    v.runs.length ? v.runs.map((r) => r.compiler.replace(/ --target=.*$/, "").replace(/ \(@yowasp\/clang\)/, " (yowasp)")).join(" + ") : "-",
+    v.runs.length ? `${Math.max(...v.runs.map((r) => r.records))}/${v.records}` : `0/${v.records}`,
+    v.runs.length ? String(v.runs.reduce((n, r) => n + r.facts, 0)) : "-",
+    v.status === "mismatch" ? `${v.runs.reduce((n, r) => n + r.mismatches.length, 0)} mismatch(es)` : v.reason ?? "",
+  ]);
+  const head = ["ABI", "result", "compiler", "structs", "facts", "note"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[], style?: (typeof STATUS_STYLE)[keyof typeof STATUS_STYLE]) =>
+    cells.map((c, i) => (i === 1 && style ? paint(io, style, c.padEnd(widths[i]!)) : i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd() + "\n";
+  return line(head) + rows.map((r, i) => line(r, STATUS_STYLE[verdicts[i]!.status])).join("");
+}
 
 export const verifyCommand: Command = {
   name: "verify",
-  summary: "(not built yet)",
-  help: "usage: uapi verify (not built yet)\n",
-  async run() {
-    throw new UsageError("not built yet");
+  summary: "check the layout engine against real compilers (clang, GCC) on every ABI",
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, { abi: { type: "string", multiple: true }, compiler: { type: "string" }, format: { type: "string" } });
+    if (values.help) return io.out(HELP), EXIT.OK;
+    const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
+    const compiler = oneOf("compiler", values.compiler as string | undefined, COMPILER_CHOICES, "auto");
+    const abis = selectAbis(values.abi as string[] | undefined);
+    const records = recordsOfModels(loadSpecs(positionals));
+    const progress = io.interactive && format === "text";
+    const verdicts = await verifyLayouts(records, abis, {
+      compiler,
+      onProgress: progress ? (done, total, v) => io.err(`\r\x1b[Kverify: ${done}/${total} ABIs (${v.abi}: ${v.status})${done === total ? "\n" : ""}`) : undefined,
+    });
+    const mismatch = verdicts.some((v) => v.status === "mismatch");
+    const broken = verdicts.some((v) => v.status === "error");
+    if (format === "json") {
+      io.out(JSON.stringify({ ok: !mismatch && !broken, abis: verdicts.map(verdictJson) }, null, 2) + "\n");
+    } else {
+      for (const v of verdicts) {
+        for (const r of v.runs) for (const m of r.mismatches) io.out(`${paint(io, "red", "mismatch")} [${v.abi}] ${describeMismatch(m)}\n`);
+        if (v.status === "error") io.out(`${paint(io, "red", "error")} [${v.abi}] ${v.reason}\n`);
+      }
+      io.out(renderTable(io, verdicts));
+      const count = (s: AbiVerdict["status"]) => verdicts.filter((v) => v.status === s).length;
+      io.out(`${records.length} structs on ${abis.length} ABIs: ${count("verified")} verified, ${count("mismatch")} mismatch, ${count("unverified")} unverified, ${count("error")} error\n`);
+    }
+    return mismatch ? EXIT.FINDINGS : broken ? EXIT.INTERNAL : EXIT.OK;
   },
 };

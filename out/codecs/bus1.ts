@@ -16,14 +16,13 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec 
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o, true);
-      const x1 = v.getBigUint64(o + 8, true);
-      return { "iov_base": x0, "iov_len": x1 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    return { "iov_base": x0, "iov_len": x1 };
   }
   return $d0x(bytes, offset, lenient);
 }
@@ -40,14 +39,18 @@ function $e0(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(16) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["iov_base"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0, true);
+      wu[wi] = x0;
       const x1 = value["iov_len"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1, true);
+      wu[wi + 1] = x1;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -204,14 +207,13 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec 
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      const x1 = v.getBigUint64(o + 8);
-      return { "iov_base": x0, "iov_len": x1 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    return { "iov_base": x0, "iov_len": x1 };
   }
   return $d3x(bytes, offset, lenient);
 }
@@ -228,14 +230,18 @@ function $e3(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(16) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["iov_base"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       const x1 = value["iov_len"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1);
+      wu[wi + 1] = x1;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -377,20 +383,19 @@ function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o, true);
-      if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) break ok;
-      const x1 = v.getBigUint64(o + 8, true);
-      if (((v.getUint32(o + 8, true) & 0xfffffffe) | v.getUint32(o + 12, true)) !== 0 && x1 !== 0xffffffffffffffffn) break ok;
-      const x2 = v.getUint32(o + 16, true);
-      const x3 = v.getUint32(o + 20, true);
-      const x4 = v.getUint32(o + 24, true);
-      const x5 = v.getUint32(o + 28, true);
-      return { "flags": x0, "peer_flags": x1, "max_slices": x2, "max_handles": x3, "max_inflight_bytes": x4, "max_inflight_fds": x5 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    if (((v.getUint32(o + 8, true) & 0xfffffffe) | v.getUint32(o + 12, true)) !== 0 && x1 !== 0xffffffffffffffffn) break ok;
+    const x2 = v.getUint32(o + 16, true);
+    const x3 = v.getUint32(o + 20, true);
+    const x4 = v.getUint32(o + 24, true);
+    const x5 = v.getUint32(o + 28, true);
+    return { "flags": x0, "peer_flags": x1, "max_slices": x2, "max_handles": x3, "max_inflight_bytes": x4, "max_inflight_fds": x5 };
   }
   return $d5x(bytes, offset, lenient);
 }
@@ -413,15 +418,18 @@ function $e5(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
     const out = into === undefined ? new Uint8Array(32) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtLE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0, true);
+      wu[wi] = x0;
       if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) break ok;
       const x1 = value["peer_flags"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1, true);
+      wu[wi + 1] = x1;
       if (((v.getUint32(o + 8, true) & 0xfffffffe) | v.getUint32(o + 12, true)) !== 0 && x1 !== 0xffffffffffffffffn) break ok;
       const x2 = value["max_slices"];
       if ((x2 >>> 0) !== x2) break ok;
@@ -435,6 +443,7 @@ function $e5(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
       const x5 = value["max_inflight_fds"];
       if ((x5 >>> 0) !== x5) break ok;
       v.setUint32(o + 28, x5, true);
+      if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -477,20 +486,19 @@ function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) break ok;
-      const x1 = v.getBigUint64(o + 8);
-      if (((v.getUint32(o + 12) & 0xfffffffe) | v.getUint32(o + 8)) !== 0 && x1 !== 0xffffffffffffffffn) break ok;
-      const x2 = v.getUint32(o + 16);
-      const x3 = v.getUint32(o + 20);
-      const x4 = v.getUint32(o + 24);
-      const x5 = v.getUint32(o + 28);
-      return { "flags": x0, "peer_flags": x1, "max_slices": x2, "max_handles": x3, "max_inflight_bytes": x4, "max_inflight_fds": x5 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    if (((v.getUint32(o + 12) & 0xfffffffe) | v.getUint32(o + 8)) !== 0 && x1 !== 0xffffffffffffffffn) break ok;
+    const x2 = v.getUint32(o + 16);
+    const x3 = v.getUint32(o + 20);
+    const x4 = v.getUint32(o + 24);
+    const x5 = v.getUint32(o + 28);
+    return { "flags": x0, "peer_flags": x1, "max_slices": x2, "max_handles": x3, "max_inflight_bytes": x4, "max_inflight_fds": x5 };
   }
   return $d6x(bytes, offset, lenient);
 }
@@ -513,15 +521,18 @@ function $e6(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
     const out = into === undefined ? new Uint8Array(32) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) break ok;
       const x1 = value["peer_flags"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1);
+      wu[wi + 1] = x1;
       if (((v.getUint32(o + 12) & 0xfffffffe) | v.getUint32(o + 8)) !== 0 && x1 !== 0xffffffffffffffffn) break ok;
       const x2 = value["max_slices"];
       if ((x2 >>> 0) !== x2) break ok;
@@ -535,6 +546,7 @@ function $e6(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
       const x5 = value["max_inflight_fds"];
       if ((x5 >>> 0) !== x5) break ok;
       v.setUint32(o + 28, x5);
+      if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -624,16 +636,15 @@ function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o, true);
-      const x1 = v.getBigUint64(o + 8, true);
-      const x2 = v.getBigUint64(o + 16, true);
-      const x3 = v.getBigUint64(o + 24, true);
-      return { "flags": x0, "src_handle": x1, "dst_fd": x2, "dst_handle": x3 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    const x3 = wu[wi + 3];
+    return { "flags": x0, "src_handle": x1, "dst_fd": x2, "dst_handle": x3 };
   }
   return $d7x(bytes, offset, lenient);
 }
@@ -652,20 +663,24 @@ function $e7(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt
     const out = into === undefined ? new Uint8Array(32) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtLE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0, true);
+      wu[wi] = x0;
       const x1 = value["src_handle"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1, true);
+      wu[wi + 1] = x1;
       const x2 = value["dst_fd"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 16, x2, true);
+      wu[wi + 2] = x2;
       const x3 = value["dst_handle"];
       if (BigInt.asUintN(64, x3) !== x3) break ok;
-      v.setBigUint64(o + 24, x3, true);
+      wu[wi + 3] = x3;
+      if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -700,16 +715,15 @@ function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      const x1 = v.getBigUint64(o + 8);
-      const x2 = v.getBigUint64(o + 16);
-      const x3 = v.getBigUint64(o + 24);
-      return { "flags": x0, "src_handle": x1, "dst_fd": x2, "dst_handle": x3 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    const x3 = wu[wi + 3];
+    return { "flags": x0, "src_handle": x1, "dst_fd": x2, "dst_handle": x3 };
   }
   return $d8x(bytes, offset, lenient);
 }
@@ -728,20 +742,24 @@ function $e8(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt
     const out = into === undefined ? new Uint8Array(32) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       const x1 = value["src_handle"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1);
+      wu[wi + 1] = x1;
       const x2 = value["dst_fd"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 16, x2);
+      wu[wi + 2] = x2;
       const x3 = value["dst_handle"];
       if (BigInt.asUintN(64, x3) !== x3) break ok;
-      v.setBigUint64(o + 24, x3);
+      wu[wi + 3] = x3;
+      if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -822,16 +840,15 @@ function $d9(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o, true);
-      if (((v.getUint32(o, true) & 0xfffffffe) | v.getUint32(o + 4, true)) !== 0) break ok;
-      const x1 = v.getBigUint64(o + 8, true);
-      const x2 = v.getBigUint64(o + 16, true);
-      return { "flags": x0, "ptr_nodes": x1, "n_nodes": x2 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 24);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o, true) & 0xfffffffe) | v.getUint32(o + 4, true)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    return { "flags": x0, "ptr_nodes": x1, "n_nodes": x2 };
   }
   return $d9x(bytes, offset, lenient);
 }
@@ -850,18 +867,22 @@ function $e9(value: bus1_cmd_nodes_destroy, into?: $rt.Bytes, offset = 0): $rt.B
     const out = into === undefined ? new Uint8Array(24) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtLE(v, o, 24);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0, true);
+      wu[wi] = x0;
       if (((v.getUint32(o, true) & 0xfffffffe) | v.getUint32(o + 4, true)) !== 0) break ok;
       const x1 = value["ptr_nodes"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1, true);
+      wu[wi + 1] = x1;
       const x2 = value["n_nodes"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 16, x2, true);
+      wu[wi + 2] = x2;
+      if (o + 24 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -894,16 +915,15 @@ function $d10(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      if (((v.getUint32(o + 4) & 0xfffffffe) | v.getUint32(o)) !== 0) break ok;
-      const x1 = v.getBigUint64(o + 8);
-      const x2 = v.getBigUint64(o + 16);
-      return { "flags": x0, "ptr_nodes": x1, "n_nodes": x2 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 24);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o + 4) & 0xfffffffe) | v.getUint32(o)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    return { "flags": x0, "ptr_nodes": x1, "n_nodes": x2 };
   }
   return $d10x(bytes, offset, lenient);
 }
@@ -922,18 +942,22 @@ function $e10(value: bus1_cmd_nodes_destroy, into?: $rt.Bytes, offset = 0): $rt.
     const out = into === undefined ? new Uint8Array(24) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 24);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       if (((v.getUint32(o + 4) & 0xfffffffe) | v.getUint32(o)) !== 0) break ok;
       const x1 = value["ptr_nodes"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1);
+      wu[wi + 1] = x1;
       const x2 = value["n_nodes"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 16, x2);
+      wu[wi + 2] = x2;
+      if (o + 24 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -1019,23 +1043,22 @@ function $d11(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o, true);
-      if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) break ok;
-      const x1 = v.getBigUint64(o + 8, true);
-      const x2 = v.getBigUint64(o + 16, true);
-      const x3 = v.getBigUint64(o + 24, true);
-      const x4 = v.getBigUint64(o + 32, true);
-      const x5 = v.getBigUint64(o + 40, true);
-      const x6 = v.getBigUint64(o + 48, true);
-      const x7 = v.getBigUint64(o + 56, true);
-      const x8 = v.getBigUint64(o + 64, true);
-      const x9 = v.getBigUint64(o + 72, true);
-      return { "flags": x0, "ptr_destinations": x1, "ptr_errors": x2, "n_destinations": x3, "ptr_vecs": x4, "n_vecs": x5, "ptr_handles": x6, "n_handles": x7, "ptr_fds": x8, "n_fds": x9 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 80);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    const x3 = wu[wi + 3];
+    const x4 = wu[wi + 4];
+    const x5 = wu[wi + 5];
+    const x6 = wu[wi + 6];
+    const x7 = wu[wi + 7];
+    const x8 = wu[wi + 8];
+    const x9 = wu[wi + 9];
+    return { "flags": x0, "ptr_destinations": x1, "ptr_errors": x2, "n_destinations": x3, "ptr_vecs": x4, "n_vecs": x5, "ptr_handles": x6, "n_handles": x7, "ptr_fds": x8, "n_fds": x9 };
   }
   return $d11x(bytes, offset, lenient);
 }
@@ -1061,39 +1084,43 @@ function $e11(value: bus1_cmd_send, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(80) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtLE(v, o, 80);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0, true);
+      wu[wi] = x0;
       if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) break ok;
       const x1 = value["ptr_destinations"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1, true);
+      wu[wi + 1] = x1;
       const x2 = value["ptr_errors"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 16, x2, true);
+      wu[wi + 2] = x2;
       const x3 = value["n_destinations"];
       if (BigInt.asUintN(64, x3) !== x3) break ok;
-      v.setBigUint64(o + 24, x3, true);
+      wu[wi + 3] = x3;
       const x4 = value["ptr_vecs"];
       if (BigInt.asUintN(64, x4) !== x4) break ok;
-      v.setBigUint64(o + 32, x4, true);
+      wu[wi + 4] = x4;
       const x5 = value["n_vecs"];
       if (BigInt.asUintN(64, x5) !== x5) break ok;
-      v.setBigUint64(o + 40, x5, true);
+      wu[wi + 5] = x5;
       const x6 = value["ptr_handles"];
       if (BigInt.asUintN(64, x6) !== x6) break ok;
-      v.setBigUint64(o + 48, x6, true);
+      wu[wi + 6] = x6;
       const x7 = value["n_handles"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
-      v.setBigUint64(o + 56, x7, true);
+      wu[wi + 7] = x7;
       const x8 = value["ptr_fds"];
       if (BigInt.asUintN(64, x8) !== x8) break ok;
-      v.setBigUint64(o + 64, x8, true);
+      wu[wi + 8] = x8;
       const x9 = value["n_fds"];
       if (BigInt.asUintN(64, x9) !== x9) break ok;
-      v.setBigUint64(o + 72, x9, true);
+      wu[wi + 9] = x9;
+      if (o + 80 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -1147,23 +1174,22 @@ function $d12(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) break ok;
-      const x1 = v.getBigUint64(o + 8);
-      const x2 = v.getBigUint64(o + 16);
-      const x3 = v.getBigUint64(o + 24);
-      const x4 = v.getBigUint64(o + 32);
-      const x5 = v.getBigUint64(o + 40);
-      const x6 = v.getBigUint64(o + 48);
-      const x7 = v.getBigUint64(o + 56);
-      const x8 = v.getBigUint64(o + 64);
-      const x9 = v.getBigUint64(o + 72);
-      return { "flags": x0, "ptr_destinations": x1, "ptr_errors": x2, "n_destinations": x3, "ptr_vecs": x4, "n_vecs": x5, "ptr_handles": x6, "n_handles": x7, "ptr_fds": x8, "n_fds": x9 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 80);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    const x3 = wu[wi + 3];
+    const x4 = wu[wi + 4];
+    const x5 = wu[wi + 5];
+    const x6 = wu[wi + 6];
+    const x7 = wu[wi + 7];
+    const x8 = wu[wi + 8];
+    const x9 = wu[wi + 9];
+    return { "flags": x0, "ptr_destinations": x1, "ptr_errors": x2, "n_destinations": x3, "ptr_vecs": x4, "n_vecs": x5, "ptr_handles": x6, "n_handles": x7, "ptr_fds": x8, "n_fds": x9 };
   }
   return $d12x(bytes, offset, lenient);
 }
@@ -1189,39 +1215,43 @@ function $e12(value: bus1_cmd_send, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(80) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 80);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) break ok;
       const x1 = value["ptr_destinations"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1);
+      wu[wi + 1] = x1;
       const x2 = value["ptr_errors"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 16, x2);
+      wu[wi + 2] = x2;
       const x3 = value["n_destinations"];
       if (BigInt.asUintN(64, x3) !== x3) break ok;
-      v.setBigUint64(o + 24, x3);
+      wu[wi + 3] = x3;
       const x4 = value["ptr_vecs"];
       if (BigInt.asUintN(64, x4) !== x4) break ok;
-      v.setBigUint64(o + 32, x4);
+      wu[wi + 4] = x4;
       const x5 = value["n_vecs"];
       if (BigInt.asUintN(64, x5) !== x5) break ok;
-      v.setBigUint64(o + 40, x5);
+      wu[wi + 5] = x5;
       const x6 = value["ptr_handles"];
       if (BigInt.asUintN(64, x6) !== x6) break ok;
-      v.setBigUint64(o + 48, x6);
+      wu[wi + 6] = x6;
       const x7 = value["n_handles"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
-      v.setBigUint64(o + 56, x7);
+      wu[wi + 7] = x7;
       const x8 = value["ptr_fds"];
       if (BigInt.asUintN(64, x8) !== x8) break ok;
-      v.setBigUint64(o + 64, x8);
+      wu[wi + 8] = x8;
       const x9 = value["n_fds"];
       if (BigInt.asUintN(64, x9) !== x9) break ok;
-      v.setBigUint64(o + 72, x9);
+      wu[wi + 9] = x9;
+      if (o + 80 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -1334,29 +1364,28 @@ function $d13(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o, true);
-      if (((v.getUint32(o, true) & 0xfffffff8) | v.getUint32(o + 4, true)) !== 0) break ok;
-      const x1 = v.getBigUint64(o + 8, true);
-      const x2 = v.getBigUint64(o + 16, true);
-      if ((v.getUint32(o + 20, true) | 0) !== 0 || v.getUint32(o + 16, true) > 3) break ok;
-      const x3 = v.getBigUint64(o + 24, true);
-      if (((v.getUint32(o + 24, true) & 0xfffffffc) | v.getUint32(o + 28, true)) !== 0) break ok;
-      const x4 = v.getBigUint64(o + 32, true);
-      const x5 = v.getUint32(o + 40, true);
-      const x6 = v.getUint32(o + 44, true);
-      const x7 = v.getUint32(o + 48, true);
-      const x8 = v.getUint32(o + 52, true);
-      const x9 = v.getBigUint64(o + 56, true);
-      const x10 = v.getBigUint64(o + 64, true);
-      const x11 = v.getBigUint64(o + 72, true);
-      const x12 = v.getBigUint64(o + 80, true);
-      const x13 = v.getBigUint64(o + 88, true);
-      return { "flags": x0, "max_offset": x1, "msg": { "type": x2, "flags": x3, "destination": x4, "uid": x5, "gid": x6, "pid": x7, "tid": x8, "offset": x9, "n_bytes": x10, "n_handles": x11, "n_fds": x12, "n_secctx": x13 } };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 96);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o, true) & 0xfffffff8) | v.getUint32(o + 4, true)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    if ((v.getUint32(o + 20, true) | 0) !== 0 || v.getUint32(o + 16, true) > 3) break ok;
+    const x3 = wu[wi + 3];
+    if (((v.getUint32(o + 24, true) & 0xfffffffc) | v.getUint32(o + 28, true)) !== 0) break ok;
+    const x4 = wu[wi + 4];
+    const x5 = v.getUint32(o + 40, true);
+    const x6 = v.getUint32(o + 44, true);
+    const x7 = v.getUint32(o + 48, true);
+    const x8 = v.getUint32(o + 52, true);
+    const x9 = wu[wi + 7];
+    const x10 = wu[wi + 8];
+    const x11 = wu[wi + 9];
+    const x12 = wu[wi + 10];
+    const x13 = wu[wi + 11];
+    return { "flags": x0, "max_offset": x1, "msg": { "type": x2, "flags": x3, "destination": x4, "uid": x5, "gid": x6, "pid": x7, "tid": x8, "offset": x9, "n_bytes": x10, "n_handles": x11, "n_fds": x12, "n_secctx": x13 } };
   }
   return $d13x(bytes, offset, lenient);
 }
@@ -1388,27 +1417,30 @@ function $e13(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(96) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtLE(v, o, 96);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0, true);
+      wu[wi] = x0;
       if (((v.getUint32(o, true) & 0xfffffff8) | v.getUint32(o + 4, true)) !== 0) break ok;
       const x1 = value["max_offset"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1, true);
+      wu[wi + 1] = x1;
       const x2 = value["msg"];
       const x3 = x2["type"];
       if (BigInt.asUintN(64, x3) !== x3) break ok;
-      v.setBigUint64(o + 16, x3, true);
+      wu[wi + 2] = x3;
       if ((v.getUint32(o + 20, true) | 0) !== 0 || v.getUint32(o + 16, true) > 3) break ok;
       const x4 = x2["flags"];
       if (BigInt.asUintN(64, x4) !== x4) break ok;
-      v.setBigUint64(o + 24, x4, true);
+      wu[wi + 3] = x4;
       if (((v.getUint32(o + 24, true) & 0xfffffffc) | v.getUint32(o + 28, true)) !== 0) break ok;
       const x5 = x2["destination"];
       if (BigInt.asUintN(64, x5) !== x5) break ok;
-      v.setBigUint64(o + 32, x5, true);
+      wu[wi + 4] = x5;
       const x6 = x2["uid"];
       if ((x6 >>> 0) !== x6) break ok;
       v.setUint32(o + 40, x6, true);
@@ -1423,19 +1455,20 @@ function $e13(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
       v.setUint32(o + 52, x9, true);
       const x10 = x2["offset"];
       if (BigInt.asUintN(64, x10) !== x10) break ok;
-      v.setBigUint64(o + 56, x10, true);
+      wu[wi + 7] = x10;
       const x11 = x2["n_bytes"];
       if (BigInt.asUintN(64, x11) !== x11) break ok;
-      v.setBigUint64(o + 64, x11, true);
+      wu[wi + 8] = x11;
       const x12 = x2["n_handles"];
       if (BigInt.asUintN(64, x12) !== x12) break ok;
-      v.setBigUint64(o + 72, x12, true);
+      wu[wi + 9] = x12;
       const x13 = x2["n_fds"];
       if (BigInt.asUintN(64, x13) !== x13) break ok;
-      v.setBigUint64(o + 80, x13, true);
+      wu[wi + 10] = x13;
       const x14 = x2["n_secctx"];
       if (BigInt.asUintN(64, x14) !== x14) break ok;
-      v.setBigUint64(o + 88, x14, true);
+      wu[wi + 11] = x14;
+      if (o + 96 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -1505,29 +1538,28 @@ function $d14(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      if (((v.getUint32(o + 4) & 0xfffffff8) | v.getUint32(o)) !== 0) break ok;
-      const x1 = v.getBigUint64(o + 8);
-      const x2 = v.getBigUint64(o + 16);
-      if ((v.getUint32(o + 16) | 0) !== 0 || v.getUint32(o + 20) > 3) break ok;
-      const x3 = v.getBigUint64(o + 24);
-      if (((v.getUint32(o + 28) & 0xfffffffc) | v.getUint32(o + 24)) !== 0) break ok;
-      const x4 = v.getBigUint64(o + 32);
-      const x5 = v.getUint32(o + 40);
-      const x6 = v.getUint32(o + 44);
-      const x7 = v.getUint32(o + 48);
-      const x8 = v.getUint32(o + 52);
-      const x9 = v.getBigUint64(o + 56);
-      const x10 = v.getBigUint64(o + 64);
-      const x11 = v.getBigUint64(o + 72);
-      const x12 = v.getBigUint64(o + 80);
-      const x13 = v.getBigUint64(o + 88);
-      return { "flags": x0, "max_offset": x1, "msg": { "type": x2, "flags": x3, "destination": x4, "uid": x5, "gid": x6, "pid": x7, "tid": x8, "offset": x9, "n_bytes": x10, "n_handles": x11, "n_fds": x12, "n_secctx": x13 } };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 96);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o + 4) & 0xfffffff8) | v.getUint32(o)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    if ((v.getUint32(o + 16) | 0) !== 0 || v.getUint32(o + 20) > 3) break ok;
+    const x3 = wu[wi + 3];
+    if (((v.getUint32(o + 28) & 0xfffffffc) | v.getUint32(o + 24)) !== 0) break ok;
+    const x4 = wu[wi + 4];
+    const x5 = v.getUint32(o + 40);
+    const x6 = v.getUint32(o + 44);
+    const x7 = v.getUint32(o + 48);
+    const x8 = v.getUint32(o + 52);
+    const x9 = wu[wi + 7];
+    const x10 = wu[wi + 8];
+    const x11 = wu[wi + 9];
+    const x12 = wu[wi + 10];
+    const x13 = wu[wi + 11];
+    return { "flags": x0, "max_offset": x1, "msg": { "type": x2, "flags": x3, "destination": x4, "uid": x5, "gid": x6, "pid": x7, "tid": x8, "offset": x9, "n_bytes": x10, "n_handles": x11, "n_fds": x12, "n_secctx": x13 } };
   }
   return $d14x(bytes, offset, lenient);
 }
@@ -1559,27 +1591,30 @@ function $e14(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(96) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 96);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       if (((v.getUint32(o + 4) & 0xfffffff8) | v.getUint32(o)) !== 0) break ok;
       const x1 = value["max_offset"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1);
+      wu[wi + 1] = x1;
       const x2 = value["msg"];
       const x3 = x2["type"];
       if (BigInt.asUintN(64, x3) !== x3) break ok;
-      v.setBigUint64(o + 16, x3);
+      wu[wi + 2] = x3;
       if ((v.getUint32(o + 16) | 0) !== 0 || v.getUint32(o + 20) > 3) break ok;
       const x4 = x2["flags"];
       if (BigInt.asUintN(64, x4) !== x4) break ok;
-      v.setBigUint64(o + 24, x4);
+      wu[wi + 3] = x4;
       if (((v.getUint32(o + 28) & 0xfffffffc) | v.getUint32(o + 24)) !== 0) break ok;
       const x5 = x2["destination"];
       if (BigInt.asUintN(64, x5) !== x5) break ok;
-      v.setBigUint64(o + 32, x5);
+      wu[wi + 4] = x5;
       const x6 = x2["uid"];
       if ((x6 >>> 0) !== x6) break ok;
       v.setUint32(o + 40, x6);
@@ -1594,19 +1629,20 @@ function $e14(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
       v.setUint32(o + 52, x9);
       const x10 = x2["offset"];
       if (BigInt.asUintN(64, x10) !== x10) break ok;
-      v.setBigUint64(o + 56, x10);
+      wu[wi + 7] = x10;
       const x11 = x2["n_bytes"];
       if (BigInt.asUintN(64, x11) !== x11) break ok;
-      v.setBigUint64(o + 64, x11);
+      wu[wi + 8] = x11;
       const x12 = x2["n_handles"];
       if (BigInt.asUintN(64, x12) !== x12) break ok;
-      v.setBigUint64(o + 72, x12);
+      wu[wi + 9] = x12;
       const x13 = x2["n_fds"];
       if (BigInt.asUintN(64, x13) !== x13) break ok;
-      v.setBigUint64(o + 80, x13);
+      wu[wi + 10] = x13;
       const x14 = x2["n_secctx"];
       if (BigInt.asUintN(64, x14) !== x14) break ok;
-      v.setBigUint64(o + 88, x14);
+      wu[wi + 11] = x14;
+      if (o + 96 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;

@@ -20,19 +20,18 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o, true);
-      if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) break ok;
-      const x1 = v.getBigUint64(o + 8, true);
-      const x2 = v.getUint32(o + 16, true);
-      const x3 = v.getUint32(o + 20, true);
-      const x4 = v.getUint32(o + 24, true);
-      const x5 = v.getUint32(o + 28, true);
-      return { "flags": x0, "peer_flags": x1, "max_slices": x2, "max_handles": x3, "max_inflight_bytes": x4, "max_inflight_fds": x5 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = v.getUint32(o + 16, true);
+    const x3 = v.getUint32(o + 20, true);
+    const x4 = v.getUint32(o + 24, true);
+    const x5 = v.getUint32(o + 28, true);
+    return { "flags": x0, "peer_flags": x1, "max_slices": x2, "max_handles": x3, "max_inflight_bytes": x4, "max_inflight_fds": x5 };
   }
   return $d0x(bytes, offset, lenient);
 }
@@ -54,15 +53,18 @@ function $e0(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
     const out = into === undefined ? new Uint8Array(32) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtLE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0, true);
+      wu[wi] = x0;
       if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) break ok;
       const x1 = value["peer_flags"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1, true);
+      wu[wi + 1] = x1;
       const x2 = value["max_slices"];
       if ((x2 >>> 0) !== x2) break ok;
       v.setUint32(o + 16, x2, true);
@@ -75,6 +77,7 @@ function $e0(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
       const x5 = value["max_inflight_fds"];
       if ((x5 >>> 0) !== x5) break ok;
       v.setUint32(o + 28, x5, true);
+      if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -116,19 +119,18 @@ function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) break ok;
-      const x1 = v.getBigUint64(o + 8);
-      const x2 = v.getUint32(o + 16);
-      const x3 = v.getUint32(o + 20);
-      const x4 = v.getUint32(o + 24);
-      const x5 = v.getUint32(o + 28);
-      return { "flags": x0, "peer_flags": x1, "max_slices": x2, "max_handles": x3, "max_inflight_bytes": x4, "max_inflight_fds": x5 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = v.getUint32(o + 16);
+    const x3 = v.getUint32(o + 20);
+    const x4 = v.getUint32(o + 24);
+    const x5 = v.getUint32(o + 28);
+    return { "flags": x0, "peer_flags": x1, "max_slices": x2, "max_handles": x3, "max_inflight_bytes": x4, "max_inflight_fds": x5 };
   }
   return $d1x(bytes, offset, lenient);
 }
@@ -150,15 +152,18 @@ function $e1(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
     const out = into === undefined ? new Uint8Array(32) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) break ok;
       const x1 = value["peer_flags"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1);
+      wu[wi + 1] = x1;
       const x2 = value["max_slices"];
       if ((x2 >>> 0) !== x2) break ok;
       v.setUint32(o + 16, x2);
@@ -171,6 +176,7 @@ function $e1(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
       const x5 = value["max_inflight_fds"];
       if ((x5 >>> 0) !== x5) break ok;
       v.setUint32(o + 28, x5);
+      if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -266,24 +272,23 @@ function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o, true);
-      if (((v.getUint32(o, true) & 0xfffffff8) | v.getUint32(o + 4, true)) !== 0) break ok;
-      const x1 = v.getBigUint64(o + 8, true);
-      const x2 = v.getBigUint64(o + 16, true);
-      if ((v.getUint32(o + 20, true) | 0) !== 0 || v.getUint32(o + 16, true) > 3) break ok;
-      const x3 = v.getBigUint64(o + 24, true);
-      if (((v.getUint32(o + 24, true) & 0xfffffffe) | v.getUint32(o + 28, true)) !== 0) break ok;
-      const x4 = v.getBigUint64(o + 32, true);
-      const x5 = v.getBigUint64(o + 40, true);
-      const x6 = v.getBigUint64(o + 48, true);
-      const x7 = v.getBigUint64(o + 56, true);
-      const x8 = v.getBigUint64(o + 64, true);
-      return { "flags": x0, "max_offset": x1, "msg": { "type": x2, "flags": x3, "destination": x4, "offset": x5, "n_bytes": x6, "n_handles": x7, "n_fds": x8 } };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 72);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o, true) & 0xfffffff8) | v.getUint32(o + 4, true)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    if ((v.getUint32(o + 20, true) | 0) !== 0 || v.getUint32(o + 16, true) > 3) break ok;
+    const x3 = wu[wi + 3];
+    if (((v.getUint32(o + 24, true) & 0xfffffffe) | v.getUint32(o + 28, true)) !== 0) break ok;
+    const x4 = wu[wi + 4];
+    const x5 = wu[wi + 5];
+    const x6 = wu[wi + 6];
+    const x7 = wu[wi + 7];
+    const x8 = wu[wi + 8];
+    return { "flags": x0, "max_offset": x1, "msg": { "type": x2, "flags": x3, "destination": x4, "offset": x5, "n_bytes": x6, "n_handles": x7, "n_fds": x8 } };
   }
   return $d2x(bytes, offset, lenient);
 }
@@ -310,39 +315,43 @@ function $e2(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(72) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtLE(v, o, 72);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0, true);
+      wu[wi] = x0;
       if (((v.getUint32(o, true) & 0xfffffff8) | v.getUint32(o + 4, true)) !== 0) break ok;
       const x1 = value["max_offset"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1, true);
+      wu[wi + 1] = x1;
       const x2 = value["msg"];
       const x3 = x2["type"];
       if (BigInt.asUintN(64, x3) !== x3) break ok;
-      v.setBigUint64(o + 16, x3, true);
+      wu[wi + 2] = x3;
       if ((v.getUint32(o + 20, true) | 0) !== 0 || v.getUint32(o + 16, true) > 3) break ok;
       const x4 = x2["flags"];
       if (BigInt.asUintN(64, x4) !== x4) break ok;
-      v.setBigUint64(o + 24, x4, true);
+      wu[wi + 3] = x4;
       if (((v.getUint32(o + 24, true) & 0xfffffffe) | v.getUint32(o + 28, true)) !== 0) break ok;
       const x5 = x2["destination"];
       if (BigInt.asUintN(64, x5) !== x5) break ok;
-      v.setBigUint64(o + 32, x5, true);
+      wu[wi + 4] = x5;
       const x6 = x2["offset"];
       if (BigInt.asUintN(64, x6) !== x6) break ok;
-      v.setBigUint64(o + 40, x6, true);
+      wu[wi + 5] = x6;
       const x7 = x2["n_bytes"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
-      v.setBigUint64(o + 48, x7, true);
+      wu[wi + 6] = x7;
       const x8 = x2["n_handles"];
       if (BigInt.asUintN(64, x8) !== x8) break ok;
-      v.setBigUint64(o + 56, x8, true);
+      wu[wi + 7] = x8;
       const x9 = x2["n_fds"];
       if (BigInt.asUintN(64, x9) !== x9) break ok;
-      v.setBigUint64(o + 64, x9, true);
+      wu[wi + 8] = x9;
+      if (o + 72 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -397,24 +406,23 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      if (((v.getUint32(o + 4) & 0xfffffff8) | v.getUint32(o)) !== 0) break ok;
-      const x1 = v.getBigUint64(o + 8);
-      const x2 = v.getBigUint64(o + 16);
-      if ((v.getUint32(o + 16) | 0) !== 0 || v.getUint32(o + 20) > 3) break ok;
-      const x3 = v.getBigUint64(o + 24);
-      if (((v.getUint32(o + 28) & 0xfffffffe) | v.getUint32(o + 24)) !== 0) break ok;
-      const x4 = v.getBigUint64(o + 32);
-      const x5 = v.getBigUint64(o + 40);
-      const x6 = v.getBigUint64(o + 48);
-      const x7 = v.getBigUint64(o + 56);
-      const x8 = v.getBigUint64(o + 64);
-      return { "flags": x0, "max_offset": x1, "msg": { "type": x2, "flags": x3, "destination": x4, "offset": x5, "n_bytes": x6, "n_handles": x7, "n_fds": x8 } };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 72);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o + 4) & 0xfffffff8) | v.getUint32(o)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    if ((v.getUint32(o + 16) | 0) !== 0 || v.getUint32(o + 20) > 3) break ok;
+    const x3 = wu[wi + 3];
+    if (((v.getUint32(o + 28) & 0xfffffffe) | v.getUint32(o + 24)) !== 0) break ok;
+    const x4 = wu[wi + 4];
+    const x5 = wu[wi + 5];
+    const x6 = wu[wi + 6];
+    const x7 = wu[wi + 7];
+    const x8 = wu[wi + 8];
+    return { "flags": x0, "max_offset": x1, "msg": { "type": x2, "flags": x3, "destination": x4, "offset": x5, "n_bytes": x6, "n_handles": x7, "n_fds": x8 } };
   }
   return $d3x(bytes, offset, lenient);
 }
@@ -441,39 +449,43 @@ function $e3(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(72) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 72);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       if (((v.getUint32(o + 4) & 0xfffffff8) | v.getUint32(o)) !== 0) break ok;
       const x1 = value["max_offset"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
-      v.setBigUint64(o + 8, x1);
+      wu[wi + 1] = x1;
       const x2 = value["msg"];
       const x3 = x2["type"];
       if (BigInt.asUintN(64, x3) !== x3) break ok;
-      v.setBigUint64(o + 16, x3);
+      wu[wi + 2] = x3;
       if ((v.getUint32(o + 16) | 0) !== 0 || v.getUint32(o + 20) > 3) break ok;
       const x4 = x2["flags"];
       if (BigInt.asUintN(64, x4) !== x4) break ok;
-      v.setBigUint64(o + 24, x4);
+      wu[wi + 3] = x4;
       if (((v.getUint32(o + 28) & 0xfffffffe) | v.getUint32(o + 24)) !== 0) break ok;
       const x5 = x2["destination"];
       if (BigInt.asUintN(64, x5) !== x5) break ok;
-      v.setBigUint64(o + 32, x5);
+      wu[wi + 4] = x5;
       const x6 = x2["offset"];
       if (BigInt.asUintN(64, x6) !== x6) break ok;
-      v.setBigUint64(o + 40, x6);
+      wu[wi + 5] = x6;
       const x7 = x2["n_bytes"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
-      v.setBigUint64(o + 48, x7);
+      wu[wi + 6] = x7;
       const x8 = x2["n_handles"];
       if (BigInt.asUintN(64, x8) !== x8) break ok;
-      v.setBigUint64(o + 56, x8);
+      wu[wi + 7] = x8;
       const x9 = x2["n_fds"];
       if (BigInt.asUintN(64, x9) !== x9) break ok;
-      v.setBigUint64(o + 64, x9);
+      wu[wi + 8] = x9;
+      if (o + 72 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;

@@ -17,16 +17,15 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o, true);
-      const x1 = v.getUint32(o + 4, true);
-      if ((x1 & 0xfffffffe) !== 0) break ok;
-      const x2 = v.getBigUint64(o + 8, true);
-      return { "fd": x0, "flags": x1, "bytes_used": x2 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o, true);
+    const x1 = v.getUint32(o + 4, true);
+    if ((x1 & 0xfffffffe) !== 0) break ok;
+    const x2 = wu[wi + 1];
+    return { "fd": x0, "flags": x1, "bytes_used": x2 };
   }
   return $d0x(bytes, offset, lenient);
 }
@@ -89,16 +88,15 @@ function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o, true);
-      const x1 = v.getUint32(o + 4, true);
-      if ((x1 & 0xfffffffe) !== 0) break ok;
-      const x2 = v.getBigUint64(o + 8, true);
-      return { "fd": x0, "flags": x1, "bytes_used": x2 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o, true);
+    const x1 = v.getUint32(o + 4, true);
+    if ((x1 & 0xfffffffe) !== 0) break ok;
+    const x2 = wu[wi + 1];
+    return { "fd": x0, "flags": x1, "bytes_used": x2 };
   }
   return $d1x(bytes, offset, lenient);
 }
@@ -161,16 +159,15 @@ function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o);
-      const x1 = v.getUint32(o + 4);
-      if ((x1 & 0xfffffffe) !== 0) break ok;
-      const x2 = v.getBigUint64(o + 8);
-      return { "fd": x0, "flags": x1, "bytes_used": x2 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o);
+    const x1 = v.getUint32(o + 4);
+    if ((x1 & 0xfffffffe) !== 0) break ok;
+    const x2 = wu[wi + 1];
+    return { "fd": x0, "flags": x1, "bytes_used": x2 };
   }
   return $d2x(bytes, offset, lenient);
 }
@@ -233,16 +230,15 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o);
-      const x1 = v.getUint32(o + 4);
-      if ((x1 & 0xfffffffe) !== 0) break ok;
-      const x2 = v.getBigUint64(o + 8);
-      return { "fd": x0, "flags": x1, "bytes_used": x2 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o);
+    const x1 = v.getUint32(o + 4);
+    if ((x1 & 0xfffffffe) !== 0) break ok;
+    const x2 = wu[wi + 1];
+    return { "fd": x0, "flags": x1, "bytes_used": x2 };
   }
   return $d3x(bytes, offset, lenient);
 }
@@ -305,16 +301,15 @@ function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o);
-      const x1 = v.getUint32(o + 4);
-      if ((x1 & 0xfffffffe) !== 0) break ok;
-      const x2 = v.getBigUint64(o + 8);
-      return { "fd": x0, "flags": x1, "bytes_used": x2 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o);
+    const x1 = v.getUint32(o + 4);
+    if ((x1 & 0xfffffffe) !== 0) break ok;
+    const x2 = wu[wi + 1];
+    return { "fd": x0, "flags": x1, "bytes_used": x2 };
   }
   return $d4x(bytes, offset, lenient);
 }

@@ -16,15 +16,14 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o, true);
-      const x1 = v.getBigUint64(o + 8, true);
-      if ((v.getUint32(o + 8, true) | v.getUint32(o + 12, true)) !== 0) break ok;
-      return { "size": x0, "resv": x1 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    if ((v.getUint32(o + 8, true) | v.getUint32(o + 12, true)) !== 0) break ok;
+    return { "size": x0, "resv": x1 };
   }
   return $d0x(bytes, offset, lenient);
 }
@@ -42,19 +41,23 @@ function $e0(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Byt
     const out = into === undefined ? new Uint8Array(16) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       v.setUint32(o + 8, 0);
       v.setUint32(o + 12, 0);
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0, true);
+      wu[wi] = x0;
       const x1 = value["resv"];
       if (x1 !== undefined) {
         if (BigInt.asUintN(64, x1) !== x1) break ok;
-        v.setBigUint64(o + 8, x1, true);
+        wu[wi + 1] = x1;
         if ((v.getUint32(o + 8, true) | v.getUint32(o + 12, true)) !== 0) break ok;
       }
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -88,15 +91,14 @@ function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o, true);
-      const x1 = v.getBigUint64(o + 8, true);
-      if ((v.getUint32(o + 8, true) | v.getUint32(o + 12, true)) !== 0) break ok;
-      return { "size": x0, "resv": x1 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    if ((v.getUint32(o + 8, true) | v.getUint32(o + 12, true)) !== 0) break ok;
+    return { "size": x0, "resv": x1 };
   }
   return $d1x(bytes, offset, lenient);
 }
@@ -114,19 +116,23 @@ function $e1(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Byt
     const out = into === undefined ? new Uint8Array(16) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       v.setUint32(o + 8, 0);
       v.setUint32(o + 12, 0);
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0, true);
+      wu[wi] = x0;
       const x1 = value["resv"];
       if (x1 !== undefined) {
         if (BigInt.asUintN(64, x1) !== x1) break ok;
-        v.setBigUint64(o + 8, x1, true);
+        wu[wi + 1] = x1;
         if ((v.getUint32(o + 8, true) | v.getUint32(o + 12, true)) !== 0) break ok;
       }
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -160,15 +166,14 @@ function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      const x1 = v.getBigUint64(o + 8);
-      if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) break ok;
-      return { "size": x0, "resv": x1 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) break ok;
+    return { "size": x0, "resv": x1 };
   }
   return $d2x(bytes, offset, lenient);
 }
@@ -186,19 +191,23 @@ function $e2(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Byt
     const out = into === undefined ? new Uint8Array(16) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       v.setUint32(o + 8, 0);
       v.setUint32(o + 12, 0);
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       const x1 = value["resv"];
       if (x1 !== undefined) {
         if (BigInt.asUintN(64, x1) !== x1) break ok;
-        v.setBigUint64(o + 8, x1);
+        wu[wi + 1] = x1;
         if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) break ok;
       }
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -232,15 +241,14 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      const x1 = v.getBigUint64(o + 8);
-      if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) break ok;
-      return { "size": x0, "resv": x1 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) break ok;
+    return { "size": x0, "resv": x1 };
   }
   return $d3x(bytes, offset, lenient);
 }
@@ -258,19 +266,23 @@ function $e3(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Byt
     const out = into === undefined ? new Uint8Array(16) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       v.setUint32(o + 8, 0);
       v.setUint32(o + 12, 0);
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       const x1 = value["resv"];
       if (x1 !== undefined) {
         if (BigInt.asUintN(64, x1) !== x1) break ok;
-        v.setBigUint64(o + 8, x1);
+        wu[wi + 1] = x1;
         if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) break ok;
       }
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -304,15 +316,14 @@ function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      const x1 = v.getBigUint64(o + 8);
-      if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) break ok;
-      return { "size": x0, "resv": x1 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) break ok;
+    return { "size": x0, "resv": x1 };
   }
   return $d4x(bytes, offset, lenient);
 }
@@ -330,19 +341,23 @@ function $e4(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Byt
     const out = into === undefined ? new Uint8Array(16) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       v.setUint32(o + 8, 0);
       v.setUint32(o + 12, 0);
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       const x1 = value["resv"];
       if (x1 !== undefined) {
         if (BigInt.asUintN(64, x1) !== x1) break ok;
-        v.setBigUint64(o + 8, x1);
+        wu[wi + 1] = x1;
         if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) break ok;
       }
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -422,16 +437,15 @@ function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o, true);
-      const x1 = v.getUint32(o + 4, true);
-      if ((x1 & 0xffffffff) !== 0) break ok;
-      const x2 = v.getBigUint64(o + 8, true);
-      return { "fd": x0, "flags": x1, "bytes_used": x2 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o, true);
+    const x1 = v.getUint32(o + 4, true);
+    if ((x1 & 0xffffffff) !== 0) break ok;
+    const x2 = wu[wi + 1];
+    return { "fd": x0, "flags": x1, "bytes_used": x2 };
   }
   return $d5x(bytes, offset, lenient);
 }
@@ -494,16 +508,15 @@ function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o, true);
-      const x1 = v.getUint32(o + 4, true);
-      if ((x1 & 0xffffffff) !== 0) break ok;
-      const x2 = v.getBigUint64(o + 8, true);
-      return { "fd": x0, "flags": x1, "bytes_used": x2 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o, true);
+    const x1 = v.getUint32(o + 4, true);
+    if ((x1 & 0xffffffff) !== 0) break ok;
+    const x2 = wu[wi + 1];
+    return { "fd": x0, "flags": x1, "bytes_used": x2 };
   }
   return $d6x(bytes, offset, lenient);
 }
@@ -566,16 +579,15 @@ function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o);
-      const x1 = v.getUint32(o + 4);
-      if ((x1 & 0xffffffff) !== 0) break ok;
-      const x2 = v.getBigUint64(o + 8);
-      return { "fd": x0, "flags": x1, "bytes_used": x2 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o);
+    const x1 = v.getUint32(o + 4);
+    if ((x1 & 0xffffffff) !== 0) break ok;
+    const x2 = wu[wi + 1];
+    return { "fd": x0, "flags": x1, "bytes_used": x2 };
   }
   return $d7x(bytes, offset, lenient);
 }
@@ -638,16 +650,15 @@ function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o);
-      const x1 = v.getUint32(o + 4);
-      if ((x1 & 0xffffffff) !== 0) break ok;
-      const x2 = v.getBigUint64(o + 8);
-      return { "fd": x0, "flags": x1, "bytes_used": x2 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o);
+    const x1 = v.getUint32(o + 4);
+    if ((x1 & 0xffffffff) !== 0) break ok;
+    const x2 = wu[wi + 1];
+    return { "fd": x0, "flags": x1, "bytes_used": x2 };
   }
   return $d8x(bytes, offset, lenient);
 }
@@ -710,16 +721,15 @@ function $d9(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o);
-      const x1 = v.getUint32(o + 4);
-      if ((x1 & 0xffffffff) !== 0) break ok;
-      const x2 = v.getBigUint64(o + 8);
-      return { "fd": x0, "flags": x1, "bytes_used": x2 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o);
+    const x1 = v.getUint32(o + 4);
+    if ((x1 & 0xffffffff) !== 0) break ok;
+    const x2 = wu[wi + 1];
+    return { "fd": x0, "flags": x1, "bytes_used": x2 };
   }
   return $d9x(bytes, offset, lenient);
 }

@@ -298,20 +298,19 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o, true);
-      const x1 = v.getUint32(o + 4, true);
-      const x2 = v.getUint32(o + 8, true);
-      const x3 = v.getUint32(o + 12, true);
-      const x4 = v.getUint32(o + 16, true);
-      if ((x4 & 0xfffffffc) !== 0) break ok;
-      const x5 = v.getUint32(o + 20, true);
-      const x6 = v.getBigUint64(o + 24, true);
-      return { "id": x0, "size": x1, "bytes_used": x2, "type": x3, "flags": x4, "data": { "offset": x5 }, "timestamp": x6 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o, true);
+    const x1 = v.getUint32(o + 4, true);
+    const x2 = v.getUint32(o + 8, true);
+    const x3 = v.getUint32(o + 12, true);
+    const x4 = v.getUint32(o + 16, true);
+    if ((x4 & 0xfffffffc) !== 0) break ok;
+    const x5 = v.getUint32(o + 20, true);
+    const x6 = wu[wi + 3];
+    return { "id": x0, "size": x1, "bytes_used": x2, "type": x3, "flags": x4, "data": { "offset": x5 }, "timestamp": x6 };
   }
   return $d3x(bytes, offset, lenient);
 }
@@ -405,20 +404,19 @@ function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o, true);
-      const x1 = v.getUint32(o + 4, true);
-      const x2 = v.getUint32(o + 8, true);
-      const x3 = v.getUint32(o + 12, true);
-      const x4 = v.getUint32(o + 16, true);
-      if ((x4 & 0xfffffffc) !== 0) break ok;
-      const x5 = v.getUint32(o + 20, true);
-      const x6 = v.getBigUint64(o + 24, true);
-      return { "id": x0, "size": x1, "bytes_used": x2, "type": x3, "flags": x4, "data": { "offset": x5 }, "timestamp": x6 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o, true);
+    const x1 = v.getUint32(o + 4, true);
+    const x2 = v.getUint32(o + 8, true);
+    const x3 = v.getUint32(o + 12, true);
+    const x4 = v.getUint32(o + 16, true);
+    if ((x4 & 0xfffffffc) !== 0) break ok;
+    const x5 = v.getUint32(o + 20, true);
+    const x6 = wu[wi + 3];
+    return { "id": x0, "size": x1, "bytes_used": x2, "type": x3, "flags": x4, "data": { "offset": x5 }, "timestamp": x6 };
   }
   return $d4x(bytes, offset, lenient);
 }
@@ -512,20 +510,19 @@ function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o);
-      const x1 = v.getUint32(o + 4);
-      const x2 = v.getUint32(o + 8);
-      const x3 = v.getUint32(o + 12);
-      const x4 = v.getUint32(o + 16);
-      if ((x4 & 0xfffffffc) !== 0) break ok;
-      const x5 = v.getUint32(o + 20);
-      const x6 = v.getBigUint64(o + 24);
-      return { "id": x0, "size": x1, "bytes_used": x2, "type": x3, "flags": x4, "data": { "offset": x5 }, "timestamp": x6 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o);
+    const x1 = v.getUint32(o + 4);
+    const x2 = v.getUint32(o + 8);
+    const x3 = v.getUint32(o + 12);
+    const x4 = v.getUint32(o + 16);
+    if ((x4 & 0xfffffffc) !== 0) break ok;
+    const x5 = v.getUint32(o + 20);
+    const x6 = wu[wi + 3];
+    return { "id": x0, "size": x1, "bytes_used": x2, "type": x3, "flags": x4, "data": { "offset": x5 }, "timestamp": x6 };
   }
   return $d5x(bytes, offset, lenient);
 }
@@ -619,20 +616,19 @@ function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o);
-      const x1 = v.getUint32(o + 4);
-      const x2 = v.getUint32(o + 8);
-      const x3 = v.getUint32(o + 12);
-      const x4 = v.getUint32(o + 16);
-      if ((x4 & 0xfffffffc) !== 0) break ok;
-      const x5 = v.getUint32(o + 20);
-      const x6 = v.getBigUint64(o + 24);
-      return { "id": x0, "size": x1, "bytes_used": x2, "type": x3, "flags": x4, "data": { "offset": x5 }, "timestamp": x6 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o);
+    const x1 = v.getUint32(o + 4);
+    const x2 = v.getUint32(o + 8);
+    const x3 = v.getUint32(o + 12);
+    const x4 = v.getUint32(o + 16);
+    if ((x4 & 0xfffffffc) !== 0) break ok;
+    const x5 = v.getUint32(o + 20);
+    const x6 = wu[wi + 3];
+    return { "id": x0, "size": x1, "bytes_used": x2, "type": x3, "flags": x4, "data": { "offset": x5 }, "timestamp": x6 };
   }
   return $d6x(bytes, offset, lenient);
 }
@@ -726,20 +722,19 @@ function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getUint32(o);
-      const x1 = v.getUint32(o + 4);
-      const x2 = v.getUint32(o + 8);
-      const x3 = v.getUint32(o + 12);
-      const x4 = v.getUint32(o + 16);
-      if ((x4 & 0xfffffffc) !== 0) break ok;
-      const x5 = v.getUint32(o + 20);
-      const x6 = v.getBigUint64(o + 24);
-      return { "id": x0, "size": x1, "bytes_used": x2, "type": x3, "flags": x4, "data": { "offset": x5 }, "timestamp": x6 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = v.getUint32(o);
+    const x1 = v.getUint32(o + 4);
+    const x2 = v.getUint32(o + 8);
+    const x3 = v.getUint32(o + 12);
+    const x4 = v.getUint32(o + 16);
+    if ((x4 & 0xfffffffc) !== 0) break ok;
+    const x5 = v.getUint32(o + 20);
+    const x6 = wu[wi + 3];
+    return { "id": x0, "size": x1, "bytes_used": x2, "type": x3, "flags": x4, "data": { "offset": x5 }, "timestamp": x6 };
   }
   return $d7x(bytes, offset, lenient);
 }

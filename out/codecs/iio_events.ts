@@ -16,14 +16,14 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_ev
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o, true);
-      const x1 = v.getBigInt64(o + 8, true);
-      return { "id": x0, "timestamp": x1 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const ws = w.s;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = ws[wi + 1];
+    return { "id": x0, "timestamp": x1 };
   }
   return $d0x(bytes, offset, lenient);
 }
@@ -40,14 +40,18 @@ function $e0(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(16) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["id"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0, true);
+      wu[wi] = x0;
       const x1 = value["timestamp"];
       if (BigInt.asIntN(64, x1) !== x1) break ok;
-      v.setBigInt64(o + 8, x1, true);
+      wu[wi + 1] = x1;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -76,14 +80,14 @@ function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_ev
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o, true);
-      const x1 = v.getBigInt64(o + 8, true);
-      return { "id": x0, "timestamp": x1 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const ws = w.s;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = ws[wi + 1];
+    return { "id": x0, "timestamp": x1 };
   }
   return $d1x(bytes, offset, lenient);
 }
@@ -100,14 +104,18 @@ function $e1(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(16) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["id"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0, true);
+      wu[wi] = x0;
       const x1 = value["timestamp"];
       if (BigInt.asIntN(64, x1) !== x1) break ok;
-      v.setBigInt64(o + 8, x1, true);
+      wu[wi + 1] = x1;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -136,14 +144,14 @@ function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_ev
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      const x1 = v.getBigInt64(o + 8);
-      return { "id": x0, "timestamp": x1 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const ws = w.s;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = ws[wi + 1];
+    return { "id": x0, "timestamp": x1 };
   }
   return $d2x(bytes, offset, lenient);
 }
@@ -160,14 +168,18 @@ function $e2(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(16) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["id"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       const x1 = value["timestamp"];
       if (BigInt.asIntN(64, x1) !== x1) break ok;
-      v.setBigInt64(o + 8, x1);
+      wu[wi + 1] = x1;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -196,14 +208,14 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_ev
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      const x1 = v.getBigInt64(o + 8);
-      return { "id": x0, "timestamp": x1 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const ws = w.s;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = ws[wi + 1];
+    return { "id": x0, "timestamp": x1 };
   }
   return $d3x(bytes, offset, lenient);
 }
@@ -220,14 +232,18 @@ function $e3(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(16) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["id"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       const x1 = value["timestamp"];
       if (BigInt.asIntN(64, x1) !== x1) break ok;
-      v.setBigInt64(o + 8, x1);
+      wu[wi + 1] = x1;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -256,14 +272,14 @@ function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_ev
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
-    try {
-      const x0 = v.getBigUint64(o);
-      const x1 = v.getBigInt64(o + 8);
-      return { "id": x0, "timestamp": x1 };
-    } catch {
-      break ok;
-    }
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const ws = w.s;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = ws[wi + 1];
+    return { "id": x0, "timestamp": x1 };
   }
   return $d4x(bytes, offset, lenient);
 }
@@ -280,14 +296,18 @@ function $e4(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const out = into === undefined ? new Uint8Array(16) : into;
     const v = out instanceof DataView ? out : $rt.viewOf(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
     try {
       const x0 = value["id"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
-      v.setBigUint64(o, x0);
+      wu[wi] = x0;
       const x1 = value["timestamp"];
       if (BigInt.asIntN(64, x1) !== x1) break ok;
-      v.setBigInt64(o + 8, x1);
+      wu[wi + 1] = x1;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;

@@ -1,0 +1,198 @@
+/*
+ * Verification: for each ABI, ask every authoritative compiler that is
+ * available (verify/compilers.ts) to lay out every record in one probe, and
+ * compare its values with the engine's.  An ABI is verified only when at
+ * least one compiler checked it and none disagreed; with no usable compiler
+ * it is unverified, with the reason.
+ */
+import type { AbiEntry, AbiId } from "../spec/abi.js";
+import type { RecordType, SpecModel } from "../core/model.js";
+import { runGcc, runSystemClang, runYowaspClang, type BackendRun } from "./backends.js";
+import { compilersFor, type Limit, type LimitNote } from "./compilers.js";
+import { recordUses, type FactKind } from "./facts.js";
+import { buildProbe, type Probe, type ProbeRecord } from "./probe.js";
+import { haveProgramCached } from "./system-cc.js";
+
+export type CompilerChoice = "auto" | "yowasp" | "system";
+export const COMPILER_CHOICES: readonly CompilerChoice[] = ["auto", "yowasp", "system"];
+
+export interface Mismatch {
+  /** The record, e.g. "bus1.yaml: struct bus1_cmd_send". */
+  record: string;
+  /** Member path, "" for the record's own size/alignment. */
+  member: string;
+  kind: FactKind;
+  engine: number;
+  /** undefined: the compiler's value could not be read back. */
+  compiler: number | undefined;
+  compilerName: string;
+}
+
+export interface CompilerRun {
+  compiler: string;
+  records: number;
+  facts: number;
+  ms: number;
+  mismatches: Mismatch[];
+  error?: string;
+  /** Records this compiler was not asked about, and why (verify/compilers.ts limits). */
+  skipped: { record: string; reason: string }[];
+}
+
+export type AbiStatus = "verified" | "mismatch" | "unverified" | "error";
+
+export interface AbiVerdict {
+  abi: AbiId;
+  status: AbiStatus;
+  runs: CompilerRun[];
+  /** Why the ABI (or some of its records) could not be verified. */
+  reason?: string;
+  /** Records no compiler checked on this ABI. */
+  unverified: { record: string; reason: string }[];
+  records: number;
+}
+
+export interface VerifyOptions {
+  compiler?: CompilerChoice;
+  /** Called as each ABI finishes. */
+  onProgress?: (done: number, total: number, verdict: AbiVerdict) => void;
+  /** GCC processes at once (default 2: the CI machines have two cores). */
+  jobs?: number;
+  /** Name of a clang on PATH to use as well (default: "clang" when present, in auto/system mode). */
+  systemClang?: string | false;
+}
+
+/** Every named record of the models, labelled "file: struct tag". */
+export function recordsOfModels(models: readonly SpecModel[]): ProbeRecord[] {
+  return models.flatMap((m) => m.interfaces.flatMap((ifc) => ifc.records.map((record) => ({ record, label: `${m.file}: ${record.kind} ${record.tag}${ifc.spec.variant ? ` (${ifc.spec.variant})` : ""}` }))));
+}
+
+const LIMIT_TESTS: Record<Limit, (r: RecordType) => boolean> = {
+  "long-double": (r) => recordUses(r, (t) => t.kind === "scalar" && t.scalar.cls === "ldouble"),
+  "unnamed-bitfield": (r) => recordUses(r, (_t, bits, named) => bits !== undefined && !named),
+};
+
+function partition(records: ProbeRecord[], limits: readonly LimitNote[] | undefined) {
+  const keep: ProbeRecord[] = [];
+  const skipped: { record: string; reason: string }[] = [];
+  for (const pr of records) {
+    const hit = (limits ?? []).find((l) => LIMIT_TESTS[l.limit](pr.record));
+    if (hit) skipped.push({ record: pr.label, reason: hit.why });
+    else keep.push(pr);
+  }
+  return { keep, skipped };
+}
+
+/** A tiny semaphore: at most `n` tasks at once. */
+function limiter(n: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+function compare(run: BackendRun, records: ProbeRecord[], probe: Probe): CompilerRun {
+  const mismatches: Mismatch[] = [];
+  let facts = 0;
+  probe.entries.forEach((e, ei) => {
+    e.facts.forEach((f, fi) => {
+      facts++;
+      const got = run.measured[ei]?.[fi];
+      if (got !== f.engine) mismatches.push({ record: e.label, member: f.member, kind: f.kind, engine: f.engine, compiler: got, compilerName: run.compiler });
+    });
+  });
+  const out: CompilerRun = { compiler: run.compiler, records: records.length, facts, ms: run.ms, mismatches: run.error ? [] : mismatches, skipped: [] };
+  if (run.error) out.error = run.error;
+  // The compiler's own verdict on the asserts must agree with what was read back.
+  const valueMismatches = mismatches.filter((m) => m.kind === "size" || m.kind === "align" || m.kind === "offset").length;
+  if (!run.error && (run.assertFailures > 0) !== (valueMismatches > 0)) {
+    out.error = `${run.compiler} rejected ${run.assertFailures} _Static_assert(s) but ${valueMismatches} value(s) read back differ: the probe or its reader is broken`;
+  }
+  return out;
+}
+
+/** Records per probe: one compiler invocation per ABI up to this many (the bundled specs hold 17). */
+export const PROBE_CHUNK = 2000;
+
+function mergeRuns(rs: CompilerRun[]): CompilerRun {
+  const out: CompilerRun = { compiler: rs[0]!.compiler, records: 0, facts: 0, ms: 0, mismatches: [], skipped: [] };
+  for (const r of rs) {
+    out.records += r.records;
+    out.facts += r.facts;
+    out.ms += r.ms;
+    out.mismatches.push(...r.mismatches);
+    if (r.error && !out.error) out.error = r.error;
+  }
+  return out;
+}
+
+/** Verify `records` on each ABI.  Verdicts come back in the order of `abis`. */
+export async function verifyLayouts(records: ProbeRecord[], abis: readonly AbiEntry[], opts: VerifyOptions = {}): Promise<AbiVerdict[]> {
+  const choice = opts.compiler ?? "auto";
+  const useSystem = choice !== "yowasp";
+  const useYowasp = choice !== "system";
+  const systemClang = opts.systemClang === false ? undefined : opts.systemClang ?? (useSystem && haveProgramCached("clang") ? "clang" : undefined);
+  const gccSlots = limiter(opts.jobs ?? 2);
+  const wasmSlot = limiter(1); // one WebAssembly clang at a time: it runs on this thread
+  let done = 0;
+
+  const one = async (abi: AbiEntry): Promise<AbiVerdict> => {
+    const row = compilersFor(abi.id);
+    const tasks: Promise<CompilerRun | undefined>[] = [];
+    const missing: string[] = [];
+    const skippedBy: { record: string; reason: string }[][] = [];
+    // The probe is built only when its compiler slot is free, and very large batches are split into
+    // chunks of PROBE_CHUNK records, so memory stays bounded (a 20,000-struct batch on 31 ABIs at once does not fit).
+    const start = (limits: readonly LimitNote[] | undefined, slot: <T>(task: () => Promise<T>) => Promise<T>, run: (p: Probe) => Promise<BackendRun>) => {
+      const { keep, skipped } = partition(records, limits);
+      skippedBy.push(skipped);
+      if (!keep.length) return;
+      const chunks: ProbeRecord[][] = [];
+      for (let i = 0; i < keep.length; i += PROBE_CHUNK) chunks.push(keep.slice(i, i + PROBE_CHUNK));
+      const parts = chunks.map((chunk) => slot(async () => {
+        const probe = buildProbe(chunk, abi);
+        return compare(await run(probe), chunk, probe);
+      }));
+      tasks.push(Promise.all(parts).then((rs) => ({ ...mergeRuns(rs), skipped })));
+    };
+    if (row.clang && useYowasp) start(row.clang.limits, wasmSlot, (p) => runYowaspClang(p, abi, row.clang!));
+    if (row.clang && systemClang) start(row.clang.limits, gccSlots, (p) => runSystemClang(p, abi, row.clang!, systemClang));
+    if (row.gcc && useSystem) {
+      if (haveProgramCached(row.gcc.command)) start(row.gcc.limits, gccSlots, (p) => runGcc(p, abi, row.gcc!));
+      else missing.push(`${row.gcc.command} is not installed`);
+    }
+    const runs = (await Promise.all(tasks)).filter((r): r is CompilerRun => r !== undefined);
+    // A record is unverified when every compiler that ran (or would have run) skipped it.
+    const unverified = skippedBy.length ? skippedBy[0]!.filter((s) => skippedBy.every((list) => list.some((x) => x.record === s.record))) : [];
+    const verdict: AbiVerdict = { abi: abi.id, status: "unverified", runs, unverified, records: records.length };
+    if (runs.some((r) => r.mismatches.length)) verdict.status = "mismatch";
+    else if (runs.some((r) => r.error)) {
+      verdict.status = "error";
+      verdict.reason = runs.find((r) => r.error)!.error;
+    } else if (runs.length) verdict.status = "verified";
+    else {
+      const why = [
+        ...missing,
+        ...(row.clang && !useYowasp && !systemClang ? ["--compiler system and no clang on PATH"] : []),
+        ...(row.gcc && !useSystem ? [`--compiler yowasp: GCC (${row.gcc.command}) not used`] : []),
+        ...(!row.clang && row.note ? [row.note] : []),
+        ...(unverified.length ? [unverified[0]!.reason] : []),
+      ];
+      verdict.reason = why.length ? why.join("; ") : "no compiler for this ABI";
+    }
+    if (verdict.status === "verified" && unverified.length) verdict.reason = `${unverified.length} record(s) not checked: ${unverified[0]!.reason}`;
+    opts.onProgress?.(++done, abis.length, verdict);
+    return verdict;
+  };
+
+  if (!records.length) return abis.map((abi) => ({ abi: abi.id, status: "unverified", runs: [], unverified: [], records: 0, reason: "no records to verify" }));
+  return Promise.all(abis.map(one));
+}
