@@ -1,9 +1,10 @@
 /* `npm run bench`: every benchmark, each printing ratios against baselines measured in the same run. */
 import { run as runCodecs } from "./codecs.js";
+import { run as runGrowth } from "./growth.js";
 import { run as runVerify } from "./verify.js";
 
 const only = process.argv.slice(2);
-const suites: [string, () => Promise<void>][] = [["codecs", runCodecs], ["verify", runVerify]];
+const suites: [string, () => Promise<void>][] = [["codecs", runCodecs], ["verify", runVerify], ["growth", runGrowth]];
 for (const [name, run] of suites) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n== ${name} ==`);

@@ -19,9 +19,10 @@ export function parse(argv: string[], options: Options): { values: Values; posit
 /** `--abi x86_64,i386 --abi arm` -> entries in table order; no flag -> every ABI. */
 export function selectAbis(values: string[] | string | undefined): AbiEntry[] {
   const list = (Array.isArray(values) ? values : values ? [values] : []).flatMap((v) => v.split(",")).map((s) => s.trim()).filter(Boolean);
+  // Every name is checked, "all" included in a list: a typo must never widen or pass silently.
+  const unknown = list.filter((id) => id !== "all" && !abiById(id));
+  if (unknown.length) throw new UsageError(`unknown ABI ${unknown.map((u) => `'${u}'`).join(", ")}; known: all, ${ABIS.map((a) => a.id).join(", ")}`);
   if (list.length === 0 || list.includes("all")) return [...ABIS];
-  const unknown = list.filter((id) => !abiById(id));
-  if (unknown.length) throw new UsageError(`unknown ABI ${unknown.map((u) => `'${u}'`).join(", ")}; known: ${ABIS.map((a) => a.id).join(", ")}`);
   return ABIS.filter((a) => list.includes(a.id));
 }
 

@@ -21,9 +21,26 @@ export interface Io {
   interactive: boolean;
 }
 
+/**
+ * A reader that closes our output early (`uapi check | head`) is not an
+ * error: further output is dropped quietly and the command still ends with
+ * its own exit code.  Any other stream error is re-thrown.
+ */
+const closed = new Set<NodeJS.WriteStream>();
+function writeTo(stream: NodeJS.WriteStream, text: string): void {
+  if (closed.has(stream)) return;
+  if (stream.listenerCount("error") === 0) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+      closed.add(stream);
+    });
+  }
+  stream.write(text);
+}
+
 export const processIo: Io = {
-  out: (t) => void process.stdout.write(t),
-  err: (t) => void process.stderr.write(t),
+  out: (t) => writeTo(process.stdout, t),
+  err: (t) => writeTo(process.stderr, t),
   colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
   interactive: Boolean(process.stderr.isTTY),
 };

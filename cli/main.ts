@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 /* `uapi`: the workbench's command line.  Each command lives in cli/commands/. */
-import { SpecInputError } from "../core/diagnostic.js";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { SpecInputError, type SpecError } from "../core/diagnostic.js";
+import { REPO_ROOT } from "../core/paths.js";
+import { OutputRefused } from "../generators/write-out.js";
 import type { Command } from "./command.js";
 import { abisCommand } from "./commands/abis.js";
 import { checkCommand } from "./commands/check.js";
@@ -28,36 +32,65 @@ exact layouts on every Linux ABI, checks, headers, codecs and syscall shims.
 commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-Run 'uapi COMMAND --help' for a command's options.
+Run 'uapi COMMAND --help' for a command's options; 'uapi --version' for the version.
+With --format json, an error is also printed as JSON on stdout:
+  {"ok": false, "exit": N, "errors": [{"kind", "message", "hint", "file", "line", "col"}]}
 exit codes: 0 ok, 1 findings/mismatch/stale output, 2 bad input or usage, 3 internal error
 `;
 }
 
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { name: string; version: string };
+  return `${pkg.name} ${pkg.version}`;
+}
+
+/** `--format json` anywhere on the command line (either spelling): errors then go to stdout as JSON too. */
+function wantsJson(argv: readonly string[]): boolean {
+  return argv.some((a, i) => a === "--format=json" || (a === "--format" && argv[i + 1] === "json"));
+}
+
+interface ErrorRecord {
+  kind: "spec" | "usage" | "output" | "internal";
+  message: string;
+  hint?: string;
+  file?: string;
+  line?: number;
+  col?: number;
+}
+
+function specErrorRecord(e: SpecError): ErrorRecord {
+  return { kind: "spec", message: e.message, hint: e.hint, file: e.loc.file, line: e.loc.line, col: e.loc.col };
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V") {
+    io.out(version() + "\n");
+    return EXIT.OK;
+  }
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.out(topHelp());
     return name === undefined ? EXIT.BAD_INPUT : EXIT.OK;
   }
+  const json = wantsJson(rest);
+  const fail = (code: number, records: ErrorRecord[], text: string): number => {
+    io.err(text);
+    if (json) io.out(JSON.stringify({ ok: false, exit: code, errors: records }, null, 2) + "\n");
+    return code;
+  };
   const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    io.err(`uapi: unknown command '${name}'\n\n${topHelp()}`);
-    return EXIT.BAD_INPUT;
-  }
+  if (!command) return fail(EXIT.BAD_INPUT, [{ kind: "usage", message: `unknown command '${name}'` }], `uapi: unknown command '${name}'\n\n${topHelp()}`);
   try {
     return await command.run(rest, io);
   } catch (e) {
     if (e instanceof SpecInputError) {
-      io.err(formatSpecErrors(io, e.errors));
-      io.err(`uapi ${name}: ${e.errors.length} error${e.errors.length === 1 ? "" : "s"} in the input; nothing was done\n`);
-      return EXIT.BAD_INPUT;
+      const n = e.errors.length;
+      return fail(EXIT.BAD_INPUT, e.errors.map(specErrorRecord), formatSpecErrors(io, e.errors) + `uapi ${name}: ${n} error${n === 1 ? "" : "s"} in the input; nothing was done\n`);
     }
-    if (e instanceof UsageError) {
-      io.err(`uapi ${name}: ${e.message}\nRun 'uapi ${name} --help' for usage.\n`);
-      return EXIT.BAD_INPUT;
-    }
-    io.err(`uapi ${name}: internal error: ${(e as Error).stack ?? e}\n`);
-    return EXIT.INTERNAL;
+    if (e instanceof UsageError) return fail(EXIT.BAD_INPUT, [{ kind: "usage", message: e.message, hint: `run 'uapi ${name} --help'` }], `uapi ${name}: ${e.message}\nRun 'uapi ${name} --help' for usage.\n`);
+    if (e instanceof OutputRefused)
+      return fail(EXIT.BAD_INPUT, e.reasons.map((r) => ({ kind: "output", message: r })), e.reasons.map((r) => `uapi ${name}: refused: ${r}\n`).join("") + `uapi ${name}: nothing was written\n`);
+    return fail(EXIT.INTERNAL, [{ kind: "internal", message: String((e as Error)?.message ?? e) }], `uapi ${name}: internal error: ${(e as Error)?.stack ?? e}\n`);
   }
 }
 

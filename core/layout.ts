@@ -6,8 +6,9 @@
  * record and ABI always give the same layout, so results are memoised.
  */
 import type { AbiEntry } from "../spec/abi.js";
-import type { CType, FieldModel, RecordType } from "./model.js";
-import { parseInteger } from "./model.js";
+import { SpecInputError, type DocPath, type Loc, type SpecError } from "./diagnostic.js";
+import type { CType, FieldModel, RecordType, SpecModel } from "./model.js";
+import { parseInteger, recordName } from "./model.js";
 
 export interface MemberLayout {
   field: FieldModel;
@@ -94,14 +95,85 @@ function shortEnumSize(values: bigint[]): number {
   return 8;
 }
 
+/** The records a record holds by value (through arrays), inline or named, in field order. */
+function childRecords(record: RecordType): RecordType[] {
+  const out: RecordType[] = [];
+  for (const f of record.fields) {
+    let t = f.type;
+    while (t.kind === "array") t = t.element;
+    if (t.kind === "record") out.push(t.record);
+  }
+  return out;
+}
+
+/**
+ * Visit `root` and every record it holds, innermost first, each once:
+ * `done(r)` says a record (and so everything in it) needs no visit.  An
+ * explicit stack, so a chain of 10,000 structs each holding the previous one
+ * costs no call stack.
+ */
+export function eachRecordInnermostFirst(root: RecordType, done: (r: RecordType) => boolean, visit: (r: RecordType) => void): void {
+  if (done(root)) return;
+  const onStack = new Set<RecordType>([root]);
+  const stack: { r: RecordType; kids: RecordType[]; i: number }[] = [{ r: root, kids: childRecords(root), i: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.i < top.kids.length) {
+      const c = top.kids[top.i++]!;
+      if (done(c)) continue;
+      if (onStack.has(c)) throw new Error(`${recordName(c)} contains itself (the resolver rejects this)`);
+      onStack.add(c);
+      stack.push({ r: c, kids: childRecords(c), i: 0 });
+    } else {
+      stack.pop();
+      onStack.delete(top.r);
+      if (!done(top.r)) visit(top.r);
+    }
+  }
+}
+
 export function layoutRecord(record: RecordType, abi: AbiEntry): RecordLayout {
   let perAbi = cache.get(abi);
   if (!perAbi) cache.set(abi, (perAbi = new WeakMap()));
   const hit = perAbi.get(record);
   if (hit) return hit;
-  const computed = computeRecord(record, abi);
-  perAbi.set(record, computed);
-  return computed;
+  const memo = perAbi;
+  // Inner records first, so computing one never recurses into another.
+  eachRecordInnermostFirst(record, (r) => memo.has(r), (r) => memo.set(r, computeRecord(r, abi)));
+  return memo.get(record)!;
+}
+
+/* ------------------------------------------------------------ size limit */
+
+/**
+ * The largest struct or union, on every ABI: 2^31 - 1 bytes, PTRDIFF_MAX on
+ * the 32-bit ABIs, beyond which GCC rejects the type ("size of array is too
+ * large").  Checking every array and every record against it keeps all
+ * layout arithmetic exact: no size exceeds 2^31 * 2^20 < 2^53.
+ */
+export const MAX_RECORD_SIZE = 0x7fffffff;
+
+/** A record or member over MAX_RECORD_SIZE: bad input, located in the spec. */
+export class SizeLimitError extends SpecInputError {
+  constructor(error: SpecError) {
+    super([error]);
+    this.name = "SizeLimitError";
+  }
+}
+
+function locOf(record: RecordType, path: DocPath): Loc {
+  return record.locate ? record.locate(path) : { file: "<spec>", line: 1, col: 1 };
+}
+
+function tooBig(record: RecordType, abi: AbiEntry, field: FieldModel | undefined, size: number): SizeLimitError {
+  const what = field ? `member '${field.name ?? "<anonymous>"}' of ${recordName(record)}` : recordName(record);
+  const path = field ? (field.spec.array !== undefined ? [...field.path, "array"] : field.path) : record.path;
+  const shown = Number.isSafeInteger(size) ? `${size} bytes` : `more than 2^53 bytes`;
+  return new SizeLimitError({
+    loc: locOf(record, path),
+    message: `${what} is ${shown} on ${abi.id}, over the limit of ${MAX_RECORD_SIZE} bytes (2 GiB - 1, the largest object GCC accepts on 32-bit ABIs)`,
+    hint: "make the arrays shorter; pass large buffers by user pointer (__u64 with 'pointer:') instead of embedding them",
+  });
 }
 
 function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
@@ -116,6 +188,7 @@ function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
     const packed = record.packed || field.packed;
     if (isUnion) bit = 0;
     const t = layoutType(field.type, abi);
+    if (t.size > MAX_RECORD_SIZE) throw tooBig(record, abi, field, t.size);
 
     if (field.bits !== undefined) {
       const unitBits = t.size * 8;
@@ -157,6 +230,7 @@ function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
     if (field.aligned) a = Math.max(a, field.aligned);
     const offset = alignUp(Math.ceil(bit / 8), a);
     members.push({ field, offset, size: t.size, align: a, nested: t.record });
+    if (offset + t.size > MAX_RECORD_SIZE) throw tooBig(record, abi, undefined, offset + t.size);
     bit = (offset + t.size) * 8;
     endBit = Math.max(endBit, bit);
     align = Math.max(align, a);
@@ -167,6 +241,8 @@ function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
   const dataEnd = Math.ceil(endBit / 8);
   let size = alignUp(dataEnd, align);
   if (!record.packed) size = alignUp(size, abi.structSizeGranule);
+
+  if (size > MAX_RECORD_SIZE) throw tooBig(record, abi, undefined, size);
 
   const { holes, tail } = findPadding(members, size, isUnion);
   return { record, abi, size, align, members, holes, tail };
@@ -205,34 +281,173 @@ export interface FlatHole extends Hole {
   tailPadding: boolean;
 }
 
-/** Every member at every depth (not descending into arrays), in offset order within each level. */
-export function flattenMembers(layout: RecordLayout, base = 0, prefix = "", depth = 0): FlatMember[] {
+/** Every member at every depth (not descending into arrays, nor into records `into` declines), in offset order within each level. */
+export function flattenMembers(layout: RecordLayout, base = 0, prefix = "", depth = 0, into: (nested: RecordLayout) => boolean = () => true): FlatMember[] {
   const out: FlatMember[] = [];
-  for (const m of layout.members) {
+  // Depth-first with an explicit stack: the order is the recursive one, the call stack stays flat.
+  const stack: { layout: RecordLayout; base: number; prefix: string; depth: number; i: number }[] = [{ layout, base, prefix, depth, i: 0 }];
+  while (stack.length) {
+    const fr = stack[stack.length - 1]!;
+    if (fr.i >= fr.layout.members.length) { stack.pop(); continue; }
+    const m = fr.layout.members[fr.i++]!;
     if (m.bits === 0) continue;
     const label = m.field.name;
-    const name = label === undefined ? prefix.replace(/\.$/, "") : `${prefix}${label}`;
+    const name = label === undefined ? fr.prefix.replace(/\.$/, "") : `${fr.prefix}${label}`;
     const isArray = m.field.type.kind === "array";
     if (label !== undefined || m.bits !== undefined) {
       out.push({
-        name: label === undefined ? `${prefix}<unnamed bit-field>` : name, offset: base + m.offset, size: m.size, align: m.align,
-        bitOffset: m.bitOffset === undefined ? undefined : base * 8 + m.bitOffset, bits: m.bits, member: m, depth,
+        name: label === undefined ? `${fr.prefix}<unnamed bit-field>` : name, offset: fr.base + m.offset, size: m.size, align: m.align,
+        bitOffset: m.bitOffset === undefined ? undefined : fr.base * 8 + m.bitOffset, bits: m.bits, member: m, depth: fr.depth,
       });
     }
-    if (m.nested && !isArray) out.push(...flattenMembers(m.nested, base + m.offset, label === undefined ? prefix : `${name}.`, label === undefined ? depth : depth + 1));
+    if (m.nested && !isArray && into(m.nested)) stack.push({ layout: m.nested, base: fr.base + m.offset, prefix: label === undefined ? fr.prefix : `${name}.`, depth: label === undefined ? fr.depth : fr.depth + 1, i: 0 });
   }
   return out;
 }
 
 /** Every implicit hole and tail padding at every depth, with absolute offsets. */
 export function flattenHoles(layout: RecordLayout, base = 0, within = ""): FlatHole[] {
-  const out: FlatHole[] = layout.holes.map((h) => ({ ...h, offset: base + h.offset, within, tailPadding: false }));
-  if (layout.tail > 0) out.push({ offset: base + layout.size - layout.tail, size: layout.tail, after: layout.members.length ? memberLabel(layout.members[layout.members.length - 1]!) : undefined, afterIndex: layout.members.length - 1, within, tailPadding: true });
-  for (const m of layout.members) {
+  const out: FlatHole[] = [];
+  const stack: { layout: RecordLayout; base: number; within: string; i: number }[] = [];
+  const enter = (l: RecordLayout, b: number, w: string) => {
+    for (const h of l.holes) out.push({ ...h, offset: b + h.offset, within: w, tailPadding: false });
+    if (l.tail > 0) out.push({ offset: b + l.size - l.tail, size: l.tail, after: l.members.length ? memberLabel(l.members[l.members.length - 1]!) : undefined, afterIndex: l.members.length - 1, within: w, tailPadding: true });
+    stack.push({ layout: l, base: b, within: w, i: 0 });
+  };
+  enter(layout, base, within);
+  while (stack.length) {
+    const fr = stack[stack.length - 1]!;
+    if (fr.i >= fr.layout.members.length) { stack.pop(); continue; }
+    const m = fr.layout.members[fr.i++]!;
     if (m.nested && m.field.type.kind !== "array") {
-      const inner = m.field.name === undefined ? within : within ? `${within}.${m.field.name}` : m.field.name;
-      out.push(...flattenHoles(m.nested, base + m.offset, inner));
+      const inner = m.field.name === undefined ? fr.within : fr.within ? `${fr.within}.${m.field.name}` : m.field.name;
+      enter(m.nested, fr.base + m.offset, inner);
     }
   }
   return out;
+}
+
+/* ------------------------------------------------------------ signatures */
+
+const sigCache = [new WeakMap<AbiEntry, WeakMap<RecordType, string>>(), new WeakMap<AbiEntry, WeakMap<RecordType, string>>()];
+
+/** A short stand-in for a long signature: the text itself when short, else its length and a 64-bit hash. */
+function token(text: string): string {
+  if (text.length <= 64) return text;
+  let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `#${text.length}:${(h1 >>> 0).toString(36)}.${(h2 >>> 0).toString(36)}`;
+}
+
+/**
+ * Which ABIs lay a record out alike, without flattening it: a string that is
+ * equal on two ABIs exactly when flattenMembers gives the same offsets and
+ * sizes (and, with `bits`, bit offsets) for every member at every depth.
+ * Nested records contribute their own memoised signature, so the cost is
+ * linear in the record's own fields however deep the nesting goes.  The
+ * record's size and alignment are not part of it.
+ */
+export function layoutSignature(record: RecordType, abi: AbiEntry, bits: boolean): string {
+  const c = sigCache[bits ? 1 : 0]!;
+  let perAbi = c.get(abi);
+  if (!perAbi) c.set(abi, (perAbi = new WeakMap()));
+  const hit = perAbi.get(record);
+  if (hit !== undefined) return hit;
+  const memo = perAbi;
+  layoutRecord(record, abi);
+  eachRecordInnermostFirst(record, (r) => memo.has(r), (r) => {
+    const l = layoutRecord(r, abi);
+    const parts: string[] = [];
+    for (const m of l.members) {
+      if (m.bits === 0) continue;
+      if (m.field.name !== undefined || m.bits !== undefined) parts.push(bits ? `${m.offset}+${m.size}/${m.bitOffset ?? ""}` : `${m.offset}+${m.size}`);
+      if (m.nested && m.field.type.kind !== "array") {
+        const inner = memo.get(m.nested.record)!;
+        if (inner !== "") parts.push(`{${m.offset}:${inner}}`);
+      }
+    }
+    memo.set(r, token(parts.join(",")));
+  });
+  return memo.get(record)!;
+}
+
+/* -------------------------------------------------- the "natural" ABI */
+
+const naturals = new WeakMap<readonly AbiEntry[], AbiEntry>();
+
+/**
+ * An ABI where every scalar is aligned to its own size, with the largest
+ * struct granule of `abis`: explicit fields that fill its holes leave no hole
+ * on any real ABI.  One object per ABI list, so its layouts are memoised too.
+ */
+export function naturalAbi(abis: readonly AbiEntry[]): AbiEntry {
+  const hit = naturals.get(abis);
+  if (hit) return hit;
+  const base = abis.find((a) => a.wordBits === 64) ?? abis[0]!;
+  const scalars = Object.fromEntries(Object.entries(base.scalars).map(([k, v]) => [k, { size: v.size, align: v.size }])) as AbiEntry["scalars"];
+  const granule = Math.max(...abis.map((a) => a.structSizeGranule));
+  const natural: AbiEntry = { ...base, scalars, minStructAlign: granule, structSizeGranule: granule, bitfields: { ...base.bitfields, unnamedRaisesAlign: false } };
+  naturals.set(abis, natural);
+  return natural;
+}
+
+/* ------------------------------------------------ load-time size check */
+
+/**
+ * Every struct and union fits MAX_RECORD_SIZE on every ABI in `abis` and on
+ * their natural ABI.  A cheap bound per record (one pass over the fields,
+ * no ABI) clears almost every spec; only records whose bound exceeds the
+ * limit are laid out to find the member and ABI concerned.
+ */
+export function checkRecordSizes(model: SpecModel, abis: readonly AbiEntry[]): SpecError[] {
+  // The largest size of each scalar class over the ABIs (the natural ABI takes its sizes from one of them).
+  const maxOf = new Map<string, number>();
+  for (const a of abis) for (const [cls, x] of Object.entries(a.scalars)) maxOf.set(cls, Math.max(maxOf.get(cls) ?? 0, x.size));
+  const maxScalar = Math.max(16, ...maxOf.values());
+  const bound = new Map<RecordType, { size: number; align: number }>();
+  const typeBound = (t: CType): number => {
+    switch (t.kind) {
+      case "array": return t.length === "flexible" ? 0 : typeBound(t.element) * t.length;
+      case "record": return bound.get(t.record)!.size;
+      case "scalar": return t.scalar.fixedSize ?? maxOf.get(t.scalar.cls) ?? maxScalar;
+      default: return maxScalar;
+    }
+  };
+  const alignOf = (t: CType): number => {
+    while (t.kind === "array") t = t.element;
+    return t.kind === "record" ? bound.get(t.record)!.align : maxScalar;
+  };
+  const errors = new Map<string, SpecError>();
+  const all = [...abis, naturalAbi(abis)];
+  for (const ifc of model.interfaces) {
+    for (const record of ifc.records) {
+      eachRecordInnermostFirst(record, (r) => bound.has(r), (r) => {
+        let align = Math.max(16, r.aligned ?? 1);
+        for (const f of r.fields) align = Math.max(align, f.aligned ?? 1, alignOf(f.type));
+        let size = 0;
+        for (const f of r.fields) {
+          const b = typeBound(f.type) + align;
+          size = r.kind === "union" ? Math.max(size, b) : size + b;
+        }
+        bound.set(r, { size: size + align + 4, align });
+      });
+      if (bound.get(record)!.size <= MAX_RECORD_SIZE) continue;
+      for (const abi of all) {
+        try {
+          layoutRecord(record, abi);
+        } catch (e) {
+          if (!(e instanceof SizeLimitError)) throw e;
+          for (const err of e.errors) errors.set(`${err.loc.line}:${err.loc.col}:${err.message}`, err);
+          break;
+        }
+      }
+    }
+  }
+  return [...errors.values()];
 }

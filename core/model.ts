@@ -40,7 +40,12 @@ export interface RecordType {
   inline: boolean;
   path: DocPath;
   spec: StructSpec | InlineComposite;
+  /** Where paths in this record's spec are (set by the resolver; lets the layout engine report located errors). */
+  locate?: (path: DocPath) => Loc;
 }
+
+/** How deep inline (anonymous) structs/unions may nest inside one another. */
+export const MAX_INLINE_DEPTH = 64;
 
 export interface CommandModel {
   spec: CommandSpec;
@@ -98,14 +103,27 @@ export function parseInteger(v: number | string): bigint | undefined {
   return m[1] ? -n : n;
 }
 
+/**
+ * Work left for "did you mean" suggestions in this resolution, in edit-distance
+ * cells: thousands of misspelt names against thousands of structs must not
+ * take minutes, so past the budget errors simply carry no suggestion.
+ */
+let suggestionBudget = 0;
+const SUGGESTION_BUDGET = 20_000_000;
+
 function closest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestScore = Infinity;
+  const limit = Math.max(2, name.length / 3);
   for (const c of candidates) {
+    // A length difference alone past the limit rules a candidate out (the distance is at least that).
+    if (Math.abs(c.length - name.length) > limit) continue;
+    suggestionBudget -= (name.length + 1) * (c.length + 1);
+    if (suggestionBudget < 0) return undefined;
     const d = editDistance(name, c);
     if (d < bestScore) { bestScore = d; best = c; }
   }
-  return bestScore <= Math.max(2, name.length / 3) ? best : undefined;
+  return bestScore <= limit ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {
@@ -125,15 +143,16 @@ function editDistance(a: string, b: string): number {
 /** Resolve a validated, linted document.  Collects every error rather than stopping at the first. */
 export function resolveDocument(file: string, doc: SpecDocument, locate: (p: DocPath) => Loc): { model?: SpecModel; errors: SpecError[] } {
   const errors: SpecError[] = [];
+  suggestionBudget = SUGGESTION_BUDGET;
   const fail = (path: DocPath, message: string, hint: string) => errors.push({ loc: locate(path), message, hint });
-  const interfaces = doc.interfaces.map((ifc, i) => resolveInterface(ifc, ["interfaces", i], fail));
+  const interfaces = doc.interfaces.map((ifc, i) => resolveInterface(ifc, ["interfaces", i], fail, locate));
   if (errors.length > 0) return { errors };
   return { model: { file, doc, interfaces, locate }, errors };
 }
 
 type Fail = (path: DocPath, message: string, hint: string) => void;
 
-function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail): InterfaceModel {
+function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate: (p: DocPath) => Loc): InterfaceModel {
   const enums = new Map((spec.enums ?? []).map((e) => [e.name, e]));
   const flagSets = new Map((spec.flags ?? []).map((f) => [f.name, f]));
   const constants = new Map((spec.constants ?? []).map((c) => [c.name, c]));
@@ -144,17 +163,20 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail): Inter
   (spec.structs ?? []).forEach((s, i) => {
     const r: RecordType = {
       kind: s.kind ?? "struct", tag: s.name, fields: [], aligned: s.aligned, packed: s.packed ?? false,
-      external: s.external, doc: s.doc, inline: false, path: [...path, "structs", i], spec: s,
+      external: s.external, doc: s.doc, inline: false, path: [...path, "structs", i], spec: s, locate,
     };
     byTag.set(s.name, r);
     records.push(r);
   });
 
+  let typeCandidates: string[] | undefined;
   const resolveExpr = (expr: string, at: DocPath): CType | undefined => {
     const text = expr.trim().replace(/\s+/g, " ");
     if (text.endsWith("*")) {
       const target = text.slice(0, -1).trim();
-      if (target !== "void" && !resolveExpr(target, at)) return undefined;
+      // The pointed-to type with every '*' removed: checked once, without recursing per '*'.
+      const base = target.replace(/[\s*]+$/, "");
+      if (base !== "void" && !resolveExpr(base, at)) return undefined;
       return { kind: "pointer", target };
     }
     const composite = /^(struct|union|enum) ([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
@@ -172,22 +194,26 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail): Inter
     }
     const scalar = scalarByName(text);
     if (scalar) return { kind: "scalar", scalar };
-    const guess = closest(text, [...SCALAR_NAMES, ...[...byTag.keys()].map((t) => `struct ${t}`)]);
+    const guess = closest(text, (typeCandidates ??= [...SCALAR_NAMES, ...[...byTag.keys()].map((t) => `struct ${t}`)]));
     fail(at, `unknown type '${expr}'`, guess ? `did you mean '${guess}'?` : `use a kernel type such as __u32/__u64, a C type, 'struct NAME' or 'enum NAME'`);
     return undefined;
   };
 
-  const resolveFields = (fields: FieldSpec[], at: DocPath, kind: "struct" | "union"): FieldModel[] =>
+  const resolveFields = (fields: FieldSpec[], at: DocPath, kind: "struct" | "union", depth: number): FieldModel[] =>
     fields.flatMap((f, i) => {
       const fp = [...at, i];
       let base: CType | undefined;
       if (typeof f.type === "string") base = resolveExpr(f.type, [...fp, "type"]);
       else {
+        if (depth >= MAX_INLINE_DEPTH) {
+          fail([...fp, "type"], `inline ${f.type.kind}s nest deeper than ${MAX_INLINE_DEPTH} levels here`, "declare the inner ones as named structs under 'structs:' and refer to them as 'struct NAME'");
+          return [];
+        }
         const r: RecordType = {
           kind: f.type.kind, tag: f.type.tag, fields: [], aligned: f.type.aligned, packed: f.type.packed ?? false,
-          doc: f.type.doc, inline: true, path: [...fp, "type"], spec: f.type,
+          doc: f.type.doc, inline: true, path: [...fp, "type"], spec: f.type, locate,
         };
-        r.fields = resolveFields(f.type.fields, [...fp, "type", "fields"], f.type.kind);
+        r.fields = resolveFields(f.type.fields, [...fp, "type", "fields"], f.type.kind, depth + 1);
         base = { kind: "record", record: r };
       }
       if (!base) return [];
@@ -210,7 +236,7 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail): Inter
   records.forEach((r) => {
     const s = r.spec as StructSpec;
     if (s.aligned !== undefined && (s.aligned & (s.aligned - 1)) !== 0) fail([...r.path, "aligned"], `aligned(${s.aligned}) is not a power of two`, "use 1, 2, 4, 8, 16, ...");
-    r.fields = resolveFields(s.fields, [...r.path, "fields"], r.kind);
+    r.fields = resolveFields(s.fields, [...r.path, "fields"], r.kind, 0);
   });
 
   checkRecursion(records, fail);
@@ -248,24 +274,70 @@ function resolveMagic(magic: number | string, constants: Map<string, ConstantSpe
   return v === undefined ? undefined : Number(v);
 }
 
-/** A struct may not contain itself by value, directly or through others. */
+/** The named records a record contains by value (through arrays and inline records), in field order. */
+function containedNamed(r: RecordType): RecordType[] {
+  const out: RecordType[] = [];
+  const walk = (fields: FieldModel[]) => {
+    for (const f of fields) {
+      let t = f.type;
+      while (t.kind === "array") t = t.element;
+      if (t.kind === "record") {
+        if (t.record.inline) walk(t.record.fields); // depth bounded by MAX_INLINE_DEPTH
+        else out.push(t.record);
+      }
+    }
+  };
+  walk(r.fields);
+  return out;
+}
+
+/** "struct a -> struct b -> struct a", with the middle of a very long cycle left out. */
+function cycleText(cycle: RecordType[]): string {
+  const names = cycle.length <= 16 ? cycle.map(recordName) : [...cycle.slice(0, 8).map(recordName), `... (${cycle.length - 16} more)`, ...cycle.slice(-8).map(recordName)];
+  return names.join(" -> ");
+}
+
+/** Recursion errors reported per interface before the rest are left out. */
+const MAX_CYCLE_ERRORS = 20;
+
+/**
+ * A struct may not contain itself by value, directly or through others.
+ * Depth-first over the containment graph with an explicit stack, so a chain
+ * of 10,000 structs each containing the previous one costs no call stack.
+ */
 function checkRecursion(records: RecordType[], fail: Fail): void {
   const state = new Map<RecordType, "visiting" | "done">();
-  const contained = (t: CType): RecordType[] =>
-    t.kind === "record" ? [t.record] : t.kind === "array" ? contained(t.element) : [];
-  const visit = (r: RecordType, chain: RecordType[]): void => {
-    if (state.get(r) === "done") return;
-    if (state.get(r) === "visiting") {
-      const cycle = [...chain.slice(chain.indexOf(r)), r].map(recordName).join(" -> ");
-      fail(r.path, `recursive struct definition: ${cycle}`, "a struct cannot contain itself by value; refer to it through a user pointer (__u64 with 'pointer:')");
-      return;
+  const onStack = new Map<RecordType, number>();
+  const stack: { r: RecordType; deps: RecordType[]; i: number }[] = [];
+  let reported = 0;
+  for (const root of records) {
+    if (state.has(root)) continue;
+    state.set(root, "visiting");
+    onStack.set(root, 0);
+    stack.push({ r: root, deps: containedNamed(root), i: 0 });
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (top.i < top.deps.length) {
+        const c = top.deps[top.i++]!;
+        const st = state.get(c);
+        if (st === "done") continue;
+        if (st === "visiting") {
+          if (reported++ < MAX_CYCLE_ERRORS) {
+            const cycle = [...stack.slice(onStack.get(c)!).map((x) => x.r), c];
+            fail(c.path, `recursive struct definition: ${cycleText(cycle)}`, "a struct cannot contain itself by value; refer to it through a user pointer (__u64 with 'pointer:')");
+          }
+          continue;
+        }
+        state.set(c, "visiting");
+        onStack.set(c, stack.length);
+        stack.push({ r: c, deps: containedNamed(c), i: 0 });
+      } else {
+        state.set(top.r, "done");
+        onStack.delete(top.r);
+        stack.pop();
+      }
     }
-    state.set(r, "visiting");
-    const walk = (fields: FieldModel[]) => fields.forEach((f) => contained(f.type).forEach((c) => (c.inline ? walk(c.fields) : visit(c, [...chain, r]))));
-    walk(r.fields);
-    state.set(r, "done");
-  };
-  records.forEach((r) => visit(r, []));
+  }
 }
 
 function checkReferences(spec: InterfaceSpec, path: DocPath, records: RecordType[], enums: Map<string, EnumSpec>, flagSets: Map<string, FlagSetSpec>, fail: Fail): void {

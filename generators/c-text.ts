@@ -5,20 +5,25 @@
  * them so a generator can never emit a comment that ends early.
  */
 
+import { FORBIDDEN_CHAR } from "../spec/c-names.js";
+
 /** Columns a line may use, counting a tab as 8 (kernel style). */
 export const LINE_WIDTH = 80;
 
 /**
  * Make text safe inside a C block comment, on one logical line: control
- * characters and newlines become spaces, comment delimiters are split, and
- * `??` is split so no trigraph (C90 has them) can form a line splice.
+ * characters and newlines become spaces, invisible and bidi characters go,
+ * comment delimiters are split, and `??` is split so no trigraph (C90 has
+ * them) can form a line splice.
  */
 export function commentSafe(text: string): string {
   return text
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ")
+    // Invisible and direction-changing characters, lone surrogates, noncharacters: the loader rejects them in spec text.
+    .replace(new RegExp(FORBIDDEN_CHAR.source, "gu"), "")
     .replace(/\*\//g, "* /")
     .replace(/\/\*/g, "/ *")
-    .replace(/\?\?/g, "? ?")
+    .replace(/\?(?=\?)/g, "? ")
     .replace(/\s+/g, " ")
     .trim();
 }

@@ -56,13 +56,14 @@ function instantiate(consts: Consts, structs: UnitStruct[]): Map<UnitCodec, Code
 }
 
 function wrap(s: UnitStruct, made: Map<UnitCodec, Codec<AnyValue>>): CompiledStruct {
+  // Maps that inherit nothing, like the generated modules' ($rt.table): "constructor" finds no codec.
   const abis: Record<string, Codec<AnyValue>> = {};
   const plans: Record<string, Plan> = {};
   for (const [abi, c] of s.byAbi) {
     abis[abi] = made.get(c)!;
     plans[abi] = c.plan;
   }
-  return { name: s.name, record: s.record, abis, plans };
+  return { name: s.name, record: s.record, abis: runtime.table(abis), plans: runtime.table(plans) };
 }
 
 /** Every struct of an interface on the given ABIs (default: all), plus its ioctl numbers. */
@@ -70,7 +71,7 @@ export function compileInterface(ifc: InterfaceModel, abis: readonly AbiEntry[] 
   const unit = buildUnit(ifc, abis);
   const made = instantiate(unit.consts, unit.structs);
   const structs = new Map(unit.structs.map((s) => [s.record.tag ?? s.name, wrap(s, made)]));
-  const ioctls = new Map(unit.ioctls.map((i) => [i.name, { dir: i.dir, type: i.type, nr: i.nr, ...(i.arg ? { arg: i.arg } : {}), numbers: Object.fromEntries(i.numbers) } satisfies IoctlInfo]));
+  const ioctls = new Map(unit.ioctls.map((i) => [i.name, { dir: i.dir, type: i.type, nr: i.nr, ...(i.arg ? { arg: i.arg } : {}), numbers: runtime.table(Object.fromEntries(i.numbers)) } satisfies IoctlInfo]));
   return { structs, ioctls };
 }
 

@@ -6,6 +6,16 @@
  * identifier, so nothing a spec names can clash with it).
  */
 import type { Chunk, Node, Plan, PlanField, Rule } from "./codec-plan.js";
+import { INHERITED_KEYS } from "../runtime/objects.js";
+
+/**
+ * Reading member `key` of the object in `obj`.  A key that ordinary objects
+ * inherit (`constructor`, `toString`, `__proto__`, ...) is read as an own
+ * property only, so a missing member is `undefined`, never Object.prototype's.
+ */
+const member = (obj: string, key: string) => (INHERITED_KEYS.has(key) ? `$rt.own(${obj}, ${JSON.stringify(key)})` : `${obj}[${JSON.stringify(key)}]`);
+/** A property in an object literal: `__proto__` must be computed, or the literal would set the prototype. */
+export const literalKey = (key: string) => (key === "__proto__" ? `[${JSON.stringify(key)}]` : JSON.stringify(key));
 
 /** Module-level constants a body refers to (Sets for long enum lists, padding tables). */
 export class Consts {
@@ -257,7 +267,7 @@ function decodeNode(node: Node, base: string, idx: string[], e: Emitter): Piece 
           const piece = decodeNode(f.node, base, idx, e);
           stmts.push(...piece.stmts);
           if (f.key === undefined && f.node.k === "object") props.push(...spliced(piece.expr));
-          else props.push(`${JSON.stringify(f.key)}: ${piece.expr}`);
+          else props.push(`${literalKey(f.key!)}: ${piece.expr}`);
         }
       };
       walk(node.fields);
@@ -345,41 +355,48 @@ function splitRun(off: number, len: number): [number, number][] {
   return out;
 }
 
+/** The detailed bodies' prologue: the view (CodecError naming the struct for anything but a DataView or Uint8Array) and the bounds check. */
+function detailedPrologue(plan: Plan, e: Emitter, bytes: string): string[] {
+  return [
+    `const v = $rt.viewFor(${bytes}, ${e.structLit}${bytes === "out" ? ", true" : ""});`,
+    `const o = offset;`,
+    // typeof first: a bigint offset must not reach `>>>` (TypeError).  lengthOf is 0 for a detached buffer.
+    `if (typeof o !== "number" || (o >>> 0) !== o || o + ${plan.size} > $rt.lengthOf(v)) $rt.truncated(${e.structLit}, ${plan.size}, o, $rt.lengthOf(v));`,
+  ];
+}
+
 export function decodeBody(plan: Plan, consts: Consts, fast = false): string {
+  // A struct of no bytes reads nothing, so a fast body could not notice bad arguments: only the detailed body.
+  if (fast && plan.size === 0) return `return ${SLOW}(bytes, offset, lenient);`;
   const used = lanesUsed(plan, true);
   const lanes = fast && (used.u || used.s);
   // Fast bodies leave their labelled block on any violation (a one-instruction jump keeps them small enough to inline).
   const e = new Emitter(plan, consts, fast ? "break ok;" : undefined, false, lanes);
   const root = decodeNode(plan.root, "o", [], e);
-  const lines = [
-    `const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);`,
-    `const o = offset;`,
-    `if ((o >>> 0) !== o || o + ${plan.size} > v.byteLength) $rt.truncated(${e.structLit}, ${plan.size}, o, v.byteLength);`,
-    ...paddingChecks(plan, e),
-    ...root.stmts,
-    `return ${root.expr};`,
-  ];
-  if (!fast) return lines.join("\n");
+  const body = [...paddingChecks(plan, e), ...root.stmts, `return ${root.expr};`];
+  if (!fast) return [...detailedPrologue(plan, e, "bytes"), ...body].join("\n");
+  // fastView never throws: for anything but a DataView or Uint8Array it gives an empty view, so the body hands over.
   if (lanes) {
-    // Bounds are checked against the lanes up front and nothing else can throw: no try/catch.
+    // Bounds (and the offset's type) are checked against the lanes up front and nothing else can throw: no try/catch.
     return [
       "ok: {",
-      "  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);",
+      "  const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);",
       "  const o = offset;",
       ...lanePrologue(plan, used).map((l) => `  ${l}`),
-      ...lines.slice(3).map((l) => `  ${l}`),
+      ...body.map((l) => `  ${l}`),
       "}",
       `return ${SLOW}(bytes, offset, lenient);`,
     ].join("\n");
   }
-  // The fast body lets DataView's own bounds check catch a short buffer (reading byteLength is a call in V8 11).
+  // The fast body lets DataView's own bounds check catch a short buffer (reading byteLength is a call in V8 11);
+  // the offset check sits inside the try, where a bigint's TypeError from `>>>` is caught too.
   return [
     "ok: {",
-    "  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);",
+    "  const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);",
     "  const o = offset;",
-    "  if ((o >>> 0) !== o) break ok;",
     "  try {",
-    ...lines.slice(3).map((l) => `    ${l}`),
+    "    if ((o >>> 0) !== o) break ok;",
+    ...body.map((l) => `    ${l}`),
     "  } catch {",
     "    break ok;",
     "  }",
@@ -430,7 +447,8 @@ function encodeNode(node: Node, x: string, base: string, idx: string[], e: Emitt
         n = e.local("n");
         out.push(`const ${n} = Number(${x});`);
       } else {
-        out.push(`if (${rangeTest(x, bits, node.signed)}) ${badValue(node.off, node.ctype)}`);
+        // Fast bodies: a bigint makes the range test throw TypeError, which lands in the detailed body; that one checks the type first.
+        out.push(`if (${e.lean ? "" : `typeof ${x} !== "number" || `}${rangeTest(x, bits, node.signed)}) ${badValue(node.off, node.ctype)}`);
       }
       if (node.rule) out.push(`if (${numberViolation(n, node.rule, e)}) ${failWith(node.off, ruleKind(node.rule), ruleReason(node.rule, x))}`);
       out.push(`v.${setter}(${p}, ${n}${le2});`);
@@ -481,9 +499,12 @@ function keysOf(fields: PlanField[]): string[] {
 function encodeFields(node: Node & { k: "object" }, obj: string, base: string, idx: string[], e: Emitter): string[] {
   const out: string[] = [];
   if (node.union && node.fields.some((f) => f.optional)) {
-    const keys = keysOf(node.fields);
-    if (keys.length > 0) {
-      out.push(`if (${keys.map((k) => `${obj}[${JSON.stringify(k)}] === undefined`).join(" && ")}) ${e.handOver ?? `$rt.fail(${e.structLit}, ${pathExpr(node.path, idx)}, ${offExpr(base, node.off)}, "type", ${JSON.stringify(`a union needs one of its members: ${keys.join(", ")}`)});`}`);
+    // A union value gives exactly one member (an anonymous struct member counts once, whichever of its keys are given).
+    const members = node.fields.map((f) => (f.key !== undefined ? [f.key] : f.node.k === "object" ? keysOf(f.node.fields) : [])).filter((keys) => keys.length > 0);
+    if (members.length > 0) {
+      const given = members.map((keys) => `(${keys.map((k) => `${member(obj, k)} !== undefined`).join(" || ")} ? 1 : 0)`);
+      const reason = `$rt.why.union(${obj}, ${JSON.stringify(members)})`;
+      out.push(`if (${given.join(" + ")} !== 1) ${e.handOver ?? `$rt.fail(${e.structLit}, ${pathExpr(node.path, idx)}, ${offExpr(base, node.off)}, "type", ${reason});`}`);
     }
   }
   for (const f of node.fields) {
@@ -492,12 +513,12 @@ function encodeFields(node: Node & { k: "object" }, obj: string, base: string, i
       const inner = encodeFields(f.node, obj, base, idx, e);
       const keys = keysOf(f.node.fields);
       // An anonymous member of a union is written when any of its keys is given.
-      if (f.optional && keys.length) out.push(`if (${keys.map((k) => `${obj}[${JSON.stringify(k)}] !== undefined`).join(" || ")}) {`, ...inner.map((s) => `  ${s}`), `}`);
+      if (f.optional && keys.length) out.push(`if (${keys.map((k) => `${member(obj, k)} !== undefined`).join(" || ")}) {`, ...inner.map((s) => `  ${s}`), `}`);
       else out.push(...inner);
       continue;
     }
     const x = e.local();
-    out.push(`const ${x} = ${obj}[${JSON.stringify(f.key)}];`);
+    out.push(`const ${x} = ${member(obj, f.key)};`);
     const body = encodeNode(f.node, x, base, idx, e);
     if (f.optional) out.push(`if (${x} !== undefined) {`, ...body.map((s) => `  ${s}`), `}`);
     else out.push(...body);
@@ -563,30 +584,35 @@ function zeroFill(plan: Plan, e: Emitter): string[] {
 }
 
 export function encodeBody(plan: Plan, consts: Consts, fast = false): string {
+  if (fast && plan.size === 0) return `return ${SLOW}(value, into, offset);`;
   const used = lanesUsed(plan, false);
   // With a single 64-bit field the lanes' prologue and extent re-check cost more than the one store saves
   // (measured on iio_buffer_block: 0.54x vs 0.75x baseline (b)).
   const lanes = fast && used.n >= 2;
   const e = new Emitter(plan, consts, fast ? "break ok;" : undefined, fast, lanes);
-  const lines = [
-    `if (typeof value !== "object" || value === null) $rt.badValue(${e.structLit}, "", 0, value, ${JSON.stringify(`${plan.name} (an object)`)});`,
-    `const out = into === undefined ? new Uint8Array(${plan.size}) : into;`,
-    `const v = out instanceof DataView ? out : $rt.viewOf(out);`,
-    `const o = offset;`,
-    `if ((o >>> 0) !== o || o + ${plan.size} > v.byteLength) $rt.truncated(${e.structLit}, ${plan.size}, o, v.byteLength);`,
-    ...zeroFill(plan, e),
-    ...encodeFields(plan.root, "value", "o", [], e),
-    `return out;`,
-  ];
-  if (!fast) return lines.join("\n");
+  const body = [...zeroFill(plan, e), ...encodeFields(plan.root, "value", "o", [], e)];
+  if (!fast) {
+    return [
+      `if (typeof value !== "object" || value === null) $rt.badValue(${e.structLit}, "", 0, value, ${JSON.stringify(`${plan.name} (an object)`)});`,
+      `const out = into === undefined ? new Uint8Array(${plan.size}) : into;`,
+      ...detailedPrologue(plan, e, "out"),
+      // The value's getters run between the writes: one that detaches or shrinks the target is reported as truncated.
+      "try {",
+      ...body.map((l) => `  ${l}`),
+      "} catch (err) {",
+      `  throw $rt.encodeFailure(err, ${e.structLit}, ${plan.size}, o, $rt.lengthOf(v));`,
+      "}",
+      `if (o + ${plan.size} > $rt.lengthOf(v)) $rt.truncated(${e.structLit}, ${plan.size}, o, $rt.lengthOf(v));`,
+      `return out;`,
+    ].join("\n");
+  }
   if (lanes) {
     // A getter on the value could detach or shrink the buffer, after which lane stores are silently dropped:
     // re-check the lanes' extent before reporting success.
-    const body = lines.slice(5, -1);
     return [
       "ok: {",
       `  const out = into === undefined ? new Uint8Array(${plan.size}) : into;`,
-      "  const v = out instanceof DataView ? out : $rt.viewOf(out);",
+      "  const v = out instanceof DataView ? out : $rt.fastView(out);",
       "  const o = offset;",
       ...lanePrologue(plan, used).map((l) => `  ${l}`),
       "  try {",
@@ -604,11 +630,12 @@ export function encodeBody(plan: Plan, consts: Consts, fast = false): string {
   return [
     "ok: {",
     `  const out = into === undefined ? new Uint8Array(${plan.size}) : into;`,
-    "  const v = out instanceof DataView ? out : $rt.viewOf(out);",
+    "  const v = out instanceof DataView ? out : $rt.fastView(out);",
     "  const o = offset;",
-    "  if ((o >>> 0) !== o) break ok;",
     "  try {",
-    ...lines.slice(5).map((l) => `    ${l}`),
+    "    if ((o >>> 0) !== o) break ok;",
+    ...body.map((l) => `    ${l}`),
+    "    return out;",
     "  } catch {",
     "    break ok;",
     "  }",

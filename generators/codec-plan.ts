@@ -65,11 +65,27 @@ export interface Plan {
   flexible: { path: string; elementSize: number }[];
 }
 
-const RESERVED = new Set(["break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected", "public", "await", "any", "boolean", "number", "string", "symbol", "bigint", "object", "never", "unknown", "undefined", "type", "of", "as", "is", "keyof", "readonly", "declare", "namespace", "module", "abstract", "async", "constructor", "get", "set", "require", "infer", "global", "arguments", "eval", "CODECS", "IOCTLS", "Uint8Array", "DataView", "BigInt", "Number", "Array", "Object", "Math", "Error"]);
+const RESERVED = new Set([
+  // JavaScript and TypeScript words.
+  "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected", "public", "await", "any", "boolean", "number", "string", "symbol", "bigint", "object", "never", "unknown", "undefined", "type", "of", "as", "is", "keyof", "readonly", "declare", "namespace", "module", "abstract", "async", "constructor", "get", "set", "require", "infer", "global", "arguments", "eval", "satisfies", "override", "accessor", "asserts", "unique", "intrinsic",
+  // What a generated module defines.
+  "CODECS", "IOCTLS",
+  // Globals a generated module may use: an export of the same name would shadow them (`Set` in a constant, `Record` in a type).
+  "globalThis", "NaN", "Infinity", "Object", "Function", "Array", "Number", "BigInt", "Boolean", "String", "Symbol", "Math", "JSON", "Date", "RegExp", "Promise", "Proxy", "Reflect", "Intl", "Atomics",
+  "Set", "Map", "WeakSet", "WeakMap", "WeakRef", "FinalizationRegistry", "ArrayBuffer", "SharedArrayBuffer", "DataView",
+  "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+  "Error", "AggregateError", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError",
+  "isNaN", "isFinite", "parseInt", "parseFloat", "encodeURI", "encodeURIComponent", "decodeURI", "decodeURIComponent",
+  "Record", "Readonly", "ReadonlyArray", "Partial", "Required", "Pick", "Omit", "Exclude", "Extract", "NonNullable", "Parameters", "ReturnType", "InstanceType", "ConstructorParameters", "ThisType", "Awaited", "NoInfer", "PropertyKey", "ArrayLike", "Iterable", "Iterator", "IterableIterator", "PromiseLike",
+]);
 
-/** A C identifier as a TypeScript type/value name that clashes with nothing. */
+/**
+ * A C identifier as a TypeScript type/value name that clashes with nothing:
+ * one whose name (without trailing underscores) is reserved gets one more
+ * `_`, so `Object` -> `Object_` and `Object_` -> `Object__` (never the same).
+ */
 export function tsName(tag: string): string {
-  return RESERVED.has(tag) ? `${tag}_` : tag;
+  return RESERVED.has(tag.replace(/_+$/, "")) ? `${tag}_` : tag;
 }
 
 /** Whether a 64-bit-capable scalar class is carried as bigint (ABI-independent, so one TS type serves every ABI). */

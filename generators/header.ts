@@ -51,7 +51,7 @@ export const headerGenerator: Generator = {
 };
 
 /** Kernel spellings of the libc types a uapi header may not use. */
-const KERNEL_SPELLING: Record<string, string> = { size_t: "__kernel_size_t", ssize_t: "__kernel_ssize_t", time_t: "__kernel_time_t" };
+const KERNEL_SPELLING: ReadonlyMap<string, string> = new Map([["size_t", "__kernel_size_t"], ["ssize_t", "__kernel_ssize_t"], ["time_t", "__kernel_time_t"]]);
 
 /** Native types C90 does not have; they need __extension__ under -pedantic. */
 const C99_ONLY = new Set(["long long", "unsigned long long", "_Bool"]);
@@ -151,7 +151,7 @@ class Namer {
     const t = text.trim().replace(/\s+/g, " ");
     const m = /^(struct|union|enum) ([A-Za-z_][A-Za-z0-9_]*)$/.exec(t);
     if (m) return `${m[1]} ${this.tag(m[2]!)}`;
-    return KERNEL_SPELLING[t] ?? t;
+    return KERNEL_SPELLING.get(t) ?? t;
   }
 }
 
@@ -349,7 +349,7 @@ function fieldLines(f: FieldModel, names: Namer, depth: number): string[] {
 
 function typeText(t: CType, names: Namer): string {
   switch (t.kind) {
-    case "scalar": return KERNEL_SPELLING[t.scalar.name] ?? t.scalar.name;
+    case "scalar": return KERNEL_SPELLING.get(t.scalar.name) ?? t.scalar.name;
     case "pointer": return `${t.target === "void" ? "void" : names.typeExpr(t.target)} *`;
     case "enum": return `enum ${names.tag(t.name)}`;
     case "record": return `${t.record.kind} ${t.record.tag ? names.tag(t.record.tag) : ""}`;

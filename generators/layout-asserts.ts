@@ -6,7 +6,7 @@
  * offsetof; `uapi verify` measures those separately.
  */
 import type { AbiEntry } from "../spec/abi.js";
-import { flattenMembers, layoutRecord } from "../core/layout.js";
+import { flattenMembers, layoutRecord, type RecordLayout } from "../core/layout.js";
 import type { RecordType } from "../core/model.js";
 
 export interface LayoutAssert {
@@ -27,7 +27,10 @@ export function layoutAsserts(record: RecordType, abi: AbiEntry): LayoutAssert[]
     { expr: `sizeof(${cname})`, expected: layout.size, member: "", what: "size" },
     { expr: `_Alignof(${cname})`, expected: layout.align, member: "", what: "align" },
   ];
-  for (const m of flattenMembers(layout)) {
+  // A named struct used as a member is pinned by its own asserts: descending into it again would
+  // make the output grow with the square of a containment chain's length.
+  const pinnedElsewhere = (nested: RecordLayout) => Boolean(nested.record.tag) && !nested.record.inline && !nested.record.external;
+  for (const m of flattenMembers(layout, 0, "", 0, (nested) => !pinnedElsewhere(nested))) {
     if (m.bits !== undefined || m.name.includes("<")) continue;
     out.push({ expr: `offsetof(${cname}, ${m.name})`, expected: m.offset, member: m.name, what: "offset" });
   }

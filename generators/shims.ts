@@ -13,12 +13,12 @@ import { typeName, type CommandModel, type InterfaceModel, type RecordType, type
 import { analyseCommand, type CommandAnalysis, type Remedy } from "../syscall/analyse.js";
 import { countSlots } from "../syscall/slots.js";
 import { nameAbis } from "../core/checks/context.js";
-import { declare, type SyscallArg, type SyscallForm } from "../syscall/derive.js";
+import { declare, userSpelling, type SyscallArg, type SyscallForm } from "../syscall/derive.js";
 import { oneLine, recordDefinition } from "../syscall/c-decl.js";
 import type { Generator, OutputFile } from "./generator.js";
 
 /** User-space header for a kernel header an element type comes from. */
-const USER_HEADER: Record<string, string> = { "linux/uio.h": "sys/uio.h" };
+const USER_HEADER: ReadonlyMap<string, string> = new Map([["linux/uio.h", "sys/uio.h"]]);
 
 export const shimGenerator: Generator = {
   name: "shims",
@@ -44,7 +44,7 @@ function anonymousRecords(form: SyscallForm): { arg: SyscallArg; tagged: string;
 function pointeeHeaders(ifc: InterfaceModel, forms: SyscallForm[]): string[] {
   const headers = new Set<string>();
   for (const f of forms) for (const a of f.args) {
-    if (a.pointee?.kind === "record" && a.pointee.record.external) headers.add(USER_HEADER[a.pointee.record.external.header] ?? a.pointee.record.external.header);
+    if (a.pointee?.kind === "record" && a.pointee.record.external) headers.add(USER_HEADER.get(a.pointee.record.external.header) ?? a.pointee.record.external.header);
   }
   void ifc;
   return [...headers].sort();
@@ -95,7 +95,7 @@ function slotsLine(a: CommandAnalysis): string {
 }
 
 function argDocs(args: readonly SyscallArg[]): string[] {
-  return args.map((x) => ` * @${x.name}: ${oneLine(x.doc) || (x.kind === "fd" ? "the file descriptor the ioctl is issued on" : x.field === "" ? "the ioctl argument" : `member ${x.field}`)}${x.narrowed ? ` (${x.narrowed})` : ""}`);
+  return args.map((x) => ` * @${x.name}: ${oneLine(x.doc) || (x.kind === "fd" ? "the file descriptor the ioctl is issued on" : x.field === "" ? (x.record ? `the anonymous ${x.record.kind} member` : "the ioctl argument") : `member ${x.field}`)}${x.narrowed ? ` (${x.narrowed})` : ""}`);
 }
 
 function shimFunction(cmd: CommandModel, a: CommandAnalysis): string[] {
@@ -148,7 +148,7 @@ function shimFunction(cmd: CommandModel, a: CommandAnalysis): string[] {
     for (const x of form.args) {
       if (x.kind === "fd") continue;
       const m = `uapi_arg.${x.field}`;
-      const ft = x.fieldType ? typeName(x.fieldType) : "";
+      const ft = x.fieldType ? userSpelling(typeName(x.fieldType)) : "";
       switch (x.kind) {
         case "user-pointer":
           body.push(`\t${m} = (${ft})(unsigned long)${x.name};`);
@@ -158,6 +158,14 @@ function shimFunction(cmd: CommandModel, a: CommandAnalysis): string[] {
           if (x.flow !== "in") after.push(`\t\tmemcpy(${x.name}, ${m}, sizeof(${m}));`);
           break;
         case "record-pointer": {
+          if (x.field === "") {
+            // An anonymous union: C has no name for it, so copy through the address of a member at its start.
+            const at = `(char *)&uapi_arg + offsetof(${typeName(cmd.arg!)}, ${x.anchor})`;
+            const size = `sizeof(${x.type.replace(/^const /, "").replace(/ \*$/, "")})`;
+            if (x.flow !== "out") body.push(`\tmemcpy(${at}, ${x.name}, ${size});`);
+            if (x.flow !== "in") after.push(`\t\tmemcpy(${x.name}, ${at}, ${size});`);
+            break;
+          }
           const anonymous = !x.record?.tag;
           const union = x.record?.kind === "union";
           const copyIn = anonymous || union ? `\tmemcpy(&${m}, ${x.name}, sizeof(${m}));` : `\t${m} = *${x.name};`;

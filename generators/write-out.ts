@@ -1,27 +1,29 @@
 /*
- * Writing generated files into an output directory, all or nothing.
+ * From generators to an output folder: produce every file in memory, plan
+ * the change against what the folder holds, and carry it out all or nothing.
  *
- * 1. Everything is generated in memory first (a generator that throws stops
- *    here, before the disk is touched).
- * 2. Changed files are written to a staging directory beside the output
- *    directory (same file system, so rename is atomic).
- * 3. Only when staging succeeded is each file renamed into place; files whose
- *    content is unchanged are not touched (their mtime stays).
- * 4. Files listed in <out>/.manifest by the previous run but no longer
- *    produced are removed; nothing else in the directory is ever deleted.
- *    The manifest is written last.
+ * - Every spec document is one output set with its own manifest
+ *   (out-owners.ts): a run replaces or removes only files its own sets own,
+ *   refuses to overwrite a file another set or the user owns, and adopts a
+ *   file nobody owns only when it already holds exactly the new bytes.
+ * - Nothing below the output folder is followed through a symbolic link.
+ * - The change is staged, committed by one rename and applied under a
+ *   journal (out-transaction.ts), so a crash or a write failure never leaves
+ *   a mix once the next run has started, and `--check` reports leftovers.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { SpecInputError } from "../core/diagnostic.js";
 import type { SpecModel } from "../core/model.js";
 import type { Generator, OutputFile } from "./generator.js";
+import { describeKind, entryKind, OutputRefused, parentProblem, readRegularFile } from "./out-fs.js";
+import { isSafeOutputPath, manifestPath, manifestText, ownerByPath, readOwners } from "./out-owners.js";
+import { commitChanges, leftovers, lockOutput, recoverOutput } from "./out-transaction.js";
 import { unifiedDiff } from "./unified-diff.js";
 
-export const MANIFEST = ".manifest";
+export { isSafeOutputPath } from "./out-owners.js";
+export { OutputRefused } from "./out-fs.js";
 
-const MANIFEST_HEAD = "# Files written by `uapi generate`. It removes a file listed here once no generator produces it; files not listed are never touched.\n";
-
-/** A generator failed; nothing was written. */
+/** A generator failed or broke the output rules; nothing was written. */
 export class GeneratorError extends Error {
   constructor(readonly generator: string, readonly reason: unknown) {
     super(`generator '${generator}' failed: ${reason instanceof Error ? reason.message : String(reason)}`);
@@ -29,142 +31,174 @@ export class GeneratorError extends Error {
   }
 }
 
-/** Output paths are plain relative paths with '/' separators: no '..', no absolute paths, no hidden files. */
-export function isSafeOutputPath(p: string): boolean {
-  return /^[A-Za-z0-9_][A-Za-z0-9_.+-]*(\/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*$/.test(p) && !p.split("/").includes("..");
+/** The files one spec document produces. */
+export interface OutputSet {
+  /** The spec document's name: the manifest's name. */
+  name: string;
+  model: SpecModel;
+  files: OutputFile[];
+  /** Paths two of its generators (or one generator for two interfaces) both produced; only the first is in `files`. */
+  clashes: string[];
 }
 
 /**
- * Run every generator and collect their files, sorted by path.  Any
- * generator that throws, or a path that is unsafe or produced twice, stops
- * everything with a GeneratorError.
+ * Run every generator on one spec and collect its files, sorted by path.
+ * A generator that throws or returns an unsafe path stops everything with a
+ * GeneratorError; a path produced twice is recorded as a clash, which the
+ * caller reports at the spec's position.
  */
-export function produceFiles(models: readonly SpecModel[], generators: readonly Generator[]): OutputFile[] {
-  const files = new Map<string, { gen: string; content: string }>();
+function produceSet(model: SpecModel, generators: readonly Generator[]): OutputSet {
+  const files = new Map<string, string>();
+  const clashes: string[] = [];
   for (const g of generators) {
     let produced: OutputFile[];
     try {
-      produced = g.generate(models);
+      produced = g.generate([model]);
     } catch (e) {
+      if (e instanceof SpecInputError) throw e; // a located limit (generators/codec-budget.ts): bad input, not a bug
       throw new GeneratorError(g.name, e);
     }
     for (const f of produced) {
       if (!isSafeOutputPath(f.path)) throw new GeneratorError(g.name, new Error(`unsafe output path '${f.path}'`));
-      const prev = files.get(f.path);
-      if (prev) throw new GeneratorError(g.name, new Error(`'${f.path}' is also produced by generator '${prev.gen}'`));
       if (typeof f.content !== "string") throw new GeneratorError(g.name, new Error(`'${f.path}' has no text content`));
-      files.set(f.path, { gen: g.name, content: f.content });
+      if (files.has(f.path)) clashes.push(f.path);
+      else files.set(f.path, f.content);
     }
   }
   const paths = [...files.keys()].sort();
-  // A path may not be both a file and a directory of another file.
-  const asDirs = new Set(paths.flatMap((p) => p.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
-  for (const p of paths) if (asDirs.has(p)) throw new GeneratorError(files.get(p)!.gen, new Error(`'${p}' is both a file and a directory`));
-  return paths.map((p) => ({ path: p, content: files.get(p)!.content }));
+  return { name: model.doc.name, model, files: paths.map((p) => ({ path: p, content: files.get(p)! })), clashes };
 }
 
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
+/** One output set per spec document. */
+export function produceSets(models: readonly SpecModel[], generators: readonly Generator[]): OutputSet[] {
+  return models.map((m) => produceSet(m, generators));
+}
+
+/** Where two outputs of one run would collide: a path written twice, or a path that is both a file and a folder. */
+export function outputClashes(sets: readonly OutputSet[]): { set: OutputSet; path: string; message: string }[] {
+  const found: { set: OutputSet; path: string; message: string }[] = [];
+  const byPath = new Map<string, OutputSet>();
+  const bySetName = new Map<string, OutputSet>();
+  for (const set of sets) {
+    const other = bySetName.get(set.name);
+    if (other) found.push({ set, path: "", message: `two specs are named '${set.name}' (also ${other.model.file}); each spec's name owns its files in the output folder` });
+    else bySetName.set(set.name, set);
+    for (const p of set.clashes) found.push({ set, path: p, message: `${p} would be written twice by this spec` });
+    for (const f of set.files) {
+      const first = byPath.get(f.path);
+      if (first && first !== set) found.push({ set, path: f.path, message: `${f.path} is also written by the spec named '${first.name}' (${first.model.file})` });
+      else byPath.set(f.path, set);
+    }
   }
+  for (const set of sets) {
+    for (const f of set.files) {
+      const parts = f.path.split("/");
+      for (let i = 1; i < parts.length; i++) {
+        const dir = parts.slice(0, i).join("/");
+        const holder = byPath.get(dir);
+        if (holder) found.push({ set, path: f.path, message: `${f.path} needs ${dir} to be a folder, but ${holder === set ? "this spec" : `the spec named '${holder.name}'`} writes a file there` });
+      }
+    }
+  }
+  return found;
 }
 
-/** The files the previous run wrote, from the manifest (unsafe lines are ignored). */
-export function readManifest(outDir: string): string[] {
-  const text = readText(path.join(outDir, MANIFEST));
-  if (text === undefined) return [];
-  return text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#") && isSafeOutputPath(l));
-}
-
-export function manifestText(files: readonly OutputFile[]): string {
-  return MANIFEST_HEAD + files.map((f) => f.path + "\n").join("");
+/** Every file of every set, sorted by path (for tests and in-memory use); a clash is a GeneratorError. */
+export function produceFiles(models: readonly SpecModel[], generators: readonly Generator[]): OutputFile[] {
+  const sets = produceSets(models, generators);
+  const clash = outputClashes(sets)[0];
+  if (clash) throw new GeneratorError("output", new Error(clash.message));
+  return sets.flatMap((s) => s.files).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export interface Plan {
-  /** Every file the output directory should hold, the manifest included. */
+  outDir: string;
+  /** Every file the run's sets should own, their manifests included. */
   files: OutputFile[];
   /** Files to create or replace. */
   changed: { path: string; old?: string; content: string }[];
   unchanged: string[];
-  /** Files of the previous run that no generator produces any more and that still exist. */
+  /** Files the run's sets owned before, that they no longer produce, and that still exist. */
   removed: { path: string; old: string }[];
+  /** What an interrupted earlier run left behind (only ever non-empty before recovery). */
+  leftovers: string[];
 }
 
-/** Compare what the generators produced with what the directory holds. */
-export function planOutput(outDir: string, produced: readonly OutputFile[]): Plan {
-  const files = [...produced, { path: MANIFEST, content: manifestText(produced) }];
+/** Compare what the sets produce with what the folder holds; throws OutputRefused when writing would touch what is not ours. */
+export function planOutput(outDir: string, sets: readonly OutputSet[]): Plan {
+  const refusals: string[] = [];
+  const owners = readOwners(outDir);
+  const owner = ownerByPath(owners);
+  const names = new Set(sets.map((s) => s.name));
+  const files: OutputFile[] = [];
   const changed: Plan["changed"] = [];
   const unchanged: string[] = [];
-  for (const f of files) {
-    const old = readText(path.join(outDir, f.path));
-    if (old === f.content) unchanged.push(f.path);
-    else changed.push({ path: f.path, old, content: f.content });
+  const removed: Plan["removed"] = [];
+  for (const set of sets) {
+    const wanted = [...set.files, { path: manifestPath(set.name), content: manifestText(set.name, set.files.map((f) => f.path)) }];
+    for (const f of wanted) {
+      files.push(f);
+      const full = path.join(outDir, f.path);
+      const problem = parentProblem(outDir, f.path);
+      if (problem) { refusals.push(`${f.path}: ${problem}`); continue; }
+      const kind = entryKind(full);
+      if (kind !== "missing" && kind !== "file") { refusals.push(`${f.path} is ${describeKind(kind)}; uapi generate only ever replaces regular files it wrote (move it away)`); continue; }
+      const old = kind === "file" ? readRegularFile(full) : undefined;
+      const by = owner.get(f.path);
+      if (old === f.content) unchanged.push(f.path);
+      else if (old !== undefined && by === undefined && f.path !== manifestPath(set.name)) refusals.push(`${f.path} exists and no uapi manifest lists it; uapi generate will not overwrite a file it did not write (move it away, or choose another --out)`);
+      else changed.push({ path: f.path, old, content: f.content });
+      if (by !== undefined && !names.has(by)) refusals.push(`${f.path} belongs to the spec named '${by}' (${manifestPath(by)}); two specs may not write the same file: rename the interface or use another --out`);
+    }
+    const produced = new Set(set.files.map((f) => f.path));
+    for (const p of owners.get(set.name) ?? []) {
+      if (produced.has(p) || owner.get(p) !== set.name) continue;
+      const full = path.join(outDir, p);
+      if (parentProblem(outDir, p)) continue; // behind a link: not ours any more, never followed
+      const old = readRegularFile(full);
+      if (old !== undefined) removed.push({ path: p, old });
+    }
   }
-  const wanted = new Set(files.map((f) => f.path));
-  const removed = readManifest(outDir)
-    .filter((p) => !wanted.has(p))
-    .flatMap((p) => {
-      const old = readText(path.join(outDir, p));
-      return old === undefined ? [] : [{ path: p, old }];
-    });
-  return { files, changed, unchanged, removed };
+  if (refusals.length) throw new OutputRefused(refusals);
+  return { outDir, files, changed, unchanged, removed, leftovers: leftovers(outDir) };
 }
 
-/** A unified diff from the directory's state to the planned one ("" when up to date). */
+/** A unified diff from the folder's state to the planned one ("" when up to date). */
 export function planDiff(plan: Plan): string {
   const parts = plan.changed.map((c) => unifiedDiff(c.old ?? "", c.content, c.old === undefined ? "/dev/null" : `a/${c.path}`, `b/${c.path}`));
   parts.push(...plan.removed.map((r) => unifiedDiff(r.old, "", `a/${r.path}`, "/dev/null")));
   return parts.join("");
 }
 
-/** Carry out a plan: stage changed files beside outDir, then rename them in; remove files the manifest no longer lists. */
-export function applyPlan(outDir: string, plan: Plan): void {
-  if (plan.changed.length === 0 && plan.removed.length === 0) return;
-  const parent = path.dirname(path.resolve(outDir));
-  mkdirSync(parent, { recursive: true });
-  const staging = mkdtempSync(path.join(parent, `.${path.basename(outDir)}.staging-`));
-  try {
-    const ordered = [...plan.changed.filter((c) => c.path !== MANIFEST), ...plan.changed.filter((c) => c.path === MANIFEST)];
-    for (const c of ordered) {
-      const staged = path.join(staging, c.path);
-      mkdirSync(path.dirname(staged), { recursive: true });
-      writeFileSync(staged, c.content);
-    }
-    // Everything is staged: now move it into place, the manifest last.
-    for (const c of ordered) {
-      const target = path.join(outDir, c.path);
-      mkdirSync(path.dirname(target), { recursive: true });
-      renameSync(path.join(staging, c.path), target);
-    }
-    for (const r of plan.removed) {
-      rmSync(path.join(outDir, r.path), { force: true });
-      pruneEmptyDirs(outDir, path.dirname(r.path));
-    }
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-/** Remove now-empty directories from `rel` up to (not including) outDir. */
-function pruneEmptyDirs(outDir: string, rel: string): void {
-  for (let dir = rel; dir && dir !== "."; dir = path.dirname(dir)) {
-    const full = path.join(outDir, dir);
-    if (!existsSync(full) || readdirSync(full).length > 0) return;
-    rmdirSync(full);
-  }
+export function isStale(plan: Plan): boolean {
+  return plan.changed.length > 0 || plan.removed.length > 0 || plan.leftovers.length > 0;
 }
 
 export interface WriteResult {
-  written: string[];
-  unchanged: string[];
-  removed: string[];
+  plan: Plan;
+  /** What recovery of an interrupted earlier run did. */
+  recovered: string[];
 }
 
-/** Generate with every generator and write the result into outDir atomically (see the file comment). */
-export function generateInto(outDir: string, models: readonly SpecModel[], generators: readonly Generator[]): WriteResult {
-  const plan = planOutput(outDir, produceFiles(models, generators));
-  applyPlan(outDir, plan);
-  return { written: plan.changed.map((c) => c.path), unchanged: plan.unchanged, removed: plan.removed.map((r) => r.path) };
+/**
+ * Under the folder's lock: finish or undo an interrupted earlier run, plan
+ * again against the recovered folder, and apply the change all or nothing.
+ */
+export function writeOutput(outDir: string, sets: readonly OutputSet[]): WriteResult {
+  const release = lockOutput(outDir);
+  try {
+    const recovered = recoverOutput(outDir);
+    const plan = planOutput(outDir, sets);
+    if (plan.changed.length || plan.removed.length) {
+      const manifest = (p: string) => p.startsWith(".uapi/");
+      commitChanges(outDir, {
+        puts: plan.changed.filter((c) => !manifest(c.path)),
+        removes: plan.removed.map((r) => r.path),
+        manifests: plan.changed.filter((c) => manifest(c.path)),
+      });
+    }
+    return { plan: { ...plan, leftovers: [] }, recovered };
+  } finally {
+    release();
+  }
 }

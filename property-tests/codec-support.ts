@@ -108,6 +108,20 @@ export function contains(actual: unknown, expected: unknown, path = ""): string 
   return actual === expected ? undefined : `${path}: ${String(actual)} !== ${String(expected)}`;
 }
 
+/**
+ * `actual` cut down to the keys `expected` has, recursively: a decoded value
+ * holds every member's view of a union, while encode takes exactly one, so a
+ * decoded value is re-encoded as the member the original value named.
+ */
+export function project(actual: unknown, expected: unknown): unknown {
+  if (expected === null || typeof expected !== "object" || expected instanceof Uint8Array) return actual;
+  if (Array.isArray(expected)) return Array.isArray(actual) ? actual.map((x, i) => project(x, expected[i])) : actual;
+  if (actual === null || typeof actual !== "object") return actual;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(expected)) out[k] = project((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]);
+  return out;
+}
+
 /* ------------------------------------------------------------------ */
 /* C source from the spec model                                        */
 /* ------------------------------------------------------------------ */

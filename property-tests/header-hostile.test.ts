@@ -1,8 +1,8 @@
 /*
  * A hostile spec cannot inject C: text that would end a comment, a name that
- * is a keyword, a constant expression spanning lines are all rejected by
- * `uapi generate` with exit 2 and a file:line:col, and nothing is written.
- * Tricky but legal input (trigraphs, backslashes, handlebars and HTML
+ * is a keyword, a trigraph, a constant expression spanning lines are all
+ * rejected by `uapi generate` with exit 2 and a file:line:col, and nothing
+ * is written.  Tricky but legal input (`??` that forms no trigraph, backslashes, handlebars and HTML
  * syntax, odd magic characters, C90 extensions) yields a header that still
  * compiles as C90, C++ and on i386, and whose layout asserts hold.
  */
@@ -75,6 +75,18 @@ const HOSTILE: { title: string; ifc: string; message: RegExp; at: string }[] = [
     at: "name: class",
   },
   {
+    title: "a doc containing a trigraph (??/ splices lines in C90)",
+    ifc: `    structs:
+      - name: s
+        doc: "splice ??/"
+        fields:
+          - name: a
+            type: __u32
+`,
+    message: /trigraph '\?\?\/'/,
+    at: "splice",
+  },
+  {
     title: "a constant expression with a newline",
     ifc: `    constants:
       - name: EVIL
@@ -123,7 +135,7 @@ interfaces:
 `;
   const { code, io, out } = await generateSpec(text, "clash");
   t.is(code, EXIT.BAD_INPUT, io.stderr);
-  t.regex(io.stderr, /evil\.yaml:8:\d+: error: interface 'two' writes include\/uapi\/linux\/clash\.h/);
+  t.regex(io.stderr, /evil\.yaml:8:\d+: error: interfaces 'one' and 'two' both write include\/uapi\/linux\/clash\.h/);
   t.false(existsSync(out));
 });
 
@@ -133,11 +145,11 @@ doc: A spec with awkward but legal text.
 interfaces:
   - name: tricky
     header: linux/tricky.h
-    doc: "Awkward doc ??/"
+    doc: "Awkward doc ?? /"
     constants:
       - name: TRICKY_MAGIC
         value: "'m'"
-        doc: "A char literal magic ??/"
+        doc: "A char literal magic ???"
       - name: TRICKY_BACKSLASH
         value: "'\\\\\\\\'"
         doc: "A backslash char literal"
@@ -149,10 +161,10 @@ interfaces:
       - name: tricky_flags
         width: 64
         asEnum: true
-        doc: "Flags with a bit above 31, so the anonymous enum falls back to #defines ??="
+        doc: "Flags with a bit above 31, so the anonymous enum falls back to #defines ?? ="
         mask: TRICKY_FLAGS_MASK
         bits:
-          - { name: TRICKY_LOW, bit: 0, doc: "low ??/" }
+          - { name: TRICKY_LOW, bit: 0, doc: "low ?? /" }
           - { name: TRICKY_HIGH, bit: 63, doc: "high" }
           - { name: TRICKY_RSVD, bit: 5, reserved: true }
       - name: tricky_small
@@ -175,7 +187,7 @@ interfaces:
           - { name: TRICKY_NEGV, value: "-1" }
     structs:
       - name: tricky_inner
-        doc: "Used by value below; declared after its user in the spec. Legal text that is awkward in C: ??/ trigraphs, a trailing backslash \\\\, quotes \\" and ', {{handlebars}} {{{triple}}}, <b>&amp;</b>, tabs\\tand\\u00e9 UTF-8."
+        doc: "Used by value below; declared after its user in the spec. Legal text that is awkward in C: ?? / near-trigraphs, a trailing backslash \\\\, quotes \\" and ', {{handlebars}} {{{triple}}}, <b>&amp;</b>, tabs\\tand\\u00e9 UTF-8."
         aligned: 16
         fields:
           - { name: x, type: __u64, doc: "ends with a backslash \\\\" }

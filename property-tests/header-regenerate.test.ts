@@ -16,7 +16,8 @@ import { runGenerate } from "../cli/commands/generate.js";
 import { OUT_DIR } from "../core/paths.js";
 import type { Generator } from "../generators/generator.js";
 import { GENERATORS } from "../generators/index.js";
-import { MANIFEST, planDiff, planOutput, produceFiles } from "../generators/write-out.js";
+import { planDiff, planOutput, produceFiles, produceSets } from "../generators/write-out.js";
+import { manifestPath } from "../generators/out-owners.js";
 import { unifiedDiff } from "../generators/unified-diff.js";
 import { loadBundled, scratchDir, snapshotTree } from "./header-support.js";
 
@@ -31,7 +32,7 @@ test("two runs of every generator give identical bytes", (t) => {
 });
 
 test("committed out/ equals what the generators produce (run 'uapi generate' if this fails)", (t) => {
-  const plan = planOutput(OUT_DIR, produceFiles(models, GENERATORS));
+  const plan = planOutput(OUT_DIR, produceSets(models, GENERATORS));
   const diff = planDiff(plan);
   t.is(diff, "", `out/ is stale:\n${diff.slice(0, 20000)}`);
   t.deepEqual(plan.changed.map((c) => c.path), []);
@@ -76,7 +77,8 @@ test("--check reports a missing file and a file the manifest says is no longer g
   const { rmSync } = await import("node:fs");
   rmSync(path.join(dir, gone));
   writeFileSync(path.join(dir, "asserts/old_interface.c"), "/* from an earlier run */\n");
-  writeFileSync(path.join(dir, MANIFEST), readFileSync(path.join(dir, MANIFEST), "utf8") + "asserts/old_interface.c\n");
+  const manifest = path.join(dir, manifestPath("bus1"));
+  writeFileSync(manifest, readFileSync(manifest, "utf8") + "asserts/old_interface.c\n");
   const io = bufferIo();
   const code = await main(["generate", "--out", dir, "--check", "--format", "json"], io);
   t.is(code, EXIT.FINDINGS);
@@ -109,12 +111,13 @@ test("files listed in the manifest but no longer generated are removed; unlisted
   const dir = copyOfOut("manifest");
   writeFileSync(path.join(dir, "asserts/old_interface.c"), "stale\n");
   writeFileSync(path.join(dir, "NOTES.txt"), "mine\n");
-  writeFileSync(path.join(dir, MANIFEST), readFileSync(path.join(dir, MANIFEST), "utf8") + "asserts/old_interface.c\n../escape.txt\n");
+  const manifest = path.join(dir, manifestPath("bus1"));
+  writeFileSync(manifest, readFileSync(manifest, "utf8") + "asserts/old_interface.c\n");
   const io = bufferIo();
   t.is(await main(["generate", "--out", dir], io), EXIT.OK, io.stderr);
   t.false(existsSync(path.join(dir, "asserts/old_interface.c")));
   t.true(existsSync(path.join(dir, "NOTES.txt")));
-  t.false(readFileSync(path.join(dir, MANIFEST), "utf8").includes("old_interface"));
+  t.false(readFileSync(manifest, "utf8").includes("old_interface"));
 });
 
 test("a generator that throws after others produced files leaves out/ exactly as it was", (t) => {
@@ -134,6 +137,7 @@ test("a generator that throws after others produced files leaves out/ exactly as
   t.true(produced > 0, "the generators before the failing one produced files");
   t.deepEqual(snapshotTree(dir), before);
   t.deepEqual(readdirSync(path.dirname(dir)).sort(), parentBefore, "a staging directory was left behind");
+  t.deepEqual(readdirSync(path.join(dir, ".uapi")).filter((n) => !n.endsWith(".manifest")), [], "staging or a lock was left in .uapi/");
 });
 
 test("a generator returning an unsafe path is refused before anything is written", (t) => {

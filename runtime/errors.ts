@@ -4,6 +4,8 @@
  * compare and a branch.
  */
 
+import { INHERITED_KEYS, own } from "./objects.js";
+
 /** Which rule was broken. */
 export type CodecErrorKind =
   | "truncated" // the buffer ends before the struct does (or the offset is not a valid index)
@@ -43,12 +45,12 @@ export class CodecError extends Error implements CodecIssue {
 }
 
 const show = (v: unknown): string =>
-  typeof v === "bigint" ? `0x${v.toString(16)}` : typeof v === "number" && Number.isInteger(v) ? `${v} (0x${(v >>> 0).toString(16)})` : typeof v === "string" ? JSON.stringify(v) : String(v);
+  typeof v === "bigint" ? `${v < 0n ? "-" : ""}0x${(v < 0n ? -v : v).toString(16)}` : typeof v === "number" && Number.isInteger(v) ? `${v} (0x${(v >>> 0).toString(16)})` : typeof v === "string" ? JSON.stringify(v) : String(v);
 
 /** Decode-side rule violation: thrown in strict mode, collected when `lenient` is an array. */
 export function bad(lenient: CodecWarning[] | undefined, struct: string, field: string, offset: number, kind: CodecErrorKind, reason: string): void {
-  const err = new CodecError(struct, field, offset, kind, reason);
-  if (lenient === undefined) throw err;
+  // Anything but an array (undefined, null, `true`, ...) means strict.
+  if (!Array.isArray(lenient)) throw new CodecError(struct, field, offset, kind, reason);
   lenient.push({ struct, field, offset, kind, reason });
 }
 
@@ -60,7 +62,8 @@ export function fail(struct: string, field: string, offset: number, kind: CodecE
 /** The buffer cannot hold the struct at this offset. */
 export function truncated(struct: string, size: number, offset: unknown, have: number): never {
   if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0)
-    throw new CodecError(struct, "", 0, "truncated", `offset ${show(offset)} is not a non-negative integer`);
+    throw new CodecError(struct, "", 0, "truncated", `offset ${typeof offset === "bigint" ? `${offset}n (a bigint)` : show(offset)} is not a non-negative integer number`);
+  if (offset > 0xffffffff) throw new CodecError(struct, "", 0, "truncated", `offset ${offset} is beyond any buffer (above 2^32 - 1)`);
   throw new CodecError(struct, "", 0, "truncated", `needs ${size} bytes at offset ${offset}, but the buffer has ${Math.max(0, have - offset)} there (${have} in all)`);
 }
 
@@ -71,9 +74,28 @@ export const why = {
   zero: (value: unknown) => `reserved field must be zero, not ${show(value)}`,
   padding: (bytes: number) => `non-zero padding (${bytes} byte${bytes === 1 ? "" : "s"} checked here)`,
   range: (value: unknown, type: string) => `${show(value)} does not fit ${type}`,
-  type: (value: unknown, expected: string) => `expected ${expected}, got ${value === null ? "null" : Array.isArray(value) ? `an array of ${value.length}` : typeof value}`,
+  type: (value: unknown, expected: string) => (value === undefined ? `missing: expected ${expected}` : `expected ${expected}, got ${value === null ? "null" : Array.isArray(value) ? `an array of ${value.length}` : typeof value}`),
   bool: (value: unknown) => `a _Bool must be 0 or 1, not ${show(value)}`,
+  /** A union value must give exactly one member; `members` lists each member's keys (an anonymous struct member has several). */
+  union: (value: unknown, members: readonly (readonly string[])[]) => {
+    const get = (k: string) => (INHERITED_KEYS.has(k) ? own(value, k) : (value as Record<string, unknown>)[k]);
+    const given = members.filter((keys) => keys.some((k) => get(k) !== undefined)).map((keys) => keys.join("/"));
+    const all = members.map((keys) => keys.join("/")).join(", ");
+    return given.length === 0 ? `a union value needs exactly one member, got none (members: ${all})` : `a union value takes exactly one member, got ${given.length}: ${given.join(", ")}`;
+  },
 } as const;
+
+/**
+ * The detailed encode body's catch-all: a CodecError passes through; so does
+ * any other exception (the value's own getters or proxies threw it) unless the
+ * target shrank or was detached meanwhile (a getter can do that), which is
+ * reported as "truncated".
+ */
+export function encodeFailure(err: unknown, struct: string, size: number, offset: number, have: number): unknown {
+  if (err instanceof CodecError) return err;
+  if (offset + size > have) return new CodecError(struct, "", 0, "truncated", `the target buffer was detached or shrunk while the value was read (needs ${size} bytes at offset ${offset}, has ${Math.max(0, have - offset)} there)`);
+  return err;
+}
 
 /** Encode was handed a value of the wrong type ("type") or one that does not fit the field ("range"). */
 export function badValue(struct: string, field: string, offset: number, value: unknown, expected: string): never {

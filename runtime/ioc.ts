@@ -62,8 +62,14 @@ export interface IocFields {
   valid: boolean;
 }
 
-/** Split a request number into its parts as `_IOC_DIR/_IOC_TYPE/_IOC_NR/_IOC_SIZE` would on that family. */
+/**
+ * Split a request number into its parts as `_IOC_DIR/_IOC_TYPE/_IOC_NR/_IOC_SIZE` would on that family.
+ * `request` must be an unsigned 32-bit integer (a number); anything else -- negative, fractional,
+ * above 2^32 - 1, NaN, a bigint -- throws RangeError rather than being wrapped.
+ */
 export function iocDecode(enc: IocEncoding, request: number): IocFields {
+  if (typeof request !== "number" || !Number.isInteger(request) || request < 0 || request > 0xffffffff)
+    throw new RangeError(`ioctl request ${typeof request === "bigint" ? `${request}n` : String(request)} is not an unsigned 32-bit integer`);
   const value = request >>> 0;
   const nr = value & ((1 << enc.nrBits) - 1);
   const type = (value >>> enc.nrBits) & ((1 << enc.typeBits) - 1);

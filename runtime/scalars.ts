@@ -71,14 +71,26 @@ export const KERNEL_SCALARS = {
 
 export type KernelScalarName = keyof typeof KERNEL_SCALARS;
 
+/** The scalar's I/O and a bounds check: CodecError for an unknown type name, a non-DataView or an offset out of bounds. */
+function scalarAt(view: DataView, offset: number, type: KernelScalarName): ScalarIo {
+  const io = Object.prototype.hasOwnProperty.call(KERNEL_SCALARS, type) ? (KERNEL_SCALARS as Record<string, ScalarIo>)[type]! : undefined;
+  if (io === undefined) throw new CodecError("", "", 0, "type", `unknown kernel scalar type ${JSON.stringify(String(type))} (known: ${Object.keys(KERNEL_SCALARS).join(", ")})`);
+  if (!(view instanceof DataView)) throw new CodecError(type, "", 0, "type", `expected a DataView, got ${view === null ? "null" : typeof view}`);
+  let have = 0;
+  try { have = view.byteLength; } catch { /* detached: 0 */ }
+  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0 || offset + io.size > have)
+    throw new CodecError(type, "", typeof offset === "number" && Number.isInteger(offset) && offset >= 0 ? offset : 0, "truncated", `needs ${io.size} bytes at offset ${String(offset)}, the view has ${have}`);
+  return io;
+}
+
 /** Read a kernel scalar; `littleEndian` is the ABI's byte order (ignored for __be and __le types). */
 export function readScalar(view: DataView, offset: number, type: KernelScalarName, littleEndian: boolean): number | bigint {
-  return KERNEL_SCALARS[type].read(view, offset, littleEndian);
+  return scalarAt(view, offset, type).read(view, offset, littleEndian === true);
 }
 
 /** Write a kernel scalar, rejecting values that do not fit (CodecError, kind "range"). */
 export function writeScalar(view: DataView, offset: number, type: KernelScalarName, value: number | bigint, littleEndian: boolean): void {
-  KERNEL_SCALARS[type].write(view, offset, value, littleEndian);
+  scalarAt(view, offset, type).write(view, offset, value, littleEndian === true);
 }
 
 /** A 64-bit value from two 32-bit halves; small values avoid the shift. */
@@ -91,6 +103,8 @@ const scratch = new DataView(new ArrayBuffer(8));
 
 /** The low and high 32-bit halves of a 64-bit value (two's complement for negatives). */
 export function halvesOf(value: bigint): [lo: number, hi: number] {
+  if (typeof value !== "bigint" || BigInt.asIntN(64, value) !== value && BigInt.asUintN(64, value) !== value)
+    throw new CodecError("", "", 0, typeof value === "bigint" ? "range" : "type", typeof value === "bigint" ? `0x${value.toString(16)} does not fit 64 bits` : `expected a bigint, got ${typeof value}`);
   if (value < 0n) scratch.setBigInt64(0, value, true);
   else scratch.setBigUint64(0, value, true);
   return [scratch.getUint32(0, true), scratch.getUint32(4, true)];

@@ -3,17 +3,24 @@
  * Every stage reports all of its errors with positions; the first stage that
  * fails stops the load, so later stages only ever see well-formed input.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { SpecInputError, type SpecError } from "../core/diagnostic.js";
+import { checkRecordSizes } from "../core/layout.js";
 import { resolveDocument, type SpecModel } from "../core/model.js";
 import { SPEC_DIR } from "../core/paths.js";
-import { lintDocument } from "./lint.js";
+import { ABIS } from "./abis.js";
+import { lintDocument, lintModel } from "./lint.js";
 import { parseSource } from "./source.js";
 import { validateDocument } from "./validate.js";
 
+/** The largest spec file read (16 MiB): the bundled specs are under 100 KiB. */
+export const MAX_SPEC_BYTES = 16 * 1024 * 1024;
+const MIB = (n: number) => `${n / (1024 * 1024)} MiB`;
+
 /** Parse and resolve spec text; `file` is only used in positions. */
 export function loadSpecText(file: string, text: string): SpecModel {
+  if (text.length > MAX_SPEC_BYTES) throw new SpecInputError([{ loc: { file, line: 1, col: 1 }, message: `the spec is larger than the limit of ${MIB(MAX_SPEC_BYTES)}`, hint: "split it into several spec files" }]);
   const parsed = parseSource(file, text);
   if (!parsed.source) throw new SpecInputError(parsed.errors);
   const source = parsed.source;
@@ -23,18 +30,64 @@ export function loadSpecText(file: string, text: string): SpecModel {
   if (lintErrors.length) throw new SpecInputError(lintErrors);
   const resolved = resolveDocument(file, validated.doc, source.locate);
   if (!resolved.model) throw new SpecInputError(resolved.errors);
+  const sizeErrors = checkRecordSizes(resolved.model, ABIS);
+  if (sizeErrors.length) throw new SpecInputError(sizeErrors);
+  // What the generators derive from the model (the shims' function and argument names) must be valid C too.
+  const modelErrors = lintModel(resolved.model);
+  if (modelErrors.length) throw new SpecInputError(modelErrors);
   return resolved.model;
 }
 
-export function loadSpecFile(file: string): SpecModel {
-  let text: string;
+
+/**
+ * Read at most `limit` bytes of a file, a device or a pipe (a path, or 0 for
+ * stdin); undefined when there is more.  A regular file's size is checked
+ * before reading, anything else is read in chunks and given up on at the
+ * limit, so /dev/zero or an endless pipe cannot make us read forever.
+ */
+export function readCapped(file: string | 0, limit: number): Buffer | undefined {
+  const fd = typeof file === "number" ? file : openSync(file, "r");
   try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const err: SpecError = { loc: { file, line: 1, col: 1 }, message: `cannot read spec: ${(e as Error).message}`, hint: "check the path" };
-    throw new SpecInputError([err]);
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error("it is a directory"), { code: "EISDIR" });
+    if (st.isFile() && st.size > limit) return undefined;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EAGAIN") continue;
+        if ((e as NodeJS.ErrnoException).code === "EOF") break;
+        throw e;
+      }
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > limit) return undefined;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    if (typeof file !== "number") closeSync(fd);
   }
-  return loadSpecText(displayPath(file), text);
+}
+
+
+export function loadSpecFile(file: string): SpecModel {
+  const shown = displayPath(file);
+  const fail = (message: string, hint: string): never => {
+    throw new SpecInputError([{ loc: { file: shown, line: 1, col: 1 }, message, hint }]);
+  };
+  let bytes: Buffer | undefined;
+  try {
+    bytes = readCapped(file, MAX_SPEC_BYTES);
+  } catch (e) {
+    return fail(`cannot read spec: ${(e as Error).message}`, "check the path");
+  }
+  if (!bytes) return fail(`the spec is larger than the limit of ${MIB(MAX_SPEC_BYTES)} (${MAX_SPEC_BYTES} bytes); reading stopped there`, "a spec is a text file of a few hundred KiB at most; check that the path names a spec, not a device, a pipe or a data file");
+  return loadSpecText(shown, bytes.toString("utf8"));
 }
 
 /** Paths in messages are relative to the working directory when that is shorter. */

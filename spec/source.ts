@@ -3,7 +3,7 @@
  * value to the line and column it came from.  The `yaml` package keeps source
  * ranges on every node; we index them by path once.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { DocPath, Loc, SpecError } from "../core/diagnostic.js";
 
 export interface ParsedSource {
@@ -15,6 +15,11 @@ export interface ParsedSource {
 
 const key = (path: DocPath) => path.join("\u0000");
 
+/** How deep YAML collections may nest: a spec needs about 10 levels plus 3 per inline struct/union. */
+export const MAX_YAML_DEPTH = 256;
+/** How often one anchor's content may be copied by aliases (the `yaml` package's own resource limit). */
+export const MAX_ALIAS_COUNT = 100;
+
 export function parseSource(file: string, text: string): { source?: ParsedSource; errors: SpecError[] } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: "1.2" });
@@ -25,34 +30,61 @@ export function parseSource(file: string, text: string): { source?: ParsedSource
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
     return {
-      errors: problems.map((e) => ({
-        loc: at(e.pos[0]),
-        message: `YAML: ${e.message.split("\n")[0]}`,
-        hint: e.code === "DUPLICATE_KEY" ? "remove or rename the repeated key" : "fix the YAML syntax at this position (indentation, quoting, or a missing ':')",
-      })),
+      errors: problems.map((e) => {
+        const first = e.message.split("\n")[0]!;
+        if (/Maximum call stack size exceeded/.test(first)) {
+          return { loc: at(e.pos[0]), message: `YAML: nesting too deep for the parser at this position`, hint: `a spec nests a few dozen levels at most (the limit is ${MAX_YAML_DEPTH}); check for runaway brackets, dashes or indentation` };
+        }
+        return {
+          loc: at(e.pos[0]),
+          message: `YAML: ${first}`,
+          hint: e.code === "DUPLICATE_KEY" ? "remove or rename the repeated key" : "fix the YAML syntax at this position (indentation, quoting, or a missing ':')",
+        };
+      }),
     };
   }
+  // Index every node's position by its path; iterative, so nesting depth costs no stack.
   const positions = new Map<string, number>();
-  const walk = (node: Node | null | undefined, path: (string | number)[]) => {
-    if (!node) return;
+  let firstAlias: number | undefined;
+  const stack: { node: Node; path: (string | number)[] }[] = [];
+  if (doc.contents) stack.push({ node: doc.contents as Node, path: [] });
+  while (stack.length) {
+    const { node, path } = stack.pop()!;
     if (node.range) positions.set(key(path), node.range[0]);
+    if (isAlias(node) && node.range && (firstAlias === undefined || node.range[0] < firstAlias)) firstAlias = node.range[0];
+    if (path.length >= MAX_YAML_DEPTH && (isMap(node) || isSeq(node)) && node.items.length) {
+      return { errors: [{ loc: at(node.range?.[0] ?? 0), message: `YAML: nesting deeper than ${MAX_YAML_DEPTH} levels`, hint: "a spec nests a few dozen levels at most: flatten the inline structs/unions into named structs" }] };
+    }
     if (isMap(node)) {
-      for (const item of node.items) {
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const item = node.items[i];
         if (!isPair(item)) continue;
         const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
         const childPath = [...path, k];
         // A property points at its key: that is where a reader looks.
         const keyNode = item.key as Node | null;
-        if (keyNode && keyNode.range) positions.set(key(childPath), keyNode.range[0]);
         const v = item.value as Node | null;
-        if (v && !isScalar(v)) walk(v, childPath);
+        // Set now: the value, walked later, overrides it (a nested collection points at its own start).
+        if (keyNode && keyNode.range) positions.set(key(childPath), keyNode.range[0]);
+        if (v && !isScalar(v)) stack.push({ node: v, path: childPath });
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => walk(item as Node, [...path, i]));
+      for (let i = node.items.length - 1; i >= 0; i--) if (node.items[i]) stack.push({ node: node.items[i] as Node, path: [...path, i] });
     }
-  };
-  walk(doc.contents as Node, []);
-  const value = doc.toJS({ maxAliasCount: 100 });
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (!/alias/i.test((e as Error).message)) throw e;
+    return {
+      errors: [{
+        loc: at(firstAlias ?? 0),
+        message: `YAML: aliases expand to too many copies (${(e as Error).message}; at most ${MAX_ALIAS_COUNT} per anchor)`,
+        hint: "write the repeated content out, or use fewer aliases of aliases; specs need no anchors",
+      }],
+    };
+  }
   const locate = (path: DocPath): Loc => {
     for (let n = path.length; n >= 0; n--) {
       const offset = positions.get(key(path.slice(0, n)));

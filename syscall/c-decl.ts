@@ -4,6 +4,7 @@
  * needs a name outside its parent), and one-line kernel-doc text.
  */
 import { typeName, type FieldModel, type RecordType } from "../core/model.js";
+import { commentSafe } from "../generators/c-text.js";
 
 const attrs = (aligned: number | undefined, packed: boolean) =>
   [packed ? "__packed__" : "", aligned ? `__aligned__(${aligned})` : ""].filter(Boolean).map((a) => `__attribute__((${a}))`).join(" ");
@@ -38,11 +39,14 @@ export function recordDefinition(r: RecordType, tagged: string): string[] {
   return [`${tagged} {`, ...memberLines(r, 1), `}${a ? " " + a : ""};`];
 }
 
-/** First sentence of a doc string, on one line, safe inside a C comment. */
+/** First sentence of a doc string, on one line, safe inside a C comment (generators/c-text.ts), at most `max` characters. */
 export function oneLine(doc: string | undefined, max = 110): string {
   if (!doc) return "";
-  let s = doc.replace(/\s+/g, " ").trim().replace(/\*\//g, "* /");
+  let s = commentSafe(doc);
   const dot = s.search(/\.(\s|$)/);
   if (dot > 0) s = s.slice(0, dot + 1);
-  return s.length > max ? s.slice(0, max - 3).trimEnd() + "..." : s;
+  // Cut by code points, so no surrogate pair is split into invalid UTF-8.
+  const chars = [...s];
+  if (chars.length > max) s = commentSafe(chars.slice(0, max - 3).join("")) + "...";
+  return s.replace(/\\$/, "\\ ");
 }

@@ -6,6 +6,7 @@
  * disappear.  CommandSpec.syscall overrides names, order and flows.
  */
 import type { Flow, FieldSpec } from "../spec/types.js";
+import type { DocPath } from "../core/diagnostic.js";
 import { parseInteger, typeName, type CommandModel, type CType, type FieldModel, type InterfaceModel, type RecordType } from "../core/model.js";
 import type { ArgWidth } from "./slots.js";
 
@@ -43,6 +44,15 @@ export interface SyscallArg {
   pointerCount?: string;
   /** For record pointers: the record, and the name of the struct the syscall would declare for it. */
   record?: RecordType;
+  /**
+   * For an anonymous union member (C gives it no name): a member inside it
+   * at its address, so the shim can copy to `offsetof(<arg>, anchor)`.
+   */
+  anchor?: string;
+  /** Where the member is written in the spec (for positions in errors). */
+  specPath?: DocPath;
+  /** The key that `syscall.rename` uses for this argument, when it is not `field`. */
+  renameKey?: string;
   doc?: string;
 }
 
@@ -73,7 +83,15 @@ export function defaultSyscallName(command: string): string {
   return command.toLowerCase().replace(/_ioctl$/, "").replace(/^([a-z0-9]+)_cmd_/, "$1_").replace(/_cmd_/, "_");
 }
 
-const DIR_FLOW: Record<CommandModel["spec"]["dir"], Flow> = { none: "in", write: "in", read: "out", readwrite: "inout" };
+const DIR_FLOW: Readonly<Record<CommandModel["spec"]["dir"], Flow>> = { none: "in", write: "in", read: "out", readwrite: "inout" };
+
+/** `map[key]` when it is the map's own entry: a member named `constructor` must not find Object.prototype's. */
+function own<T>(map: { readonly [k: string]: T } | undefined, key: string): T | undefined {
+  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+/** A spec's type expression with its blanks made single spaces (`__u64  *` -> `__u64 *`). */
+const spelled = (t: string) => t.trim().replace(/\s+/g, " ");
 
 /** Width class of a member type for slot counting. */
 export function widthOf(t: CType): ArgWidth {
@@ -94,7 +112,17 @@ export function kernelTypeOf(userType: string): string {
   return userType.replace(/^__([us](8|16|32|64))$/, "$1").replace(/^__aligned_u64$/, "u64").replace(/^__(be|le)(16|32|64)$/, "__$1$2");
 }
 
-const pointerTo = (t: string, isConst: boolean) => `${isConst ? "const " : ""}${t} *`;
+/**
+ * How a type is spelled in a prototype or a cast: <linux/types.h> defines
+ * __aligned_u64 (and the be/le twins) as a macro that adds
+ * __attribute__((aligned(8))), which gcc rejects on a parameter; the plain
+ * type has the same values.
+ */
+export function userSpelling(t: string): string {
+  return t.replace(/\b__aligned_(u64|be64|le64)\b/g, "__$1");
+}
+
+const pointerTo = (t: string, isConst: boolean) => `${isConst ? "const " : ""}${userSpelling(t)} *`;
 
 function fitsIn32(values: (number | string)[]): boolean {
   return values.every((v) => {
@@ -141,6 +169,7 @@ export function isFlagsWord(spec: FieldSpec): boolean {
 
 interface Walked {
   field: FieldModel;
+  /** The member path as C names it; "" for an anonymous union. */
   path: string;
 }
 
@@ -152,12 +181,36 @@ function walkMembers(r: RecordType): Walked[] {
   });
 }
 
+/**
+ * A member C can name that sits at the start of record `r` (any member of a
+ * union, the first of a struct, looking through anonymous members), or
+ * undefined when there is none (an unnamed or bit-field first member).
+ */
+function memberAtStart(r: RecordType): string | undefined {
+  const candidates = r.kind === "union" ? r.fields : r.fields.slice(0, 1);
+  for (const f of candidates) {
+    if (f.bits !== undefined) continue;
+    if (f.name !== undefined) return f.name;
+    if (f.type.kind === "record") {
+      const inner = memberAtStart(f.type.record);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+/** The member names inside an anonymous union, joined: `ptr_or_val` (its argument's name). */
+function anonymousName(r: RecordType): string {
+  const names = r.fields.flatMap((f) => (f.name !== undefined ? [f.name] : f.type.kind === "record" ? [anonymousName(f.type.record)] : [])).filter(Boolean);
+  return names.join("_or_") || "anon";
+}
+
 export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm {
   const ov = cmd.spec.syscall ?? {};
   const name = ov.name ?? defaultSyscallName(cmd.spec.name);
   const notes: string[] = [];
   const dropped: DroppedField[] = [];
-  const rename = ov.rename ?? {};
+  const rename = ov.rename;
   const defaultFlow = DIR_FLOW[cmd.spec.dir];
 
   if (cmd.spec.dir === "none" || !cmd.arg) {
@@ -169,14 +222,14 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
     if (/^value\b/i.test(conv)) {
       const reservedZero = /must be 0|must be zero/i.test(conv);
       const arg: SyscallArg = reservedZero
-        ? { name: rename.arg ?? "flags", type: "unsigned int", kernelType: "unsigned int", width: "32", kind: "flags", flow: "in", field: "", narrowed: `the ioctl argument is a value that must be 0; as a syscall it becomes a flags word (reject unknown bits)` }
-        : { name: rename.arg ?? "arg", type: "unsigned long", kernelType: "unsigned long", width: "ptr", kind: "ioctl-value", flow: "in", field: "" };
+        ? { name: own(rename, "arg") ?? "flags", type: "unsigned int", kernelType: "unsigned int", width: "32", kind: "flags", flow: "in", field: "", narrowed: `the ioctl argument is a value that must be 0; as a syscall it becomes a flags word (reject unknown bits)` }
+        : { name: own(rename, "arg") ?? "arg", type: "unsigned long", kernelType: "unsigned long", width: "ptr", kind: "ioctl-value", flow: "in", field: "" };
       return { command: cmd.spec.name, name, args: [FD_ARG, arg], dropped, ioctlArg: "value", notes };
     }
     const flow = cmd.spec.argFlow ?? defaultFlow;
-    const argName = rename.arg ?? "arg";
+    const argName = own(rename, "arg") ?? "arg";
     const arg: SyscallArg = flow === "in"
-      ? { name: argName, type: t, kernelType: kernelTypeOf(t), width: widthOf(cmd.arg), kind: "scalar", flow, field: "", fieldType: cmd.arg }
+      ? { name: argName, type: userSpelling(t), kernelType: kernelTypeOf(t), width: widthOf(cmd.arg), kind: "scalar", flow, field: "", fieldType: cmd.arg }
       : { name: argName, type: pointerTo(t, false), kernelType: kernelTypeOf(pointerTo(t, false)), width: "ptr", kind: "out-pointer", flow, field: "", fieldType: cmd.arg };
     return { command: cmd.spec.name, name, args: [FD_ARG, arg], dropped, ioctlArg: "scalar-pointer", notes };
   }
@@ -184,8 +237,8 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
   const record = cmd.arg.record;
   const members = walkMembers(record);
   const countOf = new Set(members.flatMap((m) => (m.field.spec.pointer?.count ? [m.field.spec.pointer.count] : [])));
-  const flowOf = (m: Walked): Flow => cmd.spec.flow?.[m.path] ?? m.field.spec.flow ?? defaultFlow;
-  const argNameOf = (path: string) => rename[path] ?? (path === "fd" ? "arg_fd" : path);
+  const flowOf = (m: Walked): Flow => own(cmd.spec.flow, m.path) ?? m.field.spec.flow ?? defaultFlow;
+  const argNameOf = (path: string) => own(rename, path) ?? (path === "fd" ? "arg_fd" : path);
   const byField = new Map<string, SyscallArg>();
   let noShim: string | undefined;
 
@@ -195,8 +248,11 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
     if (spec.reserved || spec.padding) { dropped.push({ field: m.path, why: spec.reserved ? "reserved (must be zero)" : "padding" }); continue; }
     if (f.bits !== undefined && f.name === undefined) { dropped.push({ field: "<unnamed bit-field>", why: "padding" }); continue; }
     const flow = flowOf(m);
-    const argName = argNameOf(m.path);
-    const base = { name: argName, field: m.path, fieldType: f.type, doc: spec.doc };
+    // An anonymous union has no C name: its argument is named after its members (and renamed by that name).
+    let key = m.path === "" && f.type.kind === "record" ? anonymousName(f.type.record) : m.path;
+    while (m.path === "" && byField.has(key)) key += "_";
+    const argName = argNameOf(key);
+    const base = { name: argName, field: m.path, fieldType: f.type, doc: spec.doc, specPath: f.name !== undefined ? [...f.path, "name"] : f.path, ...(key !== m.path ? { renameKey: key } : {}) };
     if (f.type.kind === "array") {
       if (f.type.length === "flexible") {
         noShim = `${m.path} is a flexible array member: the struct has no fixed size to fill`;
@@ -209,15 +265,21 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
     }
     if (f.type.kind === "record") {
       const r = f.type.record;
-      const tn = r.tag ? `${r.kind} ${r.tag}` : `${r.kind} ${name}_${m.path.replace(/\./g, "_")}`;
+      const tn = r.tag ? `${r.kind} ${r.tag}` : `${r.kind} ${name}_${key.replace(/\./g, "_")}`;
       const t = pointerTo(tn, flow === "in");
-      if (!r.tag) notes.push(`${m.path} is an anonymous ${r.kind}; the syscall would declare it as '${tn}'`);
-      byField.set(m.path, { ...base, type: t, kernelType: kernelTypeOf(t), width: "ptr", kind: "record-pointer", flow, record: r });
+      if (!r.tag) notes.push(`${m.path || `the anonymous ${r.kind} (${key})`} is an anonymous ${r.kind}; the syscall would declare it as '${tn}'`);
+      const arg: SyscallArg = { ...base, type: t, kernelType: kernelTypeOf(t), width: "ptr", kind: "record-pointer", flow, record: r };
+      if (m.path === "") {
+        const anchor = memberAtStart(r);
+        if (anchor) arg.anchor = anchor;
+        else noShim ??= `the anonymous ${r.kind} (${key}) has no named member at its start to copy it through`;
+      }
+      byField.set(key, arg);
       continue;
     }
     if (spec.pointer && flow === "in") {
       const access = spec.pointer.access ?? "in";
-      const t = pointerTo(spec.pointer.to, access === "in");
+      const t = pointerTo(spelled(spec.pointer.to), access === "in");
       byField.set(m.path, { ...base, type: t, kernelType: kernelTypeOf(t), width: "ptr", kind: "user-pointer", flow, access, pointee: f.pointee, pointerCount: spec.pointer.count, narrowed: `user pointer carried in ${typeName(f.type)}` });
       continue;
     }
@@ -227,7 +289,7 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
       byField.set(m.path, { ...base, type: t, kernelType: kernelTypeOf(t), width: "ptr", kind: "out-pointer", flow, narrowed: n.why });
       continue;
     }
-    byField.set(m.path, { ...base, type: n.type, kernelType: kernelTypeOf(n.type), width: n.type === typeName(f.type) ? widthOf(f.type) : widthOfSpelling(n.type), kind: n.kind, flow, narrowed: n.why });
+    byField.set(m.path, { ...base, type: userSpelling(n.type), kernelType: kernelTypeOf(n.type), width: n.type === typeName(f.type) ? widthOf(f.type) : widthOfSpelling(n.type), kind: n.kind, flow, narrowed: n.why });
   }
 
   // Default order: members in struct order, each count right after the first pointer using it, the command's flags word last (as in most syscalls).

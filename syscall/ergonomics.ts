@@ -7,7 +7,7 @@
  */
 import type { AbiEntry } from "../spec/abi.js";
 import type { Diagnostic } from "../core/diagnostic.js";
-import { flattenMembers, layoutRecord, layoutType } from "../core/layout.js";
+import { flattenMembers, layoutRecord, layoutSignature, layoutType } from "../core/layout.js";
 import { argSize } from "../core/ioctl-numbers.js";
 import { recordName, typeName, type CommandModel, type CType, type InterfaceModel, type RecordType } from "../core/model.js";
 import type { CommandAnalysis } from "./analyse.js";
@@ -29,10 +29,8 @@ export interface Ergonomics {
   strace: { ioctl: string; syscall: string; syscallUndecoded: string };
 }
 
-const sig = (r: RecordType, abi: AbiEntry) => {
-  const l = layoutRecord(r, abi);
-  return `${l.size}|${flattenMembers(l).map((m) => `${m.name}@${m.offset}+${m.size}`).join(",")}`;
-};
+/** Equal on two ABIs exactly when size and every member's offset and size agree (memoised per nested record, no flattening). */
+const sig = (r: RecordType, abi: AbiEntry) => `${layoutRecord(r, abi).size}|${layoutSignature(r, abi, false)}`;
 
 /** Whether a type's layout (or size) differs between the ABIs. */
 export function abiDependent(t: CType, abis: readonly AbiEntry[]): boolean {

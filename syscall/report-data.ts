@@ -8,7 +8,7 @@ import type { AbiEntry, AbiId } from "../spec/abi.js";
 import { runChecks } from "../core/checks/index.js";
 import { groupAbis } from "../core/checks/context.js";
 import { commandNumber, hex32 } from "../core/ioctl-numbers.js";
-import { flattenHoles, flattenMembers, layoutRecord } from "../core/layout.js";
+import { eachRecordInnermostFirst, flattenHoles, flattenMembers, layoutRecord, layoutSignature } from "../core/layout.js";
 import type { CommandModel, InterfaceModel, RecordType, SpecModel } from "../core/model.js";
 import { analyseCommand, type SlotGroup } from "./analyse.js";
 import { prototype } from "./derive.js";
@@ -26,8 +26,42 @@ export interface ByteSegment {
 
 export interface StructMap {
   name: string;
-  classes: { abis: AbiId[]; size: number; align: number; segments: ByteSegment[] }[];
+  classes: { abis: AbiId[]; size: number; align: number; segments: ByteSegment[]; summary?: MapSummary }[];
 }
+
+/**
+ * A byte map too big to draw (MAP_LIMITS): the totals, and in `segments`
+ * only the top-level members and holes (nested structs as one segment each),
+ * at most MAP_LIMITS.summarySegments of them, or none once the report has
+ * listed MAP_LIMITS.reportSummarySegments.
+ */
+export interface MapSummary {
+  /** Members at every depth (what a drawn map would show) and implicit holes/tail padding. */
+  members: number;
+  holes: number;
+  paddingBytes: number;
+  /** What `segments` holds. */
+  listed: "top-level" | "first top-level" | "none";
+}
+
+/**
+ * How much of each struct the report draws byte by byte.  The bundled specs
+ * (largest struct 96 bytes) are far below every limit.
+ */
+export const MAP_LIMITS = {
+  /** A struct class is drawn when it has at most this many bytes... */
+  structBytes: 4096,
+  /** ...and its map at most this many members and holes... */
+  structSegments: 512,
+  /** ...while the report has drawn fewer bytes than this in all. */
+  reportBytes: 32768,
+  /** A summarised class lists at most this many top-level segments... */
+  summarySegments: 64,
+  /** ...until the report has listed this many. */
+  reportSummarySegments: 8192,
+  /** Member paths longer than this are shortened in the middle. */
+  nameChars: 160,
+};
 
 export interface CommandReport {
   command: string;
@@ -68,6 +102,7 @@ export interface SpecReport {
 
 export function buildReport(model: SpecModel, abis: readonly AbiEntry[]): SpecReport {
   const diagnostics = runChecks(model, abis);
+  const budget = { bytes: MAP_LIMITS.reportBytes, segments: MAP_LIMITS.reportSummarySegments };
   return {
     spec: model.doc.name,
     file: path.basename(model.file),
@@ -78,7 +113,7 @@ export function buildReport(model: SpecModel, abis: readonly AbiEntry[]): SpecRe
       header: ifc.spec.header,
       ...(ifc.spec.variant ? { variant: ifc.spec.variant } : {}),
       commands: ifc.commands.map((cmd) => commandReport(cmd, ifc, abis, diagnostics)),
-      structs: ifc.records.filter((r) => !r.external).map((r) => structMap(r, abis)),
+      structs: ifc.records.filter((r) => !r.external).map((r) => structMap(r, abis, budget)),
     })),
   };
 }
@@ -110,24 +145,101 @@ function commandReport(cmd: CommandModel, ifc: InterfaceModel, abis: readonly Ab
   };
 }
 
-function structMap(r: RecordType, abis: readonly AbiEntry[]): StructMap {
+/** Counts over a layout at every depth, as flattenMembers/flattenHoles would list them; memoised per (record, ABI). */
+interface MapCounts { entries: number; leaves: number; holes: number; paddingBytes: number }
+const countCache = new WeakMap<AbiEntry, WeakMap<RecordType, MapCounts>>();
+
+function mapCounts(r: RecordType, abi: AbiEntry): MapCounts {
+  let memo = countCache.get(abi);
+  if (!memo) countCache.set(abi, (memo = new WeakMap()));
+  const m = memo;
+  eachRecordInnermostFirst(r, (x) => m.has(x), (x) => {
+    const l = layoutRecord(x, abi);
+    const c: MapCounts = { entries: 0, leaves: 0, holes: l.holes.length + (l.tail > 0 ? 1 : 0), paddingBytes: l.holes.reduce((n, h) => n + h.size, 0) + l.tail };
+    for (const mem of l.members) {
+      const nested = mem.nested && mem.field.type.kind !== "array" ? m.get(mem.nested.record)! : undefined;
+      if (nested) { c.entries += nested.entries; c.leaves += nested.leaves; c.holes += nested.holes; c.paddingBytes += nested.paddingBytes; }
+      if (mem.bits === 0) continue;
+      if (mem.field.name !== undefined || mem.bits !== undefined) {
+        c.entries++;
+        if (!nested) c.leaves++;
+      }
+    }
+    m.set(x, c);
+  });
+  return m.get(r)!;
+}
+
+/** A long member path with its middle left out. */
+function shortName(name: string): string {
+  const max = MAP_LIMITS.nameChars;
+  return name.length <= max ? name : `${name.slice(0, max / 2)}…${name.slice(name.length - max / 2 + 1)}`;
+}
+
+function structMap(r: RecordType, abis: readonly AbiEntry[], budget: { bytes: number; segments: number }): StructMap {
   const sig = (abi: AbiEntry) => {
     const l = layoutRecord(r, abi);
-    return JSON.stringify([l.size, l.align, flattenMembers(l).map((m) => [m.name, m.offset, m.size])]);
+    return `${l.size}|${l.align}|${layoutSignature(r, abi, false)}`;
   };
   const groups = [...groupAbis(abis, sig).values()];
   const layouts = groups.map((ids) => layoutRecord(r, abis.find((a) => a.id === ids[0])!));
-  const placeOf = (name: string) => new Set(layouts.map((l) => { const m = flattenMembers(l).find((x) => x.name === name); return m ? `${m.offset}+${m.size}` : "-"; }));
+  const counts = layouts.map((l, i) => mapCounts(r, abis.find((a) => a.id === groups[i]![0])!));
+  const drawn = layouts.every((l, i) => l.size <= MAP_LIMITS.structBytes && counts[i]!.entries + counts[i]!.holes <= MAP_LIMITS.structSegments)
+    && layouts.reduce((n, l) => n + l.size, 0) <= budget.bytes;
+  if (drawn) {
+    budget.bytes -= layouts.reduce((n, l) => n + l.size, 0);
+    const flats = layouts.map((l) => flattenMembers(l));
+    // A member moves when its first namesake sits elsewhere (or has another size) in another class.
+    const firsts = flats.map((f) => {
+      const at = new Map<string, string>();
+      for (const m of f) if (!at.has(m.name)) at.set(m.name, `${m.offset}+${m.size}`);
+      return at;
+    });
+    const placeOf = (name: string) => new Set(firsts.map((at) => at.get(name) ?? "-"));
+    return {
+      name: `${r.kind} ${r.tag}`,
+      classes: groups.map((ids, i) => {
+        const l = layouts[i]!;
+        const leaves = flats[i]!.filter((m) => !m.member.nested || m.member.field.type.kind === "array");
+        const segments: ByteSegment[] = [
+          ...leaves.map((m): ByteSegment => ({ offset: m.offset, size: Math.max(m.size, m.bits !== undefined ? 1 : 0), kind: "member", name: shortName(m.name), ...(placeOf(m.name).size > 1 ? { moved: true } : {}) })),
+          ...flattenHoles(l).map((h): ByteSegment => ({ offset: h.offset, size: h.size, kind: h.tailPadding ? "tail" : "hole", name: h.tailPadding ? "tail padding" : `hole${h.after ? ` after ${shortName(h.after)}` : ""}` })),
+        ].sort((x, y) => x.offset - y.offset || (x.kind === "member" ? -1 : 1));
+        return { abis: ids, size: l.size, align: l.align, segments };
+      }),
+    };
+  }
+  // Too big to draw: totals, and the top-level members and holes (nested structs whole), within the budget.
   return {
     name: `${r.kind} ${r.tag}`,
     classes: groups.map((ids, i) => {
       const l = layouts[i]!;
-      const leaves = flattenMembers(l).filter((m) => !m.member.nested || m.member.field.type.kind === "array");
-      const segments: ByteSegment[] = [
-        ...leaves.map((m): ByteSegment => ({ offset: m.offset, size: Math.max(m.size, m.bits !== undefined ? 1 : 0), kind: "member", name: m.name, ...(placeOf(m.name).size > 1 ? { moved: true } : {}) })),
-        ...flattenHoles(l).map((h): ByteSegment => ({ offset: h.offset, size: h.size, kind: h.tailPadding ? "tail" : "hole", name: h.tailPadding ? "tail padding" : `hole${h.after ? ` after ${h.after}` : ""}` })),
-      ].sort((x, y) => x.offset - y.offset || (x.kind === "member" ? -1 : 1));
-      return { abis: ids, size: l.size, align: l.align, segments };
+      const c = counts[i]!;
+      const segments: ByteSegment[] = [];
+      const room = Math.min(MAP_LIMITS.summarySegments, budget.segments);
+      let listed: MapSummary["listed"] = room > 0 ? "top-level" : "none";
+      const push = (seg: ByteSegment) => {
+        if (segments.length < room) segments.push(seg);
+        else listed = room > 0 ? "first top-level" : "none";
+      };
+      let hole = 0;
+      l.members.forEach((m, j) => {
+        while (hole < l.holes.length && l.holes[hole]!.afterIndex < j) {
+          const h = l.holes[hole++]!;
+          push({ offset: h.offset, size: h.size, kind: "hole", name: `hole${h.after ? ` after ${shortName(h.after)}` : ""}` });
+        }
+        if (m.bits === 0 || (m.field.name === undefined && m.bits === undefined && !m.nested)) return;
+        const moved = layouts.some((o) => o.members[j]!.offset !== m.offset || o.members[j]!.size !== m.size);
+        push({ offset: m.offset, size: Math.max(m.size, m.bits !== undefined ? 1 : 0), kind: "member", name: shortName(m.field.name ?? (m.bits !== undefined ? "<unnamed bit-field>" : "<anonymous>")), ...(moved ? { moved: true } : {}) });
+      });
+      while (hole < l.holes.length) {
+        const h = l.holes[hole++]!;
+        push({ offset: h.offset, size: h.size, kind: "hole", name: `hole${h.after ? ` after ${shortName(h.after)}` : ""}` });
+      }
+      if (l.tail > 0) push({ offset: l.size - l.tail, size: l.tail, kind: "tail", name: "tail padding" });
+      segments.sort((x, y) => x.offset - y.offset || (x.kind === "member" ? -1 : 1));
+      budget.segments -= segments.length;
+      return { abis: ids, size: l.size, align: l.align, segments, summary: { members: c.leaves, holes: c.holes, paddingBytes: c.paddingBytes, listed } };
     }),
   };
 }

@@ -1,9 +1,10 @@
 /* What `uapi decode` and `uapi encode` share: finding the struct, the ABI and the input, and compiling the codec. */
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { InterfaceModel, RecordType, SpecModel } from "../../core/model.js";
 import { abiById, ABIS } from "../../spec/abis.js";
 import type { AbiEntry } from "../../spec/abi.js";
 import { compileStruct } from "../../generators/codec-compile.js";
+import { layoutRecord } from "../../core/layout.js";
 import type { Codec } from "../../runtime/index.js";
 import type { Plan } from "../../generators/codec-plan.js";
 import { loadSpecs } from "../command.js";
@@ -49,23 +50,70 @@ export function findTarget(specFiles: string[], wanted: string, abi: AbiEntry, i
   }
   // The primary (non-variant) interface wins when the same tag appears in several.
   const pick = chosen.find((h) => !h.ifc.spec.variant) ?? chosen[0]!;
+  // Planning a codec costs time and memory in proportion to the struct's size; no input or output
+  // of these commands can exceed the input cap, so a bigger struct is refused before that.
+  const size = layoutRecord(pick.record, abi).size;
+  if (size > INPUT_CAP) throw new UsageError(`${wanted} is ${size} bytes on ${abi.id}, more than the ${INPUT_CAP / 1048576} MiB that uapi decode/encode handle`);
   const compiled = compileStruct(pick.record, [abi], pick.ifc);
   const note = chosen.length > 1 ? `note: ${wanted} is defined in interfaces ${chosen.map((h) => h.ifc.spec.name).join(", ")}; using ${pick.ifc.spec.name} (choose with --interface)\n` : undefined;
   return { ...pick, abi, codec: compiled.abis[abi.id]!, plan: compiled.plans[abi.id]!, note };
 }
 
-/** The text of DATA, or of the file named by @FILE. */
+/** The most `@FILE` / `@-` input a codec command reads: 64 MiB. */
+export const INPUT_CAP = 64 * 1024 * 1024;
+
+const mib = (n: number) => `${n / (1024 * 1024)} MiB`;
+const sleepMs = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Read a whole file, or stdin for "-", but never more than `cap` bytes: a
+ * larger regular file is refused before reading, and an endless stream
+ * (/dev/zero, `yes |`) is refused as soon as it passes the cap.  Throws
+ * UsageError (exit 2) naming the cap.
+ */
+export function readCapped(file: string, cap = INPUT_CAP): Buffer {
+  const name = file === "-" ? "stdin" : file;
+  const capText = `the input cap of ${mib(cap)} (${cap} bytes)`;
+  let fd: number;
+  try {
+    fd = file === "-" ? 0 : openSync(file, "r");
+  } catch (e) {
+    throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new UsageError(`cannot read ${name}: it is a directory`);
+    if (st.isFile() && st.size > cap) throw new UsageError(`${name} is ${st.size} bytes, more than ${capText}`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, cap + 1 - total));
+      let got: number;
+      try {
+        got = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        // A non-blocking stdin (a terminal, some pipes) has no data yet: wait and retry.
+        if ((e as NodeJS.ErrnoException).code === "EAGAIN") { sleepMs(10); continue; }
+        throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);
+      }
+      if (got === 0) break;
+      chunks.push(got === chunk.length ? chunk : chunk.subarray(0, got));
+      total += got;
+      if (total > cap) throw new UsageError(`${name} goes on past ${capText}; stopped reading there`);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    if (file !== "-") closeSync(fd);
+  }
+}
+
+/** The text of DATA, or of the file named by @FILE (@- for stdin), capped at INPUT_CAP. */
 export function readArg(data: string, binary: true): Uint8Array;
 export function readArg(data: string, binary: false): string;
 export function readArg(data: string, binary: boolean): Uint8Array | string {
   if (!data.startsWith("@")) return data;
-  const file = data.slice(1);
-  try {
-    const buf = readFileSync(file === "-" ? 0 : file);
-    return binary ? new Uint8Array(buf) : buf.toString("utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
+  const buf = readCapped(data.slice(1));
+  return binary ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : buf.toString("utf8");
 }
 
 export const CODEC_OPTIONS = {

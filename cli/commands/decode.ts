@@ -1,16 +1,19 @@
 /* `uapi decode`: bytes to a struct value (JSON) or an annotated byte dump, with the kernel's strictness rules. */
-import { CodecError, fromHex, type CodecWarning } from "../../runtime/index.js";
+import { CodecError, fromHex, HexError, type CodecWarning } from "../../runtime/index.js";
 import { dumpLines, valueToJson } from "../../generators/codec-json.js";
 import { oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
 import { EXIT, paint, UsageError, type Io } from "../io.js";
-import { CODEC_OPTIONS, findTarget, oneAbi, readArg, splitPositionals } from "./codec-shared.js";
+import { CODEC_OPTIONS, findTarget, INPUT_CAP, oneAbi, readArg, splitPositionals } from "./codec-shared.js";
 
 const HELP = `usage: uapi decode [SPEC] STRUCT --abi ABI HEX|@FILE [--format json|dump] [--lenient]
 
 Decode the bytes of STRUCT as laid out on ABI, with the codec generated from
-the spec.  HEX is hex digits (spaces, ':' and 0x allowed); @FILE reads raw
-bytes from FILE (@- for stdin).  Bytes after the struct are ignored.
+the spec.  HEX is two hex digits per byte; whitespace may separate bytes
+(never split one), and the whole input may start with one 0x.  Anything
+else (':', a 0x further on, an odd digit count) is refused with its offset.
+@FILE reads raw bytes from FILE (@- for stdin), at most ${INPUT_CAP / 1048576} MiB.
+Bytes after the struct are ignored.
 
 Strict by default, like the kernel: a short buffer, non-zero padding or
 reserved bytes, unknown flag bits and unknown enum values are errors.
@@ -48,7 +51,10 @@ export const decodeCommand: Command = {
     let bytes: Uint8Array;
     if (data.startsWith("@")) bytes = readArg(data, true);
     else {
-      try { bytes = fromHex(data); } catch (e) { throw new UsageError(`${(e as Error).message}; give hex digits or @FILE`); }
+      try { bytes = fromHex(data); } catch (e) {
+        if (e instanceof HexError) throw new UsageError(`bad hex: ${e.message}; give two hex digits per byte (whitespace between bytes and one leading 0x allowed) or @FILE`);
+        throw e;
+      }
     }
     const target = findTarget(specFiles, struct, abi, values.interface as string | undefined);
     if (target.note) io.err(target.note);
@@ -67,18 +73,23 @@ export const decodeCommand: Command = {
       io.out(JSON.stringify({ struct: target.codec.name, abi: abi.id, interface: target.ifc.spec.name, size: target.codec.size, value: valueToJson(value, target.plan.root), warnings }, null, 2) + "\n");
     } else {
       const lines = dumpLines(target.plan, value, bytes.subarray(0, target.codec.size));
-      const w = (k: keyof (typeof lines)[number]) => Math.max(...lines.map((l) => String(l[k] ?? "").length), 0);
-      const [wn, wt, wh] = [w("name"), w("ctype"), Math.min(w("hex"), 24)];
-      let out = `${target.codec.name} on ${abi.id}: ${target.codec.size} bytes, align ${target.codec.align}\n`;
-      out += `  ${"off".padStart(4)} ${"size".padStart(4)}  ${"bytes".padEnd(wh)}  ${"member".padEnd(wn)}  ${"type".padEnd(wt)}  value\n`;
+      // Plain loops, no Math.max(...spread): a struct can have a million lines.
+      let [wn, wt, wh] = [0, 0, 0];
       for (const l of lines) {
-        const hex = l.hex.length > 24 ? l.hex.slice(0, 21) + "..." : l.hex;
-        const flag = l.value === "NON-ZERO" ? paint(io, "red", l.value) : l.value;
-        out += `  ${String(l.offset).padStart(4)} ${String(l.size).padStart(4)}  ${hex.padEnd(wh)}  ${l.name.padEnd(wn)}  ${l.ctype.padEnd(wt)}  ${flag}${l.bits ? `  /* ${l.bits} */` : ""}\n`;
+        wn = Math.max(wn, l.name.length);
+        wt = Math.max(wt, l.ctype.length);
+        wh = Math.max(wh, Math.min(l.hex.length, 24));
       }
-      if (target.plan.flexible.length) out += target.plan.flexible.map((f) => `  (flexible array ${f.path}: elements of ${f.elementSize} bytes follow the struct; not decoded)\n`).join("");
-      if (warnings.length) out += `  ${warnings.length} warning${warnings.length === 1 ? "" : "s"}\n`;
-      io.out(out);
+      const parts: string[] = [`${target.codec.name} on ${abi.id}: ${target.codec.size} bytes, align ${target.codec.align}\n`];
+      parts.push(`  ${"off".padStart(4)} ${"size".padStart(4)}  ${"bytes".padEnd(wh)}  ${"member".padEnd(wn)}  ${"type".padEnd(wt)}  value\n`);
+      for (const l of lines) {
+        const hex = l.hex.length > 24 || l.size * 2 > l.hex.length ? l.hex.slice(0, 21) + "..." : l.hex;
+        const flag = l.value === "NON-ZERO" ? paint(io, "red", l.value) : l.value;
+        parts.push(`  ${String(l.offset).padStart(4)} ${String(l.size).padStart(4)}  ${hex.padEnd(wh)}  ${l.name.padEnd(wn)}  ${l.ctype.padEnd(wt)}  ${flag}${l.bits ? `  /* ${l.bits} */` : ""}\n`);
+      }
+      for (const f of target.plan.flexible) parts.push(`  (flexible array ${f.path}: elements of ${f.elementSize} bytes follow the struct; not decoded)\n`);
+      if (warnings.length) parts.push(`  ${warnings.length} warning${warnings.length === 1 ? "" : "s"}\n`);
+      io.out(parts.join(""));
     }
     return EXIT.OK;
   },

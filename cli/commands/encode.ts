@@ -1,24 +1,28 @@
 /* `uapi encode`: a struct value (JSON) to the bytes it has on an ABI, refusing what the kernel would reject. */
 import { CodecError, toHex } from "../../runtime/index.js";
-import { jsonToValue, JsonShapeError } from "../../generators/codec-json.js";
+import { JSON_MAX_DEPTH, jsonToValue, JsonShapeError, JsonSyntaxError, parseJson, type JsonValue } from "../../generators/codec-json.js";
 import { oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
 import { EXIT, UsageError, type Io } from "../io.js";
-import { CODEC_OPTIONS, findTarget, oneAbi, readArg, splitPositionals } from "./codec-shared.js";
+import { CODEC_OPTIONS, findTarget, INPUT_CAP, oneAbi, readArg, splitPositionals } from "./codec-shared.js";
 
 const HELP = `usage: uapi encode [SPEC] STRUCT --abi ABI JSON|@FILE [--format hex|json]
 
 Encode a value of STRUCT as it is laid out on ABI and print its bytes as
 hex.  JSON is an object with the struct's members (as 'uapi decode' prints
-them): integers as numbers or strings ("42", "0xff", "-1"; use strings for
-64-bit values beyond 2^53), byte arrays as hex strings, nested structs as
-objects.  @FILE reads the JSON from FILE (@- for stdin).
+them): integers as numbers or strings ("42", "0xff", "-1"), byte arrays as
+hex strings, nested structs as objects.  Integer numbers are taken exactly,
+also beyond 2^53 (9007199254740993 stays 9007199254740993).  @FILE reads
+the JSON from FILE (@- for stdin), at most ${INPUT_CAP / 1048576} MiB.  The JSON is read
+strictly: duplicate members and nesting deeper than ${JSON_MAX_DEPTH} levels are
+errors, reported with line and column.
 
 Padding and reserved bytes are written as zero.  Values the kernel would
 reject are refused: a number that does not fit its field (a negative value
 in a __u32, more than 64 bits), unknown flag bits, unknown enum values,
-non-zero reserved fields, unknown member names.  Members of a union may be
-given one at a time; reserved members may be left out (they are zero).
+non-zero reserved fields, unknown member names.  A union value gives exactly
+one of its members (decode shows every member's view; keep one of them);
+reserved members may be left out (they are zero).
 
 options:
   --abi ABI           the ABI to lay the struct out for (required)
@@ -41,8 +45,11 @@ export const encodeCommand: Command = {
     const { specFiles, struct, data } = splitPositionals(positionals, "encode");
     const abi = oneAbi(values.abi);
     const text = readArg(data, false);
-    let json: unknown;
-    try { json = JSON.parse(text); } catch (e) { throw new UsageError(`the value is not valid JSON: ${(e as Error).message}`); }
+    let json: JsonValue;
+    try { json = parseJson(text); } catch (e) {
+      if (e instanceof JsonSyntaxError) throw new UsageError(`the value is not valid JSON: ${e.message}`);
+      throw e;
+    }
     const target = findTarget(specFiles, struct, abi, values.interface as string | undefined);
     if (target.note) io.err(target.note);
     let bytes: Uint8Array;

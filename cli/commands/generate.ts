@@ -1,4 +1,5 @@
-/* `uapi generate`: run the checks and every generator, and write out/ atomically (or, with --check, only compare). */
+/* `uapi generate`: run the checks and every generator, and write the output folder all or nothing (or, with --check, only compare). */
+import { realpathSync } from "node:fs";
 import path from "node:path";
 import { runChecks } from "../../core/checks/index.js";
 import { SpecInputError, type SpecError } from "../../core/diagnostic.js";
@@ -8,10 +9,10 @@ import { ABIS } from "../../spec/abis.js";
 import type { Generator } from "../../generators/generator.js";
 import { headerOutputPath } from "../../generators/header.js";
 import { GENERATORS } from "../../generators/index.js";
-import { applyPlan, GeneratorError, planDiff, planOutput, produceFiles } from "../../generators/write-out.js";
+import { GeneratorError, isStale, OutputRefused, outputClashes, planDiff, planOutput, produceSets, writeOutput, type OutputSet, type Plan } from "../../generators/write-out.js";
 import { oneOf, parse } from "../args.js";
 import { loadSpecs, type Command } from "../command.js";
-import { EXIT, type Io } from "../io.js";
+import { EXIT, UsageError, type Io } from "../io.js";
 import { countBySeverity } from "../report.js";
 
 const HELP = `usage: uapi generate [SPEC...] [--out DIR] [--check] [--format text|json]
@@ -21,19 +22,25 @@ asserts, codecs, syscall shims, report) and write their files into DIR:
   include/uapi/<header>                      the uapi header of each interface
   variants/<variant>/include/uapi/<header>   headers of alternative versions
   asserts/<interface>.c                      _Static_assert layout checks per ABI (C11)
-  .manifest                                  the files this command owns
+  codecs/<interface>.ts, shims/, report/     codecs, syscall shims, the report
+  .uapi/<spec name>.manifest                 the files each spec owns
 
-Writing is all or nothing: every file is generated in memory, changed files
-are staged in a directory beside DIR and renamed into place only when all of
-them were produced. Unchanged files are left alone (their mtime stays). A file
-listed in DIR/.manifest that no generator produces any more is removed; files
-not in the manifest are never touched.
+Ownership: each spec (by its 'name:') owns the files its manifest lists. A
+run replaces or removes only its own specs' files, so several specs can share
+DIR; it refuses (exit 2) to overwrite a file another spec or you wrote, and it
+never follows a symbolic link below DIR.
+
+All or nothing: every file is generated in memory; the change is staged in
+DIR/.uapi/, committed by renaming one journal file, then applied. A crash
+before the commit leaves DIR as it was; after it, the next run finishes the
+change first. A write failure puts the previous files back. Unchanged files
+are left alone (their mtime stays). --check reports an interrupted run.
 
 With no SPEC, the bundled specs in spec/ are used and DIR defaults to the
 repository's out/; with SPECs named, DIR defaults to ./out.
 
 options:
-  --out DIR        output directory
+  --out DIR        output directory (may itself be a link, e.g. to another disk)
   --check          write nothing; exit 1 and print a unified diff when DIR is stale
   --format FMT     text (default) or json (summary, file list; the diff with --check)
   -h, --help       this help
@@ -42,8 +49,9 @@ Findings of the checks are counted in the summary (run 'uapi check' to see them)
 they do not stop generation.
 
 exit codes: 0 written or up to date, 1 --check found DIR stale, 2 bad input
-(the spec errors name file:line:col), 3 a generator or the file system failed
-(nothing half-written)
+(spec errors name file:line:col; DIR holds a link, a foreign file or another
+spec's file where this run would write), 3 a generator or the file system
+failed (DIR is left as it was)
 `;
 
 export const generateCommand: Command = {
@@ -54,25 +62,47 @@ export const generateCommand: Command = {
     const { values, positionals } = parse(argv, { out: { type: "string" }, check: { type: "boolean" }, format: { type: "string" } });
     if (values.help) return io.out(HELP), EXIT.OK;
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
-    const outDir = path.resolve((values.out as string | undefined) ?? (positionals.length ? "out" : OUT_DIR));
+    const outDir = resolveOutDir((values.out as string | undefined) ?? (positionals.length ? "out" : OUT_DIR));
     const models = loadSpecs(positionals);
     return runGenerate({ models, outDir, check: Boolean(values.check), format, io });
   },
 };
 
-/** Two interfaces whose headers land on the same path would overwrite each other: a spec error, reported at the second one. */
-export function checkOutputCollisions(models: readonly SpecModel[]): void {
-  const seen = new Map<string, string>();
-  const errors: SpecError[] = [];
-  for (const m of models) {
-    for (const ifc of m.interfaces) {
-      const out = headerOutputPath(ifc);
-      const prev = seen.get(out);
-      if (prev) errors.push({ loc: m.locate([...ifc.path, ifc.spec.variant ? "variant" : "header"]), message: `interface '${ifc.spec.name}' writes ${out}, which ${prev} already writes`, hint: "give one of them a different 'header:' or a 'variant:'" });
-      else seen.set(out, `interface '${ifc.spec.name}' (${m.file})`);
-    }
+/** The output folder; the folder itself may be a link (to another disk), which is resolved once so staging sits beside the real files. */
+function resolveOutDir(arg: string): string {
+  if (arg.trim() === "") throw new UsageError("--out needs a folder name (an empty one would write into the current directory)");
+  const full = path.resolve(arg);
+  try {
+    return realpathSync(full);
+  } catch {
+    return full; // does not exist yet: created on the first write
   }
+}
+
+/** Paths two specs (or two interfaces of one spec) would both write: spec errors, at the interface that causes them. */
+export function checkOutputCollisions(sets: readonly OutputSet[]): void {
+  const errors: SpecError[] = outputClashes(sets).map((c) => {
+    const from = interfacesWriting(c.set.model, c.path);
+    const last = from.at(-1);
+    return {
+      loc: c.set.model.locate(last ? [...last.path, last.spec.variant ? "variant" : "header"] : interfaceNamed(c.set.model, c.path)),
+      message: from.length > 1 ? `interfaces ${from.map((i) => `'${i.spec.name}'`).join(" and ")} ${from.length === 2 ? "both" : "all"} write ${c.path}` : last ? `interface '${last.spec.name}': ${c.message}` : c.message,
+      hint: "give the interface another 'name:', 'header:' or a 'variant:', or the spec another 'name:'",
+    };
+  });
   if (errors.length) throw new SpecInputError(errors);
+}
+
+/** The interfaces whose header is `out`. */
+function interfacesWriting(model: SpecModel, out: string) {
+  return model.interfaces.filter((ifc) => headerOutputPath(ifc) === out);
+}
+
+/** The spec position of an output path that is not a header: the last interface whose name it carries, else the spec's name. */
+function interfaceNamed(model: SpecModel, out: string): readonly (string | number)[] {
+  const tokens = new Set(out.split(/[/.-]/));
+  const ifc = model.interfaces.filter((i) => tokens.has(i.spec.name)).at(-1);
+  return ifc ? [...ifc.path, "name"] : ["name"];
 }
 
 /** The command's work, with the generator list as a parameter so tests can inject a failing one. */
@@ -85,19 +115,17 @@ export function runGenerate(opts: {
   generators?: readonly Generator[];
 }): number {
   const { models, outDir, check, format, io } = opts;
-  checkOutputCollisions(models);
-  const findings = countBySeverity(models.flatMap((m) => runChecks(m, ABIS)));
-  let plan;
+  let sets: OutputSet[];
   try {
-    plan = planOutput(outDir, produceFiles(models, opts.generators ?? GENERATORS));
+    sets = produceSets(models, opts.generators ?? GENERATORS);
   } catch (e) {
-    if (e instanceof GeneratorError) {
-      io.err(`uapi generate: ${e.message}\nuapi generate: nothing was written to ${outDir}\n`);
-      if (e.reason instanceof Error && e.reason.stack) io.err(`${e.reason.stack}\n`);
-      return EXIT.INTERNAL;
-    }
-    throw e;
+    if (!(e instanceof GeneratorError)) throw e;
+    io.err(`uapi generate: ${e.message}\nuapi generate: nothing was written to ${outDir}\n`);
+    if (e.reason instanceof Error && e.reason.stack) io.err(`${e.reason.stack}\n`);
+    return EXIT.INTERNAL;
   }
+  checkOutputCollisions(sets);
+  const findings = countBySeverity(models.flatMap((m) => runChecks(m, ABIS)));
   const interfaces = models.flatMap((m) => m.interfaces);
   const counts = {
     specs: models.length,
@@ -105,36 +133,42 @@ export function runGenerate(opts: {
     structs: interfaces.reduce((n, i) => n + i.records.filter((r) => !r.external).length, 0),
     commands: interfaces.reduce((n, i) => n + i.commands.length, 0),
   };
-  const stale = plan.changed.length > 0 || plan.removed.length > 0;
   const display = path.relative(process.cwd(), outDir) || ".";
 
   if (check) {
+    const plan = planOutput(outDir, sets);
+    const stale = isStale(plan);
     const diff = planDiff(plan);
     if (format === "json") {
-      io.out(JSON.stringify({ out: display, stale, ...counts, files: fileList(plan), findings, diff }, null, 2) + "\n");
+      io.out(JSON.stringify({ out: display, stale, ...counts, files: fileList(plan), findings, leftovers: plan.leftovers, diff }, null, 2) + "\n");
     } else {
       io.out(diff);
-      io.out(`${summary(counts, findings)}; ${display}: ${stale ? `STALE, ${plan.changed.length} to write, ${plan.removed.length} to remove` : `up to date (${plan.files.length} files)`}\n`);
+      for (const l of plan.leftovers) io.out(`${display}/${l}\n`);
+      io.out(`${summary(counts, findings)}; ${display}: ${stale ? `STALE, ${plan.changed.length} to write, ${plan.removed.length} to remove${plan.leftovers.length ? ", an interrupted run to finish" : ""}` : `up to date (${plan.files.length} files)`}\n`);
       if (stale) io.out(`run 'uapi generate${display === "out" ? "" : ` --out ${display}`}' to update it\n`);
     }
     return stale ? EXIT.FINDINGS : EXIT.OK;
   }
 
+  let plan: Plan;
+  let recovered: string[];
   try {
-    applyPlan(outDir, plan);
+    ({ plan, recovered } = writeOutput(outDir, sets));
   } catch (e) {
-    io.err(`uapi generate: writing ${outDir} failed: ${(e as Error).message}\n`);
+    if (e instanceof OutputRefused || e instanceof SpecInputError) throw e;
+    io.err(`uapi generate: writing ${outDir} failed: ${(e as Error).message}\nuapi generate: the previous files were put back; nothing changed\n`);
     return EXIT.INTERNAL;
   }
+  for (const r of recovered) io.err(`uapi generate: ${display}: ${r}\n`);
   if (format === "json") {
-    io.out(JSON.stringify({ out: display, ...counts, files: fileList(plan), written: plan.changed.length, unchanged: plan.unchanged.length, removed: plan.removed.length, findings }, null, 2) + "\n");
+    io.out(JSON.stringify({ out: display, ...counts, files: fileList(plan), written: plan.changed.length, unchanged: plan.unchanged.length, removed: plan.removed.length, recovered, findings }, null, 2) + "\n");
   } else {
     io.out(`${summary(counts, findings)}; ${display}: ${plan.changed.length} written, ${plan.unchanged.length} unchanged, ${plan.removed.length} removed\n`);
   }
   return EXIT.OK;
 }
 
-function fileList(plan: ReturnType<typeof planOutput>) {
+function fileList(plan: Plan) {
   return [
     ...plan.changed.map((c) => ({ path: c.path, status: c.old === undefined ? "created" : "changed" })),
     ...plan.unchanged.map((p) => ({ path: p, status: "unchanged" })),

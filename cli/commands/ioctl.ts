@@ -9,7 +9,8 @@ import { EXIT, paint, UsageError, type Io } from "../io.js";
 
 const HELP = `usage: uapi ioctl NUMBER [SPEC...] [--format text|json]
 
-Decode an ioctl request number (hex such as 0xC0509640, or decimal) the way
+Decode an ioctl request number (hex such as 0xC0509640, or decimal; also
+0b binary, 0o or C-style leading-0 octal, '_' between digits) the way
 _IOC_DIR/_IOC_TYPE/_IOC_NR/_IOC_SIZE would on each _IOC encoding family
 (generic; alpha/mips/powerpc/sparc; parisc), and name every command of the
 loaded specs whose number it is, with the ABIs on which it is.  With no
@@ -26,12 +27,35 @@ exit codes: 0 a command matches, 1 no command of the specs has this number,
 2 bad input (not a 32-bit number, bad spec), 3 internal error
 `;
 
-function parseNumber(text: string): number {
-  const t = text.trim().replace(/_/g, "");
-  if (!/^(0x[0-9a-f]+|0o?[0-7]+|0b[01]+|[1-9][0-9]*|0)$/i.test(t)) throw new UsageError(`'${text}' is not a number; give hex (0xC0509640) or decimal`);
-  const n = Number(/^0[0-7]+$/.test(t) ? `0o${t.slice(1)}` : t);
-  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) throw new UsageError(`'${text}' does not fit in 32 bits`);
-  return n;
+/**
+ * A request number exactly as written: hex (0x...), binary (0b...), octal
+ * (0o... or a leading 0, as in C) or decimal, '_' allowed between digits,
+ * optional surrounding whitespace.  Parsed as a bigint, so nothing is
+ * rounded: anything outside 0..0xFFFFFFFF, a sign, a fraction, an exponent
+ * or a stray character is refused with a message saying which.
+ */
+export function parseRequestNumber(text: string): number {
+  const t = text.trim();
+  const bad = (why: string) => new UsageError(`'${text.length > 60 ? `${text.slice(0, 57)}...` : text}' is not a request number: ${why}; give an unsigned 32-bit number in hex (0xC0509640) or decimal (3226506816)`);
+  if (t === "") throw bad("it is empty");
+  if (t.startsWith("-")) throw bad("it is negative");
+  if (t.startsWith("+")) throw bad("no sign is allowed");
+  const m = /^(0[xX](?<hex>[0-9a-fA-F_]+)|0[bB](?<bin>[01_]+)|0[oO](?<oct>[0-7_]+)|(?<c8>0[0-7_]+)|(?<dec>[1-9][0-9_]*|0))$/.exec(t);
+  if (!m?.groups) {
+    if (/^0[xXbBoO]$/.test(t)) throw bad(`'${t}' needs digits after it`);
+    if (/^0[0-9_]+$/.test(t)) throw bad("a leading 0 means octal (as in C), and 8 and 9 are no octal digits");
+    if (/^[0-9_]*[.eE]/.test(t)) throw bad("fraction and exponent notation is not accepted");
+    const i = [...t].findIndex((ch, k) => !/[0-9a-fA-F_]/.test(ch) && !(k === 1 && /[xXbBoO]/.test(ch) && t[0] === "0"));
+    throw bad(i >= 0 ? `${JSON.stringify([...t][i])} at offset ${i} does not belong in a number` : "it is not a number");
+  }
+  const g = m.groups;
+  const digits = (g.hex ?? g.bin ?? g.oct ?? g.c8 ?? g.dec)!;
+  if (/^_|_$|__/.test(digits)) throw bad("'_' may only separate digits");
+  const clean = digits.replace(/_/g, "");
+  if (clean.length > 64) throw bad("far more than 32 bits");
+  const value = g.hex !== undefined ? BigInt(`0x${clean}`) : g.bin !== undefined ? BigInt(`0b${clean}`) : g.oct !== undefined || g.c8 !== undefined ? BigInt(`0o${clean}`) : BigInt(clean);
+  if (value > 0xffffffffn) throw bad(`${value} is more than 32 bits (largest 0xFFFFFFFF = 4294967295)`);
+  return Number(value);
 }
 
 const charOf = (type: number) => (type >= 0x20 && type < 0x7f && type !== 0x27 && type !== 0x5c ? `'${String.fromCharCode(type)}'` : `0x${type.toString(16).toUpperCase()}`);
@@ -41,11 +65,14 @@ export const ioctlCommand: Command = {
   summary: "decode a raw ioctl request number and name its command",
   help: HELP,
   async run(argv, io: Io) {
+    // `uapi ioctl -1` would otherwise read as an unknown option: say what is wrong with the number.
+    const negative = argv.find((a) => /^-[0-9.]/.test(a));
+    if (negative !== undefined) parseRequestNumber(negative);
     const { values, positionals } = parse(argv, { format: { type: "string" } });
     if (values.help) return io.out(HELP), EXIT.OK;
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
     if (positionals.length < 1) throw new UsageError("give the request NUMBER");
-    const number = parseNumber(positionals[0]!);
+    const number = parseRequestNumber(positionals[0]!);
     const models = loadSpecs(positionals.slice(1));
 
     const families = (Object.keys(IOC_FAMILIES) as IocFamilyName[]).map((family) => {

@@ -3,41 +3,114 @@
  * on every ABI, and a struct holding one is a multiple of 8 long (kernel
  * ioctl.rst: "x86-32 aligns 64-bit members to 4"; botching-up-ioctls: "pad
  * the entire struct to a multiple of 64 bits").
+ *
+ * Members at every depth count, as flattenMembers lists them.  The walk is
+ * memoised per (nested record, offset of its start modulo 8 on one ABI of
+ * each layout class), so a struct holding another costs a lookup, not a
+ * re-walk; at most MAX_LISTED misplaced members are listed per struct.
  */
-import { flattenMembers, layoutRecord, layoutType } from "../layout.js";
-import type { CType } from "../model.js";
-import { groupAbis, nameAbis, recordsToCheck, reporter, type Check } from "./context.js";
+import type { AbiEntry } from "../../spec/abi.js";
+import { eachRecordInnermostFirst, layoutRecord, layoutSignature, layoutType, type RecordLayout } from "../layout.js";
+import type { Diagnostic } from "../diagnostic.js";
+import type { CType, FieldModel, RecordType } from "../model.js";
+import { firstEntries, groupAbis, nameAbis, pathLeaf, pathPrepend, pathText, recordsToCheck, reporter, type Check, type FirstFound, type PathNode } from "./context.js";
 
 const elementOf = (t: CType): CType => (t.kind === "array" ? elementOf(t.element) : t);
 
-export const checkAlign64: Check = (ctx) =>
-  ctx.model.interfaces.flatMap((ifc) => {
+/** Misplaced 64-bit members listed per struct; a further finding says there are more. */
+export const MAX_LISTED = 256;
+
+interface Misplaced {
+  path: PathNode;
+  field: FieldModel;
+  /** Offset from the start of the record walked, per representative ABI. */
+  offs: Int32Array;
+}
+
+interface Frame {
+  layouts: RecordLayout[];
+  /** Where the record starts, modulo 8, per representative ABI. */
+  rho: Uint8Array;
+}
+
+/** Equal on two ABIs exactly when every member at every depth has the same offset (and size and bit offset) on both. */
+const signature = (r: RecordType, abi: AbiEntry) => `${layoutRecord(r, abi).size}|${layoutSignature(r, abi, true)}`;
+
+export const checkAlign64: Check = (ctx) => {
+  const abis = ctx.abis;
+  const abi0 = abis[0]!;
+  const byId = new Map(abis.map((a) => [a.id, a] as const));
+  // A 64-bit member: not a bit-field, not a struct or pointer, 8 bytes on the first ABI (flattenMembers' entries).
+  const is64 = (m: RecordLayout["members"][number]) => {
+    if (m.bits !== undefined || m.field.name === undefined) return false;
+    const el = elementOf(m.field.type);
+    return el.kind !== "record" && el.kind !== "pointer" && layoutType(el, abi0).size === 8;
+  };
+  const nestedOf = (m: RecordLayout["members"][number]) => (m.nested && m.field.type.kind !== "array" ? m.nested.record : undefined);
+  const holds = new Map<RecordType, boolean>();
+  const holds64 = (r: RecordType) => {
+    eachRecordInnermostFirst(r, (x) => holds.has(x), (x) => {
+      holds.set(x, layoutRecord(x, abi0).members.some((m) => m.bits !== 0 && (is64(m) || (nestedOf(m) !== undefined && holds.get(nestedOf(m)!)!))));
+    });
+    return holds.get(r)!;
+  };
+  // The walk of one struct runs on one ABI of each layout class (ABIs whose layouts agree at every depth);
+  // its context is where the record starts, modulo 8, on each of them.
+  const memo = new Map<RecordType, Map<string, FirstFound<Misplaced>>>();
+  const walkOver = (reps: AbiEntry[]) => ({
+    key: (rho: Uint8Array) => `${reps.map((a) => a.id).join(",")}|${rho.join("")}`,
+    enter: (record: RecordType, rho: Uint8Array): Frame => ({ layouts: reps.map((a) => layoutRecord(record, a)), rho }),
+    count: (f: Frame) => f.layouts[0]!.members.length,
+    own(f: Frame, j: number): Misplaced | undefined {
+      const m = f.layouts[0]!.members[j]!;
+      if (m.bits === 0 || !is64(m)) return undefined;
+      if (!f.layouts.some((l, i) => (f.rho[i]! + l.members[j]!.offset) % 8 !== 0)) return undefined;
+      return { path: pathLeaf(m.field.name!), field: m.field, offs: Int32Array.from(f.layouts, (l) => l.members[j]!.offset) };
+    },
+    child(f: Frame, j: number) {
+      const m = f.layouts[0]!.members[j]!;
+      const c = m.bits === 0 ? undefined : nestedOf(m);
+      if (!c || !holds64(c)) return undefined;
+      return { record: c, ctx: Uint8Array.from(f.layouts, (l, i) => (f.rho[i]! + l.members[j]!.offset) % 8) };
+    },
+    lift(f: Frame, j: number, e: Misplaced): Misplaced {
+      const label = f.layouts[0]!.members[j]!.field.name;
+      return { path: label === undefined ? e.path : pathPrepend(label, e.path), field: e.field, offs: e.offs.map((o, i) => o + f.layouts[i]!.members[j]!.offset) };
+    },
+  });
+
+  return ctx.model.interfaces.flatMap((ifc) => {
     const report = reporter(ctx, ifc);
     return recordsToCheck(ifc).filter(({ record }) => !record.inline).flatMap(({ record, name }) => {
-      const out = [];
-      let holds64 = false;
-      const first = layoutRecord(record, ctx.abis[0]!);
-      for (const fm of flattenMembers(first)) {
-        const el = elementOf(fm.member.field.type);
-        if (fm.bits !== undefined || el.kind === "record" || el.kind === "pointer") continue;
-        if (layoutType(el, ctx.abis[0]!).size !== 8) continue;
-        holds64 = true;
-        const offsets = groupAbis(ctx.abis, (abi) => flattenMembers(layoutRecord(record, abi)).find((m) => m.name === fm.name)?.offset ?? -1);
+      const out: Diagnostic[] = [];
+      if (!holds64(record)) return out;
+      const classes = [...groupAbis(abis, (abi) => signature(record, abi)).values()];
+      const reps = classes.map((ids) => byId.get(ids[0]!)!);
+      const repOf = new Map<AbiEntry, number>();
+      classes.forEach((ids, i) => ids.forEach((id) => repOf.set(byId.get(id)!, i)));
+      const found = firstEntries(record, new Uint8Array(reps.length), walkOver(reps), MAX_LISTED, memo);
+      for (const e of found.entries) {
+        const member = pathText(e.path);
+        const offsets = groupAbis(abis, (abi) => e.offs[repOf.get(abi)!]!);
         const bad = [...offsets].filter(([off]) => off % 8 !== 0);
-        if (bad.length === 0) continue;
         const ids = bad.flatMap(([, g]) => g);
-        out.push(report("align64/offset", "error", fm.member.field.path, `${name}.${fm.name}`,
-          `${name}: 64-bit member '${fm.name}' is at ${bad.map(([off, g]) => `offset ${off} on ${nameAbis(g, ctx.abis)}`).join("; ")}, not a multiple of 8`,
+        out.push(report("align64/offset", "error", e.field.path, `${name}.${member}`,
+          `${name}: 64-bit member '${member}' is at ${bad.map(([off, g]) => `offset ${off} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
           ids, `move it to an offset that is a multiple of 8 with explicit padding before it, or declare it __aligned_u64`));
       }
-      if (holds64) {
-        const sizes = [...groupAbis(ctx.abis, (abi) => layoutRecord(record, abi).size)].filter(([size]) => size % 8 !== 0);
-        if (sizes.length) {
-          out.push(report("align64/size", "error", record.path, name,
-            `${name} holds a 64-bit member but its size is ${sizes.map(([s, g]) => `${s} on ${nameAbis(g, ctx.abis)}`).join("; ")}, not a multiple of 8`,
-            sizes.flatMap(([, g]) => g), "add explicit padding at the end so the size is a multiple of 8 on every ABI, or use aligned: 8"));
-        }
+      if (found.more) {
+        const ids = abis.filter((a) => out.some((d) => d.abis.includes(a.id))).map((a) => a.id);
+        out.push(report("align64/offset", "error", record.path, name,
+          `${name}: more 64-bit members are off a multiple of 8 than the ${MAX_LISTED} listed`,
+          ids, `fix the ones listed and check again; pad nested structs to a multiple of 8 so their members stay aligned`));
+      }
+      const sizes = [...groupAbis(abis, (abi) => layoutRecord(record, abi).size)].filter(([size]) => size % 8 !== 0);
+      if (sizes.length) {
+        out.push(report("align64/size", "error", record.path, name,
+          `${name} holds a 64-bit member but its size is ${sizes.map(([s, g]) => `${s} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
+          sizes.flatMap(([, g]) => g), "add explicit padding at the end so the size is a multiple of 8 on every ABI, or use aligned: 8"));
       }
       return out;
     });
   });
+};

@@ -4,36 +4,96 @@
  * type (bus1's ptr_vecs -> struct iovec) needs in_compat_syscall() handling.
  */
 import type { AbiEntry, AbiId } from "../../spec/abi.js";
-import { flattenMembers, layoutRecord, layoutType } from "../layout.js";
+import { layoutRecord, layoutSignature, layoutType, type RecordLayout } from "../layout.js";
 import { typeName, type CType, type FieldModel, type InterfaceModel, type RecordType } from "../model.js";
-import { groupAbis, nameAbis, recordsToCheck, reporter, type Check } from "./context.js";
+import { firstEntries, groupAbis, nameAbis, pathLeaf, pathPrepend, pathText, recordsToCheck, reporter, type Check, type FirstFound, type PathNode } from "./context.js";
 
-const signature = (r: RecordType, abi: AbiEntry) => {
-  const l = layoutRecord(r, abi);
-  return `${l.size}|${flattenMembers(l).map((m) => `${m.name}@${m.offset}+${m.size}/${m.bitOffset ?? ""}`).join(",")}`;
-};
+/** Equal on two ABIs exactly when the record's size and every member's offset, size and bit offset agree (no flattening: memoised per nested record). */
+const signature = (r: RecordType, abi: AbiEntry) => `${layoutRecord(r, abi).size}|${layoutSignature(r, abi, true)}`;
 
-function commandsUsing(ifc: InterfaceModel, r: RecordType): string[] {
-  return ifc.commands.filter((c) => c.arg?.kind === "record" && c.arg.record === r).map((c) => c.spec.name);
+/** The commands taking each record as their argument. */
+function commandsUsing(ifc: InterfaceModel): Map<RecordType, string[]> {
+  const by = new Map<RecordType, string[]>();
+  for (const c of ifc.commands) {
+    if (c.arg?.kind !== "record") continue;
+    const list = by.get(c.arg.record);
+    if (list) list.push(c.spec.name);
+    else by.set(c.arg.record, [c.spec.name]);
+  }
+  return by;
 }
 
-export const checkCompat: Check = (ctx) =>
-  ctx.model.interfaces.flatMap((ifc) => {
+/** Members that move listed per struct; the message says when there are more. */
+export const MAX_MOVES_LISTED = 256;
+
+interface Move {
+  path: PathNode;
+  /** Offset from the start of the record walked and size, per representative ABI. */
+  offs: Int32Array;
+  sizes: Int32Array;
+}
+
+interface MoveFrame {
+  reps: AbiEntry[];
+  layouts: RecordLayout[];
+  /** Where this record starts on each representative ABI, relative to the first. */
+  delta: Int32Array;
+}
+
+/** The members whose offset or size differs between the representative ABIs, at every depth, first MAX_MOVES_LISTED of them. */
+function movesWalk(memoKey: string) {
+  return {
+    key: (c: { reps: AbiEntry[]; delta: Int32Array }) => `${memoKey}|${c.delta.join(",")}`,
+    enter: (record: RecordType, c: { reps: AbiEntry[]; delta: Int32Array }): MoveFrame => ({ reps: c.reps, layouts: c.reps.map((a) => layoutRecord(record, a)), delta: c.delta }),
+    count: (f: MoveFrame) => f.layouts[0]!.members.length,
+    own(f: MoveFrame, j: number): Move | undefined {
+      const m = f.layouts[0]!.members[j]!;
+      if (m.bits === 0 || (m.field.name === undefined && m.bits === undefined)) return undefined;
+      const at = (i: number) => `${f.delta[i]! + f.layouts[i]!.members[j]!.offset}+${f.layouts[i]!.members[j]!.size}`;
+      const first = at(0);
+      if (f.layouts.every((_, i) => at(i) === first)) return undefined;
+      return {
+        path: pathLeaf(m.field.name ?? "<unnamed bit-field>"),
+        offs: Int32Array.from(f.layouts, (l) => l.members[j]!.offset),
+        sizes: Int32Array.from(f.layouts, (l) => l.members[j]!.size),
+      };
+    },
+    child(f: MoveFrame, j: number) {
+      const m = f.layouts[0]!.members[j]!;
+      if (m.bits === 0 || !m.nested || m.field.type.kind === "array") return undefined;
+      const c = m.nested.record;
+      const delta = Int32Array.from(f.layouts, (l, i) => f.delta[i]! + l.members[j]!.offset - f.layouts[0]!.members[j]!.offset);
+      // Laid out alike and placed alike on every representative: nothing inside moves.
+      const same = f.reps.every((a, i) => delta[i] === 0 && layoutSignature(c, a, false) === layoutSignature(c, f.reps[0]!, false));
+      return same ? undefined : { record: c, ctx: { reps: f.reps, delta } };
+    },
+    lift(f: MoveFrame, j: number, e: Move): Move {
+      const label = f.layouts[0]!.members[j]!.field.name;
+      return {
+        path: label === undefined ? e.path : pathPrepend(label, e.path),
+        offs: e.offs.map((o, i) => o + f.layouts[i]!.members[j]!.offset),
+        sizes: e.sizes,
+      };
+    },
+  };
+}
+
+export const checkCompat: Check = (ctx) => {
+  const memo = new Map<RecordType, Map<string, FirstFound<Move>>>();
+  return ctx.model.interfaces.flatMap((ifc) => {
     const report = reporter(ctx, ifc);
     const out = [];
+    const using = commandsUsing(ifc);
     for (const { record, name } of recordsToCheck(ifc).filter((x) => !x.record.inline)) {
       const groups = groupAbis(ctx.abis, (abi) => signature(record, abi));
       if (groups.size <= 1) continue;
-      const reps = [...groups.values()].map((ids) => ({ ids, layout: layoutRecord(record, ctx.abis.find((a) => a.id === ids[0])!) }));
-      const names = flattenMembers(reps[0]!.layout).map((m) => m.name);
-      const moves: string[] = [];
-      for (const n of names) {
-        const per = reps.map((r) => flattenMembers(r.layout).find((m) => m.name === n));
-        const distinct = new Set(per.map((m) => `${m?.offset}+${m?.size}`));
-        if (distinct.size > 1) moves.push(`'${n}' ${describeGroups(reps.map((r, i) => ({ ids: r.ids, text: `@${per[i]?.offset} (${per[i]?.size} B)` })), ctx.abis)}`);
-      }
-      const sizes = describeGroups(reps.map((r) => ({ ids: r.ids, text: `${r.layout.size}` })), ctx.abis);
-      const cmds = commandsUsing(ifc, record);
+      const reps = [...groups.values()].map((ids) => ({ ids, abi: ctx.abis.find((a) => a.id === ids[0])! }));
+      const repAbis = reps.map((r) => r.abi);
+      const found = firstEntries(record, { reps: repAbis, delta: new Int32Array(reps.length) }, movesWalk(repAbis.map((a) => a.id).join(",")), MAX_MOVES_LISTED, memo);
+      const moves = found.entries.map((mv) => `'${pathText(mv.path)}' ${describeGroups(reps.map((r, i) => ({ ids: r.ids, text: `@${mv.offs[i]} (${mv.sizes[i]} B)` })), ctx.abis)}`);
+      if (found.more) moves.push(`and more (only the first ${MAX_MOVES_LISTED} are listed)`);
+      const sizes = describeGroups(reps.map((r) => ({ ids: r.ids, text: `${layoutRecord(record, r.abi).size}` })), ctx.abis);
+      const cmds = using.get(record) ?? [];
       out.push(report("compat/layout", "error", record.path, name,
         `${name} has ${groups.size} different layouts: size ${sizes}${moves.length ? `; members that move: ${moves.join("; ")}` : ""}`,
         reps.slice(1).flatMap((r) => r.ids),
@@ -44,6 +104,7 @@ export const checkCompat: Check = (ctx) =>
     }
     return out;
   });
+};
 
 function pointeeFinding(f: FieldModel, owner: string, abis: readonly AbiEntry[], report: ReturnType<typeof reporter>) {
   if (!f.pointee) return [];

@@ -20,7 +20,8 @@ function argFlows(cmd: CommandModel): Set<Flow> | undefined {
     for (const f of fields) {
       if (f.spec.padding || f.spec.reserved) continue;
       const path = f.name === undefined ? prefix.replace(/\.$/, "") : `${prefix}${f.name}`;
-      const flow = (f.name !== undefined ? cmd.spec.flow?.[path] : undefined) ?? f.spec.flow ?? inherited;
+      // Own entries only: a member named `constructor` must not find Object.prototype's.
+      const flow = (f.name !== undefined && cmd.spec.flow && Object.hasOwn(cmd.spec.flow, path) ? cmd.spec.flow[path] : undefined) ?? f.spec.flow ?? inherited;
       const t = f.type.kind === "array" ? f.type.element : f.type;
       if (t.kind === "record" && t.record.inline) walk(t.record.fields, f.name === undefined ? prefix : `${path}.`, flow);
       else if (flow) flows.add(flow);

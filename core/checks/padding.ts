@@ -6,7 +6,7 @@
  * ABI, because every real alignment divides the natural one.
  */
 import type { AbiEntry } from "../../spec/abi.js";
-import { layoutRecord, type RecordLayout } from "../layout.js";
+import { layoutRecord, naturalAbi, type RecordLayout } from "../layout.js";
 import type { RecordType } from "../model.js";
 import { groupAbis, nameAbis, recordsToCheck, reporter, type Check } from "./context.js";
 
@@ -21,13 +21,6 @@ export interface PaddingFix {
   decl: string;
   /** It goes at the end of the struct. */
   tail: boolean;
-}
-
-function naturalAbi(abis: readonly AbiEntry[]): AbiEntry {
-  const base = abis.find((a) => a.wordBits === 64) ?? abis[0]!;
-  const scalars = Object.fromEntries(Object.entries(base.scalars).map(([k, v]) => [k, { size: v.size, align: v.size }])) as AbiEntry["scalars"];
-  const granule = Math.max(...abis.map((a) => a.structSizeGranule));
-  return { ...base, scalars, minStructAlign: granule, structSizeGranule: granule, bitfields: { ...base.bitfields, unnamedRaisesAlign: false } };
 }
 
 function padDecl(offset: number, size: number, name: string): string {
@@ -56,11 +49,11 @@ export function namesInTree(record: RecordType): Set<string> {
  */
 export function suggestPadding(record: RecordType, abis: readonly AbiEntry[], taken: Set<string> = namesInTree(record)): PaddingFix[] {
   const natural = layoutRecord(record, naturalAbi(abis));
-  taken = new Set(taken);
+  const added = new Set<string>();
   let n = 0;
   const fresh = () => {
-    while (taken.has(`__pad${n}`)) n++;
-    taken.add(`__pad${n}`);
+    while (taken.has(`__pad${n}`) || added.has(`__pad${n}`)) n++;
+    added.add(`__pad${n}`);
     return `__pad${n}`;
   };
   const fixes: PaddingFix[] = natural.holes.map((h) => ({ after: h.after, afterIndex: h.afterIndex, offset: h.offset, size: h.size, decl: padDecl(h.offset, h.size, fresh()), tail: false }));
@@ -75,21 +68,34 @@ export function suggestPadding(record: RecordType, abis: readonly AbiEntry[], ta
 export const checkPadding: Check = (ctx) =>
   ctx.model.interfaces.flatMap((ifc) => {
     const report = reporter(ctx, ifc);
+    const treeNames = new Map<RecordType, Set<string>>();
     return recordsToCheck(ifc).flatMap(({ record, name, root }) => {
       if (record.packed) return [];
       const layouts = new Map(ctx.abis.map((abi) => [abi.id, layoutRecord(record, abi)] as const));
-      const fixes = suggestPadding(record, ctx.abis, namesInTree(root));
+      let taken = treeNames.get(root);
+      if (!taken) treeNames.set(root, (taken = namesInTree(root)));
+      const fixes = suggestPadding(record, ctx.abis, taken);
+      // The first fix after each member (and the tail fix), looked up per finding in constant time.
+      const fixAfter = new Map<string | undefined, PaddingFix>();
+      let tailFix: PaddingFix | undefined;
+      for (const x of fixes) {
+        if (x.tail) tailFix ??= x;
+        else if (!fixAfter.has(x.after)) fixAfter.set(x.after, x);
+      }
+      const where = (x: PaddingFix) => `'${x.decl}' ${x.tail ? "at the end" : x.after ? `after '${x.after}'` : "at the start"}`;
+      let allFixes: string | undefined;
       const fixText = (after: string | undefined, tail: boolean) => {
-        const f = fixes.find((x) => x.tail === tail && (tail || x.after === after));
-        const where = (x: typeof fixes[number]) => `'${x.decl}' ${x.tail ? "at the end" : x.after ? `after '${x.after}'` : "at the start"}`;
-        return f ? `insert ${where(f)} (explicit padding, must be zero)` : `insert explicit padding: ${fixes.map(where).join(", ")}`;
+        const f = tail ? tailFix : fixAfter.get(after);
+        return f ? `insert ${where(f)} (explicit padding, must be zero)` : `insert explicit padding: ${(allFixes ??= fixes.map(where).join(", "))}`;
       };
+      const fieldIndex = new Map<string, number>();
+      record.fields.forEach((f, i) => { if (f.name !== undefined && !fieldIndex.has(f.name)) fieldIndex.set(f.name, i); });
       const out = [];
       const holeKey = (l: RecordLayout) => l.holes.map((h) => `${h.offset}+${h.size}:${h.after}`).join(",");
       for (const [key, ids] of groupAbis(ctx.abis, (abi) => holeKey(layouts.get(abi.id)!))) {
         if (!key) continue;
         for (const h of layouts.get(ids[0]!)!.holes) {
-          const memberPath = record.fields.findIndex((f) => f.name === h.before);
+          const memberPath = h.before === undefined ? -1 : fieldIndex.get(h.before) ?? -1;
           out.push(report("padding/hole", "error", memberPath >= 0 ? record.fields[memberPath]!.path : record.path, name,
             `${name}: ${h.size}-byte implicit hole at offset ${h.offset} between '${h.after ?? "<start>"}' and '${h.before}' on ${nameAbis(ids, ctx.abis)}`,
             ids, fixText(h.after, false)));

@@ -14,7 +14,7 @@ export interface iovec {
 /* struct iovec: 16 bytes, align 8, on x86_64, aarch64, mips64el, ppc64le, riscv64, loongarch64, alpha */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -27,9 +27,9 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec 
   return $d0x(bytes, offset, lenient);
 }
 function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iovec {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iovec");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iovec", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 16, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
   const x1 = v.getBigUint64(o + 8, true);
   return { "iov_base": x0, "iov_len": x1 };
@@ -37,7 +37,7 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -61,15 +61,20 @@ function $e0(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e0x(value: iovec, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iovec", "", 0, value, "struct iovec (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iovec", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iovec", 16, o, v.byteLength);
-  const x0 = value["iov_base"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
-  v.setBigUint64(o, x0, true);
-  const x1 = value["iov_len"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iovec", "iov_len", 8, x1, "size_t (a bigint)");
-  v.setBigUint64(o + 8, x1, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["iov_base"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
+    v.setBigUint64(o, x0, true);
+    const x1 = value["iov_len"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iovec", "iov_len", 8, x1, "size_t (a bigint)");
+    v.setBigUint64(o + 8, x1, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iovec", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c0: $rt.Codec<iovec> = { name: "struct iovec", size: 16, align: 8, decode: $d0, encode: $e0 as $rt.Codec<iovec>["encode"] };
@@ -77,10 +82,10 @@ const $c0: $rt.Codec<iovec> = { name: "struct iovec", size: 16, align: 8, decode
 /* struct iovec: 8 bytes, align 4, on i386, x32, arm, arm-oabi, mipsel, mipsn32el, riscv32, csky, sh, arc, hexagon, xtensa, nios2 */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = v.getUint32(o, true);
       const x1 = v.getUint32(o + 4, true);
       return { "iov_base": BigInt(x0), "iov_len": BigInt(x1) };
@@ -91,9 +96,9 @@ function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec 
   return $d1x(bytes, offset, lenient);
 }
 function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iovec {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iovec");
   const o = offset;
-  if ((o >>> 0) !== o || o + 8 > v.byteLength) $rt.truncated("struct iovec", 8, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o, true);
   const x1 = v.getUint32(o + 4, true);
   return { "iov_base": BigInt(x0), "iov_len": BigInt(x1) };
@@ -101,10 +106,10 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["iov_base"];
       if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) break ok;
       const n1 = Number(x0);
@@ -123,17 +128,22 @@ function $e1(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e1x(value: iovec, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iovec", "", 0, value, "struct iovec (an object)");
   const out = into === undefined ? new Uint8Array(8) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iovec", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 8 > v.byteLength) $rt.truncated("struct iovec", 8, o, v.byteLength);
-  const x0 = value["iov_base"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
-  const n1 = Number(x0);
-  v.setUint32(o, n1, true);
-  const x2 = value["iov_len"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(32, x2) !== x2) $rt.badValue("struct iovec", "iov_len", 4, x2, "size_t (a bigint)");
-  const n3 = Number(x2);
-  v.setUint32(o + 4, n3, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["iov_base"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
+    const n1 = Number(x0);
+    v.setUint32(o, n1, true);
+    const x2 = value["iov_len"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(32, x2) !== x2) $rt.badValue("struct iovec", "iov_len", 4, x2, "size_t (a bigint)");
+    const n3 = Number(x2);
+    v.setUint32(o + 4, n3, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iovec", 8, o, $rt.lengthOf(v));
+  }
+  if (o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
   return out;
 }
 const $c1: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 4, decode: $d1, encode: $e1 as $rt.Codec<iovec>["encode"] };
@@ -141,10 +151,10 @@ const $c1: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 4, decode:
 /* struct iovec: 8 bytes, align 4, on armeb, mips, mipsn32, ppc, s390, sparc, parisc, microblaze, openrisc */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = v.getUint32(o);
       const x1 = v.getUint32(o + 4);
       return { "iov_base": BigInt(x0), "iov_len": BigInt(x1) };
@@ -155,9 +165,9 @@ function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec 
   return $d2x(bytes, offset, lenient);
 }
 function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iovec {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iovec");
   const o = offset;
-  if ((o >>> 0) !== o || o + 8 > v.byteLength) $rt.truncated("struct iovec", 8, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   return { "iov_base": BigInt(x0), "iov_len": BigInt(x1) };
@@ -165,10 +175,10 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["iov_base"];
       if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) break ok;
       const n1 = Number(x0);
@@ -187,17 +197,22 @@ function $e2(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e2x(value: iovec, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iovec", "", 0, value, "struct iovec (an object)");
   const out = into === undefined ? new Uint8Array(8) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iovec", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 8 > v.byteLength) $rt.truncated("struct iovec", 8, o, v.byteLength);
-  const x0 = value["iov_base"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
-  const n1 = Number(x0);
-  v.setUint32(o, n1);
-  const x2 = value["iov_len"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(32, x2) !== x2) $rt.badValue("struct iovec", "iov_len", 4, x2, "size_t (a bigint)");
-  const n3 = Number(x2);
-  v.setUint32(o + 4, n3);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["iov_base"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
+    const n1 = Number(x0);
+    v.setUint32(o, n1);
+    const x2 = value["iov_len"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(32, x2) !== x2) $rt.badValue("struct iovec", "iov_len", 4, x2, "size_t (a bigint)");
+    const n3 = Number(x2);
+    v.setUint32(o + 4, n3);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iovec", 8, o, $rt.lengthOf(v));
+  }
+  if (o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
   return out;
 }
 const $c2: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 4, decode: $d2, encode: $e2 as $rt.Codec<iovec>["encode"] };
@@ -205,7 +220,7 @@ const $c2: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 4, decode:
 /* struct iovec: 16 bytes, align 8, on aarch64_be, mips64, ppc64, s390x, sparc64 */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -218,9 +233,9 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec 
   return $d3x(bytes, offset, lenient);
 }
 function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iovec {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iovec");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iovec", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 16, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   const x1 = v.getBigUint64(o + 8);
   return { "iov_base": x0, "iov_len": x1 };
@@ -228,7 +243,7 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -252,15 +267,20 @@ function $e3(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e3x(value: iovec, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iovec", "", 0, value, "struct iovec (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iovec", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iovec", 16, o, v.byteLength);
-  const x0 = value["iov_base"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
-  v.setBigUint64(o, x0);
-  const x1 = value["iov_len"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iovec", "iov_len", 8, x1, "size_t (a bigint)");
-  v.setBigUint64(o + 8, x1);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["iov_base"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
+    v.setBigUint64(o, x0);
+    const x1 = value["iov_len"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iovec", "iov_len", 8, x1, "size_t (a bigint)");
+    v.setBigUint64(o + 8, x1);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iovec", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c3: $rt.Codec<iovec> = { name: "struct iovec", size: 16, align: 8, decode: $d3, encode: $e3 as $rt.Codec<iovec>["encode"] };
@@ -268,10 +288,10 @@ const $c3: $rt.Codec<iovec> = { name: "struct iovec", size: 16, align: 8, decode
 /* struct iovec: 8 bytes, align 2, on m68k */
 function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = v.getUint32(o);
       const x1 = v.getUint32(o + 4);
       return { "iov_base": BigInt(x0), "iov_len": BigInt(x1) };
@@ -282,9 +302,9 @@ function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec 
   return $d4x(bytes, offset, lenient);
 }
 function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iovec {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iovec");
   const o = offset;
-  if ((o >>> 0) !== o || o + 8 > v.byteLength) $rt.truncated("struct iovec", 8, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   return { "iov_base": BigInt(x0), "iov_len": BigInt(x1) };
@@ -292,10 +312,10 @@ function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e4(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["iov_base"];
       if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) break ok;
       const n1 = Number(x0);
@@ -314,23 +334,28 @@ function $e4(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e4x(value: iovec, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iovec", "", 0, value, "struct iovec (an object)");
   const out = into === undefined ? new Uint8Array(8) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iovec", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 8 > v.byteLength) $rt.truncated("struct iovec", 8, o, v.byteLength);
-  const x0 = value["iov_base"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
-  const n1 = Number(x0);
-  v.setUint32(o, n1);
-  const x2 = value["iov_len"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(32, x2) !== x2) $rt.badValue("struct iovec", "iov_len", 4, x2, "size_t (a bigint)");
-  const n3 = Number(x2);
-  v.setUint32(o + 4, n3);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["iov_base"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
+    const n1 = Number(x0);
+    v.setUint32(o, n1);
+    const x2 = value["iov_len"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(32, x2) !== x2) $rt.badValue("struct iovec", "iov_len", 4, x2, "size_t (a bigint)");
+    const n3 = Number(x2);
+    v.setUint32(o + 4, n3);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iovec", 8, o, $rt.lengthOf(v));
+  }
+  if (o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
   return out;
 }
 const $c4: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 2, decode: $d4, encode: $e4 as $rt.Codec<iovec>["encode"] };
 
 /** struct iovec by ABI. */
-export const iovec: $rt.AbiCodecs<iovec> = {
+export const iovec: $rt.AbiCodecs<iovec> = $rt.table({
   "x86_64": $c0,
   "i386": $c1,
   "x32": $c1,
@@ -366,7 +391,7 @@ export const iovec: $rt.AbiCodecs<iovec> = {
   "microblaze": $c2,
   "openrisc": $c2,
   "nios2": $c1,
-};
+});
 
 /** struct bus1_cmd_peer_reset: Argument of BUS1_CMD_PEER_QUERY and BUS1_CMD_PEER_RESET (32 bytes). QUERY reads flags (must be 0) and writes back peer_flags and the four limits; RESET reads everything and copies nothing back. The... */
 export interface bus1_cmd_peer_reset {
@@ -381,7 +406,7 @@ export interface bus1_cmd_peer_reset {
 /* struct bus1_cmd_peer_reset: 32 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_peer_reset {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -400,9 +425,9 @@ function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   return $d5x(bytes, offset, lenient);
 }
 function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_peer_reset {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_peer_reset");
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
   if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) $rt.bad(lenient, "struct bus1_cmd_peer_reset", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
   const x1 = v.getBigUint64(o + 8, true);
@@ -416,7 +441,7 @@ function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e5(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -454,29 +479,34 @@ function $e5(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
 function $e5x(value: bus1_cmd_peer_reset, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_peer_reset", "", 0, value, "struct bus1_cmd_peer_reset (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_peer_reset", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_peer_reset", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0, true);
-  if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_peer_reset", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
-  const x1 = value["peer_flags"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_peer_reset", "peer_flags", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1, true);
-  if (((v.getUint32(o + 8, true) & 0xfffffffe) | v.getUint32(o + 12, true)) !== 0 && x1 !== 0xffffffffffffffffn) $rt.fail("struct bus1_cmd_peer_reset", "peer_flags", 8, "flags", $rt.why.flags(x1, "0x1"));
-  const x2 = value["max_slices"];
-  if ((x2 >>> 0) !== x2) $rt.badValue("struct bus1_cmd_peer_reset", "max_slices", 16, x2, "__u32");
-  v.setUint32(o + 16, x2, true);
-  const x3 = value["max_handles"];
-  if ((x3 >>> 0) !== x3) $rt.badValue("struct bus1_cmd_peer_reset", "max_handles", 20, x3, "__u32");
-  v.setUint32(o + 20, x3, true);
-  const x4 = value["max_inflight_bytes"];
-  if ((x4 >>> 0) !== x4) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_bytes", 24, x4, "__u32");
-  v.setUint32(o + 24, x4, true);
-  const x5 = value["max_inflight_fds"];
-  if ((x5 >>> 0) !== x5) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_fds", 28, x5, "__u32");
-  v.setUint32(o + 28, x5, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_peer_reset", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_peer_reset", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
+    const x1 = value["peer_flags"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_peer_reset", "peer_flags", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1, true);
+    if (((v.getUint32(o + 8, true) & 0xfffffffe) | v.getUint32(o + 12, true)) !== 0 && x1 !== 0xffffffffffffffffn) $rt.fail("struct bus1_cmd_peer_reset", "peer_flags", 8, "flags", $rt.why.flags(x1, "0x1"));
+    const x2 = value["max_slices"];
+    if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct bus1_cmd_peer_reset", "max_slices", 16, x2, "__u32");
+    v.setUint32(o + 16, x2, true);
+    const x3 = value["max_handles"];
+    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct bus1_cmd_peer_reset", "max_handles", 20, x3, "__u32");
+    v.setUint32(o + 20, x3, true);
+    const x4 = value["max_inflight_bytes"];
+    if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_bytes", 24, x4, "__u32");
+    v.setUint32(o + 24, x4, true);
+    const x5 = value["max_inflight_fds"];
+    if (typeof x5 !== "number" || (x5 >>> 0) !== x5) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_fds", 28, x5, "__u32");
+    v.setUint32(o + 28, x5, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
   return out;
 }
 const $c5: $rt.Codec<bus1_cmd_peer_reset> = { name: "struct bus1_cmd_peer_reset", size: 32, align: 8, decode: $d5, encode: $e5 as $rt.Codec<bus1_cmd_peer_reset>["encode"] };
@@ -484,7 +514,7 @@ const $c5: $rt.Codec<bus1_cmd_peer_reset> = { name: "struct bus1_cmd_peer_reset"
 /* struct bus1_cmd_peer_reset: 32 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_peer_reset {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -503,9 +533,9 @@ function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   return $d6x(bytes, offset, lenient);
 }
 function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_peer_reset {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_peer_reset");
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) $rt.bad(lenient, "struct bus1_cmd_peer_reset", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
   const x1 = v.getBigUint64(o + 8);
@@ -519,7 +549,7 @@ function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e6(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -557,35 +587,40 @@ function $e6(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
 function $e6x(value: bus1_cmd_peer_reset, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_peer_reset", "", 0, value, "struct bus1_cmd_peer_reset (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_peer_reset", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_peer_reset", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_peer_reset", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
-  const x1 = value["peer_flags"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_peer_reset", "peer_flags", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1);
-  if (((v.getUint32(o + 12) & 0xfffffffe) | v.getUint32(o + 8)) !== 0 && x1 !== 0xffffffffffffffffn) $rt.fail("struct bus1_cmd_peer_reset", "peer_flags", 8, "flags", $rt.why.flags(x1, "0x1"));
-  const x2 = value["max_slices"];
-  if ((x2 >>> 0) !== x2) $rt.badValue("struct bus1_cmd_peer_reset", "max_slices", 16, x2, "__u32");
-  v.setUint32(o + 16, x2);
-  const x3 = value["max_handles"];
-  if ((x3 >>> 0) !== x3) $rt.badValue("struct bus1_cmd_peer_reset", "max_handles", 20, x3, "__u32");
-  v.setUint32(o + 20, x3);
-  const x4 = value["max_inflight_bytes"];
-  if ((x4 >>> 0) !== x4) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_bytes", 24, x4, "__u32");
-  v.setUint32(o + 24, x4);
-  const x5 = value["max_inflight_fds"];
-  if ((x5 >>> 0) !== x5) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_fds", 28, x5, "__u32");
-  v.setUint32(o + 28, x5);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_peer_reset", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_peer_reset", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
+    const x1 = value["peer_flags"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_peer_reset", "peer_flags", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1);
+    if (((v.getUint32(o + 12) & 0xfffffffe) | v.getUint32(o + 8)) !== 0 && x1 !== 0xffffffffffffffffn) $rt.fail("struct bus1_cmd_peer_reset", "peer_flags", 8, "flags", $rt.why.flags(x1, "0x1"));
+    const x2 = value["max_slices"];
+    if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct bus1_cmd_peer_reset", "max_slices", 16, x2, "__u32");
+    v.setUint32(o + 16, x2);
+    const x3 = value["max_handles"];
+    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct bus1_cmd_peer_reset", "max_handles", 20, x3, "__u32");
+    v.setUint32(o + 20, x3);
+    const x4 = value["max_inflight_bytes"];
+    if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_bytes", 24, x4, "__u32");
+    v.setUint32(o + 24, x4);
+    const x5 = value["max_inflight_fds"];
+    if (typeof x5 !== "number" || (x5 >>> 0) !== x5) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_fds", 28, x5, "__u32");
+    v.setUint32(o + 28, x5);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
   return out;
 }
 const $c6: $rt.Codec<bus1_cmd_peer_reset> = { name: "struct bus1_cmd_peer_reset", size: 32, align: 8, decode: $d6, encode: $e6 as $rt.Codec<bus1_cmd_peer_reset>["encode"] };
 
 /** struct bus1_cmd_peer_reset by ABI. */
-export const bus1_cmd_peer_reset: $rt.AbiCodecs<bus1_cmd_peer_reset> = {
+export const bus1_cmd_peer_reset: $rt.AbiCodecs<bus1_cmd_peer_reset> = $rt.table({
   "x86_64": $c5,
   "i386": $c5,
   "x32": $c5,
@@ -621,7 +656,7 @@ export const bus1_cmd_peer_reset: $rt.AbiCodecs<bus1_cmd_peer_reset> = {
   "microblaze": $c6,
   "openrisc": $c6,
   "nios2": $c5,
-};
+});
 
 /** struct bus1_cmd_handle_transfer: Argument of BUS1_CMD_HANDLE_TRANSFER (32 bytes): makes a handle of the calling peer available in a destination peer and returns its ID there. */
 export interface bus1_cmd_handle_transfer {
@@ -634,7 +669,7 @@ export interface bus1_cmd_handle_transfer {
 /* struct bus1_cmd_handle_transfer: 32 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_handle_transfer {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -649,9 +684,9 @@ function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   return $d7x(bytes, offset, lenient);
 }
 function $d7x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_handle_transfer {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_handle_transfer");
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
   const x1 = v.getBigUint64(o + 8, true);
   const x2 = v.getBigUint64(o + 16, true);
@@ -661,7 +696,7 @@ function $d7x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e7(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -691,21 +726,26 @@ function $e7(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt
 function $e7x(value: bus1_cmd_handle_transfer, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_handle_transfer", "", 0, value, "struct bus1_cmd_handle_transfer (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_handle_transfer", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_handle_transfer", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0, true);
-  const x1 = value["src_handle"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_handle_transfer", "src_handle", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1, true);
-  const x2 = value["dst_fd"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_handle_transfer", "dst_fd", 16, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 16, x2, true);
-  const x3 = value["dst_handle"];
-  if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_handle_transfer", "dst_handle", 24, x3, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x3, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_handle_transfer", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    const x1 = value["src_handle"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_handle_transfer", "src_handle", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1, true);
+    const x2 = value["dst_fd"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_handle_transfer", "dst_fd", 16, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x2, true);
+    const x3 = value["dst_handle"];
+    if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_handle_transfer", "dst_handle", 24, x3, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x3, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   return out;
 }
 const $c7: $rt.Codec<bus1_cmd_handle_transfer> = { name: "struct bus1_cmd_handle_transfer", size: 32, align: 8, decode: $d7, encode: $e7 as $rt.Codec<bus1_cmd_handle_transfer>["encode"] };
@@ -713,7 +753,7 @@ const $c7: $rt.Codec<bus1_cmd_handle_transfer> = { name: "struct bus1_cmd_handle
 /* struct bus1_cmd_handle_transfer: 32 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_handle_transfer {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -728,9 +768,9 @@ function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   return $d8x(bytes, offset, lenient);
 }
 function $d8x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_handle_transfer {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_handle_transfer");
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   const x1 = v.getBigUint64(o + 8);
   const x2 = v.getBigUint64(o + 16);
@@ -740,7 +780,7 @@ function $d8x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e8(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -770,27 +810,32 @@ function $e8(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt
 function $e8x(value: bus1_cmd_handle_transfer, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_handle_transfer", "", 0, value, "struct bus1_cmd_handle_transfer (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_handle_transfer", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_handle_transfer", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  const x1 = value["src_handle"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_handle_transfer", "src_handle", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1);
-  const x2 = value["dst_fd"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_handle_transfer", "dst_fd", 16, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 16, x2);
-  const x3 = value["dst_handle"];
-  if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_handle_transfer", "dst_handle", 24, x3, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x3);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_handle_transfer", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    const x1 = value["src_handle"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_handle_transfer", "src_handle", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1);
+    const x2 = value["dst_fd"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_handle_transfer", "dst_fd", 16, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x2);
+    const x3 = value["dst_handle"];
+    if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_handle_transfer", "dst_handle", 24, x3, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x3);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   return out;
 }
 const $c8: $rt.Codec<bus1_cmd_handle_transfer> = { name: "struct bus1_cmd_handle_transfer", size: 32, align: 8, decode: $d8, encode: $e8 as $rt.Codec<bus1_cmd_handle_transfer>["encode"] };
 
 /** struct bus1_cmd_handle_transfer by ABI. */
-export const bus1_cmd_handle_transfer: $rt.AbiCodecs<bus1_cmd_handle_transfer> = {
+export const bus1_cmd_handle_transfer: $rt.AbiCodecs<bus1_cmd_handle_transfer> = $rt.table({
   "x86_64": $c7,
   "i386": $c7,
   "x32": $c7,
@@ -826,7 +871,7 @@ export const bus1_cmd_handle_transfer: $rt.AbiCodecs<bus1_cmd_handle_transfer> =
   "microblaze": $c8,
   "openrisc": $c8,
   "nios2": $c7,
-};
+});
 
 /** struct bus1_cmd_nodes_destroy: Argument of BUS1_CMD_NODES_DESTROY (24 bytes): destroys a set of nodes owned by the caller in one transaction. The man page calls it struct bus1_cmd_node_destroy. */
 export interface bus1_cmd_nodes_destroy {
@@ -838,7 +883,7 @@ export interface bus1_cmd_nodes_destroy {
 /* struct bus1_cmd_nodes_destroy: 24 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d9(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_nodes_destroy {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -853,9 +898,9 @@ function $d9(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   return $d9x(bytes, offset, lenient);
 }
 function $d9x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_nodes_destroy {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_nodes_destroy");
   const o = offset;
-  if ((o >>> 0) !== o || o + 24 > v.byteLength) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 24 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
   if (((v.getUint32(o, true) & 0xfffffffe) | v.getUint32(o + 4, true)) !== 0) $rt.bad(lenient, "struct bus1_cmd_nodes_destroy", "flags", 0, "flags", $rt.why.flags(x0, "0x1"));
   const x1 = v.getBigUint64(o + 8, true);
@@ -865,7 +910,7 @@ function $d9x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e9(value: bus1_cmd_nodes_destroy, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -893,19 +938,24 @@ function $e9(value: bus1_cmd_nodes_destroy, into?: $rt.Bytes, offset = 0): $rt.B
 function $e9x(value: bus1_cmd_nodes_destroy, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_nodes_destroy", "", 0, value, "struct bus1_cmd_nodes_destroy (an object)");
   const out = into === undefined ? new Uint8Array(24) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_nodes_destroy", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 24 > v.byteLength) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_nodes_destroy", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0, true);
-  if (((v.getUint32(o, true) & 0xfffffffe) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_nodes_destroy", "flags", 0, "flags", $rt.why.flags(x0, "0x1"));
-  const x1 = value["ptr_nodes"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_nodes_destroy", "ptr_nodes", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1, true);
-  const x2 = value["n_nodes"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_nodes_destroy", "n_nodes", 16, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 16, x2, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 24 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_nodes_destroy", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    if (((v.getUint32(o, true) & 0xfffffffe) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_nodes_destroy", "flags", 0, "flags", $rt.why.flags(x0, "0x1"));
+    const x1 = value["ptr_nodes"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_nodes_destroy", "ptr_nodes", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1, true);
+    const x2 = value["n_nodes"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_nodes_destroy", "n_nodes", 16, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x2, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
+  }
+  if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
   return out;
 }
 const $c9: $rt.Codec<bus1_cmd_nodes_destroy> = { name: "struct bus1_cmd_nodes_destroy", size: 24, align: 8, decode: $d9, encode: $e9 as $rt.Codec<bus1_cmd_nodes_destroy>["encode"] };
@@ -913,7 +963,7 @@ const $c9: $rt.Codec<bus1_cmd_nodes_destroy> = { name: "struct bus1_cmd_nodes_de
 /* struct bus1_cmd_nodes_destroy: 24 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d10(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_nodes_destroy {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -928,9 +978,9 @@ function $d10(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_
   return $d10x(bytes, offset, lenient);
 }
 function $d10x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_nodes_destroy {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_nodes_destroy");
   const o = offset;
-  if ((o >>> 0) !== o || o + 24 > v.byteLength) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 24 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   if (((v.getUint32(o + 4) & 0xfffffffe) | v.getUint32(o)) !== 0) $rt.bad(lenient, "struct bus1_cmd_nodes_destroy", "flags", 0, "flags", $rt.why.flags(x0, "0x1"));
   const x1 = v.getBigUint64(o + 8);
@@ -940,7 +990,7 @@ function $d10x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | u
 function $e10(value: bus1_cmd_nodes_destroy, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -968,25 +1018,30 @@ function $e10(value: bus1_cmd_nodes_destroy, into?: $rt.Bytes, offset = 0): $rt.
 function $e10x(value: bus1_cmd_nodes_destroy, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_nodes_destroy", "", 0, value, "struct bus1_cmd_nodes_destroy (an object)");
   const out = into === undefined ? new Uint8Array(24) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_nodes_destroy", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 24 > v.byteLength) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_nodes_destroy", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  if (((v.getUint32(o + 4) & 0xfffffffe) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_nodes_destroy", "flags", 0, "flags", $rt.why.flags(x0, "0x1"));
-  const x1 = value["ptr_nodes"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_nodes_destroy", "ptr_nodes", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1);
-  const x2 = value["n_nodes"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_nodes_destroy", "n_nodes", 16, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 16, x2);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 24 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_nodes_destroy", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    if (((v.getUint32(o + 4) & 0xfffffffe) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_nodes_destroy", "flags", 0, "flags", $rt.why.flags(x0, "0x1"));
+    const x1 = value["ptr_nodes"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_nodes_destroy", "ptr_nodes", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1);
+    const x2 = value["n_nodes"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_nodes_destroy", "n_nodes", 16, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x2);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
+  }
+  if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
   return out;
 }
 const $c10: $rt.Codec<bus1_cmd_nodes_destroy> = { name: "struct bus1_cmd_nodes_destroy", size: 24, align: 8, decode: $d10, encode: $e10 as $rt.Codec<bus1_cmd_nodes_destroy>["encode"] };
 
 /** struct bus1_cmd_nodes_destroy by ABI. */
-export const bus1_cmd_nodes_destroy: $rt.AbiCodecs<bus1_cmd_nodes_destroy> = {
+export const bus1_cmd_nodes_destroy: $rt.AbiCodecs<bus1_cmd_nodes_destroy> = $rt.table({
   "x86_64": $c9,
   "i386": $c9,
   "x32": $c9,
@@ -1022,7 +1077,7 @@ export const bus1_cmd_nodes_destroy: $rt.AbiCodecs<bus1_cmd_nodes_destroy> = {
   "microblaze": $c10,
   "openrisc": $c10,
   "nios2": $c9,
-};
+});
 
 /** struct bus1_cmd_send: Argument of BUS1_CMD_SEND (80 bytes, ten __u64): one message (payload from an iovec array, plus handles and file descriptors) sent to a set of destination handles in one transaction. Read only; not... */
 export interface bus1_cmd_send {
@@ -1041,7 +1096,7 @@ export interface bus1_cmd_send {
 /* struct bus1_cmd_send: 80 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d11(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_send {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 80);
     if (w === null) break ok;
@@ -1063,9 +1118,9 @@ function $d11(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_
   return $d11x(bytes, offset, lenient);
 }
 function $d11x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_send {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_send");
   const o = offset;
-  if ((o >>> 0) !== o || o + 80 > v.byteLength) $rt.truncated("struct bus1_cmd_send", 80, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 80 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
   if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) $rt.bad(lenient, "struct bus1_cmd_send", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
   const x1 = v.getBigUint64(o + 8, true);
@@ -1082,7 +1137,7 @@ function $d11x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | u
 function $e11(value: bus1_cmd_send, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(80) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 80);
     if (w === null) break ok;
@@ -1131,40 +1186,45 @@ function $e11(value: bus1_cmd_send, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e11x(value: bus1_cmd_send, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_send", "", 0, value, "struct bus1_cmd_send (an object)");
   const out = into === undefined ? new Uint8Array(80) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_send", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 80 > v.byteLength) $rt.truncated("struct bus1_cmd_send", 80, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_send", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0, true);
-  if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_send", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
-  const x1 = value["ptr_destinations"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_send", "ptr_destinations", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1, true);
-  const x2 = value["ptr_errors"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_send", "ptr_errors", 16, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 16, x2, true);
-  const x3 = value["n_destinations"];
-  if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_send", "n_destinations", 24, x3, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x3, true);
-  const x4 = value["ptr_vecs"];
-  if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_send", "ptr_vecs", 32, x4, "__u64 (a bigint)");
-  v.setBigUint64(o + 32, x4, true);
-  const x5 = value["n_vecs"];
-  if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_send", "n_vecs", 40, x5, "__u64 (a bigint)");
-  v.setBigUint64(o + 40, x5, true);
-  const x6 = value["ptr_handles"];
-  if (typeof x6 !== "bigint" || BigInt.asUintN(64, x6) !== x6) $rt.badValue("struct bus1_cmd_send", "ptr_handles", 48, x6, "__u64 (a bigint)");
-  v.setBigUint64(o + 48, x6, true);
-  const x7 = value["n_handles"];
-  if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct bus1_cmd_send", "n_handles", 56, x7, "__u64 (a bigint)");
-  v.setBigUint64(o + 56, x7, true);
-  const x8 = value["ptr_fds"];
-  if (typeof x8 !== "bigint" || BigInt.asUintN(64, x8) !== x8) $rt.badValue("struct bus1_cmd_send", "ptr_fds", 64, x8, "__u64 (a bigint)");
-  v.setBigUint64(o + 64, x8, true);
-  const x9 = value["n_fds"];
-  if (typeof x9 !== "bigint" || BigInt.asUintN(64, x9) !== x9) $rt.badValue("struct bus1_cmd_send", "n_fds", 72, x9, "__u64 (a bigint)");
-  v.setBigUint64(o + 72, x9, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 80 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_send", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_send", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
+    const x1 = value["ptr_destinations"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_send", "ptr_destinations", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1, true);
+    const x2 = value["ptr_errors"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_send", "ptr_errors", 16, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x2, true);
+    const x3 = value["n_destinations"];
+    if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_send", "n_destinations", 24, x3, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x3, true);
+    const x4 = value["ptr_vecs"];
+    if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_send", "ptr_vecs", 32, x4, "__u64 (a bigint)");
+    v.setBigUint64(o + 32, x4, true);
+    const x5 = value["n_vecs"];
+    if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_send", "n_vecs", 40, x5, "__u64 (a bigint)");
+    v.setBigUint64(o + 40, x5, true);
+    const x6 = value["ptr_handles"];
+    if (typeof x6 !== "bigint" || BigInt.asUintN(64, x6) !== x6) $rt.badValue("struct bus1_cmd_send", "ptr_handles", 48, x6, "__u64 (a bigint)");
+    v.setBigUint64(o + 48, x6, true);
+    const x7 = value["n_handles"];
+    if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct bus1_cmd_send", "n_handles", 56, x7, "__u64 (a bigint)");
+    v.setBigUint64(o + 56, x7, true);
+    const x8 = value["ptr_fds"];
+    if (typeof x8 !== "bigint" || BigInt.asUintN(64, x8) !== x8) $rt.badValue("struct bus1_cmd_send", "ptr_fds", 64, x8, "__u64 (a bigint)");
+    v.setBigUint64(o + 64, x8, true);
+    const x9 = value["n_fds"];
+    if (typeof x9 !== "bigint" || BigInt.asUintN(64, x9) !== x9) $rt.badValue("struct bus1_cmd_send", "n_fds", 72, x9, "__u64 (a bigint)");
+    v.setBigUint64(o + 72, x9, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
+  }
+  if (o + 80 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
   return out;
 }
 const $c11: $rt.Codec<bus1_cmd_send> = { name: "struct bus1_cmd_send", size: 80, align: 8, decode: $d11, encode: $e11 as $rt.Codec<bus1_cmd_send>["encode"] };
@@ -1172,7 +1232,7 @@ const $c11: $rt.Codec<bus1_cmd_send> = { name: "struct bus1_cmd_send", size: 80,
 /* struct bus1_cmd_send: 80 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d12(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_send {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 80);
     if (w === null) break ok;
@@ -1194,9 +1254,9 @@ function $d12(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_
   return $d12x(bytes, offset, lenient);
 }
 function $d12x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_send {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_send");
   const o = offset;
-  if ((o >>> 0) !== o || o + 80 > v.byteLength) $rt.truncated("struct bus1_cmd_send", 80, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 80 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) $rt.bad(lenient, "struct bus1_cmd_send", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
   const x1 = v.getBigUint64(o + 8);
@@ -1213,7 +1273,7 @@ function $d12x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | u
 function $e12(value: bus1_cmd_send, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(80) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 80);
     if (w === null) break ok;
@@ -1262,46 +1322,51 @@ function $e12(value: bus1_cmd_send, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e12x(value: bus1_cmd_send, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_send", "", 0, value, "struct bus1_cmd_send (an object)");
   const out = into === undefined ? new Uint8Array(80) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_send", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 80 > v.byteLength) $rt.truncated("struct bus1_cmd_send", 80, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_send", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_send", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
-  const x1 = value["ptr_destinations"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_send", "ptr_destinations", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1);
-  const x2 = value["ptr_errors"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_send", "ptr_errors", 16, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 16, x2);
-  const x3 = value["n_destinations"];
-  if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_send", "n_destinations", 24, x3, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x3);
-  const x4 = value["ptr_vecs"];
-  if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_send", "ptr_vecs", 32, x4, "__u64 (a bigint)");
-  v.setBigUint64(o + 32, x4);
-  const x5 = value["n_vecs"];
-  if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_send", "n_vecs", 40, x5, "__u64 (a bigint)");
-  v.setBigUint64(o + 40, x5);
-  const x6 = value["ptr_handles"];
-  if (typeof x6 !== "bigint" || BigInt.asUintN(64, x6) !== x6) $rt.badValue("struct bus1_cmd_send", "ptr_handles", 48, x6, "__u64 (a bigint)");
-  v.setBigUint64(o + 48, x6);
-  const x7 = value["n_handles"];
-  if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct bus1_cmd_send", "n_handles", 56, x7, "__u64 (a bigint)");
-  v.setBigUint64(o + 56, x7);
-  const x8 = value["ptr_fds"];
-  if (typeof x8 !== "bigint" || BigInt.asUintN(64, x8) !== x8) $rt.badValue("struct bus1_cmd_send", "ptr_fds", 64, x8, "__u64 (a bigint)");
-  v.setBigUint64(o + 64, x8);
-  const x9 = value["n_fds"];
-  if (typeof x9 !== "bigint" || BigInt.asUintN(64, x9) !== x9) $rt.badValue("struct bus1_cmd_send", "n_fds", 72, x9, "__u64 (a bigint)");
-  v.setBigUint64(o + 72, x9);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 80 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_send", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_send", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
+    const x1 = value["ptr_destinations"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_send", "ptr_destinations", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1);
+    const x2 = value["ptr_errors"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_send", "ptr_errors", 16, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x2);
+    const x3 = value["n_destinations"];
+    if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_send", "n_destinations", 24, x3, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x3);
+    const x4 = value["ptr_vecs"];
+    if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_send", "ptr_vecs", 32, x4, "__u64 (a bigint)");
+    v.setBigUint64(o + 32, x4);
+    const x5 = value["n_vecs"];
+    if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_send", "n_vecs", 40, x5, "__u64 (a bigint)");
+    v.setBigUint64(o + 40, x5);
+    const x6 = value["ptr_handles"];
+    if (typeof x6 !== "bigint" || BigInt.asUintN(64, x6) !== x6) $rt.badValue("struct bus1_cmd_send", "ptr_handles", 48, x6, "__u64 (a bigint)");
+    v.setBigUint64(o + 48, x6);
+    const x7 = value["n_handles"];
+    if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct bus1_cmd_send", "n_handles", 56, x7, "__u64 (a bigint)");
+    v.setBigUint64(o + 56, x7);
+    const x8 = value["ptr_fds"];
+    if (typeof x8 !== "bigint" || BigInt.asUintN(64, x8) !== x8) $rt.badValue("struct bus1_cmd_send", "ptr_fds", 64, x8, "__u64 (a bigint)");
+    v.setBigUint64(o + 64, x8);
+    const x9 = value["n_fds"];
+    if (typeof x9 !== "bigint" || BigInt.asUintN(64, x9) !== x9) $rt.badValue("struct bus1_cmd_send", "n_fds", 72, x9, "__u64 (a bigint)");
+    v.setBigUint64(o + 72, x9);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
+  }
+  if (o + 80 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
   return out;
 }
 const $c12: $rt.Codec<bus1_cmd_send> = { name: "struct bus1_cmd_send", size: 80, align: 8, decode: $d12, encode: $e12 as $rt.Codec<bus1_cmd_send>["encode"] };
 
 /** struct bus1_cmd_send by ABI. */
-export const bus1_cmd_send: $rt.AbiCodecs<bus1_cmd_send> = {
+export const bus1_cmd_send: $rt.AbiCodecs<bus1_cmd_send> = $rt.table({
   "x86_64": $c11,
   "i386": $c11,
   "x32": $c11,
@@ -1337,7 +1402,7 @@ export const bus1_cmd_send: $rt.AbiCodecs<bus1_cmd_send> = {
   "microblaze": $c12,
   "openrisc": $c12,
   "nios2": $c11,
-};
+});
 
 /** struct bus1_cmd_recv: Argument of BUS1_CMD_RECV (96 bytes, msg at offset 16): dequeues (or peeks at) the front message and describes it in msg. Payload, then the handle IDs (8-byte aligned), then the fd numbers are in t... */
 export interface bus1_cmd_recv {
@@ -1362,7 +1427,7 @@ export interface bus1_cmd_recv {
 /* struct bus1_cmd_recv: 96 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d13(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_recv {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 96);
     if (w === null) break ok;
@@ -1390,9 +1455,9 @@ function $d13(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_
   return $d13x(bytes, offset, lenient);
 }
 function $d13x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_recv {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_recv");
   const o = offset;
-  if ((o >>> 0) !== o || o + 96 > v.byteLength) $rt.truncated("struct bus1_cmd_recv", 96, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 96 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 96, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
   if (((v.getUint32(o, true) & 0xfffffff8) | v.getUint32(o + 4, true)) !== 0) $rt.bad(lenient, "struct bus1_cmd_recv", "flags", 0, "flags", $rt.why.flags(x0, "0x7"));
   const x1 = v.getBigUint64(o + 8, true);
@@ -1415,7 +1480,7 @@ function $d13x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | u
 function $e13(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(96) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 96);
     if (w === null) break ok;
@@ -1479,56 +1544,61 @@ function $e13(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e13x(value: bus1_cmd_recv, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_recv", "", 0, value, "struct bus1_cmd_recv (an object)");
   const out = into === undefined ? new Uint8Array(96) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_recv", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 96 > v.byteLength) $rt.truncated("struct bus1_cmd_recv", 96, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_recv", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0, true);
-  if (((v.getUint32(o, true) & 0xfffffff8) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_recv", "flags", 0, "flags", $rt.why.flags(x0, "0x7"));
-  const x1 = value["max_offset"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_recv", "max_offset", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1, true);
-  const x2 = value["msg"];
-  if (typeof x2 !== "object" || x2 === null) $rt.badValue("struct bus1_cmd_recv", "msg", 16, x2, "struct <anonymous> (an object)");
-  const x3 = x2["type"];
-  if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_recv", "msg.type", 16, x3, "__u64 (a bigint)");
-  v.setBigUint64(o + 16, x3, true);
-  if ((v.getUint32(o + 20, true) | 0) !== 0 || v.getUint32(o + 16, true) > 3) $rt.fail("struct bus1_cmd_recv", "msg.type", 16, "enum", $rt.why.enumValue(x3, "0, 1, 2, 3"));
-  const x4 = x2["flags"];
-  if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_recv", "msg.flags", 24, x4, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x4, true);
-  if (((v.getUint32(o + 24, true) & 0xfffffffc) | v.getUint32(o + 28, true)) !== 0) $rt.fail("struct bus1_cmd_recv", "msg.flags", 24, "flags", $rt.why.flags(x4, "0x3"));
-  const x5 = x2["destination"];
-  if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_recv", "msg.destination", 32, x5, "__u64 (a bigint)");
-  v.setBigUint64(o + 32, x5, true);
-  const x6 = x2["uid"];
-  if ((x6 >>> 0) !== x6) $rt.badValue("struct bus1_cmd_recv", "msg.uid", 40, x6, "__u32");
-  v.setUint32(o + 40, x6, true);
-  const x7 = x2["gid"];
-  if ((x7 >>> 0) !== x7) $rt.badValue("struct bus1_cmd_recv", "msg.gid", 44, x7, "__u32");
-  v.setUint32(o + 44, x7, true);
-  const x8 = x2["pid"];
-  if ((x8 >>> 0) !== x8) $rt.badValue("struct bus1_cmd_recv", "msg.pid", 48, x8, "__u32");
-  v.setUint32(o + 48, x8, true);
-  const x9 = x2["tid"];
-  if ((x9 >>> 0) !== x9) $rt.badValue("struct bus1_cmd_recv", "msg.tid", 52, x9, "__u32");
-  v.setUint32(o + 52, x9, true);
-  const x10 = x2["offset"];
-  if (typeof x10 !== "bigint" || BigInt.asUintN(64, x10) !== x10) $rt.badValue("struct bus1_cmd_recv", "msg.offset", 56, x10, "__u64 (a bigint)");
-  v.setBigUint64(o + 56, x10, true);
-  const x11 = x2["n_bytes"];
-  if (typeof x11 !== "bigint" || BigInt.asUintN(64, x11) !== x11) $rt.badValue("struct bus1_cmd_recv", "msg.n_bytes", 64, x11, "__u64 (a bigint)");
-  v.setBigUint64(o + 64, x11, true);
-  const x12 = x2["n_handles"];
-  if (typeof x12 !== "bigint" || BigInt.asUintN(64, x12) !== x12) $rt.badValue("struct bus1_cmd_recv", "msg.n_handles", 72, x12, "__u64 (a bigint)");
-  v.setBigUint64(o + 72, x12, true);
-  const x13 = x2["n_fds"];
-  if (typeof x13 !== "bigint" || BigInt.asUintN(64, x13) !== x13) $rt.badValue("struct bus1_cmd_recv", "msg.n_fds", 80, x13, "__u64 (a bigint)");
-  v.setBigUint64(o + 80, x13, true);
-  const x14 = x2["n_secctx"];
-  if (typeof x14 !== "bigint" || BigInt.asUintN(64, x14) !== x14) $rt.badValue("struct bus1_cmd_recv", "msg.n_secctx", 88, x14, "__u64 (a bigint)");
-  v.setBigUint64(o + 88, x14, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 96 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 96, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_recv", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    if (((v.getUint32(o, true) & 0xfffffff8) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_recv", "flags", 0, "flags", $rt.why.flags(x0, "0x7"));
+    const x1 = value["max_offset"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_recv", "max_offset", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1, true);
+    const x2 = value["msg"];
+    if (typeof x2 !== "object" || x2 === null) $rt.badValue("struct bus1_cmd_recv", "msg", 16, x2, "struct <anonymous> (an object)");
+    const x3 = x2["type"];
+    if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_recv", "msg.type", 16, x3, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x3, true);
+    if ((v.getUint32(o + 20, true) | 0) !== 0 || v.getUint32(o + 16, true) > 3) $rt.fail("struct bus1_cmd_recv", "msg.type", 16, "enum", $rt.why.enumValue(x3, "0, 1, 2, 3"));
+    const x4 = x2["flags"];
+    if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_recv", "msg.flags", 24, x4, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x4, true);
+    if (((v.getUint32(o + 24, true) & 0xfffffffc) | v.getUint32(o + 28, true)) !== 0) $rt.fail("struct bus1_cmd_recv", "msg.flags", 24, "flags", $rt.why.flags(x4, "0x3"));
+    const x5 = x2["destination"];
+    if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_recv", "msg.destination", 32, x5, "__u64 (a bigint)");
+    v.setBigUint64(o + 32, x5, true);
+    const x6 = x2["uid"];
+    if (typeof x6 !== "number" || (x6 >>> 0) !== x6) $rt.badValue("struct bus1_cmd_recv", "msg.uid", 40, x6, "__u32");
+    v.setUint32(o + 40, x6, true);
+    const x7 = x2["gid"];
+    if (typeof x7 !== "number" || (x7 >>> 0) !== x7) $rt.badValue("struct bus1_cmd_recv", "msg.gid", 44, x7, "__u32");
+    v.setUint32(o + 44, x7, true);
+    const x8 = x2["pid"];
+    if (typeof x8 !== "number" || (x8 >>> 0) !== x8) $rt.badValue("struct bus1_cmd_recv", "msg.pid", 48, x8, "__u32");
+    v.setUint32(o + 48, x8, true);
+    const x9 = x2["tid"];
+    if (typeof x9 !== "number" || (x9 >>> 0) !== x9) $rt.badValue("struct bus1_cmd_recv", "msg.tid", 52, x9, "__u32");
+    v.setUint32(o + 52, x9, true);
+    const x10 = x2["offset"];
+    if (typeof x10 !== "bigint" || BigInt.asUintN(64, x10) !== x10) $rt.badValue("struct bus1_cmd_recv", "msg.offset", 56, x10, "__u64 (a bigint)");
+    v.setBigUint64(o + 56, x10, true);
+    const x11 = x2["n_bytes"];
+    if (typeof x11 !== "bigint" || BigInt.asUintN(64, x11) !== x11) $rt.badValue("struct bus1_cmd_recv", "msg.n_bytes", 64, x11, "__u64 (a bigint)");
+    v.setBigUint64(o + 64, x11, true);
+    const x12 = x2["n_handles"];
+    if (typeof x12 !== "bigint" || BigInt.asUintN(64, x12) !== x12) $rt.badValue("struct bus1_cmd_recv", "msg.n_handles", 72, x12, "__u64 (a bigint)");
+    v.setBigUint64(o + 72, x12, true);
+    const x13 = x2["n_fds"];
+    if (typeof x13 !== "bigint" || BigInt.asUintN(64, x13) !== x13) $rt.badValue("struct bus1_cmd_recv", "msg.n_fds", 80, x13, "__u64 (a bigint)");
+    v.setBigUint64(o + 80, x13, true);
+    const x14 = x2["n_secctx"];
+    if (typeof x14 !== "bigint" || BigInt.asUintN(64, x14) !== x14) $rt.badValue("struct bus1_cmd_recv", "msg.n_secctx", 88, x14, "__u64 (a bigint)");
+    v.setBigUint64(o + 88, x14, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_recv", 96, o, $rt.lengthOf(v));
+  }
+  if (o + 96 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 96, o, $rt.lengthOf(v));
   return out;
 }
 const $c13: $rt.Codec<bus1_cmd_recv> = { name: "struct bus1_cmd_recv", size: 96, align: 8, decode: $d13, encode: $e13 as $rt.Codec<bus1_cmd_recv>["encode"] };
@@ -1536,7 +1606,7 @@ const $c13: $rt.Codec<bus1_cmd_recv> = { name: "struct bus1_cmd_recv", size: 96,
 /* struct bus1_cmd_recv: 96 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d14(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_recv {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 96);
     if (w === null) break ok;
@@ -1564,9 +1634,9 @@ function $d14(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_
   return $d14x(bytes, offset, lenient);
 }
 function $d14x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_recv {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_recv");
   const o = offset;
-  if ((o >>> 0) !== o || o + 96 > v.byteLength) $rt.truncated("struct bus1_cmd_recv", 96, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 96 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 96, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   if (((v.getUint32(o + 4) & 0xfffffff8) | v.getUint32(o)) !== 0) $rt.bad(lenient, "struct bus1_cmd_recv", "flags", 0, "flags", $rt.why.flags(x0, "0x7"));
   const x1 = v.getBigUint64(o + 8);
@@ -1589,7 +1659,7 @@ function $d14x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | u
 function $e14(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(96) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 96);
     if (w === null) break ok;
@@ -1653,62 +1723,67 @@ function $e14(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e14x(value: bus1_cmd_recv, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_recv", "", 0, value, "struct bus1_cmd_recv (an object)");
   const out = into === undefined ? new Uint8Array(96) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_recv", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 96 > v.byteLength) $rt.truncated("struct bus1_cmd_recv", 96, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_recv", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  if (((v.getUint32(o + 4) & 0xfffffff8) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_recv", "flags", 0, "flags", $rt.why.flags(x0, "0x7"));
-  const x1 = value["max_offset"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_recv", "max_offset", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1);
-  const x2 = value["msg"];
-  if (typeof x2 !== "object" || x2 === null) $rt.badValue("struct bus1_cmd_recv", "msg", 16, x2, "struct <anonymous> (an object)");
-  const x3 = x2["type"];
-  if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_recv", "msg.type", 16, x3, "__u64 (a bigint)");
-  v.setBigUint64(o + 16, x3);
-  if ((v.getUint32(o + 16) | 0) !== 0 || v.getUint32(o + 20) > 3) $rt.fail("struct bus1_cmd_recv", "msg.type", 16, "enum", $rt.why.enumValue(x3, "0, 1, 2, 3"));
-  const x4 = x2["flags"];
-  if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_recv", "msg.flags", 24, x4, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x4);
-  if (((v.getUint32(o + 28) & 0xfffffffc) | v.getUint32(o + 24)) !== 0) $rt.fail("struct bus1_cmd_recv", "msg.flags", 24, "flags", $rt.why.flags(x4, "0x3"));
-  const x5 = x2["destination"];
-  if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_recv", "msg.destination", 32, x5, "__u64 (a bigint)");
-  v.setBigUint64(o + 32, x5);
-  const x6 = x2["uid"];
-  if ((x6 >>> 0) !== x6) $rt.badValue("struct bus1_cmd_recv", "msg.uid", 40, x6, "__u32");
-  v.setUint32(o + 40, x6);
-  const x7 = x2["gid"];
-  if ((x7 >>> 0) !== x7) $rt.badValue("struct bus1_cmd_recv", "msg.gid", 44, x7, "__u32");
-  v.setUint32(o + 44, x7);
-  const x8 = x2["pid"];
-  if ((x8 >>> 0) !== x8) $rt.badValue("struct bus1_cmd_recv", "msg.pid", 48, x8, "__u32");
-  v.setUint32(o + 48, x8);
-  const x9 = x2["tid"];
-  if ((x9 >>> 0) !== x9) $rt.badValue("struct bus1_cmd_recv", "msg.tid", 52, x9, "__u32");
-  v.setUint32(o + 52, x9);
-  const x10 = x2["offset"];
-  if (typeof x10 !== "bigint" || BigInt.asUintN(64, x10) !== x10) $rt.badValue("struct bus1_cmd_recv", "msg.offset", 56, x10, "__u64 (a bigint)");
-  v.setBigUint64(o + 56, x10);
-  const x11 = x2["n_bytes"];
-  if (typeof x11 !== "bigint" || BigInt.asUintN(64, x11) !== x11) $rt.badValue("struct bus1_cmd_recv", "msg.n_bytes", 64, x11, "__u64 (a bigint)");
-  v.setBigUint64(o + 64, x11);
-  const x12 = x2["n_handles"];
-  if (typeof x12 !== "bigint" || BigInt.asUintN(64, x12) !== x12) $rt.badValue("struct bus1_cmd_recv", "msg.n_handles", 72, x12, "__u64 (a bigint)");
-  v.setBigUint64(o + 72, x12);
-  const x13 = x2["n_fds"];
-  if (typeof x13 !== "bigint" || BigInt.asUintN(64, x13) !== x13) $rt.badValue("struct bus1_cmd_recv", "msg.n_fds", 80, x13, "__u64 (a bigint)");
-  v.setBigUint64(o + 80, x13);
-  const x14 = x2["n_secctx"];
-  if (typeof x14 !== "bigint" || BigInt.asUintN(64, x14) !== x14) $rt.badValue("struct bus1_cmd_recv", "msg.n_secctx", 88, x14, "__u64 (a bigint)");
-  v.setBigUint64(o + 88, x14);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 96 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 96, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_recv", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    if (((v.getUint32(o + 4) & 0xfffffff8) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_recv", "flags", 0, "flags", $rt.why.flags(x0, "0x7"));
+    const x1 = value["max_offset"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_recv", "max_offset", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1);
+    const x2 = value["msg"];
+    if (typeof x2 !== "object" || x2 === null) $rt.badValue("struct bus1_cmd_recv", "msg", 16, x2, "struct <anonymous> (an object)");
+    const x3 = x2["type"];
+    if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_recv", "msg.type", 16, x3, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x3);
+    if ((v.getUint32(o + 16) | 0) !== 0 || v.getUint32(o + 20) > 3) $rt.fail("struct bus1_cmd_recv", "msg.type", 16, "enum", $rt.why.enumValue(x3, "0, 1, 2, 3"));
+    const x4 = x2["flags"];
+    if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_recv", "msg.flags", 24, x4, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x4);
+    if (((v.getUint32(o + 28) & 0xfffffffc) | v.getUint32(o + 24)) !== 0) $rt.fail("struct bus1_cmd_recv", "msg.flags", 24, "flags", $rt.why.flags(x4, "0x3"));
+    const x5 = x2["destination"];
+    if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_recv", "msg.destination", 32, x5, "__u64 (a bigint)");
+    v.setBigUint64(o + 32, x5);
+    const x6 = x2["uid"];
+    if (typeof x6 !== "number" || (x6 >>> 0) !== x6) $rt.badValue("struct bus1_cmd_recv", "msg.uid", 40, x6, "__u32");
+    v.setUint32(o + 40, x6);
+    const x7 = x2["gid"];
+    if (typeof x7 !== "number" || (x7 >>> 0) !== x7) $rt.badValue("struct bus1_cmd_recv", "msg.gid", 44, x7, "__u32");
+    v.setUint32(o + 44, x7);
+    const x8 = x2["pid"];
+    if (typeof x8 !== "number" || (x8 >>> 0) !== x8) $rt.badValue("struct bus1_cmd_recv", "msg.pid", 48, x8, "__u32");
+    v.setUint32(o + 48, x8);
+    const x9 = x2["tid"];
+    if (typeof x9 !== "number" || (x9 >>> 0) !== x9) $rt.badValue("struct bus1_cmd_recv", "msg.tid", 52, x9, "__u32");
+    v.setUint32(o + 52, x9);
+    const x10 = x2["offset"];
+    if (typeof x10 !== "bigint" || BigInt.asUintN(64, x10) !== x10) $rt.badValue("struct bus1_cmd_recv", "msg.offset", 56, x10, "__u64 (a bigint)");
+    v.setBigUint64(o + 56, x10);
+    const x11 = x2["n_bytes"];
+    if (typeof x11 !== "bigint" || BigInt.asUintN(64, x11) !== x11) $rt.badValue("struct bus1_cmd_recv", "msg.n_bytes", 64, x11, "__u64 (a bigint)");
+    v.setBigUint64(o + 64, x11);
+    const x12 = x2["n_handles"];
+    if (typeof x12 !== "bigint" || BigInt.asUintN(64, x12) !== x12) $rt.badValue("struct bus1_cmd_recv", "msg.n_handles", 72, x12, "__u64 (a bigint)");
+    v.setBigUint64(o + 72, x12);
+    const x13 = x2["n_fds"];
+    if (typeof x13 !== "bigint" || BigInt.asUintN(64, x13) !== x13) $rt.badValue("struct bus1_cmd_recv", "msg.n_fds", 80, x13, "__u64 (a bigint)");
+    v.setBigUint64(o + 80, x13);
+    const x14 = x2["n_secctx"];
+    if (typeof x14 !== "bigint" || BigInt.asUintN(64, x14) !== x14) $rt.badValue("struct bus1_cmd_recv", "msg.n_secctx", 88, x14, "__u64 (a bigint)");
+    v.setBigUint64(o + 88, x14);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_recv", 96, o, $rt.lengthOf(v));
+  }
+  if (o + 96 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 96, o, $rt.lengthOf(v));
   return out;
 }
 const $c14: $rt.Codec<bus1_cmd_recv> = { name: "struct bus1_cmd_recv", size: 96, align: 8, decode: $d14, encode: $e14 as $rt.Codec<bus1_cmd_recv>["encode"] };
 
 /** struct bus1_cmd_recv by ABI. */
-export const bus1_cmd_recv: $rt.AbiCodecs<bus1_cmd_recv> = {
+export const bus1_cmd_recv: $rt.AbiCodecs<bus1_cmd_recv> = $rt.table({
   "x86_64": $c13,
   "i386": $c13,
   "x32": $c13,
@@ -1744,23 +1819,23 @@ export const bus1_cmd_recv: $rt.AbiCodecs<bus1_cmd_recv> = {
   "microblaze": $c14,
   "openrisc": $c14,
   "nios2": $c13,
-};
+});
 
-/** Every struct of this interface by C tag. */
-export const CODECS = {
+/** Every struct of this interface by C tag (a frozen null-prototype object). */
+export const CODECS = $rt.table({
   "iovec": iovec,
   "bus1_cmd_peer_reset": bus1_cmd_peer_reset,
   "bus1_cmd_handle_transfer": bus1_cmd_handle_transfer,
   "bus1_cmd_nodes_destroy": bus1_cmd_nodes_destroy,
   "bus1_cmd_send": bus1_cmd_send,
   "bus1_cmd_recv": bus1_cmd_recv,
-} as const;
+} as const);
 
 /** Every ioctl command of this interface: its _IOC parts and request number per ABI (null: the argument does not fit). */
-export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
+export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = $rt.table({
   "BUS1_CMD_PEER_DISCONNECT": {
     dir: "readwrite", type: 0x96, nr: 0x00, arg: "__u64",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0089600,
       "i386": 0xC0089600,
       "x32": 0xC0089600,
@@ -1796,11 +1871,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0089600,
       "openrisc": 0xC0089600,
       "nios2": 0xC0089600,
-    },
+    }),
   },
   "BUS1_CMD_PEER_QUERY": {
     dir: "readwrite", type: 0x96, nr: 0x01, arg: "struct bus1_cmd_peer_reset",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0209601,
       "i386": 0xC0209601,
       "x32": 0xC0209601,
@@ -1836,11 +1911,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0209601,
       "openrisc": 0xC0209601,
       "nios2": 0xC0209601,
-    },
+    }),
   },
   "BUS1_CMD_PEER_RESET": {
     dir: "readwrite", type: 0x96, nr: 0x02, arg: "struct bus1_cmd_peer_reset",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0209602,
       "i386": 0xC0209602,
       "x32": 0xC0209602,
@@ -1876,11 +1951,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0209602,
       "openrisc": 0xC0209602,
       "nios2": 0xC0209602,
-    },
+    }),
   },
   "BUS1_CMD_HANDLE_RELEASE": {
     dir: "readwrite", type: 0x96, nr: 0x10, arg: "__u64",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0089610,
       "i386": 0xC0089610,
       "x32": 0xC0089610,
@@ -1916,11 +1991,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0089610,
       "openrisc": 0xC0089610,
       "nios2": 0xC0089610,
-    },
+    }),
   },
   "BUS1_CMD_HANDLE_TRANSFER": {
     dir: "readwrite", type: 0x96, nr: 0x11, arg: "struct bus1_cmd_handle_transfer",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0209611,
       "i386": 0xC0209611,
       "x32": 0xC0209611,
@@ -1956,11 +2031,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0209611,
       "openrisc": 0xC0209611,
       "nios2": 0xC0209611,
-    },
+    }),
   },
   "BUS1_CMD_NODES_DESTROY": {
     dir: "readwrite", type: 0x96, nr: 0x20, arg: "struct bus1_cmd_nodes_destroy",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0189620,
       "i386": 0xC0189620,
       "x32": 0xC0189620,
@@ -1996,11 +2071,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0189620,
       "openrisc": 0xC0189620,
       "nios2": 0xC0189620,
-    },
+    }),
   },
   "BUS1_CMD_SLICE_RELEASE": {
     dir: "readwrite", type: 0x96, nr: 0x30, arg: "__u64",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0089630,
       "i386": 0xC0089630,
       "x32": 0xC0089630,
@@ -2036,11 +2111,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0089630,
       "openrisc": 0xC0089630,
       "nios2": 0xC0089630,
-    },
+    }),
   },
   "BUS1_CMD_SEND": {
     dir: "readwrite", type: 0x96, nr: 0x40, arg: "struct bus1_cmd_send",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0509640,
       "i386": 0xC0509640,
       "x32": 0xC0509640,
@@ -2076,11 +2151,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0509640,
       "openrisc": 0xC0509640,
       "nios2": 0xC0509640,
-    },
+    }),
   },
   "BUS1_CMD_RECV": {
     dir: "readwrite", type: 0x96, nr: 0x50, arg: "struct bus1_cmd_recv",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0609650,
       "i386": 0xC0609650,
       "x32": 0xC0609650,
@@ -2116,6 +2191,6 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0609650,
       "openrisc": 0xC0609650,
       "nios2": 0xC0609650,
-    },
+    }),
   },
-};
+});

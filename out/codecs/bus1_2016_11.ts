@@ -18,7 +18,7 @@ export interface bus1_cmd_peer_reset {
 /* struct bus1_cmd_peer_reset: 32 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_peer_reset {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -36,9 +36,9 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   return $d0x(bytes, offset, lenient);
 }
 function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_peer_reset {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_peer_reset");
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
   if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) $rt.bad(lenient, "struct bus1_cmd_peer_reset", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
   const x1 = v.getBigUint64(o + 8, true);
@@ -51,7 +51,7 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -88,28 +88,33 @@ function $e0(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
 function $e0x(value: bus1_cmd_peer_reset, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_peer_reset", "", 0, value, "struct bus1_cmd_peer_reset (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_peer_reset", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_peer_reset", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0, true);
-  if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_peer_reset", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
-  const x1 = value["peer_flags"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_peer_reset", "peer_flags", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1, true);
-  const x2 = value["max_slices"];
-  if ((x2 >>> 0) !== x2) $rt.badValue("struct bus1_cmd_peer_reset", "max_slices", 16, x2, "__u32");
-  v.setUint32(o + 16, x2, true);
-  const x3 = value["max_handles"];
-  if ((x3 >>> 0) !== x3) $rt.badValue("struct bus1_cmd_peer_reset", "max_handles", 20, x3, "__u32");
-  v.setUint32(o + 20, x3, true);
-  const x4 = value["max_inflight_bytes"];
-  if ((x4 >>> 0) !== x4) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_bytes", 24, x4, "__u32");
-  v.setUint32(o + 24, x4, true);
-  const x5 = value["max_inflight_fds"];
-  if ((x5 >>> 0) !== x5) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_fds", 28, x5, "__u32");
-  v.setUint32(o + 28, x5, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_peer_reset", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_peer_reset", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
+    const x1 = value["peer_flags"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_peer_reset", "peer_flags", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1, true);
+    const x2 = value["max_slices"];
+    if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct bus1_cmd_peer_reset", "max_slices", 16, x2, "__u32");
+    v.setUint32(o + 16, x2, true);
+    const x3 = value["max_handles"];
+    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct bus1_cmd_peer_reset", "max_handles", 20, x3, "__u32");
+    v.setUint32(o + 20, x3, true);
+    const x4 = value["max_inflight_bytes"];
+    if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_bytes", 24, x4, "__u32");
+    v.setUint32(o + 24, x4, true);
+    const x5 = value["max_inflight_fds"];
+    if (typeof x5 !== "number" || (x5 >>> 0) !== x5) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_fds", 28, x5, "__u32");
+    v.setUint32(o + 28, x5, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
   return out;
 }
 const $c0: $rt.Codec<bus1_cmd_peer_reset> = { name: "struct bus1_cmd_peer_reset", size: 32, align: 8, decode: $d0, encode: $e0 as $rt.Codec<bus1_cmd_peer_reset>["encode"] };
@@ -117,7 +122,7 @@ const $c0: $rt.Codec<bus1_cmd_peer_reset> = { name: "struct bus1_cmd_peer_reset"
 /* struct bus1_cmd_peer_reset: 32 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_peer_reset {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -135,9 +140,9 @@ function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   return $d1x(bytes, offset, lenient);
 }
 function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_peer_reset {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_peer_reset");
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) $rt.bad(lenient, "struct bus1_cmd_peer_reset", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
   const x1 = v.getBigUint64(o + 8);
@@ -150,7 +155,7 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -187,34 +192,39 @@ function $e1(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
 function $e1x(value: bus1_cmd_peer_reset, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_peer_reset", "", 0, value, "struct bus1_cmd_peer_reset (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_peer_reset", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_peer_reset", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_peer_reset", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
-  const x1 = value["peer_flags"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_peer_reset", "peer_flags", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1);
-  const x2 = value["max_slices"];
-  if ((x2 >>> 0) !== x2) $rt.badValue("struct bus1_cmd_peer_reset", "max_slices", 16, x2, "__u32");
-  v.setUint32(o + 16, x2);
-  const x3 = value["max_handles"];
-  if ((x3 >>> 0) !== x3) $rt.badValue("struct bus1_cmd_peer_reset", "max_handles", 20, x3, "__u32");
-  v.setUint32(o + 20, x3);
-  const x4 = value["max_inflight_bytes"];
-  if ((x4 >>> 0) !== x4) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_bytes", 24, x4, "__u32");
-  v.setUint32(o + 24, x4);
-  const x5 = value["max_inflight_fds"];
-  if ((x5 >>> 0) !== x5) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_fds", 28, x5, "__u32");
-  v.setUint32(o + 28, x5);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_peer_reset", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_peer_reset", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
+    const x1 = value["peer_flags"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_peer_reset", "peer_flags", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1);
+    const x2 = value["max_slices"];
+    if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct bus1_cmd_peer_reset", "max_slices", 16, x2, "__u32");
+    v.setUint32(o + 16, x2);
+    const x3 = value["max_handles"];
+    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct bus1_cmd_peer_reset", "max_handles", 20, x3, "__u32");
+    v.setUint32(o + 20, x3);
+    const x4 = value["max_inflight_bytes"];
+    if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_bytes", 24, x4, "__u32");
+    v.setUint32(o + 24, x4);
+    const x5 = value["max_inflight_fds"];
+    if (typeof x5 !== "number" || (x5 >>> 0) !== x5) $rt.badValue("struct bus1_cmd_peer_reset", "max_inflight_fds", 28, x5, "__u32");
+    v.setUint32(o + 28, x5);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
   return out;
 }
 const $c1: $rt.Codec<bus1_cmd_peer_reset> = { name: "struct bus1_cmd_peer_reset", size: 32, align: 8, decode: $d1, encode: $e1 as $rt.Codec<bus1_cmd_peer_reset>["encode"] };
 
 /** struct bus1_cmd_peer_reset by ABI. */
-export const bus1_cmd_peer_reset: $rt.AbiCodecs<bus1_cmd_peer_reset> = {
+export const bus1_cmd_peer_reset: $rt.AbiCodecs<bus1_cmd_peer_reset> = $rt.table({
   "x86_64": $c0,
   "i386": $c0,
   "x32": $c0,
@@ -250,7 +260,7 @@ export const bus1_cmd_peer_reset: $rt.AbiCodecs<bus1_cmd_peer_reset> = {
   "microblaze": $c1,
   "openrisc": $c1,
   "nios2": $c0,
-};
+});
 
 /** struct bus1_cmd_recv: Argument of BUS1_CMD_RECV, now 72 bytes (msg at offset 16, 56 bytes): the credential fields uid, gid, pid, tid and the n_secctx count are gone. */
 export interface bus1_cmd_recv {
@@ -270,7 +280,7 @@ export interface bus1_cmd_recv {
 /* struct bus1_cmd_recv: 72 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_recv {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 72);
     if (w === null) break ok;
@@ -293,9 +303,9 @@ function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   return $d2x(bytes, offset, lenient);
 }
 function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_recv {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_recv");
   const o = offset;
-  if ((o >>> 0) !== o || o + 72 > v.byteLength) $rt.truncated("struct bus1_cmd_recv", 72, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 72 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 72, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
   if (((v.getUint32(o, true) & 0xfffffff8) | v.getUint32(o + 4, true)) !== 0) $rt.bad(lenient, "struct bus1_cmd_recv", "flags", 0, "flags", $rt.why.flags(x0, "0x7"));
   const x1 = v.getBigUint64(o + 8, true);
@@ -313,7 +323,7 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(72) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 72);
     if (w === null) break ok;
@@ -362,41 +372,46 @@ function $e2(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e2x(value: bus1_cmd_recv, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_recv", "", 0, value, "struct bus1_cmd_recv (an object)");
   const out = into === undefined ? new Uint8Array(72) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_recv", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 72 > v.byteLength) $rt.truncated("struct bus1_cmd_recv", 72, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_recv", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0, true);
-  if (((v.getUint32(o, true) & 0xfffffff8) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_recv", "flags", 0, "flags", $rt.why.flags(x0, "0x7"));
-  const x1 = value["max_offset"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_recv", "max_offset", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1, true);
-  const x2 = value["msg"];
-  if (typeof x2 !== "object" || x2 === null) $rt.badValue("struct bus1_cmd_recv", "msg", 16, x2, "struct <anonymous> (an object)");
-  const x3 = x2["type"];
-  if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_recv", "msg.type", 16, x3, "__u64 (a bigint)");
-  v.setBigUint64(o + 16, x3, true);
-  if ((v.getUint32(o + 20, true) | 0) !== 0 || v.getUint32(o + 16, true) > 3) $rt.fail("struct bus1_cmd_recv", "msg.type", 16, "enum", $rt.why.enumValue(x3, "0, 1, 2, 3"));
-  const x4 = x2["flags"];
-  if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_recv", "msg.flags", 24, x4, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x4, true);
-  if (((v.getUint32(o + 24, true) & 0xfffffffe) | v.getUint32(o + 28, true)) !== 0) $rt.fail("struct bus1_cmd_recv", "msg.flags", 24, "flags", $rt.why.flags(x4, "0x1"));
-  const x5 = x2["destination"];
-  if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_recv", "msg.destination", 32, x5, "__u64 (a bigint)");
-  v.setBigUint64(o + 32, x5, true);
-  const x6 = x2["offset"];
-  if (typeof x6 !== "bigint" || BigInt.asUintN(64, x6) !== x6) $rt.badValue("struct bus1_cmd_recv", "msg.offset", 40, x6, "__u64 (a bigint)");
-  v.setBigUint64(o + 40, x6, true);
-  const x7 = x2["n_bytes"];
-  if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct bus1_cmd_recv", "msg.n_bytes", 48, x7, "__u64 (a bigint)");
-  v.setBigUint64(o + 48, x7, true);
-  const x8 = x2["n_handles"];
-  if (typeof x8 !== "bigint" || BigInt.asUintN(64, x8) !== x8) $rt.badValue("struct bus1_cmd_recv", "msg.n_handles", 56, x8, "__u64 (a bigint)");
-  v.setBigUint64(o + 56, x8, true);
-  const x9 = x2["n_fds"];
-  if (typeof x9 !== "bigint" || BigInt.asUintN(64, x9) !== x9) $rt.badValue("struct bus1_cmd_recv", "msg.n_fds", 64, x9, "__u64 (a bigint)");
-  v.setBigUint64(o + 64, x9, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 72 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 72, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_recv", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    if (((v.getUint32(o, true) & 0xfffffff8) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_recv", "flags", 0, "flags", $rt.why.flags(x0, "0x7"));
+    const x1 = value["max_offset"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_recv", "max_offset", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1, true);
+    const x2 = value["msg"];
+    if (typeof x2 !== "object" || x2 === null) $rt.badValue("struct bus1_cmd_recv", "msg", 16, x2, "struct <anonymous> (an object)");
+    const x3 = x2["type"];
+    if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_recv", "msg.type", 16, x3, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x3, true);
+    if ((v.getUint32(o + 20, true) | 0) !== 0 || v.getUint32(o + 16, true) > 3) $rt.fail("struct bus1_cmd_recv", "msg.type", 16, "enum", $rt.why.enumValue(x3, "0, 1, 2, 3"));
+    const x4 = x2["flags"];
+    if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_recv", "msg.flags", 24, x4, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x4, true);
+    if (((v.getUint32(o + 24, true) & 0xfffffffe) | v.getUint32(o + 28, true)) !== 0) $rt.fail("struct bus1_cmd_recv", "msg.flags", 24, "flags", $rt.why.flags(x4, "0x1"));
+    const x5 = x2["destination"];
+    if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_recv", "msg.destination", 32, x5, "__u64 (a bigint)");
+    v.setBigUint64(o + 32, x5, true);
+    const x6 = x2["offset"];
+    if (typeof x6 !== "bigint" || BigInt.asUintN(64, x6) !== x6) $rt.badValue("struct bus1_cmd_recv", "msg.offset", 40, x6, "__u64 (a bigint)");
+    v.setBigUint64(o + 40, x6, true);
+    const x7 = x2["n_bytes"];
+    if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct bus1_cmd_recv", "msg.n_bytes", 48, x7, "__u64 (a bigint)");
+    v.setBigUint64(o + 48, x7, true);
+    const x8 = x2["n_handles"];
+    if (typeof x8 !== "bigint" || BigInt.asUintN(64, x8) !== x8) $rt.badValue("struct bus1_cmd_recv", "msg.n_handles", 56, x8, "__u64 (a bigint)");
+    v.setBigUint64(o + 56, x8, true);
+    const x9 = x2["n_fds"];
+    if (typeof x9 !== "bigint" || BigInt.asUintN(64, x9) !== x9) $rt.badValue("struct bus1_cmd_recv", "msg.n_fds", 64, x9, "__u64 (a bigint)");
+    v.setBigUint64(o + 64, x9, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_recv", 72, o, $rt.lengthOf(v));
+  }
+  if (o + 72 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 72, o, $rt.lengthOf(v));
   return out;
 }
 const $c2: $rt.Codec<bus1_cmd_recv> = { name: "struct bus1_cmd_recv", size: 72, align: 8, decode: $d2, encode: $e2 as $rt.Codec<bus1_cmd_recv>["encode"] };
@@ -404,7 +419,7 @@ const $c2: $rt.Codec<bus1_cmd_recv> = { name: "struct bus1_cmd_recv", size: 72, 
 /* struct bus1_cmd_recv: 72 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_recv {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 72);
     if (w === null) break ok;
@@ -427,9 +442,9 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
   return $d3x(bytes, offset, lenient);
 }
 function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_recv {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_recv");
   const o = offset;
-  if ((o >>> 0) !== o || o + 72 > v.byteLength) $rt.truncated("struct bus1_cmd_recv", 72, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 72 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 72, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   if (((v.getUint32(o + 4) & 0xfffffff8) | v.getUint32(o)) !== 0) $rt.bad(lenient, "struct bus1_cmd_recv", "flags", 0, "flags", $rt.why.flags(x0, "0x7"));
   const x1 = v.getBigUint64(o + 8);
@@ -447,7 +462,7 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(72) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 72);
     if (w === null) break ok;
@@ -496,47 +511,52 @@ function $e3(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e3x(value: bus1_cmd_recv, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_recv", "", 0, value, "struct bus1_cmd_recv (an object)");
   const out = into === undefined ? new Uint8Array(72) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct bus1_cmd_recv", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 72 > v.byteLength) $rt.truncated("struct bus1_cmd_recv", 72, o, v.byteLength);
-  const x0 = value["flags"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_recv", "flags", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  if (((v.getUint32(o + 4) & 0xfffffff8) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_recv", "flags", 0, "flags", $rt.why.flags(x0, "0x7"));
-  const x1 = value["max_offset"];
-  if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_recv", "max_offset", 8, x1, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x1);
-  const x2 = value["msg"];
-  if (typeof x2 !== "object" || x2 === null) $rt.badValue("struct bus1_cmd_recv", "msg", 16, x2, "struct <anonymous> (an object)");
-  const x3 = x2["type"];
-  if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_recv", "msg.type", 16, x3, "__u64 (a bigint)");
-  v.setBigUint64(o + 16, x3);
-  if ((v.getUint32(o + 16) | 0) !== 0 || v.getUint32(o + 20) > 3) $rt.fail("struct bus1_cmd_recv", "msg.type", 16, "enum", $rt.why.enumValue(x3, "0, 1, 2, 3"));
-  const x4 = x2["flags"];
-  if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_recv", "msg.flags", 24, x4, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x4);
-  if (((v.getUint32(o + 28) & 0xfffffffe) | v.getUint32(o + 24)) !== 0) $rt.fail("struct bus1_cmd_recv", "msg.flags", 24, "flags", $rt.why.flags(x4, "0x1"));
-  const x5 = x2["destination"];
-  if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_recv", "msg.destination", 32, x5, "__u64 (a bigint)");
-  v.setBigUint64(o + 32, x5);
-  const x6 = x2["offset"];
-  if (typeof x6 !== "bigint" || BigInt.asUintN(64, x6) !== x6) $rt.badValue("struct bus1_cmd_recv", "msg.offset", 40, x6, "__u64 (a bigint)");
-  v.setBigUint64(o + 40, x6);
-  const x7 = x2["n_bytes"];
-  if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct bus1_cmd_recv", "msg.n_bytes", 48, x7, "__u64 (a bigint)");
-  v.setBigUint64(o + 48, x7);
-  const x8 = x2["n_handles"];
-  if (typeof x8 !== "bigint" || BigInt.asUintN(64, x8) !== x8) $rt.badValue("struct bus1_cmd_recv", "msg.n_handles", 56, x8, "__u64 (a bigint)");
-  v.setBigUint64(o + 56, x8);
-  const x9 = x2["n_fds"];
-  if (typeof x9 !== "bigint" || BigInt.asUintN(64, x9) !== x9) $rt.badValue("struct bus1_cmd_recv", "msg.n_fds", 64, x9, "__u64 (a bigint)");
-  v.setBigUint64(o + 64, x9);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 72 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 72, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_recv", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    if (((v.getUint32(o + 4) & 0xfffffff8) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_recv", "flags", 0, "flags", $rt.why.flags(x0, "0x7"));
+    const x1 = value["max_offset"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_recv", "max_offset", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1);
+    const x2 = value["msg"];
+    if (typeof x2 !== "object" || x2 === null) $rt.badValue("struct bus1_cmd_recv", "msg", 16, x2, "struct <anonymous> (an object)");
+    const x3 = x2["type"];
+    if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_recv", "msg.type", 16, x3, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x3);
+    if ((v.getUint32(o + 16) | 0) !== 0 || v.getUint32(o + 20) > 3) $rt.fail("struct bus1_cmd_recv", "msg.type", 16, "enum", $rt.why.enumValue(x3, "0, 1, 2, 3"));
+    const x4 = x2["flags"];
+    if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_recv", "msg.flags", 24, x4, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x4);
+    if (((v.getUint32(o + 28) & 0xfffffffe) | v.getUint32(o + 24)) !== 0) $rt.fail("struct bus1_cmd_recv", "msg.flags", 24, "flags", $rt.why.flags(x4, "0x1"));
+    const x5 = x2["destination"];
+    if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_recv", "msg.destination", 32, x5, "__u64 (a bigint)");
+    v.setBigUint64(o + 32, x5);
+    const x6 = x2["offset"];
+    if (typeof x6 !== "bigint" || BigInt.asUintN(64, x6) !== x6) $rt.badValue("struct bus1_cmd_recv", "msg.offset", 40, x6, "__u64 (a bigint)");
+    v.setBigUint64(o + 40, x6);
+    const x7 = x2["n_bytes"];
+    if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct bus1_cmd_recv", "msg.n_bytes", 48, x7, "__u64 (a bigint)");
+    v.setBigUint64(o + 48, x7);
+    const x8 = x2["n_handles"];
+    if (typeof x8 !== "bigint" || BigInt.asUintN(64, x8) !== x8) $rt.badValue("struct bus1_cmd_recv", "msg.n_handles", 56, x8, "__u64 (a bigint)");
+    v.setBigUint64(o + 56, x8);
+    const x9 = x2["n_fds"];
+    if (typeof x9 !== "bigint" || BigInt.asUintN(64, x9) !== x9) $rt.badValue("struct bus1_cmd_recv", "msg.n_fds", 64, x9, "__u64 (a bigint)");
+    v.setBigUint64(o + 64, x9);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_recv", 72, o, $rt.lengthOf(v));
+  }
+  if (o + 72 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 72, o, $rt.lengthOf(v));
   return out;
 }
 const $c3: $rt.Codec<bus1_cmd_recv> = { name: "struct bus1_cmd_recv", size: 72, align: 8, decode: $d3, encode: $e3 as $rt.Codec<bus1_cmd_recv>["encode"] };
 
 /** struct bus1_cmd_recv by ABI. */
-export const bus1_cmd_recv: $rt.AbiCodecs<bus1_cmd_recv> = {
+export const bus1_cmd_recv: $rt.AbiCodecs<bus1_cmd_recv> = $rt.table({
   "x86_64": $c2,
   "i386": $c2,
   "x32": $c2,
@@ -572,19 +592,19 @@ export const bus1_cmd_recv: $rt.AbiCodecs<bus1_cmd_recv> = {
   "microblaze": $c3,
   "openrisc": $c3,
   "nios2": $c2,
-};
+});
 
-/** Every struct of this interface by C tag. */
-export const CODECS = {
+/** Every struct of this interface by C tag (a frozen null-prototype object). */
+export const CODECS = $rt.table({
   "bus1_cmd_peer_reset": bus1_cmd_peer_reset,
   "bus1_cmd_recv": bus1_cmd_recv,
-} as const;
+} as const);
 
 /** Every ioctl command of this interface: its _IOC parts and request number per ABI (null: the argument does not fit). */
-export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
+export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = $rt.table({
   "BUS1_CMD_PEER_QUERY": {
     dir: "readwrite", type: 0x96, nr: 0x01, arg: "struct bus1_cmd_peer_reset",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0209601,
       "i386": 0xC0209601,
       "x32": 0xC0209601,
@@ -620,11 +640,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0209601,
       "openrisc": 0xC0209601,
       "nios2": 0xC0209601,
-    },
+    }),
   },
   "BUS1_CMD_PEER_RESET": {
     dir: "readwrite", type: 0x96, nr: 0x02, arg: "struct bus1_cmd_peer_reset",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0209602,
       "i386": 0xC0209602,
       "x32": 0xC0209602,
@@ -660,11 +680,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0209602,
       "openrisc": 0xC0209602,
       "nios2": 0xC0209602,
-    },
+    }),
   },
   "BUS1_CMD_RECV": {
     dir: "readwrite", type: 0x96, nr: 0x50, arg: "struct bus1_cmd_recv",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0489650,
       "i386": 0xC0489650,
       "x32": 0xC0489650,
@@ -700,6 +720,6 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0489650,
       "openrisc": 0xC0489650,
       "nios2": 0xC0489650,
-    },
+    }),
   },
-};
+});

@@ -15,7 +15,7 @@ export interface iio_dmabuf {
 /* struct iio_dmabuf: 16 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -30,9 +30,9 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d0x(bytes, offset, lenient);
 }
 function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o, true);
   const x1 = v.getUint32(o + 4, true);
   if ((x1 & 0xfffffffe) !== 0) $rt.bad(lenient, "struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
@@ -42,10 +42,10 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0, true);
@@ -66,19 +66,24 @@ function $e0(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e0x(value: iio_dmabuf, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf", "", 0, value, "struct iio_dmabuf (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0, true);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
-  if ((x1 & 0xfffffffe) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
-  v.setUint32(o + 4, x1, true);
-  const x2 = value["bytes_used"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x2, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0, true);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
+    if ((x1 & 0xfffffffe) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
+    v.setUint32(o + 4, x1, true);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x2, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c0: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align: 8, decode: $d0, encode: $e0 as $rt.Codec<iio_dmabuf>["encode"] };
@@ -86,7 +91,7 @@ const $c0: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -101,9 +106,9 @@ function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d1x(bytes, offset, lenient);
 }
 function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o, true);
   const x1 = v.getUint32(o + 4, true);
   if ((x1 & 0xfffffffe) !== 0) $rt.bad(lenient, "struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
@@ -113,10 +118,10 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0, true);
@@ -137,19 +142,24 @@ function $e1(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e1x(value: iio_dmabuf, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf", "", 0, value, "struct iio_dmabuf (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0, true);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
-  if ((x1 & 0xfffffffe) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
-  v.setUint32(o + 4, x1, true);
-  const x2 = value["bytes_used"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x2, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0, true);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
+    if ((x1 & 0xfffffffe) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
+    v.setUint32(o + 4, x1, true);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x2, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c1: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align: 4, decode: $d1, encode: $e1 as $rt.Codec<iio_dmabuf>["encode"] };
@@ -157,7 +167,7 @@ const $c1: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -172,9 +182,9 @@ function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d2x(bytes, offset, lenient);
 }
 function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   if ((x1 & 0xfffffffe) !== 0) $rt.bad(lenient, "struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
@@ -184,10 +194,10 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -208,19 +218,24 @@ function $e2(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e2x(value: iio_dmabuf, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf", "", 0, value, "struct iio_dmabuf (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
-  if ((x1 & 0xfffffffe) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
-  v.setUint32(o + 4, x1);
-  const x2 = value["bytes_used"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x2);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
+    if ((x1 & 0xfffffffe) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
+    v.setUint32(o + 4, x1);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x2);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c2: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align: 8, decode: $d2, encode: $e2 as $rt.Codec<iio_dmabuf>["encode"] };
@@ -228,7 +243,7 @@ const $c2: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 2, on m68k */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -243,9 +258,9 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d3x(bytes, offset, lenient);
 }
 function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   if ((x1 & 0xfffffffe) !== 0) $rt.bad(lenient, "struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
@@ -255,10 +270,10 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -279,19 +294,24 @@ function $e3(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e3x(value: iio_dmabuf, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf", "", 0, value, "struct iio_dmabuf (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
-  if ((x1 & 0xfffffffe) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
-  v.setUint32(o + 4, x1);
-  const x2 = value["bytes_used"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x2);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
+    if ((x1 & 0xfffffffe) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
+    v.setUint32(o + 4, x1);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x2);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c3: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align: 2, decode: $d3, encode: $e3 as $rt.Codec<iio_dmabuf>["encode"] };
@@ -299,7 +319,7 @@ const $c3: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 4, on microblaze, openrisc */
 function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -314,9 +334,9 @@ function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d4x(bytes, offset, lenient);
 }
 function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   if ((x1 & 0xfffffffe) !== 0) $rt.bad(lenient, "struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
@@ -326,10 +346,10 @@ function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e4(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -350,25 +370,30 @@ function $e4(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e4x(value: iio_dmabuf, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf", "", 0, value, "struct iio_dmabuf (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
-  if ((x1 & 0xfffffffe) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
-  v.setUint32(o + 4, x1);
-  const x2 = value["bytes_used"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x2);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
+    if ((x1 & 0xfffffffe) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x1"));
+    v.setUint32(o + 4, x1);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x2);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c4: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align: 4, decode: $d4, encode: $e4 as $rt.Codec<iio_dmabuf>["encode"] };
 
 /** struct iio_dmabuf by ABI. */
-export const iio_dmabuf: $rt.AbiCodecs<iio_dmabuf> = {
+export const iio_dmabuf: $rt.AbiCodecs<iio_dmabuf> = $rt.table({
   "x86_64": $c0,
   "i386": $c1,
   "x32": $c0,
@@ -404,18 +429,18 @@ export const iio_dmabuf: $rt.AbiCodecs<iio_dmabuf> = {
   "microblaze": $c4,
   "openrisc": $c4,
   "nios2": $c1,
-};
+});
 
-/** Every struct of this interface by C tag. */
-export const CODECS = {
+/** Every struct of this interface by C tag (a frozen null-prototype object). */
+export const CODECS = $rt.table({
   "iio_dmabuf": iio_dmabuf,
-} as const;
+} as const);
 
 /** Every ioctl command of this interface: its _IOC parts and request number per ABI (null: the argument does not fit). */
-export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
+export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = $rt.table({
   "IIO_BUFFER_GET_FD_IOCTL": {
     dir: "readwrite", type: 0x69, nr: 0x91, arg: "int",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0046991,
       "i386": 0xC0046991,
       "x32": 0xC0046991,
@@ -451,11 +476,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0046991,
       "openrisc": 0xC0046991,
       "nios2": 0xC0046991,
-    },
+    }),
   },
   "IIO_BUFFER_DMABUF_ATTACH_IOCTL": {
     dir: "write", type: 0x69, nr: 0x92, arg: "int",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0x40046992,
       "i386": 0x40046992,
       "x32": 0x40046992,
@@ -491,11 +516,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0x40046992,
       "openrisc": 0x40046992,
       "nios2": 0x40046992,
-    },
+    }),
   },
   "IIO_BUFFER_DMABUF_DETACH_IOCTL": {
     dir: "write", type: 0x69, nr: 0x93, arg: "int",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0x40046993,
       "i386": 0x40046993,
       "x32": 0x40046993,
@@ -531,11 +556,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0x40046993,
       "openrisc": 0x40046993,
       "nios2": 0x40046993,
-    },
+    }),
   },
   "IIO_BUFFER_DMABUF_ENQUEUE_IOCTL": {
     dir: "write", type: 0x69, nr: 0x94, arg: "struct iio_dmabuf",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0x40106994,
       "i386": 0x40106994,
       "x32": 0x40106994,
@@ -571,6 +596,6 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0x40106994,
       "openrisc": 0x40106994,
       "nios2": 0x40106994,
-    },
+    }),
   },
-};
+});

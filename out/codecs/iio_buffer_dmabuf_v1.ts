@@ -14,7 +14,7 @@ export interface iio_dmabuf_alloc_req {
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -28,9 +28,9 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d0x(bytes, offset, lenient);
 }
 function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf_alloc_req {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf_alloc_req");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
   const x1 = v.getBigUint64(o + 8, true);
   if ((v.getUint32(o + 8, true) | v.getUint32(o + 12, true)) !== 0) $rt.bad(lenient, "struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
@@ -39,7 +39,7 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -68,20 +68,25 @@ function $e0(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Byt
 function $e0x(value: iio_dmabuf_alloc_req, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf_alloc_req", "", 0, value, "struct iio_dmabuf_alloc_req (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf_alloc_req", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, v.byteLength);
-  v.setUint32(o + 8, 0);
-  v.setUint32(o + 12, 0);
-  const x0 = value["size"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_dmabuf_alloc_req", "size", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0, true);
-  const x1 = value["resv"];
-  if (x1 !== undefined) {
-    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iio_dmabuf_alloc_req", "resv", 8, x1, "__u64 (a bigint)");
-    v.setBigUint64(o + 8, x1, true);
-    if ((v.getUint32(o + 8, true) | v.getUint32(o + 12, true)) !== 0) $rt.fail("struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
+  try {
+    v.setUint32(o + 8, 0);
+    v.setUint32(o + 12, 0);
+    const x0 = value["size"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_dmabuf_alloc_req", "size", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    const x1 = value["resv"];
+    if (x1 !== undefined) {
+      if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iio_dmabuf_alloc_req", "resv", 8, x1, "__u64 (a bigint)");
+      v.setBigUint64(o + 8, x1, true);
+      if ((v.getUint32(o + 8, true) | v.getUint32(o + 12, true)) !== 0) $rt.fail("struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
+    }
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c0: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_req", size: 16, align: 8, decode: $d0, encode: $e0 as $rt.Codec<iio_dmabuf_alloc_req>["encode"] };
@@ -89,7 +94,7 @@ const $c0: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_re
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -103,9 +108,9 @@ function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d1x(bytes, offset, lenient);
 }
 function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf_alloc_req {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf_alloc_req");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
   const x1 = v.getBigUint64(o + 8, true);
   if ((v.getUint32(o + 8, true) | v.getUint32(o + 12, true)) !== 0) $rt.bad(lenient, "struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
@@ -114,7 +119,7 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -143,20 +148,25 @@ function $e1(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Byt
 function $e1x(value: iio_dmabuf_alloc_req, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf_alloc_req", "", 0, value, "struct iio_dmabuf_alloc_req (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf_alloc_req", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, v.byteLength);
-  v.setUint32(o + 8, 0);
-  v.setUint32(o + 12, 0);
-  const x0 = value["size"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_dmabuf_alloc_req", "size", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0, true);
-  const x1 = value["resv"];
-  if (x1 !== undefined) {
-    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iio_dmabuf_alloc_req", "resv", 8, x1, "__u64 (a bigint)");
-    v.setBigUint64(o + 8, x1, true);
-    if ((v.getUint32(o + 8, true) | v.getUint32(o + 12, true)) !== 0) $rt.fail("struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
+  try {
+    v.setUint32(o + 8, 0);
+    v.setUint32(o + 12, 0);
+    const x0 = value["size"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_dmabuf_alloc_req", "size", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    const x1 = value["resv"];
+    if (x1 !== undefined) {
+      if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iio_dmabuf_alloc_req", "resv", 8, x1, "__u64 (a bigint)");
+      v.setBigUint64(o + 8, x1, true);
+      if ((v.getUint32(o + 8, true) | v.getUint32(o + 12, true)) !== 0) $rt.fail("struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
+    }
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c1: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_req", size: 16, align: 4, decode: $d1, encode: $e1 as $rt.Codec<iio_dmabuf_alloc_req>["encode"] };
@@ -164,7 +174,7 @@ const $c1: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_re
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -178,9 +188,9 @@ function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d2x(bytes, offset, lenient);
 }
 function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf_alloc_req {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf_alloc_req");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   const x1 = v.getBigUint64(o + 8);
   if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) $rt.bad(lenient, "struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
@@ -189,7 +199,7 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -218,20 +228,25 @@ function $e2(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Byt
 function $e2x(value: iio_dmabuf_alloc_req, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf_alloc_req", "", 0, value, "struct iio_dmabuf_alloc_req (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf_alloc_req", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, v.byteLength);
-  v.setUint32(o + 8, 0);
-  v.setUint32(o + 12, 0);
-  const x0 = value["size"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_dmabuf_alloc_req", "size", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  const x1 = value["resv"];
-  if (x1 !== undefined) {
-    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iio_dmabuf_alloc_req", "resv", 8, x1, "__u64 (a bigint)");
-    v.setBigUint64(o + 8, x1);
-    if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) $rt.fail("struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
+  try {
+    v.setUint32(o + 8, 0);
+    v.setUint32(o + 12, 0);
+    const x0 = value["size"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_dmabuf_alloc_req", "size", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    const x1 = value["resv"];
+    if (x1 !== undefined) {
+      if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iio_dmabuf_alloc_req", "resv", 8, x1, "__u64 (a bigint)");
+      v.setBigUint64(o + 8, x1);
+      if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) $rt.fail("struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
+    }
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c2: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_req", size: 16, align: 8, decode: $d2, encode: $e2 as $rt.Codec<iio_dmabuf_alloc_req>["encode"] };
@@ -239,7 +254,7 @@ const $c2: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_re
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 2, on m68k */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -253,9 +268,9 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d3x(bytes, offset, lenient);
 }
 function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf_alloc_req {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf_alloc_req");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   const x1 = v.getBigUint64(o + 8);
   if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) $rt.bad(lenient, "struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
@@ -264,7 +279,7 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -293,20 +308,25 @@ function $e3(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Byt
 function $e3x(value: iio_dmabuf_alloc_req, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf_alloc_req", "", 0, value, "struct iio_dmabuf_alloc_req (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf_alloc_req", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, v.byteLength);
-  v.setUint32(o + 8, 0);
-  v.setUint32(o + 12, 0);
-  const x0 = value["size"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_dmabuf_alloc_req", "size", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  const x1 = value["resv"];
-  if (x1 !== undefined) {
-    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iio_dmabuf_alloc_req", "resv", 8, x1, "__u64 (a bigint)");
-    v.setBigUint64(o + 8, x1);
-    if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) $rt.fail("struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
+  try {
+    v.setUint32(o + 8, 0);
+    v.setUint32(o + 12, 0);
+    const x0 = value["size"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_dmabuf_alloc_req", "size", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    const x1 = value["resv"];
+    if (x1 !== undefined) {
+      if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iio_dmabuf_alloc_req", "resv", 8, x1, "__u64 (a bigint)");
+      v.setBigUint64(o + 8, x1);
+      if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) $rt.fail("struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
+    }
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c3: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_req", size: 16, align: 2, decode: $d3, encode: $e3 as $rt.Codec<iio_dmabuf_alloc_req>["encode"] };
@@ -314,7 +334,7 @@ const $c3: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_re
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 4, on microblaze, openrisc */
 function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -328,9 +348,9 @@ function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d4x(bytes, offset, lenient);
 }
 function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf_alloc_req {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf_alloc_req");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   const x1 = v.getBigUint64(o + 8);
   if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) $rt.bad(lenient, "struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
@@ -339,7 +359,7 @@ function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e4(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -368,26 +388,31 @@ function $e4(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Byt
 function $e4x(value: iio_dmabuf_alloc_req, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf_alloc_req", "", 0, value, "struct iio_dmabuf_alloc_req (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf_alloc_req", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, v.byteLength);
-  v.setUint32(o + 8, 0);
-  v.setUint32(o + 12, 0);
-  const x0 = value["size"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_dmabuf_alloc_req", "size", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  const x1 = value["resv"];
-  if (x1 !== undefined) {
-    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iio_dmabuf_alloc_req", "resv", 8, x1, "__u64 (a bigint)");
-    v.setBigUint64(o + 8, x1);
-    if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) $rt.fail("struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
+  try {
+    v.setUint32(o + 8, 0);
+    v.setUint32(o + 12, 0);
+    const x0 = value["size"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_dmabuf_alloc_req", "size", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    const x1 = value["resv"];
+    if (x1 !== undefined) {
+      if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iio_dmabuf_alloc_req", "resv", 8, x1, "__u64 (a bigint)");
+      v.setBigUint64(o + 8, x1);
+      if ((v.getUint32(o + 12) | v.getUint32(o + 8)) !== 0) $rt.fail("struct iio_dmabuf_alloc_req", "resv", 8, "reserved", $rt.why.zero(x1));
+    }
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf_alloc_req", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c4: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_req", size: 16, align: 4, decode: $d4, encode: $e4 as $rt.Codec<iio_dmabuf_alloc_req>["encode"] };
 
 /** struct iio_dmabuf_alloc_req by ABI. */
-export const iio_dmabuf_alloc_req: $rt.AbiCodecs<iio_dmabuf_alloc_req> = {
+export const iio_dmabuf_alloc_req: $rt.AbiCodecs<iio_dmabuf_alloc_req> = $rt.table({
   "x86_64": $c0,
   "i386": $c1,
   "x32": $c0,
@@ -423,7 +448,7 @@ export const iio_dmabuf_alloc_req: $rt.AbiCodecs<iio_dmabuf_alloc_req> = {
   "microblaze": $c4,
   "openrisc": $c4,
   "nios2": $c1,
-};
+});
 
 /** struct iio_dmabuf: Argument of IIO_BUFFER_DMABUF_ENQUEUE_IOCTL (16 bytes). */
 export interface iio_dmabuf {
@@ -435,7 +460,7 @@ export interface iio_dmabuf {
 /* struct iio_dmabuf: 16 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -450,9 +475,9 @@ function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d5x(bytes, offset, lenient);
 }
 function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o, true);
   const x1 = v.getUint32(o + 4, true);
   if ((x1 & 0xffffffff) !== 0) $rt.bad(lenient, "struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
@@ -462,10 +487,10 @@ function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e5(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0, true);
@@ -486,19 +511,24 @@ function $e5(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e5x(value: iio_dmabuf, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf", "", 0, value, "struct iio_dmabuf (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0, true);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
-  if ((x1 & 0xffffffff) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
-  v.setUint32(o + 4, x1, true);
-  const x2 = value["bytes_used"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x2, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0, true);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
+    if ((x1 & 0xffffffff) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
+    v.setUint32(o + 4, x1, true);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x2, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c5: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align: 8, decode: $d5, encode: $e5 as $rt.Codec<iio_dmabuf>["encode"] };
@@ -506,7 +536,7 @@ const $c5: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -521,9 +551,9 @@ function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d6x(bytes, offset, lenient);
 }
 function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o, true);
   const x1 = v.getUint32(o + 4, true);
   if ((x1 & 0xffffffff) !== 0) $rt.bad(lenient, "struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
@@ -533,10 +563,10 @@ function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e6(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0, true);
@@ -557,19 +587,24 @@ function $e6(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e6x(value: iio_dmabuf, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf", "", 0, value, "struct iio_dmabuf (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0, true);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
-  if ((x1 & 0xffffffff) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
-  v.setUint32(o + 4, x1, true);
-  const x2 = value["bytes_used"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x2, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0, true);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
+    if ((x1 & 0xffffffff) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
+    v.setUint32(o + 4, x1, true);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x2, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c6: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align: 4, decode: $d6, encode: $e6 as $rt.Codec<iio_dmabuf>["encode"] };
@@ -577,7 +612,7 @@ const $c6: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -592,9 +627,9 @@ function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d7x(bytes, offset, lenient);
 }
 function $d7x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   if ((x1 & 0xffffffff) !== 0) $rt.bad(lenient, "struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
@@ -604,10 +639,10 @@ function $d7x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e7(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -628,19 +663,24 @@ function $e7(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e7x(value: iio_dmabuf, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf", "", 0, value, "struct iio_dmabuf (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
-  if ((x1 & 0xffffffff) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
-  v.setUint32(o + 4, x1);
-  const x2 = value["bytes_used"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x2);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
+    if ((x1 & 0xffffffff) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
+    v.setUint32(o + 4, x1);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x2);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c7: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align: 8, decode: $d7, encode: $e7 as $rt.Codec<iio_dmabuf>["encode"] };
@@ -648,7 +688,7 @@ const $c7: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 2, on m68k */
 function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -663,9 +703,9 @@ function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d8x(bytes, offset, lenient);
 }
 function $d8x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   if ((x1 & 0xffffffff) !== 0) $rt.bad(lenient, "struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
@@ -675,10 +715,10 @@ function $d8x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e8(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -699,19 +739,24 @@ function $e8(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e8x(value: iio_dmabuf, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf", "", 0, value, "struct iio_dmabuf (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
-  if ((x1 & 0xffffffff) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
-  v.setUint32(o + 4, x1);
-  const x2 = value["bytes_used"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x2);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
+    if ((x1 & 0xffffffff) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
+    v.setUint32(o + 4, x1);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x2);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c8: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align: 2, decode: $d8, encode: $e8 as $rt.Codec<iio_dmabuf>["encode"] };
@@ -719,7 +764,7 @@ const $c8: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 4, on microblaze, openrisc */
 function $d9(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -734,9 +779,9 @@ function $d9(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dm
   return $d9x(bytes, offset, lenient);
 }
 function $d9x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_dmabuf {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_dmabuf");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   if ((x1 & 0xffffffff) !== 0) $rt.bad(lenient, "struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
@@ -746,10 +791,10 @@ function $d9x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e9(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -770,25 +815,30 @@ function $e9(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e9x(value: iio_dmabuf, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_dmabuf", "", 0, value, "struct iio_dmabuf (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_dmabuf", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_dmabuf", 16, o, v.byteLength);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
-  if ((x1 & 0xffffffff) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
-  v.setUint32(o + 4, x1);
-  const x2 = value["bytes_used"];
-  if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
-  v.setBigUint64(o + 8, x2);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_dmabuf", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_dmabuf", "flags", 4, x1, "__u32");
+    if ((x1 & 0xffffffff) !== 0) $rt.fail("struct iio_dmabuf", "flags", 4, "flags", $rt.why.flags(x1, "0x0"));
+    v.setUint32(o + 4, x1);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct iio_dmabuf", "bytes_used", 8, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x2);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_dmabuf", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_dmabuf", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c9: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align: 4, decode: $d9, encode: $e9 as $rt.Codec<iio_dmabuf>["encode"] };
 
 /** struct iio_dmabuf by ABI. */
-export const iio_dmabuf: $rt.AbiCodecs<iio_dmabuf> = {
+export const iio_dmabuf: $rt.AbiCodecs<iio_dmabuf> = $rt.table({
   "x86_64": $c5,
   "i386": $c6,
   "x32": $c5,
@@ -824,19 +874,19 @@ export const iio_dmabuf: $rt.AbiCodecs<iio_dmabuf> = {
   "microblaze": $c9,
   "openrisc": $c9,
   "nios2": $c6,
-};
+});
 
-/** Every struct of this interface by C tag. */
-export const CODECS = {
+/** Every struct of this interface by C tag (a frozen null-prototype object). */
+export const CODECS = $rt.table({
   "iio_dmabuf_alloc_req": iio_dmabuf_alloc_req,
   "iio_dmabuf": iio_dmabuf,
-} as const;
+} as const);
 
 /** Every ioctl command of this interface: its _IOC parts and request number per ABI (null: the argument does not fit). */
-export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
+export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = $rt.table({
   "IIO_BUFFER_GET_FD_IOCTL": {
     dir: "readwrite", type: 0x69, nr: 0x91, arg: "int",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0046991,
       "i386": 0xC0046991,
       "x32": 0xC0046991,
@@ -872,11 +922,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0046991,
       "openrisc": 0xC0046991,
       "nios2": 0xC0046991,
-    },
+    }),
   },
   "IIO_BUFFER_DMABUF_ALLOC_IOCTL": {
     dir: "write", type: 0x69, nr: 0x92, arg: "struct iio_dmabuf_alloc_req",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0x40106992,
       "i386": 0x40106992,
       "x32": 0x40106992,
@@ -912,11 +962,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0x40106992,
       "openrisc": 0x40106992,
       "nios2": 0x40106992,
-    },
+    }),
   },
   "IIO_BUFFER_DMABUF_ENQUEUE_IOCTL": {
     dir: "write", type: 0x69, nr: 0x93, arg: "struct iio_dmabuf",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0x40106993,
       "i386": 0x40106993,
       "x32": 0x40106993,
@@ -952,6 +1002,6 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0x40106993,
       "openrisc": 0x40106993,
       "nios2": 0x40106993,
-    },
+    }),
   },
-};
+});

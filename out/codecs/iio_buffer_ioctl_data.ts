@@ -16,10 +16,10 @@ export interface iio_buffer_ioctl_data {
 /* struct iio_buffer_ioctl_data: 16 bytes, align 4, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_ioctl_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = v.getUint32(o, true);
       const x1 = v.getUint32(o + 4, true);
       const x2 = v.getUint32(o + 8, true);
@@ -34,9 +34,9 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   return $d0x(bytes, offset, lenient);
 }
 function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_buffer_ioctl_data {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_buffer_ioctl_data");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o, true);
   const x1 = v.getUint32(o + 4, true);
   const x2 = v.getUint32(o + 8, true);
@@ -48,10 +48,10 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iio_buffer_ioctl_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       v.setUint32(o + 8, 0);
       v.setUint32(o + 12, 0);
       const x0 = value["fd"];
@@ -82,29 +82,34 @@ function $e0(value: iio_buffer_ioctl_data, into?: $rt.Bytes, offset = 0): $rt.By
 function $e0x(value: iio_buffer_ioctl_data, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_buffer_ioctl_data", "", 0, value, "struct iio_buffer_ioctl_data (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_buffer_ioctl_data", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, v.byteLength);
-  v.setUint32(o + 8, 0);
-  v.setUint32(o + 12, 0);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_ioctl_data", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0, true);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_ioctl_data", "flags", 4, x1, "__u32");
-  v.setUint32(o + 4, x1, true);
-  const x2 = value["reserved1"];
-  if (x2 !== undefined) {
-    if ((x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_ioctl_data", "reserved1", 8, x2, "__u32");
-    if (x2 !== 0) $rt.fail("struct iio_buffer_ioctl_data", "reserved1", 8, "reserved", $rt.why.zero(x2));
-    v.setUint32(o + 8, x2, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, $rt.lengthOf(v));
+  try {
+    v.setUint32(o + 8, 0);
+    v.setUint32(o + 12, 0);
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_ioctl_data", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0, true);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_ioctl_data", "flags", 4, x1, "__u32");
+    v.setUint32(o + 4, x1, true);
+    const x2 = value["reserved1"];
+    if (x2 !== undefined) {
+      if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_ioctl_data", "reserved1", 8, x2, "__u32");
+      if (x2 !== 0) $rt.fail("struct iio_buffer_ioctl_data", "reserved1", 8, "reserved", $rt.why.zero(x2));
+      v.setUint32(o + 8, x2, true);
+    }
+    const x3 = value["reserved2"];
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_ioctl_data", "reserved2", 12, x3, "__u32");
+      if (x3 !== 0) $rt.fail("struct iio_buffer_ioctl_data", "reserved2", 12, "reserved", $rt.why.zero(x3));
+      v.setUint32(o + 12, x3, true);
+    }
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_buffer_ioctl_data", 16, o, $rt.lengthOf(v));
   }
-  const x3 = value["reserved2"];
-  if (x3 !== undefined) {
-    if ((x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_ioctl_data", "reserved2", 12, x3, "__u32");
-    if (x3 !== 0) $rt.fail("struct iio_buffer_ioctl_data", "reserved2", 12, "reserved", $rt.why.zero(x3));
-    v.setUint32(o + 12, x3, true);
-  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c0: $rt.Codec<iio_buffer_ioctl_data> = { name: "struct iio_buffer_ioctl_data", size: 16, align: 4, decode: $d0, encode: $e0 as $rt.Codec<iio_buffer_ioctl_data>["encode"] };
@@ -112,10 +117,10 @@ const $c0: $rt.Codec<iio_buffer_ioctl_data> = { name: "struct iio_buffer_ioctl_d
 /* struct iio_buffer_ioctl_data: 16 bytes, align 4, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc, microblaze, openrisc */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_ioctl_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = v.getUint32(o);
       const x1 = v.getUint32(o + 4);
       const x2 = v.getUint32(o + 8);
@@ -130,9 +135,9 @@ function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   return $d1x(bytes, offset, lenient);
 }
 function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_buffer_ioctl_data {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_buffer_ioctl_data");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   const x2 = v.getUint32(o + 8);
@@ -144,10 +149,10 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iio_buffer_ioctl_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       v.setUint32(o + 8, 0);
       v.setUint32(o + 12, 0);
       const x0 = value["fd"];
@@ -178,29 +183,34 @@ function $e1(value: iio_buffer_ioctl_data, into?: $rt.Bytes, offset = 0): $rt.By
 function $e1x(value: iio_buffer_ioctl_data, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_buffer_ioctl_data", "", 0, value, "struct iio_buffer_ioctl_data (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_buffer_ioctl_data", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, v.byteLength);
-  v.setUint32(o + 8, 0);
-  v.setUint32(o + 12, 0);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_ioctl_data", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_ioctl_data", "flags", 4, x1, "__u32");
-  v.setUint32(o + 4, x1);
-  const x2 = value["reserved1"];
-  if (x2 !== undefined) {
-    if ((x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_ioctl_data", "reserved1", 8, x2, "__u32");
-    if (x2 !== 0) $rt.fail("struct iio_buffer_ioctl_data", "reserved1", 8, "reserved", $rt.why.zero(x2));
-    v.setUint32(o + 8, x2);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, $rt.lengthOf(v));
+  try {
+    v.setUint32(o + 8, 0);
+    v.setUint32(o + 12, 0);
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_ioctl_data", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_ioctl_data", "flags", 4, x1, "__u32");
+    v.setUint32(o + 4, x1);
+    const x2 = value["reserved1"];
+    if (x2 !== undefined) {
+      if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_ioctl_data", "reserved1", 8, x2, "__u32");
+      if (x2 !== 0) $rt.fail("struct iio_buffer_ioctl_data", "reserved1", 8, "reserved", $rt.why.zero(x2));
+      v.setUint32(o + 8, x2);
+    }
+    const x3 = value["reserved2"];
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_ioctl_data", "reserved2", 12, x3, "__u32");
+      if (x3 !== 0) $rt.fail("struct iio_buffer_ioctl_data", "reserved2", 12, "reserved", $rt.why.zero(x3));
+      v.setUint32(o + 12, x3);
+    }
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_buffer_ioctl_data", 16, o, $rt.lengthOf(v));
   }
-  const x3 = value["reserved2"];
-  if (x3 !== undefined) {
-    if ((x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_ioctl_data", "reserved2", 12, x3, "__u32");
-    if (x3 !== 0) $rt.fail("struct iio_buffer_ioctl_data", "reserved2", 12, "reserved", $rt.why.zero(x3));
-    v.setUint32(o + 12, x3);
-  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c1: $rt.Codec<iio_buffer_ioctl_data> = { name: "struct iio_buffer_ioctl_data", size: 16, align: 4, decode: $d1, encode: $e1 as $rt.Codec<iio_buffer_ioctl_data>["encode"] };
@@ -208,10 +218,10 @@ const $c1: $rt.Codec<iio_buffer_ioctl_data> = { name: "struct iio_buffer_ioctl_d
 /* struct iio_buffer_ioctl_data: 16 bytes, align 2, on m68k */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_ioctl_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = v.getUint32(o);
       const x1 = v.getUint32(o + 4);
       const x2 = v.getUint32(o + 8);
@@ -226,9 +236,9 @@ function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   return $d2x(bytes, offset, lenient);
 }
 function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_buffer_ioctl_data {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_buffer_ioctl_data");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   const x2 = v.getUint32(o + 8);
@@ -240,10 +250,10 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iio_buffer_ioctl_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       v.setUint32(o + 8, 0);
       v.setUint32(o + 12, 0);
       const x0 = value["fd"];
@@ -274,35 +284,40 @@ function $e2(value: iio_buffer_ioctl_data, into?: $rt.Bytes, offset = 0): $rt.By
 function $e2x(value: iio_buffer_ioctl_data, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_buffer_ioctl_data", "", 0, value, "struct iio_buffer_ioctl_data (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_buffer_ioctl_data", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, v.byteLength);
-  v.setUint32(o + 8, 0);
-  v.setUint32(o + 12, 0);
-  const x0 = value["fd"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_ioctl_data", "fd", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["flags"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_ioctl_data", "flags", 4, x1, "__u32");
-  v.setUint32(o + 4, x1);
-  const x2 = value["reserved1"];
-  if (x2 !== undefined) {
-    if ((x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_ioctl_data", "reserved1", 8, x2, "__u32");
-    if (x2 !== 0) $rt.fail("struct iio_buffer_ioctl_data", "reserved1", 8, "reserved", $rt.why.zero(x2));
-    v.setUint32(o + 8, x2);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, $rt.lengthOf(v));
+  try {
+    v.setUint32(o + 8, 0);
+    v.setUint32(o + 12, 0);
+    const x0 = value["fd"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_ioctl_data", "fd", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["flags"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_ioctl_data", "flags", 4, x1, "__u32");
+    v.setUint32(o + 4, x1);
+    const x2 = value["reserved1"];
+    if (x2 !== undefined) {
+      if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_ioctl_data", "reserved1", 8, x2, "__u32");
+      if (x2 !== 0) $rt.fail("struct iio_buffer_ioctl_data", "reserved1", 8, "reserved", $rt.why.zero(x2));
+      v.setUint32(o + 8, x2);
+    }
+    const x3 = value["reserved2"];
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_ioctl_data", "reserved2", 12, x3, "__u32");
+      if (x3 !== 0) $rt.fail("struct iio_buffer_ioctl_data", "reserved2", 12, "reserved", $rt.why.zero(x3));
+      v.setUint32(o + 12, x3);
+    }
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_buffer_ioctl_data", 16, o, $rt.lengthOf(v));
   }
-  const x3 = value["reserved2"];
-  if (x3 !== undefined) {
-    if ((x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_ioctl_data", "reserved2", 12, x3, "__u32");
-    if (x3 !== 0) $rt.fail("struct iio_buffer_ioctl_data", "reserved2", 12, "reserved", $rt.why.zero(x3));
-    v.setUint32(o + 12, x3);
-  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_ioctl_data", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c2: $rt.Codec<iio_buffer_ioctl_data> = { name: "struct iio_buffer_ioctl_data", size: 16, align: 2, decode: $d2, encode: $e2 as $rt.Codec<iio_buffer_ioctl_data>["encode"] };
 
 /** struct iio_buffer_ioctl_data by ABI. */
-export const iio_buffer_ioctl_data: $rt.AbiCodecs<iio_buffer_ioctl_data> = {
+export const iio_buffer_ioctl_data: $rt.AbiCodecs<iio_buffer_ioctl_data> = $rt.table({
   "x86_64": $c0,
   "i386": $c0,
   "x32": $c0,
@@ -338,18 +353,18 @@ export const iio_buffer_ioctl_data: $rt.AbiCodecs<iio_buffer_ioctl_data> = {
   "microblaze": $c1,
   "openrisc": $c1,
   "nios2": $c0,
-};
+});
 
-/** Every struct of this interface by C tag. */
-export const CODECS = {
+/** Every struct of this interface by C tag (a frozen null-prototype object). */
+export const CODECS = $rt.table({
   "iio_buffer_ioctl_data": iio_buffer_ioctl_data,
-} as const;
+} as const);
 
 /** Every ioctl command of this interface: its _IOC parts and request number per ABI (null: the argument does not fit). */
-export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
+export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = $rt.table({
   "IIO_BUFFER_GET_FD_IOCTL": {
     dir: "readwrite", type: 0x69, nr: 0x91, arg: "struct iio_buffer_ioctl_data",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0106991,
       "i386": 0xC0106991,
       "x32": 0xC0106991,
@@ -385,6 +400,6 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0106991,
       "openrisc": 0xC0106991,
       "nios2": 0xC0106991,
-    },
+    }),
   },
-};
+});

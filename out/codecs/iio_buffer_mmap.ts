@@ -16,10 +16,10 @@ export interface iio_buffer_block_alloc_req {
 /* struct iio_buffer_block_alloc_req: 16 bytes, align 4, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = v.getUint32(o, true);
       const x1 = v.getUint32(o + 4, true);
       const x2 = v.getUint32(o + 8, true);
@@ -32,9 +32,9 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   return $d0x(bytes, offset, lenient);
 }
 function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_buffer_block_alloc_req {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_buffer_block_alloc_req");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o, true);
   const x1 = v.getUint32(o + 4, true);
   const x2 = v.getUint32(o + 8, true);
@@ -44,10 +44,10 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iio_buffer_block_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["type"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0, true);
@@ -70,21 +70,26 @@ function $e0(value: iio_buffer_block_alloc_req, into?: $rt.Bytes, offset = 0): $
 function $e0x(value: iio_buffer_block_alloc_req, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_buffer_block_alloc_req", "", 0, value, "struct iio_buffer_block_alloc_req (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_buffer_block_alloc_req", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, v.byteLength);
-  const x0 = value["type"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
-  v.setUint32(o, x0, true);
-  const x1 = value["size"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block_alloc_req", "size", 4, x1, "__u32");
-  v.setUint32(o + 4, x1, true);
-  const x2 = value["count"];
-  if ((x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block_alloc_req", "count", 8, x2, "__u32");
-  v.setUint32(o + 8, x2, true);
-  const x3 = value["id"];
-  if ((x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block_alloc_req", "id", 12, x3, "__u32");
-  v.setUint32(o + 12, x3, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["type"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
+    v.setUint32(o, x0, true);
+    const x1 = value["size"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block_alloc_req", "size", 4, x1, "__u32");
+    v.setUint32(o + 4, x1, true);
+    const x2 = value["count"];
+    if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block_alloc_req", "count", 8, x2, "__u32");
+    v.setUint32(o + 8, x2, true);
+    const x3 = value["id"];
+    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block_alloc_req", "id", 12, x3, "__u32");
+    v.setUint32(o + 12, x3, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c0: $rt.Codec<iio_buffer_block_alloc_req> = { name: "struct iio_buffer_block_alloc_req", size: 16, align: 4, decode: $d0, encode: $e0 as $rt.Codec<iio_buffer_block_alloc_req>["encode"] };
@@ -92,10 +97,10 @@ const $c0: $rt.Codec<iio_buffer_block_alloc_req> = { name: "struct iio_buffer_bl
 /* struct iio_buffer_block_alloc_req: 16 bytes, align 4, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc, microblaze, openrisc */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = v.getUint32(o);
       const x1 = v.getUint32(o + 4);
       const x2 = v.getUint32(o + 8);
@@ -108,9 +113,9 @@ function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   return $d1x(bytes, offset, lenient);
 }
 function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_buffer_block_alloc_req {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_buffer_block_alloc_req");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   const x2 = v.getUint32(o + 8);
@@ -120,10 +125,10 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iio_buffer_block_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["type"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -146,21 +151,26 @@ function $e1(value: iio_buffer_block_alloc_req, into?: $rt.Bytes, offset = 0): $
 function $e1x(value: iio_buffer_block_alloc_req, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_buffer_block_alloc_req", "", 0, value, "struct iio_buffer_block_alloc_req (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_buffer_block_alloc_req", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, v.byteLength);
-  const x0 = value["type"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["size"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block_alloc_req", "size", 4, x1, "__u32");
-  v.setUint32(o + 4, x1);
-  const x2 = value["count"];
-  if ((x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block_alloc_req", "count", 8, x2, "__u32");
-  v.setUint32(o + 8, x2);
-  const x3 = value["id"];
-  if ((x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block_alloc_req", "id", 12, x3, "__u32");
-  v.setUint32(o + 12, x3);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["type"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["size"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block_alloc_req", "size", 4, x1, "__u32");
+    v.setUint32(o + 4, x1);
+    const x2 = value["count"];
+    if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block_alloc_req", "count", 8, x2, "__u32");
+    v.setUint32(o + 8, x2);
+    const x3 = value["id"];
+    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block_alloc_req", "id", 12, x3, "__u32");
+    v.setUint32(o + 12, x3);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c1: $rt.Codec<iio_buffer_block_alloc_req> = { name: "struct iio_buffer_block_alloc_req", size: 16, align: 4, decode: $d1, encode: $e1 as $rt.Codec<iio_buffer_block_alloc_req>["encode"] };
@@ -168,10 +178,10 @@ const $c1: $rt.Codec<iio_buffer_block_alloc_req> = { name: "struct iio_buffer_bl
 /* struct iio_buffer_block_alloc_req: 16 bytes, align 2, on m68k */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = v.getUint32(o);
       const x1 = v.getUint32(o + 4);
       const x2 = v.getUint32(o + 8);
@@ -184,9 +194,9 @@ function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   return $d2x(bytes, offset, lenient);
 }
 function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_buffer_block_alloc_req {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_buffer_block_alloc_req");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   const x2 = v.getUint32(o + 8);
@@ -196,10 +206,10 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iio_buffer_block_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["type"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -222,27 +232,32 @@ function $e2(value: iio_buffer_block_alloc_req, into?: $rt.Bytes, offset = 0): $
 function $e2x(value: iio_buffer_block_alloc_req, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_buffer_block_alloc_req", "", 0, value, "struct iio_buffer_block_alloc_req (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_buffer_block_alloc_req", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, v.byteLength);
-  const x0 = value["type"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["size"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block_alloc_req", "size", 4, x1, "__u32");
-  v.setUint32(o + 4, x1);
-  const x2 = value["count"];
-  if ((x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block_alloc_req", "count", 8, x2, "__u32");
-  v.setUint32(o + 8, x2);
-  const x3 = value["id"];
-  if ((x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block_alloc_req", "id", 12, x3, "__u32");
-  v.setUint32(o + 12, x3);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["type"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["size"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block_alloc_req", "size", 4, x1, "__u32");
+    v.setUint32(o + 4, x1);
+    const x2 = value["count"];
+    if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block_alloc_req", "count", 8, x2, "__u32");
+    v.setUint32(o + 8, x2);
+    const x3 = value["id"];
+    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block_alloc_req", "id", 12, x3, "__u32");
+    v.setUint32(o + 12, x3);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c2: $rt.Codec<iio_buffer_block_alloc_req> = { name: "struct iio_buffer_block_alloc_req", size: 16, align: 2, decode: $d2, encode: $e2 as $rt.Codec<iio_buffer_block_alloc_req>["encode"] };
 
 /** struct iio_buffer_block_alloc_req by ABI. */
-export const iio_buffer_block_alloc_req: $rt.AbiCodecs<iio_buffer_block_alloc_req> = {
+export const iio_buffer_block_alloc_req: $rt.AbiCodecs<iio_buffer_block_alloc_req> = $rt.table({
   "x86_64": $c0,
   "i386": $c0,
   "x32": $c0,
@@ -278,7 +293,7 @@ export const iio_buffer_block_alloc_req: $rt.AbiCodecs<iio_buffer_block_alloc_re
   "microblaze": $c1,
   "openrisc": $c1,
   "nios2": $c0,
-};
+});
 
 /** struct iio_buffer_block: Argument of BLOCK_QUERY, BLOCK_ENQUEUE and BLOCK_DEQUEUE (32 bytes, timestamp at offset 24). QUERY reads id and fills the rest; ENQUEUE reads id (and bytes_used, flags); DEQUEUE fills every field. ... */
 export interface iio_buffer_block {
@@ -296,7 +311,7 @@ export interface iio_buffer_block {
 /* struct iio_buffer_block: 32 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -315,9 +330,9 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   return $d3x(bytes, offset, lenient);
 }
 function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_buffer_block {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_buffer_block");
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct iio_buffer_block", 32, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o, true);
   const x1 = v.getUint32(o + 4, true);
   const x2 = v.getUint32(o + 8, true);
@@ -331,10 +346,10 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0, true);
@@ -368,33 +383,38 @@ function $e3(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e3x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_buffer_block", "", 0, value, "struct iio_buffer_block (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_buffer_block", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct iio_buffer_block", 32, o, v.byteLength);
-  const x0 = value["id"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
-  v.setUint32(o, x0, true);
-  const x1 = value["size"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block", "size", 4, x1, "__u32");
-  v.setUint32(o + 4, x1, true);
-  const x2 = value["bytes_used"];
-  if ((x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
-  v.setUint32(o + 8, x2, true);
-  const x3 = value["type"];
-  if ((x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-  v.setUint32(o + 12, x3, true);
-  const x4 = value["flags"];
-  if ((x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
-  if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
-  v.setUint32(o + 16, x4, true);
-  const x5 = value["data"];
-  if (typeof x5 !== "object" || x5 === null) $rt.badValue("struct iio_buffer_block", "data", 20, x5, "union <anonymous> (an object)");
-  const x6 = x5["offset"];
-  if ((x6 >>> 0) !== x6) $rt.badValue("struct iio_buffer_block", "data.offset", 20, x6, "__u32");
-  v.setUint32(o + 20, x6, true);
-  const x7 = value["timestamp"];
-  if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct iio_buffer_block", "timestamp", 24, x7, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x7, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["id"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
+    v.setUint32(o, x0, true);
+    const x1 = value["size"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block", "size", 4, x1, "__u32");
+    v.setUint32(o + 4, x1, true);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
+    v.setUint32(o + 8, x2, true);
+    const x3 = value["type"];
+    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+    v.setUint32(o + 12, x3, true);
+    const x4 = value["flags"];
+    if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
+    if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
+    v.setUint32(o + 16, x4, true);
+    const x5 = value["data"];
+    if (typeof x5 !== "object" || x5 === null) $rt.badValue("struct iio_buffer_block", "data", 20, x5, "union <anonymous> (an object)");
+    const x6 = x5["offset"];
+    if (typeof x6 !== "number" || (x6 >>> 0) !== x6) $rt.badValue("struct iio_buffer_block", "data.offset", 20, x6, "__u32");
+    v.setUint32(o + 20, x6, true);
+    const x7 = value["timestamp"];
+    if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct iio_buffer_block", "timestamp", 24, x7, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x7, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_buffer_block", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   return out;
 }
 const $c3: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size: 32, align: 8, decode: $d3, encode: $e3 as $rt.Codec<iio_buffer_block>["encode"] };
@@ -402,7 +422,7 @@ const $c3: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size
 /* struct iio_buffer_block: 32 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -421,9 +441,9 @@ function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   return $d4x(bytes, offset, lenient);
 }
 function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_buffer_block {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_buffer_block");
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct iio_buffer_block", 32, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o, true);
   const x1 = v.getUint32(o + 4, true);
   const x2 = v.getUint32(o + 8, true);
@@ -437,10 +457,10 @@ function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e4(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0, true);
@@ -474,33 +494,38 @@ function $e4(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e4x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_buffer_block", "", 0, value, "struct iio_buffer_block (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_buffer_block", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct iio_buffer_block", 32, o, v.byteLength);
-  const x0 = value["id"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
-  v.setUint32(o, x0, true);
-  const x1 = value["size"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block", "size", 4, x1, "__u32");
-  v.setUint32(o + 4, x1, true);
-  const x2 = value["bytes_used"];
-  if ((x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
-  v.setUint32(o + 8, x2, true);
-  const x3 = value["type"];
-  if ((x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-  v.setUint32(o + 12, x3, true);
-  const x4 = value["flags"];
-  if ((x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
-  if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
-  v.setUint32(o + 16, x4, true);
-  const x5 = value["data"];
-  if (typeof x5 !== "object" || x5 === null) $rt.badValue("struct iio_buffer_block", "data", 20, x5, "union <anonymous> (an object)");
-  const x6 = x5["offset"];
-  if ((x6 >>> 0) !== x6) $rt.badValue("struct iio_buffer_block", "data.offset", 20, x6, "__u32");
-  v.setUint32(o + 20, x6, true);
-  const x7 = value["timestamp"];
-  if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct iio_buffer_block", "timestamp", 24, x7, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x7, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["id"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
+    v.setUint32(o, x0, true);
+    const x1 = value["size"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block", "size", 4, x1, "__u32");
+    v.setUint32(o + 4, x1, true);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
+    v.setUint32(o + 8, x2, true);
+    const x3 = value["type"];
+    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+    v.setUint32(o + 12, x3, true);
+    const x4 = value["flags"];
+    if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
+    if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
+    v.setUint32(o + 16, x4, true);
+    const x5 = value["data"];
+    if (typeof x5 !== "object" || x5 === null) $rt.badValue("struct iio_buffer_block", "data", 20, x5, "union <anonymous> (an object)");
+    const x6 = x5["offset"];
+    if (typeof x6 !== "number" || (x6 >>> 0) !== x6) $rt.badValue("struct iio_buffer_block", "data.offset", 20, x6, "__u32");
+    v.setUint32(o + 20, x6, true);
+    const x7 = value["timestamp"];
+    if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct iio_buffer_block", "timestamp", 24, x7, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x7, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_buffer_block", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   return out;
 }
 const $c4: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size: 32, align: 4, decode: $d4, encode: $e4 as $rt.Codec<iio_buffer_block>["encode"] };
@@ -508,7 +533,7 @@ const $c4: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size
 /* struct iio_buffer_block: 32 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -527,9 +552,9 @@ function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   return $d5x(bytes, offset, lenient);
 }
 function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_buffer_block {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_buffer_block");
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct iio_buffer_block", 32, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   const x2 = v.getUint32(o + 8);
@@ -543,10 +568,10 @@ function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e5(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -580,33 +605,38 @@ function $e5(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e5x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_buffer_block", "", 0, value, "struct iio_buffer_block (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_buffer_block", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct iio_buffer_block", 32, o, v.byteLength);
-  const x0 = value["id"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["size"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block", "size", 4, x1, "__u32");
-  v.setUint32(o + 4, x1);
-  const x2 = value["bytes_used"];
-  if ((x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
-  v.setUint32(o + 8, x2);
-  const x3 = value["type"];
-  if ((x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-  v.setUint32(o + 12, x3);
-  const x4 = value["flags"];
-  if ((x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
-  if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
-  v.setUint32(o + 16, x4);
-  const x5 = value["data"];
-  if (typeof x5 !== "object" || x5 === null) $rt.badValue("struct iio_buffer_block", "data", 20, x5, "union <anonymous> (an object)");
-  const x6 = x5["offset"];
-  if ((x6 >>> 0) !== x6) $rt.badValue("struct iio_buffer_block", "data.offset", 20, x6, "__u32");
-  v.setUint32(o + 20, x6);
-  const x7 = value["timestamp"];
-  if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct iio_buffer_block", "timestamp", 24, x7, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x7);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["id"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["size"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block", "size", 4, x1, "__u32");
+    v.setUint32(o + 4, x1);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
+    v.setUint32(o + 8, x2);
+    const x3 = value["type"];
+    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+    v.setUint32(o + 12, x3);
+    const x4 = value["flags"];
+    if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
+    if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
+    v.setUint32(o + 16, x4);
+    const x5 = value["data"];
+    if (typeof x5 !== "object" || x5 === null) $rt.badValue("struct iio_buffer_block", "data", 20, x5, "union <anonymous> (an object)");
+    const x6 = x5["offset"];
+    if (typeof x6 !== "number" || (x6 >>> 0) !== x6) $rt.badValue("struct iio_buffer_block", "data.offset", 20, x6, "__u32");
+    v.setUint32(o + 20, x6);
+    const x7 = value["timestamp"];
+    if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct iio_buffer_block", "timestamp", 24, x7, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x7);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_buffer_block", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   return out;
 }
 const $c5: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size: 32, align: 8, decode: $d5, encode: $e5 as $rt.Codec<iio_buffer_block>["encode"] };
@@ -614,7 +644,7 @@ const $c5: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size
 /* struct iio_buffer_block: 32 bytes, align 2, on m68k */
 function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -633,9 +663,9 @@ function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   return $d6x(bytes, offset, lenient);
 }
 function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_buffer_block {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_buffer_block");
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct iio_buffer_block", 32, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   const x2 = v.getUint32(o + 8);
@@ -649,10 +679,10 @@ function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e6(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -686,33 +716,38 @@ function $e6(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e6x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_buffer_block", "", 0, value, "struct iio_buffer_block (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_buffer_block", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct iio_buffer_block", 32, o, v.byteLength);
-  const x0 = value["id"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["size"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block", "size", 4, x1, "__u32");
-  v.setUint32(o + 4, x1);
-  const x2 = value["bytes_used"];
-  if ((x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
-  v.setUint32(o + 8, x2);
-  const x3 = value["type"];
-  if ((x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-  v.setUint32(o + 12, x3);
-  const x4 = value["flags"];
-  if ((x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
-  if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
-  v.setUint32(o + 16, x4);
-  const x5 = value["data"];
-  if (typeof x5 !== "object" || x5 === null) $rt.badValue("struct iio_buffer_block", "data", 20, x5, "union <anonymous> (an object)");
-  const x6 = x5["offset"];
-  if ((x6 >>> 0) !== x6) $rt.badValue("struct iio_buffer_block", "data.offset", 20, x6, "__u32");
-  v.setUint32(o + 20, x6);
-  const x7 = value["timestamp"];
-  if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct iio_buffer_block", "timestamp", 24, x7, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x7);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["id"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["size"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block", "size", 4, x1, "__u32");
+    v.setUint32(o + 4, x1);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
+    v.setUint32(o + 8, x2);
+    const x3 = value["type"];
+    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+    v.setUint32(o + 12, x3);
+    const x4 = value["flags"];
+    if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
+    if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
+    v.setUint32(o + 16, x4);
+    const x5 = value["data"];
+    if (typeof x5 !== "object" || x5 === null) $rt.badValue("struct iio_buffer_block", "data", 20, x5, "union <anonymous> (an object)");
+    const x6 = x5["offset"];
+    if (typeof x6 !== "number" || (x6 >>> 0) !== x6) $rt.badValue("struct iio_buffer_block", "data.offset", 20, x6, "__u32");
+    v.setUint32(o + 20, x6);
+    const x7 = value["timestamp"];
+    if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct iio_buffer_block", "timestamp", 24, x7, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x7);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_buffer_block", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   return out;
 }
 const $c6: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size: 32, align: 2, decode: $d6, encode: $e6 as $rt.Codec<iio_buffer_block>["encode"] };
@@ -720,7 +755,7 @@ const $c6: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size
 /* struct iio_buffer_block: 32 bytes, align 4, on microblaze, openrisc */
 function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -739,9 +774,9 @@ function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_bu
   return $d7x(bytes, offset, lenient);
 }
 function $d7x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_buffer_block {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_buffer_block");
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct iio_buffer_block", 32, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   const x0 = v.getUint32(o);
   const x1 = v.getUint32(o + 4);
   const x2 = v.getUint32(o + 8);
@@ -755,10 +790,10 @@ function $d7x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e7(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
-    if ((o >>> 0) !== o) break ok;
     try {
+      if ((o >>> 0) !== o) break ok;
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -792,39 +827,44 @@ function $e7(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e7x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_buffer_block", "", 0, value, "struct iio_buffer_block (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_buffer_block", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 32 > v.byteLength) $rt.truncated("struct iio_buffer_block", 32, o, v.byteLength);
-  const x0 = value["id"];
-  if ((x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
-  v.setUint32(o, x0);
-  const x1 = value["size"];
-  if ((x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block", "size", 4, x1, "__u32");
-  v.setUint32(o + 4, x1);
-  const x2 = value["bytes_used"];
-  if ((x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
-  v.setUint32(o + 8, x2);
-  const x3 = value["type"];
-  if ((x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-  v.setUint32(o + 12, x3);
-  const x4 = value["flags"];
-  if ((x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
-  if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
-  v.setUint32(o + 16, x4);
-  const x5 = value["data"];
-  if (typeof x5 !== "object" || x5 === null) $rt.badValue("struct iio_buffer_block", "data", 20, x5, "union <anonymous> (an object)");
-  const x6 = x5["offset"];
-  if ((x6 >>> 0) !== x6) $rt.badValue("struct iio_buffer_block", "data.offset", 20, x6, "__u32");
-  v.setUint32(o + 20, x6);
-  const x7 = value["timestamp"];
-  if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct iio_buffer_block", "timestamp", 24, x7, "__u64 (a bigint)");
-  v.setBigUint64(o + 24, x7);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["id"];
+    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
+    v.setUint32(o, x0);
+    const x1 = value["size"];
+    if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block", "size", 4, x1, "__u32");
+    v.setUint32(o + 4, x1);
+    const x2 = value["bytes_used"];
+    if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
+    v.setUint32(o + 8, x2);
+    const x3 = value["type"];
+    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+    v.setUint32(o + 12, x3);
+    const x4 = value["flags"];
+    if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
+    if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
+    v.setUint32(o + 16, x4);
+    const x5 = value["data"];
+    if (typeof x5 !== "object" || x5 === null) $rt.badValue("struct iio_buffer_block", "data", 20, x5, "union <anonymous> (an object)");
+    const x6 = x5["offset"];
+    if (typeof x6 !== "number" || (x6 >>> 0) !== x6) $rt.badValue("struct iio_buffer_block", "data.offset", 20, x6, "__u32");
+    v.setUint32(o + 20, x6);
+    const x7 = value["timestamp"];
+    if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct iio_buffer_block", "timestamp", 24, x7, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x7);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_buffer_block", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   return out;
 }
 const $c7: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size: 32, align: 4, decode: $d7, encode: $e7 as $rt.Codec<iio_buffer_block>["encode"] };
 
 /** struct iio_buffer_block by ABI. */
-export const iio_buffer_block: $rt.AbiCodecs<iio_buffer_block> = {
+export const iio_buffer_block: $rt.AbiCodecs<iio_buffer_block> = $rt.table({
   "x86_64": $c3,
   "i386": $c4,
   "x32": $c3,
@@ -860,19 +900,19 @@ export const iio_buffer_block: $rt.AbiCodecs<iio_buffer_block> = {
   "microblaze": $c7,
   "openrisc": $c7,
   "nios2": $c4,
-};
+});
 
-/** Every struct of this interface by C tag. */
-export const CODECS = {
+/** Every struct of this interface by C tag (a frozen null-prototype object). */
+export const CODECS = $rt.table({
   "iio_buffer_block_alloc_req": iio_buffer_block_alloc_req,
   "iio_buffer_block": iio_buffer_block,
-} as const;
+} as const);
 
 /** Every ioctl command of this interface: its _IOC parts and request number per ABI (null: the argument does not fit). */
-export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
+export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = $rt.table({
   "IIO_BUFFER_GET_FD_IOCTL": {
     dir: "readwrite", type: 0x69, nr: 0x91, arg: "int",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0046991,
       "i386": 0xC0046991,
       "x32": 0xC0046991,
@@ -908,11 +948,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0046991,
       "openrisc": 0xC0046991,
       "nios2": 0xC0046991,
-    },
+    }),
   },
   "IIO_BUFFER_BLOCK_ALLOC_IOCTL": {
     dir: "readwrite", type: 0x69, nr: 0x92, arg: "struct iio_buffer_block_alloc_req",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0106992,
       "i386": 0xC0106992,
       "x32": 0xC0106992,
@@ -948,11 +988,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0106992,
       "openrisc": 0xC0106992,
       "nios2": 0xC0106992,
-    },
+    }),
   },
   "IIO_BUFFER_BLOCK_FREE_IOCTL": {
     dir: "none", type: 0x69, nr: 0x93,
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0x00006993,
       "i386": 0x00006993,
       "x32": 0x00006993,
@@ -988,11 +1028,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0x00006993,
       "openrisc": 0x00006993,
       "nios2": 0x00006993,
-    },
+    }),
   },
   "IIO_BUFFER_BLOCK_QUERY_IOCTL": {
     dir: "readwrite", type: 0x69, nr: 0x93, arg: "struct iio_buffer_block",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0206993,
       "i386": 0xC0206993,
       "x32": 0xC0206993,
@@ -1028,11 +1068,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0206993,
       "openrisc": 0xC0206993,
       "nios2": 0xC0206993,
-    },
+    }),
   },
   "IIO_BUFFER_BLOCK_ENQUEUE_IOCTL": {
     dir: "readwrite", type: 0x69, nr: 0x94, arg: "struct iio_buffer_block",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0206994,
       "i386": 0xC0206994,
       "x32": 0xC0206994,
@@ -1068,11 +1108,11 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0206994,
       "openrisc": 0xC0206994,
       "nios2": 0xC0206994,
-    },
+    }),
   },
   "IIO_BUFFER_BLOCK_DEQUEUE_IOCTL": {
     dir: "readwrite", type: 0x69, nr: 0x95, arg: "struct iio_buffer_block",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0xC0206995,
       "i386": 0xC0206995,
       "x32": 0xC0206995,
@@ -1108,6 +1148,6 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0xC0206995,
       "openrisc": 0xC0206995,
       "nios2": 0xC0206995,
-    },
+    }),
   },
-};
+});

@@ -14,7 +14,7 @@ export interface iio_event_data {
 /* struct iio_event_data: 16 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_event_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -28,9 +28,9 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_ev
   return $d0x(bytes, offset, lenient);
 }
 function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_event_data {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_event_data");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_event_data", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
   const x1 = v.getBigInt64(o + 8, true);
   return { "id": x0, "timestamp": x1 };
@@ -38,7 +38,7 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -62,15 +62,20 @@ function $e0(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e0x(value: iio_event_data, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_event_data", "", 0, value, "struct iio_event_data (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_event_data", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_event_data", 16, o, v.byteLength);
-  const x0 = value["id"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_event_data", "id", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0, true);
-  const x1 = value["timestamp"];
-  if (typeof x1 !== "bigint" || BigInt.asIntN(64, x1) !== x1) $rt.badValue("struct iio_event_data", "timestamp", 8, x1, "__s64 (a bigint)");
-  v.setBigInt64(o + 8, x1, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["id"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_event_data", "id", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    const x1 = value["timestamp"];
+    if (typeof x1 !== "bigint" || BigInt.asIntN(64, x1) !== x1) $rt.badValue("struct iio_event_data", "timestamp", 8, x1, "__s64 (a bigint)");
+    v.setBigInt64(o + 8, x1, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_event_data", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c0: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16, align: 8, decode: $d0, encode: $e0 as $rt.Codec<iio_event_data>["encode"] };
@@ -78,7 +83,7 @@ const $c0: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16
 /* struct iio_event_data: 16 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_event_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -92,9 +97,9 @@ function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_ev
   return $d1x(bytes, offset, lenient);
 }
 function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_event_data {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_event_data");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_event_data", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
   const x1 = v.getBigInt64(o + 8, true);
   return { "id": x0, "timestamp": x1 };
@@ -102,7 +107,7 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -126,15 +131,20 @@ function $e1(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e1x(value: iio_event_data, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_event_data", "", 0, value, "struct iio_event_data (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_event_data", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_event_data", 16, o, v.byteLength);
-  const x0 = value["id"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_event_data", "id", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0, true);
-  const x1 = value["timestamp"];
-  if (typeof x1 !== "bigint" || BigInt.asIntN(64, x1) !== x1) $rt.badValue("struct iio_event_data", "timestamp", 8, x1, "__s64 (a bigint)");
-  v.setBigInt64(o + 8, x1, true);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["id"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_event_data", "id", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    const x1 = value["timestamp"];
+    if (typeof x1 !== "bigint" || BigInt.asIntN(64, x1) !== x1) $rt.badValue("struct iio_event_data", "timestamp", 8, x1, "__s64 (a bigint)");
+    v.setBigInt64(o + 8, x1, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_event_data", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c1: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16, align: 4, decode: $d1, encode: $e1 as $rt.Codec<iio_event_data>["encode"] };
@@ -142,7 +152,7 @@ const $c1: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16
 /* struct iio_event_data: 16 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_event_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -156,9 +166,9 @@ function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_ev
   return $d2x(bytes, offset, lenient);
 }
 function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_event_data {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_event_data");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_event_data", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   const x1 = v.getBigInt64(o + 8);
   return { "id": x0, "timestamp": x1 };
@@ -166,7 +176,7 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -190,15 +200,20 @@ function $e2(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e2x(value: iio_event_data, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_event_data", "", 0, value, "struct iio_event_data (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_event_data", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_event_data", 16, o, v.byteLength);
-  const x0 = value["id"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_event_data", "id", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  const x1 = value["timestamp"];
-  if (typeof x1 !== "bigint" || BigInt.asIntN(64, x1) !== x1) $rt.badValue("struct iio_event_data", "timestamp", 8, x1, "__s64 (a bigint)");
-  v.setBigInt64(o + 8, x1);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["id"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_event_data", "id", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    const x1 = value["timestamp"];
+    if (typeof x1 !== "bigint" || BigInt.asIntN(64, x1) !== x1) $rt.badValue("struct iio_event_data", "timestamp", 8, x1, "__s64 (a bigint)");
+    v.setBigInt64(o + 8, x1);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_event_data", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c2: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16, align: 8, decode: $d2, encode: $e2 as $rt.Codec<iio_event_data>["encode"] };
@@ -206,7 +221,7 @@ const $c2: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16
 /* struct iio_event_data: 16 bytes, align 2, on m68k */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_event_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -220,9 +235,9 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_ev
   return $d3x(bytes, offset, lenient);
 }
 function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_event_data {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_event_data");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_event_data", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   const x1 = v.getBigInt64(o + 8);
   return { "id": x0, "timestamp": x1 };
@@ -230,7 +245,7 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -254,15 +269,20 @@ function $e3(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e3x(value: iio_event_data, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_event_data", "", 0, value, "struct iio_event_data (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_event_data", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_event_data", 16, o, v.byteLength);
-  const x0 = value["id"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_event_data", "id", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  const x1 = value["timestamp"];
-  if (typeof x1 !== "bigint" || BigInt.asIntN(64, x1) !== x1) $rt.badValue("struct iio_event_data", "timestamp", 8, x1, "__s64 (a bigint)");
-  v.setBigInt64(o + 8, x1);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["id"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_event_data", "id", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    const x1 = value["timestamp"];
+    if (typeof x1 !== "bigint" || BigInt.asIntN(64, x1) !== x1) $rt.badValue("struct iio_event_data", "timestamp", 8, x1, "__s64 (a bigint)");
+    v.setBigInt64(o + 8, x1);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_event_data", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c3: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16, align: 2, decode: $d3, encode: $e3 as $rt.Codec<iio_event_data>["encode"] };
@@ -270,7 +290,7 @@ const $c3: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16
 /* struct iio_event_data: 16 bytes, align 4, on microblaze, openrisc */
 function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_event_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -284,9 +304,9 @@ function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_ev
   return $d4x(bytes, offset, lenient);
 }
 function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iio_event_data {
-  const v = bytes instanceof DataView ? bytes : $rt.viewOf(bytes);
+  const v = $rt.viewFor(bytes, "struct iio_event_data");
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_event_data", 16, o, v.byteLength);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
   const x1 = v.getBigInt64(o + 8);
   return { "id": x0, "timestamp": x1 };
@@ -294,7 +314,7 @@ function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e4(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.viewOf(out);
+    const v = out instanceof DataView ? out : $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -318,21 +338,26 @@ function $e4(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
 function $e4x(value: iio_event_data, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct iio_event_data", "", 0, value, "struct iio_event_data (an object)");
   const out = into === undefined ? new Uint8Array(16) : into;
-  const v = out instanceof DataView ? out : $rt.viewOf(out);
+  const v = $rt.viewFor(out, "struct iio_event_data", true);
   const o = offset;
-  if ((o >>> 0) !== o || o + 16 > v.byteLength) $rt.truncated("struct iio_event_data", 16, o, v.byteLength);
-  const x0 = value["id"];
-  if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_event_data", "id", 0, x0, "__u64 (a bigint)");
-  v.setBigUint64(o, x0);
-  const x1 = value["timestamp"];
-  if (typeof x1 !== "bigint" || BigInt.asIntN(64, x1) !== x1) $rt.badValue("struct iio_event_data", "timestamp", 8, x1, "__s64 (a bigint)");
-  v.setBigInt64(o + 8, x1);
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["id"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iio_event_data", "id", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    const x1 = value["timestamp"];
+    if (typeof x1 !== "bigint" || BigInt.asIntN(64, x1) !== x1) $rt.badValue("struct iio_event_data", "timestamp", 8, x1, "__s64 (a bigint)");
+    v.setBigInt64(o + 8, x1);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iio_event_data", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_event_data", 16, o, $rt.lengthOf(v));
   return out;
 }
 const $c4: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16, align: 4, decode: $d4, encode: $e4 as $rt.Codec<iio_event_data>["encode"] };
 
 /** struct iio_event_data by ABI. */
-export const iio_event_data: $rt.AbiCodecs<iio_event_data> = {
+export const iio_event_data: $rt.AbiCodecs<iio_event_data> = $rt.table({
   "x86_64": $c0,
   "i386": $c1,
   "x32": $c0,
@@ -368,18 +393,18 @@ export const iio_event_data: $rt.AbiCodecs<iio_event_data> = {
   "microblaze": $c4,
   "openrisc": $c4,
   "nios2": $c1,
-};
+});
 
-/** Every struct of this interface by C tag. */
-export const CODECS = {
+/** Every struct of this interface by C tag (a frozen null-prototype object). */
+export const CODECS = $rt.table({
   "iio_event_data": iio_event_data,
-} as const;
+} as const);
 
 /** Every ioctl command of this interface: its _IOC parts and request number per ABI (null: the argument does not fit). */
-export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
+export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = $rt.table({
   "IIO_GET_EVENT_FD_IOCTL": {
     dir: "read", type: 0x69, nr: 0x90, arg: "int",
-    numbers: {
+    numbers: $rt.table({
       "x86_64": 0x80046990,
       "i386": 0x80046990,
       "x32": 0x80046990,
@@ -415,6 +440,6 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
       "microblaze": 0x80046990,
       "openrisc": 0x80046990,
       "nios2": 0x80046990,
-    },
+    }),
   },
-};
+});

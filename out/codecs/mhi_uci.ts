@@ -5,10 +5,10 @@
  */
 import * as $rt from "../../runtime/index.js";
 
-/** Every struct of this interface by C tag. */
-export const CODECS = {
-} as const;
+/** Every struct of this interface by C tag (a frozen null-prototype object). */
+export const CODECS = $rt.table({
+} as const);
 
 /** Every ioctl command of this interface: its _IOC parts and request number per ABI (null: the argument does not fit). */
-export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = {
-};
+export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = $rt.table({
+});
