@@ -8,7 +8,7 @@
 import { ABIS } from "../spec/abis.js";
 import type { AbiEntry } from "../spec/abi.js";
 import type { InterfaceModel, SpecModel } from "../core/model.js";
-import { commentLine, commentSafe, wrapBody } from "./c-text.js";
+import { commentLine, commentSafe, wrapBody } from "../syscall/c-text.js";
 import type { Generator, OutputFile } from "./generator.js";
 import { headerIncludeDir, sortByDependency, specDisplayName } from "./header.js";
 import { layoutAssertLines } from "./layout-asserts.js";

@@ -3,7 +3,7 @@
  * kernel style, with kernel-doc on every struct, member, flag set and ioctl.
  *
  * C text is built here and only placed by templates/header.h.hbs.  Every
- * free text goes through c-text.ts (comment-safe, wrapped); every name was
+ * free text goes through syscall/c-text.ts (comment-safe, wrapped); every name was
  * checked to be a C identifier by the loader.  Headers must pass
  * `gcc -std=c90 -pedantic -Werror` and g++, so C90 extensions (unnamed
  * members, flexible arrays, non-int bit-fields, long long) carry
@@ -13,7 +13,7 @@ import path from "node:path";
 import type { ConstantSpec, EnumSpec, FieldSpec, FlagSetSpec, NamedValue } from "../spec/types.js";
 import { REPO_ROOT } from "../core/paths.js";
 import type { CommandModel, CType, FieldModel, InterfaceModel, RecordType, SpecModel } from "../core/model.js";
-import { commentLine, kernelDocBlock, paragraphs, splitBrief, wrapBody } from "./c-text.js";
+import { commentLine, kernelDocBlock, paragraphs, splitBrief, wrapBody } from "../syscall/c-text.js";
 import type { Generator, OutputFile } from "./generator.js";
 import { renderTemplate } from "./templates.js";
 

@@ -4,7 +4,7 @@
  * needs a name outside its parent), and one-line kernel-doc text.
  */
 import { typeName, type FieldModel, type RecordType } from "../core/model.js";
-import { commentSafe } from "../generators/c-text.js";
+import { commentSafe } from "./c-text.js";
 
 const attrs = (aligned: number | undefined, packed: boolean) =>
   [packed ? "__packed__" : "", aligned ? `__aligned__(${aligned})` : ""].filter(Boolean).map((a) => `__attribute__((${a}))`).join(" ");
