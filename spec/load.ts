@@ -3,7 +3,8 @@
  * Every stage reports all of its errors with positions; the first stage that
  * fails stops the load, so later stages only ever see well-formed input.
  */
-import { closeSync, fstatSync, openSync, readSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { readCapped } from "./read-capped.js";
 import path from "node:path";
 import { SpecInputError, type SpecError } from "../core/diagnostic.js";
 import { checkRecordSizes } from "../core/layout.js";
@@ -39,40 +40,6 @@ export function loadSpecText(file: string, text: string): SpecModel {
 }
 
 
-/**
- * Read at most `limit` bytes of a file, a device or a pipe (a path, or 0 for
- * stdin); undefined when there is more.  A regular file's size is checked
- * before reading, anything else is read in chunks and given up on at the
- * limit, so /dev/zero or an endless pipe cannot make us read forever.
- */
-export function readCapped(file: string | 0, limit: number): Buffer | undefined {
-  const fd = typeof file === "number" ? file : openSync(file, "r");
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw Object.assign(new Error("it is a directory"), { code: "EISDIR" });
-    if (st.isFile() && st.size > limit) return undefined;
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
-      let n: number;
-      try {
-        n = readSync(fd, chunk, 0, chunk.length, null);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "EAGAIN") continue;
-        if ((e as NodeJS.ErrnoException).code === "EOF") break;
-        throw e;
-      }
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (total > limit) return undefined;
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    if (typeof file !== "number") closeSync(fd);
-  }
-}
 
 
 export function loadSpecFile(file: string): SpecModel {

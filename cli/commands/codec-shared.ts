@@ -1,5 +1,6 @@
 /* What `uapi decode` and `uapi encode` share: finding the struct, the ABI and the input, and compiling the codec. */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { statSync } from "node:fs";
+import { readCapped } from "../../spec/read-capped.js";
 import type { InterfaceModel, RecordType, SpecModel } from "../../core/model.js";
 import { abiById, ABIS } from "../../spec/abis.js";
 import type { AbiEntry } from "../../spec/abi.js";
@@ -63,48 +64,21 @@ export function findTarget(specFiles: string[], wanted: string, abi: AbiEntry, i
 export const INPUT_CAP = 64 * 1024 * 1024;
 
 const mib = (n: number) => `${n / (1024 * 1024)} MiB`;
-const sleepMs = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-/**
- * Read a whole file, or stdin for "-", but never more than `cap` bytes: a
- * larger regular file is refused before reading, and an endless stream
- * (/dev/zero, `yes |`) is refused as soon as it passes the cap.  Throws
- * UsageError (exit 2) naming the cap.
- */
-export function readCapped(file: string, cap = INPUT_CAP): Buffer {
+/** A whole file, or stdin for "-", refused with a UsageError (exit 2) naming the cap once it passes `cap` bytes. */
+export function readInput(file: string, cap = INPUT_CAP): Buffer {
   const name = file === "-" ? "stdin" : file;
-  const capText = `the input cap of ${mib(cap)} (${cap} bytes)`;
-  let fd: number;
+  let buf: Buffer | undefined;
   try {
-    fd = file === "-" ? 0 : openSync(file, "r");
+    buf = readCapped(file === "-" ? 0 : file, cap);
   } catch (e) {
     throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);
   }
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw new UsageError(`cannot read ${name}: it is a directory`);
-    if (st.isFile() && st.size > cap) throw new UsageError(`${name} is ${st.size} bytes, more than ${capText}`);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, cap + 1 - total));
-      let got: number;
-      try {
-        got = readSync(fd, chunk, 0, chunk.length, null);
-      } catch (e) {
-        // A non-blocking stdin (a terminal, some pipes) has no data yet: wait and retry.
-        if ((e as NodeJS.ErrnoException).code === "EAGAIN") { sleepMs(10); continue; }
-        throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);
-      }
-      if (got === 0) break;
-      chunks.push(got === chunk.length ? chunk : chunk.subarray(0, got));
-      total += got;
-      if (total > cap) throw new UsageError(`${name} goes on past ${capText}; stopped reading there`);
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    if (file !== "-") closeSync(fd);
+  if (buf === undefined) {
+    const size = file === "-" ? undefined : statSync(file, { throwIfNoEntry: false });
+    const what = size?.isFile() ? `is ${size.size} bytes, more than` : "goes on past";
+    throw new UsageError(`${name} ${what} the input cap of ${mib(cap)} (${cap} bytes); nothing past it was read`);
   }
+  return buf;
 }
 
 /** The text of DATA, or of the file named by @FILE (@- for stdin), capped at INPUT_CAP. */
@@ -112,7 +86,7 @@ export function readArg(data: string, binary: true): Uint8Array;
 export function readArg(data: string, binary: false): string;
 export function readArg(data: string, binary: boolean): Uint8Array | string {
   if (!data.startsWith("@")) return data;
-  const buf = readCapped(data.slice(1));
+  const buf = readInput(data.slice(1));
   return binary ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : buf.toString("utf8");
 }
 
