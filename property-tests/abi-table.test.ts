@@ -1,6 +1,6 @@
 /*
  * Self-check of spec/abis.ts against the research note.  Expected values are
- * parsed at run time from /work/shared/reference/abi-facts.md (§1.1 tables)
+ * parsed at run time from ../shared/reference/abi-facts.md (§1.1 tables)
  * and abi-probe/measured.tsv -- never copied from abis.ts.
  */
 

@@ -1,6 +1,6 @@
 /*
  * `uapi decode`, `uapi encode` and `uapi ioctl` through the CLI entry point.
- * Expected numbers come from /work/shared/reference/seed-uapi.md
+ * Expected numbers come from ../shared/reference/seed-uapi.md
  * (BUS1_CMD_SEND = _IOWR(0x96, 0x40, 80 bytes) = 0xC0509640;
  * IIO_BUFFER_DMABUF_ENQUEUE_IOCTL = _IOW('i', 0x94, 16 bytes) = 0x40106994),
  * byte images are written by hand from the struct layouts given there.

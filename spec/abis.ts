@@ -1,7 +1,7 @@
 /*
  * The ABI table: one row per Linux ABI, in the spirit of syzkaller's
  * sys/targets.  Data only.  Every figure comes from
- * /work/shared/reference/abi-facts.md (measured with gcc-12 / clang-19 where a
+ * ../shared/reference/abi-facts.md (measured with gcc-12 / clang-19 where a
  * compiler exists, otherwise read from GCC target headers) and
  * abi-probe/measured.tsv; each row's `source` says which.
  *

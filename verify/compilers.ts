@@ -1,6 +1,6 @@
 /*
  * Which real compiler can judge which ABI, and how to invoke it: data only.
- * Source: /work/shared/reference/abi-facts.md §1.4 (triples, flags, and where
+ * Source: ../shared/reference/abi-facts.md §1.4 (triples, flags, and where
  * clang is not the Linux ABI) and §1.1-§1.3 (what was cross-checked).
  *
  * A row lists every compiler that implements the ABI as Linux user space
