@@ -20,7 +20,7 @@
  */
 import { linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
-import { entryKind, OutputRefused, parentDirs, parentProblem, pruneEmptyDirs, syncDir, writeDurable } from "./out-fs.js";
+import { describeKind, entryKind, OutputRefused, parentDirs, parentProblem, pruneEmptyDirs, syncDir, writeDurable } from "./out-fs.js";
 import { isManifestPath, isSafeOutputPath, STATE_DIR } from "./out-owners.js";
 
 const JOURNAL = `${STATE_DIR}/journal`;
@@ -60,6 +60,8 @@ function step(): void {
 
 /** Take the folder's lock; a lock whose process is gone (kill -9) is taken over. Returns the release function. */
 export function lockOutput(outDir: string): () => void {
+  const state = entryKind(path.join(outDir, STATE_DIR));
+  if (state !== "missing" && state !== "dir") throw new OutputRefused([`${STATE_DIR} is ${describeKind(state)}, not a folder; uapi generate keeps its manifests and lock there and never follows a link (move it away)`]);
   mkdirSync(path.join(outDir, STATE_DIR), { recursive: true });
   const lock = path.join(outDir, LOCK);
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -165,6 +165,21 @@ test("links are never followed: a planted link plus a manifest line cannot remov
   t.is(readFileSync(path.join(outside, "precious.c"), "utf8"), "keep me\n");
 });
 
+test("a linked .uapi state folder is refused before anything is written through it", (t) => {
+  const dir = scratchDir("statelink");
+  const out = path.join(dir, "out");
+  const elsewhere = path.join(dir, "elsewhere");
+  mkdirSync(out);
+  mkdirSync(elsewhere);
+  symlinkSync(elsewhere, path.join(out, ".uapi"));
+  const spec = writeSpec(dir, "s.yaml", specText("alpha", ["a0"], 1));
+  const r = uapi(["generate", spec, "--out", out]);
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stderr, /\.uapi is a symbolic link/);
+  t.deepEqual(readdirSync(elsewhere), []);
+  t.deepEqual(readdirSync(out), [".uapi"]);
+});
+
 test("a manifest entry that leaves the folder is refused with its line, and nothing is written", (t) => {
   const dir = scratchDir("escape");
   const out = path.join(dir, "out");
