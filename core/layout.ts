@@ -96,7 +96,7 @@ function shortEnumSize(values: bigint[]): number {
 }
 
 /** The records a record holds by value (through arrays), inline or named, in field order. */
-function childRecords(record: RecordType): RecordType[] {
+export function childRecords(record: RecordType): RecordType[] {
   const out: RecordType[] = [];
   for (const f of record.fields) {
     let t = f.type;

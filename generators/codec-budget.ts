@@ -7,6 +7,7 @@
  * located error instead of running for minutes.
  */
 import { SpecInputError } from "../core/diagnostic.js";
+import { childRecords, eachRecordInnermostFirst } from "../core/layout.js";
 import type { RecordType, SpecModel } from "../core/model.js";
 
 /*
@@ -22,38 +23,20 @@ interface Cost {
   depth: number;
 }
 
-/** The records a record's codec inlines: members of struct or union type, or arrays of them. */
-function inlinedRecords(r: RecordType): RecordType[] {
-  const out: RecordType[] = [];
-  for (const f of r.fields) {
-    let t = f.type;
-    while (t.kind === "array") t = t.element;
-    if (t.kind === "record") out.push(t.record);
-  }
-  return out;
-}
-
-/** Members (counting inlined ones) and depth of every record reachable from `roots`, without recursion. */
+/** Members (counting inlined ones) and depth of every record reachable from `roots`, innermost first, without recursion. */
 function costs(roots: readonly RecordType[]): Map<RecordType, Cost> {
   const done = new Map<RecordType, Cost>();
   for (const root of roots) {
-    const stack: RecordType[] = [root];
-    while (stack.length) {
-      const r = stack[stack.length - 1]!;
-      if (done.has(r)) { stack.pop(); continue; }
-      const inner = inlinedRecords(r);
-      const pending = inner.filter((n) => !done.has(n));
-      if (pending.length) { stack.push(...pending); continue; }
-      stack.pop();
+    eachRecordInnermostFirst(root, (r) => done.has(r), (r) => {
       let members = r.fields.length;
       let depth = 1;
-      for (const n of inner) {
+      for (const n of childRecords(r)) {
         const c = done.get(n)!;
         members += c.members;
         depth = Math.max(depth, c.depth + 1);
       }
       done.set(r, { members, depth });
-    }
+    });
   }
   return done;
 }

@@ -27,6 +27,7 @@ import { main } from "../cli/main.js";
 import { bufferIo } from "../cli/io.js";
 import { abiById } from "../spec/abis.js";
 import { bundledSpecFiles, loadSpecFiles, loadSpecText } from "../spec/load.js";
+import { oneStructSpec } from "./codec-support.js";
 import { compileCodec, compileInterface } from "../generators/codec-compile.js";
 import { codecGenerator } from "../generators/codecs.js";
 import { CodecError, fromHex, IOC_FAMILIES, iocDecode, readScalar, writeScalar, type Codec } from "../runtime/index.js";
@@ -73,17 +74,6 @@ function isCodecError(t: import("ava").ExecutionContext, fn: () => unknown, want
 const OK_BLOCK = { id: 1, size: 2, bytes_used: 3, type: 0, flags: 0, data: { offset: 0 }, timestamp: 0n };
 const BLOCK = "struct iio_buffer_block";
 
-const inline = (fields: string, extra = "") => loadSpecText("inline.yaml", `name: t
-doc: d
-interfaces:
-  - name: t
-    doc: d
-    header: linux/t.h
-    structs:
-      - name: s
-        doc: d
-        fields:
-${fields}${extra}`);
 
 /* ------------------------------------------------------------------ */
 /* Family 4: only CodecError, with struct, member and offset           */
@@ -100,7 +90,7 @@ test("a bigint given for a 32-bit (or narrower) field is a CodecError naming str
     isCodecError(t, () => codec.encode({ ...OK_BLOCK, timestamp: 1 }), { struct: BLOCK, field: "timestamp", offset: 24, kind: "type" });
   }
   // struct { __u8 a; __s8 b; __u16 c; __s32 d; }: offsets 0, 1, 2, 4 by C's alignment rules.
-  const m = inline("          - { name: a, type: __u8 }\n          - { name: b, type: __s8 }\n          - { name: c, type: __u16 }\n          - { name: d, type: __s32 }\n");
+  const m = oneStructSpec("          - { name: a, type: __u8 }\n          - { name: b, type: __s8 }\n          - { name: c, type: __u16 }\n          - { name: d, type: __s32 }\n");
   const c = compileCodec(m.interfaces[0]!.records[0]!, x86_64, m.interfaces[0]);
   const ok = { a: 1, b: -1, c: 2, d: -3 };
   t.notThrows(() => c.encode(ok));
@@ -236,7 +226,7 @@ const UNION_SPEC = `          - { name: tag, type: __u32 }
 
 test("a union value gives exactly one member: two (or none) is a CodecError at the union's path and offset", (t) => {
   // struct s { __u32 tag; union { __u32 a; __u16 b; } u; union { __u32 x; __u32 y; }; }: u at 4, the anonymous union at 8.
-  const m = inline(UNION_SPEC);
+  const m = oneStructSpec(UNION_SPEC);
   for (const abi of [x86_64, ppc64]) {
     const c = compileCodec(m.interfaces[0]!.records[0]!, abi, m.interfaces[0]);
     t.is(c.size, 12);

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { abiById } from "../spec/abis.js";
 import { bundledSpecFiles, loadSpecFiles, loadSpecText } from "../spec/load.js";
+import { oneStructSpec } from "./codec-support.js";
 import { compileInterface, compileCodec } from "../generators/codec-compile.js";
 import { codecGenerator } from "../generators/codecs.js";
 import { CodecError, type Codec, type CodecErrorKind, type CodecWarning } from "../runtime/index.js";
@@ -92,21 +93,10 @@ test("unknown enum values are rejected", (t) => {
   rejects(t, () => c.decode(bytes), "enum", "msg.type");
 });
 
-const spec = (fields: string) => loadSpecText("inline.yaml", `name: t
-doc: d
-interfaces:
-  - name: t
-    doc: d
-    header: linux/t.h
-    structs:
-      - name: s
-        doc: d
-        fields:
-${fields}`);
 
 test("non-zero padding is rejected: holes between members, tail padding, unnamed bit-fields", (t) => {
   // struct { __u8 a; __u32 b; }: C aligns b to 4, leaving bytes 1..3 as padding.
-  const hole = spec("          - { name: a, type: __u8 }\n          - { name: b, type: __u32 }\n");
+  const hole = oneStructSpec("          - { name: a, type: __u8 }\n          - { name: b, type: __u32 }\n");
   const c = compileCodec(hole.interfaces[0]!.records[0]!, x86_64, hole.interfaces[0]);
   t.is(c.size, 8);
   const bytes = new Uint8Array(8);
@@ -117,12 +107,12 @@ test("non-zero padding is rejected: holes between members, tail padding, unnamed
     t.true(e!.offset <= at && at < e!.offset + 3);
   }
   // struct { __u32 a; __u8 b; }: size 8, bytes 5..7 are tail padding.
-  const tail = spec("          - { name: a, type: __u32 }\n          - { name: b, type: __u8 }\n");
+  const tail = oneStructSpec("          - { name: a, type: __u32 }\n          - { name: b, type: __u8 }\n");
   const ct = compileCodec(tail.interfaces[0]!.records[0]!, x86_64);
   const tb = new Uint8Array(8); tb[7] = 1;
   rejects(t, () => ct.decode(tb), "padding");
   // struct { __u32 a:3; __u32 :5; __u32 b:8; }: bits 3..7 of byte 0 belong to no member (x86 fills from bit 0).
-  const bits = spec("          - { name: a, type: __u32, bits: 3 }\n          - { type: __u32, bits: 5 }\n          - { name: b, type: __u32, bits: 8 }\n");
+  const bits = oneStructSpec("          - { name: a, type: __u32, bits: 3 }\n          - { type: __u32, bits: 5 }\n          - { name: b, type: __u32, bits: 8 }\n");
   const cb = compileCodec(bits.interfaces[0]!.records[0]!, x86_64);
   const bb = new Uint8Array(cb.size);
   bb[0] = 0b111; bb[1] = 0xff;

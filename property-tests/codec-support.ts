@@ -8,6 +8,7 @@
 import { layoutType } from "../core/layout.js";
 import { parseInteger, type CType, type FieldModel, type InterfaceModel, type RecordType } from "../core/model.js";
 import type { Node, PlanField } from "../generators/codec-plan.js";
+import { loadSpecText } from "../spec/load.js";
 
 /** xorshift32: tiny, deterministic, good enough for test values. */
 export function rng(seed: number): () => number {
@@ -220,3 +221,16 @@ export function cInitializer(node: Node, value: unknown, hostLittle = true): str
 export function recordSize(r: RecordType, abi: Parameters<typeof layoutType>[1]): number {
   return layoutType({ kind: "record", record: r }, abi).size;
 }
+
+/** A one-struct spec `struct s` with the given field lines (and anything after them), loaded. */
+export const oneStructSpec = (fields: string, extra = "") => loadSpecText("inline.yaml", `name: t
+doc: d
+interfaces:
+  - name: t
+    doc: d
+    header: linux/t.h
+    structs:
+      - name: s
+        doc: d
+        fields:
+${fields}${extra}`);
