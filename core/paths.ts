@@ -8,5 +8,3 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const SPEC_DIR = path.join(REPO_ROOT, "spec");
 export const OUT_DIR = path.join(REPO_ROOT, "out");
 export const SCHEMA_FILE = path.join(SPEC_DIR, "schema.json");
-/** The shared reference material sits beside the repository. */
-export const SHARED_DIR = path.resolve(REPO_ROOT, "..", "shared");

@@ -1,16 +1,18 @@
 /*
- * Reading the shared reference material (../shared/reference/*.md) at test
- * time, so that expected values come from the measured facts and the
- * kernel's numbers, never from the code under test.
+ * Reading the reference material at test time, so that expected values come
+ * from the measured facts and the kernel's numbers, never from the code under
+ * test.  The files are vendored copies in fixtures/reference/ (see its
+ * README for where they come from), so a clone anywhere can run the suite.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { SHARED_DIR } from "../core/paths.js";
+import { REPO_ROOT } from "../core/paths.js";
 import type { AbiId, SizeAlign } from "../spec/abi.js";
 
-export const ABI_FACTS = path.join(SHARED_DIR, "reference", "abi-facts.md");
-export const SEED_UAPI = path.join(SHARED_DIR, "reference", "seed-uapi.md");
-export const MEASURED_TSV = path.join(SHARED_DIR, "reference", "abi-probe", "measured.tsv");
+export const REFERENCE_DIR = path.join(REPO_ROOT, "property-tests", "fixtures", "reference");
+export const ABI_FACTS = path.join(REFERENCE_DIR, "abi-facts.md");
+export const SEED_UAPI = path.join(REFERENCE_DIR, "seed-uapi.md");
+export const MEASURED_TSV = path.join(REFERENCE_DIR, "measured.tsv");
 
 export const readReference = (file: string) => readFileSync(file, "utf8");
 

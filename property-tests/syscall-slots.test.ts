@@ -13,7 +13,8 @@ import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { SHARED_DIR, SPEC_DIR } from "../core/paths.js";
+import { SPEC_DIR } from "../core/paths.js";
+import { ABI_FACTS } from "./reference.js";
 import { ABIS, abiById } from "../spec/abis.js";
 import type { AbiEntry, AbiId } from "../spec/abi.js";
 import { loadSpecFile, loadSpecText } from "../spec/load.js";
@@ -21,7 +22,7 @@ import { countSlots, type ArgWidth } from "../syscall/slots.js";
 import { analyseCommand } from "../syscall/analyse.js";
 import { deriveForm } from "../syscall/derive.js";
 
-const FACTS = readFileSync(path.join(SHARED_DIR, "reference", "abi-facts.md"), "utf8");
+const FACTS = readFileSync(ABI_FACTS, "utf8");
 
 /** The markdown table right after a heading. */
 function tableAfter(heading: string): string[][] {

@@ -14,7 +14,8 @@ import { ABIS, abiById } from "../spec/abis.js";
 import { loadSpecFile } from "../spec/load.js";
 import { runChecks } from "../core/checks/index.js";
 import { layoutRecord } from "../core/layout.js";
-import { REPO_ROOT, SHARED_DIR } from "../core/paths.js";
+import { REPO_ROOT } from "../core/paths.js";
+import { ABI_FACTS } from "./reference.js";
 import { factsOf } from "../verify/facts.js";
 import { dataReader } from "../verify/asm-data.js";
 import { compileSource, haveProgram } from "../verify/system-cc.js";
@@ -30,7 +31,7 @@ const PACKED_IN_REAL_HEADER: Partial<Record<string, AbiId[]>> = { epoll_event: [
 
 /** abi-facts.md §4's size table: struct -> ABI -> bytes. */
 function section4(): Map<string, Map<AbiId, number>> {
-  const text = readFileSync(path.join(SHARED_DIR, "reference/abi-facts.md"), "utf8");
+  const text = readFileSync(ABI_FACTS, "utf8");
   const body = text.slice(text.indexOf("## 4."), text.indexOf("## 5."));
   const lines = body.split("\n").filter((l) => l.startsWith("|"));
   const header = lines[0]!.split("|").map((c) => c.trim());
@@ -87,10 +88,11 @@ const HOST: [AbiId, string][] = [["x86_64", "-m64"], ["i386", "-m32"], ["x32", "
 const HEADERS = ["linux/fcntl.h", "linux/blkpg.h", "linux/videodev2.h", "linux/input.h", "linux/eventpoll.h", "linux/fanotify.h"];
 
 for (const [abiId, flag] of HOST) {
-  const probe = compileSource({ compiler: "gcc", args: [flag, "-fsyntax-only", "-xc"], source: "int x;\n" });
-  const usable = haveProgram("gcc") && probe.ok && HEADERS.every((h) => readable(`/usr/include/${h}`));
+  // The exact capability: these headers compile for this ABI (-m32/-mx32 need the multilib C library headers).
+  const usable = haveProgram("gcc") && HEADERS.every((h) => readable(`/usr/include/${h}`)) &&
+    compileSource({ compiler: "gcc", args: [flag, "-isystem", "/usr/include/x86_64-linux-gnu", "-fsyntax-only", "-xc"], source: HEADERS.map((h) => `#include <${h}>\n`).join("") }).ok;
   if (!usable) {
-    test.skip(`real uapi headers on ${abiId}: gcc ${flag} or /usr/include/linux headers not available`, () => {});
+    test.skip(`real uapi headers on ${abiId} (skipped: gcc ${flag} cannot compile ${HEADERS.join(", ")} here; for -m32/-mx32 apt-get install gcc-12-multilib)`, () => {});
     continue;
   }
   test(`engine == the real uapi headers on ${abiId} (gcc ${flag}, /usr/include/linux)`, (t) => {
