@@ -15,6 +15,15 @@ import * as bl from "@solana/buffer-layout";
 import { bus1_cmd_recv, bus1_cmd_send } from "../out/codecs/bus1.js";
 import { iio_buffer_block } from "../out/codecs/iio_buffer_mmap.js";
 
+/** What a restructure custom type sees of its DecodeStream / EncodeStream (restructure/src/DecodeStream.js). */
+type RestructureStream = { view: DataView; pos: number };
+/**
+ * @solana/buffer-layout types a struct's fields as Layout<T[keyof T]>: no record type whose members
+ * have different layouts (u32 beside nu64, a nested struct) satisfies that, so its records are any.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type SolanaRecord = any;
+
 type Fn = () => void;
 let sink = 0;
 // Results escape into `kept`, so V8 must build every decoded object and value: a decode whose loads are
@@ -87,9 +96,9 @@ function iioCase(): Case {
     v.setUint32(o, x.id, true); v.setUint32(o + 4, x.size, true); v.setUint32(o + 8, x.bytes_used, true); v.setUint32(o + 12, x.type, true); v.setUint32(o + 16, x.flags, true); v.setUint32(o + 20, x.data.offset, true); v.setUint32(o + 24, x.timestamp_lo, true); v.setUint32(o + 28, x.timestamp_hi, true);
   };
   const bp = new Parser().endianness("little").uint32("id").uint32("size").uint32("bytes_used").uint32("type").uint32("flags").nest("data", { type: new Parser().endianness("little").uint32("offset") }).uint64("timestamp");
-  const u64 = { decode: (s: any) => { const x = s.view.getBigUint64(s.pos, true); s.pos += 8; return x; }, encode: (s: any, x: bigint) => { s.view.setBigUint64(s.pos, x, true); s.pos += 8; }, size: () => 8 };
+  const u64 = { decode: (s: RestructureStream) => { const x = s.view.getBigUint64(s.pos, true); s.pos += 8; return x; }, encode: (s: RestructureStream, x: bigint) => { s.view.setBigUint64(s.pos, x, true); s.pos += 8; }, size: () => 8 };
   const rs = new r.Struct({ id: r.uint32le, size: r.uint32le, bytes_used: r.uint32le, type: r.uint32le, flags: r.uint32le, data: new r.Struct({ offset: r.uint32le }), timestamp: u64 });
-  const sl = bl.struct<any>([bl.u32("id"), bl.u32("size"), bl.u32("bytes_used"), bl.u32("type"), bl.u32("flags"), bl.struct([bl.u32("offset")], "data"), bl.nu64("timestamp")]);
+  const sl = bl.struct<SolanaRecord>([bl.u32("id"), bl.u32("size"), bl.u32("bytes_used"), bl.u32("type"), bl.u32("flags"), bl.struct([bl.u32("offset")], "data"), bl.nu64("timestamp")]);
   const slValue = { ...value, timestamp: Number(value.timestamp) };
   return {
     name: "iio_buffer_block", size: 32, bytes,
@@ -152,9 +161,9 @@ function sendCase(): Case {
   };
   let bp = new Parser().endianness("little");
   for (const f of u64Fields) bp = bp.uint64(f);
-  const u64 = { decode: (s: any) => { const x = s.view.getBigUint64(s.pos, true); s.pos += 8; return x; }, encode: (s: any, x: bigint) => { s.view.setBigUint64(s.pos, x, true); s.pos += 8; }, size: () => 8 };
+  const u64 = { decode: (s: RestructureStream) => { const x = s.view.getBigUint64(s.pos, true); s.pos += 8; return x; }, encode: (s: RestructureStream, x: bigint) => { s.view.setBigUint64(s.pos, x, true); s.pos += 8; }, size: () => 8 };
   const rs = new r.Struct(Object.fromEntries(u64Fields.map((f) => [f, u64])));
-  const sl = bl.struct<any>(u64Fields.map((f) => bl.nu64(f)));
+  const sl = bl.struct<SolanaRecord>(u64Fields.map((f) => bl.nu64(f)));
   const slValue = Object.fromEntries(Object.entries(value).map(([k, x]) => [k, Number(x)]));
   return {
     name: "bus1_cmd_send", size: 80, bytes,
@@ -253,10 +262,10 @@ function recvCase(): Case {
   for (const f of msgU32) bpMsg = bpMsg.uint32(f);
   for (const f of msgTail) bpMsg = bpMsg.uint64(f);
   const bp = new Parser().endianness("little").uint64("flags").uint64("max_offset").nest("msg", { type: bpMsg });
-  const u64 = { decode: (s: any) => { const x = s.view.getBigUint64(s.pos, true); s.pos += 8; return x; }, encode: (s: any, x: bigint) => { s.view.setBigUint64(s.pos, x, true); s.pos += 8; }, size: () => 8 };
+  const u64 = { decode: (s: RestructureStream) => { const x = s.view.getBigUint64(s.pos, true); s.pos += 8; return x; }, encode: (s: RestructureStream, x: bigint) => { s.view.setBigUint64(s.pos, x, true); s.pos += 8; }, size: () => 8 };
   const rsMsg = new r.Struct({ ...Object.fromEntries(msgU64.map((f) => [f, u64])), ...Object.fromEntries(msgU32.map((f) => [f, r.uint32le])), ...Object.fromEntries(msgTail.map((f) => [f, u64])) });
   const rs = new r.Struct({ flags: u64, max_offset: u64, msg: rsMsg });
-  const sl = bl.struct<any>([bl.nu64("flags"), bl.nu64("max_offset"), bl.struct([...msgU64.map((f) => bl.nu64(f)), ...msgU32.map((f) => bl.u32(f)), ...msgTail.map((f) => bl.nu64(f))], "msg")]);
+  const sl = bl.struct<SolanaRecord>([bl.nu64("flags"), bl.nu64("max_offset"), bl.struct([...msgU64.map((f) => bl.nu64(f)), ...msgU32.map((f) => bl.u32(f)), ...msgTail.map((f) => bl.nu64(f))], "msg")]);
   const num = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, typeof x === "bigint" ? Number(x) : typeof x === "object" ? num(x as Record<string, unknown>) : x]));
   const slValue = num(value);
   return {

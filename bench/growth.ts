@@ -1,5 +1,5 @@
 /*
- * Growth (issue 9): does the work per struct stay flat as a spec grows?
+ * Growth: does the work per struct stay flat as a spec grows?
  * Two seeded shapes, each at 100, 1,000 and 10,000:
  *   chain  N structs, struct cK holding struct c(K-1) plus 8 bytes of
  *          members (one __u64, two __u32, four __u16 or eight __u8, seeded);

@@ -11,14 +11,15 @@ import { ABIS } from "../spec/abis.js";
 import { layoutRecord } from "../core/layout.js";
 import { loadSpecs } from "../cli/command.js";
 import { compilersFor } from "../verify/compilers.js";
-import type { ProbeRecord } from "../verify/probe.js";
-import { recordsOfModels, verifyLayouts } from "../verify/verify.js";
-import { arbVerifyDoc, recordsOfDoc } from "../property-tests/verify-arbitrary.js";
+import type { ProbeUnit } from "../verify/probe.js";
+import { unitsOfModels, verifyLayouts } from "../verify/verify.js";
+import { arbVerifyDoc, unitsOfDoc } from "../property-tests/verify-arbitrary.js";
 
 const CLANG_ABIS = ABIS.filter((a) => compilersFor(a.id).clang);
 
 /** Engine: lay out every record on every ABI; fresh ABI copies defeat the per-(record, ABI) memo. */
-function engineRate(records: ProbeRecord[], abis: readonly AbiEntry[]): number {
+function engineRate(units: readonly ProbeUnit[], abis: readonly AbiEntry[]): number {
+  const records = units.flatMap((u) => u.records);
   let pairs = 0;
   const started = performance.now();
   do {
@@ -31,25 +32,30 @@ function engineRate(records: ProbeRecord[], abis: readonly AbiEntry[]): number {
   return pairs / ((performance.now() - started) / 1000);
 }
 
-async function compilerRate(name: string, records: ProbeRecord[], abis: readonly AbiEntry[], target: number): Promise<void> {
+async function compilerRate(name: string, units: ProbeUnit[], abis: readonly AbiEntry[], target: number): Promise<void> {
+  const records = units.flatMap((u) => u.records);
   const started = performance.now();
-  const verdicts = await verifyLayouts(records, abis, { compiler: "yowasp" });
+  const verdicts = await verifyLayouts(units, abis, { compiler: "yowasp" });
   const seconds = (performance.now() - started) / 1000;
   const bad = verdicts.filter((v) => v.status !== "verified");
   const compiler = (records.length * abis.length) / seconds;
-  const engine = engineRate(records, abis);
+  const engine = engineRate(units, abis);
   console.log(`${name}: ${records.length} structs x ${abis.length} ABIs with @yowasp/clang in ${seconds.toFixed(1)} s (target < ${target} s${seconds < target ? ", met" : ", MISSED"})${bad.length ? `; not verified: ${bad.map((v) => `${v.abi}=${v.status}`).join(", ")}` : ""}`);
   console.log(`  compiler ${compiler.toFixed(0)} struct-ABI/s, engine ${engine.toFixed(0)} struct-ABI/s, ratio engine/compiler ${(engine / compiler).toFixed(0)}x`);
 }
 
 export async function run(): Promise<void> {
   // Warm-up: the first call loads 100 MB of WebAssembly; measure steady state.
-  await verifyLayouts(recordsOfModels(loadSpecs([])).slice(0, 1), CLANG_ABIS.slice(0, 1), { compiler: "yowasp" });
+  await verifyLayouts(unitsOfModels(loadSpecs([])).slice(0, 1), CLANG_ABIS.slice(0, 1), { compiler: "yowasp" });
 
-  await compilerRate("bundled specs", recordsOfModels(loadSpecs([])), CLANG_ABIS, 30);
+  await compilerRate("bundled specs", unitsOfModels(loadSpecs([])), CLANG_ABIS, 30);
 
-  const records: ProbeRecord[] = [];
+  const units: ProbeUnit[] = [];
   const docs = fc.sample(arbVerifyDoc(), { seed: 4, numRuns: 1000 });
-  for (let i = 0; records.length < 1000 && i < docs.length; i++) records.push(...recordsOfDoc(docs[i]!, i));
-  await compilerRate("random structs", records.slice(0, 1000), CLANG_ABIS.slice(0, 20), 180);
+  for (let i = 0, n = 0; n < 1000 && i < docs.length; i++) {
+    const more = unitsOfDoc(docs[i]!, i);
+    units.push(...more);
+    n += more.reduce((k, u) => k + u.records.length, 0);
+  }
+  await compilerRate("random structs", units, CLANG_ABIS.slice(0, 20), 180);
 }

@@ -85,11 +85,29 @@ export function layoutType(t: CType, abi: AbiEntry): TypeLayout {
   }
 }
 
-/** -fshort-enums: the smallest integer that holds every enumerator. */
+/**
+ * The alignment a member's declaration asks for: its `aligned` attribute, or the kernel's __aligned_u64 family,
+ * which include/uapi/linux/types.h defines as macros (`__u64 __attribute__((aligned(8)))`), so the attribute sits
+ * on the member and `packed` cannot lower it (gcc: `struct { char c; __aligned_u64 x; } __attribute__((packed))`
+ * is 16 bytes).
+ */
+function declaredAlign(field: FieldModel): number | undefined {
+  let t = field.type;
+  while (t.kind === "array") t = t.element;
+  const fromType = t.kind === "scalar" ? t.scalar.minAlign : undefined;
+  if (fromType === undefined) return field.aligned;
+  return Math.max(field.aligned ?? 0, fromType);
+}
+
+/**
+ * -fshort-enums: the smallest integer type that holds every enumerator -- unsigned when none is negative,
+ * otherwise signed over the whole range (gcc and clang: `enum {-1, 255}` is 2 bytes, not 1).
+ */
 function shortEnumSize(values: bigint[]): number {
+  const negative = values.some((v) => v < 0n);
   for (const bytes of [1, 2, 4]) {
     const bits = BigInt(bytes * 8);
-    const fits = values.every((v) => (v >= 0n ? v < 1n << bits : v >= -(1n << (bits - 1n))));
+    const fits = negative ? values.every((v) => v >= -(1n << (bits - 1n)) && v < 1n << (bits - 1n)) : values.every((v) => v < 1n << bits);
     if (fits) return bytes;
   }
   return 8;
@@ -186,6 +204,7 @@ function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
 
   for (const field of record.fields) {
     const packed = record.packed || field.packed;
+    const aligned = declaredAlign(field);
     if (isUnion) bit = 0;
     const t = layoutType(field.type, abi);
     if (t.size > MAX_RECORD_SIZE) throw tooBig(record, abi, field, t.size);
@@ -215,9 +234,9 @@ function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
         const modeAlign = MODE_CLASS[field.bits] ? abi.scalars[MODE_CLASS[field.bits]!].align : undefined;
         if (modeAlign !== undefined && bit % (modeAlign * 8) === 0) align = Math.max(align, modeAlign);
       }
-      if (field.aligned) {
-        bit = alignUp(bit, field.aligned * 8);
-        align = Math.max(align, field.aligned);
+      if (aligned) {
+        bit = alignUp(bit, aligned * 8);
+        align = Math.max(align, aligned);
       }
       const first = Math.floor(bit / 8);
       members.push({ field, offset: first, size: Math.ceil((bit + field.bits) / 8) - first, align: packed ? 1 : t.align, bitOffset: bit, bits: field.bits });
@@ -227,7 +246,7 @@ function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
     }
 
     let a = packed ? 1 : t.align;
-    if (field.aligned) a = Math.max(a, field.aligned);
+    if (aligned) a = Math.max(a, aligned);
     const offset = alignUp(Math.ceil(bit / 8), a);
     members.push({ field, offset, size: t.size, align: a, nested: t.record });
     if (offset + t.size > MAX_RECORD_SIZE) throw tooBig(record, abi, undefined, offset + t.size);

@@ -240,7 +240,7 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
   });
 
   checkRecursion(records, fail);
-  checkReferences(spec, path, records, enums, flagSets, fail);
+  checkReferences(records, enums, flagSets, fail);
 
   const commands: CommandModel[] = (spec.commands ?? []).flatMap((c, i) => {
     const cp = [...path, "commands", i];
@@ -340,7 +340,7 @@ function checkRecursion(records: RecordType[], fail: Fail): void {
   }
 }
 
-function checkReferences(spec: InterfaceSpec, path: DocPath, records: RecordType[], enums: Map<string, EnumSpec>, flagSets: Map<string, FlagSetSpec>, fail: Fail): void {
+function checkReferences(records: RecordType[], enums: Map<string, EnumSpec>, flagSets: Map<string, FlagSetSpec>, fail: Fail): void {
   const walk = (fields: FieldModel[]) => {
     const siblings = new Set(fields.map((f) => f.name).filter(Boolean));
     for (const f of fields) {
@@ -352,5 +352,4 @@ function checkReferences(spec: InterfaceSpec, path: DocPath, records: RecordType
     }
   };
   records.forEach((r) => walk(r.fields));
-  void spec; void path;
 }

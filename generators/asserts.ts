@@ -8,7 +8,7 @@
 import { ABIS } from "../spec/abis.js";
 import type { AbiEntry } from "../spec/abi.js";
 import type { InterfaceModel, SpecModel } from "../core/model.js";
-import { commentLine, commentSafe, wrapBody } from "../syscall/c-text.js";
+import { commentLine, commentSafe, includeLine, wrapBody } from "../core/c-writer.js";
 import type { Generator, OutputFile } from "./generator.js";
 import { headerIncludeDir, sortByDependency, specDisplayName } from "./header.js";
 import { layoutAssertLines } from "./layout-asserts.js";
@@ -52,5 +52,5 @@ export function renderAsserts(model: SpecModel, ifc: InterfaceModel, abis: reado
     `Cross compilers need the kernel's uapi headers (linux/types.h, asm/) for the target on their include path.`,
   ];
   const banner = ["/*", ...text.flatMap((p) => (p === "" ? [""] : p.startsWith("  ") ? [p] : wrapBody(p))).map(commentLine), " */"].join("\n");
-  return renderTemplate("asserts.c.hbs", { banner, include: ifc.spec.header, blocks });
+  return renderTemplate("asserts.c.hbs", { banner, include: includeLine(ifc.spec.header, "local"), blocks });
 }

@@ -196,7 +196,6 @@ function recordNode(layout: RecordLayout, off: number, path: string, ctx: Ctx): 
     let node: Node;
     if (m.bits !== undefined) {
       const t = f.type;
-      const lay = layoutType(t, ctx.abi);
       const signed = t.kind === "enum" ? t.spec.values.some((v) => (parseInteger(v.value) ?? 0n) < 0n)
         : t.kind === "scalar" ? (t.scalar.signed === "abi" ? ctx.abi.charSigned : t.scalar.signed === true) : false;
       const bitOffset = off * 8 + m.bitOffset!;
@@ -205,7 +204,6 @@ function recordNode(layout: RecordLayout, off: number, path: string, ctx: Ctx): 
         chunks: bitChunks(bitOffset, m.bits, ctx.abi.bitfields.order), rule: inner.rawView ? undefined : ruleFor(f, ctx.ifc, m.bits, signed, t),
         path: p, ctype: `${t.kind === "scalar" ? t.scalar.name : t.kind === "enum" ? `enum ${t.name}` : "?"}:${m.bits}`,
       };
-      void lay;
     } else {
       node = typeNode(f, f.type, at, p, inner);
     }

@@ -13,7 +13,7 @@ import path from "node:path";
 import type { ConstantSpec, EnumSpec, FieldSpec, FlagSetSpec, NamedValue } from "../spec/types.js";
 import { REPO_ROOT } from "../core/paths.js";
 import type { CommandModel, CType, FieldModel, InterfaceModel, RecordType, SpecModel } from "../core/model.js";
-import { commentLine, kernelDocBlock, paragraphs, splitBrief, wrapBody } from "../syscall/c-text.js";
+import { commentLine, declarationOrder, includeLine, kernelDocBlock, paragraphs, recordDefinition, splitBrief, typeSpelling, wrapBody, type CSpelling } from "../core/c-writer.js";
 import type { Generator, OutputFile } from "./generator.js";
 import { renderTemplate } from "./templates.js";
 
@@ -53,9 +53,6 @@ export const headerGenerator: Generator = {
 /** Kernel spellings of the libc types a uapi header may not use. */
 const KERNEL_SPELLING: ReadonlyMap<string, string> = new Map([["size_t", "__kernel_size_t"], ["ssize_t", "__kernel_ssize_t"], ["time_t", "__kernel_time_t"]]);
 
-/** Native types C90 does not have; they need __extension__ under -pedantic. */
-const C99_ONLY = new Set(["long long", "unsigned long long", "_Bool"]);
-
 const INT_MAX = 2n ** 31n - 1n;
 const INT_MIN = -(2n ** 31n);
 
@@ -77,7 +74,7 @@ export function renderHeader(model: SpecModel, ifc: InterfaceModel, opts: Header
   return renderTemplate("header.h.hbs", {
     banner: banner(model, ifc),
     guard,
-    includes: headerIncludes(ifc, emitted),
+    includes: headerIncludes(ifc, emitted).map((h) => includeLine(h)),
     sections,
   });
 }
@@ -135,6 +132,14 @@ class Namer {
     };
     ifc.records.forEach(addTags);
   }
+  /** The C writer's spelling for this header: prefixed tags, kernel spellings of libc types, C90 with extensions. */
+  readonly spelling: CSpelling = {
+    tag: (n) => this.tag(n),
+    scalar: (n) => KERNEL_SPELLING.get(n) ?? n,
+    pointerTarget: (t) => this.typeExpr(t),
+    c90: true,
+    taggedInline: "define",
+  };
   macro(name: string): string {
     return this.macros.has(name) ? this.prefix + name : name;
   }
@@ -268,26 +273,7 @@ function enumsUsedAsTypes(ifc: InterfaceModel): Set<string> {
 
 /** Declaration order, except that a record used by value comes before its user (stable depth-first). */
 export function sortByDependency(records: RecordType[]): RecordType[] {
-  const inSet = new Set(records);
-  const done = new Set<RecordType>();
-  const out: RecordType[] = [];
-  const deps = (t: CType): RecordType[] =>
-    t.kind === "array" ? deps(t.element)
-      : t.kind === "record" ? (t.record.inline ? t.record.fields.flatMap((f) => deps(f.type)) : [t.record])
-        : [];
-  const visit = (r: RecordType) => {
-    if (done.has(r)) return;
-    done.add(r); // the loader rejects cycles, so marking early only guards against them
-    r.fields.flatMap((f) => deps(f.type)).filter((d) => inSet.has(d)).forEach(visit);
-    out.push(r);
-  };
-  records.forEach(visit);
-  return out;
-}
-
-function attributes(aligned: number | undefined, packed: boolean): string {
-  const list = [...(packed ? ["__packed__"] : []), ...(aligned !== undefined ? [`__aligned__(${aligned})`] : [])];
-  return list.length ? ` __attribute__((${list.join(", ")}))` : "";
+  return declarationOrder(records, new Set(records));
 }
 
 function renderRecord(r: RecordType, names: Namer): string {
@@ -297,7 +283,7 @@ function renderRecord(r: RecordType, names: Namer): string {
   const body = wrapBody(`${head} - ${brief}`);
   body.push(...memberDocs(r.fields, ""));
   for (const p of [rest, ...more].filter(Boolean)) body.push("", ...wrapBody(p));
-  const lines = [`${head} {`, ...recordBody(r, names, 1), `}${attributes(r.aligned, r.packed)};`];
+  const lines = recordDefinition(r, names.spelling, head);
   return `${kernelDocBlock(body)}\n${lines.join("\n")}`;
 }
 
@@ -317,53 +303,6 @@ function fieldDoc(f: FieldSpec): string {
   if (f.padding) return "Padding, must be zero.";
   if (f.reserved) return "Reserved for future use, must be zero.";
   return "Not documented in the spec.";
-}
-
-function recordBody(r: RecordType, names: Namer, depth: number): string[] {
-  return r.fields.flatMap((f) => fieldLines(f, names, depth));
-}
-
-function fieldLines(f: FieldModel, names: Namer, depth: number): string[] {
-  const indent = "\t".repeat(depth);
-  const array = f.type.kind === "array" ? f.type : undefined;
-  const base = array ? array.element : f.type;
-  const suffix = array ? `[${array.length === "flexible" ? "" : array.length}]` : "";
-  const bits = f.bits !== undefined ? ` : ${f.bits}` : "";
-  const attrs = attributes(f.aligned, f.packed);
-  const declarator = `${f.name ?? ""}${suffix}${bits}`;
-  const ext = needsExtension(f, base) ? "__extension__ " : "";
-
-  if (base.kind === "record" && base.record.inline) {
-    const inner = base.record;
-    const open = `${indent}${ext}${inner.kind}${inner.tag ? ` ${names.tag(inner.tag)}` : ""} {`;
-    const close = `${indent}}${attributes(inner.aligned, inner.packed)}${declarator ? ` ${declarator}` : ""}${attrs};`;
-    return [open, ...recordBody(inner, names, depth + 1), close];
-  }
-  const type = typeText(base, names);
-  const space = type.endsWith("*") || !f.name ? "" : " ";
-  const line = `${indent}${ext}${type}${declarator ? space + declarator : ""}${attrs};`;
-  // C++ has no _Bool; its bool has the same size and alignment on every Linux ABI.
-  if (base.kind === "scalar" && base.scalar.name === "_Bool") return ["#ifdef __cplusplus", `${indent}bool${declarator ? ` ${declarator}` : ""}${attrs};`, "#else", line, "#endif"];
-  return [line];
-}
-
-function typeText(t: CType, names: Namer): string {
-  switch (t.kind) {
-    case "scalar": return KERNEL_SPELLING.get(t.scalar.name) ?? t.scalar.name;
-    case "pointer": return `${t.target === "void" ? "void" : names.typeExpr(t.target)} *`;
-    case "enum": return `enum ${names.tag(t.name)}`;
-    case "record": return `${t.record.kind} ${t.record.tag ? names.tag(t.record.tag) : ""}`;
-    case "array": return typeText(t.element, names);
-  }
-}
-
-/** Members that ISO C90 lacks but GCC and C++ accept: __extension__ keeps -pedantic quiet without hiding anything else. */
-function needsExtension(f: FieldModel, base: CType): boolean {
-  if (!f.name && base.kind === "record") return true; // unnamed struct/union member
-  if (f.type.kind === "array" && f.type.length === "flexible") return true;
-  if (base.kind === "scalar" && C99_ONLY.has(base.scalar.name)) return true;
-  if (f.bits !== undefined && !(base.kind === "scalar" && ["int", "unsigned int", "signed int"].includes(base.scalar.name))) return true;
-  return false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -390,6 +329,6 @@ function renderCommand(c: CommandModel, ifc: InterfaceModel, names: Namer): stri
 }
 
 function argTypeText(t: CType, names: Namer): string {
-  const text = typeText(t, names);
+  const text = typeSpelling(t, names.spelling);
   return t.kind === "array" ? `${text}[${t.length === "flexible" ? "" : t.length}]` : text.trimEnd();
 }

@@ -8,6 +8,7 @@
 import type { AbiEntry } from "../spec/abi.js";
 import { flattenMembers, layoutRecord, type RecordLayout } from "../core/layout.js";
 import type { RecordType } from "../core/model.js";
+import { staticAssert } from "../core/c-writer.js";
 
 export interface LayoutAssert {
   /** What is pinned, e.g. "sizeof(struct foo)" or "offsetof(struct foo, msg.type)". */
@@ -39,5 +40,5 @@ export function layoutAsserts(record: RecordType, abi: AbiEntry): LayoutAssert[]
 
 /** One C line per fact; the message names the ABI and the engine's value so a failing compile says what disagreed. */
 export function layoutAssertLines(record: RecordType, abi: AbiEntry): string[] {
-  return layoutAsserts(record, abi).map((a) => `_Static_assert(${a.expr} == ${a.expected}, "${abi.id}: ${a.expr} == ${a.expected}");`);
+  return layoutAsserts(record, abi).map((a) => staticAssert(a.expr, a.expected, `${abi.id}: ${a.expr} == ${a.expected}`));
 }

@@ -14,7 +14,7 @@ import { analyseCommand, type CommandAnalysis, type Remedy } from "../syscall/an
 import { countSlots } from "../syscall/slots.js";
 import { nameAbis } from "../core/checks/context.js";
 import { declare, userSpelling, type SyscallArg, type SyscallForm } from "../syscall/derive.js";
-import { oneLine, recordDefinition } from "../syscall/c-decl.js";
+import { includeLine, oneLine, recordDefinition, SPEC_SPELLING } from "../core/c-writer.js";
 import type { Generator, OutputFile } from "./generator.js";
 
 /** User-space header for a kernel header an element type comes from. */
@@ -30,7 +30,7 @@ export const shimGenerator: Generator = {
   },
 };
 
-/** Where the uapi header of an interface is generated (issue 3's layout), for the -I a user needs. */
+/** Where the uapi header of an interface is generated (`out/include/uapi`, or `out/variants/<variant>/include/uapi`), for the -I a user needs. */
 export function uapiIncludeDir(ifc: InterfaceModel): string {
   return ifc.spec.variant ? `out/variants/${ifc.spec.variant}/include/uapi` : "out/include/uapi";
 }
@@ -41,12 +41,11 @@ function anonymousRecords(form: SyscallForm): { arg: SyscallArg; tagged: string;
   return form.args.flatMap((a) => (a.kind === "record-pointer" && a.record && !a.record.tag ? [{ arg: a, tagged: a.type.replace(/^const /, "").replace(/ \*$/, ""), record: a.record }] : []));
 }
 
-function pointeeHeaders(ifc: InterfaceModel, forms: SyscallForm[]): string[] {
+function pointeeHeaders(forms: SyscallForm[]): string[] {
   const headers = new Set<string>();
   for (const f of forms) for (const a of f.args) {
     if (a.pointee?.kind === "record" && a.pointee.record.external) headers.add(USER_HEADER.get(a.pointee.record.external.header) ?? a.pointee.record.external.header);
   }
-  void ifc;
   return [...headers].sort();
 }
 
@@ -71,11 +70,7 @@ function userHeader(ifc: InterfaceModel, abis: readonly AbiEntry[]): string {
     `#ifndef ${guard}`,
     `#define ${guard}`,
     ``,
-    `#include <stddef.h>`,
-    `#include <string.h>`,
-    `#include <sys/ioctl.h>`,
-    ...pointeeHeaders(ifc, forms).map((h) => `#include <${h}>`),
-    `#include <${ifc.spec.header}>`,
+    ...["stddef.h", "string.h", "sys/ioctl.h", ...pointeeHeaders(forms), ifc.spec.header].map((h) => includeLine(h)),
     ``,
     `#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L`,
     `#define UAPI_SHIM_INLINE inline`,
@@ -103,7 +98,7 @@ function shimFunction(cmd: CommandModel, a: CommandAnalysis): string[] {
   const out: string[] = [];
   const anon = anonymousRecords(form);
   for (const r of anon) {
-    out.push(`/* ${form.command}: the anonymous ${r.arg.field} member, named so a pointer to it can be passed. */`, ...recordDefinition(r.record, r.tagged), "");
+    out.push(`/* ${form.command}: the anonymous ${r.arg.field} member, named so a pointer to it can be passed. */`, ...recordDefinition(r.record, SPEC_SPELLING, r.tagged), "");
   }
   if (form.noShim) {
     out.push(`/* ${form.command}: no shim; ${form.noShim}. */`);
@@ -230,7 +225,7 @@ function kernelSide(ifc: InterfaceModel, abis: readonly AbiEntry[]): string {
     const { forms, remedy } = recommendedForms(a);
     lines.push("");
     for (const r of anonymousRecords(a.form)) {
-      if (forms.some((f) => f.args.includes(r.arg))) lines.push(...recordDefinition(r.record, r.tagged), "");
+      if (forms.some((f) => f.args.includes(r.arg))) lines.push(...recordDefinition(r.record, SPEC_SPELLING, r.tagged), "");
     }
     if (remedy?.struct) {
       lines.push(`/* ${cmd.spec.name}: ${remedy.summary}. */`, `${remedy.struct.name} {`);

@@ -68,7 +68,7 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
   while (i < ops.length) {
     while (i < ops.length && ops[i]!.kind === " ") i++;
     if (i >= ops.length) break;
-    let start = Math.max(0, i - context);
+    const start = Math.max(0, i - context);
     let end = i;
     // Extend while the next change is within 2*context kept lines.
     for (;;) {
@@ -92,7 +92,6 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
     out.push(`@@ -${range(aLine, aCount)} +${range(bLine, bCount)} @@`);
     for (const o of hunk) out.push(o.kind + o.line);
     i = end;
-    start = end;
   }
   return out.join("\n") + "\n";
 }

@@ -8,7 +8,7 @@ import test from "ava";
 import { readFileSync } from "node:fs";
 
 import { ABIS, ABI_IDS, abiById } from "../spec/abis.js";
-import { ABI_FACTS, FACT_ROWS, MEASURED_TSV, col, parseSA, tableAfter, type MdTable } from "./reference.js";
+import { ABI_FACTS, FACT_ROWS, MEASURED_TSV, col, parseSA, tableAfter } from "./reference.js";
 import type { AbiEntry, AbiId, ScalarClass, SizeAlign } from "../spec/abi.js";
 
 const FACTS = ABI_FACTS;

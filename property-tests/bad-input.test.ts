@@ -90,6 +90,12 @@ test("out-of-range numbers: an nr over 255", (t) =>
 test("out-of-range numbers: a flag bit beyond its word", (t) =>
   expectError(t, "bit-range", `    flags:\n      - name: f\n        doc: d\n        width: 32\n        bits:\n          - { name: F_HIGH, bit: 40 }\n`, "bit: 40", /bit 40 does not fit in a 32-bit flags word/));
 
+test("out-of-range numbers: a bit-field wider than its type on some ABIs (long is 32 bits on ILP32)", (t) =>
+  expectError(t, "bitfield-width",
+    `    structs:\n      - name: s\n        doc: d\n        fields:\n          - { name: a, type: long, bits: 40 }\n`,
+    "bits: 40",
+    /bit-field 'a' is 40 bits wide, which exceeds the 32 bits of 'long' on i386, /, /hint: .*__u64 or __s64/));
+
 test("out-of-range numbers: a zero-length array", (t) =>
   expectError(t, "array-range", `    structs:\n      - name: s\n        doc: d\n        fields: [ { name: a, type: __u32, array: 0 } ]\n`, "array: 0", /out of range|>= 1/));
 

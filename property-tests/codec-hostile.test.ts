@@ -1,6 +1,6 @@
 /*
- * Hostile input to the codecs, the codec runtime and the codec commands
- * (issue 9, families 3-5): every failure of a codec is a CodecError naming
+ * Hostile input to the codecs, the codec runtime and the codec commands:
+ * every failure of a codec is a CodecError naming
  * struct, member and offset; unsafe integers are kept exact or refused;
  * a union value gives exactly one member; hex is parsed strictly; @FILE and
  * stdin are capped; huge structs and deep JSON do not exhaust the stack;
@@ -187,7 +187,7 @@ test("property: decode and encode with arbitrary arguments return or throw Codec
   const offsetArb = fc.oneof(fc.anything(), fc.integer({ min: -8, max: 80 }), fc.bigInt({ min: -8n, max: 80n }), fc.double());
   fc.assert(fc.property(fc.constantFrom(...codecs), bytesArb, offsetArb, fc.anything(), fc.anything(), (codec, bytes, offset, lenient, value) => {
     for (const call of [() => codec.decode(bytes as never, offset as never, lenient as never), () => codec.encode(value as never, bytes as never, offset as never), () => codec.encode(value as never)]) {
-      try { call(); } catch (e) { if (!(e instanceof CodecError)) throw new Error(`${(e as Error)?.name}: ${(e as Error)?.message}`); }
+      try { call(); } catch (e) { if (!(e instanceof CodecError)) throw new Error(`${(e as Error)?.name}: ${(e as Error)?.message}`, { cause: e }); }
     }
   }), { numRuns: 1500 });
   t.pass();

@@ -11,7 +11,7 @@ import test from "ava";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { abiById } from "../spec/abis.js";
-import { bundledSpecFiles, loadSpecFiles, loadSpecText } from "../spec/load.js";
+import { bundledSpecFiles, loadSpecFiles } from "../spec/load.js";
 import { oneStructSpec } from "./codec-support.js";
 import { compileInterface, compileCodec } from "../generators/codec-compile.js";
 import { codecGenerator } from "../generators/codecs.js";

@@ -5,8 +5,8 @@
  * declares a spec's structs and fills them with designated initialisers.
  * The C declarations come from the spec model, not from our codecs.
  */
-import { layoutType } from "../core/layout.js";
-import { parseInteger, type CType, type FieldModel, type InterfaceModel, type RecordType } from "../core/model.js";
+import { parseInteger, type CType, type InterfaceModel, type RecordType } from "../core/model.js";
+import { cInteger, declarationOrder, recordDefinition, SPEC_SPELLING, type CSpelling } from "../core/c-writer.js";
 import type { Node, PlanField } from "../generators/codec-plan.js";
 import { loadSpecText } from "../spec/load.js";
 
@@ -127,6 +127,8 @@ export function project(actual: unknown, expected: unknown): unknown {
 /* C source from the spec model                                        */
 /* ------------------------------------------------------------------ */
 
+// The kernel's uapi types (include/uapi/linux/types.h): __aligned_u64 and friends are macros there, so their
+// attribute sits on the member and `packed` cannot lower it.
 const C_PRELUDE = `#include <stdio.h>
 typedef unsigned char __u8; typedef signed char __s8;
 typedef unsigned short __u16; typedef signed short __s16;
@@ -134,51 +136,19 @@ typedef unsigned int __u32; typedef signed int __s32;
 typedef unsigned long long __u64; typedef signed long long __s64;
 typedef __u16 __be16; typedef __u32 __be32; typedef __u64 __be64;
 typedef __u16 __le16; typedef __u32 __le32; typedef __u64 __le64;
-typedef __u64 __aligned_u64 __attribute__((aligned(8)));
-typedef __u64 __aligned_be64 __attribute__((aligned(8)));
-typedef __u64 __aligned_le64 __attribute__((aligned(8)));
+#define __aligned_u64 __u64 __attribute__((aligned(8)))
+#define __aligned_be64 __be64 __attribute__((aligned(8)))
+#define __aligned_le64 __le64 __attribute__((aligned(8)))
 typedef __SIZE_TYPE__ size_t; typedef __PTRDIFF_TYPE__ ssize_t; typedef long time_t;
 `;
 
-function attrs(aligned: number | undefined, packed: boolean): string {
-  const a = [...(packed ? ["packed"] : []), ...(aligned ? [`aligned(${aligned})`] : [])];
-  return a.length ? ` __attribute__((${a.join(", ")}))` : "";
-}
-
-function baseTypeText(t: CType): string {
-  switch (t.kind) {
-    case "scalar": return t.scalar.name;
-    case "pointer": return `${t.target} *`;
-    case "enum": return `enum ${t.name}`;
-    case "record": return t.record.inline ? inlineText(t.record) : `${t.record.kind} ${t.record.tag}`;
-    case "array": return baseTypeText(t.element);
-  }
-}
-
-function inlineText(r: RecordType): string {
-  return `${r.kind}${attrs(r.aligned, r.packed)}${r.tag ? ` ${r.tag}` : ""} {\n${r.fields.map(fieldText).join("\n")}\n}`;
-}
-
-function fieldText(f: FieldModel): string {
-  const arr = f.type.kind === "array" ? `[${f.type.length === "flexible" ? "" : f.type.length}]` : "";
-  const bits = f.bits !== undefined ? ` : ${f.bits}` : "";
-  return `  ${baseTypeText(f.type)} ${f.name ?? ""}${arr}${bits}${attrs(f.aligned, f.packed)};`;
-}
-
-/** Declarations of the interface's enums and records, records in dependency order. */
+/** Declarations of the interface's enums and records (through the one C writer), records in dependency order. */
 export function cDeclarations(ifc: InterfaceModel): string {
   const out: string[] = [C_PRELUDE];
-  for (const e of ifc.enums.values()) out.push(`enum ${e.name} { ${e.values.map((v) => `${v.name} = ${String(parseInteger(v.value) ?? 0n)}`).join(", ")} };`);
-  const done = new Set<RecordType>();
-  const deps = (t: CType): RecordType[] => (t.kind === "record" ? (t.record.inline ? t.record.fields.flatMap((f) => deps(f.type)) : [t.record]) : t.kind === "array" ? deps(t.element) : []);
-  const emit = (r: RecordType) => {
-    if (done.has(r)) return;
-    done.add(r);
-    r.fields.flatMap((f) => deps(f.type)).forEach(emit);
-    out.push(`${r.kind} ${r.tag} {\n${r.fields.map(fieldText).join("\n")}\n}${attrs(r.aligned, r.packed)};`);
-  };
-  ifc.records.forEach(emit);
-  return out.join("\n");
+  for (const e of ifc.enums.values()) out.push(`enum ${e.name} { ${e.values.map((v) => `${v.name} = ${cInteger(parseInteger(v.value) ?? 0n)}`).join(", ")} };`);
+  const spelling: CSpelling = { ...SPEC_SPELLING, taggedInline: "define" };
+  for (const r of declarationOrder(ifc.records)) out.push(recordDefinition(r, spelling).join("\n"));
+  return out.join("\n") + "\n";
 }
 
 function intLiteral(v: bigint): string {
@@ -215,11 +185,6 @@ export function cInitializer(node: Node, value: unknown, hostLittle = true): str
       return `{ ${parts.join(", ")} }`;
     }
   }
-}
-
-/** sizeof a record on an ABI, straight from the layout engine (used to split the C program's output). */
-export function recordSize(r: RecordType, abi: Parameters<typeof layoutType>[1]): number {
-  return layoutType({ kind: "record", record: r }, abi).size;
 }
 
 /** A one-struct spec `struct s` with the given field lines (and anything after them), loaded. */

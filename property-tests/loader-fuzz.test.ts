@@ -36,7 +36,7 @@ function load(text: string): { model?: ReturnType<typeof loadSpecText>; errors?:
     if (!(e instanceof SpecInputError)) throw e;
     const lines = text.split("\n");
     const bad = e.errors.filter((err) => err.loc.file !== FILE || !(err.loc.line >= 1 && err.loc.line <= lines.length) || !(err.loc.col >= 1 && err.loc.col <= lines[err.loc.line - 1]!.length + 1) || !err.message || !err.hint);
-    if (!e.errors.length || bad.length) throw new Error(`SpecInputError without a valid position: ${JSON.stringify(bad.length ? bad : e.errors)}`);
+    if (!e.errors.length || bad.length) throw new Error(`SpecInputError without a valid position: ${JSON.stringify(bad.length ? bad : e.errors)}`, { cause: e });
     return { errors: e.errors.map((err) => `${err.loc.line}:${err.loc.col}: ${err.message}`) };
   }
 }

@@ -2,8 +2,8 @@
  * The syscall model against the reference and against an independent count.
  * - abi-facts §3.4's worked table is parsed at run time; every number in it
  *   must come out of the model for every ABI its column names.
- * - bus1: the argument counts of Arnd Bergmann's hand analysis (seed 003,
- *   issue 6), typed in here from that text.
+ * - bus1: the argument counts of Arnd Bergmann's hand analysis
+ *   (../shared/seeds/003_*.txt), typed in here from that text.
  * - fast-check: random commands on random ABIs; the slot count equals a
  *   simple counter written from §3.4's algorithm text; "fits" never means
  *   more than six; every proposed remedy fits.
@@ -46,7 +46,7 @@ const NAME_TO_IDS: Record<string, AbiId[]> = {
 };
 
 function columnAbis(header: string): AbiId[] {
-  const names = header.replace(/\(.*?\)/g, "").split(/[\/,]/).map((s) => s.trim()).filter(Boolean);
+  const names = header.replace(/\(.*?\)/g, "").split(/[/,]/).map((s) => s.trim()).filter(Boolean);
   return names.flatMap((n) => {
     const ids = NAME_TO_IDS[n];
     if (!ids) throw new Error(`§3.4 column names '${n}', which this test cannot map to an ABI`);
@@ -108,7 +108,9 @@ const analyse = (name: string, abis: readonly AbiEntry[] = ABIS) => {
   return analyseCommand(cmd, rfc, abis);
 };
 
-// Expected numbers from seed 003 and issue 6 ("handle_transfer 5 args incl. fd; nodes_destroy 4; peer_reset 7 ... 3; send 11; recv fits").
+// Expected numbers from Arnd Bergmann's message (../shared/seeds/003_*.txt): handle_transfer 5 arguments with the fd,
+// nodes_destroy 4, peer_reset 7 (3 with his struct pointer), send "a total of 11 arguments (including the first fd)",
+// and receive "fairly straightforward".
 test("bus1: argument counts of Arnd Bergmann's analysis", (t) => {
   t.is(analyse("BUS1_CMD_HANDLE_TRANSFER").argCount, 5);
   t.is(analyse("BUS1_CMD_NODES_DESTROY").argCount, 4);

@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import type { FieldSpec, SpecDocument } from "../spec/types.js";
 import { arbStructDoc, docToYaml, modelOf, type ArbOptions } from "./arbitraries.js";
-import type { ProbeRecord } from "../verify/probe.js";
+import { unitOfInterface, type ProbeUnit } from "../verify/probe.js";
 
 export const EXTRA_SCALARS = [
   "long double", "float", "double", "time_t", "ssize_t", "long", "unsigned long", "__aligned_be64", "__aligned_le64", "_Bool", "signed char", "enum e",
@@ -48,10 +48,33 @@ export function arbVerifyDoc(opts: ArbOptions = {}): fc.Arbitrary<SpecDocument> 
   });
 }
 
-/** Every named record of a generated document, labelled with the document's index in its batch. */
-export function recordsOfDoc(doc: SpecDocument, index: number): ProbeRecord[] {
-  const model = modelOf(doc, `random-${index}.yaml`);
-  return model.interfaces.flatMap((ifc) => ifc.records.map((record) => ({ record, label: `random #${index}: ${record.kind} ${record.tag}` })));
+/**
+ * A generated document with every name it declares made unique to `index`
+ * (tags, enum, enumerators, interface and header), so that many documents'
+ * generated headers can share one verify probe.  Names do not affect layout.
+ */
+export function namespacedDoc(doc: SpecDocument, index: number): SpecDocument {
+  const p = `d${index}_`;
+  const typeRef = (t: string) => t.replace(/^(struct|union|enum) ([A-Za-z_][A-Za-z0-9_]*)/, (_m, k: string, n: string) => `${k} ${p}${n}`);
+  const fields = (fs: FieldSpec[]): FieldSpec[] =>
+    fs.map((f) => ({ ...f, type: typeof f.type === "string" ? typeRef(f.type) : { ...f.type, fields: fields(f.type.fields) } }));
+  return {
+    ...doc,
+    name: `${p}${doc.name}`,
+    interfaces: doc.interfaces.map((ifc) => ({
+      ...ifc,
+      name: `${p}${ifc.name}`,
+      header: ifc.header.replace(/([^/]+)\.h$/, `${p}$1.h`),
+      enums: ifc.enums?.map((e) => ({ ...e, name: `${p}${e.name}`, values: e.values.map((v) => ({ ...v, name: `${p.toUpperCase()}${v.name}` })) })),
+      structs: ifc.structs?.map((st) => ({ ...st, name: `${p}${st.name}`, fields: fields(st.fields) })),
+    })),
+  };
+}
+
+/** The verify probe units of a generated document, labelled with the document's index in its batch. */
+export function unitsOfDoc(doc: SpecDocument, index: number): ProbeUnit[] {
+  const model = modelOf(namespacedDoc(doc, index), `random-${index}.yaml`);
+  return model.interfaces.map((ifc) => unitOfInterface(model, ifc, `random #${index}`));
 }
 
 export { docToYaml };

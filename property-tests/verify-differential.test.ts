@@ -21,7 +21,7 @@ import type { AbiEntry } from "../spec/abi.js";
 import type { SpecDocument } from "../spec/types.js";
 import { verifyLayouts, type AbiVerdict } from "../verify/verify.js";
 import { describeMismatch } from "../cli/commands/verify.js";
-import { arbVerifyDoc, docToYaml, recordsOfDoc } from "./verify-arbitrary.js";
+import { arbVerifyDoc, docToYaml, unitsOfDoc } from "./verify-arbitrary.js";
 import { judges } from "./verify-helpers.js";
 
 const RUNS = Number(process.env.VERIFY_RUNS ?? 150);
@@ -31,7 +31,8 @@ const arb = arbVerifyDoc();
 // Exactly the values fast-check's runner draws for runs 0..RUNS-1 with this seed, so run i replays with `path: i`.
 const docs: SpecDocument[] = [];
 fc.assert(fc.property(arb, (d) => void docs.push(d)), { seed: SEED, numRuns: RUNS });
-const batch = docs.flatMap((d, i) => recordsOfDoc(d, i));
+const batch = docs.flatMap((d, i) => unitsOfDoc(d, i));
+const structCount = batch.reduce((n, u) => n + u.records.length, 0);
 const docOf = (label: string) => Number(/^random #(\d+):/.exec(label)![1]);
 
 const all = judges();
@@ -41,7 +42,7 @@ const verdictFor = async (abi: AbiEntry) => {
   verdicts ??= (async () => {
     const started = performance.now();
     const vs = await verifyLayouts(batch, checkable.map((j) => j.abi));
-    console.log(`verify-differential: ${docs.length} documents, ${batch.length} structs x ${checkable.length} ABIs in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${SEED})`);
+    console.log(`verify-differential: ${docs.length} documents, ${structCount} structs x ${checkable.length} ABIs in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${SEED})`);
     return new Map(vs.map((v) => [v.abi, v]));
   })();
   return (await verdicts).get(abi.id)!;
@@ -50,7 +51,7 @@ const verdictFor = async (abi: AbiEntry) => {
 /** Shrink a failing document on one ABI; returns the minimal document and its verdict. */
 async function shrink(abi: AbiEntry, index: number): Promise<{ doc: SpecDocument; verdict?: AbiVerdict; replayed: boolean }> {
   const holds = async (doc: SpecDocument) => {
-    const [v] = await verifyLayouts(recordsOfDoc(doc, 0), [abi]);
+    const [v] = await verifyLayouts(unitsOfDoc(doc, 0), [abi]);
     return v!.status !== "mismatch" && v!.status !== "error";
   };
   let first: SpecDocument | undefined;
@@ -58,7 +59,7 @@ async function shrink(abi: AbiEntry, index: number): Promise<{ doc: SpecDocument
   const replayed = first !== undefined && JSON.stringify(first) === JSON.stringify(docs[index]);
   if (!replayed || !result.failed || !result.counterexample) return { doc: docs[index]!, replayed: false };
   const doc = result.counterexample[0];
-  const [verdict] = await verifyLayouts(recordsOfDoc(doc, 0), [abi]);
+  const [verdict] = await verifyLayouts(unitsOfDoc(doc, 0), [abi]);
   return { doc, verdict, replayed };
 }
 
@@ -67,7 +68,7 @@ test("the random batch covers the spec language's features", (t) => {
   for (const feature of ['"bits":', '"kind":"union"', '"packed":true', '"aligned":', '"array":', '"type":{"kind"', "long double", "_Bool"]) {
     t.true(text.includes(feature), `no document uses ${feature} (VERIFY_RUNS=${RUNS} too small?)`);
   }
-  t.log(`${docs.length} documents, ${batch.length} structs, seed ${SEED}`);
+  t.log(`${docs.length} documents, ${structCount} structs, seed ${SEED}`);
 });
 
 for (const j of all) {

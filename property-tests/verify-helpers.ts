@@ -3,6 +3,7 @@ import type { AbiEntry } from "../spec/abi.js";
 import { ABIS } from "../spec/abis.js";
 import { compilersFor } from "../verify/compilers.js";
 import { haveProgramCached } from "../verify/system-cc.js";
+import { gccCannotCompile } from "../verify/backends.js";
 
 export interface Judges {
   abi: AbiEntry;
@@ -18,8 +19,9 @@ export function judges(abis: readonly AbiEntry[] = ABIS): Judges[] {
     const row = compilersFor(abi.id);
     const compilers: string[] = [];
     if (row.clang) compilers.push("clang");
-    if (row.gcc && haveProgramCached(row.gcc.command)) compilers.push(row.gcc.command);
-    const why = compilers.length ? "" : row.gcc ? `${row.gcc.command} is not installed (CI installs it: .ci/run)` : row.note ?? "no compiler";
+    const gccWhy = !row.gcc ? undefined : haveProgramCached(row.gcc.command) ? gccCannotCompile(row.gcc) : `${row.gcc.command} is not installed (CI installs it: .ci/run)`;
+    if (row.gcc && !gccWhy) compilers.push(row.gcc.command);
+    const why = compilers.length ? "" : gccWhy ?? row.note ?? "no compiler";
     return { abi, compilers, why };
   });
 }

@@ -19,7 +19,7 @@ import { ABI_FACTS } from "./reference.js";
 import { factsOf } from "../verify/facts.js";
 import { dataReader } from "../verify/asm-data.js";
 import { compileSource, haveProgram } from "../verify/system-cc.js";
-import { recordsOfModels, verifyLayouts } from "../verify/verify.js";
+import { unitsOfModels, verifyLayouts } from "../verify/verify.js";
 import { describeMismatch } from "../cli/commands/verify.js";
 
 const model = loadSpecFile(path.join(REPO_ROOT, "property-tests/fixtures/kernel-structs.yaml"));
@@ -74,7 +74,7 @@ test("the checker reports compat/layout for each struct that differs, and none f
 });
 
 test("engine == compilers for the kernel structs on every ABI with a compiler", async (t) => {
-  const verdicts = await verifyLayouts(recordsOfModels([model]), ABIS);
+  const verdicts = await verifyLayouts(unitsOfModels([model]), ABIS);
   for (const v of verdicts) {
     t.log(`${v.abi}: ${v.status}${v.runs.length ? ` (${v.runs.map((r) => r.compiler).join(" + ")})` : ""}${v.reason ? ` -- ${v.reason}` : ""}`);
     const mismatches = v.runs.flatMap((r) => r.mismatches).map(describeMismatch);

@@ -16,15 +16,13 @@ export interface IocEncoding {
   readonly none: number;
   readonly read: number;
   readonly write: number;
-  /** sparc keeps 14 size bits when READ or WRITE is set (its DIR and SIZE overlap). */
-  readonly sizeBitsWhenRw: number;
 }
 
 export const IOC_FAMILIES: Readonly<Record<IocFamilyName, IocEncoding>> = {
-  generic: { family: "generic", nrBits: 8, typeBits: 8, sizeBits: 14, dirBits: 2, none: 0, read: 2, write: 1, sizeBitsWhenRw: 14 },
-  "alpha-mips-ppc-sparc": { family: "alpha-mips-ppc-sparc", nrBits: 8, typeBits: 8, sizeBits: 13, dirBits: 3, none: 1, read: 2, write: 4, sizeBitsWhenRw: 13 },
+  generic: { family: "generic", nrBits: 8, typeBits: 8, sizeBits: 14, dirBits: 2, none: 0, read: 2, write: 1 },
+  "alpha-mips-ppc-sparc": { family: "alpha-mips-ppc-sparc", nrBits: 8, typeBits: 8, sizeBits: 13, dirBits: 3, none: 1, read: 2, write: 4 },
   // parisc: generic widths, READ and WRITE swapped.
-  parisc: { family: "parisc", nrBits: 8, typeBits: 8, sizeBits: 14, dirBits: 2, none: 0, read: 1, write: 2, sizeBitsWhenRw: 14 },
+  parisc: { family: "parisc", nrBits: 8, typeBits: 8, sizeBits: 14, dirBits: 2, none: 0, read: 1, write: 2 },
 };
 
 function dirBitsOf(enc: IocEncoding, dir: IocDir): number {
@@ -81,11 +79,12 @@ export function iocDecode(enc: IocEncoding, request: number): IocFields {
   else if (rw === enc.read) dir = "read";
   else if (rw === enc.write) dir = "write";
   else dir = "none";
-  const sizeBits = rw !== 0 ? enc.sizeBitsWhenRw : enc.sizeBits;
-  const size = (value >>> sizeShift) & ((1 << sizeBits) - 1);
-  // Every 2-bit pattern is a direction; with 3 bits only NONE, R, W and R|W are
-  // (on sparc the NONE bit is a size bit once R or W is set).
-  const valid = enc.dirBits === 2 || (rw !== 0 && sizeBits > enc.sizeBits) || [enc.none, enc.read, enc.write, enc.read | enc.write].includes(rawDir);
+  const size = (value >>> sizeShift) & ((1 << enc.sizeBits) - 1);
+  // Every 2-bit pattern is a direction; with 3 bits only NONE, R, W and R|W are.  sparc's own
+  // _IOC_SIZE reads the NONE bit as size bit 13 once R or W is set (arch/sparc/include/uapi/asm/ioctl.h,
+  // _IOC_XSIZEMASK; abi-facts §2.2); this family decodes it as alpha, mips and powerpc do, so such a
+  // sparc request comes out with 13 size bits and `valid` false.
+  const valid = enc.dirBits === 2 || [enc.none, enc.read, enc.write, enc.read | enc.write].includes(rawDir);
   return { dir, type, nr, size, valid };
 }
 

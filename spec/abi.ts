@@ -15,7 +15,11 @@ export type AbiId =
   | "m68k" | "loongarch64" | "csky" | "alpha" | "parisc" | "sh" | "arc" | "hexagon"
   | "xtensa" | "microblaze" | "openrisc" | "nios2";
 
-/** The C scalar classes whose size and alignment vary between ABIs. */
+/**
+ * The C scalar classes whose size and alignment vary between ABIs.  `time_t` is the kernel's
+ * `__kernel_time_t`, the type generated headers spell; the C library's `time_t` can be wider
+ * (AbiEntry.typedefs).
+ */
 export type ScalarClass =
   | "char" | "short" | "int" | "long" | "llong" | "ptr"
   | "float" | "double" | "ldouble" | "bool" | "enum" | "time_t";
@@ -65,6 +69,41 @@ export interface BitfieldRules {
   order: "lsb-first" | "msb-first";
 }
 
+/**
+ * Kernel uapi typedefs (asm/posix_types.h) that generated headers and specs spell: the header
+ * generator writes a spec's `time_t`, `size_t`, `ssize_t` as `__kernel_time_t`, `__kernel_size_t`,
+ * `__kernel_ssize_t` (generators/header.ts), so the `time_t` scalar class is the kernel's.
+ */
+export type KernelTypedef =
+  | "__kernel_long_t" | "__kernel_ulong_t" | "__kernel_time_t" | "__kernel_size_t" | "__kernel_ssize_t"
+  | "__kernel_off_t" | "__kernel_suseconds_t";
+
+/**
+ * The C library's own types as a program compiled with the default feature macros sees them
+ * (no `_FILE_OFFSET_BITS=64` / `_TIME_BITS=64`): glibc where glibc has a port, musl on hexagon.
+ * They differ from the kernel's on the 32-bit ABIs whose C library has 64-bit time (arc, riscv32...).
+ */
+export type LibcTypedef = "time_t" | "suseconds_t" | "off_t" | "size_t" | "ssize_t";
+
+export type TypedefName = KernelTypedef | LibcTypedef;
+
+/** Size and in-struct alignment of one typedef, with where that figure comes from. */
+export interface TypedefFact extends SizeAlign {
+  /** The profile rule it derives from, or the header line (and Debian package) that overrides it. */
+  source: string;
+}
+
+/** A row's typedef facts (spec/abis.ts derives them from the scalar profile plus per-row overrides). */
+export interface TypedefTable {
+  /**
+   * Where the row's facts were established: the Debian sysroot they are compiled against
+   * (verify/sysroots.ts, verify/libc-types.ts), or the kernel and C library sources read
+   * for an ABI with no cross compiler here.
+   */
+  source: string;
+  facts: Readonly<Record<TypedefName, TypedefFact>>;
+}
+
 export interface AbiEntry {
   id: AbiId;
   /** Human-readable name, e.g. "arm EABI (little-endian)". */
@@ -85,6 +124,8 @@ export interface AbiEntry {
   bitfields: BitfieldRules;
   ioc: IocFamilyId;
   syscall: SyscallModel;
+  /** Kernel and C library typedefs whose size depends on the ABI, each with its source. */
+  typedefs: TypedefTable;
   /** Where the layout figures come from (measured with which compiler, or source). */
   source: string;
   /**

@@ -15,13 +15,15 @@
  *   - every text is free of comment delimiters, trigraphs, control, bidi and
  *     invisible characters, and of newlines where it is emitted on one line;
  *   - include paths, errno names, type expressions, member paths, magics and
- *     constant expressions have their strict forms; bit-fields fit their type.
+ *     constant expressions have their strict forms; bit-fields fit their type
+ *     on every ABI of the table (the header is one text for all of them).
  * - lintModel, on the resolved model: what only the derivation knows -- the
  *   syscall names and argument names of every command's shim, and the tags
  *   the shims give anonymous members.
  */
 import type { DocPath, Loc, SpecError } from "../core/diagnostic.js";
-import type { InterfaceModel, SpecModel } from "../core/model.js";
+import { layoutType } from "../core/layout.js";
+import type { CType, InterfaceModel, SpecModel } from "../core/model.js";
 import { scalarByName } from "../core/scalars.js";
 import { deriveForm } from "../syscall/derive.js";
 import {
@@ -29,7 +31,9 @@ import {
   MEMBER_PATH, PREDEFINED_MACROS, PRINTABLE_ASCII, RESERVED_ANYWHERE, RESERVED_FILE_SCOPE, SHIM_CALLS, SYSTEM_MACROS, SYSTEM_ORDINARY,
   SYSTEM_TAGS, SYSTEM_TYPEDEFS, TRIGRAPH, TYPE_EXPR,
 } from "./c-names.js";
-import type { CommandSpec, FieldSpec, InterfaceSpec, SpecDocument } from "./types.js";
+import type { AbiEntry, AbiId } from "./abi.js";
+import { ABIS } from "./abis.js";
+import type { CommandSpec, EnumSpec, FieldSpec, InterfaceSpec, SpecDocument } from "./types.js";
 
 const C_KEYWORD_SET = new Set(C_KEYWORDS);
 const CXX_KEYWORD_SET = new Set(CXX_KEYWORDS);
@@ -124,7 +128,10 @@ function failer(errors: SpecError[], locate: (p: DocPath) => Loc): Fail {
   return Object.assign(fail, { where: (path: DocPath) => { const l = locate(path); return `line ${l.line}:${l.col}`; } });
 }
 
-export function lintDocument(doc: SpecDocument, locate: (p: DocPath) => Loc): SpecError[] {
+/** `abis`: the ABIs a bit-field must fit on (the whole table unless a caller narrows it). */
+export function lintDocument(
+  doc: SpecDocument, locate: (p: DocPath) => Loc, abis: readonly AbiEntry[] = ABIS,
+): SpecError[] {
   const errors: SpecError[] = [];
   const fail = failer(errors, locate);
 
@@ -158,7 +165,7 @@ export function lintDocument(doc: SpecDocument, locate: (p: DocPath) => Loc): Sp
       else guards.set(guard, { header: ifc.header, path: [...p, "header"] });
     }
     if (ifc.variant !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(ifc.variant)) fail([...p, "variant"], `variant ${show(ifc.variant)} is not a plain name`, "use letters, digits, '-', '_' and '.'");
-    lintInterface(ifc, p, fail);
+    lintInterface(ifc, p, fail, abis);
   });
   return errors;
 }
@@ -178,8 +185,9 @@ interface Names {
   members: Map<string, DocPath>;
 }
 
-function lintInterface(ifc: InterfaceSpec, p: DocPath, fail: Fail): void {
+function lintInterface(ifc: InterfaceSpec, p: DocPath, fail: Fail, abis: readonly AbiEntry[]): void {
   const names: Names = { macros: new Map(), tags: new Map(), members: new Map() };
+  const bitField = bitFieldChecker(ifc, abis, fail);
   const sets = new Map<string, DocPath>();
   const check = (name: string | undefined, path: DocPath, role: NameRole, what: string) => {
     if (name === undefined) return false;
@@ -236,7 +244,7 @@ function lintInterface(ifc: InterfaceSpec, p: DocPath, fail: Fail): void {
     const external = s.external !== undefined;
     tag(s.name, [...sp, "name"], `${s.kind ?? "struct"} name`, external);
     if (s.external && !INCLUDE_PATH.test(s.external.header)) fail([...sp, "external", "header"], `header path ${show(s.external.header)} is not a plain relative path to a .h file`, "write it as in #include <...>, e.g. linux/uio.h (letters, digits, '_', '.', '+', '-' and single '/')");
-    lintFields(s.fields, [...sp, "fields"], new Map(), s.name, external, names, check, tag, fail);
+    lintFields(s.fields, [...sp, "fields"], new Map(), s.name, external, names, check, tag, bitField, fail);
   });
   (ifc.commands ?? []).forEach((c, i) => {
     const cp = [...p, "commands", i];
@@ -281,21 +289,97 @@ function lintCommandStrings(c: CommandSpec, cp: DocPath, fail: Fail): void {
   // syscall.name and the renamed arguments are checked on the derived form (lintModel).
 }
 
-/** Width in bits of an integer type a bit-field may use, or undefined when the resolver must judge the type. */
-function bitFieldCarrier(type: string): number | undefined {
+/** ABIs named in a message before the rest are only counted. */
+const ABIS_SHOWN = 4;
+
+function abiList(ids: readonly AbiId[]): string {
+  return ids.length <= ABIS_SHOWN ? ids.join(", ") : `${ids.slice(0, ABIS_SHOWN).join(", ")}, ... (${ids.length} ABIs)`;
+}
+
+/**
+ * The width in bits a bit-field of `type` may have on each ABI, grouped: width -> ABIs; undefined when
+ * the type is no integer scalar and no enum of this interface (the resolver reports those).
+ *
+ * C11 6.7.2.1p4: the width "shall not exceed the width of an object of the type" the bit-field is
+ * declared with.  Sizes come from the ABI table through the layout engine, so `long`, `size_t` and
+ * `time_t` are 32 bits on the ILP32 ABIs and enums follow -fshort-enums where the table says so
+ * (hexagon).  `_Bool` is 1 bit wide on every ABI: GCC and clang reject `_Bool x : 2` ("exceeds its
+ * type" / "exceeds the width of its type (1 bit)").
+ */
+function bitFieldWidths(
+  type: string, enums: ReadonlyMap<string, EnumSpec>, abis: readonly AbiEntry[],
+): Map<number, AbiId[]> | undefined {
   const t = type.trim().replace(/\s+/g, " ");
-  if (/^enum [A-Za-z_][A-Za-z0-9_]*$/.test(t)) return 32;
-  const s = scalarByName(t);
-  if (!s || !s.integer) return undefined;
-  if (s.fixedSize) return s.fixedSize * 8;
-  // Plain long is 32 bits on ILP32 ABIs; per-ABI limits are another check's business.
-  return ({ char: 8, short: 16, int: 32, llong: 64, long: 64, bool: 1 } as Record<string, number | undefined>)[s.cls];
+  let ctype: CType | undefined;
+  const e = /^enum ([A-Za-z_][A-Za-z0-9_]*)$/.exec(t);
+  if (e) {
+    const spec = enums.get(e[1]!);
+    if (spec) ctype = { kind: "enum", name: e[1]!, spec };
+  } else {
+    const scalar = scalarByName(t);
+    if (scalar?.integer) ctype = { kind: "scalar", scalar };
+  }
+  if (!ctype) return undefined;
+  const widths = new Map<number, AbiId[]>();
+  for (const abi of abis) {
+    const bits = ctype.kind === "scalar" && ctype.scalar.cls === "bool" ? 1 : layoutType(ctype, abi).size * 8;
+    const ids = widths.get(bits);
+    if (ids) ids.push(abi.id);
+    else widths.set(bits, [abi.id]);
+  }
+  return widths;
+}
+
+/** The fixed-width kernel types (unsigned, signed) that hold `bits` bits, or undefined past 64. */
+function fixedWidthFor(bits: number): string | undefined {
+  const n = [8, 16, 32, 64].find((w) => w >= bits);
+  return n === undefined ? undefined : `__u${n} or __s${n}`;
+}
+
+/**
+ * Checks that a bit-field's width fits its type on every ABI: the header is one text for all of them,
+ * so a width that only LP64 ABIs accept (`long x : 40`) yields a header that does not compile on the
+ * others.  Widths per type are computed once per interface.
+ */
+function bitFieldChecker(
+  ifc: InterfaceSpec, abis: readonly AbiEntry[], fail: Fail,
+): (f: FieldSpec, fp: DocPath) => void {
+  const enums = new Map<string, EnumSpec>();
+  for (const e of ifc.enums ?? []) if (!enums.has(e.name)) enums.set(e.name, e);
+  const cache = new Map<string, Map<number, AbiId[]> | undefined>();
+  return (f, fp) => {
+    if (f.bits === undefined || typeof f.type !== "string") return;
+    const key = f.type.trim().replace(/\s+/g, " ");
+    if (!cache.has(key)) cache.set(key, bitFieldWidths(key, enums, abis));
+    const widths = cache.get(key);
+    if (!widths) return;
+    const bits = f.bits;
+    const tooNarrow = [...widths].filter(([w]) => w < bits).sort(([a], [b]) => a - b);
+    if (!tooNarrow.length) return;
+    const what = f.name !== undefined ? `bit-field ${show(f.name)}` : "an unnamed bit-field";
+    // One clause per width, narrowest first; a width that holds on every ABI names none.
+    const everywhere = tooNarrow.reduce((n, [, ids]) => n + ids.length, 0) === abis.length;
+    const clauses = tooNarrow.map(([w, ids], i) => {
+      const rest = everywhere && i > 0 && i === tooNarrow.length - 1;
+      const on = ids.length === abis.length ? "" : rest ? " on every other ABI" : ` on ${abiList(ids)}`;
+      return `${i === 0 ? `the ${w} bit${w === 1 ? "" : "s"} of ${show(key)}` : `its ${w} bits`}${on}`;
+    });
+    const narrowest = tooNarrow[0]![0];
+    const fixed = fixedWidthFor(bits);
+    const varies = widths.size > 1;
+    const wider = fixed ? `, or use a fixed-width type that holds ${bits} bits on every ABI (${fixed})` : "";
+    const keepEnum = fixed && key.startsWith("enum ") ? ` with 'enum: ${key.slice(5)}' to keep the values named` : "";
+    fail([...fp, "bits"], `${what} is ${bits} bit${bits === 1 ? "" : "s"} wide, which exceeds ${clauses.join(" and ")}`
+      + (varies ? "; the one header must compile on every ABI" : ""),
+      `narrow it to at most ${narrowest} bit${narrowest === 1 ? "" : "s"}${wider}${keepEnum}`);
+  };
 }
 
 function lintFields(
   fields: FieldSpec[], p: DocPath, scope: Map<string, DocPath>, enclosingTag: string | undefined, external: boolean, names: Names,
   check: (n: string | undefined, p: DocPath, role: NameRole, w: string) => boolean,
-  tag: (name: string, path: DocPath, what: string, external: boolean) => void, fail: Fail, anonymous = false,
+  tag: (name: string, path: DocPath, what: string, external: boolean) => void,
+  bitField: (f: FieldSpec, fp: DocPath) => void, fail: Fail, anonymous = false,
 ): void {
   fields.forEach((f, i) => {
     const fp = [...p, i];
@@ -321,15 +405,17 @@ function lintFields(
     }
     if (typeof f.type === "string") {
       typeExpr(f.type, [...fp, "type"], fail);
-      if (f.bits !== undefined) {
-        const width = bitFieldCarrier(f.type);
-        if (width !== undefined && f.bits > width) fail([...fp, "bits"], `bit-field width ${f.bits} exceeds the ${width} bit${width === 1 ? "" : "s"} of ${show(f.type.trim())}`, `use at most ${width} bits or a wider type`);
-      }
+      bitField(f, fp);
     } else {
       if (f.type.tag !== undefined) tag(f.type.tag, [...fp, "type", "tag"], `inline ${f.type.kind} tag`, external);
       // Members of an anonymous struct/union share the enclosing namespace.
       const named = f.name !== undefined;
-      lintFields(f.type.fields, [...fp, "type", "fields"], named ? new Map() : scope, named ? f.type.tag : enclosingTag, external, names, check, tag, fail, !named);
+      const innerScope = named ? new Map<string, DocPath>() : scope;
+      const innerTag = named ? f.type.tag : enclosingTag;
+      lintFields(
+        f.type.fields, [...fp, "type", "fields"], innerScope, innerTag, external, names,
+        check, tag, bitField, fail, !named,
+      );
     }
   });
 }

@@ -10,7 +10,6 @@ import { deriveForm, type SyscallArg, type SyscallForm } from "./derive.js";
 import { countSlots, fitsEverywhere, syscallClasses, worstSlots, type ArgWidth, type SlotCount, type Verdict } from "./slots.js";
 
 export type RemedyKind = "reorder" | "struct-pointer" | "extensible-struct" | "split";
-export const REMEDY_ORDER: readonly RemedyKind[] = ["reorder", "struct-pointer", "extensible-struct", "split"];
 
 /** ABIs with identical slot results for one argument list. */
 export interface SlotGroup {

@@ -183,7 +183,7 @@ function structMap(r: RecordType, abis: readonly AbiEntry[], budget: { bytes: nu
   };
   const groups = [...groupAbis(abis, sig).values()];
   const layouts = groups.map((ids) => layoutRecord(r, abis.find((a) => a.id === ids[0])!));
-  const counts = layouts.map((l, i) => mapCounts(r, abis.find((a) => a.id === groups[i]![0])!));
+  const counts = groups.map((ids) => mapCounts(r, abis.find((a) => a.id === ids[0])!));
   const drawn = layouts.every((l, i) => l.size <= MAP_LIMITS.structBytes && counts[i]!.entries + counts[i]!.holes <= MAP_LIMITS.structSegments)
     && layouts.reduce((n, l) => n + l.size, 0) <= budget.bytes;
   if (drawn) {

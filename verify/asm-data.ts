@@ -2,11 +2,23 @@
  * Reading initialised data back out of GCC assembly (`-S`): the bytes each
  * label's data directives produce.  GCC spells data differently per target
  * (.long/.word/.4byte, .zero/.space/.skip, and `.word` is 2 bytes on some
- * targets and 4 on others), so the probe carries two calibration constants
- * (uapi_cal16 = 0x0102, uapi_cal32 = 0x01020304) and a packed struct
- * (uapi_calu, unaligned members) that tell which directive is which size on
- * this target.
+ * targets and 4 on others), so every probe carries CALIBRATION_SOURCE: two
+ * constants (0x0102, 0x01020304) and a packed struct with unaligned members
+ * that tell which directive is which size on this target.
  */
+import { cInteger, toolName } from "../core/c-writer.js";
+
+const CAL16 = toolName("cal16");
+const CAL32 = toolName("cal32");
+const CALU = toolName("calu");
+
+/** The calibration data a probe must define for dataReader. */
+export const CALIBRATION_SOURCE = [
+  `const unsigned short ${CAL16} = 0x0102;`,
+  `const unsigned int ${CAL32} = 0x01020304;`,
+  `const struct __attribute__((packed)) { char c; unsigned short h; unsigned int w; unsigned long long q; } ${CALU} =`,
+  `\t{ 1, 0x0102, 0x01020304, ${cInteger(0x0102030405060708n)} };`,
+].join("\n");
 
 const FIXED: Record<string, number> = {
   ".byte": 1, ".1byte": 1,
@@ -81,7 +93,7 @@ export function dataReader(asm: string, endian: "little" | "big"): DataReader {
   // `.word` (2 or 4 bytes by target) and the unaligned ones GCC uses in packed data (.uahalf/.uaword/.uaxword on
   // sparc, .uaword/.ualong/.uaquad on sh -- where `.uaword` is 2 bytes, on sparc 4).
   const MARKS = new Map<bigint, number>([[0x0102n, 2], [0x01020304n, 4], [0x0102030405060708n, 8]]);
-  for (const label of ["uapi_cal16", "uapi_cal32", "uapi_calu"]) {
+  for (const label of [CAL16, CAL32, CALU]) {
     for (const d of labels.get(label) ?? []) {
       if (FILL.has(d.name) || STRING.has(d.name)) continue;
       for (const a of splitArgs(d.args)) {

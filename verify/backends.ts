@@ -4,21 +4,23 @@
  *   - clang (@yowasp/clang in WebAssembly, or a `clang` on PATH):
  *     `-fsyntax-only -Xclang -fdump-record-layouts`; the dump holds sizes,
  *     alignments, offsets and bit-field positions.  One invocation.
- *   - GCC: `-S`; the assembly holds uapi_values[] and the bit-field objects.
+ *   - GCC: `-S`; the assembly holds __uapi_values[] and the bit-field objects.
  *     When the compiler rejects the _Static_asserts there is no assembly, so
  *     a second pass with -DUAPI_PROBE_MEASURE_ONLY measures.
  * Either way the compiler's verdict on the asserts is kept, and a backend
  * whose verdict disagrees with its own measured values reports an error
  * rather than a result.
  */
-import type { AbiEntry } from "../spec/abi.js";
+import type { AbiEntry, AbiId } from "../spec/abi.js";
+import { sysrootFor } from "./sysroots.js";
+import { toolName } from "../core/c-writer.js";
 import { layoutRecord } from "../core/layout.js";
 import { dataReader, setBits } from "./asm-data.js";
 import type { ClangTarget, GccTarget } from "./compilers.js";
 import { visitMembers, type MemberVisit } from "./facts.js";
-import { MEASURE_ONLY, type Probe, type ProbeEntry } from "./probe.js";
+import { MEASURE_ONLY, VALUES, type Probe, type ProbeEntry } from "./probe.js";
 import { parseRecordDump, type DumpNode, type DumpedRecord } from "./record-dump.js";
-import { compileSourceAsync } from "./system-cc.js";
+import { compileSource, compileSourceAsync } from "./system-cc.js";
 
 export interface BackendRun {
   /** Display name, e.g. "clang 21.1.4 (@yowasp/clang) --target=mips-linux-gnu". */
@@ -90,8 +92,9 @@ function clangResult(compiler: string, probe: Probe, abi: AbiEntry, stdout: stri
 
 /* lib/api.d.ts of @yowasp/clang 21.1.4-3 declares runLLVM and commands but not runClang, which the bundle exports (README "API reference"). */
 type Output = ((bytes: Uint8Array | null) => void) | null;
+type Tree = { [name: string]: Tree | string };
 interface YowaspModule {
-  runClang(args: string[] | null, files?: Record<string, unknown>, options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void }): Promise<Record<string, unknown>>;
+  runClang(args: string[] | null, files?: Tree, options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void }): Promise<Record<string, unknown>>;
   runLLVM(args: string[] | null, files?: Record<string, unknown>, options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void }): Promise<Record<string, unknown>>;
   Exit: new (...a: never[]) => Error;
   version?: string;
@@ -111,7 +114,19 @@ export async function yowaspVersion(): Promise<string> {
   return (await loadYowasp()).version ?? "?";
 }
 
-/** @yowasp/clang: clang compiled to WebAssembly; a virtual file system holds the probe. */
+/** Nested directories of a virtual file system from "a/b.h" -> text. */
+function tree(files: Record<string, string>): Tree {
+  const root: Tree = {};
+  for (const [name, text] of Object.entries(files)) {
+    const parts = name.split("/");
+    let dir = root;
+    for (const p of parts.slice(0, -1)) dir = (dir[p] ??= {}) as Tree;
+    dir[parts[parts.length - 1]!] = text;
+  }
+  return root;
+}
+
+/** @yowasp/clang: clang compiled to WebAssembly; a virtual file system holds the probe, the generated headers and the stand-ins. */
 export async function runYowaspClang(probe: Probe, abi: AbiEntry, target: ClangTarget): Promise<BackendRun> {
   const started = performance.now();
   const { runClang, Exit } = await loadYowasp();
@@ -120,7 +135,8 @@ export async function runYowaspClang(probe: Probe, abi: AbiEntry, target: ClangT
   const err: Uint8Array[] = [];
   const text = (parts: Uint8Array[]) => Buffer.concat(parts.map((p) => Buffer.from(p))).toString("utf8");
   try {
-    await runClang(["clang", ...clangArgs(target), "probe.c"], { "probe.c": probe.source }, {
+    const files = { "probe.c": probe.source, include: tree(probe.headers), "stand-ins": tree(probe.standIns) };
+    await runClang(["clang", ...clangArgs(target), "-I", "include", "-I", "stand-ins", "probe.c"], files, {
       stdout: (b: Uint8Array | null) => void (b && out.push(b)),
       stderr: (b: Uint8Array | null) => void (b && err.push(b)),
       fetchProgress: () => {},
@@ -135,15 +151,76 @@ export async function runYowaspClang(probe: Probe, abi: AbiEntry, target: ClangT
 /** A `clang` (or clang-NN) executable on PATH. */
 export async function runSystemClang(probe: Probe, abi: AbiEntry, target: ClangTarget, program: string): Promise<BackendRun> {
   const started = performance.now();
-  const r = await compileSourceAsync({ compiler: program, args: clangArgs(target), source: probe.source });
+  const args = [...clangArgs(target), "-I{dir}/include", "-I{dir}/stand-ins"];
+  const r = await compileSourceAsync({ compiler: program, args, source: probe.source, extraFiles: probeFiles(probe) });
   return clangResult(`${program} --target=${target.triple}${target.flags.length ? " " + target.flags.join(" ") : ""}`, probe, abi, r.stdout, r.stderr, started);
+}
+
+/** The generated headers under include/ and the stand-ins under stand-ins/, for a compiler on disk. */
+function probeFiles(probe: Probe): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const [name, text] of Object.entries(probe.headers)) files[`include/${name}`] = text;
+  for (const [name, text] of Object.entries(probe.standIns)) files[`stand-ins/${name}`] = text;
+  return files;
 }
 
 /* ------------------------------------------------------------------ GCC */
 
+/** Where a GCC finds <linux/types.h>: the target's own headers, or only the stand-ins spelled from the ABI table. */
+export interface HeaderSource {
+  kind: "sysroot" | "table";
+  /** Flags that put the stand-ins on the include path: after the system headers, or before them. */
+  flags: string[];
+  /** Why the table's stand-ins are used. */
+  why?: string;
+}
+
+const SYSROOT_PROBE = `#include <linux/types.h>
+#include <linux/ioctl.h>
+__kernel_time_t ${toolName("time")}; unsigned int ${toolName("ioc")} = _IOR('x', 1, int);
+`;
+const targetChecks = new Map<string, string | undefined>();
+
+/**
+ * Why `target` cannot compile for its ABI here (`gcc -m32` without multilib, a broken cross compiler), or
+ * undefined when it can: the exact capability a GCC run needs, asked once per compiler and flags.
+ */
+export function gccCannotCompile(target: GccTarget): string | undefined {
+  const key = [target.command, ...target.flags].join(" ");
+  if (!targetChecks.has(key)) {
+    const r = compileSource({ compiler: target.command, args: [...target.flags, ...COMMON, "-S", "-o", "-"], source: "int x;\n" });
+    targetChecks.set(key, r.ok ? undefined : `${key} cannot compile here (${firstError(r.stderr)})`);
+  }
+  return targetChecks.get(key);
+}
+
+const headerSources = new Map<string, HeaderSource>();
+
+/**
+ * Whether `target` compiles the target's real kernel headers here, with the sysroot flags of verify/sysroots.ts
+ * (asked once per compiler and flags; one tiny compile, so synchronous).
+ */
+export function gccHeaderSource(abi: AbiId, target: GccTarget): HeaderSource {
+  const sysroot = sysrootFor(abi)?.flags ?? [];
+  const key = [target.command, ...target.flags, ...sysroot].join(" ");
+  let known = headerSources.get(key);
+  if (!known) {
+    const r = compileSource({ compiler: target.command, args: [...target.flags, ...sysroot, ...COMMON, "-fsyntax-only"], source: SYSROOT_PROBE });
+    known = r.ok
+      ? { kind: "sysroot", flags: [...sysroot, "-idirafter", "{dir}/stand-ins"] }
+      : { kind: "table", flags: ["-I{dir}/stand-ins"], why: `${key} has no target kernel headers (${firstError(r.stderr)})` };
+    headerSources.set(key, known);
+  }
+  return known;
+}
+
+function firstError(stderr: string): string {
+  return /(?:fatal )?error: ([^\n]*)/.exec(stderr)?.[1]?.trim() ?? stderr.trim().split("\n")[0] ?? "";
+}
+
 function measureFromAsm(probe: Probe, abi: AbiEntry, asm: string): (number | undefined)[][] {
   const reader = dataReader(asm, abi.endian);
-  const values = reader.words32("uapi_values");
+  const values = reader.words32(VALUES);
   if (values.length !== probe.valueCount) throw new Error(`read ${values.length} of ${probe.valueCount} values from the assembly`);
   return probe.entries.map((e) =>
     e.facts.map((f, fi) => {
@@ -162,8 +239,10 @@ function measureFromAsm(probe: Probe, abi: AbiEntry, asm: string): (number | und
 export async function runGcc(probe: Probe, abi: AbiEntry, target: GccTarget): Promise<BackendRun> {
   const started = performance.now();
   const compiler = [target.command, ...target.flags].join(" ");
-  const args = [...target.flags, ...COMMON, "-S", "-o", "-", "-fno-common", "-fmax-errors=0"];
-  const first = await compileSourceAsync({ compiler: target.command, args, source: probe.source });
+  const headers = gccHeaderSource(abi.id, target);
+  const args = [...target.flags, ...COMMON, "-I{dir}/include", ...headers.flags, "-S", "-o", "-", "-fno-common", "-fmax-errors=0"];
+  const extraFiles = probeFiles(probe);
+  const first = await compileSourceAsync({ compiler: target.command, args, source: probe.source, extraFiles });
   const none = () => probe.entries.map((en) => en.facts.map(() => undefined));
   let assertFailures = 0;
   let asm = first.stdout;
@@ -171,7 +250,7 @@ export async function runGcc(probe: Probe, abi: AbiEntry, target: GccTarget): Pr
     const { asserts, other } = classifyErrors(first.stderr);
     if (other.length || asserts === 0) return { compiler, measured: none(), assertFailures: asserts, error: `${compiler} rejected the probe: ${(other.length ? other : [first.stderr.trim()]).slice(0, 3).join(" | ")}`, ms: performance.now() - started };
     assertFailures = asserts;
-    const second = await compileSourceAsync({ compiler: target.command, args: [...args, `-D${MEASURE_ONLY}`], source: probe.source });
+    const second = await compileSourceAsync({ compiler: target.command, args: [...args, `-D${MEASURE_ONLY}`], source: probe.source, extraFiles });
     if (!second.ok) return { compiler, measured: none(), assertFailures, error: `${compiler} rejected the measuring probe: ${second.stderr.trim().split("\n").slice(0, 3).join(" | ")}`, ms: performance.now() - started };
     asm = second.stdout;
   }

@@ -1,26 +1,29 @@
 /*
- * The probe: one self-contained C translation unit per ABI that declares
- * every record under test and pins the engine's layout with _Static_asserts
- * (generators/layout-asserts.ts), plus what a backend needs to read the
- * compiler's own values back:
- *   - `uapi_values[]`: sizeof/_Alignof/offsetof of every fact, in fact order
+ * The probe: one C translation unit per ABI that includes the generated
+ * uapi headers themselves -- the exact text `uapi generate` writes
+ * (generators/header.ts) -- and pins the engine's layout of every struct
+ * with _Static_asserts (generators/layout-asserts.ts), plus what a backend
+ * needs to read the compiler's own values back:
+ *   - `__uapi_values[]`: sizeof/_Alignof/offsetof of every fact, in fact order
  *     (read from GCC's assembly; clang's record-layout dump gives them too);
  *   - one static object per named bit-field with only that field set to all
  *     ones (GCC's assembly then shows which bits it occupies);
  *   - calibration constants that reveal the assembler's directive sizes.
- * The asserts sit under `#ifndef UAPI_PROBE_MEASURE_ONLY`, so a second pass
- * can still measure when the compiler rejects them.
+ * The asserts sit under `#ifndef __uapi_measure_only`, so a second pass can
+ * still measure when the compiler rejects them.
  *
- * The declarations are emitted here rather than by the header generator so
- * the probe needs no headers and can rename clashing tags (several specs, or
- * variants of one interface, may reuse a tag).
+ * Headers that would clash in one translation unit (variants of one
+ * interface, random documents reusing tags) go to separate probes
+ * (groupUnits).  All C is written through core/c-writer.ts.
  */
 import type { AbiEntry } from "../spec/abi.js";
-import type { EnumSpec } from "../spec/types.js";
+import type { InterfaceModel, RecordType, SpecModel } from "../core/model.js";
+import { includeLine, lineComment, staticAssert, toolName } from "../core/c-writer.js";
+import { renderHeader } from "../generators/header.js";
 import { layoutAsserts } from "../generators/layout-asserts.js";
-import { parseInteger, type CType, type FieldModel, type RecordType } from "../core/model.js";
 import { factsOf, type Fact } from "./facts.js";
-import { timeTSpelling } from "./compilers.js";
+import { standIns } from "./stand-ins.js";
+import { CALIBRATION_SOURCE } from "./asm-data.js";
 
 export interface ProbeRecord {
   record: RecordType;
@@ -28,11 +31,26 @@ export interface ProbeRecord {
   label: string;
 }
 
+/** One generated header and the structs it declares or includes. */
+export interface ProbeUnit {
+  /** The path the header is included by, e.g. "linux/bus1.h". */
+  header: string;
+  /** The header's text, exactly as `uapi generate` writes it. */
+  text: string;
+  records: ProbeRecord[];
+  /** Names the header defines (tags, macros, its include guard): two units defining one name cannot share a probe. */
+  defines: ReadonlySet<string>;
+  /** Identifiers the header's text mentions. */
+  mentions: ReadonlySet<string>;
+  /** External structs it uses, "struct tag" -> their description (one probe holds one description of each). */
+  externals: ReadonlyMap<string, string>;
+}
+
 export interface ProbeEntry extends ProbeRecord {
-  /** The record's spelling in the probe ("struct foo" or "struct foo__2"). */
+  /** The record's spelling in the probe ("struct foo"). */
   cname: string;
   facts: Fact[];
-  /** Index of each size/align/offset fact in uapi_values[], by fact index. */
+  /** Index of each size/align/offset fact in __uapi_values[], by fact index. */
   valueIndex: Map<number, number>;
   /** Name of the bit-field object for each bit-offset and bit-width fact, by fact index. */
   bitObject: Map<number, string>;
@@ -40,134 +58,101 @@ export interface ProbeEntry extends ProbeRecord {
 
 export interface Probe {
   source: string;
+  /** Headers under the include directory: path -> text (the generated headers). */
+  headers: Record<string, string>;
+  /** Stand-in kernel headers (verify/stand-ins.ts), searched after the system's. */
+  standIns: Record<string, string>;
   entries: ProbeEntry[];
-  /** Number of uapi_values[] entries. */
+  /** Number of __uapi_values[] entries. */
   valueCount: number;
 }
 
-export const MEASURE_ONLY = "UAPI_PROBE_MEASURE_ONLY";
+export const MEASURE_ONLY = toolName("measure_only");
+export const VALUES = toolName("values");
 
-const PRELUDE = `typedef unsigned char __u8; typedef signed char __s8;
-typedef unsigned short __u16; typedef short __s16;
-typedef unsigned int __u32; typedef int __s32;
-typedef unsigned long long __u64; typedef long long __s64;
-typedef __u16 __be16; typedef __u32 __be32; typedef __u64 __be64;
-typedef __u16 __le16; typedef __u32 __le32; typedef __u64 __le64;
-typedef __u64 __aligned_u64 __attribute__((aligned(8)));
-typedef __be64 __aligned_be64 __attribute__((aligned(8)));
-typedef __le64 __aligned_le64 __attribute__((aligned(8)));
-typedef __SIZE_TYPE__ size_t;
-typedef __PTRDIFF_TYPE__ ssize_t;
-#define offsetof(t, m) __builtin_offsetof(t, m)
-`;
+const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
 
-/** Named records reached by value from `roots`, dependencies first. */
-function declarationOrder(roots: RecordType[]): RecordType[] {
-  const order: RecordType[] = [];
-  const done = new Set<RecordType>();
-  const deps = (t: CType): RecordType[] =>
-    t.kind === "array" ? deps(t.element) : t.kind === "record" ? (t.record.inline ? t.record.fields.flatMap((f) => deps(f.type)) : [t.record]) : [];
-  const visit = (r: RecordType) => {
-    if (done.has(r)) return;
-    done.add(r);
-    r.fields.forEach((f) => deps(f.type).forEach(visit));
-    order.push(r);
+/** The probe unit of one interface: its generated header and its named structs. */
+export function unitOfInterface(model: SpecModel, ifc: InterfaceModel, label: string): ProbeUnit {
+  const text = renderHeader(model, ifc);
+  const defines = new Set<string>();
+  const guard = /#ifndef (\S+)/.exec(text)?.[1];
+  if (guard) defines.add(guard);
+  for (const m of text.matchAll(/^#define ([A-Za-z_][A-Za-z0-9_]*)/gm)) defines.add(m[1]!);
+  const addTags = (r: RecordType) => {
+    if (r.tag) defines.add(`${r.kind} ${r.tag}`);
+    for (const f of r.fields) if (f.type.kind === "record" && f.type.record.inline) addTags(f.type.record);
   };
-  roots.forEach(visit);
-  return order;
+  ifc.records.forEach(addTags);
+  for (const e of ifc.enums.values()) {
+    defines.add(`enum ${e.name}`);
+    for (const v of e.values) defines.add(v.name);
+  }
+  const records = ifc.records.filter((r) => r.tag && !r.inline).map((record) => ({ record, label: `${label}: ${record.kind} ${record.tag}` }));
+  const externals = new Map(records.flatMap((r) => externalRecords(r.record)).map((r) => [`${r.kind} ${r.tag}`, JSON.stringify(r.fields.map((f) => f.spec))]));
+  return { header: ifc.spec.header, text, records, defines, mentions: new Set(text.match(IDENT) ?? []), externals };
 }
 
-class Emitter {
-  private names = new Map<RecordType, string>();
-  private usedTags = new Set<string>();
-  private enums = new Map<EnumSpec, string>();
-  readonly enumDecls: string[] = [];
+/** Every interface of the models as a probe unit, labelled "file: struct tag (variant)". */
+export function unitsOfModels(models: readonly SpecModel[]): ProbeUnit[] {
+  return models.flatMap((m) =>
+    m.interfaces.map((ifc) => unitOfInterface(m, ifc, `${m.file}${ifc.spec.variant ? ` (${ifc.spec.variant})` : ""}`)));
+}
 
-  constructor(private abi: AbiEntry) {}
+const macroName = (d: string) => !d.includes(" ");
 
-  /** The probe's tag for a record, unique within the probe. */
-  tagOf(r: RecordType): string | undefined {
-    if (!r.tag) return undefined;
-    let name = this.names.get(r);
-    if (name) return name;
-    name = r.tag;
-    for (let n = 2; this.usedTags.has(name); n++) name = `${r.tag}__${n}`;
-    this.usedTags.add(name);
-    this.names.set(r, name);
-    return name;
+/** A probe under construction: everything its headers define and mention, for the clash test. */
+class ProbeGroup {
+  readonly units: ProbeUnit[] = [];
+  records = 0;
+  private readonly headers = new Set<string>();
+  private readonly defines = new Set<string>();
+  private readonly macros = new Set<string>();
+  private readonly mentions = new Set<string>();
+  private readonly externals = new Map<string, string>();
+
+  /** Whether `u`'s header can join: no name defined twice, no macro of one header in another's text, one description per external struct. */
+  accepts(u: ProbeUnit): boolean {
+    if (this.headers.has(u.header)) return false;
+    for (const d of u.defines) if (this.defines.has(d) || (macroName(d) && this.mentions.has(d))) return false;
+    for (const m of u.mentions) if (this.macros.has(m)) return false;
+    for (const [tag, text] of u.externals) if ((this.externals.get(tag) ?? text) !== text) return false;
+    return true;
   }
 
-  cname(r: RecordType): string {
-    return `${r.kind} ${this.tagOf(r)}`;
-  }
-
-  private enumName(spec: EnumSpec): string {
-    let name = this.enums.get(spec);
-    if (name) return name;
-    name = `uapi_enum_${this.enums.size}`;
-    this.enums.set(spec, name);
-    // Enumerator names are renamed too: only the value range matters for layout (short enums).
-    const values = spec.values.map((v, i) => `${name}_${i} = ${cInteger(parseInteger(v.value) ?? 0n)}`);
-    this.enumDecls.push(`enum ${name} { ${values.join(", ")} };`);
-    return name;
-  }
-
-  /** `type` spelled as a declaration specifier (inline records in full). */
-  typeSpec(t: CType, indent: string): string {
-    switch (t.kind) {
-      case "scalar":
-        return t.scalar.name === "time_t" ? timeTSpelling(this.abi.id) : t.scalar.name;
-      case "pointer":
-        return "void *";
-      case "enum":
-        return `enum ${this.enumName(t.spec)}`;
-      case "array":
-        return this.typeSpec(t.element, indent);
-      case "record":
-        return t.record.inline ? this.body(t.record, indent) : this.cname(t.record);
+  add(u: ProbeUnit): void {
+    this.units.push(u);
+    this.records += u.records.length;
+    this.headers.add(u.header);
+    for (const d of u.defines) {
+      this.defines.add(d);
+      if (macroName(d)) this.macros.add(d);
     }
-  }
-
-  /** `struct __attribute__((...)) tag { fields }` */
-  body(r: RecordType, indent: string): string {
-    const attrs = [r.packed ? "packed" : "", r.aligned ? `aligned(${r.aligned})` : ""].filter(Boolean);
-    const tag = this.tagOf(r);
-    const head = `${r.kind}${attrs.length ? ` __attribute__((${attrs.join(", ")}))` : ""}${tag ? ` ${tag}` : ""}`;
-    const inner = indent + "  ";
-    return `${head} {\n${r.fields.map((f) => `${inner}${this.field(f, inner)};\n`).join("")}${indent}}`;
-  }
-
-  field(f: FieldModel, indent: string): string {
-    const t = f.type;
-    const dims = t.kind === "array" ? `[${t.length === "flexible" ? "" : t.length}]` : "";
-    const spec = this.typeSpec(t, indent);
-    const declarator = `${f.name ?? ""}${dims}`;
-    const bits = f.bits !== undefined ? ` : ${f.bits}` : "";
-    const attrs = [f.packed ? "packed" : "", f.aligned ? `aligned(${f.aligned})` : ""].filter(Boolean);
-    const sep = spec.endsWith("*") || declarator === "" ? "" : " ";
-    return `${spec}${sep}${declarator}${bits}${attrs.length ? ` __attribute__((${attrs.join(", ")}))` : ""}`;
+    for (const m of u.mentions) this.mentions.add(m);
+    for (const [tag, text] of u.externals) this.externals.set(tag, text);
   }
 }
 
-function cInteger(v: bigint): string {
-  if (v >= -(1n << 31n) && v < 1n << 31n) return `${v}`;
-  return v < 0n ? `(${v + 1n}LL - 1)` : `${v}ULL`;
+/** Units in groups that can share a probe, each of at most `maxRecords` records (a larger unit stands alone). */
+export function groupUnits(units: readonly ProbeUnit[], maxRecords: number): ProbeUnit[][] {
+  const groups: ProbeGroup[] = [];
+  for (const u of units) {
+    let g = groups.find((g) => g.records + u.records.length <= maxRecords && g.accepts(u));
+    if (!g) groups.push((g = new ProbeGroup()));
+    g.add(u);
+  }
+  return groups.map((g) => g.units);
 }
 
-/** Build the probe for `records` on `abi`. */
-export function buildProbe(records: ProbeRecord[], abi: AbiEntry): Probe {
-  const em = new Emitter(abi);
-  const decls = declarationOrder(records.map((r) => r.record)).map((r) => `${em.body(r, "")};`);
+/** Build the probe for the units of one group on `abi`. */
+export function buildProbe(units: readonly ProbeUnit[], abi: AbiEntry, asked: (r: RecordType) => boolean = () => true): Probe {
   const asserts: string[] = [];
   const values: string[] = [];
   const objects: string[] = [];
+  const records = units.flatMap((u) => u.records).filter((r) => asked(r.record));
   const entries: ProbeEntry[] = records.map((pr, ri) => {
-    const cname = em.cname(pr.record);
-    const original = `${pr.record.kind} ${pr.record.tag}`;
-    for (const a of layoutAsserts(pr.record, abi)) {
-      const expr = a.expr.replace(`(${original}`, `(${cname}`);
-      asserts.push(`_Static_assert(${expr} == ${a.expected}, "${abi.id}: ${a.expr} == ${a.expected}");`);
-    }
+    const cname = `${pr.record.kind} ${pr.record.tag}`;
+    for (const a of layoutAsserts(pr.record, abi)) asserts.push(staticAssert(a.expr, a.expected, `${abi.id}: ${a.expr} == ${a.expected}`));
     const facts = factsOf(pr.record, abi);
     const valueIndex = new Map<number, number>();
     const bitObject = new Map<number, string>();
@@ -175,9 +160,9 @@ export function buildProbe(records: ProbeRecord[], abi: AbiEntry): Probe {
       const expr = f.kind === "size" ? `sizeof(${cname})` : f.kind === "align" ? `_Alignof(${cname})` : f.kind === "offset" ? `offsetof(${cname}, ${f.member})` : undefined;
       if (expr) {
         valueIndex.set(fi, values.length);
-        values.push(`  ${expr},`);
+        values.push(`\t${expr},`);
       } else if (f.kind === "bit-offset") {
-        const name = `uapi_bf_${ri}_${fi}`;
+        const name = toolName(`bf_${ri}_${fi}`);
         // The bit-width fact always follows its bit-offset fact; both read the same object.
         bitObject.set(fi, name);
         bitObject.set(fi + 1, name);
@@ -186,23 +171,45 @@ export function buildProbe(records: ProbeRecord[], abi: AbiEntry): Probe {
     });
     return { ...pr, cname, facts, valueIndex, bitObject };
   });
+  const headers: Record<string, string> = {};
+  for (const u of units) headers[u.header] = u.text;
+  // One description per external struct: groupUnits only groups headers that agree on it.
+  const externals = [...new Map(units.flatMap((u) => u.records).flatMap((r) => externalRecords(r.record)).map((r) => [`${r.kind} ${r.tag}`, r])).values()];
   const source = [
-    `/* uapi verify probe: ${records.length} records on ${abi.id} (${abi.title}); generated, self-contained */`,
-    PRELUDE,
-    `typedef ${timeTSpelling(abi.id)} time_t;`,
-    ...em.enumDecls,
-    ...decls,
+    lineComment(`uapi verify probe: ${units.length} generated header(s), ${records.length} records on ${abi.id} (${abi.title})`),
+    includeLine("stddef.h"),
+    ...units.map((u) => includeLine(u.header)),
+    // A struct the spec declares external is pinned too; the header includes its header only when it holds it by value.
+    ...[...new Set(externals.map((r) => r.external!.header))].sort().map((h) => includeLine(h)),
     `#ifndef ${MEASURE_ONLY}`,
     ...asserts,
-    `#endif`,
-    `const unsigned short uapi_cal16 = 0x0102;`,
-    `const unsigned int uapi_cal32 = 0x01020304;`,
-    `const struct __attribute__((packed)) { char c; unsigned short h; unsigned int w; unsigned long long q; } uapi_calu = { 1, 0x0102, 0x01020304, 0x0102030405060708ULL };`,
-    `const unsigned int uapi_values[] = {`,
+    "#endif",
+    CALIBRATION_SOURCE,
+    `const unsigned int ${VALUES}[] = {`,
     ...values,
-    `};`,
+    "};",
     ...objects,
     "",
   ].join("\n");
-  return { source, entries, valueCount: values.length };
+  return { source, headers, standIns: standIns(abi, externals), entries, valueCount: values.length };
+}
+
+/** External structs a record is, or holds by value (their headers are included, not generated). */
+function externalRecords(r: RecordType): RecordType[] {
+  if (r.external) return [r];
+  const out: RecordType[] = [];
+  const seen = new Set<RecordType>();
+  const stack = [r];
+  while (stack.length) {
+    const cur = stack.pop()!;
+    for (const f of cur.fields) {
+      let t = f.type;
+      while (t.kind === "array") t = t.element;
+      if (t.kind !== "record" || seen.has(t.record)) continue;
+      seen.add(t.record);
+      if (t.record.external) out.push(t.record);
+      else stack.push(t.record);
+    }
+  }
+  return out;
 }

@@ -71,13 +71,24 @@ export function haveProgramCached(program: string): boolean {
  * Like compileSource without `run`, but asynchronous, so several compilers
  * can work at once (each is its own process).
  */
-export async function compileSourceAsync(opts: { compiler: string; args: string[]; source: string; fileName?: string }): Promise<CompileResult> {
+export async function compileSourceAsync(opts: {
+  compiler: string;
+  args: string[];
+  source: string;
+  fileName?: string;
+  extraFiles?: Record<string, string>;
+}): Promise<CompileResult> {
   const { spawn } = await import("node:child_process");
-  const { mkdtemp, writeFile, rm } = await import("node:fs/promises");
+  const { mkdir, mkdtemp, writeFile, rm } = await import("node:fs/promises");
   const dir = await mkdtemp(path.join(tmpdir(), "uapi-cc-"));
   try {
     const file = path.join(dir, opts.fileName ?? "probe.c");
     await writeFile(file, opts.source);
+    for (const [name, text] of Object.entries(opts.extraFiles ?? {})) {
+      const p = path.join(dir, name);
+      await mkdir(path.dirname(p), { recursive: true });
+      await writeFile(p, text);
+    }
     const args = opts.args.map((a) => a.replaceAll("{dir}", dir)).concat([file]);
     return await new Promise<CompileResult>((resolve) => {
       const child = spawn(opts.compiler, args, { cwd: dir });

@@ -6,12 +6,15 @@
  * it is unverified, with the reason.
  */
 import type { AbiEntry, AbiId } from "../spec/abi.js";
-import type { RecordType, SpecModel } from "../core/model.js";
-import { runGcc, runSystemClang, runYowaspClang, type BackendRun } from "./backends.js";
+import type { RecordType } from "../core/model.js";
+import { gccCannotCompile, gccHeaderSource, runGcc, runSystemClang, runYowaspClang, type BackendRun, type HeaderSource } from "./backends.js";
 import { compilersFor, type Limit, type LimitNote } from "./compilers.js";
 import { recordUses, type FactKind } from "./facts.js";
-import { buildProbe, type Probe, type ProbeRecord } from "./probe.js";
+import { buildProbe, groupUnits, type Probe, type ProbeRecord, type ProbeUnit } from "./probe.js";
+
+export { unitsOfModels, type ProbeUnit } from "./probe.js";
 import { haveProgramCached } from "./system-cc.js";
+import { checkTypedefs, type TypedefVerdict } from "./libc-types.js";
 
 export type CompilerChoice = "auto" | "yowasp" | "system";
 export const COMPILER_CHOICES: readonly CompilerChoice[] = ["auto", "yowasp", "system"];
@@ -37,6 +40,13 @@ export interface CompilerRun {
   error?: string;
   /** Records this compiler was not asked about, and why (verify/compilers.ts limits). */
   skipped: { record: string; reason: string }[];
+  /**
+   * Where the kernel headers the generated header includes came from: the target's sysroot (so `__kernel_time_t`
+   * and friends are the target's own), or stand-ins spelled from the ABI table (verify/stand-ins.ts).
+   */
+  headers: "sysroot" | "table";
+  /** Why the table's stand-ins were used. */
+  headersWhy?: string;
 }
 
 export type AbiStatus = "verified" | "mismatch" | "unverified" | "error";
@@ -50,6 +60,8 @@ export interface AbiVerdict {
   /** Records no compiler checked on this ABI. */
   unverified: { record: string; reason: string }[];
   records: number;
+  /** The row's C library and kernel typedefs against the target's own headers (verify/libc-types.ts), or why not. */
+  typedefs: TypedefVerdict;
 }
 
 export interface VerifyOptions {
@@ -62,25 +74,19 @@ export interface VerifyOptions {
   systemClang?: string | false;
 }
 
-/** Every named record of the models, labelled "file: struct tag". */
-export function recordsOfModels(models: readonly SpecModel[]): ProbeRecord[] {
-  return models.flatMap((m) => m.interfaces.flatMap((ifc) => ifc.records.map((record) => ({ record, label: `${m.file}: ${record.kind} ${record.tag}${ifc.spec.variant ? ` (${ifc.spec.variant})` : ""}` }))));
-}
-
 const LIMIT_TESTS: Record<Limit, (r: RecordType) => boolean> = {
   "long-double": (r) => recordUses(r, (t) => t.kind === "scalar" && t.scalar.cls === "ldouble"),
   "unnamed-bitfield": (r) => recordUses(r, (_t, bits, named) => bits !== undefined && !named),
 };
 
-function partition(records: ProbeRecord[], limits: readonly LimitNote[] | undefined) {
-  const keep: ProbeRecord[] = [];
-  const skipped: { record: string; reason: string }[] = [];
+/** The records a compiler with these limits is not asked about, and why. */
+function limited(records: readonly ProbeRecord[], limits: readonly LimitNote[] | undefined): Map<RecordType, { record: string; reason: string }> {
+  const skipped = new Map<RecordType, { record: string; reason: string }>();
   for (const pr of records) {
     const hit = (limits ?? []).find((l) => LIMIT_TESTS[l.limit](pr.record));
-    if (hit) skipped.push({ record: pr.label, reason: hit.why });
-    else keep.push(pr);
+    if (hit) skipped.set(pr.record, { record: pr.label, reason: hit.why });
   }
-  return { keep, skipped };
+  return skipped;
 }
 
 /** A tiny semaphore: at most `n` tasks at once. */
@@ -99,7 +105,7 @@ function limiter(n: number) {
   };
 }
 
-function compare(run: BackendRun, records: ProbeRecord[], probe: Probe): CompilerRun {
+function compare(run: BackendRun, probe: Probe): CompilerRun {
   const mismatches: Mismatch[] = [];
   let facts = 0;
   probe.entries.forEach((e, ei) => {
@@ -109,7 +115,7 @@ function compare(run: BackendRun, records: ProbeRecord[], probe: Probe): Compile
       if (got !== f.engine) mismatches.push({ record: e.label, member: f.member, kind: f.kind, engine: f.engine, compiler: got, compilerName: run.compiler });
     });
   });
-  const out: CompilerRun = { compiler: run.compiler, records: records.length, facts, ms: run.ms, mismatches: run.error ? [] : mismatches, skipped: [] };
+  const out: CompilerRun = { compiler: run.compiler, records: probe.entries.length, facts, ms: run.ms, mismatches: run.error ? [] : mismatches, skipped: [], headers: "table" };
   if (run.error) out.error = run.error;
   // The compiler's own verdict on the asserts must agree with what was read back.
   const valueMismatches = mismatches.filter((m) => m.kind === "size" || m.kind === "align" || m.kind === "offset").length;
@@ -119,11 +125,29 @@ function compare(run: BackendRun, records: ProbeRecord[], probe: Probe): Compile
   return out;
 }
 
+const tableOnly = (abi: AbiEntry, reason: string): TypedefVerdict => ({ status: "table-only", abi: abi.id, reason });
+
+/** The typedef check; a probe that fails for another reason than a missing tool is reported, not thrown. */
+function typedefVerdict(abi: AbiEntry): TypedefVerdict {
+  try {
+    return checkTypedefs(abi);
+  } catch (e) {
+    return tableOnly(abi, `the typedef probe failed: ${(e as Error).message}`);
+  }
+}
+
+/** clang runs freestanding here: the kernel headers are always the table's stand-ins. */
+const CLANG_HEADERS: Promise<HeaderSource> = Promise.resolve({
+  kind: "table",
+  flags: [],
+  why: "clang runs without a target sysroot: kernel typedefs are the ABI table's stand-ins",
+});
+
 /** Records per probe: one compiler invocation per ABI up to this many (the bundled specs hold 17). */
 export const PROBE_CHUNK = 2000;
 
 function mergeRuns(rs: CompilerRun[]): CompilerRun {
-  const out: CompilerRun = { compiler: rs[0]!.compiler, records: 0, facts: 0, ms: 0, mismatches: [], skipped: [] };
+  const out: CompilerRun = { compiler: rs[0]!.compiler, records: 0, facts: 0, ms: 0, mismatches: [], skipped: [], headers: "table" };
   for (const r of rs) {
     out.records += r.records;
     out.facts += r.facts;
@@ -134,8 +158,10 @@ function mergeRuns(rs: CompilerRun[]): CompilerRun {
   return out;
 }
 
-/** Verify `records` on each ABI.  Verdicts come back in the order of `abis`. */
-export async function verifyLayouts(records: ProbeRecord[], abis: readonly AbiEntry[], opts: VerifyOptions = {}): Promise<AbiVerdict[]> {
+/** Verify the generated headers of `units` on each ABI.  Verdicts come back in the order of `abis`. */
+export async function verifyLayouts(units: readonly ProbeUnit[], abis: readonly AbiEntry[], opts: VerifyOptions = {}): Promise<AbiVerdict[]> {
+  const records = units.flatMap((u) => u.records);
+  const groups = groupUnits(units, PROBE_CHUNK);
   const choice = opts.compiler ?? "auto";
   const useSystem = choice !== "yowasp";
   const useYowasp = choice !== "system";
@@ -150,30 +176,36 @@ export async function verifyLayouts(records: ProbeRecord[], abis: readonly AbiEn
     const missing: string[] = [];
     const skippedBy: { record: string; reason: string }[][] = [];
     // The probe is built only when its compiler slot is free, and very large batches are split into
-    // chunks of PROBE_CHUNK records, so memory stays bounded (a 20,000-struct batch on 31 ABIs at once does not fit).
-    const start = (limits: readonly LimitNote[] | undefined, slot: <T>(task: () => Promise<T>) => Promise<T>, run: (p: Probe) => Promise<BackendRun>) => {
-      const { keep, skipped } = partition(records, limits);
+    // groups of at most PROBE_CHUNK records, so memory stays bounded (a 20,000-struct batch on 31 ABIs at once does not fit).
+    const start = (
+      limits: readonly LimitNote[] | undefined,
+      slot: <T>(task: () => Promise<T>) => Promise<T>,
+      run: (p: Probe) => Promise<BackendRun>,
+      headers: Promise<HeaderSource>,
+    ) => {
+      const left = limited(records, limits);
+      const skipped = [...left.values()];
       skippedBy.push(skipped);
-      if (!keep.length) return;
-      const chunks: ProbeRecord[][] = [];
-      for (let i = 0; i < keep.length; i += PROBE_CHUNK) chunks.push(keep.slice(i, i + PROBE_CHUNK));
-      const parts = chunks.map((chunk) => slot(async () => {
-        const probe = buildProbe(chunk, abi);
-        return compare(await run(probe), chunk, probe);
+      if (left.size === records.length) return;
+      const parts = groups.map((group) => slot(async () => {
+        const probe = buildProbe(group, abi, (r) => !left.has(r));
+        return compare(await run(probe), probe);
       }));
-      tasks.push(Promise.all(parts).then((rs) => ({ ...mergeRuns(rs), skipped })));
+      tasks.push(Promise.all([Promise.all(parts), headers]).then(([rs, h]) => ({ ...mergeRuns(rs), skipped, headers: h.kind, ...(h.why ? { headersWhy: h.why } : {}) })));
     };
-    if (row.clang && useYowasp) start(row.clang.limits, wasmSlot, (p) => runYowaspClang(p, abi, row.clang!));
-    if (row.clang && systemClang) start(row.clang.limits, gccSlots, (p) => runSystemClang(p, abi, row.clang!, systemClang));
+    if (row.clang && useYowasp) start(row.clang.limits, wasmSlot, (p) => runYowaspClang(p, abi, row.clang!), CLANG_HEADERS);
+    if (row.clang && systemClang) start(row.clang.limits, gccSlots, (p) => runSystemClang(p, abi, row.clang!, systemClang), CLANG_HEADERS);
     if (row.gcc && useSystem) {
-      if (haveProgramCached(row.gcc.command)) start(row.gcc.limits, gccSlots, (p) => runGcc(p, abi, row.gcc!));
-      else missing.push(`${row.gcc.command} is not installed`);
+      const cannot = haveProgramCached(row.gcc.command) ? gccCannotCompile(row.gcc) : `${row.gcc.command} is not installed`;
+      if (cannot) missing.push(cannot);
+      else start(row.gcc.limits, gccSlots, (p) => runGcc(p, abi, row.gcc!), Promise.resolve(gccHeaderSource(abi.id, row.gcc)));
     }
     const runs = (await Promise.all(tasks)).filter((r): r is CompilerRun => r !== undefined);
     // A record is unverified when every compiler that ran (or would have run) skipped it.
     const unverified = skippedBy.length ? skippedBy[0]!.filter((s) => skippedBy.every((list) => list.some((x) => x.record === s.record))) : [];
-    const verdict: AbiVerdict = { abi: abi.id, status: "unverified", runs, unverified, records: records.length };
-    if (runs.some((r) => r.mismatches.length)) verdict.status = "mismatch";
+    const typedefs = useSystem ? typedefVerdict(abi) : tableOnly(abi, "--compiler yowasp: GCC and its sysroot not used");
+    const verdict: AbiVerdict = { abi: abi.id, status: "unverified", runs, unverified, records: records.length, typedefs };
+    if (runs.some((r) => r.mismatches.length) || (typedefs.status === "checked" && typedefs.mismatches.length)) verdict.status = "mismatch";
     else if (runs.some((r) => r.error)) {
       verdict.status = "error";
       verdict.reason = runs.find((r) => r.error)!.error;
@@ -193,6 +225,11 @@ export async function verifyLayouts(records: ProbeRecord[], abis: readonly AbiEn
     return verdict;
   };
 
-  if (!records.length) return abis.map((abi) => ({ abi: abi.id, status: "unverified", runs: [], unverified: [], records: 0, reason: "no records to verify" }));
+  if (!records.length) {
+    return abis.map((abi) => ({
+      abi: abi.id, status: "unverified", runs: [], unverified: [], records: 0, reason: "no records to verify",
+      typedefs: tableOnly(abi, "no records to verify"),
+    }));
+  }
   return Promise.all(abis.map(one));
 }

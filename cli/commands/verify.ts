@@ -1,5 +1,6 @@
 /* `uapi verify`: real compilers lay out every struct on every ABI and must agree with the engine. */
-import { COMPILER_CHOICES, recordsOfModels, verifyLayouts, type AbiVerdict, type Mismatch } from "../../verify/verify.js";
+import { COMPILER_CHOICES, unitsOfModels, verifyLayouts, type AbiVerdict, type Mismatch } from "../../verify/verify.js";
+import type { TypedefMismatch } from "../../verify/libc-types.js";
 import { oneOf, parse, selectAbis } from "../args.js";
 import { loadSpecs, type Command } from "../command.js";
 import { EXIT, paint, type Io } from "../io.js";
@@ -8,8 +9,18 @@ const HELP = `usage: uapi verify [SPEC...] [--abi ID,...] [--compiler auto|yowas
 
 Ask real C compilers to lay out every struct and union of the specs on each
 ABI -- size, alignment, every member offset and every bit-field position --
-and compare with the workbench's layout engine.  One probe (a generated C
-file with the declarations and _Static_asserts) per ABI and compiler.
+and compare with the workbench's layout engine.  The probe includes the
+generated uapi headers themselves (the text \`uapi generate\` writes) and pins
+the engine's layout with _Static_asserts; one probe per ABI and compiler.
+
+The kernel headers those include (<linux/types.h>, <linux/ioctl.h>) are the
+target's own where its GCC has the target's sysroot (Debian
+libc6-dev-<arch>-cross and linux-libc-dev-<arch>-cross; verify/sysroots.ts),
+and there the ABI row's C library and kernel typedefs (time_t, suseconds_t,
+off_t, __kernel_long_t, ...) are compiled from them and compared with the
+table: the "headers" column says "sysroot".  Elsewhere (clang runs
+freestanding) the kernel headers are stand-ins spelled from the ABI table,
+so those types are judged only against the table: "table".
 
 Compilers (verify/README.md has the table):
   yowasp   clang 21 built to WebAssembly (@yowasp/clang, installed with npm),
@@ -28,6 +39,9 @@ options:
   --compiler WHICH   auto (default), yowasp or system
   --format FMT       text (default) or json:
                      {"ok", "abis":[{"abi","status","compilers":[...],"records","facts",
+                      "headers":[{"compiler","source":"sysroot"|"table","why"?}],
+                      "typedefs":{"status":"checked","compiler","packages","measured","mismatches":[...]}
+                                | {"status":"table-only","reason"},
                       "reason"?, "mismatches":[{"record","member","kind","engine","compiler","compilerName"}],
                       "unverified":[{"record","reason"}]}]}
   -h, --help         this help
@@ -43,11 +57,19 @@ export function describeMismatch(m: Mismatch): string {
   return `${m.record}${m.member ? ` member ${m.member}` : ""}: ${KIND_TEXT[m.kind]} ${subject}: engine ${m.engine}, ${m.compilerName} ${m.compiler ?? "(not read back)"}`;
 }
 
+function describeTypedefMismatch(m: TypedefMismatch, compiler: string): string {
+  const sa = (x: { size: number; align: number }) => `${x.size}/${x.align}`;
+  return `typedef ${m.typedef}: ABI table ${sa(m.table)} (size/align), ${compiler} with the target's headers ${sa(m.sysroot)}`;
+}
+
 function verdictJson(v: AbiVerdict) {
   return {
     abi: v.abi, status: v.status, compilers: v.runs.map((r) => r.compiler), records: v.records,
-    facts: v.runs.reduce((n, r) => n + r.facts, 0), ...(v.reason ? { reason: v.reason } : {}),
+    facts: v.runs.reduce((n, r) => n + r.facts, 0),
+    headers: v.runs.map((r) => ({ compiler: r.compiler, source: r.headers, ...(r.headersWhy ? { why: r.headersWhy } : {}) })),
+    ...(v.reason ? { reason: v.reason } : {}),
     mismatches: v.runs.flatMap((r) => r.mismatches), unverified: v.unverified,
+    typedefs: v.typedefs,
   };
 }
 
@@ -60,9 +82,10 @@ function renderTable(io: Io, verdicts: AbiVerdict[]): string {
     v.runs.length ? v.runs.map((r) => r.compiler.replace(/ --target=.*$/, "").replace(/ \(@yowasp\/clang\)/, " (yowasp)")).join(" + ") : "-",
     v.runs.length ? `${Math.max(...v.runs.map((r) => r.records))}/${v.records}` : `0/${v.records}`,
     v.runs.length ? String(v.runs.reduce((n, r) => n + r.facts, 0)) : "-",
+    v.typedefs.status === "checked" ? "sysroot" : "table",
     v.status === "mismatch" ? `${v.runs.reduce((n, r) => n + r.mismatches.length, 0)} mismatch(es)` : v.reason ?? "",
   ]);
-  const head = ["ABI", "result", "compiler", "structs", "facts", "note"];
+  const head = ["ABI", "result", "compiler", "structs", "facts", "headers", "note"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], style?: (typeof STATUS_STYLE)[keyof typeof STATUS_STYLE]) =>
     cells.map((c, i) => (i === 1 && style ? paint(io, style, c.padEnd(widths[i]!)) : i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd() + "\n";
@@ -79,9 +102,10 @@ export const verifyCommand: Command = {
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
     const compiler = oneOf("compiler", values.compiler as string | undefined, COMPILER_CHOICES, "auto");
     const abis = selectAbis(values.abi as string[] | undefined);
-    const records = recordsOfModels(loadSpecs(positionals));
+    const units = unitsOfModels(loadSpecs(positionals));
+    const structs = units.reduce((n, u) => n + u.records.length, 0);
     const progress = io.interactive && format === "text";
-    const verdicts = await verifyLayouts(records, abis, {
+    const verdicts = await verifyLayouts(units, abis, {
       compiler,
       onProgress: progress ? (done, total, v) => io.err(`\r\x1b[Kverify: ${done}/${total} ABIs (${v.abi}: ${v.status})${done === total ? "\n" : ""}`) : undefined,
     });
@@ -92,11 +116,14 @@ export const verifyCommand: Command = {
     } else {
       for (const v of verdicts) {
         for (const r of v.runs) for (const m of r.mismatches) io.out(`${paint(io, "red", "mismatch")} [${v.abi}] ${describeMismatch(m)}\n`);
+        if (v.typedefs.status === "checked") {
+          for (const m of v.typedefs.mismatches) io.out(`${paint(io, "red", "mismatch")} [${v.abi}] ${describeTypedefMismatch(m, v.typedefs.compiler)}\n`);
+        }
         if (v.status === "error") io.out(`${paint(io, "red", "error")} [${v.abi}] ${v.reason}\n`);
       }
       io.out(renderTable(io, verdicts));
       const count = (s: AbiVerdict["status"]) => verdicts.filter((v) => v.status === s).length;
-      io.out(`${records.length} structs on ${abis.length} ABIs: ${count("verified")} verified, ${count("mismatch")} mismatch, ${count("unverified")} unverified, ${count("error")} error\n`);
+      io.out(`${structs} structs on ${abis.length} ABIs: ${count("verified")} verified, ${count("mismatch")} mismatch, ${count("unverified")} unverified, ${count("error")} error\n`);
     }
     return mismatch ? EXIT.FINDINGS : broken ? EXIT.INTERNAL : EXIT.OK;
   },

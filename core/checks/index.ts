@@ -11,11 +11,6 @@ import { checkTypes } from "./types.js";
 
 export const CHECKS: readonly Check[] = [checkPadding, checkAlign64, checkCompat, checkTypes, checkIoctl];
 
-export const RULES = [
-  "padding/hole", "padding/tail", "align64/offset", "align64/size", "compat/layout", "compat/pointee",
-  "types/abi-dependent", "ioctl/numbers", "ioctl/duplicate-nr", "ioctl/size-limit", "ioctl/direction", "ioctl/io-with-arg", "ioctl/number-varies",
-] as const;
-
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 export function runChecks(model: SpecModel, abis: readonly AbiEntry[]): Diagnostic[] {

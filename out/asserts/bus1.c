@@ -1318,7 +1318,7 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 80, "loongarch64: of
 _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_secctx) == 88, "loongarch64: offsetof(struct bus1_cmd_recv, msg.n_secctx) == 88");
 #endif /* loongarch64 */
 
-#if defined(__csky__) && defined(__CSKYABIV2__) && !defined(__CSKYBE__)
+#if defined(__csky__) && __CSKYABI__ == 2 && !defined(__CSKYBE__)
 /* csky: C-SKY (ABIv2) */
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "csky: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "csky: _Alignof(struct bus1_cmd_peer_reset) == 8");

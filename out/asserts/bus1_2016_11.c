@@ -619,7 +619,7 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_handles) == 56, "loongarch64
 _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "loongarch64: offsetof(struct bus1_cmd_recv, msg.n_fds) == 64");
 #endif /* loongarch64 */
 
-#if defined(__csky__) && defined(__CSKYABIV2__) && !defined(__CSKYBE__)
+#if defined(__csky__) && __CSKYABI__ == 2 && !defined(__CSKYBE__)
 /* csky: C-SKY (ABIv2) */
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "csky: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "csky: _Alignof(struct bus1_cmd_peer_reset) == 8");

@@ -344,7 +344,7 @@ _Static_assert(offsetof(struct iio_dmabuf, flags) == 4, "loongarch64: offsetof(s
 _Static_assert(offsetof(struct iio_dmabuf, bytes_used) == 8, "loongarch64: offsetof(struct iio_dmabuf, bytes_used) == 8");
 #endif /* loongarch64 */
 
-#if defined(__csky__) && defined(__CSKYABIV2__) && !defined(__CSKYBE__)
+#if defined(__csky__) && __CSKYABI__ == 2 && !defined(__CSKYBE__)
 /* csky: C-SKY (ABIv2) */
 _Static_assert(sizeof(struct iio_dmabuf_alloc_req) == 16, "csky: sizeof(struct iio_dmabuf_alloc_req) == 16");
 _Static_assert(_Alignof(struct iio_dmabuf_alloc_req) == 4, "csky: _Alignof(struct iio_dmabuf_alloc_req) == 4");

@@ -269,7 +269,7 @@ _Static_assert(offsetof(struct iio_buffer_ioctl_data, reserved1) == 8, "loongarc
 _Static_assert(offsetof(struct iio_buffer_ioctl_data, reserved2) == 12, "loongarch64: offsetof(struct iio_buffer_ioctl_data, reserved2) == 12");
 #endif /* loongarch64 */
 
-#if defined(__csky__) && defined(__CSKYABIV2__) && !defined(__CSKYBE__)
+#if defined(__csky__) && __CSKYABI__ == 2 && !defined(__CSKYBE__)
 /* csky: C-SKY (ABIv2) */
 _Static_assert(sizeof(struct iio_buffer_ioctl_data) == 16, "csky: sizeof(struct iio_buffer_ioctl_data) == 16");
 _Static_assert(_Alignof(struct iio_buffer_ioctl_data) == 4, "csky: _Alignof(struct iio_buffer_ioctl_data) == 4");

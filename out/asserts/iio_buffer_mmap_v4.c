@@ -518,7 +518,7 @@ _Static_assert(offsetof(struct iio_buffer_block, data.offset) == 20, "loongarch6
 _Static_assert(offsetof(struct iio_buffer_block, timestamp) == 24, "loongarch64: offsetof(struct iio_buffer_block, timestamp) == 24");
 #endif /* loongarch64 */
 
-#if defined(__csky__) && defined(__CSKYABIV2__) && !defined(__CSKYBE__)
+#if defined(__csky__) && __CSKYABI__ == 2 && !defined(__CSKYBE__)
 /* csky: C-SKY (ABIv2) */
 _Static_assert(sizeof(struct iio_buffer_block_alloc_req) == 16, "csky: sizeof(struct iio_buffer_block_alloc_req) == 16");
 _Static_assert(_Alignof(struct iio_buffer_block_alloc_req) == 4, "csky: _Alignof(struct iio_buffer_block_alloc_req) == 4");

@@ -218,7 +218,7 @@ _Static_assert(offsetof(struct iio_event_data, id) == 0, "loongarch64: offsetof(
 _Static_assert(offsetof(struct iio_event_data, timestamp) == 8, "loongarch64: offsetof(struct iio_event_data, timestamp) == 8");
 #endif /* loongarch64 */
 
-#if defined(__csky__) && defined(__CSKYABIV2__) && !defined(__CSKYBE__)
+#if defined(__csky__) && __CSKYABI__ == 2 && !defined(__CSKYBE__)
 /* csky: C-SKY (ABIv2) */
 _Static_assert(sizeof(struct iio_event_data) == 16, "csky: sizeof(struct iio_event_data) == 16");
 _Static_assert(_Alignof(struct iio_event_data) == 4, "csky: _Alignof(struct iio_event_data) == 4");

@@ -87,3 +87,15 @@ export function wrapBody(text: string, firstLead = "", restLead = ""): string[] 
   // 3 columns are taken by " * ".
   return wrap(text, firstLead, restLead, LINE_WIDTH - 3);
 }
+
+/** First sentence of a doc string, on one line, safe inside a C comment (commentSafe above), at most `max` characters. */
+export function oneLine(doc: string | undefined, max = 110): string {
+  if (!doc) return "";
+  let s = commentSafe(doc);
+  const dot = s.search(/\.(\s|$)/);
+  if (dot > 0) s = s.slice(0, dot + 1);
+  // Cut by code points, so no surrogate pair is split into invalid UTF-8.
+  const chars = [...s];
+  if (chars.length > max) s = commentSafe(chars.slice(0, max - 3).join("")) + "...";
+  return s.replace(/\\$/, "\\ ");
+}

@@ -1,0 +1,205 @@
+/*
+ * The one C writer.  Every piece of C the workbench emits -- the uapi
+ * header, the layout asserts, the syscall shims and the verify probes --
+ * spells declarations, literals, includes and its own helper names here, so
+ * escaping happens in one place (in the spirit of Ajv's code builder).
+ *
+ * The spec loader and its lint (spec/lint.ts) decide which names and texts
+ * are legal; this module keeps them legal: it refuses to write an identifier
+ * that is not one, escapes every string literal and comment, and gives the
+ * tool's own names a prefix no spec name can have.
+ */
+import type { CType, FieldModel, RecordType } from "./model.js";
+import { commentSafe } from "./c-text.js";
+
+export { commentLine, commentSafe, kernelDocBlock, oneLine, paragraphs, splitBrief, wrap, wrapBody } from "./c-text.js";
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `name`, after checking it is a C identifier: a slip past the loader becomes an internal error, not broken C. */
+export function cIdentifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`internal error: ${JSON.stringify(name)} is not a C identifier`);
+  return name;
+}
+
+/**
+ * A name the writer introduces itself (probe tables, shim locals, stand-in
+ * typedefs).  Spec names may not start with `__` (spec/c-names.ts
+ * RESERVED_ANYWHERE; only `__pad*`-style member names are let through), so
+ * `__uapi_*` cannot collide with anything a spec declares.
+ */
+export function toolName(what: string): string {
+  if (!/^[a-z0-9_]+$/.test(what)) throw new Error(`internal error: tool name ${JSON.stringify(what)}`);
+  return `__uapi_${what}`;
+}
+
+/** A C string literal holding `text`: quotes, backslashes, controls and non-ASCII escaped; `??` split so no trigraph forms. */
+export function cStringLiteral(text: string): string {
+  let out = "";
+  for (const byte of Buffer.from(text, "utf8")) {
+    const ch = String.fromCharCode(byte);
+    if (ch === '"' || ch === "\\") out += `\\${ch}`;
+    else if (byte >= 0x20 && byte < 0x7f) out += ch;
+    else out += `\\${byte.toString(8).padStart(3, "0")}`;
+  }
+  return `"${out.replace(/\?\?/g, "?\\?")}"`;
+}
+
+const INCLUDE_PATH = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*$/;
+
+/** `#include <path>` (or `"path"`); the path must be a plain relative header path (spec/lint.ts checks spec headers the same way). */
+export function includeLine(header: string, form: "system" | "local" = "system"): string {
+  if (!INCLUDE_PATH.test(header) || header.split("/").some((p) => p === "." || p === ".."))
+    throw new Error(`internal error: ${JSON.stringify(header)} is not a plain header path`);
+  return form === "system" ? `#include <${header}>` : `#include "${header}"`;
+}
+
+/** A one-line `/* text *\/` comment, made comment-safe. */
+export function lineComment(text: string): string {
+  return `/* ${commentSafe(text)} */`;
+}
+
+/** An integer constant of any width: int range plain, beyond it as (unsigned) long long. */
+export function cInteger(v: bigint | number): string {
+  const n = BigInt(v);
+  if (n >= -(1n << 31n) && n < 1n << 31n) return `${n}`;
+  // -2^63 has no literal: write it as an expression.
+  return n < 0n ? `(${n + 1n}LL - 1)` : `${n}ULL`;
+}
+
+/** `_Static_assert(expr == expected, "message");` */
+export function staticAssert(expr: string, expected: number | bigint, message: string): string {
+  return `_Static_assert(${expr} == ${cInteger(expected)}, ${cStringLiteral(message)});`;
+}
+
+/* ------------------------------------------------------------------ */
+/* Declarations                                                        */
+/* ------------------------------------------------------------------ */
+
+/** How one output spells the names and types of a model. */
+export interface CSpelling {
+  /** A tag the output declares (the header may prefix them). */
+  tag(name: string): string;
+  /** A scalar type name as the output writes it (the header writes kernel spellings). */
+  scalar(name: string): string;
+  /** A pointer's target as written in the spec ("struct foo", "void"). */
+  pointerTarget(text: string): string;
+  /** ISO C90 output: members C90 lacks get `__extension__`, `_Bool` gets a C++ spelling. */
+  c90: boolean;
+  /** An inline record with a tag is defined where it is used, or (when an enclosing header already defines it) referenced. */
+  taggedInline: "define" | "reference";
+}
+
+/** Spelling as written in the spec, for C that includes the generated header. */
+export const SPEC_SPELLING: CSpelling = {
+  tag: (n) => n,
+  scalar: (n) => n,
+  pointerTarget: (t) => t,
+  c90: false,
+  taggedInline: "reference",
+};
+
+/** Native types C90 does not have; they need __extension__ under -pedantic. */
+const C99_ONLY = new Set(["long long", "unsigned long long", "_Bool"]);
+const C90_BITFIELD_TYPES = new Set(["int", "unsigned int", "signed int"]);
+
+/** `__attribute__((...))` for a record or member, or "". */
+export function attributes(aligned: number | undefined, packed: boolean): string {
+  const list = [...(packed ? ["__packed__"] : []), ...(aligned !== undefined ? [`__aligned__(${aligned})`] : [])];
+  return list.length ? ` __attribute__((${list.join(", ")}))` : "";
+}
+
+/** Named records `roots` reach by value, dependencies first (declaration order otherwise); only those in `within` when given. */
+export function declarationOrder(roots: readonly RecordType[], within?: ReadonlySet<RecordType>): RecordType[] {
+  const done = new Set<RecordType>();
+  const out: RecordType[] = [];
+  const deps = (t: CType): RecordType[] =>
+    t.kind === "array"
+      ? deps(t.element)
+      : t.kind === "record"
+        ? t.record.inline
+          ? t.record.fields.flatMap((f) => deps(f.type))
+          : [t.record]
+        : [];
+  // Depth-first with an explicit stack: containment chains can be thousands deep (bounded-work tests).
+  for (const root of roots) {
+    if (done.has(root)) continue;
+    done.add(root); // the loader rejects cycles; marking early only guards against them
+    const stack: { r: RecordType; deps: RecordType[]; i: number }[] = [{ r: root, deps: depsOf(root), i: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const next = top.deps[top.i++];
+      if (next === undefined) {
+        stack.pop();
+        out.push(top.r);
+      } else if (!done.has(next) && (!within || within.has(next))) {
+        done.add(next);
+        stack.push({ r: next, deps: depsOf(next), i: 0 });
+      }
+    }
+  }
+  return out;
+
+  function depsOf(r: RecordType): RecordType[] {
+    return r.fields.flatMap((f) => deps(f.type));
+  }
+}
+
+/** `struct tag { members } attrs;` as lines, members indented by tabs. */
+export function recordDefinition(r: RecordType, spell: CSpelling, tag = r.tag ? `${r.kind} ${spell.tag(r.tag)}` : r.kind): string[] {
+  return [`${tag} {`, ...memberLines(r, spell, 1), `}${attributes(r.aligned, r.packed)};`];
+}
+
+/** Declarations of a record's members, one per line, indented by `depth` tabs. */
+export function memberLines(r: RecordType, spell: CSpelling, depth: number): string[] {
+  return r.fields.flatMap((f) => memberDeclaration(f, spell, depth));
+}
+
+function memberDeclaration(f: FieldModel, spell: CSpelling, depth: number): string[] {
+  const indent = "\t".repeat(depth);
+  const array = f.type.kind === "array" ? f.type : undefined;
+  const base = array ? array.element : f.type;
+  const dims = array ? `[${array.length === "flexible" ? "" : array.length}]` : "";
+  const bits = f.bits !== undefined ? ` : ${f.bits}` : "";
+  const attrs = attributes(f.aligned, f.packed);
+  const declarator = `${f.name === undefined ? "" : cIdentifier(f.name)}${dims}${bits}`;
+  const ext = spell.c90 && needsExtension(f, base) ? "__extension__ " : "";
+
+  if (base.kind === "record" && base.record.inline && (!base.record.tag || spell.taggedInline === "define")) {
+    const inner = base.record;
+    const open = `${indent}${ext}${inner.kind}${inner.tag ? ` ${spell.tag(inner.tag)}` : ""} {`;
+    const close = `${indent}}${attributes(inner.aligned, inner.packed)}${declarator ? ` ${declarator}` : ""}${attrs};`;
+    return [open, ...memberLines(inner, spell, depth + 1), close];
+  }
+  const type = typeSpelling(base, spell);
+  const space = type.endsWith("*") || !declarator ? "" : " ";
+  const line = `${indent}${ext}${type}${space}${declarator}${attrs};`;
+  // C++ has no _Bool; its bool has the same size and alignment on every Linux ABI.
+  if (spell.c90 && base.kind === "scalar" && base.scalar.name === "_Bool")
+    return ["#ifdef __cplusplus", `${indent}bool${declarator ? ` ${declarator}` : ""}${attrs};`, "#else", line, "#endif"];
+  return [line];
+}
+
+/** A non-array type as a declaration specifier ("__u32", "struct foo", "void *"). */
+export function typeSpelling(t: CType, spell: CSpelling): string {
+  switch (t.kind) {
+    case "scalar":
+      return spell.scalar(t.scalar.name);
+    case "pointer":
+      return `${t.target === "void" ? "void" : spell.pointerTarget(t.target)} *`;
+    case "enum":
+      return `enum ${spell.tag(t.name)}`;
+    case "record":
+      return t.record.tag ? `${t.record.kind} ${spell.tag(t.record.tag)}` : t.record.kind;
+    case "array":
+      return typeSpelling(t.element, spell);
+  }
+}
+
+/** Members ISO C90 lacks but GCC and C++ accept: __extension__ keeps -pedantic quiet without hiding anything else. */
+function needsExtension(f: FieldModel, base: CType): boolean {
+  if (!f.name && base.kind === "record") return true; // unnamed struct/union member
+  if (f.type.kind === "array" && f.type.length === "flexible") return true;
+  if (base.kind === "scalar" && C99_ONLY.has(base.scalar.name)) return true;
+  return f.bits !== undefined && !(base.kind === "scalar" && C90_BITFIELD_TYPES.has(base.scalar.name));
+}
