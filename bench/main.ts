@@ -4,7 +4,11 @@ import { run as runGrowth } from "./growth.js";
 import { run as runVerify } from "./verify.js";
 
 const only = process.argv.slice(2);
-const suites: [string, () => Promise<void>][] = [["codecs", runCodecs], ["verify", runVerify], ["growth", runGrowth]];
+const suites: [string, () => Promise<void>][] = [
+  ["codecs", runCodecs],
+  ["verify", runVerify],
+  ["growth", runGrowth],
+];
 for (const [name, run] of suites) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n== ${name} ==`);

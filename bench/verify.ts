@@ -32,7 +32,12 @@ function engineRate(units: readonly ProbeUnit[], abis: readonly AbiEntry[]): num
   return pairs / ((performance.now() - started) / 1000);
 }
 
-async function compilerRate(name: string, units: ProbeUnit[], abis: readonly AbiEntry[], target: number): Promise<void> {
+async function compilerRate(
+  name: string,
+  units: ProbeUnit[],
+  abis: readonly AbiEntry[],
+  target: number,
+): Promise<void> {
   const records = units.flatMap((u) => u.records);
   const started = performance.now();
   const verdicts = await verifyLayouts(units, abis, { compiler: "yowasp" });
@@ -40,8 +45,12 @@ async function compilerRate(name: string, units: ProbeUnit[], abis: readonly Abi
   const bad = verdicts.filter((v) => v.status !== "verified");
   const compiler = (records.length * abis.length) / seconds;
   const engine = engineRate(units, abis);
-  console.log(`${name}: ${records.length} structs x ${abis.length} ABIs with @yowasp/clang in ${seconds.toFixed(1)} s (target < ${target} s${seconds < target ? ", met" : ", MISSED"})${bad.length ? `; not verified: ${bad.map((v) => `${v.abi}=${v.status}`).join(", ")}` : ""}`);
-  console.log(`  compiler ${compiler.toFixed(0)} struct-ABI/s, engine ${engine.toFixed(0)} struct-ABI/s, ratio engine/compiler ${(engine / compiler).toFixed(0)}x`);
+  console.log(
+    `${name}: ${records.length} structs x ${abis.length} ABIs with @yowasp/clang in ${seconds.toFixed(1)} s (target < ${target} s${seconds < target ? ", met" : ", MISSED"})${bad.length ? `; not verified: ${bad.map((v) => `${v.abi}=${v.status}`).join(", ")}` : ""}`,
+  );
+  console.log(
+    `  compiler ${compiler.toFixed(0)} struct-ABI/s, engine ${engine.toFixed(0)} struct-ABI/s, ratio engine/compiler ${(engine / compiler).toFixed(0)}x`,
+  );
 }
 
 export async function run(): Promise<void> {

@@ -47,7 +47,14 @@ export const processIo: Io = {
 
 /** Collects output in memory (tests, and commands that must not print half a result). */
 export function bufferIo(): Io & { stdout: string; stderr: string } {
-  const io = { stdout: "", stderr: "", colour: false, interactive: false, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  const io = {
+    stdout: "",
+    stderr: "",
+    colour: false,
+    interactive: false,
+    out: (t: string) => void (io.stdout += t),
+    err: (t: string) => void (io.stderr += t),
+  };
   return io;
 }
 

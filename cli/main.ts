@@ -19,7 +19,15 @@ import { EXIT, processIo, UsageError, type Io } from "./io.js";
 import { formatSpecErrors } from "./report.js";
 
 export const COMMANDS: readonly Command[] = [
-  checkCommand, layoutCommand, abisCommand, generateCommand, verifyCommand, decodeCommand, encodeCommand, ioctlCommand, compareCommand,
+  checkCommand,
+  layoutCommand,
+  abisCommand,
+  generateCommand,
+  verifyCommand,
+  decodeCommand,
+  encodeCommand,
+  ioctlCommand,
+  compareCommand,
 ];
 
 function topHelp(): string {
@@ -40,7 +48,10 @@ exit codes: 0 ok, 1 findings/mismatch/stale output, 2 bad input or usage, 3 inte
 }
 
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { name: string; version: string };
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+  };
   return `${pkg.name} ${pkg.version}`;
 }
 
@@ -79,18 +90,41 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return code;
   };
   const command = COMMANDS.find((c) => c.name === name);
-  if (!command) return fail(EXIT.BAD_INPUT, [{ kind: "usage", message: `unknown command '${name}'` }], `uapi: unknown command '${name}'\n\n${topHelp()}`);
+  if (!command)
+    return fail(
+      EXIT.BAD_INPUT,
+      [{ kind: "usage", message: `unknown command '${name}'` }],
+      `uapi: unknown command '${name}'\n\n${topHelp()}`,
+    );
   try {
     return await command.run(rest, io);
   } catch (e) {
     if (e instanceof SpecInputError) {
       const n = e.errors.length;
-      return fail(EXIT.BAD_INPUT, e.errors.map(specErrorRecord), formatSpecErrors(io, e.errors) + `uapi ${name}: ${n} error${n === 1 ? "" : "s"} in the input; nothing was done\n`);
+      return fail(
+        EXIT.BAD_INPUT,
+        e.errors.map(specErrorRecord),
+        formatSpecErrors(io, e.errors) +
+          `uapi ${name}: ${n} error${n === 1 ? "" : "s"} in the input; nothing was done\n`,
+      );
     }
-    if (e instanceof UsageError) return fail(EXIT.BAD_INPUT, [{ kind: "usage", message: e.message, hint: `run 'uapi ${name} --help'` }], `uapi ${name}: ${e.message}\nRun 'uapi ${name} --help' for usage.\n`);
+    if (e instanceof UsageError)
+      return fail(
+        EXIT.BAD_INPUT,
+        [{ kind: "usage", message: e.message, hint: `run 'uapi ${name} --help'` }],
+        `uapi ${name}: ${e.message}\nRun 'uapi ${name} --help' for usage.\n`,
+      );
     if (e instanceof OutputRefused)
-      return fail(EXIT.BAD_INPUT, e.reasons.map((r) => ({ kind: "output", message: r })), e.reasons.map((r) => `uapi ${name}: refused: ${r}\n`).join("") + `uapi ${name}: nothing was written\n`);
-    return fail(EXIT.INTERNAL, [{ kind: "internal", message: String((e as Error)?.message ?? e) }], `uapi ${name}: internal error: ${(e as Error)?.stack ?? e}\n`);
+      return fail(
+        EXIT.BAD_INPUT,
+        e.reasons.map((r) => ({ kind: "output", message: r })),
+        e.reasons.map((r) => `uapi ${name}: refused: ${r}\n`).join("") + `uapi ${name}: nothing was written\n`,
+      );
+    return fail(
+      EXIT.INTERNAL,
+      [{ kind: "internal", message: String((e as Error)?.message ?? e) }],
+      `uapi ${name}: internal error: ${(e as Error)?.stack ?? e}\n`,
+    );
   }
 }
 

@@ -3,7 +3,12 @@ import { formatLoc, type Diagnostic, type SpecError } from "../core/diagnostic.j
 import { paint, type Io } from "./io.js";
 
 export function formatSpecErrors(io: Io, errors: SpecError[]): string {
-  return errors.map((e) => `${formatLoc(e.loc)}: ${paint(io, "red", "error")}: ${e.message}\n    ${paint(io, "cyan", "hint")}: ${e.hint}\n`).join("");
+  return errors
+    .map(
+      (e) =>
+        `${formatLoc(e.loc)}: ${paint(io, "red", "error")}: ${e.message}\n    ${paint(io, "cyan", "hint")}: ${e.hint}\n`,
+    )
+    .join("");
 }
 
 const SEVERITY_STYLE = { error: "red", warning: "yellow", info: "blue" } as const;
@@ -20,5 +25,16 @@ export function countBySeverity(ds: Diagnostic[]): Record<"error" | "warning" | 
 }
 
 export function diagnosticJson(d: Diagnostic) {
-  return { rule: d.rule, severity: d.severity, interface: d.interface, subject: d.subject, message: d.message, file: d.loc.file, line: d.loc.line, col: d.loc.col, abis: d.abis, hint: d.hint };
+  return {
+    rule: d.rule,
+    severity: d.severity,
+    interface: d.interface,
+    subject: d.subject,
+    message: d.message,
+    file: d.loc.file,
+    line: d.loc.line,
+    col: d.loc.col,
+    abis: d.abis,
+    hint: d.hint,
+  };
 }

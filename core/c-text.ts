@@ -17,21 +17,26 @@ export const LINE_WIDTH = 80;
  * them) can form a line splice.
  */
 export function commentSafe(text: string): string {
-  return text
-    .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ")
-    // Invisible and direction-changing characters, lone surrogates, noncharacters: the loader rejects them in spec text.
-    .replace(new RegExp(FORBIDDEN_CHAR.source, "gu"), "")
-    .replace(/\*\//g, "* /")
-    .replace(/\/\*/g, "/ *")
-    .replace(/\?(?=\?)/g, "? ")
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    text
+      .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ")
+      // Invisible and direction-changing characters, lone surrogates, noncharacters: the loader rejects them in spec text.
+      .replace(new RegExp(FORBIDDEN_CHAR.source, "gu"), "")
+      .replace(/\*\//g, "* /")
+      .replace(/\/\*/g, "/ *")
+      .replace(/\?(?=\?)/g, "? ")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }
 
 /** Split text into paragraphs at blank lines, each made comment-safe. */
 export function paragraphs(text: string | undefined): string[] {
   if (!text) return [];
-  return text.split(/\n\s*\n/).map(commentSafe).filter((p) => p.length > 0);
+  return text
+    .split(/\n\s*\n/)
+    .map(commentSafe)
+    .filter((p) => p.length > 0);
 }
 
 const visualWidth = (s: string) => [...s].reduce((w, ch) => (ch === "\t" ? w + 8 - (w % 8) : w + 1), 0);

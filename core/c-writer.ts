@@ -146,7 +146,11 @@ export function declarationOrder(roots: readonly RecordType[], within?: Readonly
 }
 
 /** `struct tag { members } attrs;` as lines, members indented by tabs. */
-export function recordDefinition(r: RecordType, spell: CSpelling, tag = r.tag ? `${r.kind} ${spell.tag(r.tag)}` : r.kind): string[] {
+export function recordDefinition(
+  r: RecordType,
+  spell: CSpelling,
+  tag = r.tag ? `${r.kind} ${spell.tag(r.tag)}` : r.kind,
+): string[] {
   return [`${tag} {`, ...memberLines(r, spell, 1), `}${attributes(r.aligned, r.packed)};`];
 }
 
@@ -176,7 +180,13 @@ function memberDeclaration(f: FieldModel, spell: CSpelling, depth: number): stri
   const line = `${indent}${ext}${type}${space}${declarator}${attrs};`;
   // C++ has no _Bool; its bool has the same size and alignment on every Linux ABI.
   if (spell.c90 && base.kind === "scalar" && base.scalar.name === "_Bool")
-    return ["#ifdef __cplusplus", `${indent}bool${declarator ? ` ${declarator}` : ""}${attrs};`, "#else", line, "#endif"];
+    return [
+      "#ifdef __cplusplus",
+      `${indent}bool${declarator ? ` ${declarator}` : ""}${attrs};`,
+      "#else",
+      line,
+      "#endif",
+    ];
   return [line];
 }
 

@@ -56,7 +56,12 @@ export interface TypeLayout {
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
 /** The C integer class whose size is an integer machine mode of this many bits (QI, HI, SI, DI). */
-const MODE_CLASS: Record<number, "char" | "short" | "int" | "llong"> = { 8: "char", 16: "short", 32: "int", 64: "llong" };
+const MODE_CLASS: Record<number, "char" | "short" | "int" | "llong"> = {
+  8: "char",
+  16: "short",
+  32: "int",
+  64: "llong",
+};
 
 const cache = new WeakMap<AbiEntry, WeakMap<RecordType, RecordLayout>>();
 
@@ -107,7 +112,9 @@ function shortEnumSize(values: bigint[]): number {
   const negative = values.some((v) => v < 0n);
   for (const bytes of [1, 2, 4]) {
     const bits = BigInt(bytes * 8);
-    const fits = negative ? values.every((v) => v >= -(1n << (bits - 1n)) && v < 1n << (bits - 1n)) : values.every((v) => v < 1n << bits);
+    const fits = negative
+      ? values.every((v) => v >= -(1n << (bits - 1n)) && v < 1n << (bits - 1n))
+      : values.every((v) => v < 1n << bits);
     if (fits) return bytes;
   }
   return 8;
@@ -130,7 +137,11 @@ export function childRecords(record: RecordType): RecordType[] {
  * explicit stack, so a chain of 10,000 structs each holding the previous one
  * costs no call stack.
  */
-export function eachRecordInnermostFirst(root: RecordType, done: (r: RecordType) => boolean, visit: (r: RecordType) => void): void {
+export function eachRecordInnermostFirst(
+  root: RecordType,
+  done: (r: RecordType) => boolean,
+  visit: (r: RecordType) => void,
+): void {
   if (done(root)) return;
   const onStack = new Set<RecordType>([root]);
   const stack: { r: RecordType; kids: RecordType[]; i: number }[] = [{ r: root, kids: childRecords(root), i: 0 }];
@@ -157,7 +168,11 @@ export function layoutRecord(record: RecordType, abi: AbiEntry): RecordLayout {
   if (hit) return hit;
   const memo = perAbi;
   // Inner records first, so computing one never recurses into another.
-  eachRecordInnermostFirst(record, (r) => memo.has(r), (r) => memo.set(r, computeRecord(r, abi)));
+  eachRecordInnermostFirst(
+    record,
+    (r) => memo.has(r),
+    (r) => memo.set(r, computeRecord(r, abi)),
+  );
   return memo.get(record)!;
 }
 
@@ -213,7 +228,7 @@ function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
       const unitBits = t.size * 8;
       if (field.bits === 0) {
         // A zero-width bit-field closes the unit: pad to its type's alignment (m68k: a fixed boundary).
-        const za = rules.typeMatters ? t.align : rules.zeroWidthAlignCap ?? 1;
+        const za = rules.typeMatters ? t.align : (rules.zeroWidthAlignCap ?? 1);
         bit = alignUp(bit, za * 8);
         if (rules.unnamedRaisesAlign || !rules.typeMatters) align = Math.max(align, za);
         members.push({ field, offset: bit / 8, size: 0, align: za, bitOffset: bit, bits: 0 });
@@ -239,7 +254,14 @@ function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
         align = Math.max(align, aligned);
       }
       const first = Math.floor(bit / 8);
-      members.push({ field, offset: first, size: Math.ceil((bit + field.bits) / 8) - first, align: packed ? 1 : t.align, bitOffset: bit, bits: field.bits });
+      members.push({
+        field,
+        offset: first,
+        size: Math.ceil((bit + field.bits) / 8) - first,
+        align: packed ? 1 : t.align,
+        bitOffset: bit,
+        bits: field.bits,
+      });
       bit += field.bits;
       endBit = Math.max(endBit, bit);
       continue;
@@ -274,7 +296,14 @@ function findPadding(members: MemberLayout[], size: number, isUnion: boolean): {
   let end = 0;
   let last = -1;
   members.forEach((m, i) => {
-    if (!isUnion && m.offset > end) holes.push({ offset: end, size: m.offset - end, after: last >= 0 ? memberLabel(members[last]!) : undefined, before: memberLabel(m), afterIndex: last });
+    if (!isUnion && m.offset > end)
+      holes.push({
+        offset: end,
+        size: m.offset - end,
+        after: last >= 0 ? memberLabel(members[last]!) : undefined,
+        before: memberLabel(m),
+        afterIndex: last,
+      });
     end = Math.max(end, m.offset + m.size);
     if (m.size > 0 || m.bits !== undefined) last = i;
   });
@@ -301,13 +330,24 @@ export interface FlatHole extends Hole {
 }
 
 /** Every member at every depth (not descending into arrays, nor into records `into` declines), in offset order within each level. */
-export function flattenMembers(layout: RecordLayout, base = 0, prefix = "", depth = 0, into: (nested: RecordLayout) => boolean = () => true): FlatMember[] {
+export function flattenMembers(
+  layout: RecordLayout,
+  base = 0,
+  prefix = "",
+  depth = 0,
+  into: (nested: RecordLayout) => boolean = () => true,
+): FlatMember[] {
   const out: FlatMember[] = [];
   // Depth-first with an explicit stack: the order is the recursive one, the call stack stays flat.
-  const stack: { layout: RecordLayout; base: number; prefix: string; depth: number; i: number }[] = [{ layout, base, prefix, depth, i: 0 }];
+  const stack: { layout: RecordLayout; base: number; prefix: string; depth: number; i: number }[] = [
+    { layout, base, prefix, depth, i: 0 },
+  ];
   while (stack.length) {
     const fr = stack[stack.length - 1]!;
-    if (fr.i >= fr.layout.members.length) { stack.pop(); continue; }
+    if (fr.i >= fr.layout.members.length) {
+      stack.pop();
+      continue;
+    }
     const m = fr.layout.members[fr.i++]!;
     if (m.bits === 0) continue;
     const label = m.field.name;
@@ -315,11 +355,24 @@ export function flattenMembers(layout: RecordLayout, base = 0, prefix = "", dept
     const isArray = m.field.type.kind === "array";
     if (label !== undefined || m.bits !== undefined) {
       out.push({
-        name: label === undefined ? `${fr.prefix}<unnamed bit-field>` : name, offset: fr.base + m.offset, size: m.size, align: m.align,
-        bitOffset: m.bitOffset === undefined ? undefined : fr.base * 8 + m.bitOffset, bits: m.bits, member: m, depth: fr.depth,
+        name: label === undefined ? `${fr.prefix}<unnamed bit-field>` : name,
+        offset: fr.base + m.offset,
+        size: m.size,
+        align: m.align,
+        bitOffset: m.bitOffset === undefined ? undefined : fr.base * 8 + m.bitOffset,
+        bits: m.bits,
+        member: m,
+        depth: fr.depth,
       });
     }
-    if (m.nested && !isArray && into(m.nested)) stack.push({ layout: m.nested, base: fr.base + m.offset, prefix: label === undefined ? fr.prefix : `${name}.`, depth: label === undefined ? fr.depth : fr.depth + 1, i: 0 });
+    if (m.nested && !isArray && into(m.nested))
+      stack.push({
+        layout: m.nested,
+        base: fr.base + m.offset,
+        prefix: label === undefined ? fr.prefix : `${name}.`,
+        depth: label === undefined ? fr.depth : fr.depth + 1,
+        i: 0,
+      });
   }
   return out;
 }
@@ -330,13 +383,24 @@ export function flattenHoles(layout: RecordLayout, base = 0, within = ""): FlatH
   const stack: { layout: RecordLayout; base: number; within: string; i: number }[] = [];
   const enter = (l: RecordLayout, b: number, w: string) => {
     for (const h of l.holes) out.push({ ...h, offset: b + h.offset, within: w, tailPadding: false });
-    if (l.tail > 0) out.push({ offset: b + l.size - l.tail, size: l.tail, after: l.members.length ? memberLabel(l.members[l.members.length - 1]!) : undefined, afterIndex: l.members.length - 1, within: w, tailPadding: true });
+    if (l.tail > 0)
+      out.push({
+        offset: b + l.size - l.tail,
+        size: l.tail,
+        after: l.members.length ? memberLabel(l.members[l.members.length - 1]!) : undefined,
+        afterIndex: l.members.length - 1,
+        within: w,
+        tailPadding: true,
+      });
     stack.push({ layout: l, base: b, within: w, i: 0 });
   };
   enter(layout, base, within);
   while (stack.length) {
     const fr = stack[stack.length - 1]!;
-    if (fr.i >= fr.layout.members.length) { stack.pop(); continue; }
+    if (fr.i >= fr.layout.members.length) {
+      stack.pop();
+      continue;
+    }
     const m = fr.layout.members[fr.i++]!;
     if (m.nested && m.field.type.kind !== "array") {
       const inner = m.field.name === undefined ? fr.within : fr.within ? `${fr.within}.${m.field.name}` : m.field.name;
@@ -348,12 +412,16 @@ export function flattenHoles(layout: RecordLayout, base = 0, within = ""): FlatH
 
 /* ------------------------------------------------------------ signatures */
 
-const sigCache = [new WeakMap<AbiEntry, WeakMap<RecordType, string>>(), new WeakMap<AbiEntry, WeakMap<RecordType, string>>()];
+const sigCache = [
+  new WeakMap<AbiEntry, WeakMap<RecordType, string>>(),
+  new WeakMap<AbiEntry, WeakMap<RecordType, string>>(),
+];
 
 /** A short stand-in for a long signature: the text itself when short, else its length and a 64-bit hash. */
 function token(text: string): string {
   if (text.length <= 64) return text;
-  let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+  let h1 = 0xdeadbeef,
+    h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 2654435761);
@@ -380,19 +448,24 @@ export function layoutSignature(record: RecordType, abi: AbiEntry, bits: boolean
   if (hit !== undefined) return hit;
   const memo = perAbi;
   layoutRecord(record, abi);
-  eachRecordInnermostFirst(record, (r) => memo.has(r), (r) => {
-    const l = layoutRecord(r, abi);
-    const parts: string[] = [];
-    for (const m of l.members) {
-      if (m.bits === 0) continue;
-      if (m.field.name !== undefined || m.bits !== undefined) parts.push(bits ? `${m.offset}+${m.size}/${m.bitOffset ?? ""}` : `${m.offset}+${m.size}`);
-      if (m.nested && m.field.type.kind !== "array") {
-        const inner = memo.get(m.nested.record)!;
-        if (inner !== "") parts.push(`{${m.offset}:${inner}}`);
+  eachRecordInnermostFirst(
+    record,
+    (r) => memo.has(r),
+    (r) => {
+      const l = layoutRecord(r, abi);
+      const parts: string[] = [];
+      for (const m of l.members) {
+        if (m.bits === 0) continue;
+        if (m.field.name !== undefined || m.bits !== undefined)
+          parts.push(bits ? `${m.offset}+${m.size}/${m.bitOffset ?? ""}` : `${m.offset}+${m.size}`);
+        if (m.nested && m.field.type.kind !== "array") {
+          const inner = memo.get(m.nested.record)!;
+          if (inner !== "") parts.push(`{${m.offset}:${inner}}`);
+        }
       }
-    }
-    memo.set(r, token(parts.join(",")));
-  });
+      memo.set(r, token(parts.join(",")));
+    },
+  );
   return memo.get(record)!;
 }
 
@@ -409,9 +482,17 @@ export function naturalAbi(abis: readonly AbiEntry[]): AbiEntry {
   const hit = naturals.get(abis);
   if (hit) return hit;
   const base = abis.find((a) => a.wordBits === 64) ?? abis[0]!;
-  const scalars = Object.fromEntries(Object.entries(base.scalars).map(([k, v]) => [k, { size: v.size, align: v.size }])) as AbiEntry["scalars"];
+  const scalars = Object.fromEntries(
+    Object.entries(base.scalars).map(([k, v]) => [k, { size: v.size, align: v.size }]),
+  ) as AbiEntry["scalars"];
   const granule = Math.max(...abis.map((a) => a.structSizeGranule));
-  const natural: AbiEntry = { ...base, scalars, minStructAlign: granule, structSizeGranule: granule, bitfields: { ...base.bitfields, unnamedRaisesAlign: false } };
+  const natural: AbiEntry = {
+    ...base,
+    scalars,
+    minStructAlign: granule,
+    structSizeGranule: granule,
+    bitfields: { ...base.bitfields, unnamedRaisesAlign: false },
+  };
   naturals.set(abis, natural);
   return natural;
 }
@@ -427,15 +508,20 @@ export function naturalAbi(abis: readonly AbiEntry[]): AbiEntry {
 export function checkRecordSizes(model: SpecModel, abis: readonly AbiEntry[]): SpecError[] {
   // The largest size of each scalar class over the ABIs (the natural ABI takes its sizes from one of them).
   const maxOf = new Map<string, number>();
-  for (const a of abis) for (const [cls, x] of Object.entries(a.scalars)) maxOf.set(cls, Math.max(maxOf.get(cls) ?? 0, x.size));
+  for (const a of abis)
+    for (const [cls, x] of Object.entries(a.scalars)) maxOf.set(cls, Math.max(maxOf.get(cls) ?? 0, x.size));
   const maxScalar = Math.max(16, ...maxOf.values());
   const bound = new Map<RecordType, { size: number; align: number }>();
   const typeBound = (t: CType): number => {
     switch (t.kind) {
-      case "array": return t.length === "flexible" ? 0 : typeBound(t.element) * t.length;
-      case "record": return bound.get(t.record)!.size;
-      case "scalar": return t.scalar.fixedSize ?? maxOf.get(t.scalar.cls) ?? maxScalar;
-      default: return maxScalar;
+      case "array":
+        return t.length === "flexible" ? 0 : typeBound(t.element) * t.length;
+      case "record":
+        return bound.get(t.record)!.size;
+      case "scalar":
+        return t.scalar.fixedSize ?? maxOf.get(t.scalar.cls) ?? maxScalar;
+      default:
+        return maxScalar;
     }
   };
   const alignOf = (t: CType): number => {
@@ -446,16 +532,20 @@ export function checkRecordSizes(model: SpecModel, abis: readonly AbiEntry[]): S
   const all = [...abis, naturalAbi(abis)];
   for (const ifc of model.interfaces) {
     for (const record of ifc.records) {
-      eachRecordInnermostFirst(record, (r) => bound.has(r), (r) => {
-        let align = Math.max(16, r.aligned ?? 1);
-        for (const f of r.fields) align = Math.max(align, f.aligned ?? 1, alignOf(f.type));
-        let size = 0;
-        for (const f of r.fields) {
-          const b = typeBound(f.type) + align;
-          size = r.kind === "union" ? Math.max(size, b) : size + b;
-        }
-        bound.set(r, { size: size + align + 4, align });
-      });
+      eachRecordInnermostFirst(
+        record,
+        (r) => bound.has(r),
+        (r) => {
+          let align = Math.max(16, r.aligned ?? 1);
+          for (const f of r.fields) align = Math.max(align, f.aligned ?? 1, alignOf(f.type));
+          let size = 0;
+          for (const f of r.fields) {
+            const b = typeBound(f.type) + align;
+            size = r.kind === "union" ? Math.max(size, b) : size + b;
+          }
+          bound.set(r, { size: size + align + 4, align });
+        },
+      );
       if (bound.get(record)!.size <= MAX_RECORD_SIZE) continue;
       for (const abi of all) {
         try {

@@ -6,7 +6,15 @@
 import type { DocPath, Loc, SpecError } from "./diagnostic.js";
 import { scalarByName, SCALAR_NAMES, type ScalarInfo } from "./scalars.js";
 import type {
-  CommandSpec, ConstantSpec, EnumSpec, FieldSpec, FlagSetSpec, InlineComposite, InterfaceSpec, SpecDocument, StructSpec,
+  CommandSpec,
+  ConstantSpec,
+  EnumSpec,
+  FieldSpec,
+  FlagSetSpec,
+  InlineComposite,
+  InterfaceSpec,
+  SpecDocument,
+  StructSpec,
 } from "../spec/types.js";
 
 export type CType =
@@ -82,11 +90,16 @@ export function recordName(r: RecordType): string {
 /** How a CType is spelled in C (without the declarator). */
 export function typeName(t: CType): string {
   switch (t.kind) {
-    case "scalar": return t.scalar.name;
-    case "pointer": return `${t.target} *`;
-    case "enum": return `enum ${t.name}`;
-    case "record": return recordName(t.record);
-    case "array": return `${typeName(t.element)}[${t.length === "flexible" ? "" : t.length}]`;
+    case "scalar":
+      return t.scalar.name;
+    case "pointer":
+      return `${t.target} *`;
+    case "enum":
+      return `enum ${t.name}`;
+    case "record":
+      return recordName(t.record);
+    case "array":
+      return `${typeName(t.element)}[${t.length === "flexible" ? "" : t.length}]`;
   }
 }
 
@@ -121,7 +134,10 @@ function closest(name: string, candidates: Iterable<string>): string | undefined
     suggestionBudget -= (name.length + 1) * (c.length + 1);
     if (suggestionBudget < 0) return undefined;
     const d = editDistance(name, c);
-    if (d < bestScore) { bestScore = d; best = c; }
+    if (d < bestScore) {
+      bestScore = d;
+      best = c;
+    }
   }
   return bestScore <= limit ? best : undefined;
 }
@@ -141,7 +157,11 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Resolve a validated, linted document.  Collects every error rather than stopping at the first. */
-export function resolveDocument(file: string, doc: SpecDocument, locate: (p: DocPath) => Loc): { model?: SpecModel; errors: SpecError[] } {
+export function resolveDocument(
+  file: string,
+  doc: SpecDocument,
+  locate: (p: DocPath) => Loc,
+): { model?: SpecModel; errors: SpecError[] } {
   const errors: SpecError[] = [];
   suggestionBudget = SUGGESTION_BUDGET;
   const fail = (path: DocPath, message: string, hint: string) => errors.push({ loc: locate(path), message, hint });
@@ -162,8 +182,17 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
   // Declare every named record first so references may point forward.
   (spec.structs ?? []).forEach((s, i) => {
     const r: RecordType = {
-      kind: s.kind ?? "struct", tag: s.name, fields: [], aligned: s.aligned, packed: s.packed ?? false,
-      external: s.external, doc: s.doc, inline: false, path: [...path, "structs", i], spec: s, locate,
+      kind: s.kind ?? "struct",
+      tag: s.name,
+      fields: [],
+      aligned: s.aligned,
+      packed: s.packed ?? false,
+      external: s.external,
+      doc: s.doc,
+      inline: false,
+      path: [...path, "structs", i],
+      spec: s,
+      locate,
     };
     byTag.set(s.name, r);
     records.push(r);
@@ -184,18 +213,41 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
       const [, kw, name] = composite as unknown as [string, "struct" | "union" | "enum", string];
       if (kw === "enum") {
         const e = enums.get(name);
-        if (!e) { fail(at, `unknown type 'enum ${name}'`, `declare it under 'enums:' in this interface${hintFrom(name, enums.keys())}`); return undefined; }
+        if (!e) {
+          fail(
+            at,
+            `unknown type 'enum ${name}'`,
+            `declare it under 'enums:' in this interface${hintFrom(name, enums.keys())}`,
+          );
+          return undefined;
+        }
         return { kind: "enum", name, spec: e };
       }
       const r = byTag.get(name);
-      if (!r) { fail(at, `unknown type '${kw} ${name}'`, `declare it under 'structs:' in this interface${hintFrom(name, byTag.keys())}`); return undefined; }
-      if (r.kind !== kw) { fail(at, `'${name}' is a ${r.kind}, not a ${kw}`, `write '${r.kind} ${name}'`); return undefined; }
+      if (!r) {
+        fail(
+          at,
+          `unknown type '${kw} ${name}'`,
+          `declare it under 'structs:' in this interface${hintFrom(name, byTag.keys())}`,
+        );
+        return undefined;
+      }
+      if (r.kind !== kw) {
+        fail(at, `'${name}' is a ${r.kind}, not a ${kw}`, `write '${r.kind} ${name}'`);
+        return undefined;
+      }
       return { kind: "record", record: r };
     }
     const scalar = scalarByName(text);
     if (scalar) return { kind: "scalar", scalar };
     const guess = closest(text, (typeCandidates ??= [...SCALAR_NAMES, ...[...byTag.keys()].map((t) => `struct ${t}`)]));
-    fail(at, `unknown type '${expr}'`, guess ? `did you mean '${guess}'?` : `use a kernel type such as __u32/__u64, a C type, 'struct NAME' or 'enum NAME'`);
+    fail(
+      at,
+      `unknown type '${expr}'`,
+      guess
+        ? `did you mean '${guess}'?`
+        : `use a kernel type such as __u32/__u64, a C type, 'struct NAME' or 'enum NAME'`,
+    );
     return undefined;
   };
 
@@ -206,12 +258,24 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
       if (typeof f.type === "string") base = resolveExpr(f.type, [...fp, "type"]);
       else {
         if (depth >= MAX_INLINE_DEPTH) {
-          fail([...fp, "type"], `inline ${f.type.kind}s nest deeper than ${MAX_INLINE_DEPTH} levels here`, "declare the inner ones as named structs under 'structs:' and refer to them as 'struct NAME'");
+          fail(
+            [...fp, "type"],
+            `inline ${f.type.kind}s nest deeper than ${MAX_INLINE_DEPTH} levels here`,
+            "declare the inner ones as named structs under 'structs:' and refer to them as 'struct NAME'",
+          );
           return [];
         }
         const r: RecordType = {
-          kind: f.type.kind, tag: f.type.tag, fields: [], aligned: f.type.aligned, packed: f.type.packed ?? false,
-          doc: f.type.doc, inline: true, path: [...fp, "type"], spec: f.type, locate,
+          kind: f.type.kind,
+          tag: f.type.tag,
+          fields: [],
+          aligned: f.type.aligned,
+          packed: f.type.packed ?? false,
+          doc: f.type.doc,
+          inline: true,
+          path: [...fp, "type"],
+          spec: f.type,
+          locate,
         };
         r.fields = resolveFields(f.type.fields, [...fp, "type", "fields"], f.type.kind, depth + 1);
         base = { kind: "record", record: r };
@@ -219,23 +283,57 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
       if (!base) return [];
       if (f.bits !== undefined) {
         const integral = base.kind === "enum" || (base.kind === "scalar" && base.scalar.integer);
-        if (!integral || f.array !== undefined) { fail([...fp, "bits"], `a bit-field needs an integer type, not '${typeName(base)}'${f.array !== undefined ? " array" : ""}`, "use an integer type such as __u32, or drop 'bits:'"); return []; }
-        const width = base.kind === "scalar" && base.scalar.fixedSize ? base.scalar.fixedSize * 8 : base.kind === "scalar" && base.scalar.cls === "llong" ? 64 : 32;
-        if (f.bits > width && !(base.kind === "scalar" && ["long", "char", "short", "bool"].includes(base.scalar.cls) && f.bits <= 64)) { fail([...fp, "bits"], `bit-field width ${f.bits} exceeds its type's ${width} bits`, `use at most ${width} bits or a wider type`); return []; }
-        if (f.bits === 0 && f.name) { fail([...fp, "bits"], `a zero-width bit-field cannot have a name`, "remove 'name:' or give it a width"); return []; }
+        if (!integral || f.array !== undefined) {
+          fail(
+            [...fp, "bits"],
+            `a bit-field needs an integer type, not '${typeName(base)}'${f.array !== undefined ? " array" : ""}`,
+            "use an integer type such as __u32, or drop 'bits:'",
+          );
+          return [];
+        }
+        const width =
+          base.kind === "scalar" && base.scalar.fixedSize
+            ? base.scalar.fixedSize * 8
+            : base.kind === "scalar" && base.scalar.cls === "llong"
+              ? 64
+              : 32;
+        if (
+          f.bits > width &&
+          !(base.kind === "scalar" && ["long", "char", "short", "bool"].includes(base.scalar.cls) && f.bits <= 64)
+        ) {
+          fail(
+            [...fp, "bits"],
+            `bit-field width ${f.bits} exceeds its type's ${width} bits`,
+            `use at most ${width} bits or a wider type`,
+          );
+          return [];
+        }
+        if (f.bits === 0 && f.name) {
+          fail([...fp, "bits"], `a zero-width bit-field cannot have a name`, "remove 'name:' or give it a width");
+          return [];
+        }
       }
-      if (f.aligned !== undefined && (f.aligned & (f.aligned - 1)) !== 0) fail([...fp, "aligned"], `aligned(${f.aligned}) is not a power of two`, "use 1, 2, 4, 8, 16, ...");
-      if (f.array === "flexible" && (i !== fields.length - 1 || kind === "union")) fail([...fp, "array"], "a flexible array member must be the last member of a struct", "move it to the end, or give it a fixed length");
+      if (f.aligned !== undefined && (f.aligned & (f.aligned - 1)) !== 0)
+        fail([...fp, "aligned"], `aligned(${f.aligned}) is not a power of two`, "use 1, 2, 4, 8, 16, ...");
+      if (f.array === "flexible" && (i !== fields.length - 1 || kind === "union"))
+        fail(
+          [...fp, "array"],
+          "a flexible array member must be the last member of a struct",
+          "move it to the end, or give it a fixed length",
+        );
       if (!f.name && f.bits === undefined && !(base.kind === "record" && typeof f.type !== "string"))
         fail(fp, "only anonymous structs/unions and unnamed bit-fields may leave out 'name'", "add 'name:'");
       const type: CType = f.array !== undefined ? { kind: "array", element: base, length: f.array } : base;
       const pointee = f.pointer ? resolveExpr(f.pointer.to, [...fp, "pointer", "to"]) : undefined;
-      return [{ name: f.name, type, bits: f.bits, aligned: f.aligned, packed: f.packed ?? false, pointee, spec: f, path: fp }];
+      return [
+        { name: f.name, type, bits: f.bits, aligned: f.aligned, packed: f.packed ?? false, pointee, spec: f, path: fp },
+      ];
     });
 
   records.forEach((r) => {
     const s = r.spec as StructSpec;
-    if (s.aligned !== undefined && (s.aligned & (s.aligned - 1)) !== 0) fail([...r.path, "aligned"], `aligned(${s.aligned}) is not a power of two`, "use 1, 2, 4, 8, 16, ...");
+    if (s.aligned !== undefined && (s.aligned & (s.aligned - 1)) !== 0)
+      fail([...r.path, "aligned"], `aligned(${s.aligned}) is not a power of two`, "use 1, 2, 4, 8, 16, ...");
     r.fields = resolveFields(s.fields, [...r.path, "fields"], r.kind, 0);
   });
 
@@ -246,10 +344,17 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
     const cp = [...path, "commands", i];
     const magic = resolveMagic(c.magic, constants);
     if (magic === undefined) {
-      fail([...cp, "magic"], `ioctl magic '${c.magic}' is not a number, a character or a declared constant`, "use a number 0..255, a one-character string such as \"i\", or the name of a constant under 'constants:'");
+      fail(
+        [...cp, "magic"],
+        `ioctl magic '${c.magic}' is not a number, a character or a declared constant`,
+        "use a number 0..255, a one-character string such as \"i\", or the name of a constant under 'constants:'",
+      );
       return [];
     }
-    if (magic < 0 || magic > 255) { fail([...cp, "magic"], `ioctl magic ${magic} does not fit in 8 bits`, "use a value from 0 to 255"); return []; }
+    if (magic < 0 || magic > 255) {
+      fail([...cp, "magic"], `ioctl magic ${magic} does not fit in 8 bits`, "use a value from 0 to 255");
+      return [];
+    }
     let arg: CType | undefined;
     if (c.arg !== undefined) {
       arg = resolveExpr(c.arg, [...cp, "arg"]);
@@ -282,7 +387,8 @@ function containedNamed(r: RecordType): RecordType[] {
       let t = f.type;
       while (t.kind === "array") t = t.element;
       if (t.kind === "record") {
-        if (t.record.inline) walk(t.record.fields); // depth bounded by MAX_INLINE_DEPTH
+        if (t.record.inline)
+          walk(t.record.fields); // depth bounded by MAX_INLINE_DEPTH
         else out.push(t.record);
       }
     }
@@ -293,7 +399,10 @@ function containedNamed(r: RecordType): RecordType[] {
 
 /** "struct a -> struct b -> struct a", with the middle of a very long cycle left out. */
 function cycleText(cycle: RecordType[]): string {
-  const names = cycle.length <= 16 ? cycle.map(recordName) : [...cycle.slice(0, 8).map(recordName), `... (${cycle.length - 16} more)`, ...cycle.slice(-8).map(recordName)];
+  const names =
+    cycle.length <= 16
+      ? cycle.map(recordName)
+      : [...cycle.slice(0, 8).map(recordName), `... (${cycle.length - 16} more)`, ...cycle.slice(-8).map(recordName)];
   return names.join(" -> ");
 }
 
@@ -324,7 +433,11 @@ function checkRecursion(records: RecordType[], fail: Fail): void {
         if (st === "visiting") {
           if (reported++ < MAX_CYCLE_ERRORS) {
             const cycle = [...stack.slice(onStack.get(c)!).map((x) => x.r), c];
-            fail(c.path, `recursive struct definition: ${cycleText(cycle)}`, "a struct cannot contain itself by value; refer to it through a user pointer (__u64 with 'pointer:')");
+            fail(
+              c.path,
+              `recursive struct definition: ${cycleText(cycle)}`,
+              "a struct cannot contain itself by value; refer to it through a user pointer (__u64 with 'pointer:')",
+            );
           }
           continue;
         }
@@ -340,14 +453,34 @@ function checkRecursion(records: RecordType[], fail: Fail): void {
   }
 }
 
-function checkReferences(records: RecordType[], enums: Map<string, EnumSpec>, flagSets: Map<string, FlagSetSpec>, fail: Fail): void {
+function checkReferences(
+  records: RecordType[],
+  enums: Map<string, EnumSpec>,
+  flagSets: Map<string, FlagSetSpec>,
+  fail: Fail,
+): void {
   const walk = (fields: FieldModel[]) => {
     const siblings = new Set(fields.map((f) => f.name).filter(Boolean));
     for (const f of fields) {
       const s = f.spec;
-      if (s.flags && !flagSets.has(s.flags)) fail([...f.path, "flags"], `unknown flag set '${s.flags}'`, `declare it under 'flags:'${hintFrom(s.flags, flagSets.keys())}`);
-      if (s.enum && !enums.has(s.enum)) fail([...f.path, "enum"], `unknown enumeration '${s.enum}'`, `declare it under 'enums:'${hintFrom(s.enum, enums.keys())}`);
-      if (s.pointer?.count && !siblings.has(s.pointer.count)) fail([...f.path, "pointer", "count"], `count field '${s.pointer.count}' is not a member of the same struct`, "name the sibling field that holds the element count");
+      if (s.flags && !flagSets.has(s.flags))
+        fail(
+          [...f.path, "flags"],
+          `unknown flag set '${s.flags}'`,
+          `declare it under 'flags:'${hintFrom(s.flags, flagSets.keys())}`,
+        );
+      if (s.enum && !enums.has(s.enum))
+        fail(
+          [...f.path, "enum"],
+          `unknown enumeration '${s.enum}'`,
+          `declare it under 'enums:'${hintFrom(s.enum, enums.keys())}`,
+        );
+      if (s.pointer?.count && !siblings.has(s.pointer.count))
+        fail(
+          [...f.path, "pointer", "count"],
+          `count field '${s.pointer.count}' is not a member of the same struct`,
+          "name the sibling field that holds the element count",
+        );
       if (f.type.kind === "record" && f.type.record.inline) walk(f.type.record.fields);
     }
   };

@@ -27,16 +27,20 @@ interface Cost {
 function costs(roots: readonly RecordType[]): Map<RecordType, Cost> {
   const done = new Map<RecordType, Cost>();
   for (const root of roots) {
-    eachRecordInnermostFirst(root, (r) => done.has(r), (r) => {
-      let members = r.fields.length;
-      let depth = 1;
-      for (const n of childRecords(r)) {
-        const c = done.get(n)!;
-        members += c.members;
-        depth = Math.max(depth, c.depth + 1);
-      }
-      done.set(r, { members, depth });
-    });
+    eachRecordInnermostFirst(
+      root,
+      (r) => done.has(r),
+      (r) => {
+        let members = r.fields.length;
+        let depth = 1;
+        for (const n of childRecords(r)) {
+          const c = done.get(n)!;
+          members += c.members;
+          depth = Math.max(depth, c.depth + 1);
+        }
+        done.set(r, { members, depth });
+      },
+    );
   }
   return done;
 }
@@ -57,9 +61,11 @@ export function checkCodecBudget(model: SpecModel): void {
   if ((members <= CODEC_MEMBER_BUDGET && levels <= CODEC_LEVEL_BUDGET) || !worst) return;
   const c = byRecord.get(worst.record)!;
   const n = (x: number) => x.toLocaleString("en-US");
-  throw new SpecInputError([{
-    loc: model.locate(worst.record.path),
-    message: `the codecs of this spec would inline ${n(members)} members (limit ${n(CODEC_MEMBER_BUDGET)}) at ${n(levels)} member-levels of nesting (limit ${n(CODEC_LEVEL_BUDGET)}); the largest is ${worst.record.kind} ${worst.record.tag}, ${n(c.members)} members ${c.depth} structs deep`,
-    hint: "codecs write nested structs inline, so deep chains of structs held by value grow fast: hold fewer levels by value (e.g. a __u64 user pointer), or split the spec",
-  }]);
+  throw new SpecInputError([
+    {
+      loc: model.locate(worst.record.path),
+      message: `the codecs of this spec would inline ${n(members)} members (limit ${n(CODEC_MEMBER_BUDGET)}) at ${n(levels)} member-levels of nesting (limit ${n(CODEC_LEVEL_BUDGET)}); the largest is ${worst.record.kind} ${worst.record.tag}, ${n(c.members)} members ${c.depth} structs deep`,
+      hint: "codecs write nested structs inline, so deep chains of structs held by value grow fast: hold fewer levels by value (e.g. a __u64 user pointer), or split the spec",
+    },
+  ]);
 }

@@ -71,7 +71,18 @@ export function compileInterface(ifc: InterfaceModel, abis: readonly AbiEntry[] 
   const unit = buildUnit(ifc, abis);
   const made = instantiate(unit.consts, unit.structs);
   const structs = new Map(unit.structs.map((s) => [s.record.tag ?? s.name, wrap(s, made)]));
-  const ioctls = new Map(unit.ioctls.map((i) => [i.name, { dir: i.dir, type: i.type, nr: i.nr, ...(i.arg ? { arg: i.arg } : {}), numbers: runtime.table(Object.fromEntries(i.numbers)) } satisfies IoctlInfo]));
+  const ioctls = new Map(
+    unit.ioctls.map((i) => [
+      i.name,
+      {
+        dir: i.dir,
+        type: i.type,
+        nr: i.nr,
+        ...(i.arg ? { arg: i.arg } : {}),
+        numbers: runtime.table(Object.fromEntries(i.numbers)),
+      } satisfies IoctlInfo,
+    ]),
+  );
   return { structs, ioctls };
 }
 

@@ -30,7 +30,12 @@ const MAX_NUMBER_LENGTH = 1000;
 /** Malformed JSON: `offset` (0-based, in UTF-16 units), `line` and `column` (1-based) of the offending character. */
 export class JsonSyntaxError extends Error {
   override name = "JsonSyntaxError";
-  constructor(readonly offset: number, readonly line: number, readonly column: number, readonly reason: string) {
+  constructor(
+    readonly offset: number,
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+  ) {
     super(`line ${line}, column ${column} (offset ${offset}): ${reason}`);
   }
 }
@@ -38,13 +43,20 @@ export class JsonSyntaxError extends Error {
 function syntaxError(text: string, offset: number, reason: string): never {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 0x0a) { line++; lineStart = i + 1; }
+  for (let i = 0; i < offset && i < text.length; i++)
+    if (text.charCodeAt(i) === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
   throw new JsonSyntaxError(offset, line, offset - lineStart + 1, reason);
 }
 
-const what = (text: string, i: number) => (i >= text.length ? "end of input" : JSON.stringify(String.fromCodePoint(text.codePointAt(i)!)));
+const what = (text: string, i: number) =>
+  i >= text.length ? "end of input" : JSON.stringify(String.fromCodePoint(text.codePointAt(i)!));
 
-type Frame = { arr: JsonValue[]; obj?: undefined } | { arr?: undefined; obj: { [k: string]: JsonValue }; key: string; keyAt: number };
+type Frame =
+  | { arr: JsonValue[]; obj?: undefined }
+  | { arr?: undefined; obj: { [k: string]: JsonValue }; key: string; keyAt: number };
 
 const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
@@ -76,9 +88,21 @@ export function parseJson(text: string, maxDepth = JSON_MAX_DEPTH): JsonValue {
     for (;;) {
       if (i >= n) syntaxError(text, start, "unterminated string");
       const c = text.charCodeAt(i);
-      if (c === 0x22) { out += text.slice(run, i); i++; return out; }
-      if (c < 0x20) syntaxError(text, i, `control character U+${c.toString(16).padStart(4, "0").toUpperCase()} in a string (escape it)`);
-      if (c !== 0x5c) { i++; continue; }
+      if (c === 0x22) {
+        out += text.slice(run, i);
+        i++;
+        return out;
+      }
+      if (c < 0x20)
+        syntaxError(
+          text,
+          i,
+          `control character U+${c.toString(16).padStart(4, "0").toUpperCase()} in a string (escape it)`,
+        );
+      if (c !== 0x5c) {
+        i++;
+        continue;
+      }
       out += text.slice(run, i);
       const e = text[i + 1];
       if (e === "u") {
@@ -104,11 +128,17 @@ export function parseJson(text: string, maxDepth = JSON_MAX_DEPTH): JsonValue {
     const whatAt = (k: number) => what(text, k);
     const intStart = i;
     digits("in the number");
-    if (text.charCodeAt(intStart) === 0x30 && i - intStart > 1) syntaxError(text, intStart, "a number must not have leading zeros");
+    if (text.charCodeAt(intStart) === 0x30 && i - intStart > 1)
+      syntaxError(text, intStart, "a number must not have leading zeros");
     const intEnd = i;
     let fracStart = -1;
     let fracEnd = -1;
-    if (text.charCodeAt(i) === 0x2e) { i++; fracStart = i; digits("after the decimal point"); fracEnd = i; }
+    if (text.charCodeAt(i) === 0x2e) {
+      i++;
+      fracStart = i;
+      digits("after the decimal point");
+      fracEnd = i;
+    }
     let exp = 0;
     let hasExp = false;
     if ((text.charCodeAt(i) | 0x20) === 0x65) {
@@ -120,7 +150,8 @@ export function parseJson(text: string, maxDepth = JSON_MAX_DEPTH): JsonValue {
       digits("in the exponent");
       exp = sign * Number(text.slice(e0, i));
     }
-    if (i - start > MAX_NUMBER_LENGTH) syntaxError(text, start, `number literal longer than ${MAX_NUMBER_LENGTH} characters`);
+    if (i - start > MAX_NUMBER_LENGTH)
+      syntaxError(text, start, `number literal longer than ${MAX_NUMBER_LENGTH} characters`);
     const literal = text.slice(start, i);
     const negative = text.charCodeAt(start) === 0x2d;
     if (fracStart < 0 && !hasExp) {
@@ -148,7 +179,8 @@ export function parseJson(text: string, maxDepth = JSON_MAX_DEPTH): JsonValue {
   };
   const key = (): [string, number] => {
     ws();
-    if (text.charCodeAt(i) !== 0x22) syntaxError(text, i, `expected a member name in double quotes, got ${what(text, i)}`);
+    if (text.charCodeAt(i) !== 0x22)
+      syntaxError(text, i, `expected a member name in double quotes, got ${what(text, i)}`);
     const at = i;
     const k = str();
     ws();
@@ -168,19 +200,41 @@ export function parseJson(text: string, maxDepth = JSON_MAX_DEPTH): JsonValue {
       ws();
       if (c === 0x5b) {
         const arr: JsonValue[] = [];
-        if (text.charCodeAt(i) === 0x5d) { i++; value = arr; }
-        else { stack.push({ arr }); continue; }
+        if (text.charCodeAt(i) === 0x5d) {
+          i++;
+          value = arr;
+        } else {
+          stack.push({ arr });
+          continue;
+        }
       } else {
         const obj = Object.create(null) as { [k: string]: JsonValue };
-        if (text.charCodeAt(i) === 0x7d) { i++; value = obj; }
-        else { const [k, at] = key(); stack.push({ obj, key: k, keyAt: at }); continue; }
+        if (text.charCodeAt(i) === 0x7d) {
+          i++;
+          value = obj;
+        } else {
+          const [k, at] = key();
+          stack.push({ obj, key: k, keyAt: at });
+          continue;
+        }
       }
     } else if (c === 0x22) value = str();
     else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) value = num();
-    else if (text.startsWith("true", i)) { i += 4; value = true; }
-    else if (text.startsWith("false", i)) { i += 5; value = false; }
-    else if (text.startsWith("null", i)) { i += 4; value = null; }
-    else syntaxError(text, i, i >= n ? "unexpected end of input, expected a value" : `unexpected ${what(text, i)}, expected a value`);
+    else if (text.startsWith("true", i)) {
+      i += 4;
+      value = true;
+    } else if (text.startsWith("false", i)) {
+      i += 5;
+      value = false;
+    } else if (text.startsWith("null", i)) {
+      i += 4;
+      value = null;
+    } else
+      syntaxError(
+        text,
+        i,
+        i >= n ? "unexpected end of input, expected a value" : `unexpected ${what(text, i)}, expected a value`,
+      );
     // A value ended: hand it to the enclosing arrays and objects, closing those that end here.
     for (;;) {
       const top = stack[stack.length - 1];
@@ -193,14 +247,34 @@ export function parseJson(text: string, maxDepth = JSON_MAX_DEPTH): JsonValue {
       const d = text.charCodeAt(i);
       if (top.arr) {
         top.arr.push(value);
-        if (d === 0x2c) { i++; break; }
-        if (d === 0x5d) { i++; value = top.arr; stack.pop(); continue; }
+        if (d === 0x2c) {
+          i++;
+          break;
+        }
+        if (d === 0x5d) {
+          i++;
+          value = top.arr;
+          stack.pop();
+          continue;
+        }
         syntaxError(text, i, `expected ',' or ']' in the array, got ${what(text, i)}`);
       }
-      if (Object.prototype.hasOwnProperty.call(top.obj, top.key)) syntaxError(text, top.keyAt, `duplicate member ${JSON.stringify(top.key)}`);
+      if (Object.prototype.hasOwnProperty.call(top.obj, top.key))
+        syntaxError(text, top.keyAt, `duplicate member ${JSON.stringify(top.key)}`);
       top.obj[top.key] = value;
-      if (d === 0x2c) { i++; const [k, at] = key(); top.key = k; top.keyAt = at; break; }
-      if (d === 0x7d) { i++; value = top.obj; stack.pop(); continue; }
+      if (d === 0x2c) {
+        i++;
+        const [k, at] = key();
+        top.key = k;
+        top.keyAt = at;
+        break;
+      }
+      if (d === 0x7d) {
+        i++;
+        value = top.obj;
+        stack.pop();
+        continue;
+      }
       syntaxError(text, i, `expected ',' or '}' in the object, got ${what(text, i)}`);
     }
   }
@@ -213,16 +287,25 @@ export function parseJson(text: string, maxDepth = JSON_MAX_DEPTH): JsonValue {
 /** A decoded value as JSON.  Objects have no prototype, so a member named `__proto__` is kept. */
 export function valueToJson(value: unknown, node: Node): Json {
   switch (node.k) {
-    case "int": case "bits": return typeof value === "bigint" ? value.toString() : (value as number);
-    case "bool": return value as boolean;
-    case "float": return Number.isFinite(value as number) ? (value as number) : String(value);
-    case "bytes": return toHex(value as Uint8Array);
-    case "array": return (value as unknown[]).map((x) => valueToJson(x, node.elem));
+    case "int":
+    case "bits":
+      return typeof value === "bigint" ? value.toString() : (value as number);
+    case "bool":
+      return value as boolean;
+    case "float":
+      return Number.isFinite(value as number) ? (value as number) : String(value);
+    case "bytes":
+      return toHex(value as Uint8Array);
+    case "array":
+      return (value as unknown[]).map((x) => valueToJson(x, node.elem));
     case "object": {
       const out = Object.create(null) as { [k: string]: Json };
       const walk = (fields: PlanField[]) => {
         for (const f of fields) {
-          if (f.key === undefined) { if (f.node.k === "object") walk(f.node.fields); continue; }
+          if (f.key === undefined) {
+            if (f.node.k === "object") walk(f.node.fields);
+            continue;
+          }
           const v = own(value, f.key);
           if (v !== undefined) out[f.key] = valueToJson(v, f.node);
         }
@@ -235,7 +318,10 @@ export function valueToJson(value: unknown, node: Node): Json {
 
 /** Thrown for JSON that does not fit the struct's shape; `path` names the member. */
 export class JsonShapeError extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(`${path || "<value>"}: ${message}`);
   }
 }
@@ -244,7 +330,10 @@ export class JsonShapeError extends Error {
 export function preview(json: unknown): string {
   if (Array.isArray(json)) return `an array of ${json.length}`;
   if (typeof json === "bigint") return json.toString();
-  if (typeof json === "string") return json.length > 40 ? `${JSON.stringify(json.slice(0, 37))}... (${json.length} characters)` : JSON.stringify(json);
+  if (typeof json === "string")
+    return json.length > 40
+      ? `${JSON.stringify(json.slice(0, 37))}... (${json.length} characters)`
+      : JSON.stringify(json);
   if (json !== null && typeof json === "object") return "an object";
   return String(json);
 }
@@ -256,14 +345,21 @@ function integer(json: unknown, path: string): bigint {
   if (typeof json === "bigint") return json;
   if (typeof json === "number") {
     if (Number.isSafeInteger(json)) return BigInt(json);
-    if (Number.isInteger(json)) throw new JsonShapeError(path, `${json} is beyond 2^53, where a JSON number is no longer exact; write the integer digits exactly (or as a string)`);
+    if (Number.isInteger(json))
+      throw new JsonShapeError(
+        path,
+        `${json} is beyond 2^53, where a JSON number is no longer exact; write the integer digits exactly (or as a string)`,
+      );
     throw new JsonShapeError(path, `expected an integer, got ${preview(json)}`);
   }
   if (typeof json === "string" && json.length <= 200 && /^-?(0x[0-9a-f]+|0b[01]+|0o[0-7]+|\d+)$/i.test(json.trim())) {
     const t = json.trim();
     return t.startsWith("-") ? -BigInt(t.slice(1)) : BigInt(t);
   }
-  throw new JsonShapeError(path, `expected an integer (a number, or a string such as "42" or "0xff"), got ${preview(json)}`);
+  throw new JsonShapeError(
+    path,
+    `expected an integer (a number, or a string such as "42" or "0xff"), got ${preview(json)}`,
+  );
 }
 
 const FLOAT_TEXT = /^\s*(-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?|NaN|-?Infinity)\s*$/i;
@@ -275,7 +371,8 @@ const FLOAT_TEXT = /^\s*(-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?|NaN|-?Infinity)\s*$/i;
  */
 export function jsonToValue(json: unknown, node: Node, path = ""): unknown {
   switch (node.k) {
-    case "int": case "bits": {
+    case "int":
+    case "bits": {
       const n = integer(json, path);
       if (node.repr === "bigint") return n;
       if (n < SAFE_MIN || n > SAFE_MAX) throw new JsonShapeError(path, `${n} does not fit ${node.ctype}`);
@@ -292,28 +389,44 @@ export function jsonToValue(json: unknown, node: Node, path = ""): unknown {
       throw new JsonShapeError(path, `expected a number, got ${preview(json)}`);
     case "bytes":
       if (typeof json === "string") {
-        try { return fromHex(json); } catch (e) { throw new JsonShapeError(path, e instanceof HexError ? `bad hex string: ${e.message}` : (e as Error).message); }
+        try {
+          return fromHex(json);
+        } catch (e) {
+          throw new JsonShapeError(path, e instanceof HexError ? `bad hex string: ${e.message}` : (e as Error).message);
+        }
       }
-      if (Array.isArray(json) && json.every((b) => Number.isInteger(b) && b >= -128 && b <= 255)) return Uint8Array.from(json as number[]);
+      if (Array.isArray(json) && json.every((b) => Number.isInteger(b) && b >= -128 && b <= 255))
+        return Uint8Array.from(json as number[]);
       throw new JsonShapeError(path, `expected a hex string or an array of bytes, got ${preview(json)}`);
     case "array":
-      if (!Array.isArray(json)) throw new JsonShapeError(path, `expected an array of ${node.count}, got ${preview(json)}`);
-      if (json.length !== node.count) throw new JsonShapeError(path, `expected an array of ${node.count}, got ${preview(json)}`);
+      if (!Array.isArray(json))
+        throw new JsonShapeError(path, `expected an array of ${node.count}, got ${preview(json)}`);
+      if (json.length !== node.count)
+        throw new JsonShapeError(path, `expected an array of ${node.count}, got ${preview(json)}`);
       return json.map((x, i) => jsonToValue(x, node.elem, `${path}[${i}]`));
     case "object": {
-      if (typeof json !== "object" || json === null || Array.isArray(json)) throw new JsonShapeError(path, `expected an object, got ${preview(json)}`);
+      if (typeof json !== "object" || json === null || Array.isArray(json))
+        throw new JsonShapeError(path, `expected an object, got ${preview(json)}`);
       const out = Object.create(null) as Record<string, unknown>;
       const known = new Set<string>();
       const walk = (fields: PlanField[]) => {
         for (const f of fields) {
-          if (f.key === undefined) { if (f.node.k === "object") walk(f.node.fields); continue; }
+          if (f.key === undefined) {
+            if (f.node.k === "object") walk(f.node.fields);
+            continue;
+          }
           known.add(f.key);
           const v = own(json, f.key);
           if (v !== undefined) out[f.key] = jsonToValue(v, f.node, path ? `${path}.${f.key}` : f.key);
         }
       };
       walk(node.fields);
-      for (const k of Object.keys(json)) if (!known.has(k)) throw new JsonShapeError(path, `unknown member ${JSON.stringify(k)} (members: ${[...known].join(", ") || "none"})`);
+      for (const k of Object.keys(json))
+        if (!known.has(k))
+          throw new JsonShapeError(
+            path,
+            `unknown member ${JSON.stringify(k)} (members: ${[...known].join(", ") || "none"})`,
+          );
       return out;
     }
   }
@@ -350,17 +463,30 @@ export function dumpLines(plan: Plan, value: unknown, bytes: Uint8Array): DumpLi
   const lines: DumpLine[] = [];
   const hexAt = (off: number, size: number) => toHex(bytes.subarray(off, off + Math.min(size, DUMP_BYTES)));
   const show = (v: unknown): string =>
-    typeof v === "bigint" ? `${v} (0x${v.toString(16)})`
-    : typeof v === "number" && Number.isInteger(v) ? `${v} (0x${(v >>> 0).toString(16)})`
-    : v instanceof Uint8Array ? (v.length > DUMP_BYTES ? `"${toHex(v.subarray(0, DUMP_BYTES))}..." (${v.length} bytes)` : `"${toHex(v)}"`)
-    : String(v);
+    typeof v === "bigint"
+      ? `${v} (0x${v.toString(16)})`
+      : typeof v === "number" && Number.isInteger(v)
+        ? `${v} (0x${(v >>> 0).toString(16)})`
+        : v instanceof Uint8Array
+          ? v.length > DUMP_BYTES
+            ? `"${toHex(v.subarray(0, DUMP_BYTES))}..." (${v.length} bytes)`
+            : `"${toHex(v)}"`
+          : String(v);
   // Work list of (node, value, base, path), popped from the end: pushed in reverse to keep member order.
   type Item = { node: Node; v: unknown; base: number; path: string };
   const work: Item[] = [{ node: plan.root, v: value, base: 0, path: "" }];
   const pushFields = (fields: PlanField[], v: unknown, base: number, path: string, into: Item[]) => {
     for (const f of fields) {
-      if (f.key === undefined) { if (f.node.k === "object") pushFields(f.node.fields, v, base, path, into); continue; }
-      into.push({ node: f.node, v: v !== null && typeof v === "object" ? own(v, f.key) : undefined, base, path: path ? `${path}.${f.key}` : f.key });
+      if (f.key === undefined) {
+        if (f.node.k === "object") pushFields(f.node.fields, v, base, path, into);
+        continue;
+      }
+      into.push({
+        node: f.node,
+        v: v !== null && typeof v === "object" ? own(v, f.key) : undefined,
+        base,
+        path: path ? `${path}.${f.key}` : f.key,
+      });
     }
   };
   while (work.length) {
@@ -373,31 +499,80 @@ export function dumpLines(plan: Plan, value: unknown, bytes: Uint8Array): DumpLi
         break;
       }
       case "array":
-        for (let i = node.count - 1; i >= 0; i--) work.push({ node: node.elem, v: Array.isArray(v) ? v[i] : undefined, base: base + node.off + i * node.stride, path: `${path}[${i}]` });
+        for (let i = node.count - 1; i >= 0; i--)
+          work.push({
+            node: node.elem,
+            v: Array.isArray(v) ? v[i] : undefined,
+            base: base + node.off + i * node.stride,
+            path: `${path}[${i}]`,
+          });
         break;
       case "bits": {
         let lo = Infinity;
         let hi = -Infinity;
-        for (const c of node.chunks) { lo = Math.min(lo, c.byte); hi = Math.max(hi, c.byte); }
+        for (const c of node.chunks) {
+          lo = Math.min(lo, c.byte);
+          hi = Math.max(hi, c.byte);
+        }
         const start = base + lo;
         const size = hi - lo + 1;
-        lines.push({ offset: start, size, hex: hexAt(start, size), name: path, ctype: node.ctype, value: show(v), bits: `${node.width} bit${node.width === 1 ? "" : "s"} from byte ${base + node.chunks[0]!.byte} bit ${node.chunks[0]!.shift}` });
+        lines.push({
+          offset: start,
+          size,
+          hex: hexAt(start, size),
+          name: path,
+          ctype: node.ctype,
+          value: show(v),
+          bits: `${node.width} bit${node.width === 1 ? "" : "s"} from byte ${base + node.chunks[0]!.byte} bit ${node.chunks[0]!.shift}`,
+        });
         break;
       }
       default: {
         const size = node.k === "bytes" ? node.len : node.size;
-        lines.push({ offset: base + node.off, size, hex: hexAt(base + node.off, size), name: path, ctype: node.ctype, value: show(v) });
+        lines.push({
+          offset: base + node.off,
+          size,
+          hex: hexAt(base + node.off, size),
+          name: path,
+          ctype: node.ctype,
+          value: show(v),
+        });
       }
     }
   }
-  for (let i = 0; i < plan.size; ) {
-    if (plan.used[i] === 0xff) { i++; continue; }
+  for (let i = 0; i < plan.size;) {
+    if (plan.used[i] === 0xff) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < plan.size && plan.used[j] === 0) j++;
-    if (j === i) { lines.push({ offset: i, size: 1, hex: hexAt(i, 1), name: "<padding bits>", ctype: "", value: `mask 0x${(~plan.used[i]! & 0xff).toString(16)}` }); i++; continue; }
+    if (j === i) {
+      lines.push({
+        offset: i,
+        size: 1,
+        hex: hexAt(i, 1),
+        name: "<padding bits>",
+        ctype: "",
+        value: `mask 0x${(~plan.used[i]! & 0xff).toString(16)}`,
+      });
+      i++;
+      continue;
+    }
     let zero = true;
-    for (let k = i; k < j; k++) if (bytes[k] !== 0) { zero = false; break; }
-    lines.push({ offset: i, size: j - i, hex: hexAt(i, j - i), name: "<padding>", ctype: "", value: zero ? "zero" : "NON-ZERO" });
+    for (let k = i; k < j; k++)
+      if (bytes[k] !== 0) {
+        zero = false;
+        break;
+      }
+    lines.push({
+      offset: i,
+      size: j - i,
+      hex: hexAt(i, j - i),
+      name: "<padding>",
+      ctype: "",
+      value: zero ? "zero" : "NON-ZERO",
+    });
     i = j;
   }
   return lines.sort((a, b) => a.offset - b.offset || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

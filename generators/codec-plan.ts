@@ -7,7 +7,14 @@
  */
 import type { AbiEntry } from "../spec/abi.js";
 import { layoutRecord, layoutType, type RecordLayout } from "../core/layout.js";
-import { parseInteger, recordName, type CType, type FieldModel, type InterfaceModel, type RecordType } from "../core/model.js";
+import {
+  parseInteger,
+  recordName,
+  type CType,
+  type FieldModel,
+  type InterfaceModel,
+  type RecordType,
+} from "../core/model.js";
 
 /** A value rule from the spec. Values are normalised to the field's own signedness and width. */
 export type Rule =
@@ -67,16 +74,170 @@ export interface Plan {
 
 const RESERVED = new Set([
   // JavaScript and TypeScript words.
-  "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected", "public", "await", "any", "boolean", "number", "string", "symbol", "bigint", "object", "never", "unknown", "undefined", "type", "of", "as", "is", "keyof", "readonly", "declare", "namespace", "module", "abstract", "async", "constructor", "get", "set", "require", "infer", "global", "arguments", "eval", "satisfies", "override", "accessor", "asserts", "unique", "intrinsic",
+  "break",
+  "case",
+  "catch",
+  "class",
+  "const",
+  "continue",
+  "debugger",
+  "default",
+  "delete",
+  "do",
+  "else",
+  "enum",
+  "export",
+  "extends",
+  "false",
+  "finally",
+  "for",
+  "function",
+  "if",
+  "import",
+  "in",
+  "instanceof",
+  "new",
+  "null",
+  "return",
+  "super",
+  "switch",
+  "this",
+  "throw",
+  "true",
+  "try",
+  "typeof",
+  "var",
+  "void",
+  "while",
+  "with",
+  "yield",
+  "let",
+  "static",
+  "implements",
+  "interface",
+  "package",
+  "private",
+  "protected",
+  "public",
+  "await",
+  "any",
+  "boolean",
+  "number",
+  "string",
+  "symbol",
+  "bigint",
+  "object",
+  "never",
+  "unknown",
+  "undefined",
+  "type",
+  "of",
+  "as",
+  "is",
+  "keyof",
+  "readonly",
+  "declare",
+  "namespace",
+  "module",
+  "abstract",
+  "async",
+  "constructor",
+  "get",
+  "set",
+  "require",
+  "infer",
+  "global",
+  "arguments",
+  "eval",
+  "satisfies",
+  "override",
+  "accessor",
+  "asserts",
+  "unique",
+  "intrinsic",
   // What a generated module defines.
-  "CODECS", "IOCTLS",
+  "CODECS",
+  "IOCTLS",
   // Globals a generated module may use: an export of the same name would shadow them (`Set` in a constant, `Record` in a type).
-  "globalThis", "NaN", "Infinity", "Object", "Function", "Array", "Number", "BigInt", "Boolean", "String", "Symbol", "Math", "JSON", "Date", "RegExp", "Promise", "Proxy", "Reflect", "Intl", "Atomics",
-  "Set", "Map", "WeakSet", "WeakMap", "WeakRef", "FinalizationRegistry", "ArrayBuffer", "SharedArrayBuffer", "DataView",
-  "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
-  "Error", "AggregateError", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError",
-  "isNaN", "isFinite", "parseInt", "parseFloat", "encodeURI", "encodeURIComponent", "decodeURI", "decodeURIComponent",
-  "Record", "Readonly", "ReadonlyArray", "Partial", "Required", "Pick", "Omit", "Exclude", "Extract", "NonNullable", "Parameters", "ReturnType", "InstanceType", "ConstructorParameters", "ThisType", "Awaited", "NoInfer", "PropertyKey", "ArrayLike", "Iterable", "Iterator", "IterableIterator", "PromiseLike",
+  "globalThis",
+  "NaN",
+  "Infinity",
+  "Object",
+  "Function",
+  "Array",
+  "Number",
+  "BigInt",
+  "Boolean",
+  "String",
+  "Symbol",
+  "Math",
+  "JSON",
+  "Date",
+  "RegExp",
+  "Promise",
+  "Proxy",
+  "Reflect",
+  "Intl",
+  "Atomics",
+  "Set",
+  "Map",
+  "WeakSet",
+  "WeakMap",
+  "WeakRef",
+  "FinalizationRegistry",
+  "ArrayBuffer",
+  "SharedArrayBuffer",
+  "DataView",
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+  "Error",
+  "AggregateError",
+  "EvalError",
+  "RangeError",
+  "ReferenceError",
+  "SyntaxError",
+  "TypeError",
+  "URIError",
+  "isNaN",
+  "isFinite",
+  "parseInt",
+  "parseFloat",
+  "encodeURI",
+  "encodeURIComponent",
+  "decodeURI",
+  "decodeURIComponent",
+  "Record",
+  "Readonly",
+  "ReadonlyArray",
+  "Partial",
+  "Required",
+  "Pick",
+  "Omit",
+  "Exclude",
+  "Extract",
+  "NonNullable",
+  "Parameters",
+  "ReturnType",
+  "InstanceType",
+  "ConstructorParameters",
+  "ThisType",
+  "Awaited",
+  "NoInfer",
+  "PropertyKey",
+  "ArrayLike",
+  "Iterable",
+  "Iterator",
+  "IterableIterator",
+  "PromiseLike",
 ]);
 
 /**
@@ -94,7 +255,10 @@ function isWide(t: CType): boolean {
   if (t.kind === "enum") return !t.spec.values.every((v) => fits32(parseInteger(v.value) ?? 0n));
   if (t.kind !== "scalar") return false;
   const s = t.scalar;
-  return s.fixedSize === 8 || (s.fixedSize === undefined && (s.cls === "llong" || s.cls === "long" || s.cls === "ptr" || s.cls === "time_t"));
+  return (
+    s.fixedSize === 8 ||
+    (s.fixedSize === undefined && (s.cls === "llong" || s.cls === "long" || s.cls === "ptr" || s.cls === "time_t"))
+  );
 }
 
 const fits32 = (v: bigint) => v >= -(1n << 31n) && v < 1n << 32n;
@@ -104,9 +268,18 @@ function normalise(v: bigint, bits: number, signed: boolean): bigint {
   return signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
 }
 
-function ruleFor(f: FieldModel, ifc: InterfaceModel | undefined, bits: number, signed: boolean, type: CType): Rule | undefined {
+function ruleFor(
+  f: FieldModel,
+  ifc: InterfaceModel | undefined,
+  bits: number,
+  signed: boolean,
+  type: CType,
+): Rule | undefined {
   const spec = f.spec;
-  const specials = (spec.special ?? []).map((s) => parseInteger(s.value)).filter((v): v is bigint => v !== undefined).map((v) => normalise(v, bits, signed));
+  const specials = (spec.special ?? [])
+    .map((s) => parseInteger(s.value))
+    .filter((v): v is bigint => v !== undefined)
+    .map((v) => normalise(v, bits, signed));
   if (spec.reserved || spec.padding) return { kind: "zero" };
   if (spec.flags && ifc?.flagSets.get(spec.flags)) {
     const set = ifc.flagSets.get(spec.flags)!;
@@ -116,7 +289,14 @@ function ruleFor(f: FieldModel, ifc: InterfaceModel | undefined, bits: number, s
   }
   const e = spec.enum && ifc ? ifc.enums.get(spec.enum) : type.kind === "enum" ? type.spec : undefined;
   if (e) {
-    const values = [...new Set(e.values.map((v) => parseInteger(v.value)).filter((v): v is bigint => v !== undefined).map((v) => normalise(v, bits, signed)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const values = [
+      ...new Set(
+        e.values
+          .map((v) => parseInteger(v.value))
+          .filter((v): v is bigint => v !== undefined)
+          .map((v) => normalise(v, bits, signed)),
+      ),
+    ].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return { kind: "enum", name: e.name, values, specials };
   }
   return undefined;
@@ -152,17 +332,33 @@ function scalarNode(f: FieldModel, t: CType, off: number, path: string, ctx: Ctx
   const { abi } = ctx;
   const lay = layoutType(t, abi);
   if (t.kind === "scalar" && !t.scalar.integer) {
-    if (t.scalar.cls === "ldouble" || (lay.size !== 4 && lay.size !== 8)) return { k: "bytes", off, len: lay.size, path, ctype: t.scalar.name };
+    if (t.scalar.cls === "ldouble" || (lay.size !== 4 && lay.size !== 8))
+      return { k: "bytes", off, len: lay.size, path, ctype: t.scalar.name };
     return { k: "float", off, size: lay.size as 4 | 8, le: abi.endian === "little", path, ctype: t.scalar.name };
   }
-  if (t.kind === "scalar" && t.scalar.cls === "bool" && !ctx.rawView) return { k: "bool", off, size: lay.size, path, ctype: "_Bool" };
-  const signed = t.kind === "pointer" ? false
-    : t.kind === "enum" ? t.spec.values.some((v) => (parseInteger(v.value) ?? 0n) < 0n)
-    : t.kind === "scalar" ? (t.scalar.signed === "abi" ? abi.charSigned : t.scalar.signed) : false;
+  if (t.kind === "scalar" && t.scalar.cls === "bool" && !ctx.rawView)
+    return { k: "bool", off, size: lay.size, path, ctype: "_Bool" };
+  const signed =
+    t.kind === "pointer"
+      ? false
+      : t.kind === "enum"
+        ? t.spec.values.some((v) => (parseInteger(v.value) ?? 0n) < 0n)
+        : t.kind === "scalar"
+          ? t.scalar.signed === "abi"
+            ? abi.charSigned
+            : t.scalar.signed
+          : false;
   const le = t.kind === "scalar" && t.scalar.byteOrder ? t.scalar.byteOrder === "little" : abi.endian === "little";
   const size = lay.size as 1 | 2 | 4 | 8;
   const rule = ctx.rawView ? undefined : ruleFor(f, ctx.ifc, size * 8, signed, t);
-  const ctype = t.kind === "pointer" ? `${t.target} *` : t.kind === "enum" ? `enum ${t.name}` : t.kind === "scalar" ? t.scalar.name : "?";
+  const ctype =
+    t.kind === "pointer"
+      ? `${t.target} *`
+      : t.kind === "enum"
+        ? `enum ${t.name}`
+        : t.kind === "scalar"
+          ? t.scalar.name
+          : "?";
   return { k: "int", off, size, signed, le, repr: isWide(t) ? "bigint" : "number", rule, path, ctype };
 }
 
@@ -172,9 +368,31 @@ function typeNode(f: FieldModel, t: CType, off: number, path: string, ctx: Ctx):
     if (t.length === "flexible") throw new Error("flexible arrays are handled by the caller");
     const el = layoutType(t.element, ctx.abi);
     const elem = t.element;
-    const byteLike = elem.kind === "scalar" && elem.scalar.integer && el.size === 1 && elem.scalar.cls !== "bool" && !f.spec.flags && !f.spec.enum;
-    if (byteLike) return { k: "bytes", off, len: t.length, rule: !ctx.rawView && (f.spec.reserved || f.spec.padding) ? { kind: "zero" } : undefined, path, ctype: `${elem.scalar.name}[${t.length}]` };
-    return { k: "array", off, stride: el.size, count: t.length, elem: typeNode(f, t.element, 0, `${path}[]`, ctx), path, ctype: `[${t.length}]` };
+    const byteLike =
+      elem.kind === "scalar" &&
+      elem.scalar.integer &&
+      el.size === 1 &&
+      elem.scalar.cls !== "bool" &&
+      !f.spec.flags &&
+      !f.spec.enum;
+    if (byteLike)
+      return {
+        k: "bytes",
+        off,
+        len: t.length,
+        rule: !ctx.rawView && (f.spec.reserved || f.spec.padding) ? { kind: "zero" } : undefined,
+        path,
+        ctype: `${elem.scalar.name}[${t.length}]`,
+      };
+    return {
+      k: "array",
+      off,
+      stride: el.size,
+      count: t.length,
+      elem: typeNode(f, t.element, 0, `${path}[]`, ctx),
+      path,
+      ctype: `[${t.length}]`,
+    };
   }
   return scalarNode(f, t, off, path, ctx);
 }
@@ -196,13 +414,25 @@ function recordNode(layout: RecordLayout, off: number, path: string, ctx: Ctx): 
     let node: Node;
     if (m.bits !== undefined) {
       const t = f.type;
-      const signed = t.kind === "enum" ? t.spec.values.some((v) => (parseInteger(v.value) ?? 0n) < 0n)
-        : t.kind === "scalar" ? (t.scalar.signed === "abi" ? ctx.abi.charSigned : t.scalar.signed === true) : false;
+      const signed =
+        t.kind === "enum"
+          ? t.spec.values.some((v) => (parseInteger(v.value) ?? 0n) < 0n)
+          : t.kind === "scalar"
+            ? t.scalar.signed === "abi"
+              ? ctx.abi.charSigned
+              : t.scalar.signed === true
+            : false;
       const bitOffset = off * 8 + m.bitOffset!;
       node = {
-        k: "bits", off: Math.floor(bitOffset / 8), width: m.bits, signed, repr: m.bits > 32 ? "bigint" : "number",
-        chunks: bitChunks(bitOffset, m.bits, ctx.abi.bitfields.order), rule: inner.rawView ? undefined : ruleFor(f, ctx.ifc, m.bits, signed, t),
-        path: p, ctype: `${t.kind === "scalar" ? t.scalar.name : t.kind === "enum" ? `enum ${t.name}` : "?"}:${m.bits}`,
+        k: "bits",
+        off: Math.floor(bitOffset / 8),
+        width: m.bits,
+        signed,
+        repr: m.bits > 32 ? "bigint" : "number",
+        chunks: bitChunks(bitOffset, m.bits, ctx.abi.bitfields.order),
+        rule: inner.rawView ? undefined : ruleFor(f, ctx.ifc, m.bits, signed, t),
+        path: p,
+        ctype: `${t.kind === "scalar" ? t.scalar.name : t.kind === "enum" ? `enum ${t.name}` : "?"}:${m.bits}`,
       };
     } else {
       node = typeNode(f, f.type, at, p, inner);
@@ -211,18 +441,35 @@ function recordNode(layout: RecordLayout, off: number, path: string, ctx: Ctx): 
     fields.push({ key: f.name, node, optional: (union && members.length > 1) || omittable });
   }
   return {
-    k: "object", off, size: layout.size, union, fields, path, ctype: recordName(r),
+    k: "object",
+    off,
+    size: layout.size,
+    union,
+    fields,
+    path,
+    ctype: recordName(r),
     typeName: r.tag && !r.inline ? tsName(r.tag) : undefined,
   };
 }
 
 /** Mark the value bits of a node (arrays expanded, union members OR'd). */
 function markUsed(node: Node, base: number, used: Uint8Array, zeroFirst: Uint8Array): void {
-  const full = (off: number, len: number) => { for (let i = 0; i < len; i++) used[base + off + i] = 0xff; };
+  const full = (off: number, len: number) => {
+    for (let i = 0; i < len; i++) used[base + off + i] = 0xff;
+  };
   switch (node.k) {
-    case "int": case "float": full(node.off, node.size); if (node.k === "int" && node.rule?.kind === "zero") zeroRange(zeroFirst, base + node.off, node.size); break;
-    case "bool": full(node.off, node.size); break;
-    case "bytes": full(node.off, node.len); if (node.rule?.kind === "zero") zeroRange(zeroFirst, base + node.off, node.len); break;
+    case "int":
+    case "float":
+      full(node.off, node.size);
+      if (node.k === "int" && node.rule?.kind === "zero") zeroRange(zeroFirst, base + node.off, node.size);
+      break;
+    case "bool":
+      full(node.off, node.size);
+      break;
+    case "bytes":
+      full(node.off, node.len);
+      if (node.rule?.kind === "zero") zeroRange(zeroFirst, base + node.off, node.len);
+      break;
     case "bits":
       for (const c of node.chunks) {
         used[base + c.byte] = used[base + c.byte]! | (((1 << c.len) - 1) << c.shift);
@@ -261,5 +508,15 @@ export function planRecord(record: RecordType, abi: AbiEntry, ifc?: InterfaceMod
   const zeroFirst = new Uint8Array(layout.size);
   markUsed(root, 0, used, zeroFirst);
   for (let i = 0; i < used.length; i++) if (used[i] !== 0xff) zeroFirst[i] = 1;
-  return { record, abi, name: recordName(record), size: layout.size, align: layout.align, root, used, zeroFirst, flexible: ctx.flexible };
+  return {
+    record,
+    abi,
+    name: recordName(record),
+    size: layout.size,
+    align: layout.align,
+    root,
+    used,
+    zeroFirst,
+    flexible: ctx.flexible,
+  };
 }

@@ -48,7 +48,13 @@ export interface CodecUnit {
   ioctls: UnitIoctl[];
 }
 
-export function buildStruct(record: RecordType, abis: readonly AbiEntry[], ifc: InterfaceModel | undefined, consts: Consts, counter: { n: number }): UnitStruct {
+export function buildStruct(
+  record: RecordType,
+  abis: readonly AbiEntry[],
+  ifc: InterfaceModel | undefined,
+  consts: Consts,
+  counter: { n: number },
+): UnitStruct {
   const codecs: UnitCodec[] = [];
   const byKey = new Map<string, UnitCodec>();
   const byAbi = new Map<AbiId, UnitCodec>();

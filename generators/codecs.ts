@@ -12,7 +12,11 @@ import type { Generator, OutputFile } from "./generator.js";
 import { buildUnit, type CodecUnit } from "./codec-unit.js";
 import { literalKey, SLOW } from "./codec-emit.js";
 
-const indent = (text: string, by = "  ") => text.split("\n").map((l) => (l ? by + l : l)).join("\n");
+const indent = (text: string, by = "  ") =>
+  text
+    .split("\n")
+    .map((l) => (l ? by + l : l))
+    .join("\n");
 
 /** The module file for each interface: its name, prefixed by the document's when two documents share one. */
 export function codecModulePaths(models: readonly SpecModel[]): Map<InterfaceModel, string> {
@@ -43,7 +47,9 @@ export function codecModule(model: SpecModel, ifc: InterfaceModel, unit: CodecUn
   for (const s of unit.structs) {
     const cname = `${s.record.kind} ${s.record.tag}`;
     const doc = (s.record.doc ?? "").replace(/\*\//g, "* /").replace(/\s+/g, " ").trim();
-    lines.push(`/** ${cname}${s.record.external ? ` (defined in <${s.record.external.header}>)` : ""}${doc ? `: ${doc.length > 200 ? doc.slice(0, 197) + "..." : doc}` : ""} */`);
+    lines.push(
+      `/** ${cname}${s.record.external ? ` (defined in <${s.record.external.header}>)` : ""}${doc ? `: ${doc.length > 200 ? doc.slice(0, 197) + "..." : doc}` : ""} */`,
+    );
     lines.push(`export interface ${s.name} ${s.typeBody}`, "");
     for (const c of s.codecs) {
       const n = c.id.slice(2);
@@ -70,14 +76,24 @@ export function codecModule(model: SpecModel, ifc: InterfaceModel, unit: CodecUn
     for (const [abi, c] of s.byAbi) lines.push(`  ${JSON.stringify(abi)}: ${c.id},`);
     lines.push("});", "");
   }
-  lines.push("/** Every struct of this interface by C tag (a frozen null-prototype object). */", "export const CODECS = $rt.table({");
+  lines.push(
+    "/** Every struct of this interface by C tag (a frozen null-prototype object). */",
+    "export const CODECS = $rt.table({",
+  );
   for (const s of unit.structs) lines.push(`  ${literalKey(s.record.tag ?? s.name)}: ${s.name},`);
   lines.push("} as const);", "");
-  lines.push("/** Every ioctl command of this interface: its _IOC parts and request number per ABI (null: the argument does not fit). */");
+  lines.push(
+    "/** Every ioctl command of this interface: its _IOC parts and request number per ABI (null: the argument does not fit). */",
+  );
   lines.push("export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = $rt.table({");
   for (const i of unit.ioctls) {
-    lines.push(`  ${literalKey(i.name)}: {`, `    dir: ${JSON.stringify(i.dir)}, type: ${hex2(i.type)}, nr: ${hex2(i.nr)},${i.arg ? ` arg: ${JSON.stringify(i.arg)},` : ""}`, "    numbers: $rt.table({");
-    for (const [abi, value] of i.numbers) lines.push(`      ${JSON.stringify(abi)}: ${value === null ? "null" : hex32(value)},`);
+    lines.push(
+      `  ${literalKey(i.name)}: {`,
+      `    dir: ${JSON.stringify(i.dir)}, type: ${hex2(i.type)}, nr: ${hex2(i.nr)},${i.arg ? ` arg: ${JSON.stringify(i.arg)},` : ""}`,
+      "    numbers: $rt.table({",
+    );
+    for (const [abi, value] of i.numbers)
+      lines.push(`      ${JSON.stringify(abi)}: ${value === null ? "null" : hex32(value)},`);
     lines.push("    }),", "  },");
   }
   lines.push("});", "");
@@ -92,7 +108,8 @@ export const codecGenerator: Generator = {
     for (const m of models) checkCodecBudget(m);
     const paths = codecModulePaths(models);
     const files: OutputFile[] = [];
-    for (const m of models) for (const ifc of m.interfaces) files.push({ path: paths.get(ifc)!, content: codecModule(m, ifc) });
+    for (const m of models)
+      for (const ifc of m.interfaces) files.push({ path: paths.get(ifc)!, content: codecModule(m, ifc) });
     // One index per spec, so specs that share an output folder never write the same file.
     for (const m of models) {
       files.push({

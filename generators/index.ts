@@ -6,4 +6,10 @@ import { headerGenerator } from "./header.js";
 import { reportGenerator } from "./report.js";
 import { shimGenerator } from "./shims.js";
 
-export const GENERATORS: readonly Generator[] = [headerGenerator, assertsGenerator, codecGenerator, shimGenerator, reportGenerator];
+export const GENERATORS: readonly Generator[] = [
+  headerGenerator,
+  assertsGenerator,
+  codecGenerator,
+  shimGenerator,
+  reportGenerator,
+];

@@ -30,7 +30,8 @@ export function layoutAsserts(record: RecordType, abi: AbiEntry): LayoutAssert[]
   ];
   // A named struct used as a member is pinned by its own asserts: descending into it again would
   // make the output grow with the square of a containment chain's length.
-  const pinnedElsewhere = (nested: RecordLayout) => Boolean(nested.record.tag) && !nested.record.inline && !nested.record.external;
+  const pinnedElsewhere = (nested: RecordLayout) =>
+    Boolean(nested.record.tag) && !nested.record.inline && !nested.record.external;
   for (const m of flattenMembers(layout, 0, "", 0, (nested) => !pinnedElsewhere(nested))) {
     if (m.bits !== undefined || m.name.includes("<")) continue;
     out.push({ expr: `offsetof(${cname}, ${m.name})`, expected: m.offset, member: m.name, what: "offset" });
@@ -40,5 +41,7 @@ export function layoutAsserts(record: RecordType, abi: AbiEntry): LayoutAssert[]
 
 /** One C line per fact; the message names the ABI and the engine's value so a failing compile says what disagreed. */
 export function layoutAssertLines(record: RecordType, abi: AbiEntry): string[] {
-  return layoutAsserts(record, abi).map((a) => staticAssert(a.expr, a.expected, `${abi.id}: ${a.expr} == ${a.expected}`));
+  return layoutAsserts(record, abi).map((a) =>
+    staticAssert(a.expr, a.expected, `${abi.id}: ${a.expr} == ${a.expected}`),
+  );
 }

@@ -22,7 +22,8 @@ export function entryKind(full: string): EntryKind {
     const st = lstatSync(full);
     return st.isSymbolicLink() ? "link" : st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") return "missing";
+    if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR")
+      return "missing";
     throw e;
   }
 }
@@ -44,7 +45,9 @@ export function parentProblem(outDir: string, rel: string): string | undefined {
 }
 
 export function describeKind(kind: EntryKind): string {
-  return { missing: "missing", file: "a file", dir: "a folder", link: "a symbolic link", other: "a special file" }[kind];
+  return { missing: "missing", file: "a file", dir: "a folder", link: "a symbolic link", other: "a special file" }[
+    kind
+  ];
 }
 
 /** The text of a regular file (never through a link), or undefined when there is none. */

@@ -29,7 +29,11 @@ export function manifestPath(set: string): string {
 
 /** A manifest path this module writes: the only non-plain paths a transaction may carry. */
 export function isManifestPath(p: string): boolean {
-  return p.startsWith(`${STATE_DIR}/`) && p.endsWith(MANIFEST_SUFFIX) && SET_NAME.test(p.slice(STATE_DIR.length + 1, -MANIFEST_SUFFIX.length));
+  return (
+    p.startsWith(`${STATE_DIR}/`) &&
+    p.endsWith(MANIFEST_SUFFIX) &&
+    SET_NAME.test(p.slice(STATE_DIR.length + 1, -MANIFEST_SUFFIX.length))
+  );
 }
 
 export function manifestText(set: string, files: readonly string[]): string {
@@ -48,7 +52,10 @@ export function parseManifest(text: string, where: string): string[] {
     const line = raw.trim();
     if (!line || line.startsWith("#")) return;
     if (isSafeOutputPath(line)) files.push(line);
-    else bad.push(`${where}:${i + 1}: entry '${line}' is not a plain path inside the output folder; delete that line (uapi generate never writes it)`);
+    else
+      bad.push(
+        `${where}:${i + 1}: entry '${line}' is not a plain path inside the output folder; delete that line (uapi generate never writes it)`,
+      );
   });
   if (bad.length) throw new OutputRefused(bad);
   return files;
@@ -60,12 +67,16 @@ export function readOwners(outDir: string): Map<string, string[]> {
   const stateDir = path.join(outDir, STATE_DIR);
   const kind = entryKind(stateDir);
   if (kind === "missing") return owners;
-  if (kind !== "dir") throw new OutputRefused([`${STATE_DIR} in the output folder is not a folder; uapi generate keeps its manifests there (move it away)`]);
+  if (kind !== "dir")
+    throw new OutputRefused([
+      `${STATE_DIR} in the output folder is not a folder; uapi generate keeps its manifests there (move it away)`,
+    ]);
   for (const name of readdirSync(stateDir).sort()) {
     const rel = `${STATE_DIR}/${name}`;
     if (!isManifestPath(rel)) continue;
     const text = readRegularFile(path.join(outDir, rel));
-    if (text === undefined) throw new OutputRefused([`${rel} is not a regular file; uapi generate never follows links (delete it)`]);
+    if (text === undefined)
+      throw new OutputRefused([`${rel} is not a regular file; uapi generate never follows links (delete it)`]);
     owners.set(name.slice(0, -MANIFEST_SUFFIX.length), parseManifest(text, rel));
   }
   return owners;

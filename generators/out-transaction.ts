@@ -18,9 +18,32 @@
  * see old and new files side by side; `uapi generate --check` reports that
  * state as stale.
  */
-import { linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
+import {
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
-import { describeKind, entryKind, OutputRefused, parentDirs, parentProblem, pruneEmptyDirs, syncDir, writeDurable } from "./out-fs.js";
+import {
+  describeKind,
+  entryKind,
+  OutputRefused,
+  parentDirs,
+  parentProblem,
+  pruneEmptyDirs,
+  syncDir,
+  writeDurable,
+} from "./out-fs.js";
 import { isManifestPath, isSafeOutputPath, STATE_DIR } from "./out-owners.js";
 
 const JOURNAL = `${STATE_DIR}/journal`;
@@ -55,13 +78,17 @@ const FAIL_AT_STEP = Number(process.env.UAPI_TEST_FAIL_AT_STEP) || 0;
 let steps = 0;
 function step(): void {
   if (STEP_DELAY_MS > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, STEP_DELAY_MS);
-  if (FAIL_AT_STEP > 0 && ++steps === FAIL_AT_STEP) throw Object.assign(new Error("injected write failure (UAPI_TEST_FAIL_AT_STEP)"), { code: "EIO" });
+  if (FAIL_AT_STEP > 0 && ++steps === FAIL_AT_STEP)
+    throw Object.assign(new Error("injected write failure (UAPI_TEST_FAIL_AT_STEP)"), { code: "EIO" });
 }
 
 /** Take the folder's lock; a lock whose process is gone (kill -9) is taken over. Returns the release function. */
 export function lockOutput(outDir: string): () => void {
   const state = entryKind(path.join(outDir, STATE_DIR));
-  if (state !== "missing" && state !== "dir") throw new OutputRefused([`${STATE_DIR} is ${describeKind(state)}, not a folder; uapi generate keeps its manifests and lock there and never follows a link (move it away)`]);
+  if (state !== "missing" && state !== "dir")
+    throw new OutputRefused([
+      `${STATE_DIR} is ${describeKind(state)}, not a folder; uapi generate keeps its manifests and lock there and never follows a link (move it away)`,
+    ]);
   mkdirSync(path.join(outDir, STATE_DIR), { recursive: true });
   const lock = path.join(outDir, LOCK);
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -80,7 +107,10 @@ export function lockOutput(outDir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const holder = lockHolder(outDir);
-      if (holder !== undefined) throw new OutputRefused([`another uapi generate (pid ${holder}) is writing this folder; wait for it to finish`]);
+      if (holder !== undefined)
+        throw new OutputRefused([
+          `another uapi generate (pid ${holder}) is writing this folder; wait for it to finish`,
+        ]);
       rmSync(lock, { force: true });
     }
   }
@@ -115,16 +145,21 @@ function heldByUs(outDir: string): boolean {
 /** What an interrupted run left behind, for `--check` (reads only). */
 export function leftovers(outDir: string): string[] {
   const notes: string[] = [];
-  if (entryKind(path.join(outDir, JOURNAL)) !== "missing") notes.push(`${JOURNAL}: an interrupted uapi generate committed changes that are not all in place yet`);
-  for (const name of stagingFolders(outDir)) notes.push(`${STATE_DIR}/${name}: staging left by an interrupted uapi generate`);
-  if (entryKind(path.join(outDir, LOCK)) !== "missing" && lockHolder(outDir) === undefined && !heldByUs(outDir)) notes.push(`${LOCK}: left by a uapi generate that is no longer running`);
+  if (entryKind(path.join(outDir, JOURNAL)) !== "missing")
+    notes.push(`${JOURNAL}: an interrupted uapi generate committed changes that are not all in place yet`);
+  for (const name of stagingFolders(outDir))
+    notes.push(`${STATE_DIR}/${name}: staging left by an interrupted uapi generate`);
+  if (entryKind(path.join(outDir, LOCK)) !== "missing" && lockHolder(outDir) === undefined && !heldByUs(outDir))
+    notes.push(`${LOCK}: left by a uapi generate that is no longer running`);
   return notes;
 }
 
 function stagingFolders(outDir: string): string[] {
   const stateDir = path.join(outDir, STATE_DIR);
   if (entryKind(stateDir) !== "dir") return [];
-  return readdirSync(stateDir).filter((n) => n.startsWith(STAGING_PREFIX) || n === "journal.tmp").sort();
+  return readdirSync(stateDir)
+    .filter((n) => n.startsWith(STAGING_PREFIX) || n === "journal.tmp")
+    .sort();
 }
 
 /** Finish (or, if that fails, undo) an interrupted run, and delete stale staging. Call with the lock held. */
@@ -155,12 +190,24 @@ function parseJournal(text: string): Journal {
   try {
     j = JSON.parse(text) as Journal;
   } catch {
-    throw new OutputRefused([`${JOURNAL} is not valid JSON; the interrupted run cannot be finished: delete ${STATE_DIR}/ and regenerate`]);
+    throw new OutputRefused([
+      `${JOURNAL} is not valid JSON; the interrupted run cannot be finished: delete ${STATE_DIR}/ and regenerate`,
+    ]);
   }
-  const paths = (v: unknown, ok: (p: string) => boolean) => Array.isArray(v) && v.every((p) => typeof p === "string" && ok(p));
+  const paths = (v: unknown, ok: (p: string) => boolean) =>
+    Array.isArray(v) && v.every((p) => typeof p === "string" && ok(p));
   const plain = (p: string) => isSafeOutputPath(p) || isManifestPath(p);
-  if (j?.version !== 1 || typeof j.staging !== "string" || !new RegExp(`^${STAGING_PREFIX}[A-Za-z0-9]+$`).test(j.staging) || !paths(j.mkdirs, isSafeOutputPath) || !paths(j.puts, plain) || !paths(j.removes, isSafeOutputPath))
-    throw new OutputRefused([`${JOURNAL} names a path outside the output folder or is damaged; delete ${STATE_DIR}/ and regenerate`]);
+  if (
+    j?.version !== 1 ||
+    typeof j.staging !== "string" ||
+    !new RegExp(`^${STAGING_PREFIX}[A-Za-z0-9]+$`).test(j.staging) ||
+    !paths(j.mkdirs, isSafeOutputPath) ||
+    !paths(j.puts, plain) ||
+    !paths(j.removes, isSafeOutputPath)
+  )
+    throw new OutputRefused([
+      `${JOURNAL} names a path outside the output folder or is damaged; delete ${STATE_DIR}/ and regenerate`,
+    ]);
   return j;
 }
 
@@ -170,7 +217,16 @@ export function commitChanges(outDir: string, changes: Changes): void {
   const stagingDir = mkdtempSync(path.join(stateDir, STAGING_PREFIX));
   const staging = path.basename(stagingDir);
   const all = [...changes.puts, ...changes.manifests];
-  const journal: Journal = { version: 1, staging, mkdirs: missingDirs(outDir, all.map((c) => c.path)), puts: all.map((c) => c.path), removes: changes.removes };
+  const journal: Journal = {
+    version: 1,
+    staging,
+    mkdirs: missingDirs(
+      outDir,
+      all.map((c) => c.path),
+    ),
+    puts: all.map((c) => c.path),
+    removes: changes.removes,
+  };
   try {
     for (const c of all) {
       step();
@@ -208,7 +264,8 @@ function backUp(outDir: string, stagingDir: string, rel: string): void {
 /** The folders that must be created for `paths`, outermost first. */
 function missingDirs(outDir: string, paths: readonly string[]): string[] {
   const dirs = new Set<string>();
-  for (const p of paths) for (const d of parentDirs(p)) if (d !== STATE_DIR && entryKind(path.join(outDir, d)) === "missing") dirs.add(d);
+  for (const p of paths)
+    for (const d of parentDirs(p)) if (d !== STATE_DIR && entryKind(path.join(outDir, d)) === "missing") dirs.add(d);
   return [...dirs].sort((a, b) => a.split("/").length - b.split("/").length || (a < b ? -1 : a > b ? 1 : 0));
 }
 

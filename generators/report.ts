@@ -13,7 +13,8 @@ import type { Generator, OutputFile } from "./generator.js";
 import { FORBIDDEN_CHAR } from "../spec/c-names.js";
 
 /** Invisible, bidi and control characters (none in a linted spec; a file name may hold them) become U+FFFD. */
-const visible = (s: string) => s.replace(new RegExp(FORBIDDEN_CHAR.source, "gu"), (c) => (c === "\n" || c === "\t" ? c : "\ufffd"));
+const visible = (s: string) =>
+  s.replace(new RegExp(FORBIDDEN_CHAR.source, "gu"), (c) => (c === "\n" || c === "\t" ? c : "\ufffd"));
 
 export const reportGenerator: Generator = {
   name: "report",
@@ -61,24 +62,44 @@ function remedyText(c: CommandReport): string {
 
 const mdCell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 /** Free text from a spec in markdown: no raw HTML (renderers pass it through), on one line. */
-const mdText = (s: string) => visible(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\s+/g, " ");
+const mdText = (s: string) =>
+  visible(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\s+/g, " ");
 const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
 
 function aspects(c: CommandReport, total: number): [string, string, string][] {
   const e = c.ergonomics;
-  const copies = (x: { fromUser: number; toUser: number; detail: string[] }) => `${x.fromUser + x.toUser} (${x.fromUser} from, ${x.toUser} to)${x.detail.length ? ": " + x.detail.join(", ") : ""}`;
+  const copies = (x: { fromUser: number; toUser: number; detail: string[] }) =>
+    `${x.fromUser + x.toUser} (${x.fromUser} from, ${x.toUser} to)${x.detail.length ? ": " + x.detail.join(", ") : ""}`;
   const chosen = c.remedies.find((r) => r.chosen);
   return [
     ["C prototype", code(e.ioctlPrototype), code(c.syscall.prototype)],
     ["request / arguments", `${c.ioctl.request} on ${c.ioctl.requestAbi}`, `${c.argCount} arguments incl. fd`],
-    ["argument slots", c.syscall.args.length === 1 && c.ergonomics.ioctlPrototype.includes("no argument") ? "2 (fd, request) on every ABI" : "3 (fd, request, argument) on every ABI", slotsText(c.slots, total)],
+    [
+      "argument slots",
+      c.syscall.args.length === 1 && c.ergonomics.ioctlPrototype.includes("no argument")
+        ? "2 (fd, request) on every ABI"
+        : "3 (fd, request, argument) on every ABI",
+      slotsText(c.slots, total),
+    ],
     ["fits in six", "yes", verdictText(c, total)],
-    ["remedy", "-", chosen ? `${chosen.kind}: ${chosen.prototypes.map(code).join(" ; ")} — ${chosen.slots} slots` : "-"],
-    ["compat handler", (e.compat.ioctl.needed ? "needed: " : "") + e.compat.ioctl.why.join("; "), (e.compat.syscall.needed ? "needed: " : "") + e.compat.syscall.why.join("; ")],
+    [
+      "remedy",
+      "-",
+      chosen ? `${chosen.kind}: ${chosen.prototypes.map(code).join(" ; ")} — ${chosen.slots} slots` : "-",
+    ],
+    [
+      "compat handler",
+      (e.compat.ioctl.needed ? "needed: " : "") + e.compat.ioctl.why.join("; "),
+      (e.compat.syscall.needed ? "needed: " : "") + e.compat.syscall.why.join("; "),
+    ],
     ["user copies", copies(e.copies.ioctl), copies(e.copies.syscall)],
     ["type safety", e.typeSafety.ioctl, e.typeSafety.syscall],
     ["extensibility", e.extensibility.ioctl.join("; "), e.extensibility.syscall.join("; ")],
-    ["strace", code(e.strace.ioctl), `${code(e.strace.syscall)} (decoder needed; before one exists: ${code(e.strace.syscallUndecoded)})`],
+    [
+      "strace",
+      code(e.strace.ioctl),
+      `${code(e.strace.syscall)} (decoder needed; before one exists: ${code(e.strace.syscallUndecoded)})`,
+    ],
   ];
 }
 
@@ -96,19 +117,30 @@ export function renderMarkdown(r: SpecReport): string {
     out.push("", `## ${ifc.name} (${ifc.header}${ifc.variant ? `, variant ${ifc.variant}` : ""})`, "");
     if (!ifc.commands.length) out.push("No commands.");
     else {
-      out.push(`| command | syscall form | args | slots per ABI class | fits in six | remedy |`, `|---|---|---|---|---|---|`);
-      for (const c of ifc.commands) out.push(`| ${c.command} | ${mdCell(code(c.syscall.prototype))} | ${c.argCount} | ${mdCell(slotsText(c.slots, total))} | ${mdCell(verdictText(c, total))} | ${mdCell(remedyText(c))} |`);
+      out.push(
+        `| command | syscall form | args | slots per ABI class | fits in six | remedy |`,
+        `|---|---|---|---|---|---|`,
+      );
+      for (const c of ifc.commands)
+        out.push(
+          `| ${c.command} | ${mdCell(code(c.syscall.prototype))} | ${c.argCount} | ${mdCell(slotsText(c.slots, total))} | ${mdCell(verdictText(c, total))} | ${mdCell(remedyText(c))} |`,
+        );
     }
     for (const c of ifc.commands) {
       out.push("", `### ${c.command}`, "", `| | ioctl | syscall |`, `|---|---|---|`);
       for (const [k, a, b] of aspects(c, total)) out.push(`| ${k} | ${mdCell(a)} | ${mdCell(b)} |`);
       if (c.remedies.length) {
         out.push("", "Remedies (each fits on every ABI):", "");
-        for (const rem of c.remedies) out.push(`- ${rem.chosen ? "**chosen** " : ""}${rem.kind} (${rem.slots} slots: ${slotsText(rem.slotsByAbi, total)}): ${rem.summary}. ${rem.prototypes.map(code).join(" ; ")}`);
+        for (const rem of c.remedies)
+          out.push(
+            `- ${rem.chosen ? "**chosen** " : ""}${rem.kind} (${rem.slots} slots: ${slotsText(rem.slotsByAbi, total)}): ${rem.summary}. ${rem.prototypes.map(code).join(" ; ")}`,
+          );
       }
-      if (c.syscall.dropped.length) out.push("", `Dropped: ${c.syscall.dropped.map((d) => `${d.field} (${d.why})`).join(", ")}.`);
+      if (c.syscall.dropped.length)
+        out.push("", `Dropped: ${c.syscall.dropped.map((d) => `${d.field} (${d.why})`).join(", ")}.`);
       const narrowed = c.syscall.args.filter((a) => a.narrowed);
-      if (narrowed.length) out.push("", `Narrowed: ${narrowed.map((a) => `${a.name} → ${code(a.type)} (${a.narrowed})`).join("; ")}.`);
+      if (narrowed.length)
+        out.push("", `Narrowed: ${narrowed.map((a) => `${a.name} → ${code(a.type)} (${a.narrowed})`).join("; ")}.`);
       if (c.doc) out.push("", `Spec note: ${mdText(c.doc)}`);
       for (const n of c.notes) out.push("", `Note: ${n}`);
     }
@@ -119,7 +151,8 @@ export function renderMarkdown(r: SpecReport): string {
 
 /* ----------------------------------------------------------------- html */
 
-const esc = (s: string) => visible(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const esc = (s: string) =>
+  visible(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2330;background:#fff}
@@ -143,11 +176,21 @@ code{font:12px/1.3 ui-monospace,monospace;white-space:pre-wrap}
 /** A class too big to draw byte by byte: its totals and a table of the segments listed. */
 function summaryMap(s: StructMap, c: StructMap["classes"][number]): string[] {
   const sum = c.summary!;
-  const listed = sum.listed === "none" ? "" : `; ${sum.listed === "top-level" ? "its top-level" : `the first ${c.segments.length} top-level`} members and holes (nested structs whole) below`;
-  const rows = c.segments.map((seg) => `<tr class="${seg.kind === "member" ? `m0${seg.moved ? " moved" : ""}` : seg.kind}"><td class="num">${seg.offset}</td><td class="num">${seg.size}</td><td>${esc(seg.name)}</td></tr>`);
+  const listed =
+    sum.listed === "none"
+      ? ""
+      : `; ${sum.listed === "top-level" ? "its top-level" : `the first ${c.segments.length} top-level`} members and holes (nested structs whole) below`;
+  const rows = c.segments.map(
+    (seg) =>
+      `<tr class="${seg.kind === "member" ? `m0${seg.moved ? " moved" : ""}` : seg.kind}"><td class="num">${seg.offset}</td><td class="num">${seg.size}</td><td>${esc(seg.name)}</td></tr>`,
+  );
   return [
     `<p class="note">${esc(abiList(c.abis, 8))}: size ${c.size}, align ${c.align}; ${sum.members} member${sum.members === 1 ? "" : "s"}, ${sum.holes} padding gap${sum.holes === 1 ? "" : "s"} (${sum.paddingBytes} bytes): too big to draw byte by byte${listed}.</p>`,
-    ...(rows.length ? [`<table class="segments" data-struct="${esc(s.name)}" data-abis="${esc(c.abis.join(","))}"><thead><tr><th>offset</th><th>size</th><th>member</th></tr></thead><tbody>${rows.join("")}</tbody></table>`] : []),
+    ...(rows.length
+      ? [
+          `<table class="segments" data-struct="${esc(s.name)}" data-abis="${esc(c.abis.join(","))}"><thead><tr><th>offset</th><th>size</th><th>member</th></tr></thead><tbody>${rows.join("")}</tbody></table>`,
+        ]
+      : []),
   ];
 }
 
@@ -164,13 +207,31 @@ function byteMap(s: StructMap): string {
       const cls = seg.kind === "member" ? `m${colour++ % 6}${seg.moved ? " moved" : ""}` : seg.kind;
       for (let i = 0; i < seg.size; i++) {
         const at = seg.offset + i;
-        if (at < c.size && !owner[at]) owner[at] = { cls, title: `${seg.name} @${seg.offset}+${seg.size}${seg.moved ? " (moves between ABI classes)" : ""}`, label: i === 0 ? String(at) : "" };
+        if (at < c.size && !owner[at])
+          owner[at] = {
+            cls,
+            title: `${seg.name} @${seg.offset}+${seg.size}${seg.moved ? " (moves between ABI classes)" : ""}`,
+            label: i === 0 ? String(at) : "",
+          };
       }
     }
     const cells = Array.from({ length: c.size }, (_, i) => owner[i] ?? { cls: "hole", title: "unused", label: "" })
-      .map((o) => `<div class="b ${o.cls}" title="${esc(o.title)}">${o.label}</div>`).join("");
+      .map((o) => `<div class="b ${o.cls}" title="${esc(o.title)}">${o.label}</div>`)
+      .join("");
     const names = c.segments.filter((x) => x.kind === "member");
-    parts.push(`<p class="note">${esc(abiList(c.abis, 8))}: size ${c.size}, align ${c.align}${names.some((n) => n.moved) ? `; moved: ${esc(names.filter((n) => n.moved).map((n) => n.name).join(", "))}` : ""}</p>`, `<div class="bytes" data-struct="${esc(s.name)}" data-abis="${esc(c.abis.join(","))}">${cells}</div>`);
+    parts.push(
+      `<p class="note">${esc(abiList(c.abis, 8))}: size ${c.size}, align ${c.align}${
+        names.some((n) => n.moved)
+          ? `; moved: ${esc(
+              names
+                .filter((n) => n.moved)
+                .map((n) => n.name)
+                .join(", "),
+            )}`
+          : ""
+      }</p>`,
+      `<div class="bytes" data-struct="${esc(s.name)}" data-abis="${esc(c.abis.join(","))}">${cells}</div>`,
+    );
   }
   return parts.join("\n");
 }
@@ -184,22 +245,34 @@ export function renderHtml(r: SpecReport): string {
     `<p class="legend">Byte maps: <span class="m0">member</span><span class="hole">hole</span><span class="tail">tail padding</span><span class="m1 moved">moves between ABI classes</span></p>`,
   ];
   for (const ifc of r.interfaces) {
-    body.push(`<section class="interface" id="${esc(ifc.name)}"><h2>${esc(ifc.name)} <small>(${esc(ifc.header)}${ifc.variant ? `, variant ${esc(ifc.variant)}` : ""})</small></h2>`);
+    body.push(
+      `<section class="interface" id="${esc(ifc.name)}"><h2>${esc(ifc.name)} <small>(${esc(ifc.header)}${ifc.variant ? `, variant ${esc(ifc.variant)}` : ""})</small></h2>`,
+    );
     if (ifc.commands.length) {
-      body.push(`<table class="summary" data-interface="${esc(ifc.name)}"><thead><tr><th>command</th><th>syscall form</th><th>args</th><th>slots per ABI class</th><th>fits in six</th><th>remedy</th></tr></thead><tbody>`);
+      body.push(
+        `<table class="summary" data-interface="${esc(ifc.name)}"><thead><tr><th>command</th><th>syscall form</th><th>args</th><th>slots per ABI class</th><th>fits in six</th><th>remedy</th></tr></thead><tbody>`,
+      );
       for (const c of ifc.commands) {
         const cls = c.fits ? "fits" : "exceeds";
-        body.push(`<tr data-command="${esc(c.command)}" class="${cls}"><td>${esc(c.command)}</td><td><code>${esc(c.syscall.prototype)}</code></td><td class="num args">${c.argCount}</td><td class="slots">${esc(slotsText(c.slots, total))}</td><td class="verdict">${esc(verdictText(c, total))}</td><td class="remedy">${esc(remedyText(c))}</td></tr>`);
+        body.push(
+          `<tr data-command="${esc(c.command)}" class="${cls}"><td>${esc(c.command)}</td><td><code>${esc(c.syscall.prototype)}</code></td><td class="num args">${c.argCount}</td><td class="slots">${esc(slotsText(c.slots, total))}</td><td class="verdict">${esc(verdictText(c, total))}</td><td class="remedy">${esc(remedyText(c))}</td></tr>`,
+        );
       }
       body.push(`</tbody></table>`);
     } else body.push(`<p>No commands.</p>`);
     for (const c of ifc.commands) {
-      body.push(`<h3 id="${esc(ifc.name)}-${esc(c.command)}">${esc(c.command)}</h3><table class="side" data-command="${esc(c.command)}"><thead><tr><th></th><th>ioctl</th><th>syscall</th></tr></thead><tbody>`);
-      for (const [k, a, b] of aspects(c, total)) body.push(`<tr><th>${esc(k)}</th><td>${mdToHtml(a)}</td><td>${mdToHtml(b)}</td></tr>`);
+      body.push(
+        `<h3 id="${esc(ifc.name)}-${esc(c.command)}">${esc(c.command)}</h3><table class="side" data-command="${esc(c.command)}"><thead><tr><th></th><th>ioctl</th><th>syscall</th></tr></thead><tbody>`,
+      );
+      for (const [k, a, b] of aspects(c, total))
+        body.push(`<tr><th>${esc(k)}</th><td>${mdToHtml(a)}</td><td>${mdToHtml(b)}</td></tr>`);
       body.push(`</tbody></table>`);
       if (c.remedies.length) {
         body.push(`<ul class="remedies">`);
-        for (const rem of c.remedies) body.push(`<li data-remedy="${esc(rem.kind)}" data-slots="${rem.slots}">${rem.chosen ? "<b>chosen</b> " : ""}${esc(rem.kind)} (${rem.slots} slots): ${esc(rem.summary)}. ${rem.prototypes.map((p) => `<code>${esc(p)}</code>`).join(" ; ")}</li>`);
+        for (const rem of c.remedies)
+          body.push(
+            `<li data-remedy="${esc(rem.kind)}" data-slots="${rem.slots}">${rem.chosen ? "<b>chosen</b> " : ""}${esc(rem.kind)} (${rem.slots} slots): ${esc(rem.summary)}. ${rem.prototypes.map((p) => `<code>${esc(p)}</code>`).join(" ; ")}</li>`,
+          );
         body.push(`</ul>`);
       }
       for (const n of c.notes) body.push(`<p class="note">Note: ${esc(n)}</p>`);

@@ -23,10 +23,14 @@ const USER_HEADER: ReadonlyMap<string, string> = new Map([["linux/uio.h", "sys/u
 export const shimGenerator: Generator = {
   name: "shims",
   generate(models: readonly SpecModel[]): OutputFile[] {
-    return models.flatMap((m) => m.interfaces.filter((ifc) => ifc.commands.length > 0).flatMap((ifc) => [
-      { path: `shims/${ifc.spec.name}-syscall.h`, content: userHeader(ifc, ABIS) },
-      { path: `shims/${ifc.spec.name}-syscalls.c`, content: kernelSide(ifc, ABIS) },
-    ]));
+    return models.flatMap((m) =>
+      m.interfaces
+        .filter((ifc) => ifc.commands.length > 0)
+        .flatMap((ifc) => [
+          { path: `shims/${ifc.spec.name}-syscall.h`, content: userHeader(ifc, ABIS) },
+          { path: `shims/${ifc.spec.name}-syscalls.c`, content: kernelSide(ifc, ABIS) },
+        ]),
+    );
   },
 };
 
@@ -38,14 +42,20 @@ export function uapiIncludeDir(ifc: InterfaceModel): string {
 const guardOf = (ifc: InterfaceModel, what: string) => `_UAPI_SHIMS_${ifc.spec.name.toUpperCase()}_${what}_H`;
 
 function anonymousRecords(form: SyscallForm): { arg: SyscallArg; tagged: string; record: RecordType }[] {
-  return form.args.flatMap((a) => (a.kind === "record-pointer" && a.record && !a.record.tag ? [{ arg: a, tagged: a.type.replace(/^const /, "").replace(/ \*$/, ""), record: a.record }] : []));
+  return form.args.flatMap((a) =>
+    a.kind === "record-pointer" && a.record && !a.record.tag
+      ? [{ arg: a, tagged: a.type.replace(/^const /, "").replace(/ \*$/, ""), record: a.record }]
+      : [],
+  );
 }
 
 function pointeeHeaders(forms: SyscallForm[]): string[] {
   const headers = new Set<string>();
-  for (const f of forms) for (const a of f.args) {
-    if (a.pointee?.kind === "record" && a.pointee.record.external) headers.add(USER_HEADER.get(a.pointee.record.external.header) ?? a.pointee.record.external.header);
-  }
+  for (const f of forms)
+    for (const a of f.args) {
+      if (a.pointee?.kind === "record" && a.pointee.record.external)
+        headers.add(USER_HEADER.get(a.pointee.record.external.header) ?? a.pointee.record.external.header);
+    }
   return [...headers].sort();
 }
 
@@ -86,11 +96,19 @@ function userHeader(ifc: InterfaceModel, abis: readonly AbiEntry[]): string {
 }
 
 function slotsLine(a: CommandAnalysis): string {
-  return a.groups.map((g) => `${g.slots} on ${g.abis.length > 4 ? `${g.abis.slice(0, 3).join(", ")} and ${g.abis.length - 3} more` : g.abis.join(", ")}`).join("; ");
+  return a.groups
+    .map(
+      (g) =>
+        `${g.slots} on ${g.abis.length > 4 ? `${g.abis.slice(0, 3).join(", ")} and ${g.abis.length - 3} more` : g.abis.join(", ")}`,
+    )
+    .join("; ");
 }
 
 function argDocs(args: readonly SyscallArg[]): string[] {
-  return args.map((x) => ` * @${x.name}: ${oneLine(x.doc) || (x.kind === "fd" ? "the file descriptor the ioctl is issued on" : x.field === "" ? (x.record ? `the anonymous ${x.record.kind} member` : "the ioctl argument") : `member ${x.field}`)}${x.narrowed ? ` (${x.narrowed})` : ""}`);
+  return args.map(
+    (x) =>
+      ` * @${x.name}: ${oneLine(x.doc) || (x.kind === "fd" ? "the file descriptor the ioctl is issued on" : x.field === "" ? (x.record ? `the anonymous ${x.record.kind} member` : "the ioctl argument") : `member ${x.field}`)}${x.narrowed ? ` (${x.narrowed})` : ""}`,
+  );
 }
 
 function shimFunction(cmd: CommandModel, a: CommandAnalysis): string[] {
@@ -98,13 +116,19 @@ function shimFunction(cmd: CommandModel, a: CommandAnalysis): string[] {
   const out: string[] = [];
   const anon = anonymousRecords(form);
   for (const r of anon) {
-    out.push(`/* ${form.command}: the anonymous ${r.arg.field} member, named so a pointer to it can be passed. */`, ...recordDefinition(r.record, SPEC_SPELLING, r.tagged), "");
+    out.push(
+      `/* ${form.command}: the anonymous ${r.arg.field} member, named so a pointer to it can be passed. */`,
+      ...recordDefinition(r.record, SPEC_SPELLING, r.tagged),
+      "",
+    );
   }
   if (form.noShim) {
     out.push(`/* ${form.command}: no shim; ${form.noShim}. */`);
     return out;
   }
-  const verdict = a.fits ? "fits in six slots on every ABI" : `exceeds six slots on ${nameAbis(a.exceedsOn, ABIS)}${a.o32Only.length ? ` (MIPS o32 tolerates it via the stack)` : ""}`;
+  const verdict = a.fits
+    ? "fits in six slots on every ABI"
+    : `exceeds six slots on ${nameAbis(a.exceedsOn, ABIS)}${a.o32Only.length ? ` (MIPS o32 tolerates it via the stack)` : ""}`;
   out.push(
     `/**`,
     ` * ${form.name}() - ${form.command} as a syscall-style call`,
@@ -198,7 +222,17 @@ function recommendedForms(a: CommandAnalysis): { forms: { name: string; args: Sy
 
 /** Even-pair ABIs on which the arguments need padding, or "" when none do. */
 function padded(args: readonly SyscallArg[], abis: readonly AbiEntry[]): string {
-  return abis.filter((x) => x.wordBits === 32 && countSlots(args.map((y) => y.width), x.syscall).padding > 0).map((x) => x.id).join(", ");
+  return abis
+    .filter(
+      (x) =>
+        x.wordBits === 32 &&
+        countSlots(
+          args.map((y) => y.width),
+          x.syscall,
+        ).padding > 0,
+    )
+    .map((x) => x.id)
+    .join(", ");
 }
 
 const slotCount = (args: readonly SyscallArg[]) => args.reduce((n, x) => n + (x.width === "64" ? 2 : 1), 0);
@@ -225,13 +259,20 @@ function kernelSide(ifc: InterfaceModel, abis: readonly AbiEntry[]): string {
     const { forms, remedy } = recommendedForms(a);
     lines.push("");
     for (const r of anonymousRecords(a.form)) {
-      if (forms.some((f) => f.args.includes(r.arg))) lines.push(...recordDefinition(r.record, SPEC_SPELLING, r.tagged), "");
+      if (forms.some((f) => f.args.includes(r.arg)))
+        lines.push(...recordDefinition(r.record, SPEC_SPELLING, r.tagged), "");
     }
     if (remedy?.struct) {
       lines.push(`/* ${cmd.spec.name}: ${remedy.summary}. */`, `${remedy.struct.name} {`);
-      for (const m of remedy.struct.members) lines.push(`\t__aligned_u64 ${m.name};\t/* ${m.kind === "out-pointer" ? `${m.type.replace(/ \*$/, "")}, written by the kernel` : m.type} */`);
+      for (const m of remedy.struct.members)
+        lines.push(
+          `\t__aligned_u64 ${m.name};\t/* ${m.kind === "out-pointer" ? `${m.type.replace(/ \*$/, "")}, written by the kernel` : m.type} */`,
+        );
       lines.push(`};`);
-      if (remedy.kind === "extensible-struct") lines.push(`#define ${remedy.struct.name.replace(/^struct /, "").toUpperCase()}_SIZE_VER0 ${remedy.struct.members.length * 8}`);
+      if (remedy.kind === "extensible-struct")
+        lines.push(
+          `#define ${remedy.struct.name.replace(/^struct /, "").toUpperCase()}_SIZE_VER0 ${remedy.struct.members.length * 8}`,
+        );
       lines.push("");
     }
     for (const f of forms) {
@@ -241,7 +282,11 @@ function kernelSide(ifc: InterfaceModel, abis: readonly AbiEntry[]): string {
         ...argDocs(f.args),
         ` *`,
         ` * ${oneLine(cmd.spec.doc, 200)}`,
-        ...(remedy ? [` * The flat form (${a.argCount} arguments) exceeds six slots on ${a.exceedsOn.length} ABIs; remedy: ${remedy.summary}.`] : []),
+        ...(remedy
+          ? [
+              ` * The flat form (${a.argCount} arguments) exceeds six slots on ${a.exceedsOn.length} ABIs; remedy: ${remedy.summary}.`,
+            ]
+          : []),
         ...(a.form.noShim ? [` * Note: ${a.form.noShim}.`] : []),
         ` *`,
         ` * Return: ${cmd.spec.returns?.kind === "fd" ? "a new file descriptor" : cmd.spec.returns?.kind === "count" ? "a count" : "0"} on success, or a negative errno${(cmd.spec.errors ?? []).length ? ` (${(cmd.spec.errors ?? []).map((e) => `-${e.errno}`).join(", ")})` : ""}.`,
@@ -253,17 +298,28 @@ function kernelSide(ifc: InterfaceModel, abis: readonly AbiEntry[]): string {
       );
       const wide = f.args.filter((x) => x.width === "64");
       if (wide.length) {
-        const compatArgs = f.args.map((x) => (x.width === "64" ? `compat_arg_u64_dual(${x.name})` : `${x.kernelType.replace(/\bsize_t\b/, "compat_size_t")}, ${x.name}`));
+        const compatArgs = f.args.map((x) =>
+          x.width === "64"
+            ? `compat_arg_u64_dual(${x.name})`
+            : `${x.kernelType.replace(/\bsize_t\b/, "compat_size_t")}, ${x.name}`,
+        );
         lines.push(
           ``,
           `/**`,
           ` * compat_sys_${f.name} - ${cmd.spec.name} for 32-bit tasks on a 64-bit kernel`,
-          ...argDocs(f.args).map((d) => (wide.some((w) => d.startsWith(` * @${w.name}:`)) ? `${d} (two 32-bit registers, halves in the ABI's order)` : d)),
+          ...argDocs(f.args).map((d) =>
+            wide.some((w) => d.startsWith(` * @${w.name}:`))
+              ? `${d} (two 32-bit registers, halves in the ABI's order)`
+              : d,
+          ),
           ` *`,
           ` * ${wide.map((w) => w.name).join(", ")} ${wide.length === 1 ? "is an explicit 64-bit scalar" : "are explicit 64-bit scalars"}: compat_arg_u64_dual() takes each as two u32`,
           ` * registers without padding.`,
           ...(padded(f.args, abis)
-            ? [` * This order leaves a pair on an odd slot, so even-pair ABIs (${padded(f.args, abis)}) would need`, ` * an arch-specific compat entry with an explicit padding argument (as aarch64's aarch32_pread64 u32 __pad).`]
+            ? [
+                ` * This order leaves a pair on an odd slot, so even-pair ABIs (${padded(f.args, abis)}) would need`,
+                ` * an arch-specific compat entry with an explicit padding argument (as aarch64's aarch32_pread64 u32 __pad).`,
+              ]
             : [` * Every pair already starts at an even slot, so the generic form also suits the even-pair ABIs.`]),
           ` *`,
           ` * Return: as sys_${f.name}().`,
@@ -279,4 +335,3 @@ function kernelSide(ifc: InterfaceModel, abis: readonly AbiEntry[]): string {
   lines.push("");
   return lines.join("\n");
 }
-

@@ -17,7 +17,10 @@ const compiled = new Map<string, HandlebarsTemplateDelegate>();
 export function renderTemplate(name: string, data: object): string {
   let template = compiled.get(name);
   if (!template) {
-    template = Handlebars.compile(readFileSync(path.join(TEMPLATE_DIR, name), "utf8"), { noEscape: true, strict: true });
+    template = Handlebars.compile(readFileSync(path.join(TEMPLATE_DIR, name), "utf8"), {
+      noEscape: true,
+      strict: true,
+    });
     compiled.set(name, template);
   }
   return template(data);

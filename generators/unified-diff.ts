@@ -28,7 +28,10 @@ function editScript(a: string[], b: string[]): Op[] {
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && v[at(k - 1)]! < v[at(k + 1)]!) ? v[at(k + 1)]! : v[at(k - 1)]! + 1;
       let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) { x++; y++; }
+      while (x < n && y < m && a[x] === b[y]) {
+        x++;
+        y++;
+      }
       v[at(k)] = x;
       if (x >= n && y >= m) break search;
     }
@@ -42,7 +45,11 @@ function editScript(a: string[], b: string[]): Op[] {
     const prevK = k === -d || (k !== d && t[at(k - 1)]! < t[at(k + 1)]!) ? k + 1 : k - 1;
     const prevX = t[at(prevK)]!;
     const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) { ops.push({ kind: " ", line: a[x - 1]! }); x--; y--; }
+    while (x > prevX && y > prevY) {
+      ops.push({ kind: " ", line: a[x - 1]! });
+      x--;
+      y--;
+    }
     if (d > 0) {
       if (x === prevX) ops.push({ kind: "+", line: b[prevY]! });
       else ops.push({ kind: "-", line: a[prevX]! });
@@ -75,7 +82,10 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
       while (end < ops.length && ops[end]!.kind !== " ") end++;
       let next = end;
       while (next < ops.length && ops[next]!.kind === " ") next++;
-      if (next < ops.length && next - end <= 2 * context) { end = next; continue; }
+      if (next < ops.length && next - end <= 2 * context) {
+        end = next;
+        continue;
+      }
       end = Math.min(ops.length, end + context);
       break;
     }

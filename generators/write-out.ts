@@ -25,7 +25,10 @@ export { OutputRefused } from "./out-fs.js";
 
 /** A generator failed or broke the output rules; nothing was written. */
 export class GeneratorError extends Error {
-  constructor(readonly generator: string, readonly reason: unknown) {
+  constructor(
+    readonly generator: string,
+    readonly reason: unknown,
+  ) {
     super(`generator '${generator}' failed: ${reason instanceof Error ? reason.message : String(reason)}`);
     this.name = "GeneratorError";
   }
@@ -81,12 +84,22 @@ export function outputClashes(sets: readonly OutputSet[]): { set: OutputSet; pat
   const bySetName = new Map<string, OutputSet>();
   for (const set of sets) {
     const other = bySetName.get(set.name);
-    if (other) found.push({ set, path: "", message: `two specs are named '${set.name}' (also ${other.model.file}); each spec's name owns its files in the output folder` });
+    if (other)
+      found.push({
+        set,
+        path: "",
+        message: `two specs are named '${set.name}' (also ${other.model.file}); each spec's name owns its files in the output folder`,
+      });
     else bySetName.set(set.name, set);
     for (const p of set.clashes) found.push({ set, path: p, message: `${p} would be written twice by this spec` });
     for (const f of set.files) {
       const first = byPath.get(f.path);
-      if (first && first !== set) found.push({ set, path: f.path, message: `${f.path} is also written by the spec named '${first.name}' (${first.model.file})` });
+      if (first && first !== set)
+        found.push({
+          set,
+          path: f.path,
+          message: `${f.path} is also written by the spec named '${first.name}' (${first.model.file})`,
+        });
       else byPath.set(f.path, set);
     }
   }
@@ -96,7 +109,12 @@ export function outputClashes(sets: readonly OutputSet[]): { set: OutputSet; pat
       for (let i = 1; i < parts.length; i++) {
         const dir = parts.slice(0, i).join("/");
         const holder = byPath.get(dir);
-        if (holder) found.push({ set, path: f.path, message: `${f.path} needs ${dir} to be a folder, but ${holder === set ? "this spec" : `the spec named '${holder.name}'`} writes a file there` });
+        if (holder)
+          found.push({
+            set,
+            path: f.path,
+            message: `${f.path} needs ${dir} to be a folder, but ${holder === set ? "this spec" : `the spec named '${holder.name}'`} writes a file there`,
+          });
       }
     }
   }
@@ -135,20 +153,43 @@ export function planOutput(outDir: string, sets: readonly OutputSet[]): Plan {
   const unchanged: string[] = [];
   const removed: Plan["removed"] = [];
   for (const set of sets) {
-    const wanted = [...set.files, { path: manifestPath(set.name), content: manifestText(set.name, set.files.map((f) => f.path)) }];
+    const wanted = [
+      ...set.files,
+      {
+        path: manifestPath(set.name),
+        content: manifestText(
+          set.name,
+          set.files.map((f) => f.path),
+        ),
+      },
+    ];
     for (const f of wanted) {
       files.push(f);
       const full = path.join(outDir, f.path);
       const problem = parentProblem(outDir, f.path);
-      if (problem) { refusals.push(`${f.path}: ${problem}`); continue; }
+      if (problem) {
+        refusals.push(`${f.path}: ${problem}`);
+        continue;
+      }
       const kind = entryKind(full);
-      if (kind !== "missing" && kind !== "file") { refusals.push(`${f.path} is ${describeKind(kind)}; uapi generate only ever replaces regular files it wrote (move it away)`); continue; }
+      if (kind !== "missing" && kind !== "file") {
+        refusals.push(
+          `${f.path} is ${describeKind(kind)}; uapi generate only ever replaces regular files it wrote (move it away)`,
+        );
+        continue;
+      }
       const old = kind === "file" ? readRegularFile(full) : undefined;
       const by = owner.get(f.path);
       if (old === f.content) unchanged.push(f.path);
-      else if (old !== undefined && by === undefined && f.path !== manifestPath(set.name)) refusals.push(`${f.path} exists and no uapi manifest lists it; uapi generate will not overwrite a file it did not write (move it away, or choose another --out)`);
+      else if (old !== undefined && by === undefined && f.path !== manifestPath(set.name))
+        refusals.push(
+          `${f.path} exists and no uapi manifest lists it; uapi generate will not overwrite a file it did not write (move it away, or choose another --out)`,
+        );
       else changed.push({ path: f.path, old, content: f.content });
-      if (by !== undefined && !names.has(by)) refusals.push(`${f.path} belongs to the spec named '${by}' (${manifestPath(by)}); two specs may not write the same file: rename the interface or use another --out`);
+      if (by !== undefined && !names.has(by))
+        refusals.push(
+          `${f.path} belongs to the spec named '${by}' (${manifestPath(by)}); two specs may not write the same file: rename the interface or use another --out`,
+        );
     }
     const produced = new Set(set.files.map((f) => f.path));
     for (const p of owners.get(set.name) ?? []) {
@@ -165,7 +206,9 @@ export function planOutput(outDir: string, sets: readonly OutputSet[]): Plan {
 
 /** A unified diff from the folder's state to the planned one ("" when up to date). */
 export function planDiff(plan: Plan): string {
-  const parts = plan.changed.map((c) => unifiedDiff(c.old ?? "", c.content, c.old === undefined ? "/dev/null" : `a/${c.path}`, `b/${c.path}`));
+  const parts = plan.changed.map((c) =>
+    unifiedDiff(c.old ?? "", c.content, c.old === undefined ? "/dev/null" : `a/${c.path}`, `b/${c.path}`),
+  );
   parts.push(...plan.removed.map((r) => unifiedDiff(r.old, "", `a/${r.path}`, "/dev/null")));
   return parts.join("");
 }

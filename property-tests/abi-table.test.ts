@@ -15,11 +15,41 @@ const FACTS = ABI_FACTS;
 const MEASURED = MEASURED_TSV;
 
 const ALL_IDS: readonly AbiId[] = [
-  "x86_64", "i386", "x32", "arm", "armeb", "arm-oabi", "aarch64", "aarch64_be",
-  "mips", "mipsel", "mipsn32", "mipsn32el", "mips64", "mips64el",
-  "ppc", "ppc64", "ppc64le", "s390", "s390x", "sparc", "sparc64", "riscv32", "riscv64",
-  "m68k", "loongarch64", "csky", "alpha", "parisc", "sh", "arc", "hexagon",
-  "xtensa", "microblaze", "openrisc", "nios2",
+  "x86_64",
+  "i386",
+  "x32",
+  "arm",
+  "armeb",
+  "arm-oabi",
+  "aarch64",
+  "aarch64_be",
+  "mips",
+  "mipsel",
+  "mipsn32",
+  "mipsn32el",
+  "mips64",
+  "mips64el",
+  "ppc",
+  "ppc64",
+  "ppc64le",
+  "s390",
+  "s390x",
+  "sparc",
+  "sparc64",
+  "riscv32",
+  "riscv64",
+  "m68k",
+  "loongarch64",
+  "csky",
+  "alpha",
+  "parisc",
+  "sh",
+  "arc",
+  "hexagon",
+  "xtensa",
+  "microblaze",
+  "openrisc",
+  "nios2",
 ];
 
 function parseSigned(cell: string): boolean {
@@ -50,10 +80,10 @@ const MEASURED_ROWS = FACT_ROWS;
 
 /** Source-only table; `null` = row deliberately not an ABI of ours. */
 const SOURCE_ROWS: Readonly<Record<string, AbiId | null>> = {
-  "microblaze": "microblaze",
+  microblaze: "microblaze",
   "openrisc (or1k)": "openrisc",
-  "nios2": "nios2",
-  "xtensa": "xtensa",
+  nios2: "nios2",
+  xtensa: "xtensa",
   "aarch64 ILP32": null, // "never merged into mainline Linux"
 };
 
@@ -63,7 +93,10 @@ const md = readFileSync(FACTS, "utf8");
 
 test("every ABI id is present, in order, and unique", (t) => {
   t.deepEqual([...ABI_IDS], [...ALL_IDS]);
-  t.deepEqual(ABIS.map((a) => a.id), [...ALL_IDS]);
+  t.deepEqual(
+    ABIS.map((a) => a.id),
+    [...ALL_IDS],
+  );
   t.is(new Set(ABIS.map((a) => a.id)).size, ABIS.length);
   for (const id of ALL_IDS) t.is(abiById(id)?.id, id);
   t.is(abiById("vax"), undefined);
@@ -72,15 +105,25 @@ test("every ABI id is present, in order, and unique", (t) => {
 test("§1.1 measured scalar table agrees with ABIS", (t) => {
   const tab = tableAfter(md, "### 1.1");
   const c = {
-    abi: col(tab, "ABI"), endian: col(tab, "endian"), char: col(tab, "char"),
-    long: col(tab, "long"), ptr: col(tab, "ptr"), int: col(tab, "int"),
-    llong: col(tab, "long long, __u64"), double: col(tab, "double"),
-    ldouble: col(tab, "long double"), enum: col(tab, "enum"),
+    abi: col(tab, "ABI"),
+    endian: col(tab, "endian"),
+    char: col(tab, "char"),
+    long: col(tab, "long"),
+    ptr: col(tab, "ptr"),
+    int: col(tab, "int"),
+    llong: col(tab, "long long, __u64"),
+    double: col(tab, "double"),
+    ldouble: col(tab, "long double"),
+    enum: col(tab, "enum"),
     minStruct: col(tab, "min struct size/align"),
   };
   const sizeCols: [ScalarClass, number][] = [
-    ["long", c.long], ["ptr", c.ptr], ["int", c.int], ["llong", c.llong],
-    ["double", c.double], ["ldouble", c.ldouble],
+    ["long", c.long],
+    ["ptr", c.ptr],
+    ["int", c.int],
+    ["llong", c.llong],
+    ["double", c.double],
+    ["ldouble", c.ldouble],
   ];
   const seen = new Set<AbiId>();
   t.true(tab.rows.length >= 28, `parsed only ${tab.rows.length} rows`);
@@ -112,9 +155,13 @@ test("§1.1 measured scalar table agrees with ABIS", (t) => {
 test("§1.1 source-only table agrees with ABIS", (t) => {
   const tab = tableAfter(md, "**ABIs with no compiler available here");
   const c = {
-    abi: col(tab, "ABI"), endian: col(tab, "endian"), char: col(tab, "char"),
-    longPtr: col(tab, "long/ptr"), eight: col(tab, "long long, double (size/align)"),
-    ldouble: col(tab, "long double"), bitfields: col(tab, "bit-fields"),
+    abi: col(tab, "ABI"),
+    endian: col(tab, "endian"),
+    char: col(tab, "char"),
+    longPtr: col(tab, "long/ptr"),
+    eight: col(tab, "long long, double (size/align)"),
+    ldouble: col(tab, "long double"),
+    bitfields: col(tab, "bit-fields"),
   };
   let mapped = 0;
   for (const row of tab.rows) {
@@ -144,32 +191,66 @@ test("§1.1 source-only table agrees with ABIS", (t) => {
 /* measured.tsv: rows = probes, columns = ABI/compiler.  Column chosen per id:
  * GCC where clang is documented as wrong (§1.4) or where it is the only compiler. */
 const TSV_COLUMN: Readonly<Partial<Record<AbiId, string>>> = {
-  x86_64: "x86_64/gcc", i386: "i386/gcc", x32: "x32/gcc",
-  arm: "arm_eabi/gcc", armeb: "armeb_eabi/clang", "arm-oabi": "arm_oabi/gcc",
-  aarch64: "aarch64/clang", aarch64_be: "aarch64_be/clang",
-  mips: "mips_o32/clang", mipsel: "mipsel_o32/clang", mipsn32: "mips_n32/clang", mipsn32el: "mipsel_n32/clang",
-  mips64: "mips_n64/clang", mips64el: "mipsel_n64/clang",
-  ppc: "ppc32/gcc", ppc64: "ppc64/clang", ppc64le: "ppc64le/clang",
-  s390: "s390/gcc", s390x: "s390x/gcc", sparc: "sparc/gcc", sparc64: "sparc64/gcc",
-  riscv32: "riscv32/clang", riscv64: "riscv64/clang", m68k: "m68k/gcc", loongarch64: "loongarch64/clang",
-  csky: "csky/clang", alpha: "alpha/gcc", parisc: "hppa/gcc", sh: "sh4/gcc", arc: "arc/gcc", hexagon: "hexagon/clang",
+  x86_64: "x86_64/gcc",
+  i386: "i386/gcc",
+  x32: "x32/gcc",
+  arm: "arm_eabi/gcc",
+  armeb: "armeb_eabi/clang",
+  "arm-oabi": "arm_oabi/gcc",
+  aarch64: "aarch64/clang",
+  aarch64_be: "aarch64_be/clang",
+  mips: "mips_o32/clang",
+  mipsel: "mipsel_o32/clang",
+  mipsn32: "mips_n32/clang",
+  mipsn32el: "mipsel_n32/clang",
+  mips64: "mips_n64/clang",
+  mips64el: "mipsel_n64/clang",
+  ppc: "ppc32/gcc",
+  ppc64: "ppc64/clang",
+  ppc64le: "ppc64le/clang",
+  s390: "s390/gcc",
+  s390x: "s390x/gcc",
+  sparc: "sparc/gcc",
+  sparc64: "sparc64/gcc",
+  riscv32: "riscv32/clang",
+  riscv64: "riscv64/clang",
+  m68k: "m68k/gcc",
+  loongarch64: "loongarch64/clang",
+  csky: "csky/clang",
+  alpha: "alpha/gcc",
+  parisc: "hppa/gcc",
+  sh: "sh4/gcc",
+  arc: "arc/gcc",
+  hexagon: "hexagon/clang",
 };
 
 test("measured.tsv probes agree with ABIS", (t) => {
-  const lines = readFileSync(MEASURED, "utf8").split("\n").filter((l) => l.length > 0);
+  const lines = readFileSync(MEASURED, "utf8")
+    .split("\n")
+    .filter((l) => l.length > 0);
   const header = lines[0]!.split("\t");
-  const probes = new Map(lines.slice(1).map((l) => {
-    const cells = l.split("\t");
-    return [cells[0]!, cells] as const;
-  }));
+  const probes = new Map(
+    lines.slice(1).map((l) => {
+      const cells = l.split("\t");
+      return [cells[0]!, cells] as const;
+    }),
+  );
   const probe = (name: string, ci: number): number => {
     const r = probes.get(name);
     if (!r) throw new Error(`probe ${name} missing from measured.tsv`);
     return Number(r[ci]);
   };
   const scalarProbes: [ScalarClass, string][] = [
-    ["char", "char"], ["short", "short"], ["int", "int"], ["long", "long"], ["llong", "llong"],
-    ["llong", "u64"], ["ptr", "ptr"], ["float", "float"], ["double", "double"], ["ldouble", "ldouble"],
+    ["char", "char"],
+    ["short", "short"],
+    ["int", "int"],
+    ["long", "long"],
+    ["llong", "llong"],
+    ["llong", "u64"],
+    ["ptr", "ptr"],
+    ["float", "float"],
+    ["double", "double"],
+    ["ldouble", "ldouble"],
   ];
   for (const a of ABIS) {
     const colName = TSV_COLUMN[a.id];
@@ -178,9 +259,17 @@ test("measured.tsv probes agree with ABIS", (t) => {
     t.true(ci > 0, `measured.tsv has no column ${colName}`);
     if (ci <= 0) continue;
     for (const [cls, p] of scalarProbes) {
-      t.deepEqual(a.scalars[cls], { size: probe(`size_${p}`, ci), align: probe(`inst_${p}`, ci) }, `${a.id} ${p} (${colName})`);
+      t.deepEqual(
+        a.scalars[cls],
+        { size: probe(`size_${p}`, ci), align: probe(`inst_${p}`, ci) },
+        `${a.id} ${p} (${colName})`,
+      );
     }
-    t.deepEqual(probeEnum(a), { size: probe("size_penum", ci), align: probe("inst_penum", ci) }, `${a.id} enum (${colName})`);
+    t.deepEqual(
+      probeEnum(a),
+      { size: probe("size_penum", ci), align: probe("inst_penum", ci) },
+      `${a.id} enum (${colName})`,
+    );
     t.is(a.scalars.bool.size, probe("size_bool", ci), `${a.id} bool`);
     t.is(a.charSigned, probe("char_signed", ci) === 1, `${a.id} char_signed`);
     t.is(a.endian, probe("big_endian", ci) === 1 ? "big" : "little", `${a.id} big_endian`);

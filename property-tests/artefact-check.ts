@@ -32,7 +32,10 @@ export function haveCompilers(): boolean {
 
 function run(program: string, args: string[], cwd: string): { ok: boolean; output: string } {
   const r = spawnSync(program, args, { cwd, encoding: "utf8", maxBuffer: 64 << 20 });
-  return { ok: r.status === 0, output: `${program} ${args.join(" ")}\n${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
+  return {
+    ok: r.status === 0,
+    output: `${program} ${args.join(" ")}\n${r.stderr ?? ""}${r.error ? String(r.error) : ""}`,
+  };
 }
 
 /** Characters that no generated text file may hold (tab and newline are fine). */
@@ -60,19 +63,34 @@ export function checkArtefacts(model: SpecModel, tag = "fuzz"): ArtefactResult {
   for (const f of files) {
     const lines = f.content.split("\n");
     const bad = lines.findIndex((l) => BAD_CHAR.test(l.replace(/\t/g, "")));
-    if (bad >= 0) problems.push(`${f.path}:${bad + 1}: holds a control, bidi or invisible character: ${JSON.stringify(lines[bad])}`);
-    if (f.path.endsWith(".html") && /<(?:script|iframe|img|object|embed|style(?!>))\b|\son\w+=/i.test(f.content.replace(/<style>[^]*?<\/style>/, ""))) problems.push(`${f.path}: holds markup from the spec`);
+    if (bad >= 0)
+      problems.push(
+        `${f.path}:${bad + 1}: holds a control, bidi or invisible character: ${JSON.stringify(lines[bad])}`,
+      );
+    if (
+      f.path.endsWith(".html") &&
+      /<(?:script|iframe|img|object|embed|style(?!>))\b|\son\w+=/i.test(f.content.replace(/<style>[^]*?<\/style>/, ""))
+    )
+      problems.push(`${f.path}: holds markup from the spec`);
     if (f.path.startsWith("codecs/") && f.path.endsWith(".ts")) {
       codecs.set(f.path, f.content);
-      const out = ts.transpileModule(f.content, { fileName: f.path, reportDiagnostics: true, compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } });
-      for (const d of out.diagnostics ?? []) problems.push(`${f.path}: TypeScript: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+      const out = ts.transpileModule(f.content, {
+        fileName: f.path,
+        reportDiagnostics: true,
+        compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+      });
+      for (const d of out.diagnostics ?? [])
+        problems.push(`${f.path}: TypeScript: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
     }
   }
   const have = new Set(files.map((f) => f.path));
   for (const ifc of model.interfaces) {
     const inc = ["-I", headerIncludeDir(ifc)];
     const hdr = headerOutputPath(ifc);
-    if (!have.has(hdr)) { problems.push(`no header ${hdr}`); continue; }
+    if (!have.has(hdr)) {
+      problems.push(`no header ${hdr}`);
+      continue;
+    }
     const tu = `tu-${ifc.spec.name}`;
     writeFileSync(path.join(dir, `${tu}.c`), `#include <${ifc.spec.header}>\n`);
     writeFileSync(path.join(dir, `${tu}.cc`), `#include <${ifc.spec.header}>\n`);
@@ -86,7 +104,9 @@ export function checkArtefacts(model: SpecModel, tag = "fuzz"): ArtefactResult {
     const shim = `shims/${ifc.spec.name}-syscall.h`;
     if (have.has(shim)) {
       writeFileSync(path.join(dir, `${tu}-shim.c`), `#include "${shim}"\n`);
-      judged.push(run("gcc", ["-std=c11", "-pedantic", ...WARN, "-fsyntax-only", "-I", ".", ...inc, `${tu}-shim.c`], dir));
+      judged.push(
+        run("gcc", ["-std=c11", "-pedantic", ...WARN, "-fsyntax-only", "-I", ".", ...inc, `${tu}-shim.c`], dir),
+      );
     }
     const kernel = `shims/${ifc.spec.name}-syscalls.c`;
     if (have.has(kernel)) {
@@ -107,7 +127,10 @@ export function checkArtefacts(model: SpecModel, tag = "fuzz"): ArtefactResult {
  * the typing of a codec body.
  */
 export const NAME_DIAGNOSTICS = (code: number) =>
-  code < 2000 || [2300, 2304, 2308, 2315, 2323, 2349, 2351, 2395, 2440, 2448, 2449, 2450, 2451, 2454, 2484, 2552, 2693, 2717, 2749].includes(code);
+  code < 2000 ||
+  [
+    2300, 2304, 2308, 2315, 2323, 2349, 2351, 2395, 2440, 2448, 2449, 2450, 2451, 2454, 2484, 2552, 2693, 2717, 2749,
+  ].includes(code);
 
 /**
  * Type-check generated codec modules against the repository's runtime/
@@ -120,12 +143,25 @@ export function typecheckCodecs(modules: Map<string, string>, only?: (code: numb
   // Keys are `<run>/codecs/<module>.ts`, so each module's ../../runtime/ is <root>/runtime/.
   for (const [p, text] of modules) virtual.set(path.posix.join(root, p), text);
   const runtimeDir = path.join(REPO_ROOT, "runtime");
-  const real = (f: string) => (f.startsWith(`${root}/runtime/`) ? path.join(runtimeDir, f.slice(`${root}/runtime/`.length)) : f);
+  const real = (f: string) =>
+    f.startsWith(`${root}/runtime/`) ? path.join(runtimeDir, f.slice(`${root}/runtime/`.length)) : f;
   // Not strict: this judges names (redeclarations, shadowed globals, use before declaration), which every mode reports;
   // strictness of the bodies is the codec tests' business.
-  const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: false, noEmit: true, skipLibCheck: true, types: [] };
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: false,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+  };
   const host = ts.createCompilerHost(options);
-  const base = { fileExists: host.fileExists.bind(host), readFile: host.readFile.bind(host), getSourceFile: host.getSourceFile.bind(host) };
+  const base = {
+    fileExists: host.fileExists.bind(host),
+    readFile: host.readFile.bind(host),
+    getSourceFile: host.getSourceFile.bind(host),
+  };
   host.fileExists = (f) => virtual.has(f) || base.fileExists(real(f));
   host.readFile = (f) => virtual.get(f) ?? base.readFile(real(f));
   host.getSourceFile = (f, lang, onError, create) => {
@@ -135,7 +171,11 @@ export function typecheckCodecs(modules: Map<string, string>, only?: (code: numb
   };
   host.directoryExists = (d) => d === root || d.startsWith(`${root}/`) || ts.sys.directoryExists(d);
   const program = ts.createProgram([...virtual.keys()], options, host);
-  return ts.getPreEmitDiagnostics(program)
+  return ts
+    .getPreEmitDiagnostics(program)
     .filter((d) => d.file && virtual.has(d.file.fileName) && (!only || only(d.code)))
-    .map((d) => `${d.file!.fileName.slice(root.length + 1)}:${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+    .map(
+      (d) =>
+        `${d.file!.fileName.slice(root.length + 1)}:${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+    );
 }

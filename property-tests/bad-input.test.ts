@@ -32,11 +32,20 @@ function run(name: string, body: string) {
 /** Line (1-based) of the first line of `text` containing `marker`. */
 const lineOf = (text: string, marker: string) => text.split("\n").findIndex((l) => l.includes(marker)) + 1;
 
-function expectError(t: import("ava").ExecutionContext, name: string, body: string, marker: string, message: RegExp, hint?: RegExp) {
+function expectError(
+  t: import("ava").ExecutionContext,
+  name: string,
+  body: string,
+  marker: string,
+  message: RegExp,
+  hint?: RegExp,
+) {
   const r = run(name, body);
   t.is(r.status, 2, r.stderr);
   t.is(r.stdout, "", "nothing on stdout");
-  const m = new RegExp(`^${r.file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):(\\d+): error: (.*)$`, "m").exec(r.stderr);
+  const m = new RegExp(`^${r.file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):(\\d+): error: (.*)$`, "m").exec(
+    r.stderr,
+  );
   t.truthy(m, `an error naming file:line:col in:\n${r.stderr}`);
   t.is(Number(m![1]), lineOf(r.text, marker), `line of '${marker}'\n${r.stderr}`);
   const col = r.text.split("\n")[Number(m![1]) - 1]!.indexOf(marker.trim()) + 1;
@@ -46,7 +55,14 @@ function expectError(t: import("ava").ExecutionContext, name: string, body: stri
 }
 
 test("YAML syntax: a repeated key", (t) =>
-  expectError(t, "yaml-dup", `    header: linux/again.h\n`, "header: linux/again.h", /YAML: Map keys must be unique/, /hint: remove or rename the repeated key/));
+  expectError(
+    t,
+    "yaml-dup",
+    `    header: linux/again.h\n`,
+    "header: linux/again.h",
+    /YAML: Map keys must be unique/,
+    /hint: remove or rename the repeated key/,
+  ));
 
 test("YAML syntax: an unterminated flow sequence is reported, not crashed on", (t) => {
   const r = run("yaml-flow", `    structs: [ { name: s, doc: d, fields: [] }\n`);
@@ -55,52 +71,142 @@ test("YAML syntax: an unterminated flow sequence is reported, not crashed on", (
 });
 
 test("schema: a missing required property", (t) =>
-  expectError(t, "schema-required", `    structs:\n      - name: s\n        fields: [ { name: a, type: __u32 } ]\n`, "- name: s", /missing required property 'doc'/, /hint: add 'doc:' here/));
+  expectError(
+    t,
+    "schema-required",
+    `    structs:\n      - name: s\n        fields: [ { name: a, type: __u32 } ]\n`,
+    "- name: s",
+    /missing required property 'doc'/,
+    /hint: add 'doc:' here/,
+  ));
 
 test("schema: an unknown property names the allowed ones", (t) =>
-  expectError(t, "schema-unknown", `    structs:\n      - name: s\n        doc: d\n        colour: red\n        fields: [ { name: a, type: __u32 } ]\n`, "colour: red", /unknown property 'colour'/, /allowed here: .*fields/));
+  expectError(
+    t,
+    "schema-unknown",
+    `    structs:\n      - name: s\n        doc: d\n        colour: red\n        fields: [ { name: a, type: __u32 } ]\n`,
+    "colour: red",
+    /unknown property 'colour'/,
+    /allowed here: .*fields/,
+  ));
 
 test("schema: a value outside an enumeration lists the allowed values", (t) =>
-  expectError(t, "schema-enum", `    commands:\n      - { name: C, doc: d, magic: 0x42, nr: 1, dir: sideways }\n`, "dir: sideways", /not allowed/, /"readwrite"/));
+  expectError(
+    t,
+    "schema-enum",
+    `    commands:\n      - { name: C, doc: d, magic: 0x42, nr: 1, dir: sideways }\n`,
+    "dir: sideways",
+    /not allowed/,
+    /"readwrite"/,
+  ));
 
 test("unknown type with a suggestion", (t) =>
-  expectError(t, "unknown-type", `    structs:\n      - name: s\n        doc: d\n        fields:\n          - { name: a, type: __u33 }\n`, "type: __u33", /unknown type '__u33'/, /did you mean '__u32'/));
+  expectError(
+    t,
+    "unknown-type",
+    `    structs:\n      - name: s\n        doc: d\n        fields:\n          - { name: a, type: __u33 }\n`,
+    "type: __u33",
+    /unknown type '__u33'/,
+    /did you mean '__u32'/,
+  ));
 
 test("recursive struct definitions", (t) =>
-  expectError(t, "recursive", `    structs:\n      - name: a\n        doc: d\n        fields: [ { name: b, type: struct b } ]\n      - name: b\n        doc: d\n        fields: [ { name: a, type: struct a } ]\n`, "- name: a", /recursive struct definition: struct a -> struct b -> struct a/));
+  expectError(
+    t,
+    "recursive",
+    `    structs:\n      - name: a\n        doc: d\n        fields: [ { name: b, type: struct b } ]\n      - name: b\n        doc: d\n        fields: [ { name: a, type: struct a } ]\n`,
+    "- name: a",
+    /recursive struct definition: struct a -> struct b -> struct a/,
+  ));
 
 test("duplicate names", (t) =>
-  expectError(t, "duplicate", `    structs:\n      - name: s\n        doc: d\n        fields:\n          - { name: a, type: __u32 }\n          - { name: a, type: __u32, doc: again }\n`, "doc: again", /duplicate field name 'a'/));
+  expectError(
+    t,
+    "duplicate",
+    `    structs:\n      - name: s\n        doc: d\n        fields:\n          - { name: a, type: __u32 }\n          - { name: a, type: __u32, doc: again }\n`,
+    "doc: again",
+    /duplicate field name 'a'/,
+  ));
 
 test("a name that is not a C identifier", (t) =>
-  expectError(t, "ident", `    structs:\n      - name: 2fast\n        doc: d\n        fields: [ { name: a, type: __u32 } ]\n`, "name: 2fast", /'2fast' is not a valid C identifier/));
+  expectError(
+    t,
+    "ident",
+    `    structs:\n      - name: 2fast\n        doc: d\n        fields: [ { name: a, type: __u32 } ]\n`,
+    "name: 2fast",
+    /'2fast' is not a valid C identifier/,
+  ));
 
 test("a name that is a C keyword", (t) =>
-  expectError(t, "keyword", `    structs:\n      - name: s\n        doc: d\n        fields: [ { name: int, type: __u32 } ]\n`, "name: int", /'int' is a C or C\+\+ keyword/));
+  expectError(
+    t,
+    "keyword",
+    `    structs:\n      - name: s\n        doc: d\n        fields: [ { name: int, type: __u32 } ]\n`,
+    "name: int",
+    /'int' is a C or C\+\+ keyword/,
+  ));
 
 test("doc text that tries to close a C comment", (t) =>
-  expectError(t, "comment", `    structs:\n      - name: s\n        doc: "ends here */ #include <evil.h>"\n        fields: [ { name: a, type: __u32 } ]\n`, "doc: \"ends here", /contains '\*\/'/));
+  expectError(
+    t,
+    "comment",
+    `    structs:\n      - name: s\n        doc: "ends here */ #include <evil.h>"\n        fields: [ { name: a, type: __u32 } ]\n`,
+    'doc: "ends here',
+    /contains '\*\/'/,
+  ));
 
 test("a constant expression with a newline", (t) =>
-  expectError(t, "newline", `    constants:\n      - { name: C, value: "1\\n#include <evil.h>" }\n`, "value: \"1", /not a single-line C constant expression/));
+  expectError(
+    t,
+    "newline",
+    `    constants:\n      - { name: C, value: "1\\n#include <evil.h>" }\n`,
+    'value: "1',
+    /not a single-line C constant expression/,
+  ));
 
 test("out-of-range numbers: an nr over 255", (t) =>
-  expectError(t, "nr-range", `    commands:\n      - { name: C, doc: d, magic: 0x42, nr: 300, dir: none }\n`, "nr: 300", /out of range/, /<= 255/));
+  expectError(
+    t,
+    "nr-range",
+    `    commands:\n      - { name: C, doc: d, magic: 0x42, nr: 300, dir: none }\n`,
+    "nr: 300",
+    /out of range/,
+    /<= 255/,
+  ));
 
 test("out-of-range numbers: a flag bit beyond its word", (t) =>
-  expectError(t, "bit-range", `    flags:\n      - name: f\n        doc: d\n        width: 32\n        bits:\n          - { name: F_HIGH, bit: 40 }\n`, "bit: 40", /bit 40 does not fit in a 32-bit flags word/));
+  expectError(
+    t,
+    "bit-range",
+    `    flags:\n      - name: f\n        doc: d\n        width: 32\n        bits:\n          - { name: F_HIGH, bit: 40 }\n`,
+    "bit: 40",
+    /bit 40 does not fit in a 32-bit flags word/,
+  ));
 
 test("out-of-range numbers: a bit-field wider than its type on some ABIs (long is 32 bits on ILP32)", (t) =>
-  expectError(t, "bitfield-width",
+  expectError(
+    t,
+    "bitfield-width",
     `    structs:\n      - name: s\n        doc: d\n        fields:\n          - { name: a, type: long, bits: 40 }\n`,
     "bits: 40",
-    /bit-field 'a' is 40 bits wide, which exceeds the 32 bits of 'long' on i386, /, /hint: .*__u64 or __s64/));
+    /bit-field 'a' is 40 bits wide, which exceeds the 32 bits of 'long' on i386, /,
+    /hint: .*__u64 or __s64/,
+  ));
 
 test("out-of-range numbers: a zero-length array", (t) =>
-  expectError(t, "array-range", `    structs:\n      - name: s\n        doc: d\n        fields: [ { name: a, type: __u32, array: 0 } ]\n`, "array: 0", /out of range|>= 1/));
+  expectError(
+    t,
+    "array-range",
+    `    structs:\n      - name: s\n        doc: d\n        fields: [ { name: a, type: __u32, array: 0 } ]\n`,
+    "array: 0",
+    /out of range|>= 1/,
+  ));
 
 test("every error of a document is reported, not only the first", (t) => {
-  const r = run("many", `    structs:\n      - name: int\n        doc: d\n        fields:\n          - { name: a, type: __u33 }\n          - { name: 2b, type: __u32 }\n`);
+  const r = run(
+    "many",
+    `    structs:\n      - name: int\n        doc: d\n        fields:\n          - { name: a, type: __u33 }\n          - { name: 2b, type: __u32 }\n`,
+  );
   t.is(r.status, 2);
   t.true((r.stderr.match(/: error: /g) ?? []).length >= 2, r.stderr);
 });

@@ -33,9 +33,27 @@ const dir = mkdtempSync(path.join(tmpdir(), "uapi-bitfield-"));
 
 /** Enums of three sizes under -fshort-enums (1, 2 and 4 bytes); 4 bytes everywhere else. */
 const ENUMS: readonly { name: string; values: readonly [string, number][] }[] = [
-  { name: "small", values: [["SMALL_0", 0], ["SMALL_1", 1]] },
-  { name: "mid", values: [["MID_0", 0], ["MID_1", 0x100]] },
-  { name: "neg", values: [["NEG_0", -1], ["NEG_1", 0x10000]] },
+  {
+    name: "small",
+    values: [
+      ["SMALL_0", 0],
+      ["SMALL_1", 1],
+    ],
+  },
+  {
+    name: "mid",
+    values: [
+      ["MID_0", 0],
+      ["MID_1", 0x100],
+    ],
+  },
+  {
+    name: "neg",
+    values: [
+      ["NEG_0", -1],
+      ["NEG_1", 0x10000],
+    ],
+  },
 ];
 
 const enumLine = (e: (typeof ENUMS)[number]) =>
@@ -92,12 +110,49 @@ function load(text: string, file = "bits.yaml"): SpecError[] | undefined {
 
 /** Spec spelling -> C spelling in the probe: every scalar the language names, some aliases, enums, a pointer. */
 const TYPES: readonly [string, string][] = [
-  ...["__u8", "__s8", "__u16", "__s16", "__u32", "__s32", "__u64", "__s64", "__be16", "__be32", "__be64", "__le16",
-    "__le32", "__le64", "__aligned_u64", "__aligned_be64", "__aligned_le64"].map((t): [string, string] => [t, t]),
-  ...["char", "signed char", "unsigned char", "short", "unsigned short", "int", "unsigned int", "long", "unsigned long",
-    "long long", "unsigned long long", "_Bool", "float", "double", "long double"].map((t): [string, string] => [t, t]),
-  ["size_t", "__kernel_size_t"], ["ssize_t", "__kernel_ssize_t"], ["time_t", "__kernel_time_t"],
-  ["bool", "_Bool"], ["long int", "long int"], ["unsigned", "unsigned"], ["signed short int", "signed short int"],
+  ...[
+    "__u8",
+    "__s8",
+    "__u16",
+    "__s16",
+    "__u32",
+    "__s32",
+    "__u64",
+    "__s64",
+    "__be16",
+    "__be32",
+    "__be64",
+    "__le16",
+    "__le32",
+    "__le64",
+    "__aligned_u64",
+    "__aligned_be64",
+    "__aligned_le64",
+  ].map((t): [string, string] => [t, t]),
+  ...[
+    "char",
+    "signed char",
+    "unsigned char",
+    "short",
+    "unsigned short",
+    "int",
+    "unsigned int",
+    "long",
+    "unsigned long",
+    "long long",
+    "unsigned long long",
+    "_Bool",
+    "float",
+    "double",
+    "long double",
+  ].map((t): [string, string] => [t, t]),
+  ["size_t", "__kernel_size_t"],
+  ["ssize_t", "__kernel_ssize_t"],
+  ["time_t", "__kernel_time_t"],
+  ["bool", "_Bool"],
+  ["long int", "long int"],
+  ["unsigned", "unsigned"],
+  ["signed short int", "signed short int"],
   ["void *", "void *"],
   ...ENUMS.map((e): [string, string] => [`enum ${e.name}`, `enum ${e.name}`]),
 ];
@@ -112,30 +167,41 @@ const MAX_WIDTH = 65; // one past the schema's maximum
  */
 function prelude(timeT: string): string[] {
   return [
-    "typedef unsigned char __u8;", "typedef signed char __s8;",
-    "typedef unsigned short __u16;", "typedef signed short __s16;",
-    "typedef unsigned int __u32;", "typedef signed int __s32;",
-    "__extension__ typedef unsigned long long __u64;", "__extension__ typedef signed long long __s64;",
-    "typedef __u16 __le16;", "typedef __u16 __be16;", "typedef __u32 __le32;", "typedef __u32 __be32;",
-    "typedef __u64 __le64;", "typedef __u64 __be64;",
+    "typedef unsigned char __u8;",
+    "typedef signed char __s8;",
+    "typedef unsigned short __u16;",
+    "typedef signed short __s16;",
+    "typedef unsigned int __u32;",
+    "typedef signed int __s32;",
+    "__extension__ typedef unsigned long long __u64;",
+    "__extension__ typedef signed long long __s64;",
+    "typedef __u16 __le16;",
+    "typedef __u16 __be16;",
+    "typedef __u32 __le32;",
+    "typedef __u32 __be32;",
+    "typedef __u64 __le64;",
+    "typedef __u64 __be64;",
     "#define __aligned_u64 __u64 __attribute__((aligned(8)))",
     "#define __aligned_be64 __be64 __attribute__((aligned(8)))",
     "#define __aligned_le64 __le64 __attribute__((aligned(8)))",
-    "typedef __SIZE_TYPE__ __kernel_size_t;", "typedef __PTRDIFF_TYPE__ __kernel_ssize_t;",
+    "typedef __SIZE_TYPE__ __kernel_size_t;",
+    "typedef __PTRDIFF_TYPE__ __kernel_ssize_t;",
     `typedef ${timeT} __kernel_time_t;`,
     ...ENUMS.map((e) => `enum ${e.name} { ${e.values.map(([n, v]) => `${n} = ${v}`).join(", ")} };`),
   ];
 }
 
 const ALL_CASES: readonly Case[] = TYPES.flatMap(([type]) =>
-  Array.from({ length: MAX_WIDTH + 1 }, (_, bits) => [true, false].map((named) => ({ type, bits, named }))).flat());
+  Array.from({ length: MAX_WIDTH + 1 }, (_, bits) => [true, false].map((named) => ({ type, bits, named }))).flat(),
+);
 const key = (c: Case) => `${c.type}|${c.bits}|${c.named ? "named" : "unnamed"}`;
 
 /** The probe: the prelude, then one struct per case on its own line. */
 function probe(timeT: string): { source: string; first: number } {
   const head = prelude(timeT);
-  const lines = ALL_CASES.map((c, i) =>
-    `struct s${i} { __u32 ok; ${C_SPELLING.get(c.type)} ${c.named ? "x " : ""}: ${c.bits}; };`);
+  const lines = ALL_CASES.map(
+    (c, i) => `struct s${i} { __u32 ok; ${C_SPELLING.get(c.type)} ${c.named ? "x " : ""}: ${c.bits}; };`,
+  );
   return { source: [...head, ...lines].join("\n") + "\n", first: head.length + 1 };
 }
 
@@ -163,8 +229,18 @@ const yowasp: Yowasp | string = await import("@yowasp/clang").then(
 
 function clangJudge(y: Yowasp, abi: AbiId): Judge {
   const target = compilersFor(abi).clang!;
-  const args = [`--target=${target.triple}`, ...target.flags, "-std=gnu11", "-ffreestanding", "-w", "-fsyntax-only",
-    "-ferror-limit=0", "-fno-caret-diagnostics", "-fno-color-diagnostics", "probe.c"];
+  const args = [
+    `--target=${target.triple}`,
+    ...target.flags,
+    "-std=gnu11",
+    "-ffreestanding",
+    "-w",
+    "-fsyntax-only",
+    "-ferror-limit=0",
+    "-fno-caret-diagnostics",
+    "-fno-color-diagnostics",
+    "probe.c",
+  ];
   return {
     name: `clang --target=${target.triple} (${abi})`,
     async run(source) {
@@ -222,7 +298,9 @@ function compilerVerdicts(y: Yowasp): Promise<Oracle> {
       if (inPrelude.length) {
         throw new Error(`${judge.name} rejects the prelude (lines ${inPrelude.join(", ")}):\n${stderr.slice(0, 2000)}`);
       }
-      ALL_CASES.forEach((c, i) => { if (lines.has(first + i)) rejectedBy.get(key(c))!.push(judge.name); });
+      ALL_CASES.forEach((c, i) => {
+        if (lines.has(first + i)) rejectedBy.get(key(c))!.push(judge.name);
+      });
     }
     return { judges: judges.map(([j]) => j.name), rejectedBy };
   })());
@@ -261,32 +339,51 @@ function expectLocated(t: ExecutionContext, c: Case, message: RegExp, hint: RegE
 }
 
 test("`__u8 : 9` is a located error (loader and `uapi check`, exit 2) naming the 8 bits of __u8", (t) => {
-  expectLocated(t, { type: "__u8", bits: 9, named: true },
+  expectLocated(
+    t,
+    { type: "__u8", bits: 9, named: true },
     /bit-field 'f0' is 9 bits wide, which exceeds the 8 bits of '__u8'$/,
-    /narrow it to at most 8 bits, or use a fixed-width type that holds 9 bits on every ABI \(__u16 or __s16\)/);
+    /narrow it to at most 8 bits, or use a fixed-width type that holds 9 bits on every ABI \(__u16 or __s16\)/,
+  );
 });
 
 test("`long : 40` is a located error naming the ILP32 ABIs where long is 32 bits", (t) => {
   t.true(ILP32.length > 4 && ILP32.includes("i386"), "the table has ILP32 ABIs");
-  expectLocated(t, { type: "long", bits: 40, named: true },
-    new RegExp(`bit-field 'f0' is 40 bits wide, which exceeds the 32 bits of 'long' `
-      + `on ${ILP32.slice(0, 4).join(", ")}, \\.\\.\\. \\(${ILP32.length} ABIs\\)`),
-    /narrow it to at most 32 bits, or use a fixed-width type that holds 40 bits on every ABI \(__u64 or __s64\)/);
+  expectLocated(
+    t,
+    { type: "long", bits: 40, named: true },
+    new RegExp(
+      `bit-field 'f0' is 40 bits wide, which exceeds the 32 bits of 'long' ` +
+        `on ${ILP32.slice(0, 4).join(", ")}, \\.\\.\\. \\(${ILP32.length} ABIs\\)`,
+    ),
+    /narrow it to at most 32 bits, or use a fixed-width type that holds 40 bits on every ABI \(__u64 or __s64\)/,
+  );
 });
 
 test("an unnamed bit-field is held to the same widths; `_Bool` holds 1 bit", (t) => {
-  expectLocated(t, { type: "unsigned long", bits: 33, named: false },
-    /an unnamed bit-field is 33 bits wide, which exceeds the 32 bits of 'unsigned long' on /, /__u64 or __s64/);
-  expectLocated(t, { type: "_Bool", bits: 2, named: true },
-    /bit-field 'f0' is 2 bits wide, which exceeds the 1 bit of '_Bool'$/, /narrow it to at most 1 bit\b/);
+  expectLocated(
+    t,
+    { type: "unsigned long", bits: 33, named: false },
+    /an unnamed bit-field is 33 bits wide, which exceeds the 32 bits of 'unsigned long' on /,
+    /__u64 or __s64/,
+  );
+  expectLocated(
+    t,
+    { type: "_Bool", bits: 2, named: true },
+    /bit-field 'f0' is 2 bits wide, which exceeds the 1 bit of '_Bool'$/,
+    /narrow it to at most 1 bit\b/,
+  );
 });
 
 test("an enum bit-field fits the enum's size on every ABI, -fshort-enums ones included", (t) => {
   const shortEnums = ABIS.filter((a) => a.shortEnums).map((a) => a.id);
   t.true(shortEnums.length > 0, "the table has a short-enum ABI");
-  expectLocated(t, { type: "enum small", bits: 9, named: true },
+  expectLocated(
+    t,
+    { type: "enum small", bits: 9, named: true },
     new RegExp(`bit-field 'f0' is 9 bits wide, which exceeds the 8 bits of 'enum small' on ${shortEnums.join(", ")};`),
-    /narrow it to at most 8 bits, or use a fixed-width type .* \(__u16 or __s16\) with 'enum: small'/);
+    /narrow it to at most 8 bits, or use a fixed-width type .* \(__u16 or __s16\) with 'enum: small'/,
+  );
   t.is(load(specText([{ type: "enum mid", bits: 9, named: true }])), undefined, "a 2-byte short enum holds 9 bits");
 });
 
@@ -296,7 +393,15 @@ test("a named zero-width bit-field is a located error; an unnamed one is accepte
   const e = errors?.find((x) => /zero-width bit-field cannot have a name/.test(x.message));
   t.truthy(e, JSON.stringify(errors));
   t.deepEqual(e && [e.loc.line, e.loc.col], [bitsAt(text, 0).line, bitsAt(text, 0).col]);
-  t.is(load(specText([{ type: "__u32", bits: 0, named: false }, { type: "long", bits: 32, named: true }])), undefined);
+  t.is(
+    load(
+      specText([
+        { type: "__u32", bits: 0, named: false },
+        { type: "long", bits: 32, named: true },
+      ]),
+    ),
+    undefined,
+  );
 });
 
 /* ------------------------------------------------------------------ */
@@ -314,40 +419,43 @@ const arbCase: fc.Arbitrary<Case> = fc.record({
   named: fc.boolean(),
 });
 
-const DIFFERENTIAL =
-  `the loader accepts a struct of random bit-fields iff every compiler accepts each field (${RUNS} runs)`;
+const DIFFERENTIAL = `the loader accepts a struct of random bit-fields iff every compiler accepts each field (${RUNS} runs)`;
 withClang(`${DIFFERENTIAL}${skipNote}`, async (t) => {
   const { judges, rejectedBy } = await compilerVerdicts(yowasp as Yowasp);
   t.log(`judges: ${judges.join("; ")}`);
   let rejected = 0;
-  fc.assert(fc.property(fc.array(arbCase, { minLength: 1, maxLength: 3 }), (cases) => {
-    const bad = cases.map((c) => rejectedBy.get(key(c))!);
-    // Each field alone: accepted iff no compiler rejects it.
-    cases.forEach((c, i) => {
-      const alone = load(specText([c]));
-      if (alone && !bad[i]!.length) throw new Error(`${key(c)} rejected; all compilers take it: ${alone[0]!.message}`);
-      if (!alone && bad[i]!.length) throw new Error(`${key(c)} accepted, though ${bad[i]!.join(", ")} reject it`);
-    });
-    // All together: accepted iff every field is, and every error is at the `bits` of a field some compiler rejects.
-    const text = specText(cases);
-    const errors = load(text);
-    const at = cases.map((_, i) => bitsAt(text, i));
-    const badLines = new Map(at.filter((_, i) => bad[i]!.length).map((a) => [a.line, a.col]));
-    if (!badLines.size && errors) {
-      throw new Error(`rejected, though every compiler accepts every field:\n${text}\n${JSON.stringify(errors)}`);
-    }
-    if (badLines.size && !errors) {
-      const i = bad.findIndex((b) => b.length);
-      throw new Error(`accepted, though ${bad[i]!.join(", ")} reject ${key(cases[i]!)}:\n${text}`);
-    }
-    // Every error points at the `bits` of a field some compiler rejects.
-    for (const e of errors ?? []) {
-      if (badLines.get(e.loc.line) !== e.loc.col) {
-        throw new Error(`error at ${e.loc.line}:${e.loc.col} is at no rejected field's bits: ${e.message}\n${text}`);
+  fc.assert(
+    fc.property(fc.array(arbCase, { minLength: 1, maxLength: 3 }), (cases) => {
+      const bad = cases.map((c) => rejectedBy.get(key(c))!);
+      // Each field alone: accepted iff no compiler rejects it.
+      cases.forEach((c, i) => {
+        const alone = load(specText([c]));
+        if (alone && !bad[i]!.length)
+          throw new Error(`${key(c)} rejected; all compilers take it: ${alone[0]!.message}`);
+        if (!alone && bad[i]!.length) throw new Error(`${key(c)} accepted, though ${bad[i]!.join(", ")} reject it`);
+      });
+      // All together: accepted iff every field is, and every error is at the `bits` of a field some compiler rejects.
+      const text = specText(cases);
+      const errors = load(text);
+      const at = cases.map((_, i) => bitsAt(text, i));
+      const badLines = new Map(at.filter((_, i) => bad[i]!.length).map((a) => [a.line, a.col]));
+      if (!badLines.size && errors) {
+        throw new Error(`rejected, though every compiler accepts every field:\n${text}\n${JSON.stringify(errors)}`);
       }
-    }
-    if (errors) rejected++;
-  }), { numRuns: RUNS });
+      if (badLines.size && !errors) {
+        const i = bad.findIndex((b) => b.length);
+        throw new Error(`accepted, though ${bad[i]!.join(", ")} reject ${key(cases[i]!)}:\n${text}`);
+      }
+      // Every error points at the `bits` of a field some compiler rejects.
+      for (const e of errors ?? []) {
+        if (badLines.get(e.loc.line) !== e.loc.col) {
+          throw new Error(`error at ${e.loc.line}:${e.loc.col} is at no rejected field's bits: ${e.message}\n${text}`);
+        }
+      }
+      if (errors) rejected++;
+    }),
+    { numRuns: RUNS },
+  );
   t.log(`${RUNS} documents, ${rejected} rejected`);
   t.pass();
 });

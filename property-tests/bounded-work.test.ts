@@ -23,7 +23,14 @@ import { runChecks } from "../core/checks/index.js";
 import { groupAbis, nameAbis, recordsToCheck } from "../core/checks/context.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import { SpecInputError } from "../core/diagnostic.js";
-import { flattenHoles, flattenMembers, layoutRecord, layoutSignature, layoutType, MAX_RECORD_SIZE } from "../core/layout.js";
+import {
+  flattenHoles,
+  flattenMembers,
+  layoutRecord,
+  layoutSignature,
+  layoutType,
+  MAX_RECORD_SIZE,
+} from "../core/layout.js";
 import type { CType, RecordType, SpecModel } from "../core/model.js";
 import { REPO_ROOT } from "../core/paths.js";
 import { renderHtml } from "../generators/report.js";
@@ -47,8 +54,15 @@ interfaces:
 
 /** A chain: struct c<i> holds struct c<i-1> and a __u64. */
 function chainSpec(n: number): string {
-  const out = [HEAD, "    structs:\n", "      - name: c0\n        doc: d\n        fields:\n          - { name: a, type: __u64 }\n"];
-  for (let i = 1; i < n; i++) out.push(`      - name: c${i}\n        doc: d\n        fields:\n          - { name: a, type: struct c${i - 1} }\n          - { name: b, type: __u64 }\n`);
+  const out = [
+    HEAD,
+    "    structs:\n",
+    "      - name: c0\n        doc: d\n        fields:\n          - { name: a, type: __u64 }\n",
+  ];
+  for (let i = 1; i < n; i++)
+    out.push(
+      `      - name: c${i}\n        doc: d\n        fields:\n          - { name: a, type: struct c${i - 1} }\n          - { name: b, type: __u64 }\n`,
+    );
   return out.join("");
 }
 
@@ -66,8 +80,16 @@ function write(name: string, text: string): string {
 
 function cli(args: string[], timeoutMs = 60_000) {
   const started = Date.now();
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
-  return { ...r, ms: Date.now() - started, timedOut: r.error !== undefined && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT" };
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: "utf8",
+    timeout: timeoutMs,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return {
+    ...r,
+    ms: Date.now() - started,
+    timedOut: r.error !== undefined && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT",
+  };
 }
 
 const lineOf = (text: string, marker: string) => text.split("\n").findIndex((l) => l.includes(marker)) + 1;
@@ -125,7 +147,8 @@ test("a struct of 12,000 __u64 members is checked within 120 s", (t) => {
 
 test("a YAML alias bomb is exit 2 at the first alias, not an internal error", (t) => {
   const lines = ["name: t", "doc: d", "x0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"];
-  for (let i = 1; i <= 6; i++) lines.push(`x${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(", ")}]`);
+  for (let i = 1; i <= 6; i++)
+    lines.push(`x${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(", ")}]`);
   lines.push("interfaces: []", "");
   const text = lines.join("\n");
   const file = write("alias-bomb.yaml", text);
@@ -237,7 +260,10 @@ test("inline structs nested 65 deep: exit 2 at the 65th", (t) => {
 test("inline structs nested 60 deep are fine", (t) => {
   let fields = "[ { name: leaf, type: __u64 } ]";
   for (let i = 0; i < 60; i++) fields = `[ { name: n${i}, type: { kind: struct, fields: ${fields} } } ]`;
-  const r = cli(["check", write("inline-ok.yaml", `${HEAD}    structs:\n      - name: deep\n        doc: d\n        fields: ${fields}\n`)]);
+  const r = cli([
+    "check",
+    write("inline-ok.yaml", `${HEAD}    structs:\n      - name: deep\n        doc: d\n        fields: ${fields}\n`),
+  ]);
   t.is(r.status, 0, r.stderr);
 });
 
@@ -307,7 +333,10 @@ test("a recursive struct in a long chain is reported with its cycle shortened", 
   const text = chainSpec(200).replace("- { name: a, type: __u64 }", "- { name: a, type: struct c199 }");
   const err = t.throws(() => loadSpecText("cycle.yaml", text), { instanceOf: SpecInputError }) as SpecInputError;
   t.is(err.errors.length, 1);
-  t.regex(err.errors[0]!.message, /^recursive struct definition: struct c0 -> struct c199 -> .* \(185 more\) -> .*struct c0$/);
+  t.regex(
+    err.errors[0]!.message,
+    /^recursive struct definition: struct c0 -> struct c199 -> .* \(185 more\) -> .*struct c0$/,
+  );
 });
 
 /*
@@ -323,13 +352,26 @@ function referenceAlign64(model: SpecModel, abis: readonly AbiEntry[]): string[]
       const listed: string[] = [];
       for (const fm of flattenMembers(layoutRecord(record, abis[0]!))) {
         const el = elementOf(fm.member.field.type);
-        if (fm.bits !== undefined || el.kind === "record" || el.kind === "pointer" || layoutType(el, abis[0]!).size !== 8) continue;
-        const offsets = groupAbis(abis, (abi) => flattenMembers(layoutRecord(record, abi)).find((m) => m.name === fm.name)?.offset ?? -1);
+        if (
+          fm.bits !== undefined ||
+          el.kind === "record" ||
+          el.kind === "pointer" ||
+          layoutType(el, abis[0]!).size !== 8
+        )
+          continue;
+        const offsets = groupAbis(
+          abis,
+          (abi) => flattenMembers(layoutRecord(record, abi)).find((m) => m.name === fm.name)?.offset ?? -1,
+        );
         const bad = [...offsets].filter(([off]) => off % 8 !== 0);
-        if (bad.length) listed.push(`${name}.${fm.name}: ${name}: 64-bit member '${fm.name}' is at ${bad.map(([off, g]) => `offset ${off} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`);
+        if (bad.length)
+          listed.push(
+            `${name}.${fm.name}: ${name}: 64-bit member '${fm.name}' is at ${bad.map(([off, g]) => `offset ${off} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
+          );
       }
       out.push(...listed.slice(0, MAX_LISTED));
-      if (listed.length > MAX_LISTED) out.push(`${name}: ${name}: more 64-bit members are off a multiple of 8 than the ${MAX_LISTED} listed`);
+      if (listed.length > MAX_LISTED)
+        out.push(`${name}: ${name}: more 64-bit members are off a multiple of 8 than the ${MAX_LISTED} listed`);
     }
   }
   return out;
@@ -338,32 +380,53 @@ function referenceAlign64(model: SpecModel, abis: readonly AbiEntry[]): string[]
 function referenceCompat(model: SpecModel, abis: readonly AbiEntry[]): string[] {
   const signature = (r: RecordType, abi: AbiEntry) => {
     const l = layoutRecord(r, abi);
-    return `${l.size}|${flattenMembers(l).map((m) => `${m.name}@${m.offset}+${m.size}/${m.bitOffset ?? ""}`).join(",")}`;
+    return `${l.size}|${flattenMembers(l)
+      .map((m) => `${m.name}@${m.offset}+${m.size}/${m.bitOffset ?? ""}`)
+      .join(",")}`;
   };
   const out: string[] = [];
   for (const ifc of model.interfaces) {
     for (const { record, name } of recordsToCheck(ifc).filter((x) => !x.record.inline)) {
       const groups = groupAbis(abis, (abi) => signature(record, abi));
       if (groups.size <= 1) continue;
-      const reps = [...groups.values()].map((ids) => ({ ids, layout: layoutRecord(record, abis.find((a) => a.id === ids[0])!) }));
+      const reps = [...groups.values()].map((ids) => ({
+        ids,
+        layout: layoutRecord(
+          record,
+          abis.find((a) => a.id === ids[0])!,
+        ),
+      }));
       const flats = reps.map((r) => flattenMembers(r.layout));
       const moves: string[] = [];
       // Matched by position: names are unique except unnamed bit-fields, which a match by name would confuse.
       flats[0]!.forEach((m, k) => {
         const per = flats.map((f) => f[k]!);
-        if (new Set(per.map((x) => `${x.offset}+${x.size}`)).size > 1) moves.push(`'${m.name}' ${reps.map((r, i) => `@${per[i]!.offset} (${per[i]!.size} B) on ${nameAbis(r.ids, abis)}`).join(", ")}`);
+        if (new Set(per.map((x) => `${x.offset}+${x.size}`)).size > 1)
+          moves.push(
+            `'${m.name}' ${reps.map((r, i) => `@${per[i]!.offset} (${per[i]!.size} B) on ${nameAbis(r.ids, abis)}`).join(", ")}`,
+          );
       });
-      if (moves.length > MAX_MOVES_LISTED) moves.splice(MAX_MOVES_LISTED, Infinity, `and more (only the first ${MAX_MOVES_LISTED} are listed)`);
+      if (moves.length > MAX_MOVES_LISTED)
+        moves.splice(MAX_MOVES_LISTED, Infinity, `and more (only the first ${MAX_MOVES_LISTED} are listed)`);
       const sizes = reps.map((r) => `${r.layout.size} on ${nameAbis(r.ids, abis)}`).join(", ");
-      out.push(`${name} has ${groups.size} different layouts: size ${sizes}${moves.length ? `; members that move: ${moves.join("; ")}` : ""}`);
+      out.push(
+        `${name} has ${groups.size} different layouts: size ${sizes}${moves.length ? `; members that move: ${moves.join("; ")}` : ""}`,
+      );
     }
   }
   return out;
 }
 
-const findings = (ds: Diagnostic[], prefix: string, text: (d: Diagnostic) => string) => ds.filter((d) => d.rule.startsWith(prefix)).map(text).sort();
+const findings = (ds: Diagnostic[], prefix: string, text: (d: Diagnostic) => string) =>
+  ds
+    .filter((d) => d.rule.startsWith(prefix))
+    .map(text)
+    .sort();
 
-for (const [label, opts] of [["random structs", { maxHelpers: 3, maxDepth: 2 }], ["wide random structs", { maxHelpers: 2, maxDepth: 3, maxFields: 12 }]] as const) {
+for (const [label, opts] of [
+  ["random structs", { maxHelpers: 3, maxDepth: 2 }],
+  ["wide random structs", { maxHelpers: 2, maxDepth: 3, maxFields: 12 }],
+] as const) {
   test(`align64/offset and compat/layout agree with the flatten-everything reference on ${label}`, (t) => {
     fc.assert(
       fc.property(arbStructDoc(opts), (doc) => {
@@ -371,7 +434,9 @@ for (const [label, opts] of [["random structs", { maxHelpers: 3, maxDepth: 2 }],
         const ds = runChecks(model, ABIS);
         const a = findings(ds, "align64/offset", (d) => `${d.subject}: ${d.message}`);
         const c = findings(ds, "compat/layout", (d) => d.message);
-        const ok = JSON.stringify(a) === JSON.stringify(referenceAlign64(model, ABIS).sort()) && JSON.stringify(c) === JSON.stringify(referenceCompat(model, ABIS).sort());
+        const ok =
+          JSON.stringify(a) === JSON.stringify(referenceAlign64(model, ABIS).sort()) &&
+          JSON.stringify(c) === JSON.stringify(referenceCompat(model, ABIS).sort());
         if (!ok) t.log(docToYaml(doc));
         return ok;
       }),
@@ -403,16 +468,38 @@ function referenceStructMap(r: RecordType, abis: readonly AbiEntry[]) {
     return JSON.stringify([l.size, l.align, flattenMembers(l).map((m) => [m.name, m.offset, m.size])]);
   };
   const groups = [...groupAbis(abis, sig).values()];
-  const layouts = groups.map((ids) => layoutRecord(r, abis.find((a) => a.id === ids[0])!));
-  const placeOf = (name: string) => new Set(layouts.map((l) => { const m = flattenMembers(l).find((x) => x.name === name); return m ? `${m.offset}+${m.size}` : "-"; }));
+  const layouts = groups.map((ids) =>
+    layoutRecord(
+      r,
+      abis.find((a) => a.id === ids[0])!,
+    ),
+  );
+  const placeOf = (name: string) =>
+    new Set(
+      layouts.map((l) => {
+        const m = flattenMembers(l).find((x) => x.name === name);
+        return m ? `${m.offset}+${m.size}` : "-";
+      }),
+    );
   return {
     name: `${r.kind} ${r.tag}`,
     classes: groups.map((ids, i) => {
       const l = layouts[i]!;
       const leaves = flattenMembers(l).filter((m) => !m.member.nested || m.member.field.type.kind === "array");
       const segments = [
-        ...leaves.map((m) => ({ offset: m.offset, size: Math.max(m.size, m.bits !== undefined ? 1 : 0), kind: "member", name: m.name, ...(placeOf(m.name).size > 1 ? { moved: true } : {}) })),
-        ...flattenHoles(l).map((h) => ({ offset: h.offset, size: h.size, kind: h.tailPadding ? "tail" : "hole", name: h.tailPadding ? "tail padding" : `hole${h.after ? ` after ${h.after}` : ""}` })),
+        ...leaves.map((m) => ({
+          offset: m.offset,
+          size: Math.max(m.size, m.bits !== undefined ? 1 : 0),
+          kind: "member",
+          name: m.name,
+          ...(placeOf(m.name).size > 1 ? { moved: true } : {}),
+        })),
+        ...flattenHoles(l).map((h) => ({
+          offset: h.offset,
+          size: h.size,
+          kind: h.tailPadding ? "tail" : "hole",
+          name: h.tailPadding ? "tail padding" : `hole${h.after ? ` after ${h.after}` : ""}`,
+        })),
       ].sort((x, y) => x.offset - y.offset || (x.kind === "member" ? -1 : 1));
       return { abis: ids, size: l.size, align: l.align, segments };
     }),
@@ -421,7 +508,9 @@ function referenceStructMap(r: RecordType, abis: readonly AbiEntry[]) {
 
 test("layoutSignature is equal on two ABIs exactly when the flattened layouts are", (t) => {
   const flatKey = (r: RecordType, abi: AbiEntry, bits: boolean) =>
-    flattenMembers(layoutRecord(r, abi)).map((m) => `${m.offset}+${m.size}${bits ? `/${m.bitOffset ?? ""}` : ""}`).join(",");
+    flattenMembers(layoutRecord(r, abi))
+      .map((m) => `${m.offset}+${m.size}${bits ? `/${m.bitOffset ?? ""}` : ""}`)
+      .join(",");
   fc.assert(
     fc.property(arbStructDoc({ maxHelpers: 3 }), (doc) => {
       const model = modelOf(doc);
@@ -433,7 +522,9 @@ test("layoutSignature is equal on two ABIs exactly when the flattened layouts ar
             sig.set(abi.id, layoutSignature(r, abi, bits));
             flat.set(abi.id, flatKey(r, abi, bits));
           }
-          for (const x of ABIS) for (const y of ABIS) if ((sig.get(x.id) === sig.get(y.id)) !== (flat.get(x.id) === flat.get(y.id))) return false;
+          for (const x of ABIS)
+            for (const y of ABIS)
+              if ((sig.get(x.id) === sig.get(y.id)) !== (flat.get(x.id) === flat.get(y.id))) return false;
         }
       }
       return true;
@@ -445,13 +536,19 @@ test("layoutSignature is equal on two ABIs exactly when the flattened layouts ar
 
 test("misplaced 64-bit members deep in a chain: listed up to the cap, with short paths, in linear work", (t) => {
   // c0 puts a __u64 at offset 4 on i386 (4-byte alignment), so every struct holding it inherits the finding.
-  const text = chainSpec(3000).replace("- { name: a, type: __u64 }", "- { name: p, type: __u32 }\n          - { name: a, type: __u64 }");
+  const text = chainSpec(3000).replace(
+    "- { name: a, type: __u64 }",
+    "- { name: p, type: __u32 }\n          - { name: a, type: __u64 }",
+  );
   const m = loadSpecText("deep-misaligned.yaml", text);
   const ds = runChecks(m, ABIS).filter((d) => d.subject.startsWith("struct c2999"));
   const offsets = ds.filter((d) => d.rule === "align64/offset");
   t.is(offsets.length, MAX_LISTED + 1); // the listed ones and one saying there are more
   t.regex(offsets.map((d) => d.message).join("\n"), /more 64-bit members are off a multiple of 8 than the 256 listed/);
-  t.true(offsets.every((d) => d.message.length < 600), "paths are shortened");
+  t.true(
+    offsets.every((d) => d.message.length < 600),
+    "paths are shortened",
+  );
   t.regex(offsets[0]!.subject, /^struct c2999\.a\.a\.a.*\.<\d+ levels>\.a$/);
   const compat = ds.filter((d) => d.rule === "compat/layout");
   t.is(compat.length, 1);

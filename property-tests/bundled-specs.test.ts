@@ -13,7 +13,9 @@ import { bundledSpecFiles, loadSpecFiles } from "../spec/load.js";
 import { ABI_FACTS, SEED_UAPI, cBlocks, col, readReference, tableAfter } from "./reference.js";
 
 const models: SpecModel[] = loadSpecFiles(bundledSpecFiles());
-const interfaces = new Map<string, InterfaceModel>(models.flatMap((m) => m.interfaces.map((i) => [i.spec.name, i] as const)));
+const interfaces = new Map<string, InterfaceModel>(
+  models.flatMap((m) => m.interfaces.map((i) => [i.spec.name, i] as const)),
+);
 
 /** Which of our interfaces models each section of seed-uapi.md (the sections we do not model are left out). */
 const SECTION_INTERFACES: Record<string, string[]> = {
@@ -56,7 +58,11 @@ test("struct sizes and stated offsets match seed-uapi.md on x86_64 and i386", (t
             const layout = layoutRecord(record!, abi);
             t.is(layout.size, Number(size), `${ifc}: sizeof(struct ${name}) on ${abi.id}`);
             for (const o of rest.matchAll(/(\w+) at offset (\d+)/g)) {
-              t.is(flattenMembers(layout).find((f) => f.name === o[1])?.offset, Number(o[2]), `${ifc}: ${name}.${o[1]} on ${abi.id}`);
+              t.is(
+                flattenMembers(layout).find((f) => f.name === o[1])?.offset,
+                Number(o[2]),
+                `${ifc}: ${name}.${o[1]} on ${abi.id}`,
+              );
             }
             checked++;
           }
@@ -73,7 +79,12 @@ function seedNumbers(): { ifc: string; name: string; value: number }[] {
   const md = readReference(SEED_UAPI);
   const out: { ifc: string; name: string; value: number }[] = [];
   const table = tableAfter(md, "### 1.5");
-  for (const row of table.rows) out.push({ ifc: "bus1", name: row[col(table, "Macro")]!.replace(/`/g, ""), value: Number(row[col(table, "cmd value")]!.replace(/`/g, "")) });
+  for (const row of table.rows)
+    out.push({
+      ifc: "bus1",
+      name: row[col(table, "Macro")]!.replace(/`/g, ""),
+      value: Number(row[col(table, "cmd value")]!.replace(/`/g, "")),
+    });
   for (const [heading, ifcs] of Object.entries(SECTION_INTERFACES)) {
     for (const block of cBlocks(section(md, heading))) {
       for (const m of block.matchAll(/#define (\w+)\s+_IO[RW]*\([^\n]*\/\* (0x[0-9A-Fa-f]{8})/g)) {
@@ -90,7 +101,8 @@ test("ioctl numbers on the generic family match seed-uapi.md (x86_64 and i386)",
   const expected = seedNumbers();
   for (const { ifc, name, value } of expected) {
     const cmd = command(ifc, name);
-    for (const abi of [x86_64, i386]) t.is(hex(commandNumber(cmd, abi).value!), hex(value), `${ifc} ${name} on ${abi.id}`);
+    for (const abi of [x86_64, i386])
+      t.is(hex(commandNumber(cmd, abi).value!), hex(value), `${ifc} ${name} on ${abi.id}`);
   }
   t.log(`${expected.length} command numbers checked`);
   t.true(expected.length >= 20);
@@ -108,8 +120,13 @@ function iocParams(rowTitle: RegExp) {
     return { bits, shift };
   };
   return {
-    nr: field("nr"), type: field("type"), size: field("size"), dir: field("dir"),
-    none: Number(row[col(table, "NONE")]), read: Number(row[col(table, "READ")]!.replace(/\*/g, "")), write: Number(row[col(table, "WRITE")]!.replace(/\*/g, "")),
+    nr: field("nr"),
+    type: field("type"),
+    size: field("size"),
+    dir: field("dir"),
+    none: Number(row[col(table, "NONE")]),
+    read: Number(row[col(table, "READ")]!.replace(/\*/g, "")),
+    write: Number(row[col(table, "WRITE")]!.replace(/\*/g, "")),
   };
 }
 
@@ -123,7 +140,11 @@ test("ioctl numbers on the alpha/mips/powerpc/sparc family follow the kernel's e
     const read = (dirBits & generic.read) !== 0;
     const write = (dirBits & generic.write) !== 0;
     const dir = (read ? mips.read : 0) | (write ? mips.write : 0) || mips.none;
-    const expected = dir * 2 ** mips.dir.shift + get(value, generic.size) * 2 ** mips.size.shift + get(value, generic.type) * 2 ** mips.type.shift + get(value, generic.nr) * 2 ** mips.nr.shift;
+    const expected =
+      dir * 2 ** mips.dir.shift +
+      get(value, generic.size) * 2 ** mips.size.shift +
+      get(value, generic.type) * 2 ** mips.type.shift +
+      get(value, generic.nr) * 2 ** mips.nr.shift;
     for (const abiId of ["mips", "mipsel", "mips64", "ppc", "ppc64le", "alpha", "sparc", "sparc64"]) {
       t.is(hex(commandNumber(command(ifc, name), abiById(abiId)!).value!), hex(expected), `${ifc} ${name} on ${abiId}`);
     }
@@ -133,11 +154,22 @@ test("ioctl numbers on the alpha/mips/powerpc/sparc family follow the kernel's e
 test("bus1 and the IIO specs declare every command and struct the seed inventory lists", (t) => {
   const md = readReference(SEED_UAPI);
   const checklist = section(md, "## 4.");
-  const bus1Structs = ["bus1_cmd_peer_reset", "bus1_cmd_handle_transfer", "bus1_cmd_nodes_destroy", "bus1_cmd_send", "bus1_cmd_recv"];
-  for (const s of bus1Structs) t.true(checklist.includes(s) && interfaces.get("bus1")!.records.some((r) => r.tag === s), s);
+  const bus1Structs = [
+    "bus1_cmd_peer_reset",
+    "bus1_cmd_handle_transfer",
+    "bus1_cmd_nodes_destroy",
+    "bus1_cmd_send",
+    "bus1_cmd_recv",
+  ];
+  for (const s of bus1Structs)
+    t.true(checklist.includes(s) && interfaces.get("bus1")!.records.some((r) => r.tag === s), s);
   t.is(interfaces.get("bus1")!.commands.length, 9);
   const mmap = interfaces.get("iio_buffer_mmap")!;
   t.is(mmap.commands.filter((c) => /BLOCK/.test(c.spec.name)).length, 5, "five block ioctls in the mmap proposal");
   t.is(interfaces.get("mhi_uci")!.commands.length, 0, "MHI UCI has no ioctls");
-  t.true((interfaces.get("mhi_uci")!.spec.devices ?? []).some((d) => d.fops.some((f) => f.op === "open") && d.fops.some((f) => f.op === "release")));
+  t.true(
+    (interfaces.get("mhi_uci")!.spec.devices ?? []).some(
+      (d) => d.fops.some((f) => f.op === "open") && d.fops.some((f) => f.op === "release"),
+    ),
+  );
 });

@@ -26,7 +26,11 @@ function check(structsYaml: string, commandsYaml = ""): Diagnostic[] {
 }
 
 const rules = (ds: Diagnostic[]) => [...new Set(ds.map((d) => d.rule))].sort();
-const abisOf = (ds: Diagnostic[], rule: string) => ds.filter((d) => d.rule === rule).flatMap((d) => d.abis).sort();
+const abisOf = (ds: Diagnostic[], rule: string) =>
+  ds
+    .filter((d) => d.rule === rule)
+    .flatMap((d) => d.abis)
+    .sort();
 
 // ABIs where __u64 is 4- or 2-aligned in structs, per abi-facts §0 rule 2 (i386, OABI, sh, arc, csky,
 // microblaze, openrisc, nios2 cap at 4; m68k at 2).
@@ -42,11 +46,19 @@ test("a __u64 after a __u32: hole on 8-aligning ABIs, misaligned on the others, 
   t.deepEqual(rules(ds), ["align64/offset", "align64/size", "compat/layout", "padding/hole"]);
   t.deepEqual(abisOf(ds, "align64/offset"), U64_UNDERALIGNED);
   const holeAbis = abisOf(ds, "padding/hole");
-  t.deepEqual(holeAbis, ABIS.map((a) => a.id).filter((id) => !U64_UNDERALIGNED.includes(id)).sort());
+  t.deepEqual(
+    holeAbis,
+    ABIS.map((a) => a.id)
+      .filter((id) => !U64_UNDERALIGNED.includes(id))
+      .sort(),
+  );
   const hole = ds.find((d) => d.rule === "padding/hole")!;
   t.regex(hole.message, /4-byte implicit hole at offset 4 between 'a' and 'b'/);
   t.regex(hole.hint, /__u32 __pad0;/);
-  const lineOfB = specText(structs).split("\n").findIndex((l) => l.includes("name: b")) + 1;
+  const lineOfB =
+    specText(structs)
+      .split("\n")
+      .findIndex((l) => l.includes("name: b")) + 1;
   t.deepEqual([hole.loc.file, hole.loc.line], ["seeded.yaml", lineOfB], "points at member b");
 });
 
@@ -82,32 +94,44 @@ test("a long member is ABI-dependent", (t) => {
 });
 
 test("a duplicate nr within an interface is found, as in the IIO mmap proposal's 0x93", (t) => {
-  const ds = check(`      - name: blk
+  const ds = check(
+    `      - name: blk
         doc: d
         fields:
           - { name: id, type: __u32 }
-          - { name: size, type: __u32 }`, `      - { name: FREE, doc: d, magic: "i", nr: 0x93, dir: none }
-      - { name: QUERY, doc: d, magic: "i", nr: 0x93, dir: readwrite, arg: struct blk }`);
+          - { name: size, type: __u32 }`,
+    `      - { name: FREE, doc: d, magic: "i", nr: 0x93, dir: none }
+      - { name: QUERY, doc: d, magic: "i", nr: 0x93, dir: readwrite, arg: struct blk }`,
+  );
   const dup = ds.filter((d) => d.rule === "ioctl/duplicate-nr");
   t.is(dup.length, 1);
   t.regex(dup[0]!.message, /QUERY uses magic 0x69 nr 0x93, already taken by FREE/);
 });
 
 test("_IO with an argument, a direction that contradicts the data flow, and an oversized argument are each found", (t) => {
-  const ds = check(`      - name: big
+  const ds = check(
+    `      - name: big
         doc: d
         fields:
-          - { name: data, type: __u8, array: 9000, flow: out }`, `      - { name: A, doc: d, magic: 0x42, nr: 1, dir: none, arg: struct big }
-      - { name: B, doc: d, magic: 0x42, nr: 2, dir: write, arg: struct big }`);
+          - { name: data, type: __u8, array: 9000, flow: out }`,
+    `      - { name: A, doc: d, magic: 0x42, nr: 1, dir: none, arg: struct big }
+      - { name: B, doc: d, magic: 0x42, nr: 2, dir: write, arg: struct big }`,
+  );
   t.true(ds.some((d) => d.rule === "ioctl/io-with-arg" && d.subject === "A"));
   t.true(ds.some((d) => d.rule === "ioctl/direction" && d.subject === "B" && d.severity === "error"));
   // 9000 bytes fit 14 bits (generic, parisc) but not 13 (alpha, mips, powerpc, sparc): abi-facts §2.2.
   const big = ds.find((d) => d.rule === "ioctl/size-limit" && d.subject === "B")!;
-  t.deepEqual(big.abis.sort(), ABIS.filter((a) => /^(alpha|mips|ppc|sparc)/.test(a.id)).map((a) => a.id).sort());
+  t.deepEqual(
+    big.abis.sort(),
+    ABIS.filter((a) => /^(alpha|mips|ppc|sparc)/.test(a.id))
+      .map((a) => a.id)
+      .sort(),
+  );
 });
 
 test("clean structs pass: natural alignment, explicit padding, __aligned_u64", (t) => {
-  const ds = check(`      - name: clean
+  const ds = check(
+    `      - name: clean
         doc: d
         fields:
           - { name: a, type: __u32 }
@@ -118,6 +142,8 @@ test("clean structs pass: natural alignment, explicit padding, __aligned_u64", (
         doc: d
         fields:
           - { name: x, type: __u16 }
-          - { name: y, type: __u16 }`, `      - { name: C, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct clean }`);
+          - { name: y, type: __u16 }`,
+    `      - { name: C, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct clean }`,
+  );
   t.deepEqual(ds, []);
 });

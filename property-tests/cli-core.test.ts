@@ -9,8 +9,11 @@ const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
 const uapi = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: REPO_ROOT });
 
 // The ids the issue requires users to be able to name.
-const REQUIRED_IDS = `x86_64 i386 x32 arm armeb arm-oabi aarch64 aarch64_be mips mipsel mipsn32 mips64 ppc ppc64 ppc64le s390 s390x
-sparc sparc64 riscv32 riscv64 m68k loongarch64 csky alpha parisc sh arc hexagon xtensa microblaze openrisc nios2`.split(/\s+/);
+const REQUIRED_IDS =
+  `x86_64 i386 x32 arm armeb arm-oabi aarch64 aarch64_be mips mipsel mipsn32 mips64 ppc ppc64 ppc64le s390 s390x
+sparc sparc64 riscv32 riscv64 m68k loongarch64 csky alpha parisc sh arc hexagon xtensa microblaze openrisc nios2`.split(
+    /\s+/,
+  );
 
 test("every command answers --help with a usage line and exit 0", (t) => {
   for (const c of COMMANDS) {
@@ -28,8 +31,16 @@ test("uapi check on the bundled specs finds the 0x93 duplicate and the ABI-depen
   t.is(r.status, 1, "error findings exit 1");
   const out = JSON.parse(r.stdout);
   const dup = out.diagnostics.filter((d: { rule: string }) => d.rule === "ioctl/duplicate-nr");
-  t.true(dup.some((d: { message: string }) => /nr 0x93/.test(d.message) && /BLOCK_QUERY/.test(d.message) && /BLOCK_FREE/.test(d.message)));
-  const iovec = out.diagnostics.find((d: { rule: string; subject: string }) => d.rule === "compat/pointee" && d.subject === "struct bus1_cmd_send.ptr_vecs");
+  t.true(
+    dup.some(
+      (d: { message: string }) =>
+        /nr 0x93/.test(d.message) && /BLOCK_QUERY/.test(d.message) && /BLOCK_FREE/.test(d.message),
+    ),
+  );
+  const iovec = out.diagnostics.find(
+    (d: { rule: string; subject: string }) =>
+      d.rule === "compat/pointee" && d.subject === "struct bus1_cmd_send.ptr_vecs",
+  );
   t.truthy(iovec);
   t.regex(iovec.message, /struct iovec/);
   t.regex(iovec.file, /spec\/bus1\.yaml$/);

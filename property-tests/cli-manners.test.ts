@@ -19,27 +19,56 @@ function uapi(args: string[], cwd?: string) {
 }
 
 const haveSh = spawnSync("sh", ["-c", "exit 0"]).status === 0;
-(haveSh ? test : test.skip)(`a reader that closes the pipe early ends the command quietly with its own exit code${haveSh ? "" : " (skipped: no sh)"}`, (t) => {
-  // `layout` prints far more than a pipe buffer holds, so the write after `head` exits meets EPIPE.
-  for (const [args, expected] of [[["layout"], 0], [["check", "--fail-on", "error", "--format", "json"], 1]] as const) {
-    const dir = scratchDir("epipe");
-    // POSIX sh has no PIPESTATUS: run the writer in a subshell that records its own status.
-    const r = spawnSync("sh", ["-c", `( "${process.execPath}" "${CLI}" ${args.join(" ")} 2>err.txt; echo $? >status.txt ) | head -c 100 >/dev/null`], { cwd: dir, encoding: "utf8" });
-    t.is(r.status, 0);
-    const err = readFileSync(path.join(dir, "err.txt"), "utf8");
-    t.false(/EPIPE|Error:|at .*\.js/.test(err), `stderr after a closed pipe:\n${err}`);
-    t.is(Number(readFileSync(path.join(dir, "status.txt"), "utf8")), expected, `exit status of uapi ${args.join(" ")}`);
-  }
-});
+(haveSh ? test : test.skip)(
+  `a reader that closes the pipe early ends the command quietly with its own exit code${haveSh ? "" : " (skipped: no sh)"}`,
+  (t) => {
+    // `layout` prints far more than a pipe buffer holds, so the write after `head` exits meets EPIPE.
+    for (const [args, expected] of [
+      [["layout"], 0],
+      [["check", "--fail-on", "error", "--format", "json"], 1],
+    ] as const) {
+      const dir = scratchDir("epipe");
+      // POSIX sh has no PIPESTATUS: run the writer in a subshell that records its own status.
+      const r = spawnSync(
+        "sh",
+        [
+          "-c",
+          `( "${process.execPath}" "${CLI}" ${args.join(" ")} 2>err.txt; echo $? >status.txt ) | head -c 100 >/dev/null`,
+        ],
+        { cwd: dir, encoding: "utf8" },
+      );
+      t.is(r.status, 0);
+      const err = readFileSync(path.join(dir, "err.txt"), "utf8");
+      t.false(/EPIPE|Error:|at .*\.js/.test(err), `stderr after a closed pipe:\n${err}`);
+      t.is(
+        Number(readFileSync(path.join(dir, "status.txt"), "utf8")),
+        expected,
+        `exit status of uapi ${args.join(" ")}`,
+      );
+    }
+  },
+);
 
 test("--format json: a spec error is JSON on stdout with file, line and column, and text on stderr", (t) => {
   const dir = scratchDir("jsonerr");
   const spec = path.join(dir, "bad.yaml");
-  writeFileSync(spec, "name: x\ndoc: d\ninterfaces:\n  - name: i\n    doc: d\n    header: linux/i.h\n    structs:\n      - { name: s, doc: d, fields: [ { name: a, type: __u33 } ] }\n");
-  for (const args of [["check", spec, "--format", "json"], ["check", spec, "--format=json"], ["layout", spec, "--format", "json"], ["generate", spec, "--format", "json", "--out", path.join(dir, "out")]]) {
+  writeFileSync(
+    spec,
+    "name: x\ndoc: d\ninterfaces:\n  - name: i\n    doc: d\n    header: linux/i.h\n    structs:\n      - { name: s, doc: d, fields: [ { name: a, type: __u33 } ] }\n",
+  );
+  for (const args of [
+    ["check", spec, "--format", "json"],
+    ["check", spec, "--format=json"],
+    ["layout", spec, "--format", "json"],
+    ["generate", spec, "--format", "json", "--out", path.join(dir, "out")],
+  ]) {
     const r = uapi(args);
     t.is(r.code, 2, args.join(" "));
-    const report = JSON.parse(r.stdout) as { ok: boolean; exit: number; errors: { file: string; line: number; col: number; message: string }[] };
+    const report = JSON.parse(r.stdout) as {
+      ok: boolean;
+      exit: number;
+      errors: { file: string; line: number; col: number; message: string }[];
+    };
     t.false(report.ok);
     t.is(report.exit, 2);
     t.true(report.errors.length > 0);

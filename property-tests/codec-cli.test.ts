@@ -24,7 +24,10 @@ test("uapi ioctl 0xC0509640 is BUS1_CMD_SEND: _IOWR, type 0x96, nr 0x40, size 80
   const j = JSON.parse(r.out);
   const generic = j.families.find((f: { family: string }) => f.family === "generic");
   t.like(generic, { dir: "readwrite", type: 0x96, nr: 0x40, size: 80, valid: true });
-  t.deepEqual(j.matches.map((m: { command: string }) => m.command), ["BUS1_CMD_SEND"]);
+  t.deepEqual(
+    j.matches.map((m: { command: string }) => m.command),
+    ["BUS1_CMD_SEND"],
+  );
   t.true(j.matches[0].abis.includes("x86_64") && j.matches[0].abis.includes("i386"));
   const text = await run("ioctl", "0xC0509640");
   t.regex(text.out, /BUS1_CMD_SEND/);
@@ -34,7 +37,10 @@ test("uapi ioctl 0x40106994 is IIO_BUFFER_DMABUF_ENQUEUE_IOCTL: _IOW('i', 0x94, 
   const r = await run("ioctl", "0x40106994", "--format", "json");
   t.is(r.code, 0, r.err);
   const j = JSON.parse(r.out);
-  t.like(j.families.find((f: { family: string }) => f.family === "generic"), { dir: "write", type: 0x69, nr: 0x94, size: 16 });
+  t.like(
+    j.families.find((f: { family: string }) => f.family === "generic"),
+    { dir: "write", type: 0x69, nr: 0x94, size: 16 },
+  );
   const m = j.matches.find((x: { command: string }) => x.command === "IIO_BUFFER_DMABUF_ENQUEUE_IOCTL");
   t.truthy(m, r.out);
   t.true(m.abis.includes("x86_64"));
@@ -56,7 +62,15 @@ test("uapi decode prints the value as JSON (64-bit values as strings) and as a b
   const r = await run("decode", "iio_buffer_block", "--abi", "x86_64", BLOCK_HEX);
   t.is(r.code, 0, r.err);
   const j = JSON.parse(r.out);
-  t.deepEqual(j.value, { id: 7, size: 4096, bytes_used: 1000, type: 0, flags: 1, data: { offset: 8192 }, timestamp: "1234567890123" });
+  t.deepEqual(j.value, {
+    id: 7,
+    size: 4096,
+    bytes_used: 1000,
+    type: 0,
+    flags: 1,
+    data: { offset: 8192 },
+    timestamp: "1234567890123",
+  });
   t.is(j.size, 32);
   const d = await run("decode", "iio_buffer_block", "--abi", "i386", BLOCK_HEX, "--format", "dump");
   t.is(d.code, 0, d.err);
@@ -96,7 +110,18 @@ test("uapi decode @file reads raw bytes; uapi encode round-trips what decode pri
 });
 
 test("uapi encode: bus1_cmd_send bytes, and refusals exit 2", async (t) => {
-  const value = { flags: 1, ptr_destinations: "0x1000", ptr_errors: 0, n_destinations: 1, ptr_vecs: 0, n_vecs: 0, ptr_handles: 0, n_handles: 0, ptr_fds: 0, n_fds: 0 };
+  const value = {
+    flags: 1,
+    ptr_destinations: "0x1000",
+    ptr_errors: 0,
+    n_destinations: 1,
+    ptr_vecs: 0,
+    n_vecs: 0,
+    ptr_handles: 0,
+    n_handles: 0,
+    ptr_fds: 0,
+    n_fds: 0,
+  };
   const r = await run("encode", "bus1_cmd_send", "--abi", "i386", JSON.stringify(value), "--format", "json");
   t.is(r.code, 0, r.err);
   const j = JSON.parse(r.out);

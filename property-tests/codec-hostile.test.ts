@@ -42,7 +42,8 @@ const models = loadSpecFiles(bundledSpecFiles());
 const ifcNamed = (name: string) => models.flatMap((m) => m.interfaces).find((i) => i.spec.name === name)!;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCodec = Codec<any>;
-const blockOn = (abi = x86_64): AnyCodec => compileInterface(ifcNamed("iio_buffer_mmap"), [abi]).structs.get("iio_buffer_block")!.abis[abi.id]!;
+const blockOn = (abi = x86_64): AnyCodec =>
+  compileInterface(ifcNamed("iio_buffer_mmap"), [abi]).structs.get("iio_buffer_block")!.abis[abi.id]!;
 
 async function run(...argv: string[]) {
   const io = bufferIo();
@@ -53,15 +54,30 @@ async function run(...argv: string[]) {
 /** The CLI in a child process (for inputs that would hang or exhaust a test worker), with a hard timeout. */
 function runChild(argv: string[], options: { stdin?: number; timeout?: number } = {}) {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [CLI, ...argv], { stdio: [options.stdin ?? "ignore", "pipe", "pipe"], timeout: options.timeout ?? 30_000, maxBuffer: 16 << 20, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [CLI, ...argv], {
+    stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
+    timeout: options.timeout ?? 30_000,
+    maxBuffer: 16 << 20,
+    encoding: "utf8",
+  });
   return { code: r.status, signal: r.signal, out: r.stdout ?? "", err: r.stderr ?? "", ms: Date.now() - t0 };
 }
 
-function isCodecError(t: import("ava").ExecutionContext, fn: () => unknown, want: { struct?: string; field?: string; offset?: number; kind?: string } = {}): CodecError | undefined {
+function isCodecError(
+  t: import("ava").ExecutionContext,
+  fn: () => unknown,
+  want: { struct?: string; field?: string; offset?: number; kind?: string } = {},
+): CodecError | undefined {
   let thrown: unknown;
-  try { fn(); } catch (e) { thrown = e; }
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
   if (!(thrown instanceof CodecError)) {
-    t.fail(`expected a CodecError, got ${thrown === undefined ? "no exception" : `${(thrown as Error)?.constructor?.name}: ${(thrown as Error)?.message}`}`);
+    t.fail(
+      `expected a CodecError, got ${thrown === undefined ? "no exception" : `${(thrown as Error)?.constructor?.name}: ${(thrown as Error)?.message}`}`,
+    );
     return undefined;
   }
   if (want.struct !== undefined) t.is(thrown.struct, want.struct, thrown.message);
@@ -74,7 +90,6 @@ function isCodecError(t: import("ava").ExecutionContext, fn: () => unknown, want
 const OK_BLOCK = { id: 1, size: 2, bytes_used: 3, type: 0, flags: 0, data: { offset: 0 }, timestamp: 0n };
 const BLOCK = "struct iio_buffer_block";
 
-
 /* ------------------------------------------------------------------ */
 /* Family 4: only CodecError, with struct, member and offset           */
 /* ------------------------------------------------------------------ */
@@ -82,19 +97,51 @@ const BLOCK = "struct iio_buffer_block";
 test("a bigint given for a 32-bit (or narrower) field is a CodecError naming struct, member and offset, on every path", (t) => {
   // seed-uapi.md: id at 0, size at 4, flags at 16, data.offset at 20.
   for (const codec of [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!, staticBlock.ppc64!]) {
-    isCodecError(t, () => codec.encode({ ...OK_BLOCK, id: 5n }), { struct: BLOCK, field: "id", offset: 0, kind: "type" });
-    isCodecError(t, () => codec.encode({ ...OK_BLOCK, size: 0n }), { struct: BLOCK, field: "size", offset: 4, kind: "type" });
-    isCodecError(t, () => codec.encode({ ...OK_BLOCK, flags: 1n }), { struct: BLOCK, field: "flags", offset: 16, kind: "type" });
-    isCodecError(t, () => codec.encode({ ...OK_BLOCK, data: { offset: 1n } }), { struct: BLOCK, field: "data.offset", offset: 20, kind: "type" });
+    isCodecError(t, () => codec.encode({ ...OK_BLOCK, id: 5n }), {
+      struct: BLOCK,
+      field: "id",
+      offset: 0,
+      kind: "type",
+    });
+    isCodecError(t, () => codec.encode({ ...OK_BLOCK, size: 0n }), {
+      struct: BLOCK,
+      field: "size",
+      offset: 4,
+      kind: "type",
+    });
+    isCodecError(t, () => codec.encode({ ...OK_BLOCK, flags: 1n }), {
+      struct: BLOCK,
+      field: "flags",
+      offset: 16,
+      kind: "type",
+    });
+    isCodecError(t, () => codec.encode({ ...OK_BLOCK, data: { offset: 1n } }), {
+      struct: BLOCK,
+      field: "data.offset",
+      offset: 20,
+      kind: "type",
+    });
     // The other way round: a number where a bigint goes.
-    isCodecError(t, () => codec.encode({ ...OK_BLOCK, timestamp: 1 }), { struct: BLOCK, field: "timestamp", offset: 24, kind: "type" });
+    isCodecError(t, () => codec.encode({ ...OK_BLOCK, timestamp: 1 }), {
+      struct: BLOCK,
+      field: "timestamp",
+      offset: 24,
+      kind: "type",
+    });
   }
   // struct { __u8 a; __s8 b; __u16 c; __s32 d; }: offsets 0, 1, 2, 4 by C's alignment rules.
-  const m = oneStructSpec("          - { name: a, type: __u8 }\n          - { name: b, type: __s8 }\n          - { name: c, type: __u16 }\n          - { name: d, type: __s32 }\n");
+  const m = oneStructSpec(
+    "          - { name: a, type: __u8 }\n          - { name: b, type: __s8 }\n          - { name: c, type: __u16 }\n          - { name: d, type: __s32 }\n",
+  );
   const c = compileCodec(m.interfaces[0]!.records[0]!, x86_64, m.interfaces[0]);
   const ok = { a: 1, b: -1, c: 2, d: -3 };
   t.notThrows(() => c.encode(ok));
-  for (const [field, offset] of [["a", 0], ["b", 1], ["c", 2], ["d", 4]] as const) {
+  for (const [field, offset] of [
+    ["a", 0],
+    ["b", 1],
+    ["c", 2],
+    ["d", 4],
+  ] as const) {
     isCodecError(t, () => c.encode({ ...ok, [field]: 7n }), { struct: "struct s", field, offset, kind: "type" });
   }
 });
@@ -111,15 +158,30 @@ console.log(JSON.stringify(out));`;
   t.deepEqual(JSON.parse(r.stdout), [`CodecError|${BLOCK}`, `CodecError|${BLOCK}`, `CodecError|${BLOCK}`]);
 
   for (const codec of [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!]) {
-    for (const bytes of [undefined, null, "str", 42, 42n, {}, [1, 2, 3], new Uint16Array(16), new ArrayBuffer(32), Symbol("s")]) {
+    for (const bytes of [
+      undefined,
+      null,
+      "str",
+      42,
+      42n,
+      {},
+      [1, 2, 3],
+      new Uint16Array(16),
+      new ArrayBuffer(32),
+      Symbol("s"),
+    ]) {
       isCodecError(t, () => codec.decode(bytes as never), { struct: BLOCK, kind: "type" });
       isCodecError(t, () => codec.decode(bytes as never, 0, []), { struct: BLOCK, kind: "type" });
     }
-    for (const len of [0, 1, 31]) isCodecError(t, () => codec.decode(new Uint8Array(len)), { struct: BLOCK, kind: "truncated" });
+    for (const len of [0, 1, 31])
+      isCodecError(t, () => codec.decode(new Uint8Array(len)), { struct: BLOCK, kind: "truncated" });
     isCodecError(t, () => codec.decode(new DataView(new ArrayBuffer(8))), { struct: BLOCK, kind: "truncated" });
     for (const offset of [0n, "0", -1, 1.5, NaN, Infinity, 2 ** 32, 2 ** 53, null, {}]) {
       isCodecError(t, () => codec.decode(new Uint8Array(64), offset as never), { struct: BLOCK, kind: "truncated" });
-      isCodecError(t, () => codec.encode(OK_BLOCK, new Uint8Array(64), offset as never), { struct: BLOCK, kind: "truncated" });
+      isCodecError(t, () => codec.encode(OK_BLOCK, new Uint8Array(64), offset as never), {
+        struct: BLOCK,
+        kind: "truncated",
+      });
     }
     // A detached buffer has no bytes: truncated, not a TypeError from byteLength.
     const buf = new ArrayBuffer(32);
@@ -130,18 +192,31 @@ console.log(JSON.stringify(out));`;
     isCodecError(t, () => codec.decode(u8), { struct: BLOCK, kind: "truncated" });
     isCodecError(t, () => codec.encode(OK_BLOCK, view), { struct: BLOCK, kind: "truncated" });
     // The target of encode: anything but a DataView or a Uint8Array.
-    for (const into of [null, "str", {}, [0, 0], new Uint32Array(8)]) isCodecError(t, () => codec.encode(OK_BLOCK, into as never), { struct: BLOCK, kind: "type" });
+    for (const into of [null, "str", {}, [0, 0], new Uint32Array(8)])
+      isCodecError(t, () => codec.encode(OK_BLOCK, into as never), { struct: BLOCK, kind: "type" });
     // Anything but an array as `lenient` means strict, never a TypeError from push.
     const bad = new Uint8Array(32);
     bad[16] = 0x80; // flags bit 7: no such IIO_BUFFER_BLOCK_FLAG_*
-    for (const lenient of [true, 1, "yes", {}]) isCodecError(t, () => codec.decode(bad, 0, lenient as never), { struct: BLOCK, field: "flags", offset: 16, kind: "flags" });
+    for (const lenient of [true, 1, "yes", {}])
+      isCodecError(t, () => codec.decode(bad, 0, lenient as never), {
+        struct: BLOCK,
+        field: "flags",
+        offset: 16,
+        kind: "flags",
+      });
   }
 });
 
 test("a getter that detaches the target while encoding is reported as truncated", (t) => {
   for (const codec of [blockOn(x86_64), blockOn(ppc64)]) {
     const buf = new ArrayBuffer(32);
-    const value = { ...OK_BLOCK, get type() { structuredClone(buf, { transfer: [buf] }); return 0; } };
+    const value = {
+      ...OK_BLOCK,
+      get type() {
+        structuredClone(buf, { transfer: [buf] });
+        return 0;
+      },
+    };
     isCodecError(t, () => codec.encode(value, new DataView(buf)), { struct: BLOCK, kind: "truncated" });
   }
 });
@@ -159,37 +234,103 @@ test("property: one hostile member in an otherwise valid value is accepted or re
   const offsets: Record<string, number> = { id: 0, size: 4, bytes_used: 8, type: 12, flags: 16, timestamp: 24 };
   const codecs = [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!, staticBlock.i386!];
   const hostile = fc.oneof(
-    fc.anything(), fc.bigInt(), fc.bigInt({ min: -(1n << 70n), max: 1n << 70n }), fc.double(), fc.integer({ min: -(2 ** 33), max: 2 ** 33 }),
-    fc.constantFrom(2 ** 53, 2 ** 53 + 2, -0, NaN, Infinity, 0xffffffff, 0x100000000, 1n << 64n, (1n << 64n) - 1n, -1n, 3, 4, "1", true, null, undefined, [], {}, () => 0),
+    fc.anything(),
+    fc.bigInt(),
+    fc.bigInt({ min: -(1n << 70n), max: 1n << 70n }),
+    fc.double(),
+    fc.integer({ min: -(2 ** 33), max: 2 ** 33 }),
+    fc.constantFrom(
+      2 ** 53,
+      2 ** 53 + 2,
+      -0,
+      NaN,
+      Infinity,
+      0xffffffff,
+      0x100000000,
+      1n << 64n,
+      (1n << 64n) - 1n,
+      -1n,
+      3,
+      4,
+      "1",
+      true,
+      null,
+      undefined,
+      [],
+      {},
+      () => 0,
+    ),
   );
-  fc.assert(fc.property(fc.constantFrom(...codecs), fc.constantFrom(...Object.keys(offsets)), hostile, (codec, name, v) => {
-    const value = { ...OK_BLOCK, [name]: v };
-    const want = expectedKind(name, v);
-    let thrown: unknown;
-    let bytes: Uint8Array | undefined;
-    try { bytes = codec.encode(value) as Uint8Array; } catch (e) { thrown = e; }
-    if (want === undefined) {
-      if (thrown !== undefined) throw new Error(`${name} = ${String(v)} refused: ${(thrown as Error).message}`);
-      const back = codec.decode(bytes!);
-      if (back[name] !== v && !(name !== "timestamp" && Object.is(v, -0) && back[name] === 0)) throw new Error(`${name}: ${String(v)} came back as ${String(back[name])}`);
-      return;
-    }
-    if (!(thrown instanceof CodecError)) throw new Error(`${name} = ${typeof v} ${String(v)}: expected CodecError, got ${thrown === undefined ? "success" : (thrown as Error).name + ": " + (thrown as Error).message}`);
-    if (thrown.struct !== BLOCK || thrown.field !== name || thrown.offset !== offsets[name] || thrown.kind !== want)
-      throw new Error(`${name} = ${String(v)}: got ${thrown.struct}/${thrown.field}/${thrown.offset}/${thrown.kind}, want ${BLOCK}/${name}/${offsets[name]}/${want}`);
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(fc.constantFrom(...codecs), fc.constantFrom(...Object.keys(offsets)), hostile, (codec, name, v) => {
+      const value = { ...OK_BLOCK, [name]: v };
+      const want = expectedKind(name, v);
+      let thrown: unknown;
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = codec.encode(value) as Uint8Array;
+      } catch (e) {
+        thrown = e;
+      }
+      if (want === undefined) {
+        if (thrown !== undefined) throw new Error(`${name} = ${String(v)} refused: ${(thrown as Error).message}`);
+        const back = codec.decode(bytes!);
+        if (back[name] !== v && !(name !== "timestamp" && Object.is(v, -0) && back[name] === 0))
+          throw new Error(`${name}: ${String(v)} came back as ${String(back[name])}`);
+        return;
+      }
+      if (!(thrown instanceof CodecError))
+        throw new Error(
+          `${name} = ${typeof v} ${String(v)}: expected CodecError, got ${thrown === undefined ? "success" : (thrown as Error).name + ": " + (thrown as Error).message}`,
+        );
+      if (thrown.struct !== BLOCK || thrown.field !== name || thrown.offset !== offsets[name] || thrown.kind !== want)
+        throw new Error(
+          `${name} = ${String(v)}: got ${thrown.struct}/${thrown.field}/${thrown.offset}/${thrown.kind}, want ${BLOCK}/${name}/${offsets[name]}/${want}`,
+        );
+    }),
+    { numRuns: 2000 },
+  );
   t.pass();
 });
 
 test("property: decode and encode with arbitrary arguments return or throw CodecError, nothing else", (t) => {
   const codecs = [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!, bus1_cmd_send.x86_64!, bus1_cmd_send.s390x!];
-  const bytesArb = fc.oneof(fc.anything(), fc.uint8Array({ maxLength: 100 }), fc.constant(undefined), fc.constant(null));
-  const offsetArb = fc.oneof(fc.anything(), fc.integer({ min: -8, max: 80 }), fc.bigInt({ min: -8n, max: 80n }), fc.double());
-  fc.assert(fc.property(fc.constantFrom(...codecs), bytesArb, offsetArb, fc.anything(), fc.anything(), (codec, bytes, offset, lenient, value) => {
-    for (const call of [() => codec.decode(bytes as never, offset as never, lenient as never), () => codec.encode(value as never, bytes as never, offset as never), () => codec.encode(value as never)]) {
-      try { call(); } catch (e) { if (!(e instanceof CodecError)) throw new Error(`${(e as Error)?.name}: ${(e as Error)?.message}`, { cause: e }); }
-    }
-  }), { numRuns: 1500 });
+  const bytesArb = fc.oneof(
+    fc.anything(),
+    fc.uint8Array({ maxLength: 100 }),
+    fc.constant(undefined),
+    fc.constant(null),
+  );
+  const offsetArb = fc.oneof(
+    fc.anything(),
+    fc.integer({ min: -8, max: 80 }),
+    fc.bigInt({ min: -8n, max: 80n }),
+    fc.double(),
+  );
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...codecs),
+      bytesArb,
+      offsetArb,
+      fc.anything(),
+      fc.anything(),
+      (codec, bytes, offset, lenient, value) => {
+        for (const call of [
+          () => codec.decode(bytes as never, offset as never, lenient as never),
+          () => codec.encode(value as never, bytes as never, offset as never),
+          () => codec.encode(value as never),
+        ]) {
+          try {
+            call();
+          } catch (e) {
+            if (!(e instanceof CodecError))
+              throw new Error(`${(e as Error)?.name}: ${(e as Error)?.message}`, { cause: e });
+          }
+        }
+      },
+    ),
+    { numRuns: 1500 },
+  );
   t.pass();
 });
 
@@ -201,7 +342,8 @@ test("runtime helpers refuse hostile arguments with CodecError/RangeError, never
   isCodecError(t, () => writeScalar(view, -1, "__u8", 1, true), { kind: "truncated" });
   const generic = IOC_FAMILIES.generic;
   t.is(iocDecode(generic, 0xc0509640).size, 80); // seed-uapi.md: BUS1_CMD_SEND, 80 bytes
-  for (const bad of [-1, 2 ** 32, 1.5, NaN, Infinity, 5n, "0xC0509640"]) t.throws(() => iocDecode(generic, bad as never), { instanceOf: RangeError });
+  for (const bad of [-1, 2 ** 32, 1.5, NaN, Infinity, 5n, "0xC0509640"])
+    t.throws(() => iocDecode(generic, bad as never), { instanceOf: RangeError });
 });
 
 /* ------------------------------------------------------------------ */
@@ -232,10 +374,30 @@ test("a union value gives exactly one member: two (or none) is a CodecError at t
     t.is(c.size, 12);
     t.notThrows(() => c.encode({ tag: 1, u: { a: 2 }, x: 3 }));
     t.notThrows(() => c.encode({ tag: 1, u: { b: 2 }, y: 3 }));
-    isCodecError(t, () => c.encode({ tag: 1, u: { a: 2, b: 2 }, x: 3 }), { struct: "struct s", field: "u", offset: 4, kind: "type" });
-    isCodecError(t, () => c.encode({ tag: 1, u: { a: 2, b: 3 }, x: 3 }), { struct: "struct s", field: "u", offset: 4, kind: "type" });
-    isCodecError(t, () => c.encode({ tag: 1, u: {}, x: 3 }), { struct: "struct s", field: "u", offset: 4, kind: "type" });
-    const e = isCodecError(t, () => c.encode({ tag: 1, u: { a: 2 }, x: 3, y: 4 }), { struct: "struct s", field: "", offset: 8, kind: "type" });
+    isCodecError(t, () => c.encode({ tag: 1, u: { a: 2, b: 2 }, x: 3 }), {
+      struct: "struct s",
+      field: "u",
+      offset: 4,
+      kind: "type",
+    });
+    isCodecError(t, () => c.encode({ tag: 1, u: { a: 2, b: 3 }, x: 3 }), {
+      struct: "struct s",
+      field: "u",
+      offset: 4,
+      kind: "type",
+    });
+    isCodecError(t, () => c.encode({ tag: 1, u: {}, x: 3 }), {
+      struct: "struct s",
+      field: "u",
+      offset: 4,
+      kind: "type",
+    });
+    const e = isCodecError(t, () => c.encode({ tag: 1, u: { a: 2 }, x: 3, y: 4 }), {
+      struct: "struct s",
+      field: "",
+      offset: 8,
+      kind: "type",
+    });
     t.regex(e?.message ?? "", /x.*y/);
   }
 });
@@ -244,7 +406,10 @@ test("uapi encode: a union value with two members exits 2", async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), "uapi-hostile-"));
   try {
     const file = path.join(dir, "u.yaml");
-    writeFileSync(file, `name: t\ndoc: d\ninterfaces:\n  - name: t\n    doc: d\n    header: linux/t.h\n    structs:\n      - name: s\n        doc: d\n        fields:\n${UNION_SPEC}`);
+    writeFileSync(
+      file,
+      `name: t\ndoc: d\ninterfaces:\n  - name: t\n    doc: d\n    header: linux/t.h\n    structs:\n      - name: s\n        doc: d\n        fields:\n${UNION_SPEC}`,
+    );
     const good = await run("encode", file, "s", "--abi", "x86_64", JSON.stringify({ tag: 1, u: { a: 2 }, x: 3 }));
     t.is(good.code, 0, good.err);
     t.is(good.out.trim(), "01000000" + "02000000" + "03000000");
@@ -257,8 +422,20 @@ test("uapi encode: a union value with two members exits 2", async (t) => {
   }
 });
 
-const SEND_ZERO = { flags: 0, ptr_destinations: 0, ptr_errors: 0, n_destinations: 0, ptr_vecs: 0, n_vecs: 0, ptr_handles: 0, n_handles: 0, ptr_fds: 0, n_fds: 0 };
-const sendJson = (ptrDestinations: string) => JSON.stringify(SEND_ZERO).replace('"ptr_destinations":0', `"ptr_destinations":${ptrDestinations}`);
+const SEND_ZERO = {
+  flags: 0,
+  ptr_destinations: 0,
+  ptr_errors: 0,
+  n_destinations: 0,
+  ptr_vecs: 0,
+  n_vecs: 0,
+  ptr_handles: 0,
+  n_handles: 0,
+  ptr_fds: 0,
+  n_fds: 0,
+};
+const sendJson = (ptrDestinations: string) =>
+  JSON.stringify(SEND_ZERO).replace('"ptr_destinations":0', `"ptr_destinations":${ptrDestinations}`);
 
 test("uapi encode keeps integers beyond 2^53 exact, and refuses the ones it cannot hold", async (t) => {
   // 2^53 + 1 = 0x20000000000001: bus1_cmd_send.ptr_destinations is the __u64 at offset 8 (little-endian on x86_64).
@@ -279,7 +456,13 @@ test("uapi encode keeps integers beyond 2^53 exact, and refuses the ones it cann
     t.is(x.code, 2, `${bad}: ${x.err}`);
     t.is(x.out, "", bad);
   }
-  const u32 = await run("encode", "iio_buffer_block", "--abi", "x86_64", JSON.stringify({ ...OK_BLOCK, timestamp: "0" }).replace('"id":1', '"id":9007199254740993'));
+  const u32 = await run(
+    "encode",
+    "iio_buffer_block",
+    "--abi",
+    "x86_64",
+    JSON.stringify({ ...OK_BLOCK, timestamp: "0" }).replace('"id":1', '"id":9007199254740993'),
+  );
   t.is(u32.code, 2, u32.err);
   t.regex(u32.err, /9007199254740993/);
   // Duplicate members are ambiguous: refused with their position.
@@ -334,7 +517,10 @@ test("uapi decode: malformed hex exits 2 naming the offset; a leading 0x and whi
 /* ------------------------------------------------------------------ */
 
 test("uapi decode/encode @/dev/zero and an endless stdin stop at the input cap: exit 2 quickly, naming the cap", (t) => {
-  for (const argv of [["decode", "iio_buffer_block", "--abi", "x86_64", "@/dev/zero"], ["encode", "iio_buffer_block", "--abi", "x86_64", "@/dev/zero"]]) {
+  for (const argv of [
+    ["decode", "iio_buffer_block", "--abi", "x86_64", "@/dev/zero"],
+    ["encode", "iio_buffer_block", "--abi", "x86_64", "@/dev/zero"],
+  ]) {
     const r = runChild(argv);
     t.is(r.signal, null, `${argv[0]} @/dev/zero was still reading after ${r.ms} ms`);
     t.is(r.code, 2, r.err);
@@ -374,7 +560,10 @@ test("uapi decode --format dump of a 1 MiB struct (a quarter of a million member
   const dir = mkdtempSync(path.join(tmpdir(), "uapi-hostile-"));
   try {
     const spec = path.join(dir, "big.yaml");
-    writeFileSync(spec, `name: big\ndoc: d\ninterfaces:\n  - name: big\n    doc: d\n    header: linux/big.h\n    structs:\n      - name: big\n        doc: d\n        fields:\n          - { name: a, type: __u32, array: 262144 }\n`);
+    writeFileSync(
+      spec,
+      `name: big\ndoc: d\ninterfaces:\n  - name: big\n    doc: d\n    header: linux/big.h\n    structs:\n      - name: big\n        doc: d\n        fields:\n          - { name: a, type: __u32, array: 262144 }\n`,
+    );
     const bin = path.join(dir, "big.bin");
     const bytes = new Uint8Array(1 << 20);
     new DataView(bytes.buffer).setUint32(1048572, 0xdeadbeef, true); // the last element, a[262143]
@@ -397,8 +586,14 @@ test("uapi decode/encode refuse a struct larger than the input cap before planni
   try {
     // struct huge { struct big b[65]; }, struct big { __u32 a[262144]; }: 65 MiB.
     const spec = path.join(dir, "huge.yaml");
-    writeFileSync(spec, `name: huge\ndoc: d\ninterfaces:\n  - name: huge\n    doc: d\n    header: linux/huge.h\n    structs:\n      - name: big\n        doc: d\n        fields:\n          - { name: a, type: __u32, array: 262144 }\n      - name: huge\n        doc: d\n        fields:\n          - { name: b, type: struct big, array: 65 }\n`);
-    for (const argv of [["decode", spec, "huge", "--abi", "x86_64", "00"], ["encode", spec, "huge", "--abi", "x86_64", "{}"]]) {
+    writeFileSync(
+      spec,
+      `name: huge\ndoc: d\ninterfaces:\n  - name: huge\n    doc: d\n    header: linux/huge.h\n    structs:\n      - name: big\n        doc: d\n        fields:\n          - { name: a, type: __u32, array: 262144 }\n      - name: huge\n        doc: d\n        fields:\n          - { name: b, type: struct big, array: 65 }\n`,
+    );
+    for (const argv of [
+      ["decode", spec, "huge", "--abi", "x86_64", "00"],
+      ["encode", spec, "huge", "--abi", "x86_64", "{}"],
+    ]) {
       const t0 = Date.now();
       const r = await run(...argv);
       t.is(r.code, 2, r.err);
@@ -413,7 +608,12 @@ test("uapi decode/encode refuse a struct larger than the input cap before planni
 
 test("uapi encode: JSON nested 100,000 levels deep exits 2 with a position, not 3", async (t) => {
   const deep = 100_000;
-  for (const text of ["[".repeat(deep) + "]".repeat(deep), `{"id":${"[".repeat(deep)}${"]".repeat(deep)}}`, "[".repeat(deep), `{"data":${'{"offset":'.repeat(deep)}1${"}".repeat(deep)}}`]) {
+  for (const text of [
+    "[".repeat(deep) + "]".repeat(deep),
+    `{"id":${"[".repeat(deep)}${"]".repeat(deep)}}`,
+    "[".repeat(deep),
+    `{"data":${'{"offset":'.repeat(deep)}1${"}".repeat(deep)}}`,
+  ]) {
     const r = await run("encode", "iio_buffer_block", "--abi", "x86_64", text);
     t.is(r.code, 2, r.err.slice(0, 300));
     t.regex(r.err, /line 1, column \d+/);
@@ -497,10 +697,24 @@ test("members named constructor, toString, valueOf round-trip through uapi decod
     t.is(ownValue(v2.u, "valueOf"), 5);
     t.is(ownValue(v2.u, "toLocaleString"), 5);
     // One member of the union given: the other (an inherited name) is not taken as given.
-    const e2 = await run("encode", spec, "constructor", "--abi", "x86_64", '{"hasOwnProperty": 7, "u": {"valueOf": 5}}');
+    const e2 = await run(
+      "encode",
+      spec,
+      "constructor",
+      "--abi",
+      "x86_64",
+      '{"hasOwnProperty": 7, "u": {"valueOf": 5}}',
+    );
     t.is(e2.code, 0, e2.err);
     t.is(e2.out.trim(), "07000000" + "05000000");
-    const e3 = await run("encode", spec, "constructor", "--abi", "x86_64", '{"hasOwnProperty": 7, "u": {"toLocaleString": 5}}');
+    const e3 = await run(
+      "encode",
+      spec,
+      "constructor",
+      "--abi",
+      "x86_64",
+      '{"hasOwnProperty": 7, "u": {"toLocaleString": 5}}',
+    );
     t.is(e3.code, 0, e3.err);
     t.is(e3.out.trim(), "07000000" + "05000000");
   } finally {
@@ -519,19 +733,34 @@ test("__proto__ as struct and member name: the codecs keep it as an own member, 
   t.is(Object.getPrototypeOf(v), Object.prototype); // the member did not replace the prototype
   t.deepEqual([...c.encode(v)], [1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0]);
   // An object without an own __proto__ member is missing it (not Object.prototype).
-  isCodecError(t, () => c.encode({ constructor: 2, toString: 3n }), { struct: "struct __proto__", field: "__proto__", offset: 0, kind: "type" });
+  isCodecError(t, () => c.encode({ constructor: 2, toString: 3n }), {
+    struct: "struct __proto__",
+    field: "__proto__",
+    offset: 0,
+    kind: "type",
+  });
   const u = compiled.structs.get("constructor")!.abis.x86_64!;
   t.deepEqual([...u.encode({ hasOwnProperty: 7, u: { ["__proto__"]: 5 } })], [7, 0, 0, 0, 5, 0, 0, 0]);
-  isCodecError(t, () => u.encode({ hasOwnProperty: 7, u: { ["__proto__"]: 5, toLocaleString: 5 } }), { struct: "struct constructor", field: "u", offset: 4, kind: "type" });
+  isCodecError(t, () => u.encode({ hasOwnProperty: 7, u: { ["__proto__"]: 5, toLocaleString: 5 } }), {
+    struct: "struct constructor",
+    field: "u",
+    offset: 4,
+    kind: "type",
+  });
   t.is(compiled.structs.get("__proto__")!.abis["constructor"] as unknown, undefined);
 
   // The generated module, transpiled, its runtime import pointed at the compiled runtime.
   const file = codecGenerator.generate([model]).find((f) => f.path === "codecs/names.ts")!;
-  const js = ts.transpileModule(file.content, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const js = ts.transpileModule(file.content, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
   const dir = mkdtempSync(path.join(tmpdir(), "uapi-hostile-"));
   try {
     const target = path.join(dir, "names.mjs");
-    writeFileSync(target, js.replaceAll("../../runtime/index.js", pathToFileURL(path.join(HERE, "..", "runtime", "index.js")).href));
+    writeFileSync(
+      target,
+      js.replaceAll("../../runtime/index.js", pathToFileURL(path.join(HERE, "..", "runtime", "index.js")).href),
+    );
     const mod = await import(pathToFileURL(target).href);
     t.deepEqual(Object.keys(mod.CODECS), ["__proto__", "constructor", "uu"]);
     t.is(Object.getPrototypeOf(mod.CODECS), null);
@@ -546,7 +775,14 @@ test("__proto__ as struct and member name: the codecs keep it as an own member, 
   }
 
   // The committed modules: nothing inherited answers a lookup.
-  for (const map of [IIO_CODECS, BUS1_CODECS, BUS1_IOCTLS, bus1_cmd_send, staticBlock, BUS1_IOCTLS.BUS1_CMD_SEND!.numbers].map((m) => m as unknown as Record<string, unknown>)) {
+  for (const map of [
+    IIO_CODECS,
+    BUS1_CODECS,
+    BUS1_IOCTLS,
+    bus1_cmd_send,
+    staticBlock,
+    BUS1_IOCTLS.BUS1_CMD_SEND!.numbers,
+  ].map((m) => m as unknown as Record<string, unknown>)) {
     for (const k of ["constructor", "toString", "hasOwnProperty", "__proto__", "valueOf"]) t.is(map[k], undefined, k);
     t.true(Object.isFrozen(map));
   }
@@ -588,6 +824,9 @@ test("uapi ioctl: hostile request numbers exit 2 with a message saying what is w
   for (const arg of ["0xC0509640", "0xc0509640", " 0xC050_9640 ", "3226506816"]) {
     const r = await run("ioctl", arg, "--format", "json");
     t.is(r.code, 0, `${arg}: ${r.err}`);
-    t.deepEqual(JSON.parse(r.out).matches.map((m: { command: string }) => m.command), ["BUS1_CMD_SEND"]);
+    t.deepEqual(
+      JSON.parse(r.out).matches.map((m: { command: string }) => m.command),
+      ["BUS1_CMD_SEND"],
+    );
   }
 });

@@ -15,20 +15,30 @@ import { arbStructDoc, docToYaml, modelOf, topRecord } from "./arbitraries.js";
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 
 const bundled: { label: string; struct: CompiledStruct }[] = loadSpecFiles(bundledSpecFiles()).flatMap((m) =>
-  m.interfaces.flatMap((ifc) => [...compileInterface(ifc).structs.values()].map((struct) => ({ label: `${ifc.spec.name}.${struct.record.tag}`, struct }))),
+  m.interfaces.flatMap((ifc) =>
+    [...compileInterface(ifc).structs.values()].map((struct) => ({
+      label: `${ifc.spec.name}.${struct.record.tag}`,
+      struct,
+    })),
+  ),
 );
-const cases = bundled.flatMap(({ label, struct }) => ABIS.map((abi) => ({ label: `${label} on ${abi.id}`, codec: struct.abis[abi.id]!, plan: struct.plans[abi.id]! })));
+const cases = bundled.flatMap(({ label, struct }) =>
+  ABIS.map((abi) => ({ label: `${label} on ${abi.id}`, codec: struct.abis[abi.id]!, plan: struct.plans[abi.id]! })),
+);
 const arbCase = fc.constantFrom(...cases);
 
 test("decode(encode(v)) == v for random valid values of every bundled struct on every ABI", (t) => {
   t.true(bundled.length >= 10);
-  fc.assert(fc.property(arbCase, fc.integer(), (c, seed) => {
-    const v = valueFor(c.plan.root, rng(seed));
-    const bytes = c.codec.encode(v);
-    if (bytes.length !== c.codec.size) throw new Error(`${c.label}: encode gave ${bytes.length} bytes`);
-    const diff = contains(c.codec.decode(bytes), v);
-    if (diff) throw new Error(`${c.label}: ${diff}`);
-  }), { numRuns: RUNS * 10 });
+  fc.assert(
+    fc.property(arbCase, fc.integer(), (c, seed) => {
+      const v = valueFor(c.plan.root, rng(seed));
+      const bytes = c.codec.encode(v);
+      if (bytes.length !== c.codec.size) throw new Error(`${c.label}: encode gave ${bytes.length} bytes`);
+      const diff = contains(c.codec.decode(bytes), v);
+      if (diff) throw new Error(`${c.label}: ${diff}`);
+    }),
+    { numRuns: RUNS * 10 },
+  );
   t.pass();
 });
 
@@ -49,50 +59,72 @@ function validImage(c: (typeof cases)[number], noise: Uint8Array, seed: number):
 
 test("encode(decode(b)) == b for random valid byte images of every bundled struct on every ABI", (t) => {
   let checked = 0;
-  fc.assert(fc.property(arbCase, fc.uint8Array({ minLength: 1, maxLength: 128 }), fc.integer(), (c, noise, seed) => {
-    const b = validImage(c, noise, seed);
-    let v: unknown;
-    try { v = c.codec.decode(b); } catch (e) { if (e instanceof CodecError) return; throw e; }
-    checked++;
-    const again = c.codec.encode(v);
-    if (toHex(again) !== toHex(b)) throw new Error(`${c.label}: ${toHex(b)} -> ${toHex(again)}`);
-  }), { numRuns: RUNS * 10 });
+  fc.assert(
+    fc.property(arbCase, fc.uint8Array({ minLength: 1, maxLength: 128 }), fc.integer(), (c, noise, seed) => {
+      const b = validImage(c, noise, seed);
+      let v: unknown;
+      try {
+        v = c.codec.decode(b);
+      } catch (e) {
+        if (e instanceof CodecError) return;
+        throw e;
+      }
+      checked++;
+      const again = c.codec.encode(v);
+      if (toHex(again) !== toHex(b)) throw new Error(`${c.label}: ${toHex(b)} -> ${toHex(again)}`);
+    }),
+    { numRuns: RUNS * 10 },
+  );
   t.true(checked > RUNS, `only ${checked} images were valid`);
 });
 
 test("random bytes, lengths and offsets never crash the decoder: a value or a CodecError, in strict and lenient mode", (t) => {
-  fc.assert(fc.property(arbCase, fc.uint8Array({ maxLength: 160 }), fc.oneof(fc.integer({ min: -4, max: 200 }), fc.double(), fc.constant(undefined)), fc.boolean(), (c, bytes, offset, lenient) => {
-    const sliced = bytes.subarray(bytes.length > 3 ? 3 : 0);
-    for (const input of [bytes, sliced, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)]) {
-      try {
-        const v = c.codec.decode(input, offset as number, lenient ? [] : undefined);
-        if (typeof v !== "object" || v === null) throw new Error("decode returned a non-object");
-      } catch (e) {
-        if (!(e instanceof CodecError)) throw e;
-      }
-    }
-  }), { numRuns: RUNS * 10 });
+  fc.assert(
+    fc.property(
+      arbCase,
+      fc.uint8Array({ maxLength: 160 }),
+      fc.oneof(fc.integer({ min: -4, max: 200 }), fc.double(), fc.constant(undefined)),
+      fc.boolean(),
+      (c, bytes, offset, lenient) => {
+        const sliced = bytes.subarray(bytes.length > 3 ? 3 : 0);
+        for (const input of [bytes, sliced, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)]) {
+          try {
+            const v = c.codec.decode(input, offset as number, lenient ? [] : undefined);
+            if (typeof v !== "object" || v === null) throw new Error("decode returned a non-object");
+          } catch (e) {
+            if (!(e instanceof CodecError)) throw e;
+          }
+        }
+      },
+    ),
+    { numRuns: RUNS * 10 },
+  );
   t.pass();
 });
 
 test("random structs from the spec arbitrary round-trip on random ABIs (value and bytes)", (t) => {
-  fc.assert(fc.property(arbStructDoc({ floats: true }), fc.constantFrom(...ABIS), fc.integer(), (doc, abi, seed) => {
-    const model = modelOf(doc);
-    const record = topRecord(model);
-    const s = compileStruct(record, [abi], model.interfaces[0]);
-    const codec = s.abis[abi.id]!;
-    const v = valueFor(s.plans[abi.id]!.root, rng(seed));
-    const bytes = codec.encode(v);
-    const back = codec.decode(bytes);
-    const diff = contains(back, v);
-    if (diff) throw new Error(`${abi.id}: ${diff}\n${docToYaml(doc)}`);
-    // Re-encode what decode gave, cut down to the union members v named (encode takes exactly one per union).
-    const again = codec.encode(project(back, v));
-    if (toHex(again) !== toHex(bytes)) throw new Error(`${abi.id}: re-encode differs ${toHex(bytes)} vs ${toHex(again)}\n${docToYaml(doc)}`);
-    // Encoding at an offset inside a larger buffer writes the same bytes there and nothing else.
-    const big = new Uint8Array(codec.size + 7).fill(0xa5);
-    codec.encode(v, big, 3);
-    if (toHex(big.subarray(3, 3 + codec.size)) !== toHex(bytes) || big[2] !== 0xa5 || big[3 + codec.size] !== 0xa5) throw new Error(`${abi.id}: encode at offset 3 differs`);
-  }), { numRuns: RUNS * 3 });
+  fc.assert(
+    fc.property(arbStructDoc({ floats: true }), fc.constantFrom(...ABIS), fc.integer(), (doc, abi, seed) => {
+      const model = modelOf(doc);
+      const record = topRecord(model);
+      const s = compileStruct(record, [abi], model.interfaces[0]);
+      const codec = s.abis[abi.id]!;
+      const v = valueFor(s.plans[abi.id]!.root, rng(seed));
+      const bytes = codec.encode(v);
+      const back = codec.decode(bytes);
+      const diff = contains(back, v);
+      if (diff) throw new Error(`${abi.id}: ${diff}\n${docToYaml(doc)}`);
+      // Re-encode what decode gave, cut down to the union members v named (encode takes exactly one per union).
+      const again = codec.encode(project(back, v));
+      if (toHex(again) !== toHex(bytes))
+        throw new Error(`${abi.id}: re-encode differs ${toHex(bytes)} vs ${toHex(again)}\n${docToYaml(doc)}`);
+      // Encoding at an offset inside a larger buffer writes the same bytes there and nothing else.
+      const big = new Uint8Array(codec.size + 7).fill(0xa5);
+      codec.encode(v, big, 3);
+      if (toHex(big.subarray(3, 3 + codec.size)) !== toHex(bytes) || big[2] !== 0xa5 || big[3 + codec.size] !== 0xa5)
+        throw new Error(`${abi.id}: encode at offset 3 differs`);
+    }),
+    { numRuns: RUNS * 3 },
+  );
   t.pass();
 });

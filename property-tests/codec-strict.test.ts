@@ -23,7 +23,8 @@ const i386 = abiById("i386")!;
 const models = loadSpecFiles(bundledSpecFiles());
 const ifcNamed = (name: string) => models.flatMap((m) => m.interfaces).find((i) => i.spec.name === name)!;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const codecOf = (ifc: string, struct: string, abi = x86_64): Codec<any> => compileInterface(ifcNamed(ifc), [abi]).structs.get(struct)!.abis[abi.id]!;
+const codecOf = (ifc: string, struct: string, abi = x86_64): Codec<any> =>
+  compileInterface(ifcNamed(ifc), [abi]).structs.get(struct)!.abis[abi.id]!;
 
 function rejects(t: import("ava").ExecutionContext, fn: () => unknown, kind: CodecErrorKind, field?: string) {
   const e = t.throws(fn, { instanceOf: CodecError }) as CodecError | undefined;
@@ -51,7 +52,15 @@ test("truncated buffers throw CodecError, in strict and lenient mode, and never 
   const big = new Uint8Array(100);
   rejects(t, () => c.decode(big.subarray(10, 41)), "truncated");
   t.notThrows(() => c.decode(big.subarray(10, 42)));
-  rejects(t, () => c.encode({ id: 0, size: 0, bytes_used: 0, type: 0, flags: 0, data: { offset: 0 }, timestamp: 0n }, new Uint8Array(16)), "truncated");
+  rejects(
+    t,
+    () =>
+      c.encode(
+        { id: 0, size: 0, bytes_used: 0, type: 0, flags: 0, data: { offset: 0 }, timestamp: 0n },
+        new Uint8Array(16),
+      ),
+    "truncated",
+  );
 });
 
 test("unknown flag bits are rejected where the spec declares the flag set; reserved bits count as unknown", (t) => {
@@ -93,7 +102,6 @@ test("unknown enum values are rejected", (t) => {
   rejects(t, () => c.decode(bytes), "enum", "msg.type");
 });
 
-
 test("non-zero padding is rejected: holes between members, tail padding, unnamed bit-fields", (t) => {
   // struct { __u8 a; __u32 b; }: C aligns b to 4, leaving bytes 1..3 as padding.
   const hole = oneStructSpec("          - { name: a, type: __u8 }\n          - { name: b, type: __u32 }\n");
@@ -102,20 +110,25 @@ test("non-zero padding is rejected: holes between members, tail padding, unnamed
   const bytes = new Uint8Array(8);
   t.notThrows(() => c.decode(bytes));
   for (const at of [1, 2, 3]) {
-    bytes.fill(0); bytes[at] = 0x10;
+    bytes.fill(0);
+    bytes[at] = 0x10;
     const e = rejects(t, () => c.decode(bytes), "padding");
     t.true(e!.offset <= at && at < e!.offset + 3);
   }
   // struct { __u32 a; __u8 b; }: size 8, bytes 5..7 are tail padding.
   const tail = oneStructSpec("          - { name: a, type: __u32 }\n          - { name: b, type: __u8 }\n");
   const ct = compileCodec(tail.interfaces[0]!.records[0]!, x86_64);
-  const tb = new Uint8Array(8); tb[7] = 1;
+  const tb = new Uint8Array(8);
+  tb[7] = 1;
   rejects(t, () => ct.decode(tb), "padding");
   // struct { __u32 a:3; __u32 :5; __u32 b:8; }: bits 3..7 of byte 0 belong to no member (x86 fills from bit 0).
-  const bits = oneStructSpec("          - { name: a, type: __u32, bits: 3 }\n          - { type: __u32, bits: 5 }\n          - { name: b, type: __u32, bits: 8 }\n");
+  const bits = oneStructSpec(
+    "          - { name: a, type: __u32, bits: 3 }\n          - { type: __u32, bits: 5 }\n          - { name: b, type: __u32, bits: 8 }\n",
+  );
   const cb = compileCodec(bits.interfaces[0]!.records[0]!, x86_64);
   const bb = new Uint8Array(cb.size);
-  bb[0] = 0b111; bb[1] = 0xff;
+  bb[0] = 0b111;
+  bb[1] = 0xff;
   t.deepEqual(cb.decode(bb), { a: 7, b: 255 });
   bb[0] = 0b1000;
   rejects(t, () => cb.decode(bb), "padding");
@@ -168,10 +181,14 @@ test("lenient mode decodes anyway and reports each violation as a warning", (t) 
   t.is(warnings[0]!.offset, 16);
   const r = codecOf("bus1", "bus1_cmd_recv");
   const bytes = new Uint8Array(96);
-  bytes[0] = 0x80; bytes[16] = 9;
+  bytes[0] = 0x80;
+  bytes[16] = 9;
   const w2: CodecWarning[] = [];
   r.decode(bytes, 0, w2);
-  t.deepEqual(w2.map((w) => `${w.kind}:${w.field}`), ["flags:flags", "enum:msg.type"]);
+  t.deepEqual(
+    w2.map((w) => `${w.kind}:${w.field}`),
+    ["flags:flags", "enum:msg.type"],
+  );
 });
 
 test("the committed out/codecs/ modules are exactly what the generator produces", (t) => {
@@ -179,7 +196,11 @@ test("the committed out/codecs/ modules are exactly what the generator produces"
   t.true(files.length > 3);
   for (const f of files) {
     let committed = "";
-    try { committed = readFileSync(path.join(OUT_DIR, f.path), "utf8"); } catch { /* missing: reported below */ }
+    try {
+      committed = readFileSync(path.join(OUT_DIR, f.path), "utf8");
+    } catch {
+      /* missing: reported below */
+    }
     t.true(committed === f.content, `out/${f.path} is stale or missing; run 'uapi generate'`);
   }
 });
@@ -187,7 +208,18 @@ test("the committed out/codecs/ modules are exactly what the generator produces"
 test("the static modules and the run-time compiler agree (same bodies, same bytes)", async (t) => {
   const mod = await import("../out/codecs/bus1.js");
   const dyn = codecOf("bus1", "bus1_cmd_send", i386);
-  const value = { flags: 2n, ptr_destinations: 1n, ptr_errors: 2n, n_destinations: 3n, ptr_vecs: 4n, n_vecs: 5n, ptr_handles: 6n, n_handles: 7n, ptr_fds: 8n, n_fds: 9n };
+  const value = {
+    flags: 2n,
+    ptr_destinations: 1n,
+    ptr_errors: 2n,
+    n_destinations: 3n,
+    ptr_vecs: 4n,
+    n_vecs: 5n,
+    ptr_handles: 6n,
+    n_handles: 7n,
+    ptr_fds: 8n,
+    n_fds: 9n,
+  };
   t.deepEqual([...mod.bus1_cmd_send.i386!.encode(value)], [...dyn.encode(value)]);
   t.is(mod.IOCTLS.BUS1_CMD_SEND!.numbers.x86_64, 0xc0509640); // seed-uapi.md: BUS1_CMD_SEND = 0xC0509640
 });

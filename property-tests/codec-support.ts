@@ -12,11 +12,13 @@ import { loadSpecText } from "../spec/load.js";
 
 /** xorshift32: tiny, deterministic, good enough for test values. */
 export function rng(seed: number): () => number {
-  let s = (seed >>> 0) || 0x9e3779b9;
+  let s = seed >>> 0 || 0x9e3779b9;
   return () => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s;
   };
 }
@@ -41,7 +43,8 @@ function randomBits(r: () => number, bits: number, signed: boolean): bigint {
 /** A valid value for a plan node: in range, zero where reserved, known flag bits only, a declared enum value. */
 export function valueFor(node: Node, r: () => number): unknown {
   switch (node.k) {
-    case "int": case "bits": {
+    case "int":
+    case "bits": {
       const bits = node.k === "int" ? node.size * 8 : node.width;
       let v: bigint;
       const rule = node.rule;
@@ -58,7 +61,8 @@ export function valueFor(node: Node, r: () => number): unknown {
       } else v = randomBits(r, bits, node.signed);
       return node.repr === "bigint" ? v : Number(v);
     }
-    case "bool": return r() % 2 === 1;
+    case "bool":
+      return r() % 2 === 1;
     case "float": {
       const x = ((r() % 2000001) - 1000000) / 64;
       return node.size === 4 ? Math.fround(x) : x;
@@ -68,19 +72,23 @@ export function valueFor(node: Node, r: () => number): unknown {
       if (node.rule?.kind !== "zero") for (let i = 0; i < b.length; i++) b[i] = r() & 0xff;
       return b;
     }
-    case "array": return Array.from({ length: node.count }, () => valueFor(node.elem, r));
+    case "array":
+      return Array.from({ length: node.count }, () => valueFor(node.elem, r));
     case "object": {
       const out: Record<string, unknown> = {};
       const fill = (fields: PlanField[]) => {
         for (const f of fields) {
-          if (f.key === undefined) { if (f.node.k === "object") Object.assign(out, valueFor(f.node, r)); }
-          else out[f.key] = valueFor(f.node, r);
+          if (f.key === undefined) {
+            if (f.node.k === "object") Object.assign(out, valueFor(f.node, r));
+          } else out[f.key] = valueFor(f.node, r);
         }
       };
       const union = node.union && node.fields.some((f) => f.optional);
       if (union) {
         // A union value names one member (the codec decodes every member's view of the bytes).
-        const candidates = node.fields.filter((f) => f.key !== undefined || (f.node.k === "object" && f.node.fields.length));
+        const candidates = node.fields.filter(
+          (f) => f.key !== undefined || (f.node.k === "object" && f.node.fields.length),
+        );
         if (candidates.length) fill([candidates[r() % candidates.length]!]);
       } else fill(node.fields);
       return out;
@@ -91,19 +99,31 @@ export function valueFor(node: Node, r: () => number): unknown {
 /** Deep equality of the parts `expected` names (decode returns every view of a union; a value names one). */
 export function contains(actual: unknown, expected: unknown, path = ""): string | undefined {
   if (typeof expected === "bigint" || typeof expected === "number" || typeof expected === "boolean") {
-    return Object.is(actual, expected) || (actual === expected) ? undefined : `${path}: ${String(actual)} !== ${String(expected)}`;
+    return Object.is(actual, expected) || actual === expected
+      ? undefined
+      : `${path}: ${String(actual)} !== ${String(expected)}`;
   }
   if (expected instanceof Uint8Array) {
-    return actual instanceof Uint8Array && actual.length === expected.length && actual.every((b, i) => b === expected[i]) ? undefined : `${path}: bytes differ`;
+    return actual instanceof Uint8Array &&
+      actual.length === expected.length &&
+      actual.every((b, i) => b === expected[i])
+      ? undefined
+      : `${path}: bytes differ`;
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual) || actual.length !== expected.length) return `${path}: array length`;
-    for (let i = 0; i < expected.length; i++) { const d = contains(actual[i], expected[i], `${path}[${i}]`); if (d) return d; }
+    for (let i = 0; i < expected.length; i++) {
+      const d = contains(actual[i], expected[i], `${path}[${i}]`);
+      if (d) return d;
+    }
     return undefined;
   }
   if (typeof expected === "object" && expected !== null) {
     if (typeof actual !== "object" || actual === null) return `${path}: not an object`;
-    for (const [k, v] of Object.entries(expected)) { const d = contains((actual as Record<string, unknown>)[k], v, path ? `${path}.${k}` : k); if (d) return d; }
+    for (const [k, v] of Object.entries(expected)) {
+      const d = contains((actual as Record<string, unknown>)[k], v, path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
     return undefined;
   }
   return actual === expected ? undefined : `${path}: ${String(actual)} !== ${String(expected)}`;
@@ -119,7 +139,8 @@ export function project(actual: unknown, expected: unknown): unknown {
   if (Array.isArray(expected)) return Array.isArray(actual) ? actual.map((x, i) => project(x, expected[i])) : actual;
   if (actual === null || typeof actual !== "object") return actual;
   const out = Object.create(null) as Record<string, unknown>;
-  for (const k of Object.keys(expected)) out[k] = project((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]);
+  for (const k of Object.keys(expected))
+    out[k] = project((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]);
   return out;
 }
 
@@ -145,7 +166,10 @@ typedef __SIZE_TYPE__ size_t; typedef __PTRDIFF_TYPE__ ssize_t; typedef long tim
 /** Declarations of the interface's enums and records (through the one C writer), records in dependency order. */
 export function cDeclarations(ifc: InterfaceModel): string {
   const out: string[] = [C_PRELUDE];
-  for (const e of ifc.enums.values()) out.push(`enum ${e.name} { ${e.values.map((v) => `${v.name} = ${cInteger(parseInteger(v.value) ?? 0n)}`).join(", ")} };`);
+  for (const e of ifc.enums.values())
+    out.push(
+      `enum ${e.name} { ${e.values.map((v) => `${v.name} = ${cInteger(parseInteger(v.value) ?? 0n)}`).join(", ")} };`,
+    );
   const spelling: CSpelling = { ...SPEC_SPELLING, taggedInline: "define" };
   for (const r of declarationOrder(ifc.records)) out.push(recordDefinition(r, spelling).join("\n"));
   return out.join("\n") + "\n";
@@ -164,19 +188,28 @@ export function cInitializer(node: Node, value: unknown, hostLittle = true): str
       const lit = intLiteral(v);
       if (node.ctype.endsWith("*")) return `(${node.ctype})${lit}`;
       // __be*/__le* fields hold the other byte order than the host's: swap, as cpu_to_be*() would.
-      if (node.le !== hostLittle && node.size > 1) return `__builtin_bswap${node.size * 8}((${node.size === 8 ? "__u64" : node.size === 4 ? "__u32" : "__u16"})${lit})`;
+      if (node.le !== hostLittle && node.size > 1)
+        return `__builtin_bswap${node.size * 8}((${node.size === 8 ? "__u64" : node.size === 4 ? "__u32" : "__u16"})${lit})`;
       return lit;
     }
-    case "bits": return intLiteral(typeof value === "bigint" ? value : BigInt(value as number));
-    case "bool": return value ? "1" : "0";
-    case "float": return `${value as number}`;
-    case "bytes": return `{ ${[...(value as Uint8Array)].map((b) => `0x${b.toString(16)}`).join(", ")} }`;
-    case "array": return `{ ${(value as unknown[]).map((x) => cInitializer(node.elem, x, hostLittle)).join(", ")} }`;
+    case "bits":
+      return intLiteral(typeof value === "bigint" ? value : BigInt(value as number));
+    case "bool":
+      return value ? "1" : "0";
+    case "float":
+      return `${value as number}`;
+    case "bytes":
+      return `{ ${[...(value as Uint8Array)].map((b) => `0x${b.toString(16)}`).join(", ")} }`;
+    case "array":
+      return `{ ${(value as unknown[]).map((x) => cInitializer(node.elem, x, hostLittle)).join(", ")} }`;
     case "object": {
       const parts: string[] = [];
       const walk = (fields: PlanField[]) => {
         for (const f of fields) {
-          if (f.key === undefined) { if (f.node.k === "object") walk(f.node.fields); continue; }
+          if (f.key === undefined) {
+            if (f.node.k === "object") walk(f.node.fields);
+            continue;
+          }
           const v = (value as Record<string, unknown>)[f.key];
           if (v !== undefined) parts.push(`.${f.key} = ${cInitializer(f.node, v, hostLittle)}`);
         }
@@ -188,7 +221,10 @@ export function cInitializer(node: Node, value: unknown, hostLittle = true): str
 }
 
 /** A one-struct spec `struct s` with the given field lines (and anything after them), loaded. */
-export const oneStructSpec = (fields: string, extra = "") => loadSpecText("inline.yaml", `name: t
+export const oneStructSpec = (fields: string, extra = "") =>
+  loadSpecText(
+    "inline.yaml",
+    `name: t
 doc: d
 interfaces:
   - name: t
@@ -198,4 +234,5 @@ interfaces:
       - name: s
         doc: d
         fields:
-${fields}${extra}`);
+${fields}${extra}`,
+  );

@@ -26,19 +26,33 @@ const TARGETS: [AbiEntry, string[]][] = [
   [abiById("i386")!, ["-m32"]],
 ];
 
-interface Vector { struct: CompiledStruct; value: unknown }
+interface Vector {
+  struct: CompiledStruct;
+  value: unknown;
+}
 
 /** Compile and run C that writes (u32 sizeof, bytes) for each vector; returns the chunks. */
-function runC(ifc: InterfaceModel, vectors: Vector[], abi: AbiEntry, flags: string[]): { size: number; bytes: Uint8Array }[] {
-  const objs = vectors.map((v, i) => `static const ${v.struct.record.kind} ${v.struct.record.tag} v${i} = ${cInitializer(v.struct.plans[abi.id]!.root, v.value)};`);
-  const writes = vectors.map((_, i) => `  n = sizeof v${i}; fwrite(&n, 4, 1, stdout); fwrite(&v${i}, sizeof v${i}, 1, stdout);`);
+function runC(
+  ifc: InterfaceModel,
+  vectors: Vector[],
+  abi: AbiEntry,
+  flags: string[],
+): { size: number; bytes: Uint8Array }[] {
+  const objs = vectors.map(
+    (v, i) =>
+      `static const ${v.struct.record.kind} ${v.struct.record.tag} v${i} = ${cInitializer(v.struct.plans[abi.id]!.root, v.value)};`,
+  );
+  const writes = vectors.map(
+    (_, i) => `  n = sizeof v${i}; fwrite(&n, 4, 1, stdout); fwrite(&v${i}, sizeof v${i}, 1, stdout);`,
+  );
   const source = `${cDeclarations(ifc)}\n${objs.join("\n")}\nint main(void) {\n  unsigned int n;\n${writes.join("\n")}\n  return 0;\n}\n`;
   const r = compileSource({ compiler: "gcc", args: ["-std=gnu11", "-O0", "-w", ...flags], source, run: true });
-  if (!r.ok || !r.runResult?.ok) throw new Error(`gcc ${flags.join(" ")} failed: ${r.stderr}${r.runResult?.stderr ?? ""}\n${source}`);
+  if (!r.ok || !r.runResult?.ok)
+    throw new Error(`gcc ${flags.join(" ")} failed: ${r.stderr}${r.runResult?.stderr ?? ""}\n${source}`);
   const out = new Uint8Array(r.runResult.stdoutBytes);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const chunks: { size: number; bytes: Uint8Array }[] = [];
-  for (let p = 0; p < out.length; ) {
+  for (let p = 0; p < out.length;) {
     const size = view.getUint32(p, true);
     chunks.push({ size, bytes: out.subarray(p + 4, p + 4 + size) });
     p += 4 + size;
@@ -67,11 +81,17 @@ function cannotBuildAndRun(abi: AbiEntry, flags: string[]): string | undefined {
 const MULTILIB_HINT: Record<string, string> = { i386: " (apt-get install gcc-12-multilib)" };
 
 function check(
-  t: ExecutionContext, ifc: InterfaceModel, structs: CompiledStruct[], seeds: number[], label: string,
-  abi: AbiEntry, flags: string[],
+  t: ExecutionContext,
+  ifc: InterfaceModel,
+  structs: CompiledStruct[],
+  seeds: number[],
+  label: string,
+  abi: AbiEntry,
+  flags: string[],
 ) {
   const vectors = structs.flatMap((struct) =>
-    seeds.map((seed) => ({ struct, value: valueFor(struct.plans[abi.id]!.root, rng(seed)) })));
+    seeds.map((seed) => ({ struct, value: valueFor(struct.plans[abi.id]!.root, rng(seed)) })),
+  );
   const chunks = runC(ifc, vectors, abi, flags);
   t.is(chunks.length, vectors.length);
   vectors.forEach((v, i) => {

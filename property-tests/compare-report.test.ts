@@ -24,10 +24,20 @@ import { bufferIo } from "../cli/io.js";
 
 /** The first `chromium` on PATH that starts headless and renders a page, or why there is none. */
 function findChromium(): { path?: string; why: string } {
-  const found = (process.env.PATH ?? "").split(path.delimiter).filter(Boolean).map((d) => path.join(d, "chromium")).find((p) => existsSync(p));
+  const found = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((d) => path.join(d, "chromium"))
+    .find((p) => existsSync(p));
   if (!found) return { why: "no chromium on PATH; apt-get install chromium" };
-  const r = spawnSync(found, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "data:text/html,<p>ok</p>"], { encoding: "utf8", timeout: 60_000 });
-  return r.status === 0 && r.stdout.includes("<p>ok</p>") ? { path: found, why: "" } : { why: `${found} does not start headless (exit ${r.status}${r.error ? `, ${r.error.message}` : ""})` };
+  const r = spawnSync(
+    found,
+    ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "data:text/html,<p>ok</p>"],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  return r.status === 0 && r.stdout.includes("<p>ok</p>")
+    ? { path: found, why: "" }
+    : { why: `${found} does not start headless (exit ${r.status}${r.error ? `, ${r.error.message}` : ""})` };
 }
 const CHROMIUM = findChromium();
 const BUS1 = path.join(SPEC_DIR, "bus1.yaml");
@@ -56,53 +66,74 @@ test("uapi compare: md, json and html; byte-identical on a second run", async (t
 
 test("report generator: md, html and json per bundled spec, self-contained html", (t) => {
   const files = reportGenerator.generate([loadSpecFile(BUS1)]);
-  t.deepEqual(files.map((f) => f.path), ["report/bus1.md", "report/bus1.html", "report/bus1.json"]);
+  t.deepEqual(
+    files.map((f) => f.path),
+    ["report/bus1.md", "report/bus1.html", "report/bus1.json"],
+  );
   const html = files[1]!.content;
   t.notRegex(html, /<script|<link|src=|https?:\/\//i, "no scripts or external resources");
 });
 
 const haveChromium = CHROMIUM.path !== undefined;
-(haveChromium ? test : test.skip)(`browser: bus1 report renders in headless chromium${haveChromium ? "" : ` (skipped: ${CHROMIUM.why})`}`, async (t) => {
-  const { chromium } = await import("playwright-core");
-  const dir = mkdtempSync(path.join(tmpdir(), "uapi-compare-"));
-  const profile = path.join(dir, "profile");
-  const file = path.join(dir, "bus1.html");
-  writeFileSync(file, renderHtml(buildReport(loadSpecFile(BUS1), ABIS)));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM.path!,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1400, height: 1000 },
-  });
-  try {
-    const page = await context.newPage();
-    const failed: string[] = [];
-    page.on("requestfailed", (r) => failed.push(r.url()));
-    await page.goto(pathToFileURL(file).href);
-    const shot = process.env.UAPI_SCREENSHOT_DIR ? path.join(process.env.UAPI_SCREENSHOT_DIR, "bus1-report.png") : path.join(dir, "bus1-report.png");
-    await page.screenshot({ path: shot, fullPage: false });
-    t.true(statSync(shot).size > 10_000, "screenshot written");
-    t.log(`screenshot: ${shot}`);
+(haveChromium ? test : test.skip)(
+  `browser: bus1 report renders in headless chromium${haveChromium ? "" : ` (skipped: ${CHROMIUM.why})`}`,
+  async (t) => {
+    const { chromium } = await import("playwright-core");
+    const dir = mkdtempSync(path.join(tmpdir(), "uapi-compare-"));
+    const profile = path.join(dir, "profile");
+    const file = path.join(dir, "bus1.html");
+    writeFileSync(file, renderHtml(buildReport(loadSpecFile(BUS1), ABIS)));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM.path!,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+      viewport: { width: 1400, height: 1000 },
+    });
+    try {
+      const page = await context.newPage();
+      const failed: string[] = [];
+      page.on("requestfailed", (r) => failed.push(r.url()));
+      await page.goto(pathToFileURL(file).href);
+      const shot = process.env.UAPI_SCREENSHOT_DIR
+        ? path.join(process.env.UAPI_SCREENSHOT_DIR, "bus1-report.png")
+        : path.join(dir, "bus1-report.png");
+      await page.screenshot({ path: shot, fullPage: false });
+      t.true(statSync(shot).size > 10_000, "screenshot written");
+      t.log(`screenshot: ${shot}`);
 
-    const row = page.locator('table.summary[data-interface="bus1"] tr[data-command="BUS1_CMD_PEER_RESET"]');
-    t.is(await row.locator("td.args").innerText(), "7");
-    t.regex(await row.locator("td.verdict").innerText(), /^exceeds/);
-    t.regex(await row.locator("td.remedy").innerText(), /struct-pointer, 3 slots/);
-    t.is(await row.evaluate((el) => getComputedStyle(el).backgroundColor), "rgb(253, 226, 225)", "over-limit rows are red");
-    const send = page.locator('table.summary[data-interface="bus1"] tr[data-command="BUS1_CMD_SEND"] td.args');
-    t.is(await send.innerText(), "11");
-    const recv = page.locator('table.summary[data-interface="bus1"] tr[data-command="BUS1_CMD_RECV"] td.verdict');
-    t.is(await recv.innerText(), "fits");
-    // Byte maps: bus1_cmd_recv is 96 bytes, one cell per byte, the same on every ABI.
-    const maps = page.locator('section#bus1 .bytes[data-struct="struct bus1_cmd_recv"]');
-    t.is(await maps.count(), 1);
-    t.is(await maps.locator(".b").count(), 96);
-    const box = await maps.boundingBox();
-    t.truthy(box && box.width > 300 && box.height > 40, "byte map laid out as a grid");
-    t.deepEqual(failed, [], "no external requests");
-  } finally {
-    await context.close();
-    if (!process.env.UAPI_SCREENSHOT_DIR) rmSync(dir, { recursive: true, force: true });
-    else rmSync(profile, { recursive: true, force: true });
-  }
-});
+      const row = page.locator('table.summary[data-interface="bus1"] tr[data-command="BUS1_CMD_PEER_RESET"]');
+      t.is(await row.locator("td.args").innerText(), "7");
+      t.regex(await row.locator("td.verdict").innerText(), /^exceeds/);
+      t.regex(await row.locator("td.remedy").innerText(), /struct-pointer, 3 slots/);
+      t.is(
+        await row.evaluate((el) => getComputedStyle(el).backgroundColor),
+        "rgb(253, 226, 225)",
+        "over-limit rows are red",
+      );
+      const send = page.locator('table.summary[data-interface="bus1"] tr[data-command="BUS1_CMD_SEND"] td.args');
+      t.is(await send.innerText(), "11");
+      const recv = page.locator('table.summary[data-interface="bus1"] tr[data-command="BUS1_CMD_RECV"] td.verdict');
+      t.is(await recv.innerText(), "fits");
+      // Byte maps: bus1_cmd_recv is 96 bytes, one cell per byte, the same on every ABI.
+      const maps = page.locator('section#bus1 .bytes[data-struct="struct bus1_cmd_recv"]');
+      t.is(await maps.count(), 1);
+      t.is(await maps.locator(".b").count(), 96);
+      const box = await maps.boundingBox();
+      t.truthy(box && box.width > 300 && box.height > 40, "byte map laid out as a grid");
+      t.deepEqual(failed, [], "no external requests");
+    } finally {
+      await context.close();
+      if (!process.env.UAPI_SCREENSHOT_DIR) rmSync(dir, { recursive: true, force: true });
+      else rmSync(profile, { recursive: true, force: true });
+    }
+  },
+);

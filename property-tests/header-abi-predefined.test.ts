@@ -32,7 +32,9 @@ interface Config {
 const YOWASP = "@yowasp/clang";
 
 const gccConfig = (abi: string, compiler: string, flags: string[]): Config => ({
-  abi, compiler, label: `${compiler}${flags.length ? " " + flags.join(" ") : ""}`,
+  abi,
+  compiler,
+  label: `${compiler}${flags.length ? " " + flags.join(" ") : ""}`,
   preprocess: async (dir) => cc(compiler, [...flags, "-E", "-P", "probe.c"], dir),
 });
 
@@ -95,7 +97,10 @@ async function probeYowasp(): Promise<Yowasp | string> {
 
 const dir = scratchDir("predef");
 // One line per ABI that survives preprocessing only if that ABI's condition holds (the id quoted: `i386` and `sparc` are macros).
-const probe = ABIS.filter((a) => a.predefined).map((a) => `#if ${a.predefined}\nMATCH "${a.id}"\n#endif`).join("\n") + "\n";
+const probe =
+  ABIS.filter((a) => a.predefined)
+    .map((a) => `#if ${a.predefined}\nMATCH "${a.id}"\n#endif`)
+    .join("\n") + "\n";
 writeFileSync(path.join(dir, "probe.c"), probe);
 writeFileSync(path.join(dir, "empty.c"), "");
 
@@ -103,13 +108,17 @@ const yowasp = await probeYowasp();
 const CLANG_CONFIGS: Config[] = COMPILERS.flatMap((row) => {
   if (!row.clang) return [];
   const args = [`--target=${row.clang.triple}`, ...row.clang.flags];
-  return [{
-    abi: row.abi, compiler: YOWASP, label: `clang ${args.join(" ")} (${YOWASP})`,
-    preprocess: async () => {
-      if (typeof yowasp === "string") throw new Error(yowasp);
-      return runYowasp(yowasp, [...args, "-E", "-P", "probe.c"], { "probe.c": probe });
+  return [
+    {
+      abi: row.abi,
+      compiler: YOWASP,
+      label: `clang ${args.join(" ")} (${YOWASP})`,
+      preprocess: async () => {
+        if (typeof yowasp === "string") throw new Error(yowasp);
+        return runYowasp(yowasp, [...args, "-E", "-P", "probe.c"], { "probe.c": probe });
+      },
     },
-  }];
+  ];
 });
 const CONFIGS = [...GCC_CONFIGS, ...CLANG_CONFIGS];
 
@@ -122,7 +131,10 @@ for (const c of new Set(GCC_CONFIGS.map((g) => g.compiler))) {
 }
 
 test("every ABI row has a predefined-macro condition", (t) => {
-  t.deepEqual(ABIS.filter((a) => !a.predefined).map((a) => a.id), []);
+  t.deepEqual(
+    ABIS.filter((a) => !a.predefined).map((a) => a.id),
+    [],
+  );
 });
 
 /* Conditions known not to hold for a configuration, as `test.failing` entries (none at present). */
@@ -137,7 +149,10 @@ for (const c of CONFIGS) {
   register(`${c.label} matches exactly ABI ${c.abi}${note}`, async (t) => {
     const r = await c.preprocess(dir);
     t.true(r.ok, r.output);
-    const matched = r.output.split("\n").filter((l) => l.startsWith("MATCH ")).map((l) => l.slice(6).trim().replace(/^"|"$/g, ""));
+    const matched = r.output
+      .split("\n")
+      .filter((l) => l.startsWith("MATCH "))
+      .map((l) => l.slice(6).trim().replace(/^"|"$/g, ""));
     t.deepEqual(matched, [c.abi], r.output);
   });
 }
@@ -156,6 +171,6 @@ for (const abi of ABIS) {
   if (configs.some((c) => !missing.has(c.compiler))) continue;
   const note = COMPILERS.find((row) => row.abi === abi.id)?.note?.replace(/^no compiler: /, "");
   const reasons = [...new Set(configs.map((c) => missing.get(c.compiler)))];
-  const why = configs.length ? reasons.join("; ") : note ?? "verify/compilers.ts lists none";
+  const why = configs.length ? reasons.join("; ") : (note ?? "verify/compilers.ts lists none");
   test.skip(`ABI ${abi.id}: predefined condition (skipped: no compiler for ${abi.id} installed; ${why})`, () => {});
 }

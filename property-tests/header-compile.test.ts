@@ -11,7 +11,18 @@ import path from "node:path";
 import { assertsGenerator } from "../generators/asserts.js";
 import { headerGenerator, headerIncludeDir } from "../generators/header.js";
 import { produceFiles } from "../generators/write-out.js";
-import { C11_FLAGS, C90_FLAGS, CXX_FLAGS, M32_ISYSTEM, cc, have, haveM32, loadBundled, scratchDir, writeTree } from "./header-support.js";
+import {
+  C11_FLAGS,
+  C90_FLAGS,
+  CXX_FLAGS,
+  M32_ISYSTEM,
+  cc,
+  have,
+  haveM32,
+  loadBundled,
+  scratchDir,
+  writeTree,
+} from "./header-support.js";
 
 const models = loadBundled();
 const files = produceFiles(models, [headerGenerator, assertsGenerator]);
@@ -52,11 +63,14 @@ for (const ifc of interfaces) {
   });
 
   const i386 = m32 ? test : test.skip;
-  i386(`gcc -m32 -std=c90 -pedantic -Werror${m32 ? "" : " (skipped: gcc -m32 multilib not installed)"}: ${label}`, (t) => {
-    const tu = standalone(inc, ifc.spec.header, "c");
-    const r = cc("gcc", ["-m32", ...M32_ISYSTEM, ...C90_FLAGS, "-I", tu.inc, tu.file], dir);
-    t.true(r.ok, r.output);
-  });
+  i386(
+    `gcc -m32 -std=c90 -pedantic -Werror${m32 ? "" : " (skipped: gcc -m32 multilib not installed)"}: ${label}`,
+    (t) => {
+      const tu = standalone(inc, ifc.spec.header, "c");
+      const r = cc("gcc", ["-m32", ...M32_ISYSTEM, ...C90_FLAGS, "-I", tu.inc, tu.file], dir);
+      t.true(r.ok, r.output);
+    },
+  );
 }
 
 const companions = files.filter((f) => f.path.startsWith("asserts/"));
@@ -76,24 +90,34 @@ for (const f of companions) {
   const ifc = interfaces.find((i) => f.path === `asserts/${i.spec.name}.c`)!;
   for (const target of TARGETS) {
     const run = target.available ? test : test.skip;
-    run(`asserts companion compiles (gcc -std=c11 ${target.flags[0]}): ${f.path}${target.available ? "" : " (skipped: no multilib)"}`, (t) => {
-      const r = cc("gcc", [...target.flags, ...C11_FLAGS, "-I", path.join(dir, headerIncludeDir(ifc)), path.join(dir, f.path)], dir);
-      t.true(r.ok, r.output);
-    });
+    run(
+      `asserts companion compiles (gcc -std=c11 ${target.flags[0]}): ${f.path}${target.available ? "" : " (skipped: no multilib)"}`,
+      (t) => {
+        const r = cc(
+          "gcc",
+          [...target.flags, ...C11_FLAGS, "-I", path.join(dir, headerIncludeDir(ifc)), path.join(dir, f.path)],
+          dir,
+        );
+        t.true(r.ok, r.output);
+      },
+    );
     // The same file with one number changed in this ABI's block must be rejected: the block is really compiled.
-    run(`asserts companion with a wrong number fails (gcc ${target.flags[0]}): ${f.path}${target.available ? "" : " (skipped: no multilib)"}`, (t) => {
-      const marker = `/* ${target.abi}: `;
-      const start = f.content.indexOf(marker);
-      t.true(start > 0, `no ${target.abi} block`);
-      const at = f.content.indexOf(" == ", start);
-      const end = f.content.indexOf(",", at);
-      const value = Number(f.content.slice(at + 4, end));
-      const mutated = f.content.slice(0, at + 4) + String(value + 1) + f.content.slice(end);
-      const file = path.join(dir, `mutated-${target.abi}-${path.basename(f.path)}`);
-      writeFileSync(file, mutated);
-      const r = cc("gcc", [...target.flags, ...C11_FLAGS, "-I", path.join(dir, headerIncludeDir(ifc)), file], dir);
-      t.false(r.ok, "the mutated assert was not rejected; is the ABI block guarded off?");
-      t.regex(r.output, /static assertion failed/);
-    });
+    run(
+      `asserts companion with a wrong number fails (gcc ${target.flags[0]}): ${f.path}${target.available ? "" : " (skipped: no multilib)"}`,
+      (t) => {
+        const marker = `/* ${target.abi}: `;
+        const start = f.content.indexOf(marker);
+        t.true(start > 0, `no ${target.abi} block`);
+        const at = f.content.indexOf(" == ", start);
+        const end = f.content.indexOf(",", at);
+        const value = Number(f.content.slice(at + 4, end));
+        const mutated = f.content.slice(0, at + 4) + String(value + 1) + f.content.slice(end);
+        const file = path.join(dir, `mutated-${target.abi}-${path.basename(f.path)}`);
+        writeFileSync(file, mutated);
+        const r = cc("gcc", [...target.flags, ...C11_FLAGS, "-I", path.join(dir, headerIncludeDir(ifc)), file], dir);
+        t.false(r.ok, "the mutated assert was not rejected; is the ABI block guarded off?");
+        t.regex(r.output, /static assertion failed/);
+      },
+    );
   }
 }

@@ -34,7 +34,10 @@ function findInterface(name: string): { model: SpecModel; ifc: InterfaceModel } 
 }
 
 /** What a piece of reference C defines: object-like macros (by the preprocessor), struct/union tags and enumerators (by the text). */
-function referenceNames(code: string, compilerArgs: string[] = []): { macros: Set<string>; tags: Set<string>; enumerators: Set<string> } {
+function referenceNames(
+  code: string,
+  compilerArgs: string[] = [],
+): { macros: Set<string>; tags: Set<string>; enumerators: Set<string> } {
   const base = "#include <linux/ioctl.h>\n#include <linux/types.h>\n";
   const defined = (src: string, file: string) => {
     writeFileSync(path.join(dir, file), src);
@@ -92,8 +95,12 @@ function compare(ifcs: InterfaceModel[], ref: ReturnType<typeof referenceNames>)
       // Member names only; the offsets on both sides come from the compiler.
       for (const m of flattenMembers(layoutRecord(r, x86_64))) {
         if (m.bits !== undefined || m.name.includes("<")) continue;
-        asserts.push(`_Static_assert(offsetof(${a}, ${m.name}) == offsetof(${b}, ${m.name}), "offsetof ${tag}.${m.name}");`);
-        asserts.push(`_Static_assert(sizeof(((${a} *)0)->${m.name}) == sizeof(((${b} *)0)->${m.name}), "sizeof ${tag}.${m.name}");`);
+        asserts.push(
+          `_Static_assert(offsetof(${a}, ${m.name}) == offsetof(${b}, ${m.name}), "offsetof ${tag}.${m.name}");`,
+        );
+        asserts.push(
+          `_Static_assert(sizeof(((${a} *)0)->${m.name}) == sizeof(((${b} *)0)->${m.name}), "sizeof ${tag}.${m.name}");`,
+        );
       }
       compared.push(a);
     }
@@ -123,7 +130,10 @@ function probeSource(reference: string, ifcs: { model: SpecModel; ifc: Interface
   ].join("\n");
 }
 
-const TARGETS = [{ label: "x86_64", flags: ["-m64"] }, ...(m32 ? [{ label: "i386", flags: ["-m32", ...M32_ISYSTEM] }] : [])];
+const TARGETS = [
+  { label: "x86_64", flags: ["-m64"] },
+  ...(m32 ? [{ label: "i386", flags: ["-m32", ...M32_ISYSTEM] }] : []),
+];
 
 function compileProbe(name: string, source: string): { ok: boolean; output: string }[] {
   const file = `${name}.c`;
@@ -139,21 +149,30 @@ function compileProbe(name: string, source: string): { ok: boolean; output: stri
 const KERNEL_HEADERS = ["/usr/include/linux/iio/events.h", "/usr/include/linux/iio/buffer.h"];
 const haveKernel = KERNEL_HEADERS.every((h) => existsSync(h));
 
-(haveKernel ? test : test.skip)(`IIO: kernel events.h + buffer.h and ours agree in one TU (sizes, offsets, ioctl numbers)${haveKernel ? "" : " (skipped: linux-libc-dev IIO headers not installed)"}`, (t) => {
-  const ifcs = ["iio_events", "iio_buffer"].map((n) => findInterface(n)).filter((x): x is NonNullable<typeof x> => x !== undefined);
-  t.is(ifcs.length, 2, "spec/iio.yaml must define interfaces iio_events and iio_buffer");
-  const reference = KERNEL_HEADERS.map((h) => `#include <${h.replace("/usr/include/", "")}>`).join("\n");
-  const kernelText = KERNEL_HEADERS.map((h) => readFileSync(h, "utf8")).join("\n");
-  const names = referenceNames(reference);
-  // Tags and enumerators are read from the header text, macros from the preprocessor.
-  const fromText = referenceNames(kernelText.replace(/^#.*$/gm, ""));
-  const ref = { macros: names.macros, tags: fromText.tags, enumerators: fromText.enumerators };
-  const cmp = compare(ifcs.map((x) => x.ifc), ref);
-  t.log(`compared: ${cmp.compared.join(", ")}`);
-  for (const required of ["struct iio_event_data", "IIO_GET_EVENT_FD_IOCTL", "IIO_BUFFER_GET_FD_IOCTL"]) t.true(cmp.compared.includes(required), `${required} was not compared`);
-  t.deepEqual(cmp.missing, [], "the kernel headers define names our spec lacks");
-  for (const r of compileProbe("kernel-iio", probeSource(reference, ifcs, cmp.asserts))) t.true(r.ok, r.output);
-});
+(haveKernel ? test : test.skip)(
+  `IIO: kernel events.h + buffer.h and ours agree in one TU (sizes, offsets, ioctl numbers)${haveKernel ? "" : " (skipped: linux-libc-dev IIO headers not installed)"}`,
+  (t) => {
+    const ifcs = ["iio_events", "iio_buffer"]
+      .map((n) => findInterface(n))
+      .filter((x): x is NonNullable<typeof x> => x !== undefined);
+    t.is(ifcs.length, 2, "spec/iio.yaml must define interfaces iio_events and iio_buffer");
+    const reference = KERNEL_HEADERS.map((h) => `#include <${h.replace("/usr/include/", "")}>`).join("\n");
+    const kernelText = KERNEL_HEADERS.map((h) => readFileSync(h, "utf8")).join("\n");
+    const names = referenceNames(reference);
+    // Tags and enumerators are read from the header text, macros from the preprocessor.
+    const fromText = referenceNames(kernelText.replace(/^#.*$/gm, ""));
+    const ref = { macros: names.macros, tags: fromText.tags, enumerators: fromText.enumerators };
+    const cmp = compare(
+      ifcs.map((x) => x.ifc),
+      ref,
+    );
+    t.log(`compared: ${cmp.compared.join(", ")}`);
+    for (const required of ["struct iio_event_data", "IIO_GET_EVENT_FD_IOCTL", "IIO_BUFFER_GET_FD_IOCTL"])
+      t.true(cmp.compared.includes(required), `${required} was not compared`);
+    t.deepEqual(cmp.missing, [], "the kernel headers define names our spec lacks");
+    for (const r of compileProbe("kernel-iio", probeSource(reference, ifcs, cmp.asserts))) t.true(r.ok, r.output);
+  },
+);
 
 /* ---------------- seed-uapi.md reference blocks ---------------- */
 
@@ -170,9 +189,13 @@ function codeBlocks(marker: string): string {
   let inBlock = false;
   let current: string[] = [];
   for (const l of lines.slice(start + 1, end)) {
-    if (!inBlock && /^```c\s*$/.test(l)) { inBlock = true; current = []; }
-    else if (inBlock && /^```\s*$/.test(l)) { inBlock = false; blocks.push(current.join("\n")); }
-    else if (inBlock) current.push(l);
+    if (!inBlock && /^```c\s*$/.test(l)) {
+      inBlock = true;
+      current = [];
+    } else if (inBlock && /^```\s*$/.test(l)) {
+      inBlock = false;
+      blocks.push(current.join("\n"));
+    } else if (inBlock) current.push(l);
   }
   return blocks.join("\n");
 }
@@ -208,8 +231,12 @@ for (const c of SEED_CASES) {
     }
     t.log(`compared: ${cmp.compared.join(", ")}`);
     const { records, commands } = ourNames(found.ifc);
-    for (const r of records) t.true(cmp.compared.includes(`${r.kind} ${r.tag}`), `our ${r.kind} ${r.tag} is not in the reference`);
-    t.true([...commands].some((n) => cmp.compared.includes(n) || cmp.compared.includes(`${n} (table)`)), "no ioctl command was compared");
+    for (const r of records)
+      t.true(cmp.compared.includes(`${r.kind} ${r.tag}`), `our ${r.kind} ${r.tag} is not in the reference`);
+    t.true(
+      [...commands].some((n) => cmp.compared.includes(n) || cmp.compared.includes(`${n} (table)`)),
+      "no ioctl command was compared",
+    );
     t.deepEqual(cmp.missing, [], "the reference defines names our spec lacks");
     for (const r of compileProbe(`seed-${c.ifc}`, probeSource(reference, [found], cmp.asserts))) t.true(r.ok, r.output);
   });

@@ -27,7 +27,10 @@ test("two runs of every generator give identical bytes", (t) => {
   const a = produceFiles(models, GENERATORS);
   const b = produceFiles(loadBundled(), GENERATORS);
   t.true(a.length > 0);
-  t.deepEqual(b.map((f) => f.path), a.map((f) => f.path));
+  t.deepEqual(
+    b.map((f) => f.path),
+    a.map((f) => f.path),
+  );
   for (let i = 0; i < a.length; i++) t.true(a[i]!.content === b[i]!.content, `${a[i]!.path} differs between runs`);
 });
 
@@ -35,8 +38,14 @@ test("committed out/ equals what the generators produce (run 'uapi generate' if 
   const plan = planOutput(OUT_DIR, produceSets(models, GENERATORS));
   const diff = planDiff(plan);
   t.is(diff, "", `out/ is stale:\n${diff.slice(0, 20000)}`);
-  t.deepEqual(plan.changed.map((c) => c.path), []);
-  t.deepEqual(plan.removed.map((r) => r.path), []);
+  t.deepEqual(
+    plan.changed.map((c) => c.path),
+    [],
+  );
+  t.deepEqual(
+    plan.removed.map((r) => r.path),
+    [],
+  );
 });
 
 test("`uapi generate --check` on the committed out/ exits 0", async (t) => {
@@ -127,17 +136,40 @@ test("a generator that throws after others produced files leaves out/ exactly as
   const before = snapshotTree(dir);
   const parentBefore = readdirSync(path.dirname(dir)).sort();
   let produced = 0;
-  const counting = (g: Generator): Generator => ({ name: g.name, generate: (m) => { const f = g.generate(m); produced += f.length; return f; } });
-  const boom: Generator = { name: "boom", generate: () => { throw new Error("injected failure"); } };
+  const counting = (g: Generator): Generator => ({
+    name: g.name,
+    generate: (m) => {
+      const f = g.generate(m);
+      produced += f.length;
+      return f;
+    },
+  });
+  const boom: Generator = {
+    name: "boom",
+    generate: () => {
+      throw new Error("injected failure");
+    },
+  };
   const io = bufferIo();
-  const code = runGenerate({ models, outDir: dir, check: false, format: "text", io, generators: [...GENERATORS.map(counting), boom] });
+  const code = runGenerate({
+    models,
+    outDir: dir,
+    check: false,
+    format: "text",
+    io,
+    generators: [...GENERATORS.map(counting), boom],
+  });
   t.is(code, EXIT.INTERNAL);
   t.regex(io.stderr, /generator 'boom' failed: injected failure/);
   t.regex(io.stderr, /nothing was written/);
   t.true(produced > 0, "the generators before the failing one produced files");
   t.deepEqual(snapshotTree(dir), before);
   t.deepEqual(readdirSync(path.dirname(dir)).sort(), parentBefore, "a staging directory was left behind");
-  t.deepEqual(readdirSync(path.join(dir, ".uapi")).filter((n) => !n.endsWith(".manifest")), [], "staging or a lock was left in .uapi/");
+  t.deepEqual(
+    readdirSync(path.join(dir, ".uapi")).filter((n) => !n.endsWith(".manifest")),
+    [],
+    "staging or a lock was left in .uapi/",
+  );
 });
 
 test("a generator returning an unsafe path is refused before anything is written", (t) => {
@@ -145,23 +177,32 @@ test("a generator returning an unsafe path is refused before anything is written
   const before = snapshotTree(dir);
   const evil: Generator = { name: "evil", generate: () => [{ path: "../outside.h", content: "x" }] };
   const io = bufferIo();
-  t.is(runGenerate({ models, outDir: dir, check: false, format: "text", io, generators: [...GENERATORS, evil] }), EXIT.INTERNAL);
+  t.is(
+    runGenerate({ models, outDir: dir, check: false, format: "text", io, generators: [...GENERATORS, evil] }),
+    EXIT.INTERNAL,
+  );
   t.deepEqual(snapshotTree(dir), before);
   t.false(existsSync(path.join(path.dirname(dir), "outside.h")));
 });
 
 const havePatch = spawnSync("patch", ["--version"]).status === 0;
-(havePatch ? test : test.skip)(`the unified diff applies with patch(1) and reproduces the new text${havePatch ? "" : " (skipped: patch not installed)"}`, (t) => {
-  const dir = scratchDir("diff");
-  const lines = fc.array(fc.constantFrom("a", "b", "c", "d", "#define X 1", ""), { maxLength: 25 });
-  const text = fc.tuple(lines, fc.boolean()).map(([ls, nl]) => ls.join("\n") + (nl && ls.length ? "\n" : ""));
-  fc.assert(fc.property(text, text, (a, b) => {
-    const diff = unifiedDiff(a, b, "a/f", "b/f");
-    if (a === b) return diff === "";
-    writeFileSync(path.join(dir, "f"), a);
-    writeFileSync(path.join(dir, "p.diff"), diff);
-    const r = spawnSync("patch", ["-s", "-p1", "-i", "p.diff", "f"], { cwd: dir, encoding: "utf8" });
-    return r.status === 0 && readFileSync(path.join(dir, "f"), "utf8") === b;
-  }), { numRuns: 150 });
-  t.pass();
-});
+(havePatch ? test : test.skip)(
+  `the unified diff applies with patch(1) and reproduces the new text${havePatch ? "" : " (skipped: patch not installed)"}`,
+  (t) => {
+    const dir = scratchDir("diff");
+    const lines = fc.array(fc.constantFrom("a", "b", "c", "d", "#define X 1", ""), { maxLength: 25 });
+    const text = fc.tuple(lines, fc.boolean()).map(([ls, nl]) => ls.join("\n") + (nl && ls.length ? "\n" : ""));
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const diff = unifiedDiff(a, b, "a/f", "b/f");
+        if (a === b) return diff === "";
+        writeFileSync(path.join(dir, "f"), a);
+        writeFileSync(path.join(dir, "p.diff"), diff);
+        const r = spawnSync("patch", ["-s", "-p1", "-i", "p.diff", "f"], { cwd: dir, encoding: "utf8" });
+        return r.status === 0 && readFileSync(path.join(dir, "f"), "utf8") === b;
+      }),
+      { numRuns: 150 },
+    );
+    t.pass();
+  },
+);

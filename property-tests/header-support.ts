@@ -55,7 +55,10 @@ export interface CcResult {
 /** Run a compiler in `cwd`; output is stderr+stdout for the test log. */
 export function cc(compiler: string, args: string[], cwd: string): CcResult {
   const r = spawnSync(compiler, args, { cwd, encoding: "utf8", maxBuffer: 64 << 20 });
-  return { ok: r.status === 0, output: `${compiler} ${args.join(" ")}\n${r.stderr ?? ""}${r.stdout ?? ""}${r.error ? String(r.error) : ""}` };
+  return {
+    ok: r.status === 0,
+    output: `${compiler} ${args.join(" ")}\n${r.stderr ?? ""}${r.stdout ?? ""}${r.error ? String(r.error) : ""}`,
+  };
 }
 
 export function have(program: string): boolean {

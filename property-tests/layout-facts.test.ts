@@ -11,7 +11,11 @@ import { abiById } from "../spec/abis.js";
 import type { FieldSpec, StructSpec } from "../spec/types.js";
 import { ABI_FACTS, FACT_ROWS, parseNumbers, readReference, tableAfter } from "./reference.js";
 
-const F = (name: string | undefined, type: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ ...(name ? { name } : {}), type, ...extra });
+const F = (name: string | undefined, type: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+  ...(name ? { name } : {}),
+  type,
+  ...extra,
+});
 
 interface Probe {
   /** The column header in abi-facts.md, as printed. */
@@ -24,30 +28,96 @@ interface Probe {
 const off = (l: RecordLayout, name: string) => l.members.find((m) => m.field.name === name)!.offset;
 
 const STRUCT_PROBES: Probe[] = [
-  { column: "`{u32;u64}` off/size/align", struct: { fields: [F("a", "__u32"), F("b", "__u64")] }, measure: (l) => [off(l, "b"), l.size, l.align] },
+  {
+    column: "`{u32;u64}` off/size/align",
+    struct: { fields: [F("a", "__u32"), F("b", "__u64")] },
+    measure: (l) => [off(l, "b"), l.size, l.align],
+  },
   { column: "`{u64;u32}` size", struct: { fields: [F("a", "__u64"), F("b", "__u32")] }, measure: (l) => [l.size] },
-  { column: "`{u32; u64 __aligned(8)}` off/size", struct: { fields: [F("a", "__u32"), F("b", "__u64", { aligned: 8 })] }, measure: (l) => [off(l, "b"), l.size] },
-  { column: "packed `{char;u32;u64}` size/align", struct: { packed: true, fields: [F("a", "char"), F("b", "__u32"), F("c", "__u64")] }, measure: (l) => [l.size, l.align] },
-  { column: "packed,aligned(4) `{u32;u64;u8}` size/align", struct: { packed: true, aligned: 4, fields: [F("a", "__u32"), F("b", "__u64"), F("c", "__u8")] }, measure: (l) => [l.size, l.align] },
-  { column: "`{char; u64 l __packed}` off/size/align", struct: { fields: [F("c", "char"), F("l", "__u64", { packed: true })] }, measure: (l) => [off(l, "l"), l.size, l.align] },
+  {
+    column: "`{u32; u64 __aligned(8)}` off/size",
+    struct: { fields: [F("a", "__u32"), F("b", "__u64", { aligned: 8 })] },
+    measure: (l) => [off(l, "b"), l.size],
+  },
+  {
+    column: "packed `{char;u32;u64}` size/align",
+    struct: { packed: true, fields: [F("a", "char"), F("b", "__u32"), F("c", "__u64")] },
+    measure: (l) => [l.size, l.align],
+  },
+  {
+    column: "packed,aligned(4) `{u32;u64;u8}` size/align",
+    struct: { packed: true, aligned: 4, fields: [F("a", "__u32"), F("b", "__u64"), F("c", "__u8")] },
+    measure: (l) => [l.size, l.align],
+  },
+  {
+    column: "`{char; u64 l __packed}` off/size/align",
+    struct: { fields: [F("c", "char"), F("l", "__u64", { packed: true })] },
+    measure: (l) => [off(l, "l"), l.size, l.align],
+  },
   { column: "`{char c[3]}` size", struct: { fields: [F("c", "char", { array: 3 })] }, measure: (l) => [l.size] },
-  { column: "`{char; struct{char}}` off", struct: { fields: [F("a", "char"), { name: "s", type: { kind: "struct", fields: [F("c", "char")] } }] }, measure: (l) => [off(l, "s")] },
+  {
+    column: "`{char; struct{char}}` off",
+    struct: { fields: [F("a", "char"), { name: "s", type: { kind: "struct", fields: [F("c", "char")] } }] },
+    measure: (l) => [off(l, "s")],
+  },
 ];
 
 const BITFIELD_PROBES: Probe[] = [
-  { column: "`{char a:3; int b:5}` size/align", struct: { fields: [F("a", "char", { bits: 3 }), F("b", "int", { bits: 5 })] }, measure: (l) => [l.size, l.align] },
-  { column: "`{char a; int :0; char b}` off(b)/size/align", struct: { fields: [F("a", "char"), F(undefined, "int", { bits: 0 }), F("b", "char")] }, measure: (l) => [off(l, "b"), l.size, l.align] },
-  { column: "`{char a; char :0; char b}` off(b)", struct: { fields: [F("a", "char"), F(undefined, "char", { bits: 0 }), F("b", "char")] }, measure: (l) => [off(l, "b")] },
-  { column: "`{char a; int :4}` size/align", struct: { fields: [F("a", "char"), F(undefined, "int", { bits: 4 })] }, measure: (l) => [l.size, l.align] },
-  { column: "`{char a; int b:8}` size", struct: { fields: [F("a", "char"), F("b", "int", { bits: 8 })] }, measure: (l) => [l.size] },
-  { column: "`{u64 a:1}` size/align", struct: { fields: [F("a", "__u64", { bits: 1 })] }, measure: (l) => [l.size, l.align] },
-  { column: "`{u32 a:30; u32 b:4}` size", struct: { fields: [F("a", "__u32", { bits: 30 }), F("b", "__u32", { bits: 4 })] }, measure: (l) => [l.size] },
-  { column: "`{u32 a; u64 b:40}` size", struct: { fields: [F("a", "__u32"), F("b", "__u64", { bits: 40 })] }, measure: (l) => [l.size] },
-  { column: "`{char a[3]; int b:16; char c}` off(c)", struct: { fields: [F("a", "char", { array: 3 }), F("b", "int", { bits: 16 }), F("c", "char")] }, measure: (l) => [off(l, "c")] },
+  {
+    column: "`{char a:3; int b:5}` size/align",
+    struct: { fields: [F("a", "char", { bits: 3 }), F("b", "int", { bits: 5 })] },
+    measure: (l) => [l.size, l.align],
+  },
+  {
+    column: "`{char a; int :0; char b}` off(b)/size/align",
+    struct: { fields: [F("a", "char"), F(undefined, "int", { bits: 0 }), F("b", "char")] },
+    measure: (l) => [off(l, "b"), l.size, l.align],
+  },
+  {
+    column: "`{char a; char :0; char b}` off(b)",
+    struct: { fields: [F("a", "char"), F(undefined, "char", { bits: 0 }), F("b", "char")] },
+    measure: (l) => [off(l, "b")],
+  },
+  {
+    column: "`{char a; int :4}` size/align",
+    struct: { fields: [F("a", "char"), F(undefined, "int", { bits: 4 })] },
+    measure: (l) => [l.size, l.align],
+  },
+  {
+    column: "`{char a; int b:8}` size",
+    struct: { fields: [F("a", "char"), F("b", "int", { bits: 8 })] },
+    measure: (l) => [l.size],
+  },
+  {
+    column: "`{u64 a:1}` size/align",
+    struct: { fields: [F("a", "__u64", { bits: 1 })] },
+    measure: (l) => [l.size, l.align],
+  },
+  {
+    column: "`{u32 a:30; u32 b:4}` size",
+    struct: { fields: [F("a", "__u32", { bits: 30 }), F("b", "__u32", { bits: 4 })] },
+    measure: (l) => [l.size],
+  },
+  {
+    column: "`{u32 a; u64 b:40}` size",
+    struct: { fields: [F("a", "__u32"), F("b", "__u64", { bits: 40 })] },
+    measure: (l) => [l.size],
+  },
+  {
+    column: "`{char a[3]; int b:16; char c}` off(c)",
+    struct: { fields: [F("a", "char", { array: 3 }), F("b", "int", { bits: 16 }), F("c", "char")] },
+    measure: (l) => [off(l, "c")],
+  },
 ];
 
 function layoutProbe(probe: Probe, abiId: string): RecordLayout {
-  const doc = { name: "probe", doc: "d", interfaces: [{ name: "probe", doc: "d", header: "linux/probe.h", structs: [{ name: "p", doc: "d", ...probe.struct }] }] };
+  const doc = {
+    name: "probe",
+    doc: "d",
+    interfaces: [
+      { name: "probe", doc: "d", header: "linux/probe.h", structs: [{ name: "p", doc: "d", ...probe.struct }] },
+    ],
+  };
   const model = loadSpecText("<probe>", JSON.stringify(doc));
   return layoutRecord(model.interfaces[0]!.records[0]!, abiById(abiId)!);
 }
@@ -64,7 +134,11 @@ function tableTest(title: string, marker: string, probes: Probe[]) {
         t.truthy(targets, `row "${row[0]}" is not mapped to an ABI id`);
         for (const { id } of targets!) {
           const expected = parseNumbers(row[c]!);
-          t.deepEqual(probe.measure(layoutProbe(probe, id)), expected, `${id}: ${probe.column} (table cell "${row[c]}")`);
+          t.deepEqual(
+            probe.measure(layoutProbe(probe, id)),
+            expected,
+            `${id}: ${probe.column} (table cell "${row[c]}")`,
+          );
           checked++;
         }
       }
@@ -83,7 +157,8 @@ test("§1.3 bit order follows the table on every measured ABI", (t) => {
   for (const row of table.rows) {
     for (const { id } of FACT_ROWS[row[0]!]!) {
       // The table shows MIPS as big-endian; the little-endian twins allocate LSB-first (§0 rule 6).
-      const expected = id.endsWith("el") && id.startsWith("mips") ? "lsb-first" : row[c] === "LSB-first" ? "lsb-first" : "msb-first";
+      const expected =
+        id.endsWith("el") && id.startsWith("mips") ? "lsb-first" : row[c] === "LSB-first" ? "lsb-first" : "msb-first";
       t.is(abiById(id)!.bitfields.order, expected, id);
     }
   }
@@ -95,7 +170,14 @@ test("§1.2 prose facts: aligned struct, over-aligned member, unions, double and
   t.true(facts.includes("`struct __attribute__((aligned(8)))\n{char c;}` is 8/8"));
   t.true(facts.includes("puts\n`x` at 16, size 32"));
   const probe = (struct: Probe["struct"]): Probe => ({ column: "", struct, measure: () => [] });
-  const u64Align = new Map([["i386", 4], ["arm-oabi", 4], ["sh", 4], ["arc", 4], ["csky", 4], ["m68k", 2]]);
+  const u64Align = new Map([
+    ["i386", 4],
+    ["arm-oabi", 4],
+    ["sh", 4],
+    ["arc", 4],
+    ["csky", 4],
+    ["m68k", 2],
+  ]);
   for (const rows of Object.values(FACT_ROWS)) {
     for (const { id } of rows) {
       const a8 = layoutProbe(probe({ aligned: 8, fields: [F("c", "char")] }), id);

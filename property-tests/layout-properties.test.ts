@@ -61,19 +61,31 @@ function shortEnumLayout(values: readonly bigint[], abi: AbiEntry): SizeAlign {
 }
 
 /** Derived alignment: exact when lo === hi; otherwise an m68k bit-field's position picks one of the two. */
-interface Bounds { lo: number; hi: number }
+interface Bounds {
+  lo: number;
+  hi: number;
+}
 const exactly = (a: number): Bounds => ({ lo: a, hi: a });
 
 /** Alignment of a type from the ABI table and the declared attributes. */
 function expectedAlign(t: CType, abi: AbiEntry): Bounds {
   switch (t.kind) {
-    case "scalar": return exactly(Math.max(abi.scalars[t.scalar.cls].align, t.scalar.minAlign ?? 1));
-    case "pointer": return exactly(abi.scalars.ptr.align);
+    case "scalar":
+      return exactly(Math.max(abi.scalars[t.scalar.cls].align, t.scalar.minAlign ?? 1));
+    case "pointer":
+      return exactly(abi.scalars.ptr.align);
     case "enum":
       if (!abi.shortEnums) return exactly(abi.scalars.enum.align);
-      return exactly(shortEnumLayout(t.spec.values.map((v) => parseInteger(v.value)!), abi).align);
-    case "array": return expectedAlign(t.element, abi);
-    case "record": return expectedRecordAlign(t.record, abi);
+      return exactly(
+        shortEnumLayout(
+          t.spec.values.map((v) => parseInteger(v.value)!),
+          abi,
+        ).align,
+      );
+    case "array":
+      return expectedAlign(t.element, abi);
+    case "record":
+      return expectedRecordAlign(t.record, abi);
   }
 }
 
@@ -81,7 +93,7 @@ function expectedAlign(t: CType, abi: AbiEntry): Bounds {
 function declaredAlign(f: RecordType["fields"][number]): number {
   let t = f.type;
   while (t.kind === "array") t = t.element;
-  return Math.max(f.aligned ?? 1, t.kind === "scalar" ? t.scalar.minAlign ?? 1 : 1);
+  return Math.max(f.aligned ?? 1, t.kind === "scalar" ? (t.scalar.minAlign ?? 1) : 1);
 }
 
 /** A record's alignment by the rules above. */
@@ -89,12 +101,18 @@ function expectedRecordAlign(r: RecordType, abi: AbiEntry): Bounds {
   const rules = abi.bitfields;
   let lo = 1;
   let hi = 1;
-  const raise = (a: number) => { lo = Math.max(lo, a); hi = Math.max(hi, a); };
+  const raise = (a: number) => {
+    lo = Math.max(lo, a);
+    hi = Math.max(hi, a);
+  };
   for (const [i, f] of r.fields.entries()) {
     const own = expectedAlign(f.type, abi);
     const packed = r.packed || f.packed;
     if (f.bits === undefined) {
-      if (!packed) { lo = Math.max(lo, own.lo); hi = Math.max(hi, own.hi); }
+      if (!packed) {
+        lo = Math.max(lo, own.lo);
+        hi = Math.max(hi, own.hi);
+      }
       raise(declaredAlign(f));
       continue;
     }
@@ -133,10 +151,15 @@ test("non-bit-field members sit at offsets aligned as the ABI table and attribut
       for (const l of allLayouts(layoutRecord(topRecord(modelOf(doc)), abi))) {
         let end = 0;
         for (const m of l.members) {
-          if (m.bits !== undefined) { end = Math.max(end, m.offset + m.size); continue; }
+          if (m.bits !== undefined) {
+            end = Math.max(end, m.offset + m.size);
+            continue;
+          }
           const align = memberAlign(l, m, abi);
-          if (m.offset % align !== 0) throw new Error(`${m.field.name} at ${m.offset} not aligned to ${align} ${withCounterexample(doc, abi)}`);
-          if (l.record.kind === "struct" && m.offset < end) throw new Error(`${m.field.name} at ${m.offset} overlaps the previous member ending at ${end}`);
+          if (m.offset % align !== 0)
+            throw new Error(`${m.field.name} at ${m.offset} not aligned to ${align} ${withCounterexample(doc, abi)}`);
+          if (l.record.kind === "struct" && m.offset < end)
+            throw new Error(`${m.field.name} at ${m.offset} overlaps the previous member ending at ${end}`);
           if (l.record.kind === "union" && m.offset !== 0) throw new Error(`union member ${m.field.name} not at 0`);
           end = Math.max(end, m.offset + m.size);
         }
@@ -158,7 +181,8 @@ test("size is a multiple of alignment, and alignment is at least every member's"
             throw new Error(`align ${l.align} below ${m.field.name ?? "a member"}'s ${withCounterexample(doc, abi)}`);
           }
         }
-        if (!l.record.packed && l.size % abi.structSizeGranule !== 0) throw new Error("size not a multiple of the ABI granule");
+        if (!l.record.packed && l.size % abi.structSizeGranule !== 0)
+          throw new Error("size not a multiple of the ABI granule");
       }
     }),
     { numRuns: RUNS },
@@ -172,38 +196,61 @@ test("size is a multiple of alignment, and alignment is at least every member's"
  * `packed` on the record or on single fields.  arbStructDoc draws few bit-fields per record.
  */
 const CARRIERS: readonly [string, number][] = [
-  ["__u8", 8], ["__u16", 16], ["__u32", 32], ["int", 32], ["__u64", 64], ["unsigned long long", 64],
+  ["__u8", 8],
+  ["__u16", 16],
+  ["__u32", 32],
+  ["int", 32],
+  ["__u64", 64],
+  ["unsigned long long", 64],
 ];
 const arbBitfield = fc.constantFrom(...CARRIERS).chain(([type, width]) =>
-  fc.record({
-    bits: fc.oneof(fc.constantFrom(0, 8, 16, 32, width), fc.integer({ min: 1, max: width }))
-      .map((b) => Math.min(b, width)),
-    named: fc.boolean(),
-    packed: fc.boolean(),
-  }).map(({ bits, named, packed }): FieldSpec => ({
-    ...(bits === 0 || !named ? {} : { name: "x" }), doc: "d", type, bits,
-    ...(packed && bits > 0 ? { packed: true } : {}),
-  })),
+  fc
+    .record({
+      bits: fc
+        .oneof(fc.constantFrom(0, 8, 16, 32, width), fc.integer({ min: 1, max: width }))
+        .map((b) => Math.min(b, width)),
+      named: fc.boolean(),
+      packed: fc.boolean(),
+    })
+    .map(({ bits, named, packed }): FieldSpec => ({
+      ...(bits === 0 || !named ? {} : { name: "x" }),
+      doc: "d",
+      type,
+      bits,
+      ...(packed && bits > 0 ? { packed: true } : {}),
+    })),
 );
-const arbBitfieldDoc = fc.record({
-  kind: fc.constantFrom<"struct" | "union">("struct", "struct", "union"),
-  lead: fc.boolean(),
-  fields: fc.array(arbBitfield, { minLength: 1, maxLength: 4 }),
-  packed: fc.boolean(),
-}).map(({ kind, lead, fields, packed }): SpecDocument => {
-  let n = 0;
-  const all: FieldSpec[] = [...(lead ? [{ name: "x", doc: "d", type: "char" }] : []), ...fields];
-  return {
-    name: "t", doc: "random",
-    interfaces: [{
-      name: "t", doc: "random", header: "linux/t.h",
-      structs: [{
-        name: "top", kind, doc: "d", ...(packed ? { packed: true } : {}),
-        fields: all.map((f) => (f.name ? { ...f, name: `f${n++}` } : f)),
-      }],
-    }],
-  };
-});
+const arbBitfieldDoc = fc
+  .record({
+    kind: fc.constantFrom<"struct" | "union">("struct", "struct", "union"),
+    lead: fc.boolean(),
+    fields: fc.array(arbBitfield, { minLength: 1, maxLength: 4 }),
+    packed: fc.boolean(),
+  })
+  .map(({ kind, lead, fields, packed }): SpecDocument => {
+    let n = 0;
+    const all: FieldSpec[] = [...(lead ? [{ name: "x", doc: "d", type: "char" }] : []), ...fields];
+    return {
+      name: "t",
+      doc: "random",
+      interfaces: [
+        {
+          name: "t",
+          doc: "random",
+          header: "linux/t.h",
+          structs: [
+            {
+              name: "top",
+              kind,
+              doc: "d",
+              ...(packed ? { packed: true } : {}),
+              fields: all.map((f) => (f.name ? { ...f, name: `f${n++}` } : f)),
+            },
+          ],
+        },
+      ],
+    };
+  });
 
 test("every record's alignment is the one derived from the ABI table and the attributes (bit-fields included)", (t) => {
   let exact = 0;
@@ -231,15 +278,26 @@ test("every record's alignment is the one derived from the ABI table and the att
 /** `struct top { char c; enum e x; }` with enum e holding `values`: x's offset is the enum's alignment. */
 function enumDoc(values: readonly number[]): SpecDocument {
   return {
-    name: "t", doc: "d",
-    interfaces: [{
-      name: "t", doc: "d", header: "linux/t.h",
-      enums: [{ name: "e", doc: "d", values: values.map((value, i) => ({ name: `E${i}`, value })) }],
-      structs: [{
-        name: "top", doc: "d",
-        fields: [{ name: "c", doc: "d", type: "char" }, { name: "x", doc: "d", type: "enum e" }],
-      }],
-    }],
+    name: "t",
+    doc: "d",
+    interfaces: [
+      {
+        name: "t",
+        doc: "d",
+        header: "linux/t.h",
+        enums: [{ name: "e", doc: "d", values: values.map((value, i) => ({ name: `E${i}`, value })) }],
+        structs: [
+          {
+            name: "top",
+            doc: "d",
+            fields: [
+              { name: "c", doc: "d", type: "char" },
+              { name: "x", doc: "d", type: "enum e" },
+            ],
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -270,8 +328,14 @@ test("short enums whose enumerators share a sign take the smallest integer that 
   const mixed = topRecord(modelOf(enumDoc([-1, 255, -(2 ** 31), 2 ** 31 - 1])));
   t.notThrows(() => SHORT_ENUM_ABIS.map((abi) => layoutRecord(mixed, abi)));
   const oneSign = fc.oneof(
-    fc.uniqueArray(arbEnumerator.map((v) => (v < 0 ? -v - 1 : v)), { minLength: 1, maxLength: 5 }),
-    fc.uniqueArray(arbEnumerator.map((v) => (v < 0 ? v : -v - 1)), { minLength: 1, maxLength: 5 }),
+    fc.uniqueArray(
+      arbEnumerator.map((v) => (v < 0 ? -v - 1 : v)),
+      { minLength: 1, maxLength: 5 },
+    ),
+    fc.uniqueArray(
+      arbEnumerator.map((v) => (v < 0 ? v : -v - 1)),
+      { minLength: 1, maxLength: 5 },
+    ),
   );
   const examples: [number[]][] = [[[0, 255]], [[256]], [[-129]], [[2 ** 31 - 1]]];
   fc.assert(fc.property(oneSign, shortEnumsHold), { numRuns: RUNS, examples });
@@ -281,7 +345,8 @@ test("short enums whose enumerators share a sign take the smallest integer that 
 /* Values of both signs need a signed type over the whole range: GCC and clang give `enum {-1, 255}` 2 bytes. */
 test("short enums of both signs take the smallest signed integer that holds them all", (t) => {
   const negative = fc.integer({ min: -(2 ** 31), max: -1 });
-  const bothSigns = fc.tuple(fc.uniqueArray(arbEnumerator, { maxLength: 4 }), negative, fc.nat(2 ** 31 - 1))
+  const bothSigns = fc
+    .tuple(fc.uniqueArray(arbEnumerator, { maxLength: 4 }), negative, fc.nat(2 ** 31 - 1))
     .map(([vs, neg, pos]) => [...new Set([...vs, neg, pos])]);
   fc.assert(fc.property(bothSigns, shortEnumsHold), { numRuns: RUNS, examples: [[[-1, 255]], [[-1, 65535]]] });
   t.pass();
@@ -296,7 +361,8 @@ test("members, holes and tail padding account for every byte of a struct exactly
         const claim = (from: number, len: number, who: string, exclusive: boolean) => {
           for (let b = from; b < from + len; b++) {
             if (b >= l.size) throw new Error(`${who} runs past the end`);
-            if (owner[b] && (exclusive || owner[b] !== "member")) throw new Error(`byte ${b} claimed by ${owner[b]} and ${who}`);
+            if (owner[b] && (exclusive || owner[b] !== "member"))
+              throw new Error(`byte ${b} claimed by ${owner[b]} and ${who}`);
             owner[b] = who;
           }
         };
@@ -304,7 +370,8 @@ test("members, holes and tail padding account for every byte of a struct exactly
         for (const h of l.holes) claim(h.offset, h.size, "hole", true);
         claim(l.size - l.tail, l.tail, "tail", true);
         const missing = owner.findIndex((o) => o === "");
-        if (missing >= 0) throw new Error(`byte ${missing} of ${l.size} is unaccounted for on ${abi.id}\n${docToYaml(doc)}`);
+        if (missing >= 0)
+          throw new Error(`byte ${missing} of ${l.size} is unaccounted for on ${abi.id}\n${docToYaml(doc)}`);
       }
     }),
     { numRuns: RUNS },
@@ -369,7 +436,10 @@ function applyFixes(record: RecordType, root: RecordType): boolean {
 
 /** Records innermost first, so an outer record is padded after the records it contains. */
 function postOrder(r: RecordType): RecordType[] {
-  return [...r.fields.flatMap((f) => (f.type.kind === "record" && f.type.record.inline ? postOrder(f.type.record) : [])), r];
+  return [
+    ...r.fields.flatMap((f) => (f.type.kind === "record" && f.type.record.inline ? postOrder(f.type.record) : [])),
+    r,
+  ];
 }
 
 /** Apply the suggestions one record at a time until the checker suggests nothing more. */
@@ -377,7 +447,9 @@ function padAll(doc: SpecDocument): SpecDocument {
   let current = doc;
   for (let round = 0; round < 50; round++) {
     const model = modelOf(current);
-    const next = model.interfaces[0]!.records.flatMap((root) => postOrder(root).map((r) => ({ r, root }))).find(({ r, root }) => applyFixes(r, root));
+    const next = model.interfaces[0]!.records.flatMap((root) => postOrder(root).map((r) => ({ r, root }))).find(
+      ({ r, root }) => applyFixes(r, root),
+    );
     if (!next) return current;
     current = model.doc;
   }
@@ -385,7 +457,14 @@ function padAll(doc: SpecDocument): SpecDocument {
 }
 
 test("inserting the padding the checker suggests makes a struct of fixed-width members clean on every ABI", (t) => {
-  const opts = { scalars: "fixed", bitfields: false, packed: false, unions: false, nested: true, aligned: false } as const;
+  const opts = {
+    scalars: "fixed",
+    bitfields: false,
+    packed: false,
+    unions: false,
+    nested: true,
+    aligned: false,
+  } as const;
   let fixed = 0;
   fc.assert(
     fc.property(arbStructDoc(opts), (doc) => {

@@ -93,11 +93,13 @@ const WRONG: { abi: AbiId; why: string; wrong: Partial<Record<TypedefName, SizeA
   { abi: "arm", why: "a 64-bit kernel time_t on arm", wrong: { __kernel_time_t: { size: 8, align: 8 } } },
   { abi: "arc", why: "glibc arc's time_t taken for the kernel's 4 bytes", wrong: { time_t: { size: 4, align: 4 } } },
   {
-    abi: "x32", why: "x32's __kernel_long_t taken for its 4-byte long",
+    abi: "x32",
+    why: "x32's __kernel_long_t taken for its 4-byte long",
     wrong: { __kernel_long_t: { size: 4, align: 4 } },
   },
   {
-    abi: "sparc64", why: "sparc64's suseconds_t taken for a long",
+    abi: "sparc64",
+    why: "sparc64's suseconds_t taken for a long",
     wrong: { __kernel_suseconds_t: { size: 8, align: 8 }, suseconds_t: { size: 8, align: 8 } },
   },
   { abi: "m68k", why: "an off_t 4-aligned on m68k", wrong: { off_t: { size: 4, align: 4 } } },
@@ -149,7 +151,8 @@ test("an ABI with no sysroot row is table-only, naming the missing sysroot", (t)
 
 const armUsable = VERDICTS.get("arm")!.status === "checked";
 (armUsable ? test : test.skip)(
-  `headers read from outside the sysroot do not count${armUsable ? "" : " (skipped: no arm sysroot here)"}`, (t) => {
+  `headers read from outside the sysroot do not count${armUsable ? "" : " (skipped: no arm sysroot here)"}`,
+  (t) => {
     const real = sysrootFor("arm")!;
     const elsewhere = { ...real, includeDirs: [path.join(REPO_ROOT, "no-such-sysroot")] };
     const v = checkTypedefs(mustAbi("arm"), { sysroot: elsewhere });
@@ -157,7 +160,8 @@ const armUsable = VERDICTS.get("arm")!.status === "checked";
     if (v.status === "table-only") {
       t.regex(v.reason, /^no sysroot for arm here: .* read \/.*, outside .*apt-get install libc6-dev-armel-cross/);
     }
-  });
+  },
+);
 
 const gccHere = haveProgram("gcc");
 const m32Title = `gcc -m32 without the i386 sysroot is table-only${gccHere ? "" : " (skipped: no gcc)"}`;
@@ -185,7 +189,9 @@ test("every row has every typedef fact, each with a plausible figure and a sourc
 
 // generators/header.ts spells these spec scalars as the kernel's typedefs; the engine lays them out by class.
 const KERNEL_SPELLING: [string, TypedefName][] = [
-  ["time_t", "__kernel_time_t"], ["size_t", "__kernel_size_t"], ["ssize_t", "__kernel_ssize_t"],
+  ["time_t", "__kernel_time_t"],
+  ["size_t", "__kernel_size_t"],
+  ["ssize_t", "__kernel_ssize_t"],
 ];
 
 test("the layout engine's scalar classes are the kernel typedefs the headers spell", (t) => {
@@ -228,6 +234,11 @@ test("every sysroot belongs to an ABI with a GCC, and every ABI with a GCC has a
 
 test(".ci/run installs every sysroot package", (t) => {
   const script = readFileSync(path.join(REPO_ROOT, ".ci/run"), "utf8").replace(/\\\n/g, " ");
-  const installed = new Set(script.split("\n").filter((l) => /apt-get install/.test(l)).flatMap((l) => l.split(/\s+/)));
+  const installed = new Set(
+    script
+      .split("\n")
+      .filter((l) => /apt-get install/.test(l))
+      .flatMap((l) => l.split(/\s+/)),
+  );
   for (const p of SYSROOT_PACKAGES) t.true(installed.has(p), `.ci/run does not install ${p}`);
 });

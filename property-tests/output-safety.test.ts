@@ -7,7 +7,17 @@
  */
 import test from "ava";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, cpSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  cpSync,
+} from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { scratchDir, snapshotTree } from "./header-support.js";
@@ -15,13 +25,19 @@ import { scratchDir, snapshotTree } from "./header-support.js";
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "cli", "main.js");
 
 function uapi(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd, encoding: "utf8", env: { ...process.env, ...opts.env } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...opts.env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** A small spec whose interfaces each give a header, asserts, a codec, shims and report files. */
 function specText(name: string, ifaces: string[], value: number): string {
-  const body = ifaces.map((i, n) => `  - name: ${i}
+  const body = ifaces
+    .map(
+      (i, n) => `  - name: ${i}
     doc: interface ${i}
     header: linux/${i}.h
     constants:
@@ -35,7 +51,9 @@ function specText(name: string, ifaces: string[], value: number): string {
           - { name: v, type: __u64, array: ${value} }
     commands:
       - { name: ${i.toUpperCase()}_GET, doc: get, magic: ${0x40 + n}, nr: 1, dir: read, arg: struct ${i}_arg }
-`).join("");
+`,
+    )
+    .join("");
   return `name: ${name}\ndoc: test spec ${name}\ninterfaces:\n${body}`;
 }
 
@@ -79,7 +97,10 @@ test("two specs share one folder: generating one never removes or changes the ot
   writeSpec(dir, "a.yaml", specText("alpha", ["a0"], 1));
   t.is(uapi(["generate", a], { cwd: dir }).code, 0);
   const after = visible(path.join(dir, "out"));
-  t.false([...after.keys()].some((p) => p.includes("a1")), "alpha's dropped interface left files");
+  t.false(
+    [...after.keys()].some((p) => p.includes("a1")),
+    "alpha's dropped interface left files",
+  );
   for (const [p, c] of both) if (!p.includes("a1") && !p.includes("alpha")) t.is(after.get(p), c, `${p} changed`);
   t.true([...after.keys()].filter((p) => p.includes("b0") || p.includes("b1")).length >= 8, "beta's files are gone");
 });
@@ -116,7 +137,11 @@ test("one interface name in two specs is a spec error at its position, exit 2, n
 
 test("a header that is also a folder, and two specs of one name, are spec errors with positions", (t) => {
   const dir = scratchDir("dirfile");
-  const a = writeSpec(dir, "a.yaml", `name: alpha\ndoc: d\ninterfaces:\n  - { name: x, doc: d, header: linux/t.h }\n  - { name: y, doc: d, header: linux/t.h/u.h }\n`);
+  const a = writeSpec(
+    dir,
+    "a.yaml",
+    `name: alpha\ndoc: d\ninterfaces:\n  - { name: x, doc: d, header: linux/t.h }\n  - { name: y, doc: d, header: linux/t.h/u.h }\n`,
+  );
   const r = uapi(["generate", a, "--out", path.join(dir, "out")]);
   t.is(r.code, 2, r.stderr);
   t.regex(r.stderr, /a\.yaml:\d+:\d+: error: .*linux\/t\.h.* folder/);
@@ -264,11 +289,19 @@ test("kill -9 at random instants: wholly old or wholly new, and the next run lea
     const first = uapi(["generate", oldSpec, "--out", out]);
     t.is(first.code, 0, first.stderr);
     // Wait until the run starts staging, then kill it within the ~90 steps of 4 ms each that staging, commit and apply take.
-    const child = spawn(process.execPath, [CLI, "generate", newSpec, "--out", out], { env: { ...process.env, UAPI_TEST_STEP_DELAY_MS: "4" }, stdio: "ignore" });
+    const child = spawn(process.execPath, [CLI, "generate", newSpec, "--out", out], {
+      env: { ...process.env, UAPI_TEST_STEP_DELAY_MS: "4" },
+      stdio: "ignore",
+    });
     let exited = false;
     child.on("exit", () => (exited = true));
     const stateDir = path.join(out, ".uapi");
-    for (let waited = 0; waited < 20000 && !exited && !readdirSync(stateDir).some((n) => n.startsWith("txn-")); waited += 2) await new Promise((r) => setTimeout(r, 2));
+    for (
+      let waited = 0;
+      waited < 20000 && !exited && !readdirSync(stateDir).some((n) => n.startsWith("txn-"));
+      waited += 2
+    )
+      await new Promise((r) => setTimeout(r, 2));
     const delay = Math.floor(Math.random() * 500);
     await new Promise((r) => setTimeout(r, delay));
     child.kill("SIGKILL");
@@ -282,14 +315,26 @@ test("kill -9 at random instants: wholly old or wholly new, and the next run lea
       states.journal++;
     }
     const check = uapi(["generate", newSpec, "--out", out, "--check"]);
-    t.is(check.code, sameTree(now, newTree) && !journal && readdirSync(path.join(out, ".uapi")).every((n) => n.endsWith(".manifest")) ? 0 : 1, check.stdout);
+    t.is(
+      check.code,
+      sameTree(now, newTree) && !journal && readdirSync(path.join(out, ".uapi")).every((n) => n.endsWith(".manifest"))
+        ? 0
+        : 1,
+      check.stdout,
+    );
     const next = uapi(["generate", newSpec, "--out", out]);
     t.is(next.code, 0, next.stderr);
     t.true(sameTree(visible(out), newTree), `iteration ${i}: not wholly new after the next run`);
-    t.deepEqual(readdirSync(path.join(out, ".uapi")).filter((n) => !n.endsWith(".manifest")), [], `iteration ${i}: leftovers in .uapi`);
+    t.deepEqual(
+      readdirSync(path.join(out, ".uapi")).filter((n) => !n.endsWith(".manifest")),
+      [],
+      `iteration ${i}: leftovers in .uapi`,
+    );
     rmSync(out, { recursive: true });
   }
-  t.log(`${iterations} kills: ${states.old} wholly old, ${states.new} wholly new, ${states.journal} committed and finished by the next run`);
+  t.log(
+    `${iterations} kills: ${states.old} wholly old, ${states.new} wholly new, ${states.journal} committed and finished by the next run`,
+  );
   t.true(states.old + states.new + states.journal === iterations);
 });
 
@@ -301,7 +346,14 @@ test("--check notices what an interrupted run left: a journal, staging, a stale 
   t.is(uapi(["generate", spec, "--out", out, "--check"]).code, 0);
   const leftovers: [string, () => void][] = [
     ["staging", () => mkdirSync(path.join(out, ".uapi", "txn-abc123", "new"), { recursive: true })],
-    ["journal", () => writeFileSync(path.join(out, ".uapi", "journal"), JSON.stringify({ version: 1, staging: "txn-gone", mkdirs: [], puts: [], removes: [] }))],
+    [
+      "journal",
+      () =>
+        writeFileSync(
+          path.join(out, ".uapi", "journal"),
+          JSON.stringify({ version: 1, staging: "txn-gone", mkdirs: [], puts: [], removes: [] }),
+        ),
+    ],
     ["lock", () => writeFileSync(path.join(out, ".uapi", "lock"), "999999999\n")],
   ];
   for (const [what, make] of leftovers) {
@@ -357,7 +409,11 @@ const linkDevice = (() => {
 test("output paths that only look different, and an interface named like a generated index, are handled at the spec", (t) => {
   const dir = scratchDir("paths");
   for (const header of ["linux/./t.h", "linux//t.h", "./linux/t.h", "linux/t.h/"]) {
-    const spec = writeSpec(dir, "p.yaml", `name: alpha\ndoc: d\ninterfaces:\n  - { name: x, doc: d, header: "${header}" }\n`);
+    const spec = writeSpec(
+      dir,
+      "p.yaml",
+      `name: alpha\ndoc: d\ninterfaces:\n  - { name: x, doc: d, header: "${header}" }\n`,
+    );
     const r = uapi(["generate", spec, "--out", path.join(dir, "out")]);
     t.is(r.code, 2, `${header}: ${r.stderr}`);
     t.regex(r.stderr, /p\.yaml:4:\d+: error/, header);
@@ -366,5 +422,8 @@ test("output paths that only look different, and an interface named like a gener
   const spec = writeSpec(dir, "i.yaml", specText("alpha", ["index", "alpha"], 1));
   const r = uapi(["generate", spec, "--out", path.join(dir, "out")]);
   t.is(r.code, 0, r.stderr);
-  t.true(existsSync(path.join(dir, "out", "codecs", "index.ts")) && existsSync(path.join(dir, "out", "codecs", "alpha.index.ts")));
+  t.true(
+    existsSync(path.join(dir, "out", "codecs", "index.ts")) &&
+      existsSync(path.join(dir, "out", "codecs", "alpha.index.ts")),
+  );
 });

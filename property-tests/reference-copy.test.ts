@@ -17,8 +17,14 @@ const COPIES: [string, string][] = [
 ];
 const haveShared = existsSync(SHARED);
 
-(haveShared ? test : test.skip)(`each vendored reference file equals its original${haveShared ? "" : " (skipped: no ../shared/reference beside this checkout)"}`, (t) => {
-  for (const [copy, original] of COPIES) {
-    t.true(readFileSync(copy).equals(readFileSync(original)), `${path.basename(copy)} differs from ${original}: copy it again`);
-  }
-});
+(haveShared ? test : test.skip)(
+  `each vendored reference file equals its original${haveShared ? "" : " (skipped: no ../shared/reference beside this checkout)"}`,
+  (t) => {
+    for (const [copy, original] of COPIES) {
+      t.true(
+        readFileSync(copy).equals(readFileSync(original)),
+        `${path.basename(copy)} differs from ${original}: copy it again`,
+      );
+    }
+  },
+);

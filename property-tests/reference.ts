@@ -22,7 +22,10 @@ export interface MdTable {
 }
 
 export function splitRow(line: string): string[] {
-  const cells = line.trim().split("|").map((c) => c.trim());
+  const cells = line
+    .trim()
+    .split("|")
+    .map((c) => c.trim());
   return cells.slice(1, cells.length - 1);
 }
 
@@ -65,14 +68,14 @@ export function parseNumbers(cell: string): number[] {
  * note says they differ only in byte and bit order).
  */
 export const FACT_ROWS: Readonly<Record<string, readonly { id: AbiId; endianOverride?: "little" }[]>> = {
-  "x86_64": [{ id: "x86_64" }],
-  "i386": [{ id: "i386" }],
-  "x32": [{ id: "x32" }],
+  x86_64: [{ id: "x86_64" }],
+  i386: [{ id: "i386" }],
+  x32: [{ id: "x32" }],
   "arm EABI (LE, armel/armhf)": [{ id: "arm" }],
   "arm EABI BE (armeb)": [{ id: "armeb" }],
   "arm OABI (legacy)": [{ id: "arm-oabi" }],
-  "aarch64": [{ id: "aarch64" }],
-  "aarch64_be": [{ id: "aarch64_be" }],
+  aarch64: [{ id: "aarch64" }],
+  aarch64_be: [{ id: "aarch64_be" }],
   "mips o32 (shown BE; mipsel same but LE)": [{ id: "mips" }, { id: "mipsel", endianOverride: "little" }],
   "mips n32 (BE shown)": [{ id: "mipsn32" }, { id: "mipsn32el", endianOverride: "little" }],
   "mips n32": [{ id: "mipsn32" }, { id: "mipsn32el", endianOverride: "little" }],
@@ -81,20 +84,20 @@ export const FACT_ROWS: Readonly<Record<string, readonly { id: AbiId; endianOver
   "powerpc (32)": [{ id: "ppc" }],
   "powerpc64 BE": [{ id: "ppc64" }],
   "powerpc64 LE": [{ id: "ppc64le" }],
-  "s390x": [{ id: "s390x" }],
+  s390x: [{ id: "s390x" }],
   "s390 (31-bit)": [{ id: "s390" }],
   "sparc (32)": [{ id: "sparc" }],
-  "sparc64": [{ id: "sparc64" }],
-  "riscv32": [{ id: "riscv32" }],
-  "riscv64": [{ id: "riscv64" }],
-  "m68k": [{ id: "m68k" }],
-  "loongarch64": [{ id: "loongarch64" }],
+  sparc64: [{ id: "sparc64" }],
+  riscv32: [{ id: "riscv32" }],
+  riscv64: [{ id: "riscv64" }],
+  m68k: [{ id: "m68k" }],
+  loongarch64: [{ id: "loongarch64" }],
   "csky (abiv2)": [{ id: "csky" }],
-  "alpha": [{ id: "alpha" }],
+  alpha: [{ id: "alpha" }],
   "parisc/hppa (32)": [{ id: "parisc" }],
-  "sh4": [{ id: "sh" }],
+  sh4: [{ id: "sh" }],
   "arc (ARCv2/HS)": [{ id: "arc" }],
-  "hexagon": [{ id: "hexagon" }],
+  hexagon: [{ id: "hexagon" }],
 };
 
 /** The C code blocks of a markdown file. */

@@ -30,7 +30,10 @@ child.on("close", (code) => {
   if (skipped.length) {
     const byReason = new Map<string, string[]>();
     for (const title of skipped) {
-      const reason = /\((?:skipped|not verifiable here)[:\s-]+(.*)\)\s*$/.exec(title)?.[1] ?? /-- (.*)$/.exec(title)?.[1] ?? "no reason in the title";
+      const reason =
+        /\((?:skipped|not verifiable here)[:\s-]+(.*)\)\s*$/.exec(title)?.[1] ??
+        /-- (.*)$/.exec(title)?.[1] ??
+        "no reason in the title";
       byReason.set(reason, [...(byReason.get(reason) ?? []), title]);
     }
     process.stdout.write(`\n${skipped.length} test(s) skipped, by reason:\n`);

@@ -157,7 +157,7 @@ const m32 = ((): { build: boolean; run: boolean } => {
   if (!haveGcc) return { build: false, run: false };
   const dir = mkdtempSync(path.join(tmpdir(), "uapi-m32-"));
   try {
-    writeFileSync(path.join(dir, "p.c"), "#include <stdio.h>\nint main(void) { puts(\"m32 ok\"); return 0; }\n");
+    writeFileSync(path.join(dir, "p.c"), '#include <stdio.h>\nint main(void) { puts("m32 ok"); return 0; }\n');
     const exe = path.join(dir, "p");
     if (spawnSync("gcc", ["-m32", path.join(dir, "p.c"), "-o", exe]).status !== 0) return { build: false, run: false };
     const run = spawnSync(exe, [], { encoding: "utf8" });
@@ -169,60 +169,111 @@ const m32 = ((): { build: boolean; run: boolean } => {
 
 function build(dir: string, flags: string[], run = true): { ok: boolean; out: string } {
   const exe = path.join(dir, `t${flags.join("").replace(/[^a-z0-9]/gi, "")}`);
-  const cc = spawnSync("gcc", ["-Wall", "-Wextra", "-Werror", ...flags, "-I", dir, "-I", path.join(dir, "include", "uapi"), "-isystem", "/usr/include/x86_64-linux-gnu", path.join(dir, "driver.c"), "-o", exe], { encoding: "utf8" });
+  const cc = spawnSync(
+    "gcc",
+    [
+      "-Wall",
+      "-Wextra",
+      "-Werror",
+      ...flags,
+      "-I",
+      dir,
+      "-I",
+      path.join(dir, "include", "uapi"),
+      "-isystem",
+      "/usr/include/x86_64-linux-gnu",
+      path.join(dir, "driver.c"),
+      "-o",
+      exe,
+    ],
+    { encoding: "utf8" },
+  );
   if (cc.status !== 0) return { ok: false, out: cc.stderr };
   if (!run) return { ok: true, out: "" };
   const result = spawnSync(exe, [], { encoding: "utf8" });
   return { ok: result.status === 0, out: result.stdout + result.stderr };
 }
 
-(haveGcc ? test : test.skip)(`shims: gcc -Wall -Wextra -Werror, stub ioctl() sees exactly the spec's struct bytes${haveGcc ? "" : " (skipped: no gcc)"}`, (t) => {
-  const model = loadSpecFile(path.join(SPEC_DIR, "bus1.yaml"));
-  const dir = mkdtempSync(path.join(tmpdir(), "uapi-shims-"));
-  try {
-    const headers = headerGenerator.generate([model]).filter((f) => f.path.startsWith("include/uapi/"));
-    t.true(headers.some((f) => f.path === "include/uapi/linux/bus1.h"), "the header generator emits include/uapi/linux/bus1.h, which the shims include");
-    for (const f of [...headers, ...shimGenerator.generate([model])]) {
-      mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
-      writeFileSync(path.join(dir, f.path), f.content);
-    }
-    writeFileSync(path.join(dir, "driver.c"), DRIVER);
-    for (const flags of [["-std=c99"], ["-std=gnu89"], ["-std=c99", "-m32"]]) {
-      const is32 = flags.includes("-m32");
-      if (is32 && !m32.build) { t.log("skipped -m32: gcc -m32 cannot build a program here (no multilib: apt-get install gcc-12-multilib)"); continue; }
-      const run = !is32 || m32.run;
-      if (!run) t.log("-m32: compiled and linked only; this kernel cannot execute i386 programs");
-      const r = build(dir, flags, run);
-      t.true(r.ok, `${flags.join(" ")}:\n${r.out}`);
-      if (r.ok && run) t.regex(r.out, /^0 failures$/m, flags.join(" "));
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-(haveGcc ? test : test.skip)(`shims: every bundled spec's shim headers compile (native and -m32)${haveGcc ? "" : " (skipped: no gcc)"}`, (t) => {
-  for (const spec of ["bus1.yaml", "iio.yaml"]) {
-    const model = loadSpecFile(path.join(SPEC_DIR, spec));
+(haveGcc ? test : test.skip)(
+  `shims: gcc -Wall -Wextra -Werror, stub ioctl() sees exactly the spec's struct bytes${haveGcc ? "" : " (skipped: no gcc)"}`,
+  (t) => {
+    const model = loadSpecFile(path.join(SPEC_DIR, "bus1.yaml"));
     const dir = mkdtempSync(path.join(tmpdir(), "uapi-shims-"));
     try {
-      const outputs = [...headerGenerator.generate([model]), ...shimGenerator.generate([model])];
-      for (const f of outputs) {
+      const headers = headerGenerator.generate([model]).filter((f) => f.path.startsWith("include/uapi/"));
+      t.true(
+        headers.some((f) => f.path === "include/uapi/linux/bus1.h"),
+        "the header generator emits include/uapi/linux/bus1.h, which the shims include",
+      );
+      for (const f of [...headers, ...shimGenerator.generate([model])]) {
         mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
         writeFileSync(path.join(dir, f.path), f.content);
       }
-      if (!m32.build) t.log("skipped -m32: gcc -m32 cannot build a program here (no multilib: apt-get install gcc-12-multilib)");
-      for (const ifc of model.interfaces.filter((i) => i.commands.length)) {
-        const inc = ifc.spec.variant ? path.join(dir, "variants", ifc.spec.variant, "include", "uapi") : path.join(dir, "include", "uapi");
-        const src = path.join(dir, `${ifc.spec.name}.c`);
-        writeFileSync(src, `#include "shims/${ifc.spec.name}-syscall.h"\nint main(void) { return 0; }\n`);
-        for (const m of m32.build ? [[], ["-m32"]] : [[]]) {
-          const cc = spawnSync("gcc", ["-std=c99", "-Wall", "-Wextra", "-Werror", ...m, "-I", dir, "-I", inc, "-isystem", "/usr/include/x86_64-linux-gnu", "-fsyntax-only", src], { encoding: "utf8" });
-          t.is(cc.status, 0, `${spec} ${ifc.spec.name} ${m.join(" ")}: ${cc.stderr}`);
+      writeFileSync(path.join(dir, "driver.c"), DRIVER);
+      for (const flags of [["-std=c99"], ["-std=gnu89"], ["-std=c99", "-m32"]]) {
+        const is32 = flags.includes("-m32");
+        if (is32 && !m32.build) {
+          t.log("skipped -m32: gcc -m32 cannot build a program here (no multilib: apt-get install gcc-12-multilib)");
+          continue;
         }
+        const run = !is32 || m32.run;
+        if (!run) t.log("-m32: compiled and linked only; this kernel cannot execute i386 programs");
+        const r = build(dir, flags, run);
+        t.true(r.ok, `${flags.join(" ")}:\n${r.out}`);
+        if (r.ok && run) t.regex(r.out, /^0 failures$/m, flags.join(" "));
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }
-});
+  },
+);
+
+(haveGcc ? test : test.skip)(
+  `shims: every bundled spec's shim headers compile (native and -m32)${haveGcc ? "" : " (skipped: no gcc)"}`,
+  (t) => {
+    for (const spec of ["bus1.yaml", "iio.yaml"]) {
+      const model = loadSpecFile(path.join(SPEC_DIR, spec));
+      const dir = mkdtempSync(path.join(tmpdir(), "uapi-shims-"));
+      try {
+        const outputs = [...headerGenerator.generate([model]), ...shimGenerator.generate([model])];
+        for (const f of outputs) {
+          mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+          writeFileSync(path.join(dir, f.path), f.content);
+        }
+        if (!m32.build)
+          t.log("skipped -m32: gcc -m32 cannot build a program here (no multilib: apt-get install gcc-12-multilib)");
+        for (const ifc of model.interfaces.filter((i) => i.commands.length)) {
+          const inc = ifc.spec.variant
+            ? path.join(dir, "variants", ifc.spec.variant, "include", "uapi")
+            : path.join(dir, "include", "uapi");
+          const src = path.join(dir, `${ifc.spec.name}.c`);
+          writeFileSync(src, `#include "shims/${ifc.spec.name}-syscall.h"\nint main(void) { return 0; }\n`);
+          for (const m of m32.build ? [[], ["-m32"]] : [[]]) {
+            const cc = spawnSync(
+              "gcc",
+              [
+                "-std=c99",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                ...m,
+                "-I",
+                dir,
+                "-I",
+                inc,
+                "-isystem",
+                "/usr/include/x86_64-linux-gnu",
+                "-fsyntax-only",
+                src,
+              ],
+              { encoding: "utf8" },
+            );
+            t.is(cc.status, 0, `${spec} ${ifc.spec.name} ${m.join(" ")}: ${cc.stderr}`);
+          }
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  },
+);

@@ -33,20 +33,36 @@ function tableAfter(heading: string): string[][] {
   const rows: string[][] = [];
   for (const l of lines.slice(first)) {
     if (!l.startsWith("|")) break;
-    rows.push(l.split("|").slice(1, -1).map((c) => c.trim()));
+    rows.push(
+      l
+        .split("|")
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   }
   return rows.filter((r) => !r.every((c) => /^-+$/.test(c)));
 }
 
 /** Reference names in §3.4's column headers -> ABI ids (both endiannesses where the table has them). */
 const NAME_TO_IDS: Record<string, AbiId[]> = {
-  i386: ["i386"], sparc32: ["sparc"], m68k: ["m68k"], riscv32: ["riscv32"], s390: ["s390"],
-  "ARM EABI": ["arm", "armeb"], ppc32: ["ppc"], xtensa: ["xtensa"], hexagon: ["hexagon"],
+  i386: ["i386"],
+  sparc32: ["sparc"],
+  m68k: ["m68k"],
+  riscv32: ["riscv32"],
+  s390: ["s390"],
+  "ARM EABI": ["arm", "armeb"],
+  ppc32: ["ppc"],
+  xtensa: ["xtensa"],
+  hexagon: ["hexagon"],
   "MIPS o32": ["mips", "mipsel"],
 };
 
 function columnAbis(header: string): AbiId[] {
-  const names = header.replace(/\(.*?\)/g, "").split(/[/,]/).map((s) => s.trim()).filter(Boolean);
+  const names = header
+    .replace(/\(.*?\)/g, "")
+    .split(/[/,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   return names.flatMap((n) => {
     const ids = NAME_TO_IDS[n];
     if (!ids) throw new Error(`§3.4 column names '${n}', which this test cannot map to an ABI`);
@@ -72,7 +88,8 @@ const header = rows[0]!;
 
 test("§3.4 has the expected shape (calls and ABI columns)", (t) => {
   const calls = rows.slice(1).map((r) => callWidths(r[0]!).name);
-  for (const c of ["pread64", "truncate64", "readahead", "fallocate", "fadvise64_64", "sync_file_range"]) t.true(calls.includes(c), `row ${c}`);
+  for (const c of ["pread64", "truncate64", "readahead", "fallocate", "fadvise64_64", "sync_file_range"])
+    t.true(calls.includes(c), `row ${c}`);
   t.is(header.length, 5);
 });
 
@@ -130,8 +147,19 @@ test("bus1: argument counts of Arnd Bergmann's analysis", (t) => {
 
 test("bus1: the derived forms have Arnd's arguments", (t) => {
   const names = (cmd: string) => analyse(cmd).form.args.map((a) => `${a.type} ${a.name}`);
-  t.deepEqual(names("BUS1_CMD_NODES_DESTROY"), ["int fd", "const __u64 * ptr_nodes", "size_t n_nodes", "unsigned int flags"]);
-  t.deepEqual(names("BUS1_CMD_HANDLE_TRANSFER"), ["int fd", "__u64 handle", "int dst_fd", "__u64 * dst_handle", "unsigned int flags"]);
+  t.deepEqual(names("BUS1_CMD_NODES_DESTROY"), [
+    "int fd",
+    "const __u64 * ptr_nodes",
+    "size_t n_nodes",
+    "unsigned int flags",
+  ]);
+  t.deepEqual(names("BUS1_CMD_HANDLE_TRANSFER"), [
+    "int fd",
+    "__u64 handle",
+    "int dst_fd",
+    "__u64 * dst_handle",
+    "unsigned int flags",
+  ]);
 });
 
 test("bus1 on i386 and arm EABI: 64-bit members take pairs", (t) => {
@@ -146,7 +174,13 @@ test("bus1 on i386 and arm EABI: 64-bit members take pairs", (t) => {
   t.deepEqual(ht.exceedsOn, ["arm"]);
   const reorder = ht.remedies.find((r) => r.kind === "reorder")!;
   t.truthy(reorder);
-  t.is(countSlots(reorder.forms[0]!.args.map((a) => a.width), arm.syscall).slots, 6);
+  t.is(
+    countSlots(
+      reorder.forms[0]!.args.map((a) => a.width),
+      arm.syscall,
+    ).slots,
+    6,
+  );
   // recv: (fd, u64 max_offset, *msg, flags): 4 / 5 / 6 with the pad on arm.
   const recv = analyse("BUS1_CMD_RECV", [x86_64, i386, arm]);
   t.deepEqual([recv.perAbi.x86_64!.slots, recv.perAbi.i386!.slots, recv.perAbi.arm!.slots], [4, 5, 6]);
@@ -168,32 +202,94 @@ function referenceCount(widths: readonly ArgWidth[], abi: AbiEntry): number {
   return slot;
 }
 
-const FIELD_TYPES = ["__u8", "__u16", "__u32", "__u64", "__s32", "__s64", "int", "unsigned int", "long", "size_t", "__aligned_u64"];
-const WIDTH_OF: Record<string, ArgWidth> = { __u8: "32", __u16: "32", __u32: "32", __u64: "64", __s32: "32", __s64: "64", int: "32", "unsigned int": "32", long: "ptr", size_t: "ptr", __aligned_u64: "64" };
+const FIELD_TYPES = [
+  "__u8",
+  "__u16",
+  "__u32",
+  "__u64",
+  "__s32",
+  "__s64",
+  "int",
+  "unsigned int",
+  "long",
+  "size_t",
+  "__aligned_u64",
+];
+const WIDTH_OF: Record<string, ArgWidth> = {
+  __u8: "32",
+  __u16: "32",
+  __u32: "32",
+  __u64: "64",
+  __s32: "32",
+  __s64: "64",
+  int: "32",
+  "unsigned int": "32",
+  long: "ptr",
+  size_t: "ptr",
+  __aligned_u64: "64",
+};
 
-interface RandomField { type: string; semantics: "plain" | "fd" | "flags-lo" | "flags-hi" | "out" | "inout" | "reserved" | "pointer" }
+interface RandomField {
+  type: string;
+  semantics: "plain" | "fd" | "flags-lo" | "flags-hi" | "out" | "inout" | "reserved" | "pointer";
+}
 const fieldArb = fc.record({
   type: fc.constantFrom(...FIELD_TYPES),
-  semantics: fc.constantFrom<RandomField["semantics"]>("plain", "plain", "fd", "flags-lo", "flags-hi", "out", "inout", "reserved", "pointer"),
+  semantics: fc.constantFrom<RandomField["semantics"]>(
+    "plain",
+    "plain",
+    "fd",
+    "flags-lo",
+    "flags-hi",
+    "out",
+    "inout",
+    "reserved",
+    "pointer",
+  ),
 });
 
 /** A spec with one struct of random fields and one command using it. */
 function specFor(fields: RandomField[]): string {
   const lines = [
-    "name: rnd", "doc: random", "interfaces:", "  - name: rnd", "    header: linux/rnd.h", "    doc: random",
+    "name: rnd",
+    "doc: random",
+    "interfaces:",
+    "  - name: rnd",
+    "    header: linux/rnd.h",
+    "    doc: random",
     "    flags:",
     "      - {name: lo_flags, width: 64, doc: low, bits: [{name: RND_LO, bit: 3}]}",
     "      - {name: hi_flags, width: 64, doc: high, bits: [{name: RND_HI, bit: 40}]}",
     "    structs:",
-    "      - name: rnd_args", "        doc: random", "        fields:",
+    "      - name: rnd_args",
+    "        doc: random",
+    "        fields:",
   ];
   fields.forEach((f, i) => {
-    const sem = f.semantics === "fd" ? ", fd: true" : f.semantics === "flags-lo" ? ", flags: lo_flags" : f.semantics === "flags-hi" ? ", flags: hi_flags"
-      : f.semantics === "out" ? ", flow: out" : f.semantics === "inout" ? ", flow: inout" : f.semantics === "reserved" ? ", reserved: true"
-      : f.semantics === "pointer" ? ", pointer: {to: __u32}" : "";
-    lines.push(`          - {name: f${i}, type: "${f.type}", flow: in${sem}}`.replace(/flow: in, flow: (out|inout)/, "flow: $1"));
+    const sem =
+      f.semantics === "fd"
+        ? ", fd: true"
+        : f.semantics === "flags-lo"
+          ? ", flags: lo_flags"
+          : f.semantics === "flags-hi"
+            ? ", flags: hi_flags"
+            : f.semantics === "out"
+              ? ", flow: out"
+              : f.semantics === "inout"
+                ? ", flow: inout"
+                : f.semantics === "reserved"
+                  ? ", reserved: true"
+                  : f.semantics === "pointer"
+                    ? ", pointer: {to: __u32}"
+                    : "";
+    lines.push(
+      `          - {name: f${i}, type: "${f.type}", flow: in${sem}}`.replace(/flow: in, flow: (out|inout)/, "flow: $1"),
+    );
   });
-  lines.push("    commands:", "      - {name: RND_CMD, doc: random, magic: 0x42, nr: 1, dir: write, arg: struct rnd_args}");
+  lines.push(
+    "    commands:",
+    "      - {name: RND_CMD, doc: random, magic: 0x42, nr: 1, dir: write, arg: struct rnd_args}",
+  );
   return lines.join("\n") + "\n";
 }
 
@@ -225,7 +321,15 @@ test("property: derived slot count equals the independent count; fits means <= s
       }
       if (a.fits && abis.some((abi) => referenceCount(widths, abi) > 6)) return false;
       for (const r of a.remedies) {
-        for (const f of r.forms) for (const abi of abis) if (referenceCount(f.args.map((x) => x.width), abi) > 6) return false;
+        for (const f of r.forms)
+          for (const abi of abis)
+            if (
+              referenceCount(
+                f.args.map((x) => x.width),
+                abi,
+              ) > 6
+            )
+              return false;
       }
       // Something always fits: grouping into a struct pointer is at most three arguments.
       if (!a.fits && a.remedies.length === 0) return false;
@@ -238,10 +342,14 @@ test("property: derived slot count equals the independent count; fits means <= s
 
 test("property: the slot model equals the independent counter on raw width lists", (t) => {
   fc.assert(
-    fc.property(fc.array(fc.constantFrom<ArgWidth>("32", "64", "ptr"), { maxLength: 10 }), fc.constantFrom(...ABIS), (widths, abi) => {
-      const c = countSlots(widths, abi.syscall);
-      return c.slots === referenceCount(widths, abi) && (c.verdict === "fits") === (c.slots <= 6);
-    }),
+    fc.property(
+      fc.array(fc.constantFrom<ArgWidth>("32", "64", "ptr"), { maxLength: 10 }),
+      fc.constantFrom(...ABIS),
+      (widths, abi) => {
+        const c = countSlots(widths, abi.syscall);
+        return c.slots === referenceCount(widths, abi) && (c.verdict === "fits") === c.slots <= 6;
+      },
+    ),
     { numRuns: 1000 },
   );
   t.pass();

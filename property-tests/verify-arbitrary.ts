@@ -12,12 +12,31 @@ import { arbStructDoc, docToYaml, modelOf, type ArbOptions } from "./arbitraries
 import { unitOfInterface, type ProbeUnit } from "../verify/probe.js";
 
 export const EXTRA_SCALARS = [
-  "long double", "float", "double", "time_t", "ssize_t", "long", "unsigned long", "__aligned_be64", "__aligned_le64", "_Bool", "signed char", "enum e",
+  "long double",
+  "float",
+  "double",
+  "time_t",
+  "ssize_t",
+  "long",
+  "unsigned long",
+  "__aligned_be64",
+  "__aligned_le64",
+  "_Bool",
+  "signed char",
+  "enum e",
 ] as const;
 
 /** Bit-field carriers the shared arbitrary does not draw: [type, max width].  `enum e` (values 0, 1) is
  *  1 byte on hexagon (short enums), so wider enum bit-fields are not C there. */
-const EXTRA_BITFIELDS: readonly [string, number][] = [["_Bool", 1], ["char", 8], ["short", 16], ["long long", 64], ["__s8", 8], ["__s64", 64], ["enum e", 8]];
+const EXTRA_BITFIELDS: readonly [string, number][] = [
+  ["_Bool", 1],
+  ["char", 8],
+  ["short", 16],
+  ["long long", 64],
+  ["__s8", 8],
+  ["__s64", 64],
+  ["enum e", 8],
+];
 
 type Plan = (number | null)[];
 
@@ -43,7 +62,10 @@ export function arbVerifyDoc(opts: ArbOptions = {}): fc.Arbitrary<SpecDocument> 
     const next = () => k++;
     return {
       ...doc,
-      interfaces: doc.interfaces.map((ifc) => ({ ...ifc, structs: (ifc.structs ?? []).map((s) => ({ ...s, fields: widen(s.fields, p, next) })) })),
+      interfaces: doc.interfaces.map((ifc) => ({
+        ...ifc,
+        structs: (ifc.structs ?? []).map((s) => ({ ...s, fields: widen(s.fields, p, next) })),
+      })),
     };
   });
 }
@@ -55,9 +77,13 @@ export function arbVerifyDoc(opts: ArbOptions = {}): fc.Arbitrary<SpecDocument> 
  */
 export function namespacedDoc(doc: SpecDocument, index: number): SpecDocument {
   const p = `d${index}_`;
-  const typeRef = (t: string) => t.replace(/^(struct|union|enum) ([A-Za-z_][A-Za-z0-9_]*)/, (_m, k: string, n: string) => `${k} ${p}${n}`);
+  const typeRef = (t: string) =>
+    t.replace(/^(struct|union|enum) ([A-Za-z_][A-Za-z0-9_]*)/, (_m, k: string, n: string) => `${k} ${p}${n}`);
   const fields = (fs: FieldSpec[]): FieldSpec[] =>
-    fs.map((f) => ({ ...f, type: typeof f.type === "string" ? typeRef(f.type) : { ...f.type, fields: fields(f.type.fields) } }));
+    fs.map((f) => ({
+      ...f,
+      type: typeof f.type === "string" ? typeRef(f.type) : { ...f.type, fields: fields(f.type.fields) },
+    }));
   return {
     ...doc,
     name: `${p}${doc.name}`,
@@ -65,7 +91,11 @@ export function namespacedDoc(doc: SpecDocument, index: number): SpecDocument {
       ...ifc,
       name: `${p}${ifc.name}`,
       header: ifc.header.replace(/([^/]+)\.h$/, `${p}$1.h`),
-      enums: ifc.enums?.map((e) => ({ ...e, name: `${p}${e.name}`, values: e.values.map((v) => ({ ...v, name: `${p.toUpperCase()}${v.name}` })) })),
+      enums: ifc.enums?.map((e) => ({
+        ...e,
+        name: `${p}${e.name}`,
+        values: e.values.map((v) => ({ ...v, name: `${p.toUpperCase()}${v.name}` })),
+      })),
       structs: ifc.structs?.map((st) => ({ ...st, name: `${p}${st.name}`, fields: fields(st.fields) })),
     })),
   };

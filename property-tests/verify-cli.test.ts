@@ -31,9 +31,15 @@ test("uapi verify on the bundled specs: every ABI verified or unverified with a 
   const io = bufferIo();
   const code = await main(["verify", "--format", "json"], io);
   t.is(code, 0, io.stderr + io.stdout.slice(0, 2000));
-  const report = JSON.parse(io.stdout) as { ok: boolean; abis: { abi: string; status: string; reason?: string; mismatches: unknown[]; compilers: string[] }[] };
+  const report = JSON.parse(io.stdout) as {
+    ok: boolean;
+    abis: { abi: string; status: string; reason?: string; mismatches: unknown[]; compilers: string[] }[];
+  };
   t.true(report.ok);
-  t.deepEqual(report.abis.map((a) => a.abi), [...ABI_IDS]);
+  t.deepEqual(
+    report.abis.map((a) => a.abi),
+    [...ABI_IDS],
+  );
   for (const a of report.abis) {
     t.deepEqual(a.mismatches, [], a.abi);
     if (a.status === "unverified") t.truthy(a.reason, `${a.abi} unverified without a reason`);
@@ -41,7 +47,8 @@ test("uapi verify on the bundled specs: every ABI verified or unverified with a 
     t.log(`${a.abi}: ${a.status} ${a.compilers.join(" + ") || a.reason}`);
   }
   // @yowasp/clang alone verifies every ABI whose row has a clang target.
-  for (const row of COMPILERS.filter((c) => c.clang)) t.is(report.abis.find((a) => a.abi === row.abi)!.status, "verified", row.abi);
+  for (const row of COMPILERS.filter((c) => c.clang))
+    t.is(report.abis.find((a) => a.abi === row.abi)!.status, "verified", row.abi);
 });
 
 test("uapi verify prints a summary table and exits 0; progress only on a terminal", async (t) => {
@@ -114,7 +121,10 @@ const hostGccSkip = hostGcc ? "" : " (skipped: gcc -S does not work here)";
   const reader = dataReader(r.stdout, "little");
   t.deepEqual(reader.words32("uapi_values"), [7, 65536, 4000000000]);
   // C's rules on x86-64: c is byte 0; x takes bits 8..12, y the 11 bits after it.
-  t.deepEqual(setBits(reader.bytes("uapi_b"), "little"), Array.from({ length: 11 }, (_, i) => 13 + i));
+  t.deepEqual(
+    setBits(reader.bytes("uapi_b"), "little"),
+    Array.from({ length: 11 }, (_, i) => 13 + i),
+  );
 });
 
 test("the record-dump reader reads clang's nested layout dump", (t) => {
@@ -134,8 +144,17 @@ test("the record-dump reader reads clang's nested layout dump", (t) => {
   const s = parseRecordDump(dump).get("struct s")!;
   t.is(s.size, 48);
   t.is(s.align, 16);
-  t.deepEqual(s.members.map((m) => m.name), ["c", "", "a", ""]);
-  t.deepEqual(s.members[1]!.children[1]!.children.map((m) => [m.name, m.offset]), [["a", 8], ["q", 16]]);
+  t.deepEqual(
+    s.members.map((m) => m.name),
+    ["c", "", "a", ""],
+  );
+  t.deepEqual(
+    s.members[1]!.children[1]!.children.map((m) => [m.name, m.offset]),
+    [
+      ["a", 8],
+      ["q", 16],
+    ],
+  );
   t.deepEqual([s.members[2]!.bitOffset, s.members[2]!.bits], [36 * 8 + 3, 5]);
   t.deepEqual([s.members[3]!.bitOffset, s.members[3]!.bits], [320, 0]);
 });
@@ -187,12 +206,14 @@ interfaces:
 
 const REGRESSION_ABIS = (["m68k", "arm-oabi", "sparc", "sparc64", "sh", "x86_64"] as const).map((id) => abiById(id)!);
 /** Why an ABI's GCC cannot run here (each regression is a GCC finding, so its GCC is what the test needs). */
-const gccMissing = new Map(REGRESSION_ABIS.flatMap((abi) => {
-  const gcc = compilersFor(abi.id).gcc;
-  if (!gcc) return [[abi.id, "verify/compilers.ts lists no GCC"]];
-  if (compilesToAssembly(gcc.command)) return [];
-  return [[abi.id, `${gcc.command} -S does not work here (CI installs it: .ci/run)`]];
-}));
+const gccMissing = new Map(
+  REGRESSION_ABIS.flatMap((abi) => {
+    const gcc = compilersFor(abi.id).gcc;
+    if (!gcc) return [[abi.id, "verify/compilers.ts lists no GCC"]];
+    if (compilesToAssembly(gcc.command)) return [];
+    return [[abi.id, `${gcc.command} -S does not work here (CI installs it: .ci/run)`]];
+  }),
+);
 let regressionVerdicts: ReturnType<typeof verifyLayouts> | undefined;
 
 for (const abi of REGRESSION_ABIS) {
@@ -203,7 +224,10 @@ for (const abi of REGRESSION_ABIS) {
     regressionVerdicts ??= (async () => {
       const { loadSpecText } = await import("../spec/load.js");
       const records = unitsOfModels([loadSpecText("regressions.yaml", REGRESSIONS)]);
-      return verifyLayouts(records, REGRESSION_ABIS.filter((a) => !gccMissing.has(a.id)));
+      return verifyLayouts(
+        records,
+        REGRESSION_ABIS.filter((a) => !gccMissing.has(a.id)),
+      );
     })();
     const v = (await regressionVerdicts).find((x) => x.abi === abi.id)!;
     t.deepEqual(v.runs.flatMap((r) => r.mismatches).map(describeMismatch), [], v.abi);

@@ -30,7 +30,10 @@ const arb = arbVerifyDoc();
 
 // Exactly the values fast-check's runner draws for runs 0..RUNS-1 with this seed, so run i replays with `path: i`.
 const docs: SpecDocument[] = [];
-fc.assert(fc.property(arb, (d) => void docs.push(d)), { seed: SEED, numRuns: RUNS });
+fc.assert(
+  fc.property(arb, (d) => void docs.push(d)),
+  { seed: SEED, numRuns: RUNS },
+);
 const batch = docs.flatMap((d, i) => unitsOfDoc(d, i));
 const structCount = batch.reduce((n, u) => n + u.records.length, 0);
 const docOf = (label: string) => Number(/^random #(\d+):/.exec(label)![1]);
@@ -41,21 +44,32 @@ let verdicts: Promise<Map<string, AbiVerdict>> | undefined;
 const verdictFor = async (abi: AbiEntry) => {
   verdicts ??= (async () => {
     const started = performance.now();
-    const vs = await verifyLayouts(batch, checkable.map((j) => j.abi));
-    console.log(`verify-differential: ${docs.length} documents, ${structCount} structs x ${checkable.length} ABIs in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${SEED})`);
+    const vs = await verifyLayouts(
+      batch,
+      checkable.map((j) => j.abi),
+    );
+    console.log(
+      `verify-differential: ${docs.length} documents, ${structCount} structs x ${checkable.length} ABIs in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${SEED})`,
+    );
     return new Map(vs.map((v) => [v.abi, v]));
   })();
   return (await verdicts).get(abi.id)!;
 };
 
 /** Shrink a failing document on one ABI; returns the minimal document and its verdict. */
-async function shrink(abi: AbiEntry, index: number): Promise<{ doc: SpecDocument; verdict?: AbiVerdict; replayed: boolean }> {
+async function shrink(
+  abi: AbiEntry,
+  index: number,
+): Promise<{ doc: SpecDocument; verdict?: AbiVerdict; replayed: boolean }> {
   const holds = async (doc: SpecDocument) => {
     const [v] = await verifyLayouts(unitsOfDoc(doc, 0), [abi]);
     return v!.status !== "mismatch" && v!.status !== "error";
   };
   let first: SpecDocument | undefined;
-  const result = await fc.check(fc.asyncProperty(arb, async (d) => ((first ??= d), holds(d))), { seed: SEED, path: String(index), numRuns: RUNS });
+  const result = await fc.check(
+    fc.asyncProperty(arb, async (d) => ((first ??= d), holds(d))),
+    { seed: SEED, path: String(index), numRuns: RUNS },
+  );
   const replayed = first !== undefined && JSON.stringify(first) === JSON.stringify(docs[index]);
   if (!replayed || !result.failed || !result.counterexample) return { doc: docs[index]!, replayed: false };
   const doc = result.counterexample[0];
@@ -65,7 +79,16 @@ async function shrink(abi: AbiEntry, index: number): Promise<{ doc: SpecDocument
 
 test("the random batch covers the spec language's features", (t) => {
   const text = JSON.stringify(docs);
-  for (const feature of ['"bits":', '"kind":"union"', '"packed":true', '"aligned":', '"array":', '"type":{"kind"', "long double", "_Bool"]) {
+  for (const feature of [
+    '"bits":',
+    '"kind":"union"',
+    '"packed":true',
+    '"aligned":',
+    '"array":',
+    '"type":{"kind"',
+    "long double",
+    "_Bool",
+  ]) {
     t.true(text.includes(feature), `no document uses ${feature} (VERIFY_RUNS=${RUNS} too small?)`);
   }
   t.log(`${docs.length} documents, ${structCount} structs, seed ${SEED}`);
@@ -78,15 +101,21 @@ for (const j of all) {
   }
   test(`differential ${j.abi.id}: engine == ${j.compilers.join(" + ")} on ${RUNS} random documents`, async (t) => {
     const v = await verdictFor(j.abi);
-    for (const r of v.runs) t.log(`${r.compiler}: ${r.records} structs, ${r.facts} facts, ${(r.ms / 1000).toFixed(2)} s${r.skipped.length ? `, ${r.skipped.length} skipped (${r.skipped[0]!.reason})` : ""}`);
+    for (const r of v.runs)
+      t.log(
+        `${r.compiler}: ${r.records} structs, ${r.facts} facts, ${(r.ms / 1000).toFixed(2)} s${r.skipped.length ? `, ${r.skipped.length} skipped (${r.skipped[0]!.reason})` : ""}`,
+      );
     if (v.status === "error") return t.fail(v.reason);
     if (v.status === "mismatch") {
       const first = v.runs.flatMap((r) => r.mismatches)[0]!;
       const { doc, verdict, replayed } = await shrink(j.abi, docOf(first.record));
-      const shown = (verdict ?? v).runs.flatMap((r) => r.mismatches).slice(0, 8).map(describeMismatch);
+      const shown = (verdict ?? v).runs
+        .flatMap((r) => r.mismatches)
+        .slice(0, 8)
+        .map(describeMismatch);
       return t.fail(
         `engine and compiler disagree on ${j.abi.id} (seed ${SEED}); ${replayed ? "minimal counterexample" : "counterexample (not shrunk: replay differed)"}:\n` +
-        `${shown.join("\n")}\n--- spec snippet ---\n${docToYaml(doc)}`,
+          `${shown.join("\n")}\n--- spec snippet ---\n${docToYaml(doc)}`,
       );
     }
     t.is(v.status, "verified", v.reason);

@@ -19,9 +19,13 @@ export function judges(abis: readonly AbiEntry[] = ABIS): Judges[] {
     const row = compilersFor(abi.id);
     const compilers: string[] = [];
     if (row.clang) compilers.push("clang");
-    const gccWhy = !row.gcc ? undefined : haveProgramCached(row.gcc.command) ? gccCannotCompile(row.gcc) : `${row.gcc.command} is not installed (CI installs it: .ci/run)`;
+    const gccWhy = !row.gcc
+      ? undefined
+      : haveProgramCached(row.gcc.command)
+        ? gccCannotCompile(row.gcc)
+        : `${row.gcc.command} is not installed (CI installs it: .ci/run)`;
     if (row.gcc && !gccWhy) compilers.push(row.gcc.command);
-    const why = compilers.length ? "" : gccWhy ?? row.note ?? "no compiler";
+    const why = compilers.length ? "" : (gccWhy ?? row.note ?? "no compiler");
     return { abi, compilers, why };
   });
 }

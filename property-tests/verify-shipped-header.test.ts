@@ -74,13 +74,19 @@ const arm = abiById("arm")!;
 const wrongArm: AbiEntry = { ...arm, scalars: { ...arm.scalars, time_t: { size: 8, align: 8 } } };
 
 const armWhy = sysrootGcc(arm);
-(armWhy ? test.skip : test)(`a row that is wrong about time_t is a mismatch where the target's headers are installed${armWhy ? ` (skipped: ${armWhy})` : ""}`, async (t) => {
-  const [v] = await verifyLayouts(unitsOfModels([model()]), [wrongArm], { compiler: "system" });
-  t.is(v!.status, "mismatch");
-  const gccRun = v!.runs.find((r) => r.headers === "sysroot")!;
-  t.truthy(gccRun, "the GCC run used the sysroot");
-  t.true(gccRun.mismatches.some((m) => m.record.endsWith("struct stamp_time") && m.kind === "size"), JSON.stringify(gccRun.mismatches));
-});
+(armWhy ? test.skip : test)(
+  `a row that is wrong about time_t is a mismatch where the target's headers are installed${armWhy ? ` (skipped: ${armWhy})` : ""}`,
+  async (t) => {
+    const [v] = await verifyLayouts(unitsOfModels([model()]), [wrongArm], { compiler: "system" });
+    t.is(v!.status, "mismatch");
+    const gccRun = v!.runs.find((r) => r.headers === "sysroot")!;
+    t.truthy(gccRun, "the GCC run used the sysroot");
+    t.true(
+      gccRun.mismatches.some((m) => m.record.endsWith("struct stamp_time") && m.kind === "size"),
+      JSON.stringify(gccRun.mismatches),
+    );
+  },
+);
 
 test("clang judges kernel typedefs only against the table, and says so", async (t) => {
   if (!compilersFor("arm").clang) return t.fail("arm has a clang row");
@@ -93,18 +99,24 @@ test("clang judges kernel typedefs only against the table, and says so", async (
 });
 
 const x64Why = sysrootGcc(abiById("x86_64")!);
-(x64Why ? test.skip : test)(`packed __aligned_u64: the engine agrees with gcc and the host's own linux/types.h${x64Why ? ` (skipped: ${x64Why})` : ""}`, async (t) => {
-  const layout = layoutRecord(model().interfaces[0]!.records.find((r) => r.tag === "stamp_packed")!, abiById("x86_64")!);
-  const c = compileSource({
-    compiler: "gcc",
-    args: ["-fsyntax-only"],
-    source: `#include <linux/types.h>
+(x64Why ? test.skip : test)(
+  `packed __aligned_u64: the engine agrees with gcc and the host's own linux/types.h${x64Why ? ` (skipped: ${x64Why})` : ""}`,
+  async (t) => {
+    const layout = layoutRecord(
+      model().interfaces[0]!.records.find((r) => r.tag === "stamp_packed")!,
+      abiById("x86_64")!,
+    );
+    const c = compileSource({
+      compiler: "gcc",
+      args: ["-fsyntax-only"],
+      source: `#include <linux/types.h>
 struct s { __u8 tag; __aligned_u64 value; } __attribute__((packed));
 _Static_assert(sizeof(struct s) == ${layout.size}, "size");
 _Static_assert(__builtin_offsetof(struct s, value) == ${layout.members[1]!.offset}, "offset");
 `,
-  });
-  t.true(c.ok, c.stderr);
-  const [v] = await verifyLayouts(unitsOfModels([model()]), [abiById("x86_64")!], { compiler: "system" });
-  t.is(v!.status, "verified", JSON.stringify(v!.runs.map((r) => r.mismatches)));
-});
+    });
+    t.true(c.ok, c.stderr);
+    const [v] = await verifyLayouts(unitsOfModels([model()]), [abiById("x86_64")!], { compiler: "system" });
+    t.is(v!.status, "verified", JSON.stringify(v!.runs.map((r) => r.mismatches)));
+  },
+);

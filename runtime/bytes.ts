@@ -15,7 +15,14 @@ const EMPTY_BYTES = new Uint8Array(0);
 let lastBytes: unknown = EMPTY_BYTES;
 let lastView: DataView = EMPTY_VIEW;
 
-const describe = (x: unknown): string => (x === null ? "null" : Array.isArray(x) ? "an array" : ArrayBuffer.isView(x) ? (x as object).constructor?.name ?? "a typed array" : typeof x);
+const describe = (x: unknown): string =>
+  x === null
+    ? "null"
+    : Array.isArray(x)
+      ? "an array"
+      : ArrayBuffer.isView(x)
+        ? ((x as object).constructor?.name ?? "a typed array")
+        : typeof x;
 
 /** The cached view of a Uint8Array, or undefined for anything else (or a detached buffer). Cold path. */
 function lookup(bytes: unknown): DataView | undefined {
@@ -38,7 +45,16 @@ function lookup(bytes: unknown): DataView | undefined {
 export function viewOf(bytes: Uint8Array): DataView {
   if (bytes === lastBytes) return lastView;
   const view = lookup(bytes);
-  if (view === undefined) throw new CodecError("", "", 0, bytes instanceof Uint8Array ? "truncated" : "type", bytes instanceof Uint8Array ? "the Uint8Array's buffer is detached" : `expected a DataView or a Uint8Array, got ${describe(bytes)}`);
+  if (view === undefined)
+    throw new CodecError(
+      "",
+      "",
+      0,
+      bytes instanceof Uint8Array ? "truncated" : "type",
+      bytes instanceof Uint8Array
+        ? "the Uint8Array's buffer is detached"
+        : `expected a DataView or a Uint8Array, got ${describe(bytes)}`,
+    );
   return view;
 }
 
@@ -60,7 +76,13 @@ export function viewFor(bytes: unknown, struct: string, target = false): DataVie
   const view = lookup(bytes);
   if (view !== undefined) return view;
   if (bytes instanceof Uint8Array) return EMPTY_VIEW; // detached: reported as truncated by the length check
-  throw new CodecError(struct, "", 0, "type", `expected ${target ? "the target to write to" : "the bytes to read"} as a DataView or a Uint8Array, got ${describe(bytes)}`);
+  throw new CodecError(
+    struct,
+    "",
+    0,
+    "type",
+    `expected ${target ? "the target to write to" : "the bytes to read"} as a DataView or a Uint8Array, got ${describe(bytes)}`,
+  );
 }
 
 /** A view's byteLength, or 0 when its buffer is detached or shrunk below it (where byteLength throws). */
@@ -103,7 +125,10 @@ export function toHex(bytes: Uint8Array): string {
 /** Thrown by `fromHex`: `offset` is the index in the text of the offending character (0-based). */
 export class HexError extends RangeError {
   override name = "HexError";
-  constructor(readonly offset: number, message: string) {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -133,15 +158,30 @@ export function fromHex(text: string): Uint8Array {
   let len = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (isSpace(c)) { i++; continue; }
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
     const hi = hexValue(c);
-    if (hi < 0) throw new HexError(i, `${charAt(text, i)} at offset ${i} is not a hex digit${c === 0x78 || c === 0x58 ? " (a 0x prefix is allowed once, at the very start)" : ""}`);
-    if (i + 1 >= n) throw new HexError(i, `odd number of hex digits: the digit at offset ${i} has no partner (a byte is two digits)`);
+    if (hi < 0)
+      throw new HexError(
+        i,
+        `${charAt(text, i)} at offset ${i} is not a hex digit${c === 0x78 || c === 0x58 ? " (a 0x prefix is allowed once, at the very start)" : ""}`,
+      );
+    if (i + 1 >= n)
+      throw new HexError(i, `odd number of hex digits: the digit at offset ${i} has no partner (a byte is two digits)`);
     const d = text.charCodeAt(i + 1);
     const lo = hexValue(d);
     if (lo < 0) {
-      if (isSpace(d)) throw new HexError(i, `the digit at offset ${i} has no partner: whitespace at offset ${i + 1} splits a byte (a byte is two digits)`);
-      throw new HexError(i + 1, `${charAt(text, i + 1)} at offset ${i + 1} is not a hex digit${d === 0x78 || d === 0x58 ? " (a 0x prefix is allowed once, at the very start)" : ""}`);
+      if (isSpace(d))
+        throw new HexError(
+          i,
+          `the digit at offset ${i} has no partner: whitespace at offset ${i + 1} splits a byte (a byte is two digits)`,
+        );
+      throw new HexError(
+        i + 1,
+        `${charAt(text, i + 1)} at offset ${i + 1} is not a hex digit${d === 0x78 || d === 0x58 ? " (a 0x prefix is allowed once, at the very start)" : ""}`,
+      );
     }
     out[len++] = (hi << 4) | lo;
     i += 2;
@@ -194,7 +234,13 @@ function lanesOf(view: DataView): Lanes | null {
   if (lanes === undefined) {
     try {
       const words = Math.floor(view.byteLength / 8);
-      lanes = view.byteOffset % 8 === 0 ? { u: new BigUint64Array(view.buffer, view.byteOffset, words), s: new BigInt64Array(view.buffer, view.byteOffset, words) } : null;
+      lanes =
+        view.byteOffset % 8 === 0
+          ? {
+              u: new BigUint64Array(view.buffer, view.byteOffset, words),
+              s: new BigInt64Array(view.buffer, view.byteOffset, words),
+            }
+          : null;
     } catch {
       return null; // detached or out of bounds: no lanes (and nothing cached, the view is dead)
     }
@@ -225,7 +271,13 @@ export function lanesBE(view: DataView): Lanes | null {
  * that V8 inlines it and the generated body stays under its inlining limit.
  */
 const fits = (lanes: Lanes | null, offset: number, size: number): Lanes | null =>
-  lanes !== null && typeof offset === "number" && (offset >>> 0) === offset && (offset & 7) === 0 && offset + size <= lanes.u.length * 8 ? lanes : null;
+  lanes !== null &&
+  typeof offset === "number" &&
+  offset >>> 0 === offset &&
+  (offset & 7) === 0 &&
+  offset + size <= lanes.u.length * 8
+    ? lanes
+    : null;
 
 /** Lanes for a little-endian struct of `size` bytes at `offset`, or null (see above). */
 export function lanesAtLE(view: DataView, offset: number, size: number): Lanes | null {

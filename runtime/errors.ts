@@ -45,10 +45,23 @@ export class CodecError extends Error implements CodecIssue {
 }
 
 const show = (v: unknown): string =>
-  typeof v === "bigint" ? `${v < 0n ? "-" : ""}0x${(v < 0n ? -v : v).toString(16)}` : typeof v === "number" && Number.isInteger(v) ? `${v} (0x${(v >>> 0).toString(16)})` : typeof v === "string" ? JSON.stringify(v) : String(v);
+  typeof v === "bigint"
+    ? `${v < 0n ? "-" : ""}0x${(v < 0n ? -v : v).toString(16)}`
+    : typeof v === "number" && Number.isInteger(v)
+      ? `${v} (0x${(v >>> 0).toString(16)})`
+      : typeof v === "string"
+        ? JSON.stringify(v)
+        : String(v);
 
 /** Decode-side rule violation: thrown in strict mode, collected when `lenient` is an array. */
-export function bad(lenient: CodecWarning[] | undefined, struct: string, field: string, offset: number, kind: CodecErrorKind, reason: string): void {
+export function bad(
+  lenient: CodecWarning[] | undefined,
+  struct: string,
+  field: string,
+  offset: number,
+  kind: CodecErrorKind,
+  reason: string,
+): void {
   // Anything but an array (undefined, null, `true`, ...) means strict.
   if (!Array.isArray(lenient)) throw new CodecError(struct, field, offset, kind, reason);
   lenient.push({ struct, field, offset, kind, reason });
@@ -62,9 +75,22 @@ export function fail(struct: string, field: string, offset: number, kind: CodecE
 /** The buffer cannot hold the struct at this offset. */
 export function truncated(struct: string, size: number, offset: unknown, have: number): never {
   if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0)
-    throw new CodecError(struct, "", 0, "truncated", `offset ${typeof offset === "bigint" ? `${offset}n (a bigint)` : show(offset)} is not a non-negative integer number`);
-  if (offset > 0xffffffff) throw new CodecError(struct, "", 0, "truncated", `offset ${offset} is beyond any buffer (above 2^32 - 1)`);
-  throw new CodecError(struct, "", 0, "truncated", `needs ${size} bytes at offset ${offset}, but the buffer has ${Math.max(0, have - offset)} there (${have} in all)`);
+    throw new CodecError(
+      struct,
+      "",
+      0,
+      "truncated",
+      `offset ${typeof offset === "bigint" ? `${offset}n (a bigint)` : show(offset)} is not a non-negative integer number`,
+    );
+  if (offset > 0xffffffff)
+    throw new CodecError(struct, "", 0, "truncated", `offset ${offset} is beyond any buffer (above 2^32 - 1)`);
+  throw new CodecError(
+    struct,
+    "",
+    0,
+    "truncated",
+    `needs ${size} bytes at offset ${offset}, but the buffer has ${Math.max(0, have - offset)} there (${have} in all)`,
+  );
 }
 
 /** Message helpers the generated code passes as `reason` (built only on the failure path). */
@@ -74,14 +100,19 @@ export const why = {
   zero: (value: unknown) => `reserved field must be zero, not ${show(value)}`,
   padding: (bytes: number) => `non-zero padding (${bytes} byte${bytes === 1 ? "" : "s"} checked here)`,
   range: (value: unknown, type: string) => `${show(value)} does not fit ${type}`,
-  type: (value: unknown, expected: string) => (value === undefined ? `missing: expected ${expected}` : `expected ${expected}, got ${value === null ? "null" : Array.isArray(value) ? `an array of ${value.length}` : typeof value}`),
+  type: (value: unknown, expected: string) =>
+    value === undefined
+      ? `missing: expected ${expected}`
+      : `expected ${expected}, got ${value === null ? "null" : Array.isArray(value) ? `an array of ${value.length}` : typeof value}`,
   bool: (value: unknown) => `a _Bool must be 0 or 1, not ${show(value)}`,
   /** A union value must give exactly one member; `members` lists each member's keys (an anonymous struct member has several). */
   union: (value: unknown, members: readonly (readonly string[])[]) => {
     const get = (k: string) => (INHERITED_KEYS.has(k) ? own(value, k) : (value as Record<string, unknown>)[k]);
     const given = members.filter((keys) => keys.some((k) => get(k) !== undefined)).map((keys) => keys.join("/"));
     const all = members.map((keys) => keys.join("/")).join(", ");
-    return given.length === 0 ? `a union value needs exactly one member, got none (members: ${all})` : `a union value takes exactly one member, got ${given.length}: ${given.join(", ")}`;
+    return given.length === 0
+      ? `a union value needs exactly one member, got none (members: ${all})`
+      : `a union value takes exactly one member, got ${given.length}: ${given.join(", ")}`;
   },
 } as const;
 
@@ -93,12 +124,27 @@ export const why = {
  */
 export function encodeFailure(err: unknown, struct: string, size: number, offset: number, have: number): unknown {
   if (err instanceof CodecError) return err;
-  if (offset + size > have) return new CodecError(struct, "", 0, "truncated", `the target buffer was detached or shrunk while the value was read (needs ${size} bytes at offset ${offset}, has ${Math.max(0, have - offset)} there)`);
+  if (offset + size > have)
+    return new CodecError(
+      struct,
+      "",
+      0,
+      "truncated",
+      `the target buffer was detached or shrunk while the value was read (needs ${size} bytes at offset ${offset}, has ${Math.max(0, have - offset)} there)`,
+    );
   return err;
 }
 
 /** Encode was handed a value of the wrong type ("type") or one that does not fit the field ("range"). */
 export function badValue(struct: string, field: string, offset: number, value: unknown, expected: string): never {
-  const numeric = expected.includes("(a bigint)") ? typeof value === "bigint" : (!expected.includes("(") || expected.includes("(a number)")) && typeof value === "number";
-  throw new CodecError(struct, field, offset, numeric ? "range" : "type", numeric ? why.range(value, expected) : why.type(value, expected));
+  const numeric = expected.includes("(a bigint)")
+    ? typeof value === "bigint"
+    : (!expected.includes("(") || expected.includes("(a number)")) && typeof value === "number";
+  throw new CodecError(
+    struct,
+    field,
+    offset,
+    numeric ? "range" : "type",
+    numeric ? why.range(value, expected) : why.type(value, expected),
+  );
 }

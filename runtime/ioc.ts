@@ -20,17 +20,30 @@ export interface IocEncoding {
 
 export const IOC_FAMILIES: Readonly<Record<IocFamilyName, IocEncoding>> = {
   generic: { family: "generic", nrBits: 8, typeBits: 8, sizeBits: 14, dirBits: 2, none: 0, read: 2, write: 1 },
-  "alpha-mips-ppc-sparc": { family: "alpha-mips-ppc-sparc", nrBits: 8, typeBits: 8, sizeBits: 13, dirBits: 3, none: 1, read: 2, write: 4 },
+  "alpha-mips-ppc-sparc": {
+    family: "alpha-mips-ppc-sparc",
+    nrBits: 8,
+    typeBits: 8,
+    sizeBits: 13,
+    dirBits: 3,
+    none: 1,
+    read: 2,
+    write: 4,
+  },
   // parisc: generic widths, READ and WRITE swapped.
   parisc: { family: "parisc", nrBits: 8, typeBits: 8, sizeBits: 14, dirBits: 2, none: 0, read: 1, write: 2 },
 };
 
 function dirBitsOf(enc: IocEncoding, dir: IocDir): number {
   switch (dir) {
-    case "none": return enc.none;
-    case "read": return enc.read;
-    case "write": return enc.write;
-    case "readwrite": return enc.read | enc.write;
+    case "none":
+      return enc.none;
+    case "read":
+      return enc.read;
+    case "write":
+      return enc.write;
+    case "readwrite":
+      return enc.read | enc.write;
   }
 }
 
@@ -41,9 +54,12 @@ export function iocMaxSize(enc: IocEncoding): number {
 
 /** `_IOC(dir, type, nr, size)` as an unsigned 32-bit number; throws RangeError when a part does not fit. */
 export function iocEncode(enc: IocEncoding, dir: IocDir, type: number, nr: number, size: number): number {
-  if (!Number.isInteger(type) || type < 0 || type >= 1 << enc.typeBits) throw new RangeError(`ioctl type ${type} does not fit in ${enc.typeBits} bits`);
-  if (!Number.isInteger(nr) || nr < 0 || nr >= 1 << enc.nrBits) throw new RangeError(`ioctl nr ${nr} does not fit in ${enc.nrBits} bits`);
-  if (!Number.isInteger(size) || size < 0 || size > iocMaxSize(enc)) throw new RangeError(`ioctl size ${size} does not fit in ${enc.sizeBits} bits (${enc.family})`);
+  if (!Number.isInteger(type) || type < 0 || type >= 1 << enc.typeBits)
+    throw new RangeError(`ioctl type ${type} does not fit in ${enc.typeBits} bits`);
+  if (!Number.isInteger(nr) || nr < 0 || nr >= 1 << enc.nrBits)
+    throw new RangeError(`ioctl nr ${nr} does not fit in ${enc.nrBits} bits`);
+  if (!Number.isInteger(size) || size < 0 || size > iocMaxSize(enc))
+    throw new RangeError(`ioctl size ${size} does not fit in ${enc.sizeBits} bits (${enc.family})`);
   const nrShift = 0;
   const typeShift = nrShift + enc.nrBits;
   const sizeShift = typeShift + enc.typeBits;
@@ -67,7 +83,9 @@ export interface IocFields {
  */
 export function iocDecode(enc: IocEncoding, request: number): IocFields {
   if (typeof request !== "number" || !Number.isInteger(request) || request < 0 || request > 0xffffffff)
-    throw new RangeError(`ioctl request ${typeof request === "bigint" ? `${request}n` : String(request)} is not an unsigned 32-bit integer`);
+    throw new RangeError(
+      `ioctl request ${typeof request === "bigint" ? `${request}n` : String(request)} is not an unsigned 32-bit integer`,
+    );
   const value = request >>> 0;
   const nr = value & ((1 << enc.nrBits) - 1);
   const type = (value >>> enc.nrBits) & ((1 << enc.typeBits) - 1);

@@ -20,7 +20,13 @@ const S64_MIN = -0x8000000000000000n;
 const S64_MAX = 0x7fffffffffffffffn;
 
 function rangeError(type: string, value: unknown): never {
-  throw new CodecError("", "", 0, "range", `${typeof value === "bigint" ? `0x${value.toString(16)}` : String(value)} does not fit ${type}`);
+  throw new CodecError(
+    "",
+    "",
+    0,
+    "range",
+    `${typeof value === "bigint" ? `0x${value.toString(16)}` : String(value)} does not fit ${type}`,
+  );
 }
 
 function small(type: string, size: 1 | 2 | 4, signed: boolean, order?: "big" | "little"): ScalarIo {
@@ -28,10 +34,19 @@ function small(type: string, size: 1 | 2 | 4, signed: boolean, order?: "big" | "
   const min = signed ? -(2 ** (bits - 1)) : 0;
   const max = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
   const read = signed
-    ? size === 1 ? (v: DataView, o: number) => v.getInt8(o) : size === 2 ? (v: DataView, o: number, le: boolean) => v.getInt16(o, le) : (v: DataView, o: number, le: boolean) => v.getInt32(o, le)
-    : size === 1 ? (v: DataView, o: number) => v.getUint8(o) : size === 2 ? (v: DataView, o: number, le: boolean) => v.getUint16(o, le) : (v: DataView, o: number, le: boolean) => v.getUint32(o, le);
+    ? size === 1
+      ? (v: DataView, o: number) => v.getInt8(o)
+      : size === 2
+        ? (v: DataView, o: number, le: boolean) => v.getInt16(o, le)
+        : (v: DataView, o: number, le: boolean) => v.getInt32(o, le)
+    : size === 1
+      ? (v: DataView, o: number) => v.getUint8(o)
+      : size === 2
+        ? (v: DataView, o: number, le: boolean) => v.getUint16(o, le)
+        : (v: DataView, o: number, le: boolean) => v.getUint32(o, le);
   return {
-    size, order,
+    size,
+    order,
     read: (v, o, le) => read(v, o, order ? order === "little" : le),
     write(v, o, value, le) {
       if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) rangeError(type, value);
@@ -46,10 +61,13 @@ function small(type: string, size: 1 | 2 | 4, signed: boolean, order?: "big" | "
 
 function wide(type: string, signed: boolean, order?: "big" | "little"): ScalarIo {
   return {
-    size: 8, order,
-    read: (v, o, le) => (signed ? v.getBigInt64(o, order ? order === "little" : le) : v.getBigUint64(o, order ? order === "little" : le)),
+    size: 8,
+    order,
+    read: (v, o, le) =>
+      signed ? v.getBigInt64(o, order ? order === "little" : le) : v.getBigUint64(o, order ? order === "little" : le),
     write(v, o, value, le) {
-      if (typeof value !== "bigint" || value < (signed ? S64_MIN : 0n) || value > (signed ? S64_MAX : U64_MAX)) rangeError(type, value);
+      if (typeof value !== "bigint" || value < (signed ? S64_MIN : 0n) || value > (signed ? S64_MAX : U64_MAX))
+        rangeError(type, value);
       const l = order ? order === "little" : le;
       if (signed) v.setBigInt64(o, value, l);
       else v.setBigUint64(o, value, l);
@@ -59,13 +77,22 @@ function wide(type: string, signed: boolean, order?: "big" | "little"): ScalarIo
 
 /** Every fixed-width kernel scalar by its uapi name. */
 export const KERNEL_SCALARS = {
-  __u8: small("__u8", 1, false), __s8: small("__s8", 1, true),
-  __u16: small("__u16", 2, false), __s16: small("__s16", 2, true),
-  __u32: small("__u32", 4, false), __s32: small("__s32", 4, true),
-  __u64: wide("__u64", false), __s64: wide("__s64", true), __aligned_u64: wide("__aligned_u64", false),
-  __be16: small("__be16", 2, false, "big"), __be32: small("__be32", 4, false, "big"), __be64: wide("__be64", false, "big"),
+  __u8: small("__u8", 1, false),
+  __s8: small("__s8", 1, true),
+  __u16: small("__u16", 2, false),
+  __s16: small("__s16", 2, true),
+  __u32: small("__u32", 4, false),
+  __s32: small("__s32", 4, true),
+  __u64: wide("__u64", false),
+  __s64: wide("__s64", true),
+  __aligned_u64: wide("__aligned_u64", false),
+  __be16: small("__be16", 2, false, "big"),
+  __be32: small("__be32", 4, false, "big"),
+  __be64: wide("__be64", false, "big"),
   __aligned_be64: wide("__aligned_be64", false, "big"),
-  __le16: small("__le16", 2, false, "little"), __le32: small("__le32", 4, false, "little"), __le64: wide("__le64", false, "little"),
+  __le16: small("__le16", 2, false, "little"),
+  __le32: small("__le32", 4, false, "little"),
+  __le64: wide("__le64", false, "little"),
   __aligned_le64: wide("__aligned_le64", false, "little"),
 } as const satisfies Record<string, ScalarIo>;
 
@@ -73,23 +100,54 @@ export type KernelScalarName = keyof typeof KERNEL_SCALARS;
 
 /** The scalar's I/O and a bounds check: CodecError for an unknown type name, a non-DataView or an offset out of bounds. */
 function scalarAt(view: DataView, offset: number, type: KernelScalarName): ScalarIo {
-  const io = Object.prototype.hasOwnProperty.call(KERNEL_SCALARS, type) ? (KERNEL_SCALARS as Record<string, ScalarIo>)[type]! : undefined;
-  if (io === undefined) throw new CodecError("", "", 0, "type", `unknown kernel scalar type ${JSON.stringify(String(type))} (known: ${Object.keys(KERNEL_SCALARS).join(", ")})`);
-  if (!(view instanceof DataView)) throw new CodecError(type, "", 0, "type", `expected a DataView, got ${view === null ? "null" : typeof view}`);
+  const io = Object.prototype.hasOwnProperty.call(KERNEL_SCALARS, type)
+    ? (KERNEL_SCALARS as Record<string, ScalarIo>)[type]!
+    : undefined;
+  if (io === undefined)
+    throw new CodecError(
+      "",
+      "",
+      0,
+      "type",
+      `unknown kernel scalar type ${JSON.stringify(String(type))} (known: ${Object.keys(KERNEL_SCALARS).join(", ")})`,
+    );
+  if (!(view instanceof DataView))
+    throw new CodecError(type, "", 0, "type", `expected a DataView, got ${view === null ? "null" : typeof view}`);
   let have = 0;
-  try { have = view.byteLength; } catch { /* detached: 0 */ }
+  try {
+    have = view.byteLength;
+  } catch {
+    /* detached: 0 */
+  }
   if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0 || offset + io.size > have)
-    throw new CodecError(type, "", typeof offset === "number" && Number.isInteger(offset) && offset >= 0 ? offset : 0, "truncated", `needs ${io.size} bytes at offset ${String(offset)}, the view has ${have}`);
+    throw new CodecError(
+      type,
+      "",
+      typeof offset === "number" && Number.isInteger(offset) && offset >= 0 ? offset : 0,
+      "truncated",
+      `needs ${io.size} bytes at offset ${String(offset)}, the view has ${have}`,
+    );
   return io;
 }
 
 /** Read a kernel scalar; `littleEndian` is the ABI's byte order (ignored for __be and __le types). */
-export function readScalar(view: DataView, offset: number, type: KernelScalarName, littleEndian: boolean): number | bigint {
+export function readScalar(
+  view: DataView,
+  offset: number,
+  type: KernelScalarName,
+  littleEndian: boolean,
+): number | bigint {
   return scalarAt(view, offset, type).read(view, offset, littleEndian === true);
 }
 
 /** Write a kernel scalar, rejecting values that do not fit (CodecError, kind "range"). */
-export function writeScalar(view: DataView, offset: number, type: KernelScalarName, value: number | bigint, littleEndian: boolean): void {
+export function writeScalar(
+  view: DataView,
+  offset: number,
+  type: KernelScalarName,
+  value: number | bigint,
+  littleEndian: boolean,
+): void {
   scalarAt(view, offset, type).write(view, offset, value, littleEndian === true);
 }
 
@@ -103,8 +161,16 @@ const scratch = new DataView(new ArrayBuffer(8));
 
 /** The low and high 32-bit halves of a 64-bit value (two's complement for negatives). */
 export function halvesOf(value: bigint): [lo: number, hi: number] {
-  if (typeof value !== "bigint" || BigInt.asIntN(64, value) !== value && BigInt.asUintN(64, value) !== value)
-    throw new CodecError("", "", 0, typeof value === "bigint" ? "range" : "type", typeof value === "bigint" ? `0x${value.toString(16)} does not fit 64 bits` : `expected a bigint, got ${typeof value}`);
+  if (typeof value !== "bigint" || (BigInt.asIntN(64, value) !== value && BigInt.asUintN(64, value) !== value))
+    throw new CodecError(
+      "",
+      "",
+      0,
+      typeof value === "bigint" ? "range" : "type",
+      typeof value === "bigint"
+        ? `0x${value.toString(16)} does not fit 64 bits`
+        : `expected a bigint, got ${typeof value}`,
+    );
   if (value < 0n) scratch.setBigInt64(0, value, true);
   else scratch.setBigUint64(0, value, true);
   return [scratch.getUint32(0, true), scratch.getUint32(4, true)];

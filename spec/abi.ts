@@ -5,15 +5,41 @@
  */
 
 export type AbiId =
-  | "x86_64" | "i386" | "x32"
-  | "arm" | "armeb" | "arm-oabi" | "aarch64" | "aarch64_be"
-  | "mips" | "mipsel" | "mipsn32" | "mipsn32el" | "mips64" | "mips64el"
-  | "ppc" | "ppc64" | "ppc64le"
-  | "s390" | "s390x"
-  | "sparc" | "sparc64"
-  | "riscv32" | "riscv64"
-  | "m68k" | "loongarch64" | "csky" | "alpha" | "parisc" | "sh" | "arc" | "hexagon"
-  | "xtensa" | "microblaze" | "openrisc" | "nios2";
+  | "x86_64"
+  | "i386"
+  | "x32"
+  | "arm"
+  | "armeb"
+  | "arm-oabi"
+  | "aarch64"
+  | "aarch64_be"
+  | "mips"
+  | "mipsel"
+  | "mipsn32"
+  | "mipsn32el"
+  | "mips64"
+  | "mips64el"
+  | "ppc"
+  | "ppc64"
+  | "ppc64le"
+  | "s390"
+  | "s390x"
+  | "sparc"
+  | "sparc64"
+  | "riscv32"
+  | "riscv64"
+  | "m68k"
+  | "loongarch64"
+  | "csky"
+  | "alpha"
+  | "parisc"
+  | "sh"
+  | "arc"
+  | "hexagon"
+  | "xtensa"
+  | "microblaze"
+  | "openrisc"
+  | "nios2";
 
 /**
  * The C scalar classes whose size and alignment vary between ABIs.  `time_t` is the kernel's
@@ -21,8 +47,7 @@ export type AbiId =
  * (AbiEntry.typedefs).
  */
 export type ScalarClass =
-  | "char" | "short" | "int" | "long" | "llong" | "ptr"
-  | "float" | "double" | "ldouble" | "bool" | "enum" | "time_t";
+  "char" | "short" | "int" | "long" | "llong" | "ptr" | "float" | "double" | "ldouble" | "bool" | "enum" | "time_t";
 
 /** Size and in-struct alignment of a scalar, in bytes. */
 export interface SizeAlign {
@@ -75,8 +100,13 @@ export interface BitfieldRules {
  * `__kernel_ssize_t` (generators/header.ts), so the `time_t` scalar class is the kernel's.
  */
 export type KernelTypedef =
-  | "__kernel_long_t" | "__kernel_ulong_t" | "__kernel_time_t" | "__kernel_size_t" | "__kernel_ssize_t"
-  | "__kernel_off_t" | "__kernel_suseconds_t";
+  | "__kernel_long_t"
+  | "__kernel_ulong_t"
+  | "__kernel_time_t"
+  | "__kernel_size_t"
+  | "__kernel_ssize_t"
+  | "__kernel_off_t"
+  | "__kernel_suseconds_t";
 
 /**
  * The C library's own types as a program compiled with the default feature macros sees them

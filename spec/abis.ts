@@ -13,7 +13,14 @@
  */
 
 import type {
-  AbiEntry, AbiId, BitfieldRules, ScalarClass, SizeAlign, TypedefFact, TypedefName, TypedefTable,
+  AbiEntry,
+  AbiId,
+  BitfieldRules,
+  ScalarClass,
+  SizeAlign,
+  TypedefFact,
+  TypedefName,
+  TypedefTable,
 } from "./abi.js";
 
 type Scalars = Readonly<Record<ScalarClass, SizeAlign>>;
@@ -27,27 +34,52 @@ const sa = (size: number, align: number): SizeAlign => ({ size, align });
 
 /** LP64: long, pointers and time_t 8/8; 8-byte scalars 8-aligned. */
 const LP64: Scalars = {
-  char: sa(1, 1), short: sa(2, 2), int: sa(4, 4), long: sa(8, 8), llong: sa(8, 8), ptr: sa(8, 8),
-  float: sa(4, 4), double: sa(8, 8), ldouble: sa(16, 16), bool: sa(1, 1), enum: sa(4, 4), time_t: sa(8, 8),
+  char: sa(1, 1),
+  short: sa(2, 2),
+  int: sa(4, 4),
+  long: sa(8, 8),
+  llong: sa(8, 8),
+  ptr: sa(8, 8),
+  float: sa(4, 4),
+  double: sa(8, 8),
+  ldouble: sa(16, 16),
+  bool: sa(1, 1),
+  enum: sa(4, 4),
+  time_t: sa(8, 8),
 };
 
 /** ILP32 with 8-aligned long long / __u64 / double (ARM EABI, MIPS, ppc32, s390, sparc, riscv32, parisc, hexagon, xtensa, x32). */
 const ILP32_U64A8: Scalars = {
   ...LP64,
-  long: sa(4, 4), ptr: sa(4, 4), time_t: sa(4, 4), ldouble: sa(8, 8),
+  long: sa(4, 4),
+  ptr: sa(4, 4),
+  time_t: sa(4, 4),
+  ldouble: sa(8, 8),
 };
 
 /** ILP32 with 8-byte scalars capped at 4-byte alignment (GCC `BIGGEST_ALIGNMENT 32` or i386 psABI):
  *  i386, arm OABI, sh, arc, csky, microblaze, openrisc, nios2. */
 const ILP32_U64A4: Scalars = {
   ...ILP32_U64A8,
-  llong: sa(8, 4), double: sa(8, 4), ldouble: sa(8, 4),
+  llong: sa(8, 4),
+  double: sa(8, 4),
+  ldouble: sa(8, 4),
 };
 
 /** m68k (GCC, the Linux ABI): every scalar of size >= 2 is 2-aligned, long double 12/2. */
 const M68K_A2: Scalars = {
-  char: sa(1, 1), short: sa(2, 2), int: sa(4, 2), long: sa(4, 2), llong: sa(8, 2), ptr: sa(4, 2),
-  float: sa(4, 2), double: sa(8, 2), ldouble: sa(12, 2), bool: sa(1, 1), enum: sa(4, 2), time_t: sa(4, 2),
+  char: sa(1, 1),
+  short: sa(2, 2),
+  int: sa(4, 2),
+  long: sa(4, 2),
+  llong: sa(8, 2),
+  ptr: sa(4, 2),
+  float: sa(4, 2),
+  double: sa(8, 2),
+  ldouble: sa(12, 2),
+  bool: sa(1, 1),
+  enum: sa(4, 2),
+  time_t: sa(4, 2),
 };
 
 /* ------------------------------------------------------------------ */
@@ -60,7 +92,12 @@ const BF_BE: BitfieldRules = { typeMatters: true, unnamedRaisesAlign: false, ord
 const BF_ARM_LE: BitfieldRules = { ...BF_LE, unnamedRaisesAlign: true };
 const BF_ARM_BE: BitfieldRules = { ...BF_BE, unnamedRaisesAlign: true };
 /** m68k: bit-fields pack across units (no PCC_BITFIELD_TYPE_MATTERS); `T :0` pads to at most 2. */
-const BF_M68K: BitfieldRules = { typeMatters: false, unnamedRaisesAlign: false, zeroWidthAlignCap: 2, order: "msb-first" };
+const BF_M68K: BitfieldRules = {
+  typeMatters: false,
+  unnamedRaisesAlign: false,
+  zeroWidthAlignCap: 2,
+  order: "msb-first",
+};
 
 /* ------------------------------------------------------------------ */
 /* Struct defaults (abi-facts §0 rule 3, §1.2).                        */
@@ -80,9 +117,18 @@ const S33 = "abi-facts §3.3";
 
 /** Every typedef a row carries a fact for: the kernel's first, then the C library's. */
 export const TYPEDEF_NAMES: readonly TypedefName[] = [
-  "__kernel_long_t", "__kernel_ulong_t", "__kernel_time_t", "__kernel_size_t", "__kernel_ssize_t",
-  "__kernel_off_t", "__kernel_suseconds_t",
-  "time_t", "suseconds_t", "off_t", "size_t", "ssize_t",
+  "__kernel_long_t",
+  "__kernel_ulong_t",
+  "__kernel_time_t",
+  "__kernel_size_t",
+  "__kernel_ssize_t",
+  "__kernel_off_t",
+  "__kernel_suseconds_t",
+  "time_t",
+  "suseconds_t",
+  "off_t",
+  "size_t",
+  "ssize_t",
 ];
 
 const AG = "include/uapi/asm-generic/posix_types.h";
@@ -101,7 +147,8 @@ const DERIVED: Readonly<Record<TypedefName, { like: ScalarClass | TypedefName; s
   __kernel_ssize_t: { like: "long", source: `${AG}:66-76 (int, or __kernel_long_t on 64-bit)` },
   __kernel_off_t: { like: "__kernel_long_t", source: `${AG}:87 \`typedef __kernel_long_t __kernel_off_t\`` },
   __kernel_suseconds_t: {
-    like: "__kernel_long_t", source: `${AG}:41 \`typedef __kernel_long_t __kernel_suseconds_t\``,
+    like: "__kernel_long_t",
+    source: `${AG}:41 \`typedef __kernel_long_t __kernel_suseconds_t\``,
   },
   // glibc spells these long (__SLONGWORD_TYPE) or __SYSCALL_SLONG_TYPE, which is __kernel_long_t's type (x32).
   time_t: { like: "__kernel_time_t", source: "glibc bits/typesizes.h __TIME_T_TYPE" },
@@ -149,14 +196,17 @@ const lp64 = (kernel: string, libc: string): string =>
 
 /** The C library's 64-bit time on a 32-bit ABI: time_t, suseconds_t and off_t are long long. */
 const time64 = (source: string): Partial<Record<TypedefName, TypedefOverride>> => ({
-  time_t: { like: "llong", source }, suseconds_t: { like: "llong", source }, off_t: { like: "llong", source },
+  time_t: { like: "llong", source },
+  suseconds_t: { like: "llong", source },
+  off_t: { like: "llong", source },
 });
 
 const GLIBC_GENERIC_TYPESIZES = "sysdeps/unix/sysv/linux/generic/bits/typesizes.h";
 
 const MIPS_GLIBC = "glibc sysdeps/unix/sysv/linux/mips/bits/typesizes.h";
 /** MIPS o32 and n32: long is 4 bytes, and so are the kernel's and glibc's types (__TIMESIZE is __WORDSIZE). */
-const MIPS32_TYPEDEFS = "source: kernel arch/mips/include/uapi/asm/posix_types.h (asm-generic for these); " +
+const MIPS32_TYPEDEFS =
+  "source: kernel arch/mips/include/uapi/asm/posix_types.h (asm-generic for these); " +
   `${MIPS_GLIBC} __TIME_T_TYPE, __OFF_T_TYPE, __SUSECONDS_T_TYPE __SLONGWORD_TYPE; bits/timesize.h __WORDSIZE`;
 
 /* ------------------------------------------------------------------ */
@@ -170,28 +220,59 @@ interface AbiRow extends Omit<AbiEntry, "typedefs"> {
 const ROWS: readonly AbiRow[] = [
   /* ---- x86 ---- */
   {
-    id: "x86_64", title: "x86-64 (LP64)", endian: "little", wordBits: 64, charSigned: true,
+    id: "x86_64",
+    title: "x86-64 (LP64)",
+    endian: "little",
+    wordBits: 64,
+    charSigned: true,
     predefined: "defined(__x86_64__) && defined(__LP64__)",
-    scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    scalars: LP64,
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "generic",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row x86_64 (1 reg)` },
     typedefs: { source: sysroot("libc6-dev", "linux-libc-dev") },
     source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv x86_64/gcc, x86_64/clang)",
   },
   {
-    id: "i386", title: "i386 (ILP32)", endian: "little", wordBits: 32, charSigned: true,
+    id: "i386",
+    title: "i386 (ILP32)",
+    endian: "little",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__i386__)",
     // i386 psABI: long long/double 4-aligned inside structs (__alignof__ says 8: GCC's preferred alignment for standalone objects); long double 12/4.
-    scalars: { ...ILP32_U64A4, ldouble: sa(12, 4) }, ...PLAIN, bitfields: BF_LE, ioc: "generic",
-    syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row i386 (2 slots, lo first, no alignment); §3.2 measured (clang); arch/x86/kernel/sys_ia32.c` },
+    scalars: { ...ILP32_U64A4, ldouble: sa(12, 4) },
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "consecutive",
+      halfOrder: "lo-hi",
+      source: `${S33} row i386 (2 slots, lo first, no alignment); §3.2 measured (clang); arch/x86/kernel/sys_ia32.c`,
+    },
     typedefs: { source: sysroot("libc6-dev-i386-cross", "linux-libc-dev-i386-cross") },
     source: "measured: gcc-12 -m32 + clang-19 (abi-facts §1.1-1.3; measured.tsv i386/gcc, i386/clang)",
   },
   {
-    id: "x32", title: "x32 (ILP32 on x86-64)", endian: "little", wordBits: 32, charSigned: true,
+    id: "x32",
+    title: "x32 (ILP32 on x86-64)",
+    endian: "little",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__x86_64__) && defined(__ILP32__)",
     // x32: ILP32 but u64/double 8-aligned, long double 16/16; time_t is 64-bit (__kernel_long_t = long long, abi-facts §1.1 x32 note).
-    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16), time_t: sa(8, 8) }, ...PLAIN, bitfields: BF_LE, ioc: "generic",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row x32 (64-bit registers; glibc __ASSUME_WORDSIZE64_ILP32)` },
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16), time_t: sa(8, 8) },
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "lo-hi",
+      source: `${S33} row x32 (64-bit registers; glibc __ASSUME_WORDSIZE64_ILP32)`,
+    },
     typedefs: {
       source: sysroot("libc6-dev-x32-cross", "linux-libc-dev-x32-cross"),
       // glibc follows: __TIME_T_TYPE, __OFF_T_TYPE, __SUSECONDS_T_TYPE are __SYSCALL_SLONG_TYPE = __SQUAD_TYPE
@@ -203,7 +284,8 @@ const ROWS: readonly AbiRow[] = [
         },
         __kernel_ulong_t: {
           like: "llong",
-          source: "linux-libc-dev-x32-cross: /usr/x86_64-linux-gnux32/include/asm/posix_types_x32.h:15 " +
+          source:
+            "linux-libc-dev-x32-cross: /usr/x86_64-linux-gnux32/include/asm/posix_types_x32.h:15 " +
             "`unsigned long long`",
         },
       },
@@ -213,111 +295,243 @@ const ROWS: readonly AbiRow[] = [
 
   /* ---- ARM ---- */
   {
-    id: "arm", title: "arm EABI (little-endian, armel/armhf)", endian: "little", wordBits: 32, charSigned: false,
+    id: "arm",
+    title: "arm EABI (little-endian, armel/armhf)",
+    endian: "little",
+    wordBits: 32,
+    charSigned: false,
     predefined: "defined(__arm__) && defined(__ARM_EABI__) && !defined(__ARMEB__)",
-    scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_ARM_LE, ioc: "generic",
-    syscall: { ...SIX, pairs: "even", halfOrder: "lo-hi", source: `${S33} row ARM EABI (even pair); §3.2 measured (clang); arch/arm/kernel/sys_arm.c` },
+    scalars: ILP32_U64A8,
+    ...PLAIN,
+    bitfields: BF_ARM_LE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "even",
+      halfOrder: "lo-hi",
+      source: `${S33} row ARM EABI (even pair); §3.2 measured (clang); arch/arm/kernel/sys_arm.c`,
+    },
     typedefs: { source: sysroot("libc6-dev-armel-cross", "linux-libc-dev-armel-cross") },
     source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv arm_eabi/gcc, arm_eabi/clang)",
   },
   {
-    id: "armeb", title: "arm EABI (big-endian)", endian: "big", wordBits: 32, charSigned: false,
+    id: "armeb",
+    title: "arm EABI (big-endian)",
+    endian: "big",
+    wordBits: 32,
+    charSigned: false,
     predefined: "defined(__arm__) && defined(__ARM_EABI__) && defined(__ARMEB__)",
-    scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_ARM_BE, ioc: "generic",
-    syscall: { ...SIX, pairs: "even", halfOrder: "hi-lo", source: `${S33} row ARM EABI (even pair; halves follow byte order, §3.2)` },
+    scalars: ILP32_U64A8,
+    ...PLAIN,
+    bitfields: BF_ARM_BE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "even",
+      halfOrder: "hi-lo",
+      source: `${S33} row ARM EABI (even pair; halves follow byte order, §3.2)`,
+    },
     typedefs: {
-      source: "source: the glibc and kernel headers of arm (libc6-dev-armel-cross, linux-libc-dev-armel-cross), " +
+      source:
+        "source: the glibc and kernel headers of arm (libc6-dev-armel-cross, linux-libc-dev-armel-cross), " +
         "whose sizes do not depend on byte order; no big-endian ARM GCC here",
     },
     source: "measured: clang-19 only, no GCC cross-check (abi-facts §1.1, §1.4; measured.tsv armeb_eabi/clang)",
   },
   {
-    id: "arm-oabi", title: "arm OABI (legacy, apcs-gnu)", endian: "little", wordBits: 32, charSigned: false,
+    id: "arm-oabi",
+    title: "arm OABI (legacy, apcs-gnu)",
+    endian: "little",
+    wordBits: 32,
+    charSigned: false,
     predefined: "defined(__arm__) && !defined(__ARM_EABI__) && !defined(__ARMEB__)",
     // OABI: 8-byte scalars word-aligned, and every struct/union is at least 4-aligned and a multiple of 4 bytes (sys_oabi-compat.c).
     // Unnamed bit-fields do not raise alignment on OABI: GCC's arm_align_anon_bitfield is TARGET_AAPCS_BASED (EABI only).
     // Only visible in packed structs (elsewhere the 4-byte minimum hides it): measured by `uapi verify` with
     // arm-linux-gnueabi-gcc-12 -mabi=apcs-gnu, `struct __attribute__((packed)) {char a; short :0; char b;}` = 3 bytes, align 1 (EABI: 4, align 2).
-    scalars: ILP32_U64A4, minStructAlign: 4, structSizeGranule: 4, shortEnums: false, bitfields: BF_LE, ioc: "generic",
-    syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row ARM OABI (2 slots, no alignment); §3.2 measured (gcc -mabi=apcs-gnu); arch/arm/kernel/sys_oabi-compat.c` },
+    scalars: ILP32_U64A4,
+    minStructAlign: 4,
+    structSizeGranule: 4,
+    shortEnums: false,
+    bitfields: BF_LE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "consecutive",
+      halfOrder: "lo-hi",
+      source: `${S33} row ARM OABI (2 slots, no alignment); §3.2 measured (gcc -mabi=apcs-gnu); arch/arm/kernel/sys_oabi-compat.c`,
+    },
     typedefs: {
       // No OABI C library is packaged any more; the armel headers only depend on __WORDSIZE, which OABI shares.
       source: `${sysroot("libc6-dev-armel-cross", "linux-libc-dev-armel-cross")} with -mabi=apcs-gnu`,
     },
-    source: "measured: gcc-12 -mabi=apcs-gnu (abi-facts §1.1-1.3; measured.tsv arm_oabi/gcc; clang's apcs-gnu is wrong, §1.4)",
+    source:
+      "measured: gcc-12 -mabi=apcs-gnu (abi-facts §1.1-1.3; measured.tsv arm_oabi/gcc; clang's apcs-gnu is wrong, §1.4)",
   },
   {
-    id: "aarch64", title: "aarch64 (LP64, little-endian)", endian: "little", wordBits: 64, charSigned: false,
+    id: "aarch64",
+    title: "aarch64 (LP64, little-endian)",
+    endian: "little",
+    wordBits: 64,
+    charSigned: false,
     predefined: "defined(__aarch64__) && defined(__LP64__) && !defined(__AARCH64EB__)",
-    scalars: LP64, ...PLAIN, bitfields: BF_ARM_LE, ioc: "generic",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
+    scalars: LP64,
+    ...PLAIN,
+    bitfields: BF_ARM_LE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "lo-hi",
+      source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)`,
+    },
     typedefs: {
-      source: lp64("arch/arm64/include/uapi/asm/posix_types.h (asm-generic for these)",
-        "glibc sysdeps/unix/sysv/linux/aarch64/bits/typesizes.h"),
+      source: lp64(
+        "arch/arm64/include/uapi/asm/posix_types.h (asm-generic for these)",
+        "glibc sysdeps/unix/sysv/linux/aarch64/bits/typesizes.h",
+      ),
     },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv aarch64/clang)",
   },
   {
-    id: "aarch64_be", title: "aarch64 (LP64, big-endian)", endian: "big", wordBits: 64, charSigned: false,
+    id: "aarch64_be",
+    title: "aarch64 (LP64, big-endian)",
+    endian: "big",
+    wordBits: 64,
+    charSigned: false,
     predefined: "defined(__aarch64__) && defined(__LP64__) && defined(__AARCH64EB__)",
-    scalars: LP64, ...PLAIN, bitfields: BF_ARM_BE, ioc: "generic",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
+    scalars: LP64,
+    ...PLAIN,
+    bitfields: BF_ARM_BE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "hi-lo",
+      source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)`,
+    },
     typedefs: {
-      source: lp64("arch/arm64/include/uapi/asm/posix_types.h (asm-generic for these)",
-        "glibc sysdeps/unix/sysv/linux/aarch64/bits/typesizes.h"),
+      source: lp64(
+        "arch/arm64/include/uapi/asm/posix_types.h (asm-generic for these)",
+        "glibc sysdeps/unix/sysv/linux/aarch64/bits/typesizes.h",
+      ),
     },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv aarch64_be/clang)",
   },
 
   /* ---- MIPS ---- */
   {
-    id: "mips", title: "MIPS o32 (big-endian)", endian: "big", wordBits: 32, charSigned: true,
+    id: "mips",
+    title: "MIPS o32 (big-endian)",
+    endian: "big",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__mips__) && _MIPS_SIM == _ABIO32 && defined(__MIPSEB__)",
-    scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
+    scalars: ILP32_U64A8,
+    ...PLAIN,
+    bitfields: BF_BE,
+    ioc: "alpha-mips-ppc-sparc",
     // o32 entry copies args 5-8 from the user stack (scall32-o32.S), so up to 8 slots are tolerated.
-    syscall: { slots: 6, maxSlots: 8, pairs: "even", halfOrder: "hi-lo", source: `${S33} row MIPS o32 (even pair); §3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)` },
+    syscall: {
+      slots: 6,
+      maxSlots: 8,
+      pairs: "even",
+      halfOrder: "hi-lo",
+      source: `${S33} row MIPS o32 (even pair); §3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)`,
+    },
     typedefs: { source: MIPS32_TYPEDEFS },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mips_o32/clang)",
   },
   {
-    id: "mipsel", title: "MIPS o32 (little-endian)", endian: "little", wordBits: 32, charSigned: true,
+    id: "mipsel",
+    title: "MIPS o32 (little-endian)",
+    endian: "little",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__mips__) && _MIPS_SIM == _ABIO32 && defined(__MIPSEL__)",
-    scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
+    scalars: ILP32_U64A8,
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "alpha-mips-ppc-sparc",
     // o32 entry copies args 5-8 from the user stack (scall32-o32.S), so up to 8 slots are tolerated.
-    syscall: { slots: 6, maxSlots: 8, pairs: "even", halfOrder: "lo-hi", source: `${S33} row MIPS o32 (even pair); §3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)` },
+    syscall: {
+      slots: 6,
+      maxSlots: 8,
+      pairs: "even",
+      halfOrder: "lo-hi",
+      source: `${S33} row MIPS o32 (even pair); §3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)`,
+    },
     typedefs: { source: MIPS32_TYPEDEFS },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mipsel_o32/clang)",
   },
   {
-    id: "mipsn32", title: "MIPS n32 (big-endian)", endian: "big", wordBits: 32, charSigned: true,
+    id: "mipsn32",
+    title: "MIPS n32 (big-endian)",
+    endian: "big",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__mips__) && _MIPS_SIM == _ABIN32 && defined(__MIPSEB__)",
-    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) }, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) },
+    ...PLAIN,
+    bitfields: BF_BE,
+    ioc: "alpha-mips-ppc-sparc",
     // n32 is ILP32 with 64-bit registers: a 64-bit argument takes one register.
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row MIPS n32 (1 reg, 64-bit regs); §3.2 row "x32, mips n32"` },
+    syscall: {
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "hi-lo",
+      source: `${S33} row MIPS n32 (1 reg, 64-bit regs); §3.2 row "x32, mips n32"`,
+    },
     typedefs: { source: MIPS32_TYPEDEFS },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mips_n32/clang)",
   },
   {
-    id: "mipsn32el", title: "MIPS n32 (little-endian)", endian: "little", wordBits: 32, charSigned: true,
+    id: "mipsn32el",
+    title: "MIPS n32 (little-endian)",
+    endian: "little",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__mips__) && _MIPS_SIM == _ABIN32 && defined(__MIPSEL__)",
-    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) }, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) },
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "alpha-mips-ppc-sparc",
     // n32 is ILP32 with 64-bit registers: a 64-bit argument takes one register.
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row MIPS n32 (1 reg, 64-bit regs); §3.2 row "x32, mips n32"` },
+    syscall: {
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "lo-hi",
+      source: `${S33} row MIPS n32 (1 reg, 64-bit regs); §3.2 row "x32, mips n32"`,
+    },
     typedefs: { source: MIPS32_TYPEDEFS },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mipsel_n32/clang)",
   },
   {
-    id: "mips64", title: "MIPS n64 (big-endian)", endian: "big", wordBits: 64, charSigned: true,
+    id: "mips64",
+    title: "MIPS n64 (big-endian)",
+    endian: "big",
+    wordBits: 64,
+    charSigned: true,
     predefined: "defined(__mips__) && _MIPS_SIM == _ABI64 && defined(__MIPSEB__)",
-    scalars: LP64, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
+    scalars: LP64,
+    ...PLAIN,
+    bitfields: BF_BE,
+    ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row MIPS n64 (1 reg)` },
     typedefs: { source: lp64("arch/mips/include/uapi/asm/posix_types.h (asm-generic for these)", MIPS_GLIBC) },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mips_n64/clang)",
   },
   {
-    id: "mips64el", title: "MIPS n64 (little-endian)", endian: "little", wordBits: 64, charSigned: true,
+    id: "mips64el",
+    title: "MIPS n64 (little-endian)",
+    endian: "little",
+    wordBits: 64,
+    charSigned: true,
     predefined: "defined(__mips__) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)",
-    scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
+    scalars: LP64,
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row MIPS n64 (1 reg)` },
     typedefs: { source: lp64("arch/mips/include/uapi/asm/posix_types.h (asm-generic for these)", MIPS_GLIBC) },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mipsel_n64/clang)",
@@ -325,54 +539,103 @@ const ROWS: readonly AbiRow[] = [
 
   /* ---- PowerPC ---- */
   {
-    id: "ppc", title: "powerpc (32-bit)", endian: "big", wordBits: 32, charSigned: false,
+    id: "ppc",
+    title: "powerpc (32-bit)",
+    endian: "big",
+    wordBits: 32,
+    charSigned: false,
     predefined: "defined(__powerpc__) && !defined(__powerpc64__)",
     // GCC 12 long double = IBM double-double, 16/16.
-    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) }, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
-    syscall: { ...SIX, pairs: "even", halfOrder: "hi-lo", source: `${S33} row powerpc32 (even pair r3, r5, r7; hi first); §3.2 measured (gcc, clang)` },
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) },
+    ...PLAIN,
+    bitfields: BF_BE,
+    ioc: "alpha-mips-ppc-sparc",
+    syscall: {
+      ...SIX,
+      pairs: "even",
+      halfOrder: "hi-lo",
+      source: `${S33} row powerpc32 (even pair r3, r5, r7; hi first); §3.2 measured (gcc, clang)`,
+    },
     typedefs: { source: sysroot("libc6-dev-powerpc-cross", "linux-libc-dev-powerpc-cross") },
     source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv ppc32/gcc, ppc32/clang)",
   },
   {
-    id: "ppc64", title: "powerpc64 (big-endian)", endian: "big", wordBits: 64, charSigned: false,
+    id: "ppc64",
+    title: "powerpc64 (big-endian)",
+    endian: "big",
+    wordBits: 64,
+    charSigned: false,
     predefined: "defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
-    scalars: LP64, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
+    scalars: LP64,
+    ...PLAIN,
+    bitfields: BF_BE,
+    ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row ppc64 (1 reg)` },
     typedefs: {
-      source: lp64("arch/powerpc/include/uapi/asm/posix_types.h (asm-generic on powerpc64)",
-        "glibc sysdeps/unix/sysv/linux/powerpc/bits/typesizes.h"),
+      source: lp64(
+        "arch/powerpc/include/uapi/asm/posix_types.h (asm-generic on powerpc64)",
+        "glibc sysdeps/unix/sysv/linux/powerpc/bits/typesizes.h",
+      ),
     },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv ppc64/clang)",
   },
   {
-    id: "ppc64le", title: "powerpc64 (little-endian)", endian: "little", wordBits: 64, charSigned: false,
+    id: "ppc64le",
+    title: "powerpc64 (little-endian)",
+    endian: "little",
+    wordBits: 64,
+    charSigned: false,
     predefined: "defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
-    scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
+    scalars: LP64,
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row ppc64 (1 reg)` },
     typedefs: {
-      source: lp64("arch/powerpc/include/uapi/asm/posix_types.h (asm-generic on powerpc64)",
-        "glibc sysdeps/unix/sysv/linux/powerpc/bits/typesizes.h"),
+      source: lp64(
+        "arch/powerpc/include/uapi/asm/posix_types.h (asm-generic on powerpc64)",
+        "glibc sysdeps/unix/sysv/linux/powerpc/bits/typesizes.h",
+      ),
     },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv ppc64le/clang)",
   },
 
   /* ---- s390 ---- */
   {
-    id: "s390", title: "s390 (31-bit)", endian: "big", wordBits: 32, charSigned: false,
+    id: "s390",
+    title: "s390 (31-bit)",
+    endian: "big",
+    wordBits: 32,
+    charSigned: false,
     predefined: "defined(__s390__) && !defined(__s390x__)",
     // long double 16 bytes but only 8-aligned (as on s390x).
-    scalars: { ...ILP32_U64A8, ldouble: sa(16, 8) }, ...PLAIN, bitfields: BF_BE, ioc: "generic",
-    syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row s390 31-bit (2 slots, hi first, none); §3.2 measured (gcc -m31); arch/s390/kernel/compat_linux.c` },
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 8) },
+    ...PLAIN,
+    bitfields: BF_BE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "consecutive",
+      halfOrder: "hi-lo",
+      source: `${S33} row s390 31-bit (2 slots, hi first, none); §3.2 measured (gcc -m31); arch/s390/kernel/compat_linux.c`,
+    },
     typedefs: {
       source: sysroot("libc6-dev-s390-s390x-cross", "libc6-dev-s390x-cross", "linux-libc-dev-s390x-cross"),
     },
     source: "measured: gcc-12 -m31 (abi-facts §1.1-1.3; measured.tsv s390/gcc; clang has no 31-bit target, §1.4)",
   },
   {
-    id: "s390x", title: "s390x (64-bit)", endian: "big", wordBits: 64, charSigned: false,
+    id: "s390x",
+    title: "s390x (64-bit)",
+    endian: "big",
+    wordBits: 64,
+    charSigned: false,
     predefined: "defined(__s390x__)",
     // long double 16 bytes but only 8-aligned.
-    scalars: { ...LP64, ldouble: sa(16, 8) }, ...PLAIN, bitfields: BF_BE, ioc: "generic",
+    scalars: { ...LP64, ldouble: sa(16, 8) },
+    ...PLAIN,
+    bitfields: BF_BE,
+    ioc: "generic",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row s390x (1 reg)` },
     typedefs: { source: sysroot("libc6-dev-s390x-cross", "linux-libc-dev-s390x-cross") },
     source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv s390x/gcc, s390x/clang)",
@@ -380,20 +643,39 @@ const ROWS: readonly AbiRow[] = [
 
   /* ---- SPARC ---- */
   {
-    id: "sparc", title: "sparc (32-bit)", endian: "big", wordBits: 32, charSigned: true,
+    id: "sparc",
+    title: "sparc (32-bit)",
+    endian: "big",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__sparc__) && !defined(__arch64__)",
     // glibc 128-bit long double, 16/8 (clang-19 says 8/8, which is not the Linux ABI: abi-facts §1.4).
-    scalars: { ...ILP32_U64A8, ldouble: sa(16, 8) }, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
-    syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row sparc32 (2 slots, hi first, none); §3.2 measured (gcc, clang); arch/sparc/kernel/sys_sparc32.c` },
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 8) },
+    ...PLAIN,
+    bitfields: BF_BE,
+    ioc: "alpha-mips-ppc-sparc",
+    syscall: {
+      ...SIX,
+      pairs: "consecutive",
+      halfOrder: "hi-lo",
+      source: `${S33} row sparc32 (2 slots, hi first, none); §3.2 measured (gcc, clang); arch/sparc/kernel/sys_sparc32.c`,
+    },
     typedefs: {
       source: sysroot("libc6-dev-sparc-sparc64-cross", "libc6-dev-sparc64-cross", "linux-libc-dev-sparc64-cross"),
     },
     source: "measured: gcc-12 -m32 (+ clang-19 except long double) (abi-facts §1.1-1.4; measured.tsv sparc/gcc)",
   },
   {
-    id: "sparc64", title: "sparc64", endian: "big", wordBits: 64, charSigned: true,
+    id: "sparc64",
+    title: "sparc64",
+    endian: "big",
+    wordBits: 64,
+    charSigned: true,
     predefined: "defined(__sparc__) && defined(__arch64__)",
-    scalars: LP64, ...PLAIN, bitfields: BF_BE, ioc: "alpha-mips-ppc-sparc",
+    scalars: LP64,
+    ...PLAIN,
+    bitfields: BF_BE,
+    ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row sparc64 (1 reg)` },
     typedefs: {
       source: sysroot("libc6-dev-sparc64-cross", "linux-libc-dev-sparc64-cross"),
@@ -406,7 +688,8 @@ const ROWS: readonly AbiRow[] = [
         },
         suseconds_t: {
           like: "int",
-          source: "libc6-dev-sparc64-cross: /usr/sparc64-linux-gnu/include/bits/typesizes.h:52 " +
+          source:
+            "libc6-dev-sparc64-cross: /usr/sparc64-linux-gnu/include/bits/typesizes.h:52 " +
             "`__SUSECONDS_T_TYPE __S32_TYPE`",
         },
       },
@@ -416,168 +699,349 @@ const ROWS: readonly AbiRow[] = [
 
   /* ---- RISC-V ---- */
   {
-    id: "riscv32", title: "riscv32 (ILP32)", endian: "little", wordBits: 32, charSigned: false,
+    id: "riscv32",
+    title: "riscv32 (ILP32)",
+    endian: "little",
+    wordBits: 32,
+    charSigned: false,
     predefined: "defined(__riscv) && __riscv_xlen == 32",
-    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) }, ...PLAIN, bitfields: BF_LE, ioc: "generic",
-    syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row riscv32 (2 slots, lo first, none); §3.2 measured (clang)` },
+    scalars: { ...ILP32_U64A8, ldouble: sa(16, 16) },
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "consecutive",
+      halfOrder: "lo-hi",
+      source: `${S33} row riscv32 (2 slots, lo first, none); §3.2 measured (clang)`,
+    },
     typedefs: {
       source: "source: kernel asm-generic (riscv has no asm/posix_types.h of its own); glibc riscv: 64-bit time",
-      overrides: time64("glibc sysdeps/unix/sysv/linux/riscv/bits/timesize.h `__TIMESIZE 64` (\"RV32 and RV64 " +
-        "both use 64-bit time_t\"); bits/typesizes.h __TIME_T_TYPE, __OFF_T_TYPE, __SUSECONDS_T_TYPE __SQUAD_TYPE"),
+      overrides: time64(
+        'glibc sysdeps/unix/sysv/linux/riscv/bits/timesize.h `__TIMESIZE 64` ("RV32 and RV64 ' +
+          'both use 64-bit time_t"); bits/typesizes.h __TIME_T_TYPE, __OFF_T_TYPE, __SUSECONDS_T_TYPE __SQUAD_TYPE',
+      ),
     },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv riscv32/clang)",
   },
   {
-    id: "riscv64", title: "riscv64 (LP64)", endian: "little", wordBits: 64, charSigned: false,
+    id: "riscv64",
+    title: "riscv64 (LP64)",
+    endian: "little",
+    wordBits: 64,
+    charSigned: false,
     predefined: "defined(__riscv) && __riscv_xlen == 64",
-    scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "generic",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
+    scalars: LP64,
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "lo-hi",
+      source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)`,
+    },
     typedefs: {
-      source: lp64("asm-generic (riscv has no asm/posix_types.h of its own)",
-        "glibc sysdeps/unix/sysv/linux/riscv/bits/typesizes.h"),
+      source: lp64(
+        "asm-generic (riscv has no asm/posix_types.h of its own)",
+        "glibc sysdeps/unix/sysv/linux/riscv/bits/typesizes.h",
+      ),
     },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv riscv64/clang)",
   },
 
   /* ---- the rest ---- */
   {
-    id: "m68k", title: "m68k", endian: "big", wordBits: 32, charSigned: true,
+    id: "m68k",
+    title: "m68k",
+    endian: "big",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__m68k__)",
     // m68k: 2-byte alignment cap on every scalar; bit-fields pack across units (abi-facts §1.1, §1.3).
-    scalars: M68K_A2, ...PLAIN, bitfields: BF_M68K, ioc: "generic",
-    syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row m68k (2 slots, hi first, none); §3.2 measured (gcc)` },
+    scalars: M68K_A2,
+    ...PLAIN,
+    bitfields: BF_M68K,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "consecutive",
+      halfOrder: "hi-lo",
+      source: `${S33} row m68k (2 slots, hi first, none); §3.2 measured (gcc)`,
+    },
     typedefs: { source: sysroot("libc6-dev-m68k-cross", "linux-libc-dev-m68k-cross") },
     source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv m68k/gcc; clang-19's m68k layout is wrong, §1.4)",
   },
   {
-    id: "loongarch64", title: "loongarch64 (LP64)", endian: "little", wordBits: 64, charSigned: true,
+    id: "loongarch64",
+    title: "loongarch64 (LP64)",
+    endian: "little",
+    wordBits: 64,
+    charSigned: true,
     predefined: "defined(__loongarch__) && defined(__loongarch_lp64)",
-    scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "generic",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
+    scalars: LP64,
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "lo-hi",
+      source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)`,
+    },
     typedefs: {
       source: lp64("asm-generic (loongarch has no asm/posix_types.h of its own)", `glibc ${GLIBC_GENERIC_TYPESIZES}`),
     },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv loongarch64/clang)",
   },
   {
-    id: "csky", title: "C-SKY (ABIv2)", endian: "little", wordBits: 32, charSigned: false,
+    id: "csky",
+    title: "C-SKY (ABIv2)",
+    endian: "little",
+    wordBits: 32,
+    charSigned: false,
     // clang defines only __CSKYABI__ (2), GCC both it and __CSKYABIV2__ (clang CSKY.cpp, gcc csky-c.cc).
     predefined: "defined(__csky__) && __CSKYABI__ == 2 && !defined(__CSKYBE__)",
     // csky: char unsigned per GCC csky.h DEFAULT_SIGNED_CHAR 0 (clang-19 says signed); BIGGEST_ALIGNMENT 32 caps 8-byte types at 4.
     // Unnamed bit-fields: clang-19 raises alignment, GCC (by source) does not -- unresolved (abi-facts §1.3, §6); GCC's rule is used.
-    scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    scalars: ILP32_U64A4,
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "generic",
     // ABIv2 (the Linux ABI) passes pairs without alignment (glibc, GCC csky_function_arg_advance); ABIv1 used even pairs (abi-facts §3.3, §6).
-    syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row csky (ABIv2: none; glibc __ASSUME_ALIGNED_REGISTER_PAIRS only for ABIv1); arch/csky/kernel/syscall.c; conflicting sources noted in §6` },
+    syscall: {
+      ...SIX,
+      pairs: "consecutive",
+      halfOrder: "lo-hi",
+      source: `${S33} row csky (ABIv2: none; glibc __ASSUME_ALIGNED_REGISTER_PAIRS only for ABIv1); arch/csky/kernel/syscall.c; conflicting sources noted in §6`,
+    },
     typedefs: {
-      source: "source: kernel asm-generic (csky has no asm/posix_types.h of its own); glibc " +
+      source:
+        "source: kernel asm-generic (csky has no asm/posix_types.h of its own); glibc " +
         `sysdeps/unix/sysv/linux/csky/bits/timesize.h \`__TIMESIZE 32\`, ${GLIBC_GENERIC_TYPESIZES} (long)`,
     },
-    source: "measured: clang-19 -funsigned-char; char signedness from gcc/config/csky/csky.h (abi-facts §1.1, §1.4; measured.tsv csky/clang)",
+    source:
+      "measured: clang-19 -funsigned-char; char signedness from gcc/config/csky/csky.h (abi-facts §1.1, §1.4; measured.tsv csky/clang)",
   },
   {
-    id: "alpha", title: "alpha (LP64)", endian: "little", wordBits: 64, charSigned: true,
+    id: "alpha",
+    title: "alpha (LP64)",
+    endian: "little",
+    wordBits: 64,
+    charSigned: true,
     predefined: "defined(__alpha__)",
-    scalars: LP64, ...PLAIN, bitfields: BF_LE, ioc: "alpha-mips-ppc-sparc",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)` },
+    scalars: LP64,
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "alpha-mips-ppc-sparc",
+    syscall: {
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "lo-hi",
+      source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)`,
+    },
     typedefs: { source: sysroot("libc6.1-dev-alpha-cross", "linux-libc-dev-alpha-cross") },
     source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv alpha/gcc)",
   },
   {
-    id: "parisc", title: "parisc / hppa (32-bit)", endian: "big", wordBits: 32, charSigned: true,
+    id: "parisc",
+    title: "parisc / hppa (32-bit)",
+    endian: "big",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__hppa__) && !defined(__LP64__)",
-    scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_BE, ioc: "parisc",
+    scalars: ILP32_U64A8,
+    ...PLAIN,
+    bitfields: BF_BE,
+    ioc: "parisc",
     // parisc: the C ABI uses even pairs, but the kernel's per-call shims take explicit (high, low) u32 pairs with no padding.
-    syscall: { ...SIX, pairs: "parisc-shim", halfOrder: "hi-lo", source: `${S33} row parisc (shim); arch/parisc/kernel/sys_parisc.c (parisc_pread64(fd, buf, count, high, low), ...)` },
+    syscall: {
+      ...SIX,
+      pairs: "parisc-shim",
+      halfOrder: "hi-lo",
+      source: `${S33} row parisc (shim); arch/parisc/kernel/sys_parisc.c (parisc_pread64(fd, buf, count, high, low), ...)`,
+    },
     typedefs: { source: sysroot("libc6-dev-hppa-cross", "linux-libc-dev-hppa-cross") },
     source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv hppa/gcc)",
   },
   {
-    id: "sh", title: "SuperH (sh4, little-endian)", endian: "little", wordBits: 32, charSigned: true,
+    id: "sh",
+    title: "SuperH (sh4, little-endian)",
+    endian: "little",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__sh__) && defined(__LITTLE_ENDIAN__)",
-    scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_LE, ioc: "generic",
+    scalars: ILP32_U64A4,
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "generic",
     // sh: a 64-bit pair is never split between r7 and the stack; a pair starting at slot 3 moves to slots 4-5.
-    syscall: { ...SIX, pairs: "sh", halfOrder: "lo-hi", source: `${S33} row sh (never split r7/stack); §3.2 measured (gcc sh4); arch/sh/kernel/sys_sh32.c sys_pread_wrapper` },
+    syscall: {
+      ...SIX,
+      pairs: "sh",
+      halfOrder: "lo-hi",
+      source: `${S33} row sh (never split r7/stack); §3.2 measured (gcc sh4); arch/sh/kernel/sys_sh32.c sys_pread_wrapper`,
+    },
     typedefs: { source: sysroot("libc6-dev-sh4-cross", "linux-libc-dev-sh4-cross") },
     source: "measured: gcc-12 sh4 (abi-facts §1.1-1.3; measured.tsv sh4/gcc)",
   },
   {
-    id: "arc", title: "ARC (ARCv2/HS)", endian: "little", wordBits: 32, charSigned: false,
+    id: "arc",
+    title: "ARC (ARCv2/HS)",
+    endian: "little",
+    wordBits: 32,
+    charSigned: false,
     predefined: "defined(__arc__) && !defined(__BIG_ENDIAN__)",
     // arc: long long still 4-aligned even with -mll64 (gcc-12 default hs38_linux).
-    scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_LE, ioc: "generic",
-    syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row arc (2 slots, lo first, none); §3.2 measured (gcc, hs38)` },
+    scalars: ILP32_U64A4,
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "consecutive",
+      halfOrder: "lo-hi",
+      source: `${S33} row arc (2 slots, lo first, none); §3.2 measured (gcc, hs38)`,
+    },
     typedefs: {
       source: sysroot("libc6-dev-arc-cross", "linux-libc-dev-arc-cross"),
       // glibc's arc port (2.32) has 64-bit time and file offsets; the kernel's __kernel_time_t stays long.
-      overrides: time64("libc6-dev-arc-cross: /usr/arc-linux-gnu/include/bits/timesize.h:20 `__TIMESIZE 64`; " +
-        "/usr/arc-linux-gnu/include/bits/typesizes.h:28-38 __OFF_T_TYPE, __TIME_T_TYPE, __SUSECONDS_T_TYPE " +
-        "__SQUAD_TYPE"),
+      overrides: time64(
+        "libc6-dev-arc-cross: /usr/arc-linux-gnu/include/bits/timesize.h:20 `__TIMESIZE 64`; " +
+          "/usr/arc-linux-gnu/include/bits/typesizes.h:28-38 __OFF_T_TYPE, __TIME_T_TYPE, __SUSECONDS_T_TYPE " +
+          "__SQUAD_TYPE",
+      ),
     },
     source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv arc/gcc; clang-19's arc target is wrong, §1.4)",
   },
   {
-    id: "hexagon", title: "Hexagon", endian: "little", wordBits: 32, charSigned: false,
+    id: "hexagon",
+    title: "Hexagon",
+    endian: "little",
+    wordBits: 32,
+    charSigned: false,
     predefined: "defined(__hexagon__)",
     // hexagon: clang (its Linux compiler) defaults to -fshort-enums: an enum takes the smallest integer holding
     // its values (the probe enum {0,1} is 1/1); `enum` below is the size of an int-range enum.
-    scalars: ILP32_U64A8, minStructAlign: 1, structSizeGranule: 1, shortEnums: true, bitfields: BF_LE, ioc: "generic",
-    syscall: { ...SIX, pairs: "even", halfOrder: "lo-hi", source: `${S33} row hexagon (even, measured); §3.2 measured (clang)` },
+    scalars: ILP32_U64A8,
+    minStructAlign: 1,
+    structSizeGranule: 1,
+    shortEnums: true,
+    bitfields: BF_LE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "even",
+      halfOrder: "lo-hi",
+      source: `${S33} row hexagon (even, measured); §3.2 measured (clang)`,
+    },
     typedefs: {
       source: "source: kernel asm-generic (hexagon has no asm/posix_types.h of its own); C library musl",
-      overrides: time64("musl >= 1.2.0 include/alltypes.h.in `TYPEDEF _Int64 time_t`, `suseconds_t`, `off_t` " +
-        "(arch/hexagon/bits/alltypes.h.in: _Int64 is long long)"),
+      overrides: time64(
+        "musl >= 1.2.0 include/alltypes.h.in `TYPEDEF _Int64 time_t`, `suseconds_t`, `off_t` " +
+          "(arch/hexagon/bits/alltypes.h.in: _Int64 is long long)",
+      ),
     },
-    source: "measured: clang-19 hexagon-unknown-linux-musl, no GCC cross-check (abi-facts §1.1-1.3; measured.tsv hexagon/clang)",
+    source:
+      "measured: clang-19 hexagon-unknown-linux-musl, no GCC cross-check (abi-facts §1.1-1.3; measured.tsv hexagon/clang)",
   },
 
   /* ---- source only: no compiler on the research machine ---- */
   {
-    id: "xtensa", title: "Xtensa (little-endian)", endian: "little", wordBits: 32, charSigned: false,
+    id: "xtensa",
+    title: "Xtensa (little-endian)",
+    endian: "little",
+    wordBits: 32,
+    charSigned: false,
     predefined: "defined(__xtensa__) && defined(__XTENSA_EL__)",
     // xtensa: endianness is per core config (Linux has both); little-endian is the default row. BIGGEST_ALIGNMENT 128 -> 8-byte types 8-aligned.
-    scalars: ILP32_U64A8, ...PLAIN, bitfields: BF_LE, ioc: "generic",
-    syscall: { ...SIX, pairs: "even", halfOrder: "lo-hi", source: `${S33} row xtensa (even, syscall(2)); arch/xtensa/kernel/syscalls/syscall.tbl (xtensa_fadvise64_64)` },
+    scalars: ILP32_U64A8,
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "even",
+      halfOrder: "lo-hi",
+      source: `${S33} row xtensa (even, syscall(2)); arch/xtensa/kernel/syscalls/syscall.tbl (xtensa_fadvise64_64)`,
+    },
     typedefs: {
       // glibc has no xtensa port; uClibc-ng's time_t is long unless it is built with UCLIBC_USE_TIME64.
-      source: "source: kernel arch/xtensa/include/uapi/asm/posix_types.h (unsigned int __kernel_size_t, the rest " +
+      source:
+        "source: kernel arch/xtensa/include/uapi/asm/posix_types.h (unsigned int __kernel_size_t, the rest " +
         "asm-generic); C library uClibc-ng without UCLIBC_USE_TIME64",
     },
     source: "source: gcc/config/xtensa/xtensa.h (abi-facts §1.1 source-only table, no compiler here)",
   },
   {
-    id: "microblaze", title: "MicroBlaze (big-endian)", endian: "big", wordBits: 32, charSigned: true,
+    id: "microblaze",
+    title: "MicroBlaze (big-endian)",
+    endian: "big",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__microblaze__) && !defined(__MICROBLAZEEL__)",
     // microblaze: BIGGEST_ALIGNMENT 32 caps 8-byte types at 4; BE is the default (microblazeel = LE).
-    scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_BE, ioc: "generic",
-    syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row microblaze (2 slots, none: musl)` },
+    scalars: ILP32_U64A4,
+    ...PLAIN,
+    bitfields: BF_BE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "consecutive",
+      halfOrder: "hi-lo",
+      source: `${S33} row microblaze (2 slots, none: musl)`,
+    },
     typedefs: {
-      source: "source: kernel arch/microblaze/include/uapi/asm/posix_types.h (asm-generic for these); glibc " +
+      source:
+        "source: kernel arch/microblaze/include/uapi/asm/posix_types.h (asm-generic for these); glibc " +
         `sysdeps/unix/sysv/linux/microblaze/bits/timesize.h \`__TIMESIZE 32\`, ${GLIBC_GENERIC_TYPESIZES} (long)`,
     },
     source: "source: gcc/config/microblaze/microblaze.h (abi-facts §1.1 source-only table, no compiler here)",
   },
   {
-    id: "openrisc", title: "OpenRISC (or1k)", endian: "big", wordBits: 32, charSigned: true,
+    id: "openrisc",
+    title: "OpenRISC (or1k)",
+    endian: "big",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__or1k__)",
     // openrisc: BIGGEST_ALIGNMENT 32 caps 8-byte types at 4.
-    scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_BE, ioc: "generic",
+    scalars: ILP32_U64A4,
+    ...PLAIN,
+    bitfields: BF_BE,
+    ioc: "generic",
     syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row openrisc (2 slots, none: musl)` },
     typedefs: {
       source: "source: kernel asm-generic (openrisc has no asm/posix_types.h of its own); glibc or1k: 64-bit time",
       // glibc's or1k port (2.35) has no bits/timesize.h of its own, so glibc's default bits/timesize.h applies.
-      overrides: time64(`glibc bits/timesize.h \`__TIMESIZE 64\`; ${GLIBC_GENERIC_TYPESIZES} ` +
-        "`__TIMESIZE == 64 && __WORDSIZE == 32`: __TIME_T_TYPE, __OFF_T_TYPE, __SUSECONDS_T_TYPE __SQUAD_TYPE"),
+      overrides: time64(
+        `glibc bits/timesize.h \`__TIMESIZE 64\`; ${GLIBC_GENERIC_TYPESIZES} ` +
+          "`__TIMESIZE == 64 && __WORDSIZE == 32`: __TIME_T_TYPE, __OFF_T_TYPE, __SUSECONDS_T_TYPE __SQUAD_TYPE",
+      ),
     },
     source: "source: gcc/config/or1k/or1k.h (abi-facts §1.1 source-only table, no compiler here)",
   },
   {
-    id: "nios2", title: "Nios II", endian: "little", wordBits: 32, charSigned: true,
+    id: "nios2",
+    title: "Nios II",
+    endian: "little",
+    wordBits: 32,
+    charSigned: true,
     predefined: "defined(__nios2__)",
     // nios2: BIGGEST_ALIGNMENT 32 caps 8-byte types at 4.
-    scalars: ILP32_U64A4, ...PLAIN, bitfields: BF_LE, ioc: "generic",
-    syscall: { ...SIX, pairs: "consecutive", halfOrder: "lo-hi", source: `${S33} row nios2 (2 slots, none: GCC nios2_function_arg_advance has no rounding)` },
+    scalars: ILP32_U64A4,
+    ...PLAIN,
+    bitfields: BF_LE,
+    ioc: "generic",
+    syscall: {
+      ...SIX,
+      pairs: "consecutive",
+      halfOrder: "lo-hi",
+      source: `${S33} row nios2 (2 slots, none: GCC nios2_function_arg_advance has no rounding)`,
+    },
     typedefs: {
-      source: "source: kernel arch/nios2/include/uapi/asm/posix_types.h (unsigned long __kernel_size_t, the rest " +
+      source:
+        "source: kernel arch/nios2/include/uapi/asm/posix_types.h (unsigned long __kernel_size_t, the rest " +
         `asm-generic); glibc sysdeps/unix/sysv/linux/nios2/bits/timesize.h \`__TIMESIZE 32\`, ` +
         `${GLIBC_GENERIC_TYPESIZES} (long)`,
     },

@@ -28,7 +28,11 @@ interface Unit {
 const UNITS: Unit[] = [
   { who: "the uapi header", includes: ["linux/ioctl.h", "linux/types.h"], defines: [] },
   { who: "the layout asserts", includes: ["linux/ioctl.h", "linux/types.h", "stddef.h"], defines: [] },
-  { who: "the syscall shims", includes: ["stddef.h", "string.h", "sys/ioctl.h", "sys/uio.h", "linux/ioctl.h", "linux/types.h"], defines: ["-D_GNU_SOURCE"] },
+  {
+    who: "the syscall shims",
+    includes: ["stddef.h", "string.h", "sys/ioctl.h", "sys/uio.h", "linux/ioctl.h", "linux/types.h"],
+    defines: ["-D_GNU_SOURCE"],
+  },
 ];
 
 const RESERVED = /^(?:__|_[A-Z])/;
@@ -85,13 +89,22 @@ export function measureSystemNames(): SystemNames {
         out.macros.set(name, e);
       }
       const pre = gcc([...unit.defines, "-E", "-P", "unit.c"], dir).stdout;
-      const candidates = [...new Set(pre.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])].filter((n) => !RESERVED.test(n) && !KEYWORDS.has(n) && !out.macros.has(n)).sort();
-      for (const n of rejected(dir, unit, candidates, (n) => `struct uapi_probe_${n}_ { int m; } ${n};`)) (out.ordinary.get(n) ?? out.ordinary.set(n, new Set()).get(n)!).add(unit.who);
+      const candidates = [...new Set(pre.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])]
+        .filter((n) => !RESERVED.test(n) && !KEYWORDS.has(n) && !out.macros.has(n))
+        .sort();
+      for (const n of rejected(dir, unit, candidates, (n) => `struct uapi_probe_${n}_ { int m; } ${n};`))
+        (out.ordinary.get(n) ?? out.ordinary.set(n, new Set()).get(n)!).add(unit.who);
       // A typedef name declares a pointer here; any other name makes `NAME * p` an expression with an undeclared p.
       const ordinary = candidates.filter((n) => out.ordinary.get(n)?.has(unit.who));
-      const notTypes = rejected(dir, unit, ordinary, (n) => `void uapi_probe_${n}_(void) { ${n} *uapi_probe_p; (void)uapi_probe_p; }`);
+      const notTypes = rejected(
+        dir,
+        unit,
+        ordinary,
+        (n) => `void uapi_probe_${n}_(void) { ${n} *uapi_probe_p; (void)uapi_probe_p; }`,
+      );
       for (const n of ordinary) if (!notTypes.has(n)) out.typedefs.add(n);
-      for (const n of rejected(dir, unit, candidates, (n) => `struct ${n} { int uapi_probe_member_; };`)) (out.tags.get(n) ?? out.tags.set(n, new Set()).get(n)!).add(unit.who);
+      for (const n of rejected(dir, unit, candidates, (n) => `struct ${n} { int uapi_probe_member_; };`))
+        (out.tags.get(n) ?? out.tags.set(n, new Set()).get(n)!).add(unit.who);
     }
     return out;
   } finally {
@@ -109,12 +122,16 @@ function render(names: SystemNames, gccVersion: string): string {
     "",
     "/** Macros: name -> [function-like, who includes the header that defines it]. */",
     "export const SYSTEM_MACROS: ReadonlyMap<string, readonly [boolean, string]> = new Map([",
-    ...[...names.macros].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, e]) => `  [${JSON.stringify(n)}, [${e.functionLike}, ${JSON.stringify([...e.who].join(", "))}]],`),
+    ...[...names.macros]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([n, e]) => `  [${JSON.stringify(n)}, [${e.functionLike}, ${JSON.stringify([...e.who].join(", "))}]],`),
     "]);",
     "",
     "/** File-scope ordinary identifiers (functions, typedefs, variables, enumerators): name -> who. */",
     "export const SYSTEM_ORDINARY: ReadonlyMap<string, string> = new Map([",
-    ...[...names.ordinary].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, w]) => `  [${JSON.stringify(n)}, ${JSON.stringify([...w].join(", "))}],`),
+    ...[...names.ordinary]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([n, w]) => `  [${JSON.stringify(n)}, ${JSON.stringify([...w].join(", "))}],`),
     "]);",
     "",
     "/** The typedef names among SYSTEM_ORDINARY (a shim parameter of that name would hide the type). */",
@@ -124,14 +141,19 @@ function render(names: SystemNames, gccVersion: string): string {
     "",
     "/** struct/union/enum tags: name -> who. */",
     "export const SYSTEM_TAGS: ReadonlyMap<string, string> = new Map([",
-    ...[...names.tags].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, w]) => `  [${JSON.stringify(n)}, ${JSON.stringify([...w].join(", "))}],`),
+    ...[...names.tags]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([n, w]) => `  [${JSON.stringify(n)}, ${JSON.stringify([...w].join(", "))}],`),
     "]);",
     "",
   ];
   return lines.join("\n");
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(SPEC_DIR, "..", "dist", "spec", "build-c-names.js")) {
+if (
+  process.argv[1] &&
+  path.resolve(process.argv[1]) === path.resolve(SPEC_DIR, "..", "dist", "spec", "build-c-names.js")
+) {
   const version = spawnSync("gcc", ["-dumpfullversion"], { encoding: "utf8" }).stdout.trim();
   const file = path.join(SPEC_DIR, "c-names-system.ts");
   writeFileSync(file, render(measureSystemNames(), `gcc ${version}`));

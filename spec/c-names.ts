@@ -73,7 +73,8 @@ export const PREDEFINED_MACROS: ReadonlyMap<string, string> = new Map([
  * uses (u8..s64), which a macro or file-scope name would break in a kernel
  * that includes the header.
  */
-export const KERNEL_TYPE_NAMES: ReadonlySet<string> = new Set(words(`
+export const KERNEL_TYPE_NAMES: ReadonlySet<string> = new Set(
+  words(`
   __s8 __u8 __s16 __u16 __s32 __u32 __s64 __u64 __be16 __be32 __be64 __le16 __le32 __le64 __sum16 __wsum __poll_t
   __aligned_u64 __aligned_be64 __aligned_le64 __bitwise __bitwise__ __user __force
   __kernel_caddr_t __kernel_clock_t __kernel_clockid_t __kernel_daddr_t __kernel_fd_set __kernel_fsid_t __kernel_gid16_t
@@ -81,7 +82,8 @@ export const KERNEL_TYPE_NAMES: ReadonlySet<string> = new Set(words(`
   __kernel_mqd_t __kernel_off_t __kernel_old_dev_t __kernel_old_gid_t __kernel_old_time_t __kernel_old_uid_t __kernel_pid_t
   __kernel_ptrdiff_t __kernel_sighandler_t __kernel_size_t __kernel_ssize_t __kernel_suseconds_t __kernel_time64_t __kernel_time_t
   __kernel_timer_t __kernel_uid16_t __kernel_uid32_t __kernel_uid_t __kernel_ulong_t
-  u8 s8 u16 s16 u32 s32 u64 s64`));
+  u8 s8 u16 s16 u32 s32 u64 s64`),
+);
 
 /**
  * Object-like macros of the C library that any user of a uapi header is

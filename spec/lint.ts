@@ -27,9 +27,28 @@ import type { CType, InterfaceModel, SpecModel } from "../core/model.js";
 import { scalarByName } from "../core/scalars.js";
 import { deriveForm } from "../syscall/derive.js";
 import {
-  C_KEYWORDS, CXX_KEYWORDS, ERRNO_NAME, FORBIDDEN_CHAR, GENERATED_NAMES, IDENTIFIER, INCLUDE_PATH, KERNEL_PADDING_MEMBER, KERNEL_TYPE_NAMES, LIBC_MACROS,
-  MEMBER_PATH, PREDEFINED_MACROS, PRINTABLE_ASCII, RESERVED_ANYWHERE, RESERVED_FILE_SCOPE, SHIM_CALLS, SYSTEM_MACROS, SYSTEM_ORDINARY,
-  SYSTEM_TAGS, SYSTEM_TYPEDEFS, TRIGRAPH, TYPE_EXPR,
+  C_KEYWORDS,
+  CXX_KEYWORDS,
+  ERRNO_NAME,
+  FORBIDDEN_CHAR,
+  GENERATED_NAMES,
+  IDENTIFIER,
+  INCLUDE_PATH,
+  KERNEL_PADDING_MEMBER,
+  KERNEL_TYPE_NAMES,
+  LIBC_MACROS,
+  MEMBER_PATH,
+  PREDEFINED_MACROS,
+  PRINTABLE_ASCII,
+  RESERVED_ANYWHERE,
+  RESERVED_FILE_SCOPE,
+  SHIM_CALLS,
+  SYSTEM_MACROS,
+  SYSTEM_ORDINARY,
+  SYSTEM_TAGS,
+  SYSTEM_TYPEDEFS,
+  TRIGRAPH,
+  TYPE_EXPR,
 } from "./c-names.js";
 import type { AbiEntry, AbiId } from "./abi.js";
 import { ABIS } from "./abis.js";
@@ -52,39 +71,102 @@ export type NameRole = "macro" | "tag" | "member" | "param" | "function" | "plai
 /** Why `name` cannot be used as a `role`, or undefined when it can. */
 export function nameProblem(name: string, role: NameRole): { message: string; hint: string } | undefined {
   const fileScope = role === "macro" || role === "tag" || role === "function";
-  if (!IDENTIFIER.test(name)) return { message: "is not a valid C identifier", hint: "use letters, digits and '_' only, not starting with a digit" };
-  if (C_KEYWORD_SET.has(name) || CXX_KEYWORD_SET.has(name)) return { message: "is a C or C++ keyword", hint: `rename it (e.g. '${name}_'); uapi headers are compiled as C and C++` };
+  if (!IDENTIFIER.test(name))
+    return {
+      message: "is not a valid C identifier",
+      hint: "use letters, digits and '_' only, not starting with a digit",
+    };
+  if (C_KEYWORD_SET.has(name) || CXX_KEYWORD_SET.has(name))
+    return {
+      message: "is a C or C++ keyword",
+      hint: `rename it (e.g. '${name}_'); uapi headers are compiled as C and C++`,
+    };
   if (role === "plain") return undefined;
   const predefined = PREDEFINED_MACROS.get(name);
-  if (predefined) return { message: `is a macro the compiler predefines (${predefined}), so it would become '1'`, hint: `rename it (e.g. '${name}_')` };
-  if (KERNEL_TYPE_NAMES.has(name) && (RESERVED_ANYWHERE.test(name) || role !== "member")) return { message: "is the name of a kernel type", hint: "choose a name of your own" };
-  if (RESERVED_ANYWHERE.test(name) && !(role === "member" && KERNEL_PADDING_MEMBER.test(name))) return { message: "is reserved to the compiler and C library (it starts with '__' or '_' and a capital letter)", hint: `drop the leading underscores (e.g. '${name.replace(/^_+/, "") || "x"}')` };
-  if (fileScope && RESERVED_FILE_SCOPE.test(name)) return { message: "starts with '_', which is reserved at file scope", hint: `drop the leading underscore (e.g. '${name.replace(/^_+/, "") || "x"}')` };
+  if (predefined)
+    return {
+      message: `is a macro the compiler predefines (${predefined}), so it would become '1'`,
+      hint: `rename it (e.g. '${name}_')`,
+    };
+  if (KERNEL_TYPE_NAMES.has(name) && (RESERVED_ANYWHERE.test(name) || role !== "member"))
+    return { message: "is the name of a kernel type", hint: "choose a name of your own" };
+  if (RESERVED_ANYWHERE.test(name) && !(role === "member" && KERNEL_PADDING_MEMBER.test(name)))
+    return {
+      message: "is reserved to the compiler and C library (it starts with '__' or '_' and a capital letter)",
+      hint: `drop the leading underscores (e.g. '${name.replace(/^_+/, "") || "x"}')`,
+    };
+  if (fileScope && RESERVED_FILE_SCOPE.test(name))
+    return {
+      message: "starts with '_', which is reserved at file scope",
+      hint: `drop the leading underscore (e.g. '${name.replace(/^_+/, "") || "x"}')`,
+    };
   const generated = GENERATED_NAMES.get(name);
   // The shims' macro is everywhere; `main` is special at file scope; their locals and `fd` clash with macros (and locals with arguments).
-  if (generated && (name === "UAPI_SHIM_INLINE" || role === "macro" || (name === "main" ? role === "function" : name !== "fd" && role === "param"))) return { message: `is ${generated}`, hint: `rename it (e.g. '${name}_')` };
+  if (
+    generated &&
+    (name === "UAPI_SHIM_INLINE" ||
+      role === "macro" ||
+      (name === "main" ? role === "function" : name !== "fd" && role === "param"))
+  )
+    return { message: `is ${generated}`, hint: `rename it (e.g. '${name}_')` };
   const libc = LIBC_MACROS.get(name);
-  if (libc) return { message: `is a macro of ${libc}, which users include next to a uapi header`, hint: `rename it (e.g. '${name}_')` };
+  if (libc)
+    return {
+      message: `is a macro of ${libc}, which users include next to a uapi header`,
+      hint: `rename it (e.g. '${name}_')`,
+    };
   const macro = SYSTEM_MACROS.get(name);
   // A function-like macro only replaces a name followed by '(': a macro's own name, or a function's.
-  if (macro && (role === "macro" || role === "function" || !macro[0])) return { message: `is a macro of the system headers that ${macro[1]} include`, hint: `rename it (e.g. '${name}_'), or prefix it with the subsystem's name` };
+  if (macro && (role === "macro" || role === "function" || !macro[0]))
+    return {
+      message: `is a macro of the system headers that ${macro[1]} include`,
+      hint: `rename it (e.g. '${name}_'), or prefix it with the subsystem's name`,
+    };
   const ordinary = SYSTEM_ORDINARY.get(name);
-  if (ordinary && (role === "macro" || role === "function")) return { message: `is declared by the system headers that ${ordinary} include`, hint: `rename it, e.g. with the subsystem's prefix` };
-  if (role === "param" && SYSTEM_TYPEDEFS.has(name)) return { message: "is a type name of the system headers the shims include, which an argument of that name would hide", hint: "rename the argument with syscall.rename" };
-  if (role === "param" && SHIM_CALLS.includes(name)) return { message: `would hide the function ${name}() the shim calls`, hint: `rename the argument with syscall.rename` };
+  if (ordinary && (role === "macro" || role === "function"))
+    return {
+      message: `is declared by the system headers that ${ordinary} include`,
+      hint: `rename it, e.g. with the subsystem's prefix`,
+    };
+  if (role === "param" && SYSTEM_TYPEDEFS.has(name))
+    return {
+      message: "is a type name of the system headers the shims include, which an argument of that name would hide",
+      hint: "rename the argument with syscall.rename",
+    };
+  if (role === "param" && SHIM_CALLS.includes(name))
+    return {
+      message: `would hide the function ${name}() the shim calls`,
+      hint: `rename the argument with syscall.rename`,
+    };
   return undefined;
 }
 
 /** Why text `v` cannot go into a generated file; `multiLine` when it is a paragraph text (docs). */
 export function textProblem(v: string, multiLine: boolean): { message: string; hint: string } | undefined {
-  if (v.includes("*/") || v.includes("/*")) return { message: `text contains '${v.includes("*/") ? "*/" : "/*"}', which would end or nest a C comment in the generated header`, hint: "rephrase it, e.g. write '* /' or use words" };
+  if (v.includes("*/") || v.includes("/*"))
+    return {
+      message: `text contains '${v.includes("*/") ? "*/" : "/*"}', which would end or nest a C comment in the generated header`,
+      hint: "rephrase it, e.g. write '* /' or use words",
+    };
   for (const ch of v) {
     if (ch === "\t" || (ch === "\n" && multiLine)) continue;
-    if (ch === "\n" || ch === "\r") return { message: "text contains a line break, but it is written on one line of a generated file", hint: "write it on one line (in YAML a plain or quoted scalar, or '>-' for a folded block)" };
-    if (FORBIDDEN_CHAR.test(ch)) return { message: `text contains ${describeChar(ch)}`, hint: "remove it: generated files may not carry control, direction-changing or invisible characters" };
+    if (ch === "\n" || ch === "\r")
+      return {
+        message: "text contains a line break, but it is written on one line of a generated file",
+        hint: "write it on one line (in YAML a plain or quoted scalar, or '>-' for a folded block)",
+      };
+    if (FORBIDDEN_CHAR.test(ch))
+      return {
+        message: `text contains ${describeChar(ch)}`,
+        hint: "remove it: generated files may not carry control, direction-changing or invisible characters",
+      };
   }
   const tri = TRIGRAPH.exec(v);
-  if (tri) return { message: `text contains the trigraph '${tri[0]}', which C90 compilers read as '${TRIGRAPH_MEANING[tri[0]![2]!]}'`, hint: "separate the question marks, e.g. '? ?'" };
+  if (tri)
+    return {
+      message: `text contains the trigraph '${tri[0]}', which C90 compilers read as '${TRIGRAPH_MEANING[tri[0]![2]!]}'`,
+      hint: "separate the question marks, e.g. '? ?'",
+    };
   return undefined;
 }
 
@@ -94,13 +176,30 @@ export function show(v: string): string {
   return `'${escaped.replace(new RegExp(FORBIDDEN_CHAR.source, "gu"), (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`)}'`;
 }
 
-const TRIGRAPH_MEANING: Record<string, string> = { "=": "#", "(": "[", "/": "\\", ")": "]", "'": "^", "<": "{", "!": "|", ">": "}", "-": "~" };
+const TRIGRAPH_MEANING: Record<string, string> = {
+  "=": "#",
+  "(": "[",
+  "/": "\\",
+  ")": "]",
+  "'": "^",
+  "<": "{",
+  "!": "|",
+  ">": "}",
+  "-": "~",
+};
 
 function describeChar(ch: string): string {
   const cp = ch.codePointAt(0)!;
   const hex = `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
   if (cp === 0) return "a NUL character";
-  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0x200e || cp === 0x200f || cp === 0x061c) return `the bidirectional control character ${hex}`;
+  if (
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2066 && cp <= 0x2069) ||
+    cp === 0x200e ||
+    cp === 0x200f ||
+    cp === 0x061c
+  )
+    return `the bidirectional control character ${hex}`;
   if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return `the control character ${hex}`;
   if (cp >= 0xd800 && cp <= 0xdfff) return `a lone surrogate ${hex} (not valid UTF-8)`;
   if (cp === 0x2028 || cp === 0x2029) return `the line or paragraph separator ${hex}`;
@@ -124,13 +223,22 @@ type Fail = ((path: DocPath, message: string, hint: string) => void) & {
 };
 
 function failer(errors: SpecError[], locate: (p: DocPath) => Loc): Fail {
-  const fail = (path: DocPath, message: string, hint: string) => { errors.push({ loc: locate(path), message, hint }); };
-  return Object.assign(fail, { where: (path: DocPath) => { const l = locate(path); return `line ${l.line}:${l.col}`; } });
+  const fail = (path: DocPath, message: string, hint: string) => {
+    errors.push({ loc: locate(path), message, hint });
+  };
+  return Object.assign(fail, {
+    where: (path: DocPath) => {
+      const l = locate(path);
+      return `line ${l.line}:${l.col}`;
+    },
+  });
 }
 
 /** `abis`: the ABIs a bit-field must fit on (the whole table unless a caller narrows it). */
 export function lintDocument(
-  doc: SpecDocument, locate: (p: DocPath) => Loc, abis: readonly AbiEntry[] = ABIS,
+  doc: SpecDocument,
+  locate: (p: DocPath) => Loc,
+  abis: readonly AbiEntry[] = ABIS,
 ): SpecError[] {
   const errors: SpecError[] = [];
   const fail = failer(errors, locate);
@@ -156,22 +264,42 @@ export function lintDocument(
     const p: DocPath = ["interfaces", i];
     plain(ifc.name, [...p, "name"], "interface name");
     unique(ifaceNames, ifc.name, [...p, "name"], "interface", fail);
-    if (!INCLUDE_PATH.test(ifc.header)) fail([...p, "header"], `header path ${show(ifc.header)} is not a plain relative path to a .h file`, "write it as below include/uapi, e.g. linux/foo.h (letters, digits, '_', '.', '+', '-' and single '/')");
+    if (!INCLUDE_PATH.test(ifc.header))
+      fail(
+        [...p, "header"],
+        `header path ${show(ifc.header)} is not a plain relative path to a .h file`,
+        "write it as below include/uapi, e.g. linux/foo.h (letters, digits, '_', '.', '+', '-' and single '/')",
+      );
     else if (!ifc.variant) {
       // Headers of one document may be included together: their include guards must differ.
       const guard = ifc.header.toUpperCase().replace(/[^A-Z0-9]/g, "_");
       const seen = guards.get(guard);
-      if (seen && seen.header !== ifc.header) fail([...p, "header"], `header paths ${show(seen.header)} and ${show(ifc.header)} give the same include guard`, `rename one of them; the other is at ${fail.where(seen.path)}`);
+      if (seen && seen.header !== ifc.header)
+        fail(
+          [...p, "header"],
+          `header paths ${show(seen.header)} and ${show(ifc.header)} give the same include guard`,
+          `rename one of them; the other is at ${fail.where(seen.path)}`,
+        );
       else guards.set(guard, { header: ifc.header, path: [...p, "header"] });
     }
-    if (ifc.variant !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(ifc.variant)) fail([...p, "variant"], `variant ${show(ifc.variant)} is not a plain name`, "use letters, digits, '-', '_' and '.'");
+    if (ifc.variant !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(ifc.variant))
+      fail(
+        [...p, "variant"],
+        `variant ${show(ifc.variant)} is not a plain name`,
+        "use letters, digits, '-', '_' and '.'",
+      );
     lintInterface(ifc, p, fail, abis);
   });
   return errors;
 }
 
 function unique(seen: Map<string, DocPath>, name: string, path: DocPath, what: string, fail: Fail): void {
-  if (seen.has(name)) fail(path, `duplicate ${what} name ${show(name)}`, `rename one of them; the other is at ${fail.where(seen.get(name)!)}`);
+  if (seen.has(name))
+    fail(
+      path,
+      `duplicate ${what} name ${show(name)}`,
+      `rename one of them; the other is at ${fail.where(seen.get(name)!)}`,
+    );
   else seen.set(name, path);
 }
 
@@ -202,19 +330,45 @@ function lintInterface(ifc: InterfaceSpec, p: DocPath, fail: Fail, abis: readonl
   const tag = (name: string, path: DocPath, what: string, external: boolean) => {
     if (check(name, path, "tag", what) && !external) {
       const sys = SYSTEM_TAGS.get(name);
-      if (sys) fail(path, `${what} ${show(name)} is already a tag of the system headers that ${sys} include`, `rename it, or declare it with 'external: {header: ...}' if it is that type`);
+      if (sys)
+        fail(
+          path,
+          `${what} ${show(name)} is already a tag of the system headers that ${sys} include`,
+          `rename it, or declare it with 'external: {header: ...}' if it is that type`,
+        );
     }
     const seen = names.tags.get(name);
-    if (seen) fail(path, `${what} ${show(name)} is also the tag of the ${seen.what.replace(/ (name|tag)$/, "")} at ${fail.where(seen.path)}`, "C has one namespace for struct, union and enum tags (inline tags included): rename one of them");
+    if (seen)
+      fail(
+        path,
+        `${what} ${show(name)} is also the tag of the ${seen.what.replace(/ (name|tag)$/, "")} at ${fail.where(seen.path)}`,
+        "C has one namespace for struct, union and enum tags (inline tags included): rename one of them",
+      );
     else names.tags.set(name, { path, what });
   };
 
   (ifc.constants ?? []).forEach((c, i) => {
     const cp = [...p, "constants", i];
     macro(c.name, [...cp, "name"], "constant name");
-    if (typeof c.value === "number" && (!Number.isFinite(c.value) || !Number.isSafeInteger(c.value))) fail([...cp, "value"], `constant value ${c.value} is not an exact integer`, "write large values as a string, e.g. \"0xffffffffffffffff\"");
-    if (typeof c.value === "string" && (!SAFE_EXPR.test(c.value) || c.value.includes("//") || c.value.trim() === "" || !balanced(c.value) || TRIGRAPH.test(c.value)))
-      fail([...cp, "value"], `constant value ${show(c.value)} is not a single-line C constant expression`, "use numbers, identifiers, operators and balanced parentheses only");
+    if (typeof c.value === "number" && (!Number.isFinite(c.value) || !Number.isSafeInteger(c.value)))
+      fail(
+        [...cp, "value"],
+        `constant value ${c.value} is not an exact integer`,
+        'write large values as a string, e.g. "0xffffffffffffffff"',
+      );
+    if (
+      typeof c.value === "string" &&
+      (!SAFE_EXPR.test(c.value) ||
+        c.value.includes("//") ||
+        c.value.trim() === "" ||
+        !balanced(c.value) ||
+        TRIGRAPH.test(c.value))
+    )
+      fail(
+        [...cp, "value"],
+        `constant value ${show(c.value)} is not a single-line C constant expression`,
+        "use numbers, identifiers, operators and balanced parentheses only",
+      );
   });
   (ifc.flags ?? []).forEach((f, i) => {
     const fp = [...p, "flags", i];
@@ -224,8 +378,18 @@ function lintInterface(ifc: InterfaceSpec, p: DocPath, fail: Fail, abis: readonl
     const bits = new Map<number, string>();
     f.bits.forEach((b, j) => {
       macro(b.name, [...fp, "bits", j, "name"], "flag name");
-      if (b.bit >= f.width) fail([...fp, "bits", j, "bit"], `bit ${b.bit} does not fit in a ${f.width}-bit flags word`, `use a bit below ${f.width}, or widen the set`);
-      if (bits.has(b.bit)) fail([...fp, "bits", j, "bit"], `bit ${b.bit} is already used by ${bits.get(b.bit)}`, "give each flag its own bit");
+      if (b.bit >= f.width)
+        fail(
+          [...fp, "bits", j, "bit"],
+          `bit ${b.bit} does not fit in a ${f.width}-bit flags word`,
+          `use a bit below ${f.width}, or widen the set`,
+        );
+      if (bits.has(b.bit))
+        fail(
+          [...fp, "bits", j, "bit"],
+          `bit ${b.bit} is already used by ${bits.get(b.bit)}`,
+          "give each flag its own bit",
+        );
       bits.set(b.bit, b.name);
     });
   });
@@ -243,48 +407,97 @@ function lintInterface(ifc: InterfaceSpec, p: DocPath, fail: Fail, abis: readonl
     const sp = [...p, "structs", i];
     const external = s.external !== undefined;
     tag(s.name, [...sp, "name"], `${s.kind ?? "struct"} name`, external);
-    if (s.external && !INCLUDE_PATH.test(s.external.header)) fail([...sp, "external", "header"], `header path ${show(s.external.header)} is not a plain relative path to a .h file`, "write it as in #include <...>, e.g. linux/uio.h (letters, digits, '_', '.', '+', '-' and single '/')");
+    if (s.external && !INCLUDE_PATH.test(s.external.header))
+      fail(
+        [...sp, "external", "header"],
+        `header path ${show(s.external.header)} is not a plain relative path to a .h file`,
+        "write it as in #include <...>, e.g. linux/uio.h (letters, digits, '_', '.', '+', '-' and single '/')",
+      );
     lintFields(s.fields, [...sp, "fields"], new Map(), s.name, external, names, check, tag, bitField, fail);
   });
   (ifc.commands ?? []).forEach((c, i) => {
     const cp = [...p, "commands", i];
     macro(c.name, [...cp, "name"], "command name");
-    if (typeof c.magic === "number" && (!Number.isInteger(c.magic) || c.magic < 0 || c.magic > 255)) fail([...cp, "magic"], `ioctl magic ${c.magic} does not fit in 8 bits`, "use a value from 0 to 255");
-    if (typeof c.magic === "string" && !(c.magic.length === 1 && PRINTABLE_ASCII.test(c.magic)) && !IDENTIFIER.test(c.magic) && !/^(0x[0-9a-f]+|[0-9]+)$/i.test(c.magic))
-      fail([...cp, "magic"], `ioctl magic ${show(c.magic)} is not a printable character, a constant's name or a number`, "use a number 0..255, a one-character string such as \"i\", or the name of a constant");
+    if (typeof c.magic === "number" && (!Number.isInteger(c.magic) || c.magic < 0 || c.magic > 255))
+      fail([...cp, "magic"], `ioctl magic ${c.magic} does not fit in 8 bits`, "use a value from 0 to 255");
+    if (
+      typeof c.magic === "string" &&
+      !(c.magic.length === 1 && PRINTABLE_ASCII.test(c.magic)) &&
+      !IDENTIFIER.test(c.magic) &&
+      !/^(0x[0-9a-f]+|[0-9]+)$/i.test(c.magic)
+    )
+      fail(
+        [...cp, "magic"],
+        `ioctl magic ${show(c.magic)} is not a printable character, a constant's name or a number`,
+        'use a number 0..255, a one-character string such as "i", or the name of a constant',
+      );
     if (c.arg !== undefined) typeExpr(c.arg, [...cp, "arg"], fail);
     lintCommandStrings(c, cp, fail);
   });
-  (ifc.devices ?? []).forEach((d, i) => (d.fops ?? []).forEach((op, j) => (op.errors ?? []).forEach((e, k) => errno(e.errno, [...p, "devices", i, "fops", j, "errors", k, "errno"], fail))));
+  (ifc.devices ?? []).forEach((d, i) =>
+    (d.fops ?? []).forEach((op, j) =>
+      (op.errors ?? []).forEach((e, k) => errno(e.errno, [...p, "devices", i, "fops", j, "errors", k, "errno"], fail)),
+    ),
+  );
 
   // A macro is replaced wherever its name appears: no tag (enums included) or member may share it.
   for (const [name, path] of names.macros) {
     const other = names.tags.get(name)?.path ?? names.members.get(name);
-    if (other) fail(path, `${show(name)} is defined as a macro here and also names a ${names.tags.has(name) ? "tag" : "member"} at ${fail.where(other)}`, "the macro would replace that name in the header: rename one of them");
+    if (other)
+      fail(
+        path,
+        `${show(name)} is defined as a macro here and also names a ${names.tags.has(name) ? "tag" : "member"} at ${fail.where(other)}`,
+        "the macro would replace that name in the header: rename one of them",
+      );
   }
 }
 
 function errno(name: string, path: DocPath, fail: Fail): void {
-  if (!ERRNO_NAME.test(name)) fail(path, `errno ${show(name)} is not an errno name`, "write it as in <errno.h>: E followed by capitals and digits, e.g. EINVAL");
+  if (!ERRNO_NAME.test(name))
+    fail(
+      path,
+      `errno ${show(name)} is not an errno name`,
+      "write it as in <errno.h>: E followed by capitals and digits, e.g. EINVAL",
+    );
 }
 
 function typeExpr(text: string, path: DocPath, fail: Fail): void {
-  if (!TYPE_EXPR.test(text)) fail(path, `type ${show(text)} is not a C type expression`, "write a type as in C: __u32, unsigned long, struct NAME, enum NAME, void * (letters, digits, '_', spaces and '*' only)");
+  if (!TYPE_EXPR.test(text))
+    fail(
+      path,
+      `type ${show(text)} is not a C type expression`,
+      "write a type as in C: __u32, unsigned long, struct NAME, enum NAME, void * (letters, digits, '_', spaces and '*' only)",
+    );
 }
 
 /** The strings of a command that name members, errnos or the syscall form. */
 function lintCommandStrings(c: CommandSpec, cp: DocPath, fail: Fail): void {
   for (const key of Object.keys(c.flow ?? {})) {
-    if (!MEMBER_PATH.test(key)) fail([...cp, "flow", key], `flow key ${show(key)} is not a member path`, "name a member of the argument, e.g. 'flags' or 'msg.type'");
+    if (!MEMBER_PATH.test(key))
+      fail(
+        [...cp, "flow", key],
+        `flow key ${show(key)} is not a member path`,
+        "name a member of the argument, e.g. 'flags' or 'msg.type'",
+      );
   }
   (c.errors ?? []).forEach((e, k) => errno(e.errno, [...cp, "errors", k, "errno"], fail));
   const s = c.syscall;
   if (!s) return;
   (s.order ?? []).forEach((o, k) => {
-    if (!MEMBER_PATH.test(o)) fail([...cp, "syscall", "order", k], `syscall.order entry ${show(o)} is not a member name`, "list members of the argument by name ('fd' for the file descriptor)");
+    if (!MEMBER_PATH.test(o))
+      fail(
+        [...cp, "syscall", "order", k],
+        `syscall.order entry ${show(o)} is not a member name`,
+        "list members of the argument by name ('fd' for the file descriptor)",
+      );
   });
   for (const key of Object.keys(s.rename ?? {})) {
-    if (!MEMBER_PATH.test(key)) fail([...cp, "syscall", "rename", key], `syscall.rename key ${show(key)} is not a member name`, "rename members by their name ('arg' for a scalar argument)");
+    if (!MEMBER_PATH.test(key))
+      fail(
+        [...cp, "syscall", "rename", key],
+        `syscall.rename key ${show(key)} is not a member name`,
+        "rename members by their name ('arg' for a scalar argument)",
+      );
   }
   // syscall.name and the renamed arguments are checked on the derived form (lintModel).
 }
@@ -307,7 +520,9 @@ function abiList(ids: readonly AbiId[]): string {
  * type" / "exceeds the width of its type (1 bit)").
  */
 function bitFieldWidths(
-  type: string, enums: ReadonlyMap<string, EnumSpec>, abis: readonly AbiEntry[],
+  type: string,
+  enums: ReadonlyMap<string, EnumSpec>,
+  abis: readonly AbiEntry[],
 ): Map<number, AbiId[]> | undefined {
   const t = type.trim().replace(/\s+/g, " ");
   let ctype: CType | undefined;
@@ -342,7 +557,9 @@ function fixedWidthFor(bits: number): string | undefined {
  * others.  Widths per type are computed once per interface.
  */
 function bitFieldChecker(
-  ifc: InterfaceSpec, abis: readonly AbiEntry[], fail: Fail,
+  ifc: InterfaceSpec,
+  abis: readonly AbiEntry[],
+  fail: Fail,
 ): (f: FieldSpec, fp: DocPath) => void {
   const enums = new Map<string, EnumSpec>();
   for (const e of ifc.enums ?? []) if (!enums.has(e.name)) enums.set(e.name, e);
@@ -369,17 +586,27 @@ function bitFieldChecker(
     const varies = widths.size > 1;
     const wider = fixed ? `, or use a fixed-width type that holds ${bits} bits on every ABI (${fixed})` : "";
     const keepEnum = fixed && key.startsWith("enum ") ? ` with 'enum: ${key.slice(5)}' to keep the values named` : "";
-    fail([...fp, "bits"], `${what} is ${bits} bit${bits === 1 ? "" : "s"} wide, which exceeds ${clauses.join(" and ")}`
-      + (varies ? "; the one header must compile on every ABI" : ""),
-      `narrow it to at most ${narrowest} bit${narrowest === 1 ? "" : "s"}${wider}${keepEnum}`);
+    fail(
+      [...fp, "bits"],
+      `${what} is ${bits} bit${bits === 1 ? "" : "s"} wide, which exceeds ${clauses.join(" and ")}` +
+        (varies ? "; the one header must compile on every ABI" : ""),
+      `narrow it to at most ${narrowest} bit${narrowest === 1 ? "" : "s"}${wider}${keepEnum}`,
+    );
   };
 }
 
 function lintFields(
-  fields: FieldSpec[], p: DocPath, scope: Map<string, DocPath>, enclosingTag: string | undefined, external: boolean, names: Names,
+  fields: FieldSpec[],
+  p: DocPath,
+  scope: Map<string, DocPath>,
+  enclosingTag: string | undefined,
+  external: boolean,
+  names: Names,
   check: (n: string | undefined, p: DocPath, role: NameRole, w: string) => boolean,
   tag: (name: string, path: DocPath, what: string, external: boolean) => void,
-  bitField: (f: FieldSpec, fp: DocPath) => void, fail: Fail, anonymous = false,
+  bitField: (f: FieldSpec, fp: DocPath) => void,
+  fail: Fail,
+  anonymous = false,
 ): void {
   fields.forEach((f, i) => {
     const fp = [...p, i];
@@ -388,20 +615,46 @@ function lintFields(
       unique(scope, f.name, [...fp, "name"], "field", fail);
       if (!external && !names.members.has(f.name)) names.members.set(f.name, [...fp, "name"]);
       // C++: a member of an anonymous struct or union may not carry the name of the enclosing class.
-      if (anonymous && f.name === enclosingTag) fail([...fp, "name"], `field ${show(f.name)} of an anonymous member has the name of its enclosing struct`, "C++ rejects that: rename the field");
+      if (anonymous && f.name === enclosingTag)
+        fail(
+          [...fp, "name"],
+          `field ${show(f.name)} of an anonymous member has the name of its enclosing struct`,
+          "C++ rejects that: rename the field",
+        );
     }
     // Special values and fd sentinels are shared by several members, so their names need not be unique.
-    (f.special ?? []).forEach((v, j) => { check(v.name, [...fp, "special", j, "name"], "plain", "special value name"); checkValue(v.value, [...fp, "special", j, "value"], fail); });
-    if (typeof f.fd === "object") (f.fd.special ?? []).forEach((v, j) => { check(v.name, [...fp, "fd", "special", j, "name"], "plain", "special fd name"); checkValue(v.value, [...fp, "fd", "special", j, "value"], fail); });
+    (f.special ?? []).forEach((v, j) => {
+      check(v.name, [...fp, "special", j, "name"], "plain", "special value name");
+      checkValue(v.value, [...fp, "special", j, "value"], fail);
+    });
+    if (typeof f.fd === "object")
+      (f.fd.special ?? []).forEach((v, j) => {
+        check(v.name, [...fp, "fd", "special", j, "name"], "plain", "special fd name");
+        checkValue(v.value, [...fp, "fd", "special", j, "value"], fail);
+      });
     if (typeof f.array === "number" && (!Number.isInteger(f.array) || f.array < 1 || f.array > 1 << 20))
-      fail([...fp, "array"], `array length ${f.array} is out of range`, "use a whole number from 1 to 1048576, or \"flexible\" for a flexible array member");
+      fail(
+        [...fp, "array"],
+        `array length ${f.array} is out of range`,
+        'use a whole number from 1 to 1048576, or "flexible" for a flexible array member',
+      );
     if (f.pointer) {
       typeExpr(f.pointer.to, [...fp, "pointer", "to"], fail);
-      if (f.pointer.count !== undefined && !IDENTIFIER.test(f.pointer.count)) fail([...fp, "pointer", "count"], `count field ${show(f.pointer.count)} is not a member name`, "name the sibling field that holds the element count");
+      if (f.pointer.count !== undefined && !IDENTIFIER.test(f.pointer.count))
+        fail(
+          [...fp, "pointer", "count"],
+          `count field ${show(f.pointer.count)} is not a member name`,
+          "name the sibling field that holds the element count",
+        );
     }
     for (const key of ["flags", "enum"] as const) {
       const ref = f[key];
-      if (ref !== undefined && !IDENTIFIER.test(ref)) fail([...fp, key], `${key} ${show(ref)} is not a name`, `name a set declared under '${key === "flags" ? "flags" : "enums"}:'`);
+      if (ref !== undefined && !IDENTIFIER.test(ref))
+        fail(
+          [...fp, key],
+          `${key} ${show(ref)} is not a name`,
+          `name a set declared under '${key === "flags" ? "flags" : "enums"}:'`,
+        );
     }
     if (typeof f.type === "string") {
       typeExpr(f.type, [...fp, "type"], fail);
@@ -413,8 +666,17 @@ function lintFields(
       const innerScope = named ? new Map<string, DocPath>() : scope;
       const innerTag = named ? f.type.tag : enclosingTag;
       lintFields(
-        f.type.fields, [...fp, "type", "fields"], innerScope, innerTag, external, names,
-        check, tag, bitField, fail, !named,
+        f.type.fields,
+        [...fp, "type", "fields"],
+        innerScope,
+        innerTag,
+        external,
+        names,
+        check,
+        tag,
+        bitField,
+        fail,
+        !named,
       );
     }
   });
@@ -422,13 +684,18 @@ function lintFields(
 
 function checkValue(v: number | string, path: DocPath, fail: Fail): void {
   if (typeof v === "number") {
-    if (!Number.isSafeInteger(v)) fail(path, `value ${v} is not an exact integer`, "write large values as a string, e.g. \"0xffffffffffffffff\"");
+    if (!Number.isSafeInteger(v))
+      fail(path, `value ${v} is not an exact integer`, 'write large values as a string, e.g. "0xffffffffffffffff"');
     return;
   }
   const m = /^[ \t]*(-)?(0x[0-9a-f]+|[0-9]+)[ \t]*$/i.exec(v);
-  if (!m) { fail(path, `value ${show(v)} is not an integer`, "write a decimal or 0x-prefixed hex integer"); return; }
+  if (!m) {
+    fail(path, `value ${show(v)} is not an integer`, "write a decimal or 0x-prefixed hex integer");
+    return;
+  }
   const n = BigInt(m[2]!) * (m[1] ? -1n : 1n);
-  if (n < -(1n << 63n) || n >= 1n << 64n) fail(path, `value ${v} does not fit in 64 bits`, "use a value from -2^63 to 2^64-1");
+  if (n < -(1n << 63n) || n >= 1n << 64n)
+    fail(path, `value ${v} does not fit in 64 bits`, "use a value from -2^63 to 2^64-1");
 }
 
 function balanced(expr: string): boolean {
@@ -471,7 +738,10 @@ export function lintModel(model: SpecModel): SpecError[] {
   for (const ifc of model.interfaces) {
     if (!ifc.commands.length) continue;
     const macros = new Set<string>([...ifc.constants.keys(), ...ifc.commands.map((c) => c.spec.name)]);
-    for (const f of ifc.flagSets.values()) { f.bits.forEach((b) => macros.add(b.name)); if (f.mask) macros.add(f.mask); }
+    for (const f of ifc.flagSets.values()) {
+      f.bits.forEach((b) => macros.add(b.name));
+      if (f.mask) macros.add(f.mask);
+    }
     for (const e of ifc.enums.values()) e.values.forEach((v) => macros.add(v.name));
     const tags = interfaceTags(ifc);
     const functions = new Map<string, string>();
@@ -480,43 +750,87 @@ export function lintModel(model: SpecModel): SpecError[] {
       const form = deriveForm(cmd, ifc);
       const explicit = cmd.spec.syscall?.name !== undefined;
       const namePath = explicit ? [...cmd.path, "syscall", "name"] : [...cmd.path, "name"];
-      const what = explicit ? "syscall name" : `syscall name ${show(form.name)} (derived from command ${cmd.spec.name})`;
+      const what = explicit
+        ? "syscall name"
+        : `syscall name ${show(form.name)} (derived from command ${cmd.spec.name})`;
       const hint = explicit ? "" : "; or set syscall.name";
       const problem = nameProblem(form.name, "function");
-      if (problem) fail(namePath, `${explicit ? `${what} ${show(form.name)}` : what} ${problem.message}`, problem.hint + hint);
-      else if (macros.has(form.name)) fail(namePath, `${explicit ? `${what} ${show(form.name)}` : what} is also a macro or enumerator of this interface`, `rename one of them${hint}`);
-      else if (functions.has(form.name)) fail(namePath, `${explicit ? `${what} ${show(form.name)}` : what} is also the syscall name of ${functions.get(form.name)}`, `give each command its own syscall name${hint}`);
+      if (problem)
+        fail(namePath, `${explicit ? `${what} ${show(form.name)}` : what} ${problem.message}`, problem.hint + hint);
+      else if (macros.has(form.name))
+        fail(
+          namePath,
+          `${explicit ? `${what} ${show(form.name)}` : what} is also a macro or enumerator of this interface`,
+          `rename one of them${hint}`,
+        );
+      else if (functions.has(form.name))
+        fail(
+          namePath,
+          `${explicit ? `${what} ${show(form.name)}` : what} is also the syscall name of ${functions.get(form.name)}`,
+          `give each command its own syscall name${hint}`,
+        );
       functions.set(form.name, cmd.spec.name);
 
       const rename = cmd.spec.syscall?.rename;
       // The key syscall.rename gives an argument by: its member, the joined names of an anonymous union, `arg` for a scalar argument.
-      const keyOf = (a: (typeof form.args)[number]) => a.renameKey ?? (a.field === "" && !a.record ? "arg" : a.field ?? "fd");
+      const keyOf = (a: (typeof form.args)[number]) =>
+        a.renameKey ?? (a.field === "" && !a.record ? "arg" : (a.field ?? "fd"));
       const keys = new Set(form.args.filter((a) => a.kind !== "fd").map(keyOf));
       for (const k of Object.keys(rename ?? {})) {
-        if (!keys.has(k)) fail([...cmd.path, "syscall", "rename", k], `syscall.rename names ${show(k)}, which is no argument of the syscall form of ${cmd.spec.name}`, keys.size ? `rename one of: ${[...keys].join(", ")}` : "remove it: the form has no argument besides fd");
+        if (!keys.has(k))
+          fail(
+            [...cmd.path, "syscall", "rename", k],
+            `syscall.rename names ${show(k)}, which is no argument of the syscall form of ${cmd.spec.name}`,
+            keys.size ? `rename one of: ${[...keys].join(", ")}` : "remove it: the form has no argument besides fd",
+          );
       }
       const params = new Map<string, string>();
       for (const a of form.args) {
         const renamed = a.kind !== "fd" && rename !== undefined && Object.hasOwn(rename, keyOf(a));
-        const at: DocPath = renamed ? [...cmd.path, "syscall", "rename", keyOf(a)] : a.specPath ?? cmd.path;
+        const at: DocPath = renamed ? [...cmd.path, "syscall", "rename", keyOf(a)] : (a.specPath ?? cmd.path);
         const label = `argument ${show(a.name)} of the syscall form of ${cmd.spec.name}`;
         if (a.kind !== "fd") {
           const p = nameProblem(a.name, "param");
-          if (p) { fail(at, `${label} ${p.message}`, `${p.hint}${renamed ? "" : "; or rename it with syscall.rename"}`); continue; }
-          if (macros.has(a.name)) { fail(at, `${label} is also a macro or enumerator of this interface`, "rename it with syscall.rename"); continue; }
+          if (p) {
+            fail(at, `${label} ${p.message}`, `${p.hint}${renamed ? "" : "; or rename it with syscall.rename"}`);
+            continue;
+          }
+          if (macros.has(a.name)) {
+            fail(at, `${label} is also a macro or enumerator of this interface`, "rename it with syscall.rename");
+            continue;
+          }
         }
         const prev = params.get(a.name);
-        if (prev !== undefined) fail(at, `${label} is given twice (also for ${prev})`, "rename one of them with syscall.rename");
+        if (prev !== undefined)
+          fail(at, `${label} is given twice (also for ${prev})`, "rename one of them with syscall.rename");
         else params.set(a.name, a.kind === "fd" ? "the file descriptor" : `member ${a.field || "(anonymous)"}`);
       }
       for (const a of form.args) {
         if (a.kind !== "record-pointer" || !a.record || a.record.tag) continue;
-        const t = a.type.replace(/^const /, "").replace(/ \*$/, "").replace(/^(struct|union) /, "");
+        const t = a.type
+          .replace(/^const /, "")
+          .replace(/ \*$/, "")
+          .replace(/^(struct|union) /, "");
         const at = a.specPath ?? cmd.path;
         const p = nameProblem(t, "tag");
-        if (p) fail(at, `the shim names the anonymous member ${a.field || a.name} ${show(t)}, which ${p.message}`, `rename the syscall (syscall.name) or the member`);
-        else if (tags.has(t) || SYSTEM_TAGS.has(t) || macros.has(t)) fail(at, `the shim names the anonymous member ${a.field || a.name} ${show(t)}, which is already ${macros.has(t) ? "a macro" : "a tag"} of this interface or the system headers`, "rename the syscall (syscall.name), the member or the other tag");
-        else if (invented.has(t) && invented.get(t) !== cmd.spec.name) fail(at, `the shim names the anonymous member ${a.field || a.name} ${show(t)}, as it does for ${invented.get(t)}`, "give the commands different syscall names");
+        if (p)
+          fail(
+            at,
+            `the shim names the anonymous member ${a.field || a.name} ${show(t)}, which ${p.message}`,
+            `rename the syscall (syscall.name) or the member`,
+          );
+        else if (tags.has(t) || SYSTEM_TAGS.has(t) || macros.has(t))
+          fail(
+            at,
+            `the shim names the anonymous member ${a.field || a.name} ${show(t)}, which is already ${macros.has(t) ? "a macro" : "a tag"} of this interface or the system headers`,
+            "rename the syscall (syscall.name), the member or the other tag",
+          );
+        else if (invented.has(t) && invented.get(t) !== cmd.spec.name)
+          fail(
+            at,
+            `the shim names the anonymous member ${a.field || a.name} ${show(t)}, as it does for ${invented.get(t)}`,
+            "give the commands different syscall names",
+          );
         invented.set(t, cmd.spec.name);
       }
     }

@@ -21,7 +21,14 @@ const MIB = (n: number) => `${n / (1024 * 1024)} MiB`;
 
 /** Parse and resolve spec text; `file` is only used in positions. */
 export function loadSpecText(file: string, text: string): SpecModel {
-  if (text.length > MAX_SPEC_BYTES) throw new SpecInputError([{ loc: { file, line: 1, col: 1 }, message: `the spec is larger than the limit of ${MIB(MAX_SPEC_BYTES)}`, hint: "split it into several spec files" }]);
+  if (text.length > MAX_SPEC_BYTES)
+    throw new SpecInputError([
+      {
+        loc: { file, line: 1, col: 1 },
+        message: `the spec is larger than the limit of ${MIB(MAX_SPEC_BYTES)}`,
+        hint: "split it into several spec files",
+      },
+    ]);
   const parsed = parseSource(file, text);
   if (!parsed.source) throw new SpecInputError(parsed.errors);
   const source = parsed.source;
@@ -39,9 +46,6 @@ export function loadSpecText(file: string, text: string): SpecModel {
   return resolved.model;
 }
 
-
-
-
 export function loadSpecFile(file: string): SpecModel {
   const shown = displayPath(file);
   const fail = (message: string, hint: string): never => {
@@ -53,7 +57,11 @@ export function loadSpecFile(file: string): SpecModel {
   } catch (e) {
     return fail(`cannot read spec: ${(e as Error).message}`, "check the path");
   }
-  if (!bytes) return fail(`the spec is larger than the limit of ${MIB(MAX_SPEC_BYTES)} (${MAX_SPEC_BYTES} bytes); reading stopped there`, "a spec is a text file of a few hundred KiB at most; check that the path names a spec, not a device, a pipe or a data file");
+  if (!bytes)
+    return fail(
+      `the spec is larger than the limit of ${MIB(MAX_SPEC_BYTES)} (${MAX_SPEC_BYTES} bytes); reading stopped there`,
+      "a spec is a text file of a few hundred KiB at most; check that the path names a spec, not a device, a pipe or a data file",
+    );
   return loadSpecText(shown, bytes.toString("utf8"));
 }
 

@@ -24,7 +24,10 @@ export function readCapped(file: string | 0, limit: number): Buffer | undefined 
         n = readSync(fd, chunk, 0, chunk.length, null);
       } catch (e) {
         // A non-blocking stdin (a terminal, some pipes) has no data yet: wait, then try again.
-        if ((e as NodeJS.ErrnoException).code === "EAGAIN") { sleepMs(10); continue; }
+        if ((e as NodeJS.ErrnoException).code === "EAGAIN") {
+          sleepMs(10);
+          continue;
+        }
         if ((e as NodeJS.ErrnoException).code === "EOF") break;
         throw e;
       }

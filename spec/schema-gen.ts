@@ -17,5 +17,11 @@ export function generateSchemaText(): string {
     uniqueNames: false,
   });
   if (!schema) throw new Error("typescript-json-schema produced no schema for SpecDocument");
-  return JSON.stringify({ ...schema, $id: "https://uapi-workbench.invalid/spec/schema.json", title: "uapi-workbench spec document" }, null, 2) + "\n";
+  return (
+    JSON.stringify(
+      { ...schema, $id: "https://uapi-workbench.invalid/spec/schema.json", title: "uapi-workbench spec document" },
+      null,
+      2,
+    ) + "\n"
+  );
 }

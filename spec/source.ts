@@ -33,12 +33,19 @@ export function parseSource(file: string, text: string): { source?: ParsedSource
       errors: problems.map((e) => {
         const first = e.message.split("\n")[0]!;
         if (/Maximum call stack size exceeded/.test(first)) {
-          return { loc: at(e.pos[0]), message: `YAML: nesting too deep for the parser at this position`, hint: `a spec nests a few dozen levels at most (the limit is ${MAX_YAML_DEPTH}); check for runaway brackets, dashes or indentation` };
+          return {
+            loc: at(e.pos[0]),
+            message: `YAML: nesting too deep for the parser at this position`,
+            hint: `a spec nests a few dozen levels at most (the limit is ${MAX_YAML_DEPTH}); check for runaway brackets, dashes or indentation`,
+          };
         }
         return {
           loc: at(e.pos[0]),
           message: `YAML: ${first}`,
-          hint: e.code === "DUPLICATE_KEY" ? "remove or rename the repeated key" : "fix the YAML syntax at this position (indentation, quoting, or a missing ':')",
+          hint:
+            e.code === "DUPLICATE_KEY"
+              ? "remove or rename the repeated key"
+              : "fix the YAML syntax at this position (indentation, quoting, or a missing ':')",
         };
       }),
     };
@@ -51,9 +58,18 @@ export function parseSource(file: string, text: string): { source?: ParsedSource
   while (stack.length) {
     const { node, path } = stack.pop()!;
     if (node.range) positions.set(key(path), node.range[0]);
-    if (isAlias(node) && node.range && (firstAlias === undefined || node.range[0] < firstAlias)) firstAlias = node.range[0];
+    if (isAlias(node) && node.range && (firstAlias === undefined || node.range[0] < firstAlias))
+      firstAlias = node.range[0];
     if (path.length >= MAX_YAML_DEPTH && (isMap(node) || isSeq(node)) && node.items.length) {
-      return { errors: [{ loc: at(node.range?.[0] ?? 0), message: `YAML: nesting deeper than ${MAX_YAML_DEPTH} levels`, hint: "a spec nests a few dozen levels at most: flatten the inline structs/unions into named structs" }] };
+      return {
+        errors: [
+          {
+            loc: at(node.range?.[0] ?? 0),
+            message: `YAML: nesting deeper than ${MAX_YAML_DEPTH} levels`,
+            hint: "a spec nests a few dozen levels at most: flatten the inline structs/unions into named structs",
+          },
+        ],
+      };
     }
     if (isMap(node)) {
       for (let i = node.items.length - 1; i >= 0; i--) {
@@ -69,7 +85,8 @@ export function parseSource(file: string, text: string): { source?: ParsedSource
         if (v && !isScalar(v)) stack.push({ node: v, path: childPath });
       }
     } else if (isSeq(node)) {
-      for (let i = node.items.length - 1; i >= 0; i--) if (node.items[i]) stack.push({ node: node.items[i] as Node, path: [...path, i] });
+      for (let i = node.items.length - 1; i >= 0; i--)
+        if (node.items[i]) stack.push({ node: node.items[i] as Node, path: [...path, i] });
     }
   }
   let value: unknown;
@@ -78,11 +95,13 @@ export function parseSource(file: string, text: string): { source?: ParsedSource
   } catch (e) {
     if (!/alias/i.test((e as Error).message)) throw e;
     return {
-      errors: [{
-        loc: at(firstAlias ?? 0),
-        message: `YAML: aliases expand to too many copies (${(e as Error).message}; at most ${MAX_ALIAS_COUNT} per anchor)`,
-        hint: "write the repeated content out, or use fewer aliases of aliases; specs need no anchors",
-      }],
+      errors: [
+        {
+          loc: at(firstAlias ?? 0),
+          message: `YAML: aliases expand to too many copies (${(e as Error).message}; at most ${MAX_ALIAS_COUNT} per anchor)`,
+          hint: "write the repeated content out, or use fewer aliases of aliases; specs need no anchors",
+        },
+      ],
     };
   }
   const locate = (path: DocPath): Loc => {

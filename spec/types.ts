@@ -256,7 +256,19 @@ export interface CommandSpec {
 
 /** One file operation of a character device. */
 export interface FileOpSpec {
-  op: "open" | "release" | "read" | "write" | "poll" | "mmap" | "llseek" | "ioctl" | "compat_ioctl" | "fsync" | "fasync" | "show_fdinfo";
+  op:
+    | "open"
+    | "release"
+    | "read"
+    | "write"
+    | "poll"
+    | "mmap"
+    | "llseek"
+    | "ioctl"
+    | "compat_ioctl"
+    | "fsync"
+    | "fasync"
+    | "show_fdinfo";
   /** What the operation does. */
   semantics: string;
   errors?: ErrnoSpec[];

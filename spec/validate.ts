@@ -30,7 +30,10 @@ function pathOf(instancePath: string): (string | number)[] {
 function describe(e: ErrorObject): { message: string; hint: string; extraKey?: string } {
   switch (e.keyword) {
     case "required":
-      return { message: `missing required property '${e.params.missingProperty}'`, hint: `add '${e.params.missingProperty}:' here` };
+      return {
+        message: `missing required property '${e.params.missingProperty}'`,
+        hint: `add '${e.params.missingProperty}:' here`,
+      };
     case "additionalProperties": {
       const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {}).join(", ");
       return {
@@ -40,12 +43,18 @@ function describe(e: ErrorObject): { message: string; hint: string; extraKey?: s
       };
     }
     case "enum":
-      return { message: `value is not allowed here`, hint: `use one of: ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
+      return {
+        message: `value is not allowed here`,
+        hint: `use one of: ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+      };
     case "type":
       return { message: `expected ${e.params.type}`, hint: `write a value of type ${e.params.type}` };
     case "minimum":
     case "maximum":
-      return { message: `number out of range: ${e.message}`, hint: `use a number ${e.keyword === "minimum" ? ">=" : "<="} ${e.params.limit}` };
+      return {
+        message: `number out of range: ${e.message}`,
+        hint: `use a number ${e.keyword === "minimum" ? ">=" : "<="} ${e.params.limit}`,
+      };
     default:
       return { message: e.message ?? e.keyword, hint: "see spec/schema.json for what is allowed here" };
   }
@@ -58,7 +67,11 @@ export function validateDocument(source: ParsedSource): { doc?: SpecDocument; er
   const all = validate.errors ?? [];
   // anyOf/oneOf wrappers repeat what their branches say; keep the most specific errors.
   const specific = all.filter(
-    (e) => !["anyOf", "oneOf", "if"].includes(e.keyword) || !all.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && !["anyOf", "oneOf", "if"].includes(o.keyword)),
+    (e) =>
+      !["anyOf", "oneOf", "if"].includes(e.keyword) ||
+      !all.some(
+        (o) => o !== e && o.instancePath.startsWith(e.instancePath) && !["anyOf", "oneOf", "if"].includes(o.keyword),
+      ),
   );
   // A value that matched neither branch of a union gets reported by both; report the branch whose errors go deepest.
   const deepest = specific.filter((e) => !specific.some((o) => o.instancePath.startsWith(e.instancePath + "/")));

@@ -7,7 +7,15 @@
 import type { AbiEntry, AbiId } from "../spec/abi.js";
 import type { CommandModel, InterfaceModel } from "../core/model.js";
 import { deriveForm, type SyscallArg, type SyscallForm } from "./derive.js";
-import { countSlots, fitsEverywhere, syscallClasses, worstSlots, type ArgWidth, type SlotCount, type Verdict } from "./slots.js";
+import {
+  countSlots,
+  fitsEverywhere,
+  syscallClasses,
+  worstSlots,
+  type ArgWidth,
+  type SlotCount,
+  type Verdict,
+} from "./slots.js";
 
 export type RemedyKind = "reorder" | "struct-pointer" | "extensible-struct" | "split";
 
@@ -96,18 +104,38 @@ export function analyseForm(form: SyscallForm, abis: readonly AbiEntry[], wanted
   if (remedies.length) {
     const pick = remedies.find((r) => r.kind === wanted) ?? remedies[0]!;
     pick.chosen = true;
-    if (wanted && pick.kind !== wanted) notes.push(`the spec's remedy '${wanted}' does not fit on every ABI here; '${pick.kind}' is shown instead`);
+    if (wanted && pick.kind !== wanted)
+      notes.push(`the spec's remedy '${wanted}' does not fit on every ABI here; '${pick.kind}' is shown instead`);
   } else if (wanted && fits) {
     notes.push(`the spec names remedy '${wanted}', but the flat form already fits`);
   }
-  return { form, argCount: form.args.length, perAbi, groups: slotGroups(w, abis), worst: worstSlots(w, abis), fits, exceedsOn, o32Only, remedies, notes };
+  return {
+    form,
+    argCount: form.args.length,
+    perAbi,
+    groups: slotGroups(w, abis),
+    worst: worstSlots(w, abis),
+    fits,
+    exceedsOn,
+    o32Only,
+    remedies,
+    notes,
+  };
 }
 
-function remedy(kind: RemedyKind, forms: RemedyForm[], abis: readonly AbiEntry[], summary: string, struct?: Remedy["struct"]): Remedy | undefined {
+function remedy(
+  kind: RemedyKind,
+  forms: RemedyForm[],
+  abis: readonly AbiEntry[],
+  summary: string,
+  struct?: Remedy["struct"],
+): Remedy | undefined {
   if (!forms.every((f) => fitsEverywhere(widths(f.args), abis))) return undefined;
   const slots = Math.max(...forms.map((f) => worstSlots(widths(f.args), abis)));
   // For a split, group on the part with the most slots: that is the one that decides.
-  const decisive = forms.reduce((a, b) => (worstSlots(widths(b.args), abis) > worstSlots(widths(a.args), abis) ? b : a));
+  const decisive = forms.reduce((a, b) =>
+    worstSlots(widths(b.args), abis) > worstSlots(widths(a.args), abis) ? b : a,
+  );
   const r: Remedy = { kind, chosen: false, forms, slots, groups: slotGroups(widths(decisive.args), abis), summary };
   if (struct) r.struct = struct;
   return r;
@@ -121,29 +149,84 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
 
   const reordered = bestOrder(rest, abis);
   if (reordered) {
-    out.push(remedy("reorder", [{ name: form.name, args: [fd, ...reordered] }], abis,
-      `reorder so 64-bit arguments start at even slots (as sync_file_range2 and arm_fadvise64_64 did)`));
+    out.push(
+      remedy(
+        "reorder",
+        [{ name: form.name, args: [fd, ...reordered] }],
+        abis,
+        `reorder so 64-bit arguments start at even slots (as sync_file_range2 and arm_fadvise64_64 did)`,
+      ),
+    );
   }
 
   if (members.length) {
     const structName = `struct ${form.name}_args`;
     const allIn = members.every((a) => a.flow === "in");
     const ptrType = `${allIn ? "const " : ""}${structName} *`;
-    const argsArg: SyscallArg = { name: "args", type: ptrType, kernelType: `${allIn ? "const " : ""}${structName} __user *`, width: "ptr", kind: "record-pointer", flow: allIn ? "in" : members.every((a) => a.flow === "out") ? "out" : "inout", doc: `the ${members.length} other argument${members.length === 1 ? "" : "s"}, in ${structName}` };
-    out.push(remedy("struct-pointer", [{ name: form.name, args: [fd, argsArg, ...(flags ? [flags] : [])] }], abis,
-      `group ${members.map((m) => m.name).join(", ")} into ${structName}, passed by pointer${flags ? `; ${flags.name} stays an argument` : ""}`,
-      { name: structName, members }));
-    const extArgs: SyscallArg = { ...argsArg, type: `${structName} *`, kernelType: `${structName} __user *`, flow: argsArg.flow === "out" ? "out" : "inout", doc: `every argument, in a size-versioned ${structName}` };
-    const sizeArg: SyscallArg = { name: "size", type: "size_t", kernelType: "size_t", width: "ptr", kind: "scalar", flow: "in", doc: `sizeof(${structName}) as user space knows it (copy_struct_from_user)` };
-    out.push(remedy("extensible-struct", [{ name: form.name, args: [fd, extArgs, sizeArg] }], abis,
-      `extensible ${structName} with a size argument, read with copy_struct_from_user() (fields only appended; zero means the old behaviour)`,
-      { name: structName, members: rest }));
+    const argsArg: SyscallArg = {
+      name: "args",
+      type: ptrType,
+      kernelType: `${allIn ? "const " : ""}${structName} __user *`,
+      width: "ptr",
+      kind: "record-pointer",
+      flow: allIn ? "in" : members.every((a) => a.flow === "out") ? "out" : "inout",
+      doc: `the ${members.length} other argument${members.length === 1 ? "" : "s"}, in ${structName}`,
+    };
+    out.push(
+      remedy(
+        "struct-pointer",
+        [{ name: form.name, args: [fd, argsArg, ...(flags ? [flags] : [])] }],
+        abis,
+        `group ${members.map((m) => m.name).join(", ")} into ${structName}, passed by pointer${flags ? `; ${flags.name} stays an argument` : ""}`,
+        { name: structName, members },
+      ),
+    );
+    const extArgs: SyscallArg = {
+      ...argsArg,
+      type: `${structName} *`,
+      kernelType: `${structName} __user *`,
+      flow: argsArg.flow === "out" ? "out" : "inout",
+      doc: `every argument, in a size-versioned ${structName}`,
+    };
+    const sizeArg: SyscallArg = {
+      name: "size",
+      type: "size_t",
+      kernelType: "size_t",
+      width: "ptr",
+      kind: "scalar",
+      flow: "in",
+      doc: `sizeof(${structName}) as user space knows it (copy_struct_from_user)`,
+    };
+    out.push(
+      remedy(
+        "extensible-struct",
+        [{ name: form.name, args: [fd, extArgs, sizeArg] }],
+        abis,
+        `extensible ${structName} with a size argument, read with copy_struct_from_user() (fields only appended; zero means the old behaviour)`,
+        { name: structName, members: rest },
+      ),
+    );
   }
 
   const parts = splitParts(fd, members, flags, abis);
   if (parts && parts.length > 1) {
-    out.push(remedy("split", parts.map((args, i) => ({ name: `${form.name}_${i + 1}`, args })), abis,
-      `split into ${parts.length} commands, each with fd${flags ? ` and ${flags.name}` : ""}: ${parts.map((p) => `(${p.slice(1).filter((a) => a !== flags).map((a) => a.name).join(", ")})`).join(", ")}; the operation is no longer one atomic call`));
+    out.push(
+      remedy(
+        "split",
+        parts.map((args, i) => ({ name: `${form.name}_${i + 1}`, args })),
+        abis,
+        `split into ${parts.length} commands, each with fd${flags ? ` and ${flags.name}` : ""}: ${parts
+          .map(
+            (p) =>
+              `(${p
+                .slice(1)
+                .filter((a) => a !== flags)
+                .map((a) => a.name)
+                .join(", ")})`,
+          )
+          .join(", ")}; the operation is no longer one atomic call`,
+      ),
+    );
   }
   return out.filter((r): r is Remedy => r !== undefined);
 }
@@ -177,7 +260,10 @@ export function bestOrder(rest: readonly SyscallArg[], abis: readonly AbiEntry[]
 function* combinations(n: number, k: number): Generator<Set<number>> {
   const pick: number[] = [];
   function* rec(start: number): Generator<Set<number>> {
-    if (pick.length === k) { yield new Set(pick); return; }
+    if (pick.length === k) {
+      yield new Set(pick);
+      return;
+    }
     for (let i = start; i <= n - (k - pick.length); i++) {
       pick.push(i);
       yield* rec(i + 1);
@@ -208,12 +294,20 @@ function countFieldOf(a: SyscallArg): string | undefined {
 }
 
 /** Greedy split into commands that each fit on every ABI; undefined when a unit alone does not fit. */
-function splitParts(fd: SyscallArg, members: readonly SyscallArg[], flags: SyscallArg | undefined, abis: readonly AbiEntry[]): SyscallArg[][] | undefined {
+function splitParts(
+  fd: SyscallArg,
+  members: readonly SyscallArg[],
+  flags: SyscallArg | undefined,
+  abis: readonly AbiEntry[],
+): SyscallArg[][] | undefined {
   const tail = flags ? [flags] : [];
   const parts: SyscallArg[][] = [];
   let current: SyscallArg[] = [];
   for (const u of units(members)) {
-    if (fitsEverywhere(widths([fd, ...current, ...u, ...tail]), abis)) { current.push(...u); continue; }
+    if (fitsEverywhere(widths([fd, ...current, ...u, ...tail]), abis)) {
+      current.push(...u);
+      continue;
+    }
     if (!fitsEverywhere(widths([fd, ...u, ...tail]), abis)) return undefined;
     if (current.length) parts.push(current);
     current = [...u];

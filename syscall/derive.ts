@@ -7,7 +7,15 @@
  */
 import type { Flow, FieldSpec } from "../spec/types.js";
 import type { DocPath } from "../core/diagnostic.js";
-import { parseInteger, typeName, type CommandModel, type CType, type FieldModel, type InterfaceModel, type RecordType } from "../core/model.js";
+import {
+  parseInteger,
+  typeName,
+  type CommandModel,
+  type CType,
+  type FieldModel,
+  type InterfaceModel,
+  type RecordType,
+} from "../core/model.js";
 import type { ArgWidth } from "./slots.js";
 
 export type ArgKind =
@@ -76,14 +84,31 @@ export interface SyscallForm {
   notes: string[];
 }
 
-const FD_ARG: SyscallArg = { name: "fd", type: "int", kernelType: "int", width: "32", kind: "fd", flow: "in", doc: "the file descriptor the ioctl is issued on" };
+const FD_ARG: SyscallArg = {
+  name: "fd",
+  type: "int",
+  kernelType: "int",
+  width: "32",
+  kind: "fd",
+  flow: "in",
+  doc: "the file descriptor the ioctl is issued on",
+};
 
 /** BUS1_CMD_PEER_RESET -> bus1_peer_reset; IIO_BUFFER_GET_FD_IOCTL -> iio_buffer_get_fd. */
 export function defaultSyscallName(command: string): string {
-  return command.toLowerCase().replace(/_ioctl$/, "").replace(/^([a-z0-9]+)_cmd_/, "$1_").replace(/_cmd_/, "_");
+  return command
+    .toLowerCase()
+    .replace(/_ioctl$/, "")
+    .replace(/^([a-z0-9]+)_cmd_/, "$1_")
+    .replace(/_cmd_/, "_");
 }
 
-const DIR_FLOW: Readonly<Record<CommandModel["spec"]["dir"], Flow>> = { none: "in", write: "in", read: "out", readwrite: "inout" };
+const DIR_FLOW: Readonly<Record<CommandModel["spec"]["dir"], Flow>> = {
+  none: "in",
+  write: "in",
+  read: "out",
+  readwrite: "inout",
+};
 
 /** `map[key]` when it is the map's own entry: a member named `constructor` must not find Object.prototype's. */
 function own<T>(map: { readonly [k: string]: T } | undefined, key: string): T | undefined {
@@ -109,7 +134,10 @@ export function widthOf(t: CType): ArgWidth {
 export function kernelTypeOf(userType: string): string {
   const ptr = /^(const )?(.*?) ?\*$/.exec(userType);
   if (ptr) return `${ptr[1] ?? ""}${kernelTypeOf(ptr[2]!)} __user *`;
-  return userType.replace(/^__([us](8|16|32|64))$/, "$1").replace(/^__aligned_u64$/, "u64").replace(/^__(be|le)(16|32|64)$/, "__$1$2");
+  return userType
+    .replace(/^__([us](8|16|32|64))$/, "$1")
+    .replace(/^__aligned_u64$/, "u64")
+    .replace(/^__(be|le)(16|32|64)$/, "__$1$2");
 }
 
 /**
@@ -143,28 +171,47 @@ function narrow(f: FieldModel, ifc: InterfaceModel, countOf: Set<string>): Narro
   const own = typeName(f.type);
   const specials = (spec.special ?? []).map((s) => s.value);
   const wide = widthOf(f.type) === "64";
-  if (spec.fd) return { type: "int", kind: "scalar", why: own === "int" ? undefined : `a file descriptor carried in ${own}` };
+  if (spec.fd)
+    return { type: "int", kind: "scalar", why: own === "int" ? undefined : `a file descriptor carried in ${own}` };
   if (isFlagsWord(spec)) {
     const set = spec.flags ? ifc.flagSets.get(spec.flags) : undefined;
     const bits = set ? set.bits.map((b) => b.bit) : [];
     if (bits.every((b) => b < 32) && fitsIn32(specials)) {
-      return { type: "unsigned int", kind: "flags", why: own === "unsigned int" ? undefined : set ? `flag set ${set.name} uses only bits < 32` : `flags word with no bits defined yet` };
+      return {
+        type: "unsigned int",
+        kind: "flags",
+        why:
+          own === "unsigned int"
+            ? undefined
+            : set
+              ? `flag set ${set.name} uses only bits < 32`
+              : `flags word with no bits defined yet`,
+      };
     }
     return { type: own, kind: "flags" };
   }
   if (f.name && countOf.has(f.name)) {
-    return { type: "size_t", kind: "count", why: own === "size_t" ? undefined : `element count of a user array (bounded by the address space)` };
+    return {
+      type: "size_t",
+      kind: "count",
+      why: own === "size_t" ? undefined : `element count of a user array (bounded by the address space)`,
+    };
   }
   if (spec.enum && wide) {
     const e = ifc.enums.get(spec.enum);
-    if (e && fitsIn32(e.values.map((v) => v.value)) && fitsIn32(specials)) return { type: "unsigned int", kind: "scalar", why: `enum ${e.name} values fit in 32 bits` };
+    if (e && fitsIn32(e.values.map((v) => v.value)) && fitsIn32(specials))
+      return { type: "unsigned int", kind: "scalar", why: `enum ${e.name} values fit in 32 bits` };
   }
   return { type: own, kind: "scalar" };
 }
 
 /** A flags word: a member with a flag set, or one simply named flags (a must-be-zero word with no bits yet). */
 export function isFlagsWord(spec: FieldSpec): boolean {
-  return Boolean(spec.flags) || spec.name === "flags" || Boolean(spec.name?.endsWith("_flags") && !spec.pointer && !spec.fd && !spec.handle);
+  return (
+    Boolean(spec.flags) ||
+    spec.name === "flags" ||
+    Boolean(spec.name?.endsWith("_flags") && !spec.pointer && !spec.fd && !spec.handle)
+  );
 }
 
 interface Walked {
@@ -176,7 +223,8 @@ interface Walked {
 /** Top-level members, looking through anonymous struct members (whose members C names directly). */
 function walkMembers(r: RecordType): Walked[] {
   return r.fields.flatMap((f) => {
-    if (f.name === undefined && f.type.kind === "record" && f.type.record.kind === "struct") return walkMembers(f.type.record);
+    if (f.name === undefined && f.type.kind === "record" && f.type.record.kind === "struct")
+      return walkMembers(f.type.record);
     return [{ field: f, path: f.name ?? "" }];
   });
 }
@@ -201,7 +249,9 @@ function memberAtStart(r: RecordType): string | undefined {
 
 /** The member names inside an anonymous union, joined: `ptr_or_val` (its argument's name). */
 function anonymousName(r: RecordType): string {
-  const names = r.fields.flatMap((f) => (f.name !== undefined ? [f.name] : f.type.kind === "record" ? [anonymousName(f.type.record)] : [])).filter(Boolean);
+  const names = r.fields
+    .flatMap((f) => (f.name !== undefined ? [f.name] : f.type.kind === "record" ? [anonymousName(f.type.record)] : []))
+    .filter(Boolean);
   return names.join("_or_") || "anon";
 }
 
@@ -222,15 +272,51 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
     if (/^value\b/i.test(conv)) {
       const reservedZero = /must be 0|must be zero/i.test(conv);
       const arg: SyscallArg = reservedZero
-        ? { name: own(rename, "arg") ?? "flags", type: "unsigned int", kernelType: "unsigned int", width: "32", kind: "flags", flow: "in", field: "", narrowed: `the ioctl argument is a value that must be 0; as a syscall it becomes a flags word (reject unknown bits)` }
-        : { name: own(rename, "arg") ?? "arg", type: "unsigned long", kernelType: "unsigned long", width: "ptr", kind: "ioctl-value", flow: "in", field: "" };
+        ? {
+            name: own(rename, "arg") ?? "flags",
+            type: "unsigned int",
+            kernelType: "unsigned int",
+            width: "32",
+            kind: "flags",
+            flow: "in",
+            field: "",
+            narrowed: `the ioctl argument is a value that must be 0; as a syscall it becomes a flags word (reject unknown bits)`,
+          }
+        : {
+            name: own(rename, "arg") ?? "arg",
+            type: "unsigned long",
+            kernelType: "unsigned long",
+            width: "ptr",
+            kind: "ioctl-value",
+            flow: "in",
+            field: "",
+          };
       return { command: cmd.spec.name, name, args: [FD_ARG, arg], dropped, ioctlArg: "value", notes };
     }
     const flow = cmd.spec.argFlow ?? defaultFlow;
     const argName = own(rename, "arg") ?? "arg";
-    const arg: SyscallArg = flow === "in"
-      ? { name: argName, type: userSpelling(t), kernelType: kernelTypeOf(t), width: widthOf(cmd.arg), kind: "scalar", flow, field: "", fieldType: cmd.arg }
-      : { name: argName, type: pointerTo(t, false), kernelType: kernelTypeOf(pointerTo(t, false)), width: "ptr", kind: "out-pointer", flow, field: "", fieldType: cmd.arg };
+    const arg: SyscallArg =
+      flow === "in"
+        ? {
+            name: argName,
+            type: userSpelling(t),
+            kernelType: kernelTypeOf(t),
+            width: widthOf(cmd.arg),
+            kind: "scalar",
+            flow,
+            field: "",
+            fieldType: cmd.arg,
+          }
+        : {
+            name: argName,
+            type: pointerTo(t, false),
+            kernelType: kernelTypeOf(pointerTo(t, false)),
+            width: "ptr",
+            kind: "out-pointer",
+            flow,
+            field: "",
+            fieldType: cmd.arg,
+          };
     return { command: cmd.spec.name, name, args: [FD_ARG, arg], dropped, ioctlArg: "scalar-pointer", notes };
   }
 
@@ -245,18 +331,33 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
   for (const m of members) {
     const f = m.field;
     const spec = f.spec;
-    if (spec.reserved || spec.padding) { dropped.push({ field: m.path, why: spec.reserved ? "reserved (must be zero)" : "padding" }); continue; }
-    if (f.bits !== undefined && f.name === undefined) { dropped.push({ field: "<unnamed bit-field>", why: "padding" }); continue; }
+    if (spec.reserved || spec.padding) {
+      dropped.push({ field: m.path, why: spec.reserved ? "reserved (must be zero)" : "padding" });
+      continue;
+    }
+    if (f.bits !== undefined && f.name === undefined) {
+      dropped.push({ field: "<unnamed bit-field>", why: "padding" });
+      continue;
+    }
     const flow = flowOf(m);
     // An anonymous union has no C name: its argument is named after its members (and renamed by that name).
     let key = m.path === "" && f.type.kind === "record" ? anonymousName(f.type.record) : m.path;
     while (m.path === "" && byField.has(key)) key += "_";
     const argName = argNameOf(key);
-    const base = { name: argName, field: m.path, fieldType: f.type, doc: spec.doc, specPath: f.name !== undefined ? [...f.path, "name"] : f.path, ...(key !== m.path ? { renameKey: key } : {}) };
+    const base = {
+      name: argName,
+      field: m.path,
+      fieldType: f.type,
+      doc: spec.doc,
+      specPath: f.name !== undefined ? [...f.path, "name"] : f.path,
+      ...(key !== m.path ? { renameKey: key } : {}),
+    };
     if (f.type.kind === "array") {
       if (f.type.length === "flexible") {
         noShim = `${m.path} is a flexible array member: the struct has no fixed size to fill`;
-        notes.push(`${m.path}: a flexible array member becomes a pointer argument; the element count must come from another argument`);
+        notes.push(
+          `${m.path}: a flexible array member becomes a pointer argument; the element count must come from another argument`,
+        );
       }
       const el = typeName(f.type.element);
       const t = pointerTo(el, flow === "in");
@@ -267,8 +368,19 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
       const r = f.type.record;
       const tn = r.tag ? `${r.kind} ${r.tag}` : `${r.kind} ${name}_${key.replace(/\./g, "_")}`;
       const t = pointerTo(tn, flow === "in");
-      if (!r.tag) notes.push(`${m.path || `the anonymous ${r.kind} (${key})`} is an anonymous ${r.kind}; the syscall would declare it as '${tn}'`);
-      const arg: SyscallArg = { ...base, type: t, kernelType: kernelTypeOf(t), width: "ptr", kind: "record-pointer", flow, record: r };
+      if (!r.tag)
+        notes.push(
+          `${m.path || `the anonymous ${r.kind} (${key})`} is an anonymous ${r.kind}; the syscall would declare it as '${tn}'`,
+        );
+      const arg: SyscallArg = {
+        ...base,
+        type: t,
+        kernelType: kernelTypeOf(t),
+        width: "ptr",
+        kind: "record-pointer",
+        flow,
+        record: r,
+      };
       if (m.path === "") {
         const anchor = memberAtStart(r);
         if (anchor) arg.anchor = anchor;
@@ -280,16 +392,43 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
     if (spec.pointer && flow === "in") {
       const access = spec.pointer.access ?? "in";
       const t = pointerTo(spelled(spec.pointer.to), access === "in");
-      byField.set(m.path, { ...base, type: t, kernelType: kernelTypeOf(t), width: "ptr", kind: "user-pointer", flow, access, pointee: f.pointee, pointerCount: spec.pointer.count, narrowed: `user pointer carried in ${typeName(f.type)}` });
+      byField.set(m.path, {
+        ...base,
+        type: t,
+        kernelType: kernelTypeOf(t),
+        width: "ptr",
+        kind: "user-pointer",
+        flow,
+        access,
+        pointee: f.pointee,
+        pointerCount: spec.pointer.count,
+        narrowed: `user pointer carried in ${typeName(f.type)}`,
+      });
       continue;
     }
     const n = narrow(f, ifc, countOf);
     if (flow !== "in") {
       const t = pointerTo(n.type, false);
-      byField.set(m.path, { ...base, type: t, kernelType: kernelTypeOf(t), width: "ptr", kind: "out-pointer", flow, narrowed: n.why });
+      byField.set(m.path, {
+        ...base,
+        type: t,
+        kernelType: kernelTypeOf(t),
+        width: "ptr",
+        kind: "out-pointer",
+        flow,
+        narrowed: n.why,
+      });
       continue;
     }
-    byField.set(m.path, { ...base, type: userSpelling(n.type), kernelType: kernelTypeOf(n.type), width: n.type === typeName(f.type) ? widthOf(f.type) : widthOfSpelling(n.type), kind: n.kind, flow, narrowed: n.why });
+    byField.set(m.path, {
+      ...base,
+      type: userSpelling(n.type),
+      kernelType: kernelTypeOf(n.type),
+      width: n.type === typeName(f.type) ? widthOf(f.type) : widthOfSpelling(n.type),
+      kind: n.kind,
+      flow,
+      narrowed: n.why,
+    });
   }
 
   // Default order: members in struct order, each count right after the first pointer using it, the command's flags word last (as in most syscalls).
@@ -299,20 +438,34 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
   for (const [path, a] of byField) {
     if (placed.has(path)) continue;
     if (a.kind === "count") continue; // placed with its pointer (or at the end if orphaned)
-    if (a.kind === "flags" && path === "flags") { flagsLast.push(path); placed.add(path); continue; }
+    if (a.kind === "flags" && path === "flags") {
+      flagsLast.push(path);
+      placed.add(path);
+      continue;
+    }
     defaultOrder.push(path);
     placed.add(path);
     const count = members.find((m) => m.path === path)?.field.spec.pointer?.count;
-    if (count && byField.has(count) && !placed.has(count)) { defaultOrder.push(count); placed.add(count); }
+    if (count && byField.has(count) && !placed.has(count)) {
+      defaultOrder.push(count);
+      placed.add(count);
+    }
   }
-  for (const path of byField.keys()) if (!placed.has(path)) { defaultOrder.push(path); placed.add(path); }
+  for (const path of byField.keys())
+    if (!placed.has(path)) {
+      defaultOrder.push(path);
+      placed.add(path);
+    }
   defaultOrder.push(...flagsLast);
 
   let order = defaultOrder;
   if (ov.order) {
     const listed = ov.order.filter((p) => p !== "fd");
     const unknown = listed.filter((p) => !byField.has(p));
-    if (unknown.length) notes.push(`syscall.order names ${unknown.map((u) => `'${u}'`).join(", ")}, which ${unknown.length === 1 ? "is not an argument" : "are not arguments"} (dropped members, or not in ${typeName(cmd.arg)})`);
+    if (unknown.length)
+      notes.push(
+        `syscall.order names ${unknown.map((u) => `'${u}'`).join(", ")}, which ${unknown.length === 1 ? "is not an argument" : "are not arguments"} (dropped members, or not in ${typeName(cmd.arg)})`,
+      );
     const missing = defaultOrder.filter((p) => !listed.includes(p));
     if (missing.length) notes.push(`syscall.order leaves out ${missing.join(", ")}; appended in the default order`);
     order = [...listed.filter((p) => byField.has(p)), ...missing];

@@ -9,7 +9,14 @@ import type { AbiEntry } from "../spec/abi.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import { flattenMembers, layoutRecord, layoutSignature, layoutType } from "../core/layout.js";
 import { argSize } from "../core/ioctl-numbers.js";
-import { recordName, typeName, type CommandModel, type CType, type InterfaceModel, type RecordType } from "../core/model.js";
+import {
+  recordName,
+  typeName,
+  type CommandModel,
+  type CType,
+  type InterfaceModel,
+  type RecordType,
+} from "../core/model.js";
 import type { CommandAnalysis } from "./analyse.js";
 import { isFlagsWord, type SyscallArg, type SyscallForm } from "./derive.js";
 
@@ -38,7 +45,13 @@ export function abiDependent(t: CType, abis: readonly AbiEntry[]): boolean {
   return new Set(abis.map(key)).size > 1;
 }
 
-export function ergonomics(cmd: CommandModel, ifc: InterfaceModel, a: CommandAnalysis, diagnostics: readonly Diagnostic[], abis: readonly AbiEntry[]): Ergonomics {
+export function ergonomics(
+  cmd: CommandModel,
+  ifc: InterfaceModel,
+  a: CommandAnalysis,
+  diagnostics: readonly Diagnostic[],
+  abis: readonly AbiEntry[],
+): Ergonomics {
   const form = a.form;
   const argType = cmd.arg ? typeName(cmd.arg) : undefined;
   const ioctlPrototype = `int ioctl(int fd, unsigned long request /* ${cmd.spec.name} */, ${form.ioctlArg === "none" ? "/* no argument */" : form.ioctlArg === "value" ? "unsigned long value" : `${argType} *arg`})`;
@@ -52,7 +65,11 @@ export function ergonomics(cmd: CommandModel, ifc: InterfaceModel, a: CommandAna
   };
 }
 
-function ioctlCompat(cmd: CommandModel, ifc: InterfaceModel, diagnostics: readonly Diagnostic[]): { needed: boolean; why: string[] } {
+function ioctlCompat(
+  cmd: CommandModel,
+  ifc: InterfaceModel,
+  diagnostics: readonly Diagnostic[],
+): { needed: boolean; why: string[] } {
   const why: string[] = [];
   if (cmd.arg?.kind === "record") {
     const name = recordName(cmd.arg.record);
@@ -64,25 +81,49 @@ function ioctlCompat(cmd: CommandModel, ifc: InterfaceModel, diagnostics: readon
   } else if (cmd.arg && cmd.arg.kind === "scalar" && cmd.arg.scalar.abiDependent && cmd.spec.dir !== "none") {
     why.push(`the argument type ${typeName(cmd.arg)} changes size between ABIs`);
   }
-  return { needed: why.length > 0, why: why.length ? why : ["no: one layout on every ABI, so compat_ioctl can be the native handler (compat_ptr_ioctl)"] };
+  return {
+    needed: why.length > 0,
+    why: why.length
+      ? why
+      : ["no: one layout on every ABI, so compat_ioctl can be the native handler (compat_ptr_ioctl)"],
+  };
 }
 
 function syscallCompat(a: CommandAnalysis, abis: readonly AbiEntry[]): { needed: boolean; why: string[] } {
   const why: string[] = [];
   const has32 = abis.some((x) => x.syscall.pairs !== "one-register");
   for (const arg of a.form.args) {
-    if (arg.width === "64" && has32) why.push(`${arg.name} is an explicit 64-bit scalar: two registers on 32-bit tasks, so COMPAT_SYSCALL_DEFINE with compat_arg_u64_dual(${arg.name})`);
-    if (arg.kind === "user-pointer" && arg.pointee && abiDependent(arg.pointee, abis)) why.push(`${arg.name} points to ${typeName(arg.pointee)}, whose layout depends on the ABI (read it with in_compat_syscall() / a compat_ type)`);
-    if (arg.kind === "record-pointer" && arg.record && abiDependent({ kind: "record", record: arg.record }, abis)) why.push(`${arg.name} points to a struct whose layout depends on the ABI`);
-    if (arg.kind === "out-pointer" && arg.type.match(/\b(long|size_t|ssize_t|time_t)\b/)) why.push(`${arg.name} points to an ABI-dependent type (${arg.type})`);
+    if (arg.width === "64" && has32)
+      why.push(
+        `${arg.name} is an explicit 64-bit scalar: two registers on 32-bit tasks, so COMPAT_SYSCALL_DEFINE with compat_arg_u64_dual(${arg.name})`,
+      );
+    if (arg.kind === "user-pointer" && arg.pointee && abiDependent(arg.pointee, abis))
+      why.push(
+        `${arg.name} points to ${typeName(arg.pointee)}, whose layout depends on the ABI (read it with in_compat_syscall() / a compat_ type)`,
+      );
+    if (arg.kind === "record-pointer" && arg.record && abiDependent({ kind: "record", record: arg.record }, abis))
+      why.push(`${arg.name} points to a struct whose layout depends on the ABI`);
+    if (arg.kind === "out-pointer" && arg.type.match(/\b(long|size_t|ssize_t|time_t)\b/))
+      why.push(`${arg.name} points to an ABI-dependent type (${arg.type})`);
   }
-  return { needed: why.length > 0, why: why.length ? why : ["no: every argument is a 32-bit value, a register-sized value or a pointer to a fixed-layout type"] };
+  return {
+    needed: why.length > 0,
+    why: why.length
+      ? why
+      : ["no: every argument is a 32-bit value, a register-sized value or a pointer to a fixed-layout type"],
+  };
 }
 
 function pointerCopies(a: SyscallArg, c: Copies) {
   const access = a.access ?? "in";
-  if (access !== "out") { c.fromUser++; c.detail.push(`${a.name}[] (copy_from_user)`); }
-  if (access !== "in") { c.toUser++; c.detail.push(`${a.name}[] (copy_to_user)`); }
+  if (access !== "out") {
+    c.fromUser++;
+    c.detail.push(`${a.name}[] (copy_from_user)`);
+  }
+  if (access !== "in") {
+    c.toUser++;
+    c.detail.push(`${a.name}[] (copy_to_user)`);
+  }
 }
 
 function ioctlCopies(form: SyscallForm): Copies {
@@ -90,8 +131,14 @@ function ioctlCopies(form: SyscallForm): Copies {
   if (form.ioctlArg === "none" || form.ioctlArg === "value") return c;
   const fields = form.args.filter((a) => a.kind !== "fd");
   const what = form.ioctlArg === "struct" ? "struct" : "value";
-  if (fields.some((a) => a.flow !== "out")) { c.fromUser++; c.detail.push(`${what} (copy_from_user)`); }
-  if (fields.some((a) => a.flow !== "in")) { c.toUser++; c.detail.push(`${what} (copy_to_user)`); }
+  if (fields.some((a) => a.flow !== "out")) {
+    c.fromUser++;
+    c.detail.push(`${what} (copy_from_user)`);
+  }
+  if (fields.some((a) => a.flow !== "in")) {
+    c.toUser++;
+    c.detail.push(`${what} (copy_to_user)`);
+  }
   for (const a of fields) if (a.kind === "user-pointer") pointerCopies(a, c);
   return c;
 }
@@ -99,22 +146,39 @@ function ioctlCopies(form: SyscallForm): Copies {
 export function syscallCopies(args: readonly SyscallArg[]): Copies {
   const c: Copies = { fromUser: 0, toUser: 0, detail: [] };
   for (const a of args) {
-    if (a.kind === "user-pointer") { pointerCopies(a, c); continue; }
+    if (a.kind === "user-pointer") {
+      pointerCopies(a, c);
+      continue;
+    }
     if (!a.type.endsWith("*")) continue;
-    if (a.flow !== "out") { c.fromUser++; c.detail.push(`*${a.name} (copy_from_user)`); }
-    if (a.flow !== "in") { c.toUser++; c.detail.push(`*${a.name} (copy_to_user)`); }
+    if (a.flow !== "out") {
+      c.fromUser++;
+      c.detail.push(`*${a.name} (copy_from_user)`);
+    }
+    if (a.flow !== "in") {
+      c.toUser++;
+      c.detail.push(`*${a.name} (copy_to_user)`);
+    }
   }
   return c;
 }
 
-function typeSafety(cmd: CommandModel, form: SyscallForm, abis: readonly AbiEntry[]): { ioctl: string; syscall: string } {
+function typeSafety(
+  cmd: CommandModel,
+  form: SyscallForm,
+  abis: readonly AbiEntry[],
+): { ioctl: string; syscall: string } {
   const hidden = form.args.filter((a) => a.kind === "user-pointer").length;
-  const fds = form.args.filter((a) => a.kind !== "fd" && a.type === "int" && a.narrowed?.includes("file descriptor")).length;
+  const fds = form.args.filter(
+    (a) => a.kind !== "fd" && a.type === "int" && a.narrowed?.includes("file descriptor"),
+  ).length;
   const abi = abis.find((a) => a.id === "x86_64") ?? abis[0]!;
   const size = argSize(cmd, abi);
   let ioctl = `untyped: the argument is an 'unsigned long' the compiler cannot check`;
-  if (form.ioctlArg === "struct" || form.ioctlArg === "scalar-pointer") ioctl += `; only _IOC_SIZE (${size} B on ${abi.id}) ties the request to ${typeName(cmd.arg!)}`;
-  if (form.ioctlArg === "value") ioctl += `; the request encodes ${typeName(cmd.arg!)} (${size} B) but the value is passed directly`;
+  if (form.ioctlArg === "struct" || form.ioctlArg === "scalar-pointer")
+    ioctl += `; only _IOC_SIZE (${size} B on ${abi.id}) ties the request to ${typeName(cmd.arg!)}`;
+  if (form.ioctlArg === "value")
+    ioctl += `; the request encodes ${typeName(cmd.arg!)} (${size} B) but the value is passed directly`;
   if (hidden) ioctl += `; ${hidden} user pointer${hidden === 1 ? "" : "s"} hidden in integer members`;
   if (fds) ioctl += `; ${fds} fd${fds === 1 ? "" : "s"} carried in wider integers`;
   const typedPtrs = form.args.filter((a) => a.type.endsWith("*")).length;
@@ -127,13 +191,20 @@ function flagBits(spec: { flags?: string }, ifc: InterfaceModel): number | undef
   return set ? set.bits.length : undefined;
 }
 
-function extensibility(cmd: CommandModel, ifc: InterfaceModel, form: SyscallForm, abis: readonly AbiEntry[]): { ioctl: string[]; syscall: string[] } {
+function extensibility(
+  cmd: CommandModel,
+  ifc: InterfaceModel,
+  form: SyscallForm,
+  abis: readonly AbiEntry[],
+): { ioctl: string[]; syscall: string[] } {
   const ioctl: string[] = [];
   const syscall: string[] = [];
   if (cmd.arg?.kind === "record") {
     const abi = abis.find((a) => a.id === "x86_64") ?? abis[0]!;
     const flat = flattenMembers(layoutRecord(cmd.arg.record, abi));
-    const reserved = flat.filter((m) => m.member.field.spec.reserved || m.member.field.spec.padding).reduce((n, m) => n + m.size, 0);
+    const reserved = flat
+      .filter((m) => m.member.field.spec.reserved || m.member.field.spec.padding)
+      .reduce((n, m) => n + m.size, 0);
     if (reserved) ioctl.push(`reserved bytes: ${reserved}`);
     const sized = flat.find((m) => /^(argsz|struct_size|usize)$/.test(m.member.field.name ?? ""));
     if (sized) ioctl.push(`size-versioned struct (${sized.name})`);
@@ -149,19 +220,29 @@ function extensibility(cmd: CommandModel, ifc: InterfaceModel, form: SyscallForm
   }
   if (ioctl.length === 0) ioctl.push("none");
   for (const a of form.args) {
-    if (a.kind !== "flags" || a.field !== "flags" && a.field !== "") continue;
+    if (a.kind !== "flags" || (a.field !== "flags" && a.field !== "")) continue;
     const width = a.type === "unsigned int" ? 32 : 64;
     const f = cmd.arg?.kind === "record" ? cmd.arg.record.fields.find((x) => x.name === a.field) : undefined;
-    const used = f ? flagBits(f.spec, ifc) ?? 0 : 0;
+    const used = f ? (flagBits(f.spec, ifc) ?? 0) : 0;
     syscall.push(`flags argument ${a.name}: ${width - used} of ${width} bits free`);
   }
   if (syscall.length === 0) syscall.push("none (a new argument means a new syscall)");
   return { ioctl, syscall };
 }
 
-const DIR_NAMES: Record<CommandModel["spec"]["dir"], string> = { none: "_IOC_NONE", read: "_IOC_READ", write: "_IOC_WRITE", readwrite: "_IOC_READ|_IOC_WRITE" };
+const DIR_NAMES: Record<CommandModel["spec"]["dir"], string> = {
+  none: "_IOC_NONE",
+  read: "_IOC_READ",
+  write: "_IOC_WRITE",
+  readwrite: "_IOC_READ|_IOC_WRITE",
+};
 
-function strace(cmd: CommandModel, ifc: InterfaceModel, form: SyscallForm, abis: readonly AbiEntry[]): Ergonomics["strace"] {
+function strace(
+  cmd: CommandModel,
+  ifc: InterfaceModel,
+  form: SyscallForm,
+  abis: readonly AbiEntry[],
+): Ergonomics["strace"] {
   const abi = abis.find((a) => a.id === "x86_64") ?? abis[0]!;
   const hex = (n: number) => `0x${n.toString(16)}`;
   const arg = form.ioctlArg === "none" ? "" : form.ioctlArg === "value" ? ", 0" : ", 0x7ffc…";

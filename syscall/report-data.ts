@@ -8,7 +8,13 @@ import type { AbiEntry, AbiId } from "../spec/abi.js";
 import { runChecks } from "../core/checks/index.js";
 import { groupAbis } from "../core/checks/context.js";
 import { commandNumber, hex32 } from "../core/ioctl-numbers.js";
-import { eachRecordInnermostFirst, flattenHoles, flattenMembers, layoutRecord, layoutSignature } from "../core/layout.js";
+import {
+  eachRecordInnermostFirst,
+  flattenHoles,
+  flattenMembers,
+  layoutRecord,
+  layoutSignature,
+} from "../core/layout.js";
 import type { CommandModel, InterfaceModel, RecordType, SpecModel } from "../core/model.js";
 import { analyseCommand, type SlotGroup } from "./analyse.js";
 import { prototype } from "./derive.js";
@@ -78,7 +84,14 @@ export interface CommandReport {
   exceedsOn: AbiId[];
   o32Only: AbiId[];
   slots: SlotGroup[];
-  remedies: { kind: string; chosen: boolean; summary: string; slots: number; prototypes: string[]; slotsByAbi: SlotGroup[] }[];
+  remedies: {
+    kind: string;
+    chosen: boolean;
+    summary: string;
+    slots: number;
+    prototypes: string[];
+    slotsByAbi: SlotGroup[];
+  }[];
   ergonomics: Ergonomics;
   doc?: string;
   notes: string[];
@@ -118,18 +131,34 @@ export function buildReport(model: SpecModel, abis: readonly AbiEntry[]): SpecRe
   };
 }
 
-function commandReport(cmd: CommandModel, ifc: InterfaceModel, abis: readonly AbiEntry[], diagnostics: ReturnType<typeof runChecks>): CommandReport {
+function commandReport(
+  cmd: CommandModel,
+  ifc: InterfaceModel,
+  abis: readonly AbiEntry[],
+  diagnostics: ReturnType<typeof runChecks>,
+): CommandReport {
   const a = analyseCommand(cmd, ifc, abis);
   const requestAbi = abis.find((x) => x.id === "x86_64") ?? abis[0]!;
   const num = commandNumber(cmd, requestAbi);
   const e = ergonomics(cmd, ifc, a, diagnostics, abis);
   return {
     command: cmd.spec.name,
-    ioctl: { prototype: e.ioctlPrototype, request: num.value === undefined ? "(size does not fit)" : hex32(num.value), requestAbi: requestAbi.id },
+    ioctl: {
+      prototype: e.ioctlPrototype,
+      request: num.value === undefined ? "(size does not fit)" : hex32(num.value),
+      requestAbi: requestAbi.id,
+    },
     syscall: {
       name: a.form.name,
       prototype: prototype(a.form.name, a.form.args),
-      args: a.form.args.map((x) => ({ name: x.name, type: x.type, width: x.width, kind: x.kind, ...(x.field !== undefined ? { field: x.field } : {}), ...(x.narrowed ? { narrowed: x.narrowed } : {}) })),
+      args: a.form.args.map((x) => ({
+        name: x.name,
+        type: x.type,
+        width: x.width,
+        kind: x.kind,
+        ...(x.field !== undefined ? { field: x.field } : {}),
+        ...(x.narrowed ? { narrowed: x.narrowed } : {}),
+      })),
       dropped: a.form.dropped,
     },
     argCount: a.argCount,
@@ -138,7 +167,14 @@ function commandReport(cmd: CommandModel, ifc: InterfaceModel, abis: readonly Ab
     exceedsOn: a.exceedsOn,
     o32Only: a.o32Only,
     slots: a.groups,
-    remedies: a.remedies.map((r) => ({ kind: r.kind, chosen: r.chosen, summary: r.summary, slots: r.slots, prototypes: r.forms.map((f) => prototype(f.name, f.args)), slotsByAbi: r.groups })),
+    remedies: a.remedies.map((r) => ({
+      kind: r.kind,
+      chosen: r.chosen,
+      summary: r.summary,
+      slots: r.slots,
+      prototypes: r.forms.map((f) => prototype(f.name, f.args)),
+      slotsByAbi: r.groups,
+    })),
     ergonomics: e,
     ...(cmd.spec.syscall?.doc ? { doc: cmd.spec.syscall.doc.replace(/\s+/g, " ").trim() } : {}),
     notes: [...a.form.notes, ...a.notes],
@@ -146,27 +182,46 @@ function commandReport(cmd: CommandModel, ifc: InterfaceModel, abis: readonly Ab
 }
 
 /** Counts over a layout at every depth, as flattenMembers/flattenHoles would list them; memoised per (record, ABI). */
-interface MapCounts { entries: number; leaves: number; holes: number; paddingBytes: number }
+interface MapCounts {
+  entries: number;
+  leaves: number;
+  holes: number;
+  paddingBytes: number;
+}
 const countCache = new WeakMap<AbiEntry, WeakMap<RecordType, MapCounts>>();
 
 function mapCounts(r: RecordType, abi: AbiEntry): MapCounts {
   let memo = countCache.get(abi);
   if (!memo) countCache.set(abi, (memo = new WeakMap()));
   const m = memo;
-  eachRecordInnermostFirst(r, (x) => m.has(x), (x) => {
-    const l = layoutRecord(x, abi);
-    const c: MapCounts = { entries: 0, leaves: 0, holes: l.holes.length + (l.tail > 0 ? 1 : 0), paddingBytes: l.holes.reduce((n, h) => n + h.size, 0) + l.tail };
-    for (const mem of l.members) {
-      const nested = mem.nested && mem.field.type.kind !== "array" ? m.get(mem.nested.record)! : undefined;
-      if (nested) { c.entries += nested.entries; c.leaves += nested.leaves; c.holes += nested.holes; c.paddingBytes += nested.paddingBytes; }
-      if (mem.bits === 0) continue;
-      if (mem.field.name !== undefined || mem.bits !== undefined) {
-        c.entries++;
-        if (!nested) c.leaves++;
+  eachRecordInnermostFirst(
+    r,
+    (x) => m.has(x),
+    (x) => {
+      const l = layoutRecord(x, abi);
+      const c: MapCounts = {
+        entries: 0,
+        leaves: 0,
+        holes: l.holes.length + (l.tail > 0 ? 1 : 0),
+        paddingBytes: l.holes.reduce((n, h) => n + h.size, 0) + l.tail,
+      };
+      for (const mem of l.members) {
+        const nested = mem.nested && mem.field.type.kind !== "array" ? m.get(mem.nested.record)! : undefined;
+        if (nested) {
+          c.entries += nested.entries;
+          c.leaves += nested.leaves;
+          c.holes += nested.holes;
+          c.paddingBytes += nested.paddingBytes;
+        }
+        if (mem.bits === 0) continue;
+        if (mem.field.name !== undefined || mem.bits !== undefined) {
+          c.entries++;
+          if (!nested) c.leaves++;
+        }
       }
-    }
-    m.set(x, c);
-  });
+      m.set(x, c);
+    },
+  );
   return m.get(r)!;
 }
 
@@ -182,10 +237,22 @@ function structMap(r: RecordType, abis: readonly AbiEntry[], budget: { bytes: nu
     return `${l.size}|${l.align}|${layoutSignature(r, abi, false)}`;
   };
   const groups = [...groupAbis(abis, sig).values()];
-  const layouts = groups.map((ids) => layoutRecord(r, abis.find((a) => a.id === ids[0])!));
-  const counts = groups.map((ids) => mapCounts(r, abis.find((a) => a.id === ids[0])!));
-  const drawn = layouts.every((l, i) => l.size <= MAP_LIMITS.structBytes && counts[i]!.entries + counts[i]!.holes <= MAP_LIMITS.structSegments)
-    && layouts.reduce((n, l) => n + l.size, 0) <= budget.bytes;
+  const layouts = groups.map((ids) =>
+    layoutRecord(
+      r,
+      abis.find((a) => a.id === ids[0])!,
+    ),
+  );
+  const counts = groups.map((ids) =>
+    mapCounts(
+      r,
+      abis.find((a) => a.id === ids[0])!,
+    ),
+  );
+  const drawn =
+    layouts.every(
+      (l, i) => l.size <= MAP_LIMITS.structBytes && counts[i]!.entries + counts[i]!.holes <= MAP_LIMITS.structSegments,
+    ) && layouts.reduce((n, l) => n + l.size, 0) <= budget.bytes;
   if (drawn) {
     budget.bytes -= layouts.reduce((n, l) => n + l.size, 0);
     const flats = layouts.map((l) => flattenMembers(l));
@@ -202,8 +269,19 @@ function structMap(r: RecordType, abis: readonly AbiEntry[], budget: { bytes: nu
         const l = layouts[i]!;
         const leaves = flats[i]!.filter((m) => !m.member.nested || m.member.field.type.kind === "array");
         const segments: ByteSegment[] = [
-          ...leaves.map((m): ByteSegment => ({ offset: m.offset, size: Math.max(m.size, m.bits !== undefined ? 1 : 0), kind: "member", name: shortName(m.name), ...(placeOf(m.name).size > 1 ? { moved: true } : {}) })),
-          ...flattenHoles(l).map((h): ByteSegment => ({ offset: h.offset, size: h.size, kind: h.tailPadding ? "tail" : "hole", name: h.tailPadding ? "tail padding" : `hole${h.after ? ` after ${shortName(h.after)}` : ""}` })),
+          ...leaves.map((m): ByteSegment => ({
+            offset: m.offset,
+            size: Math.max(m.size, m.bits !== undefined ? 1 : 0),
+            kind: "member",
+            name: shortName(m.name),
+            ...(placeOf(m.name).size > 1 ? { moved: true } : {}),
+          })),
+          ...flattenHoles(l).map((h): ByteSegment => ({
+            offset: h.offset,
+            size: h.size,
+            kind: h.tailPadding ? "tail" : "hole",
+            name: h.tailPadding ? "tail padding" : `hole${h.after ? ` after ${shortName(h.after)}` : ""}`,
+          })),
         ].sort((x, y) => x.offset - y.offset || (x.kind === "member" ? -1 : 1));
         return { abis: ids, size: l.size, align: l.align, segments };
       }),
@@ -226,20 +304,42 @@ function structMap(r: RecordType, abis: readonly AbiEntry[], budget: { bytes: nu
       l.members.forEach((m, j) => {
         while (hole < l.holes.length && l.holes[hole]!.afterIndex < j) {
           const h = l.holes[hole++]!;
-          push({ offset: h.offset, size: h.size, kind: "hole", name: `hole${h.after ? ` after ${shortName(h.after)}` : ""}` });
+          push({
+            offset: h.offset,
+            size: h.size,
+            kind: "hole",
+            name: `hole${h.after ? ` after ${shortName(h.after)}` : ""}`,
+          });
         }
         if (m.bits === 0 || (m.field.name === undefined && m.bits === undefined && !m.nested)) return;
         const moved = layouts.some((o) => o.members[j]!.offset !== m.offset || o.members[j]!.size !== m.size);
-        push({ offset: m.offset, size: Math.max(m.size, m.bits !== undefined ? 1 : 0), kind: "member", name: shortName(m.field.name ?? (m.bits !== undefined ? "<unnamed bit-field>" : "<anonymous>")), ...(moved ? { moved: true } : {}) });
+        push({
+          offset: m.offset,
+          size: Math.max(m.size, m.bits !== undefined ? 1 : 0),
+          kind: "member",
+          name: shortName(m.field.name ?? (m.bits !== undefined ? "<unnamed bit-field>" : "<anonymous>")),
+          ...(moved ? { moved: true } : {}),
+        });
       });
       while (hole < l.holes.length) {
         const h = l.holes[hole++]!;
-        push({ offset: h.offset, size: h.size, kind: "hole", name: `hole${h.after ? ` after ${shortName(h.after)}` : ""}` });
+        push({
+          offset: h.offset,
+          size: h.size,
+          kind: "hole",
+          name: `hole${h.after ? ` after ${shortName(h.after)}` : ""}`,
+        });
       }
       if (l.tail > 0) push({ offset: l.size - l.tail, size: l.tail, kind: "tail", name: "tail padding" });
       segments.sort((x, y) => x.offset - y.offset || (x.kind === "member" ? -1 : 1));
       budget.segments -= segments.length;
-      return { abis: ids, size: l.size, align: l.align, segments, summary: { members: c.leaves, holes: c.holes, paddingBytes: c.paddingBytes, listed } };
+      return {
+        abis: ids,
+        size: l.size,
+        align: l.align,
+        segments,
+        summary: { members: c.leaves, holes: c.holes, paddingBytes: c.paddingBytes, listed },
+      };
     }),
   };
 }

@@ -44,13 +44,16 @@ export function countSlots(args: readonly ArgWidth[], model: SyscallModel): Slot
 
 function pairStart(next: number, rule: PairRule): number {
   switch (rule) {
-    case "even": return next % 2 === 0 ? next : next + 1;
+    case "even":
+      return next % 2 === 0 ? next : next + 1;
     // sh never splits a pair between r7 and the stack (sys_pread_wrapper).
-    case "sh": return next === 3 ? 4 : next;
+    case "sh":
+      return next === 3 ? 4 : next;
     // parisc's per-call shims take explicit (high, low) u32 pairs, with no padding.
     case "parisc-shim":
     case "consecutive":
-    case "one-register": return next;
+    case "one-register":
+      return next;
   }
 }
 

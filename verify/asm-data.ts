@@ -21,10 +21,20 @@ export const CALIBRATION_SOURCE = [
 ].join("\n");
 
 const FIXED: Record<string, number> = {
-  ".byte": 1, ".1byte": 1,
-  ".short": 2, ".half": 2, ".hword": 2, ".value": 2, ".2byte": 2,
-  ".long": 4, ".int": 4, ".4byte": 4,
-  ".quad": 8, ".8byte": 8, ".dword": 8, ".xword": 8,
+  ".byte": 1,
+  ".1byte": 1,
+  ".short": 2,
+  ".half": 2,
+  ".hword": 2,
+  ".value": 2,
+  ".2byte": 2,
+  ".long": 4,
+  ".int": 4,
+  ".4byte": 4,
+  ".quad": 8,
+  ".8byte": 8,
+  ".dword": 8,
+  ".xword": 8,
 };
 const FILL = new Set([".zero", ".space", ".skip"]);
 const STRING = new Set([".ascii", ".string", ".asciz"]);
@@ -60,7 +70,10 @@ function parseNumber(s: string): bigint {
 }
 
 function splitArgs(args: string): string[] {
-  return args.split(",").map((a) => a.trim()).filter(Boolean);
+  return args
+    .split(",")
+    .map((a) => a.trim())
+    .filter(Boolean);
 }
 
 function unquote(s: string): number[] {
@@ -69,11 +82,20 @@ function unquote(s: string): number[] {
   const out: number[] = [];
   const text = body[1]!;
   for (let i = 0; i < text.length; i++) {
-    if (text[i] !== "\\") { out.push(text.charCodeAt(i)); continue; }
+    if (text[i] !== "\\") {
+      out.push(text.charCodeAt(i));
+      continue;
+    }
     const oct = /^[0-7]{1,3}/.exec(text.slice(i + 1));
-    if (oct) { out.push(parseInt(oct[0], 8)); i += oct[0].length; continue; }
+    if (oct) {
+      out.push(parseInt(oct[0], 8));
+      i += oct[0].length;
+      continue;
+    }
     const esc = text[++i]!;
-    out.push(({ n: 10, t: 9, r: 13, b: 8, f: 12, '"': 34, "\\": 92 } as Record<string, number>)[esc] ?? esc.charCodeAt(0));
+    out.push(
+      ({ n: 10, t: 9, r: 13, b: 8, f: 12, '"': 34, "\\": 92 } as Record<string, number>)[esc] ?? esc.charCodeAt(0),
+    );
   }
   return out;
 }
@@ -92,7 +114,11 @@ export function dataReader(asm: string, endian: "little" | "big"): DataReader {
   // Calibrate: the directive that holds 0x0102 is 2 bytes wide, 0x01020304 4, 0x0102030405060708 8.  Covers
   // `.word` (2 or 4 bytes by target) and the unaligned ones GCC uses in packed data (.uahalf/.uaword/.uaxword on
   // sparc, .uaword/.ualong/.uaquad on sh -- where `.uaword` is 2 bytes, on sparc 4).
-  const MARKS = new Map<bigint, number>([[0x0102n, 2], [0x01020304n, 4], [0x0102030405060708n, 8]]);
+  const MARKS = new Map<bigint, number>([
+    [0x0102n, 2],
+    [0x01020304n, 4],
+    [0x0102030405060708n, 8],
+  ]);
   for (const label of [CAL16, CAL32, CALU]) {
     for (const d of labels.get(label) ?? []) {
       if (FILL.has(d.name) || STRING.has(d.name)) continue;
@@ -121,7 +147,11 @@ export function dataReader(asm: string, endian: "little" | "big"): DataReader {
           for (let i = 0; i < size; i++, v >>= 8n) le.push(Number(v & 0xffn));
           out.push(...(endian === "little" ? le : le.reverse()));
         }
-      } else if (/^\.(align|p2align|balign|type|size|globl|global|local|section|data|text|bss|previous|weak|hidden|comm|lcomm|ident|file|loc)$/.test(d.name)) {
+      } else if (
+        /^\.(align|p2align|balign|type|size|globl|global|local|section|data|text|bss|previous|weak|hidden|comm|lcomm|ident|file|loc)$/.test(
+          d.name,
+        )
+      ) {
         continue;
       } else {
         throw new Error(`unknown data directive '${d.name}' under '${label}'`);
@@ -135,7 +165,10 @@ export function dataReader(asm: string, endian: "little" | "big"): DataReader {
       const b = bytes(label);
       const out: number[] = [];
       for (let i = 0; i + 4 <= b.length; i += 4) {
-        const w = endian === "little" ? b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24) : (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
+        const w =
+          endian === "little"
+            ? b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)
+            : (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
         out.push(w >>> 0);
       }
       return out;

@@ -78,10 +78,27 @@ function classifyErrors(stderr: string): { asserts: number; other: string[] } {
 }
 
 function clangArgs(target: ClangTarget): string[] {
-  return [`--target=${target.triple}`, ...target.flags, ...COMMON, "-fsyntax-only", "-ferror-limit=0", "-fno-caret-diagnostics", "-fno-color-diagnostics", "-Xclang", "-fdump-record-layouts"];
+  return [
+    `--target=${target.triple}`,
+    ...target.flags,
+    ...COMMON,
+    "-fsyntax-only",
+    "-ferror-limit=0",
+    "-fno-caret-diagnostics",
+    "-fno-color-diagnostics",
+    "-Xclang",
+    "-fdump-record-layouts",
+  ];
 }
 
-function clangResult(compiler: string, probe: Probe, abi: AbiEntry, stdout: string, stderr: string, started: number): BackendRun {
+function clangResult(
+  compiler: string,
+  probe: Probe,
+  abi: AbiEntry,
+  stdout: string,
+  stderr: string,
+  started: number,
+): BackendRun {
   const { asserts, other } = classifyErrors(stderr);
   const dumps = parseRecordDump(stdout);
   const measured = probe.entries.map((e) => measureFromDump(e, abi, dumps.get(e.cname)));
@@ -94,8 +111,16 @@ function clangResult(compiler: string, probe: Probe, abi: AbiEntry, stdout: stri
 type Output = ((bytes: Uint8Array | null) => void) | null;
 type Tree = { [name: string]: Tree | string };
 interface YowaspModule {
-  runClang(args: string[] | null, files?: Tree, options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void }): Promise<Record<string, unknown>>;
-  runLLVM(args: string[] | null, files?: Record<string, unknown>, options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void }): Promise<Record<string, unknown>>;
+  runClang(
+    args: string[] | null,
+    files?: Tree,
+    options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void },
+  ): Promise<Record<string, unknown>>;
+  runLLVM(
+    args: string[] | null,
+    files?: Record<string, unknown>,
+    options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void },
+  ): Promise<Record<string, unknown>>;
   Exit: new (...a: never[]) => Error;
   version?: string;
 }
@@ -143,17 +168,36 @@ export async function runYowaspClang(probe: Probe, abi: AbiEntry, target: ClangT
     });
   } catch (e) {
     // A non-zero exit (rejected asserts) is an Exit; anything else is a broken runtime.
-    if (!(e instanceof Exit)) return { compiler, measured: probe.entries.map((en) => en.facts.map(() => undefined)), assertFailures: 0, error: `@yowasp/clang failed: ${(e as Error).message}`, ms: performance.now() - started };
+    if (!(e instanceof Exit))
+      return {
+        compiler,
+        measured: probe.entries.map((en) => en.facts.map(() => undefined)),
+        assertFailures: 0,
+        error: `@yowasp/clang failed: ${(e as Error).message}`,
+        ms: performance.now() - started,
+      };
   }
   return clangResult(compiler, probe, abi, text(out), text(err), started);
 }
 
 /** A `clang` (or clang-NN) executable on PATH. */
-export async function runSystemClang(probe: Probe, abi: AbiEntry, target: ClangTarget, program: string): Promise<BackendRun> {
+export async function runSystemClang(
+  probe: Probe,
+  abi: AbiEntry,
+  target: ClangTarget,
+  program: string,
+): Promise<BackendRun> {
   const started = performance.now();
   const args = [...clangArgs(target), "-I{dir}/include", "-I{dir}/stand-ins"];
   const r = await compileSourceAsync({ compiler: program, args, source: probe.source, extraFiles: probeFiles(probe) });
-  return clangResult(`${program} --target=${target.triple}${target.flags.length ? " " + target.flags.join(" ") : ""}`, probe, abi, r.stdout, r.stderr, started);
+  return clangResult(
+    `${program} --target=${target.triple}${target.flags.length ? " " + target.flags.join(" ") : ""}`,
+    probe,
+    abi,
+    r.stdout,
+    r.stderr,
+    started,
+  );
 }
 
 /** The generated headers under include/ and the stand-ins under stand-ins/, for a compiler on disk. */
@@ -188,7 +232,11 @@ const targetChecks = new Map<string, string | undefined>();
 export function gccCannotCompile(target: GccTarget): string | undefined {
   const key = [target.command, ...target.flags].join(" ");
   if (!targetChecks.has(key)) {
-    const r = compileSource({ compiler: target.command, args: [...target.flags, ...COMMON, "-S", "-o", "-"], source: "int x;\n" });
+    const r = compileSource({
+      compiler: target.command,
+      args: [...target.flags, ...COMMON, "-S", "-o", "-"],
+      source: "int x;\n",
+    });
     targetChecks.set(key, r.ok ? undefined : `${key} cannot compile here (${firstError(r.stderr)})`);
   }
   return targetChecks.get(key);
@@ -205,10 +253,18 @@ export function gccHeaderSource(abi: AbiId, target: GccTarget): HeaderSource {
   const key = [target.command, ...target.flags, ...sysroot].join(" ");
   let known = headerSources.get(key);
   if (!known) {
-    const r = compileSource({ compiler: target.command, args: [...target.flags, ...sysroot, ...COMMON, "-fsyntax-only"], source: SYSROOT_PROBE });
+    const r = compileSource({
+      compiler: target.command,
+      args: [...target.flags, ...sysroot, ...COMMON, "-fsyntax-only"],
+      source: SYSROOT_PROBE,
+    });
     known = r.ok
       ? { kind: "sysroot", flags: [...sysroot, "-idirafter", "{dir}/stand-ins"] }
-      : { kind: "table", flags: ["-I{dir}/stand-ins"], why: `${key} has no target kernel headers (${firstError(r.stderr)})` };
+      : {
+          kind: "table",
+          flags: ["-I{dir}/stand-ins"],
+          why: `${key} has no target kernel headers (${firstError(r.stderr)})`,
+        };
     headerSources.set(key, known);
   }
   return known;
@@ -221,7 +277,8 @@ function firstError(stderr: string): string {
 function measureFromAsm(probe: Probe, abi: AbiEntry, asm: string): (number | undefined)[][] {
   const reader = dataReader(asm, abi.endian);
   const values = reader.words32(VALUES);
-  if (values.length !== probe.valueCount) throw new Error(`read ${values.length} of ${probe.valueCount} values from the assembly`);
+  if (values.length !== probe.valueCount)
+    throw new Error(`read ${values.length} of ${probe.valueCount} values from the assembly`);
   return probe.entries.map((e) =>
     e.facts.map((f, fi) => {
       const vi = e.valueIndex.get(fi);
@@ -240,7 +297,17 @@ export async function runGcc(probe: Probe, abi: AbiEntry, target: GccTarget): Pr
   const started = performance.now();
   const compiler = [target.command, ...target.flags].join(" ");
   const headers = gccHeaderSource(abi.id, target);
-  const args = [...target.flags, ...COMMON, "-I{dir}/include", ...headers.flags, "-S", "-o", "-", "-fno-common", "-fmax-errors=0"];
+  const args = [
+    ...target.flags,
+    ...COMMON,
+    "-I{dir}/include",
+    ...headers.flags,
+    "-S",
+    "-o",
+    "-",
+    "-fno-common",
+    "-fmax-errors=0",
+  ];
   const extraFiles = probeFiles(probe);
   const first = await compileSourceAsync({ compiler: target.command, args, source: probe.source, extraFiles });
   const none = () => probe.entries.map((en) => en.facts.map(() => undefined));
@@ -248,15 +315,40 @@ export async function runGcc(probe: Probe, abi: AbiEntry, target: GccTarget): Pr
   let asm = first.stdout;
   if (!first.ok) {
     const { asserts, other } = classifyErrors(first.stderr);
-    if (other.length || asserts === 0) return { compiler, measured: none(), assertFailures: asserts, error: `${compiler} rejected the probe: ${(other.length ? other : [first.stderr.trim()]).slice(0, 3).join(" | ")}`, ms: performance.now() - started };
+    if (other.length || asserts === 0)
+      return {
+        compiler,
+        measured: none(),
+        assertFailures: asserts,
+        error: `${compiler} rejected the probe: ${(other.length ? other : [first.stderr.trim()]).slice(0, 3).join(" | ")}`,
+        ms: performance.now() - started,
+      };
     assertFailures = asserts;
-    const second = await compileSourceAsync({ compiler: target.command, args: [...args, `-D${MEASURE_ONLY}`], source: probe.source, extraFiles });
-    if (!second.ok) return { compiler, measured: none(), assertFailures, error: `${compiler} rejected the measuring probe: ${second.stderr.trim().split("\n").slice(0, 3).join(" | ")}`, ms: performance.now() - started };
+    const second = await compileSourceAsync({
+      compiler: target.command,
+      args: [...args, `-D${MEASURE_ONLY}`],
+      source: probe.source,
+      extraFiles,
+    });
+    if (!second.ok)
+      return {
+        compiler,
+        measured: none(),
+        assertFailures,
+        error: `${compiler} rejected the measuring probe: ${second.stderr.trim().split("\n").slice(0, 3).join(" | ")}`,
+        ms: performance.now() - started,
+      };
     asm = second.stdout;
   }
   try {
     return { compiler, measured: measureFromAsm(probe, abi, asm), assertFailures, ms: performance.now() - started };
   } catch (e) {
-    return { compiler, measured: none(), assertFailures, error: `cannot read ${compiler}'s assembly: ${(e as Error).message}`, ms: performance.now() - started };
+    return {
+      compiler,
+      measured: none(),
+      assertFailures,
+      error: `cannot read ${compiler}'s assembly: ${(e as Error).message}`,
+      ms: performance.now() - started,
+    };
   }
 }

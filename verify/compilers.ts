@@ -48,8 +48,14 @@ export interface AbiCompilers {
   note?: string;
 }
 
-const LD: LimitNote = { limit: "long-double", why: "clang's sparc32 long double is 8 bytes, Linux/glibc uses 16 (abi-facts §1.4)" };
-const UNNAMED_BF: LimitNote = { limit: "unnamed-bitfield", why: "clang's csky lets unnamed bit-fields raise struct alignment, GCC csky does not (abi-facts §1.3, §6)" };
+const LD: LimitNote = {
+  limit: "long-double",
+  why: "clang's sparc32 long double is 8 bytes, Linux/glibc uses 16 (abi-facts §1.4)",
+};
+const UNNAMED_BF: LimitNote = {
+  limit: "unnamed-bitfield",
+  why: "clang's csky lets unnamed bit-fields raise struct alignment, GCC csky does not (abi-facts §1.3, §6)",
+};
 
 const clang = (triple: string, ...flags: string[]): ClangTarget => ({ triple, flags });
 const gcc = (command: string, ...flags: string[]): GccTarget => ({ command, flags });
@@ -60,7 +66,11 @@ export const COMPILERS: readonly AbiCompilers[] = [
   { abi: "x32", clang: clang("x86_64-linux-gnux32"), gcc: gcc("gcc", "-mx32") },
   { abi: "arm", clang: clang("arm-linux-gnueabi"), gcc: gcc("arm-linux-gnueabi-gcc-12") },
   { abi: "armeb", clang: clang("armeb-linux-gnueabi"), note: "no big-endian ARM GCC installed" },
-  { abi: "arm-oabi", gcc: gcc("arm-linux-gnueabi-gcc-12", "-mabi=apcs-gnu"), note: "clang's apcs-gnu has no 4-byte struct granule and lays out bit-fields differently (abi-facts §1.4)" },
+  {
+    abi: "arm-oabi",
+    gcc: gcc("arm-linux-gnueabi-gcc-12", "-mabi=apcs-gnu"),
+    note: "clang's apcs-gnu has no 4-byte struct granule and lays out bit-fields differently (abi-facts §1.4)",
+  },
   { abi: "aarch64", clang: clang("aarch64-linux-gnu") },
   { abi: "aarch64_be", clang: clang("aarch64_be-linux-gnu") },
   { abi: "mips", clang: clang("mips-linux-gnu") },
@@ -78,18 +88,38 @@ export const COMPILERS: readonly AbiCompilers[] = [
   { abi: "sparc64", clang: clang("sparc64-linux-gnu"), gcc: gcc("sparc64-linux-gnu-gcc-12", "-m64") },
   { abi: "riscv32", clang: clang("riscv32-linux-gnu") },
   { abi: "riscv64", clang: clang("riscv64-linux-gnu") },
-  { abi: "m68k", gcc: gcc("m68k-linux-gnu-gcc-12"), note: "clang's m68k uses 4-byte alignment for int/pointer/long long; Linux (GCC) uses 2 (abi-facts §1.4)" },
+  {
+    abi: "m68k",
+    gcc: gcc("m68k-linux-gnu-gcc-12"),
+    note: "clang's m68k uses 4-byte alignment for int/pointer/long long; Linux (GCC) uses 2 (abi-facts §1.4)",
+  },
   { abi: "loongarch64", clang: clang("loongarch64-linux-gnu") },
   { abi: "csky", clang: { ...clang("csky-linux-gnu", "-funsigned-char"), limits: [UNNAMED_BF] } },
   { abi: "alpha", gcc: gcc("alpha-linux-gnu-gcc-12"), note: "clang has no alpha target" },
   { abi: "parisc", gcc: gcc("hppa-linux-gnu-gcc-12"), note: "clang has no hppa target" },
   { abi: "sh", gcc: gcc("sh4-linux-gnu-gcc-12"), note: "clang has no sh target" },
-  { abi: "arc", gcc: gcc("arc-linux-gnu-gcc-12"), note: "clang's arc front end is big-endian with ARM-like bit-fields, not the Linux ARC ABI (abi-facts §1.4)" },
+  {
+    abi: "arc",
+    gcc: gcc("arc-linux-gnu-gcc-12"),
+    note: "clang's arc front end is big-endian with ARM-like bit-fields, not the Linux ARC ABI (abi-facts §1.4)",
+  },
   { abi: "hexagon", clang: clang("hexagon-unknown-linux-musl") },
-  { abi: "xtensa", note: "no compiler: clang has no xtensa target and no Debian cross GCC exists (table row from gcc/config/xtensa/xtensa.h)" },
-  { abi: "microblaze", note: "no compiler: clang has no microblaze target and no Debian cross GCC exists (table row from gcc/config/microblaze/microblaze.h)" },
-  { abi: "openrisc", note: "no compiler: clang has no or1k target and no Debian cross GCC exists (table row from gcc/config/or1k/or1k.h)" },
-  { abi: "nios2", note: "no compiler: clang has no nios2 target and no Debian cross GCC exists (table row from gcc/config/nios2/nios2.h)" },
+  {
+    abi: "xtensa",
+    note: "no compiler: clang has no xtensa target and no Debian cross GCC exists (table row from gcc/config/xtensa/xtensa.h)",
+  },
+  {
+    abi: "microblaze",
+    note: "no compiler: clang has no microblaze target and no Debian cross GCC exists (table row from gcc/config/microblaze/microblaze.h)",
+  },
+  {
+    abi: "openrisc",
+    note: "no compiler: clang has no or1k target and no Debian cross GCC exists (table row from gcc/config/or1k/or1k.h)",
+  },
+  {
+    abi: "nios2",
+    note: "no compiler: clang has no nios2 target and no Debian cross GCC exists (table row from gcc/config/nios2/nios2.h)",
+  },
 ];
 
 const BY_ABI: ReadonlyMap<string, AbiCompilers> = new Map(COMPILERS.map((c) => [c.abi, c]));

@@ -38,18 +38,26 @@ export function visitMembers(layout: RecordLayout, base = 0, prefix = ""): Membe
     const path = m.field.name === undefined ? "" : `${prefix}${m.field.name}`;
     const v: MemberVisit = { member: m, path, offset: base + m.offset };
     if (m.bits !== undefined) v.bitOffset = base * 8 + m.bitOffset!;
-    else if (m.nested && m.field.type.kind !== "array") v.children = visitMembers(m.nested, base + m.offset, path ? `${path}.` : prefix);
+    else if (m.nested && m.field.type.kind !== "array")
+      v.children = visitMembers(m.nested, base + m.offset, path ? `${path}.` : prefix);
     return v;
   });
 }
 
 export function factsOf(record: RecordType, abi: AbiEntry): Fact[] {
   const layout = layoutRecord(record, abi);
-  const out: Fact[] = [{ kind: "size", member: "", engine: layout.size }, { kind: "align", member: "", engine: layout.align }];
+  const out: Fact[] = [
+    { kind: "size", member: "", engine: layout.size },
+    { kind: "align", member: "", engine: layout.align },
+  ];
   const walk = (visits: MemberVisit[]) => {
     for (const v of visits) {
       if (v.member.bits !== undefined) {
-        if (v.path && v.member.bits > 0) out.push({ kind: "bit-offset", member: v.path, engine: v.bitOffset! }, { kind: "bit-width", member: v.path, engine: v.member.bits });
+        if (v.path && v.member.bits > 0)
+          out.push(
+            { kind: "bit-offset", member: v.path, engine: v.bitOffset! },
+            { kind: "bit-width", member: v.path, engine: v.member.bits },
+          );
         continue;
       }
       if (v.path) out.push({ kind: "offset", member: v.path, engine: v.offset });
@@ -61,7 +69,10 @@ export function factsOf(record: RecordType, abi: AbiEntry): Fact[] {
 }
 
 /** Whether a record (with everything it contains by value) uses a type or feature. */
-export function recordUses(record: RecordType, test: (t: CType, bits: number | undefined, named: boolean) => boolean): boolean {
+export function recordUses(
+  record: RecordType,
+  test: (t: CType, bits: number | undefined, named: boolean) => boolean,
+): boolean {
   const seen = new Set<RecordType>();
   const inType = (t: CType, bits: number | undefined, named: boolean): boolean => {
     if (test(t, bits, named)) return true;

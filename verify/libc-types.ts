@@ -31,23 +31,23 @@ export interface TypedefMismatch {
 
 export type TypedefVerdict =
   | {
-    status: "checked";
-    abi: AbiId;
-    /** The compiler command line that judged (command and flags, sysroot flags included). */
-    compiler: string;
-    /** The Debian packages whose headers were read. */
-    packages: readonly string[];
-    /** The compiler's value for every typedef of the row. */
-    measured: Readonly<Record<TypedefName, SizeAlign>>;
-    /** Typedefs where the row and the compiler disagree; empty when the row is right. */
-    mismatches: TypedefMismatch[];
-  }
+      status: "checked";
+      abi: AbiId;
+      /** The compiler command line that judged (command and flags, sysroot flags included). */
+      compiler: string;
+      /** The Debian packages whose headers were read. */
+      packages: readonly string[];
+      /** The compiler's value for every typedef of the row. */
+      measured: Readonly<Record<TypedefName, SizeAlign>>;
+      /** Typedefs where the row and the compiler disagree; empty when the row is right. */
+      mismatches: TypedefMismatch[];
+    }
   | {
-    status: "table-only";
-    abi: AbiId;
-    /** Which capability is missing: "no cross compiler for <abi> here: ..." or "no sysroot for <abi> here: ...". */
-    reason: string;
-  };
+      status: "table-only";
+      abi: AbiId;
+      /** Which capability is missing: "no cross compiler for <abi> here: ..." or "no sysroot for <abi> here: ...". */
+      reason: string;
+    };
 
 export interface CheckTypedefsOptions {
   /** Judge with this GCC instead of the ABI's row in verify/compilers.ts (null: as if it had none). */
@@ -58,7 +58,12 @@ export interface CheckTypedefsOptions {
 
 /** The headers that define the typedefs: C library first, then the kernel's uapi. */
 export const PROBE_HEADERS: readonly string[] = [
-  "stddef.h", "sys/types.h", "sys/time.h", "time.h", "linux/types.h", "linux/posix_types.h",
+  "stddef.h",
+  "sys/types.h",
+  "sys/time.h",
+  "time.h",
+  "linux/types.h",
+  "linux/posix_types.h",
 ];
 
 const TYPEDEFS_LABEL = toolName("typedefs");
@@ -120,13 +125,13 @@ const install = (s: Sysroot): string => `apt-get install ${s.packages.join(" ")}
 export function checkTypedefs(abi: AbiEntry, opts: CheckTypedefsOptions = {}): TypedefVerdict {
   const tableOnly = (reason: string): TypedefVerdict => ({ status: "table-only", abi: abi.id, reason });
   const row = compilersFor(abi.id);
-  const gcc = opts.gcc === undefined ? row.gcc : opts.gcc ?? undefined;
+  const gcc = opts.gcc === undefined ? row.gcc : (opts.gcc ?? undefined);
   if (!gcc) {
     // clang-only ABIs stay table-only: the probe is read from GCC's -S output, and clang here has no sysroot.
     const why = row.note ?? (row.clang ? "clang only" : "none listed");
     return tableOnly(`no cross compiler for ${abi.id} here: verify/compilers.ts has no GCC for it (${why})`);
   }
-  const sysroot = opts.sysroot === undefined ? sysrootFor(abi.id) : opts.sysroot ?? undefined;
+  const sysroot = opts.sysroot === undefined ? sysrootFor(abi.id) : (opts.sysroot ?? undefined);
   if (!sysroot) return tableOnly(`no sysroot for ${abi.id} here: verify/sysroots.ts names no Debian package for it`);
   if (!haveProgramCached(gcc.command)) {
     return tableOnly(`no cross compiler for ${abi.id} here: ${gcc.command} is not installed`);
@@ -138,7 +143,9 @@ export function checkTypedefs(abi: AbiEntry, opts: CheckTypedefsOptions = {}): T
   const bare = compileSource({ compiler: gcc.command, args: [...gcc.flags, "-S", "-o", "-"], source: "int x;\n" });
   if (!bare.ok) {
     const why = bare.stderr.split("\n").find((l) => /error/.test(l)) ?? bare.stderr.trim().split("\n")[0] ?? "";
-    return tableOnly(`no cross compiler for ${abi.id} here: ${[gcc.command, ...gcc.flags].join(" ")} cannot compile (${why.trim()})`);
+    return tableOnly(
+      `no cross compiler for ${abi.id} here: ${[gcc.command, ...gcc.flags].join(" ")} cannot compile (${why.trim()})`,
+    );
   }
   const names = TYPEDEF_NAMES;
   const source = typedefProbeSource(names);
@@ -156,14 +163,18 @@ export function checkTypedefs(abi: AbiEntry, opts: CheckTypedefsOptions = {}): T
   const allowed = [...sysroot.includeDirs.map((d) => path.resolve(d)), ...(own ? [own] : [])];
   const stray = headersRead(r.stderr).find((h) => !allowed.some((d) => within(h, d)));
   if (stray) {
-    return tableOnly(`no sysroot for ${abi.id} here: ${compiler} read ${stray}, ` +
-      `outside ${sysroot.includeDirs.join(", ")} (${install(sysroot)})`);
+    return tableOnly(
+      `no sysroot for ${abi.id} here: ${compiler} read ${stray}, ` +
+        `outside ${sysroot.includeDirs.join(", ")} (${install(sysroot)})`,
+    );
   }
 
   const bytes = dataReader(r.stdout, abi.endian).bytes(TYPEDEFS_LABEL);
   if (bytes.length !== names.length * 2) {
-    throw new Error(`${abi.id}: read ${bytes.length} bytes of ${TYPEDEFS_LABEL} from ${compiler}'s assembly, ` +
-      `expected ${names.length * 2}`);
+    throw new Error(
+      `${abi.id}: read ${bytes.length} bytes of ${TYPEDEFS_LABEL} from ${compiler}'s assembly, ` +
+        `expected ${names.length * 2}`,
+    );
   }
   const measured = {} as Record<TypedefName, SizeAlign>;
   const mismatches: TypedefMismatch[] = [];

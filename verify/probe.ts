@@ -88,15 +88,22 @@ export function unitOfInterface(model: SpecModel, ifc: InterfaceModel, label: st
     defines.add(`enum ${e.name}`);
     for (const v of e.values) defines.add(v.name);
   }
-  const records = ifc.records.filter((r) => r.tag && !r.inline).map((record) => ({ record, label: `${label}: ${record.kind} ${record.tag}` }));
-  const externals = new Map(records.flatMap((r) => externalRecords(r.record)).map((r) => [`${r.kind} ${r.tag}`, JSON.stringify(r.fields.map((f) => f.spec))]));
+  const records = ifc.records
+    .filter((r) => r.tag && !r.inline)
+    .map((record) => ({ record, label: `${label}: ${record.kind} ${record.tag}` }));
+  const externals = new Map(
+    records
+      .flatMap((r) => externalRecords(r.record))
+      .map((r) => [`${r.kind} ${r.tag}`, JSON.stringify(r.fields.map((f) => f.spec))]),
+  );
   return { header: ifc.spec.header, text, records, defines, mentions: new Set(text.match(IDENT) ?? []), externals };
 }
 
 /** Every interface of the models as a probe unit, labelled "file: struct tag (variant)". */
 export function unitsOfModels(models: readonly SpecModel[]): ProbeUnit[] {
   return models.flatMap((m) =>
-    m.interfaces.map((ifc) => unitOfInterface(m, ifc, `${m.file}${ifc.spec.variant ? ` (${ifc.spec.variant})` : ""}`)));
+    m.interfaces.map((ifc) => unitOfInterface(m, ifc, `${m.file}${ifc.spec.variant ? ` (${ifc.spec.variant})` : ""}`)),
+  );
 }
 
 const macroName = (d: string) => !d.includes(" ");
@@ -145,19 +152,31 @@ export function groupUnits(units: readonly ProbeUnit[], maxRecords: number): Pro
 }
 
 /** Build the probe for the units of one group on `abi`. */
-export function buildProbe(units: readonly ProbeUnit[], abi: AbiEntry, asked: (r: RecordType) => boolean = () => true): Probe {
+export function buildProbe(
+  units: readonly ProbeUnit[],
+  abi: AbiEntry,
+  asked: (r: RecordType) => boolean = () => true,
+): Probe {
   const asserts: string[] = [];
   const values: string[] = [];
   const objects: string[] = [];
   const records = units.flatMap((u) => u.records).filter((r) => asked(r.record));
   const entries: ProbeEntry[] = records.map((pr, ri) => {
     const cname = `${pr.record.kind} ${pr.record.tag}`;
-    for (const a of layoutAsserts(pr.record, abi)) asserts.push(staticAssert(a.expr, a.expected, `${abi.id}: ${a.expr} == ${a.expected}`));
+    for (const a of layoutAsserts(pr.record, abi))
+      asserts.push(staticAssert(a.expr, a.expected, `${abi.id}: ${a.expr} == ${a.expected}`));
     const facts = factsOf(pr.record, abi);
     const valueIndex = new Map<number, number>();
     const bitObject = new Map<number, string>();
     facts.forEach((f, fi) => {
-      const expr = f.kind === "size" ? `sizeof(${cname})` : f.kind === "align" ? `_Alignof(${cname})` : f.kind === "offset" ? `offsetof(${cname}, ${f.member})` : undefined;
+      const expr =
+        f.kind === "size"
+          ? `sizeof(${cname})`
+          : f.kind === "align"
+            ? `_Alignof(${cname})`
+            : f.kind === "offset"
+              ? `offsetof(${cname}, ${f.member})`
+              : undefined;
       if (expr) {
         valueIndex.set(fi, values.length);
         values.push(`\t${expr},`);
@@ -174,9 +193,18 @@ export function buildProbe(units: readonly ProbeUnit[], abi: AbiEntry, asked: (r
   const headers: Record<string, string> = {};
   for (const u of units) headers[u.header] = u.text;
   // One description per external struct: groupUnits only groups headers that agree on it.
-  const externals = [...new Map(units.flatMap((u) => u.records).flatMap((r) => externalRecords(r.record)).map((r) => [`${r.kind} ${r.tag}`, r])).values()];
+  const externals = [
+    ...new Map(
+      units
+        .flatMap((u) => u.records)
+        .flatMap((r) => externalRecords(r.record))
+        .map((r) => [`${r.kind} ${r.tag}`, r]),
+    ).values(),
+  ];
   const source = [
-    lineComment(`uapi verify probe: ${units.length} generated header(s), ${records.length} records on ${abi.id} (${abi.title})`),
+    lineComment(
+      `uapi verify probe: ${units.length} generated header(s), ${records.length} records on ${abi.id} (${abi.title})`,
+    ),
     includeLine("stddef.h"),
     ...units.map((u) => includeLine(u.header)),
     // A struct the spec declares external is pinned too; the header includes its header only when it holds it by value.

@@ -57,7 +57,12 @@ export function parseRecordDump(text: string): Map<string, DumpedRecord> {
       const indent = m[5]!.length;
       const text = m[6]!;
       const cut = text.lastIndexOf(" ");
-      const node: DumpNode = { offset: Number(m[1]), type: cut < 0 ? text : text.slice(0, cut), name: cut < 0 ? "" : text.slice(cut + 1), children: [] };
+      const node: DumpNode = {
+        offset: Number(m[1]),
+        type: cut < 0 ? text : text.slice(0, cut),
+        name: cut < 0 ? "" : text.slice(cut + 1),
+        children: [],
+      };
       if (m[2] !== undefined) {
         node.bitOffset = node.offset * 8 + Number(m[2]);
         node.bits = Number(m[3]) - Number(m[2]) + 1;

@@ -12,10 +12,21 @@
 import type { AbiEntry, ScalarClass } from "../spec/abi.js";
 import { IOC_FAMILIES } from "../runtime/ioc.js";
 import type { RecordType } from "../core/model.js";
-import { declarationOrder, includeLine, lineComment, recordDefinition, toolName, type CSpelling } from "../core/c-writer.js";
+import {
+  declarationOrder,
+  includeLine,
+  lineComment,
+  recordDefinition,
+  toolName,
+  type CSpelling,
+} from "../core/c-writer.js";
 
 /** Kernel spellings the generated header uses for libc types (generators/header.ts). */
-const KERNEL_SPELLING: Readonly<Record<string, string>> = { size_t: "__kernel_size_t", ssize_t: "__kernel_ssize_t", time_t: "__kernel_time_t" };
+const KERNEL_SPELLING: Readonly<Record<string, string>> = {
+  size_t: "__kernel_size_t",
+  ssize_t: "__kernel_ssize_t",
+  time_t: "__kernel_time_t",
+};
 
 const STAND_IN_SPELLING: CSpelling = {
   tag: (n) => n,
@@ -25,7 +36,11 @@ const STAND_IN_SPELLING: CSpelling = {
   taggedInline: "define",
 };
 
-const INTEGER_CLASSES: readonly [ScalarClass, string][] = [["long", "long"], ["llong", "long long"], ["int", "int"]];
+const INTEGER_CLASSES: readonly [ScalarClass, string][] = [
+  ["long", "long"],
+  ["llong", "long long"],
+  ["int", "int"],
+];
 
 /** The C integer type whose size and alignment the table gives to `cls` (x32's time_t is `long long`). */
 function integerLike(abi: AbiEntry, cls: ScalarClass): string {
@@ -69,7 +84,9 @@ function linuxIoctl(abi: AbiEntry): string {
   const sizeShift = typeShift + e.typeBits;
   const dirShift = sizeShift + e.sizeBits;
   return [
-    lineComment(`stand-in for linux/ioctl.h on ${abi.id} (${e.family} _IOC encoding), from the ABI table (uapi verify)`),
+    lineComment(
+      `stand-in for linux/ioctl.h on ${abi.id} (${e.family} _IOC encoding), from the ABI table (uapi verify)`,
+    ),
     "#ifndef _LINUX_IOCTL_H",
     "#define _LINUX_IOCTL_H",
     `#define _IOC(dir, type, nr, size) (((dir) << ${dirShift}) | ((type) << ${typeShift}) | (nr) | ((size) << ${sizeShift}))`,

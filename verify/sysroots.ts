@@ -27,16 +27,27 @@ export interface Sysroot {
 }
 
 /** A cross sysroot at /usr/<triple>/include, which the Debian cross GCC for <triple> searches by itself. */
-const cross = (abi: AbiId, triple: string, ...packages: string[]): Sysroot =>
-  ({ abi, packages, includeDirs: [`/usr/${triple}/include`], flags: [] });
+const cross = (abi: AbiId, triple: string, ...packages: string[]): Sysroot => ({
+  abi,
+  packages,
+  includeDirs: [`/usr/${triple}/include`],
+  flags: [],
+});
 
 /** A Debian cross sysroot used by the host GCC, which must be told where it is. */
-const hostCross = (abi: AbiId, triple: string, ...packages: string[]): Sysroot =>
-  ({ abi, packages, includeDirs: [`/usr/${triple}/include`], flags: ["-isystem", `/usr/${triple}/include`] });
+const hostCross = (abi: AbiId, triple: string, ...packages: string[]): Sysroot => ({
+  abi,
+  packages,
+  includeDirs: [`/usr/${triple}/include`],
+  flags: ["-isystem", `/usr/${triple}/include`],
+});
 
 export const SYSROOTS: readonly Sysroot[] = [
   {
-    abi: "x86_64", packages: ["libc6-dev", "linux-libc-dev"], includeDirs: ["/usr/include"], flags: [],
+    abi: "x86_64",
+    packages: ["libc6-dev", "linux-libc-dev"],
+    includeDirs: ["/usr/include"],
+    flags: [],
     note: "the amd64 host's own headers (/usr/include and its multiarch directory x86_64-linux-gnu)",
   },
   hostCross("i386", "i686-linux-gnu", "libc6-dev-i386-cross", "linux-libc-dev-i386-cross"),
@@ -51,8 +62,13 @@ export const SYSROOTS: readonly Sysroot[] = [
   cross("s390", "s390x-linux-gnu", "libc6-dev-s390-s390x-cross", "libc6-dev-s390x-cross", "linux-libc-dev-s390x-cross"),
   cross("s390x", "s390x-linux-gnu", "libc6-dev-s390x-cross", "linux-libc-dev-s390x-cross"),
   // -m32 reads the sparc64 headers (biarch) plus the 32-bit glibc's gnu/stubs-32.h.
-  cross("sparc", "sparc64-linux-gnu", "libc6-dev-sparc-sparc64-cross", "libc6-dev-sparc64-cross",
-    "linux-libc-dev-sparc64-cross"),
+  cross(
+    "sparc",
+    "sparc64-linux-gnu",
+    "libc6-dev-sparc-sparc64-cross",
+    "libc6-dev-sparc64-cross",
+    "linux-libc-dev-sparc64-cross",
+  ),
   cross("sparc64", "sparc64-linux-gnu", "libc6-dev-sparc64-cross", "linux-libc-dev-sparc64-cross"),
   cross("m68k", "m68k-linux-gnu", "libc6-dev-m68k-cross", "linux-libc-dev-m68k-cross"),
   cross("alpha", "alpha-linux-gnu", "libc6.1-dev-alpha-cross", "linux-libc-dev-alpha-cross"),

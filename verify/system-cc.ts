@@ -46,18 +46,28 @@ export function compileSource(opts: {
     const exe = path.join(dir, "a.out");
     const args = opts.args.map((a) => a.replaceAll("{dir}", dir)).concat(opts.run ? [file, "-o", exe] : [file]);
     const r = spawnSync(opts.compiler, args, { encoding: "utf8", cwd: dir, maxBuffer: 64 << 20 });
-    const result: CompileResult = { ok: r.status === 0, status: r.status, stdout: r.stdout ?? "", stderr: (r.stderr ?? "") + (r.error ? String(r.error) : "") };
+    const result: CompileResult = {
+      ok: r.status === 0,
+      status: r.status,
+      stdout: r.stdout ?? "",
+      stderr: (r.stderr ?? "") + (r.error ? String(r.error) : ""),
+    };
     if (!opts.run || !result.ok) return result;
     const run = spawnSync(exe, [], { cwd: dir, maxBuffer: 64 << 20 });
     return {
       ...result,
-      runResult: { ok: run.status === 0, status: run.status, stdout: run.stdout?.toString("latin1") ?? "", stderr: run.stderr?.toString() ?? "", stdoutBytes: run.stdout ?? Buffer.alloc(0) },
+      runResult: {
+        ok: run.status === 0,
+        status: run.status,
+        stdout: run.stdout?.toString("latin1") ?? "",
+        stderr: run.stderr?.toString() ?? "",
+        stdoutBytes: run.stdout ?? Buffer.alloc(0),
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
 
 /** Memoised haveProgram: one `--version` per program per process. */
 const known = new Map<string, boolean>();
@@ -97,7 +107,14 @@ export async function compileSourceAsync(opts: {
       child.stdout.on("data", (b: Buffer) => out.push(b));
       child.stderr.on("data", (b: Buffer) => err.push(b));
       child.on("error", (e) => resolve({ ok: false, status: null, stdout: "", stderr: String(e) }));
-      child.on("close", (status) => resolve({ ok: status === 0, status, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+      child.on("close", (status) =>
+        resolve({
+          ok: status === 0,
+          status,
+          stdout: Buffer.concat(out).toString("utf8"),
+          stderr: Buffer.concat(err).toString("utf8"),
+        }),
+      );
     });
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -7,7 +7,15 @@
  */
 import type { AbiEntry, AbiId } from "../spec/abi.js";
 import type { RecordType } from "../core/model.js";
-import { gccCannotCompile, gccHeaderSource, runGcc, runSystemClang, runYowaspClang, type BackendRun, type HeaderSource } from "./backends.js";
+import {
+  gccCannotCompile,
+  gccHeaderSource,
+  runGcc,
+  runSystemClang,
+  runYowaspClang,
+  type BackendRun,
+  type HeaderSource,
+} from "./backends.js";
 import { compilersFor, type Limit, type LimitNote } from "./compilers.js";
 import { recordUses, type FactKind } from "./facts.js";
 import { buildProbe, groupUnits, type Probe, type ProbeRecord, type ProbeUnit } from "./probe.js";
@@ -80,7 +88,10 @@ const LIMIT_TESTS: Record<Limit, (r: RecordType) => boolean> = {
 };
 
 /** The records a compiler with these limits is not asked about, and why. */
-function limited(records: readonly ProbeRecord[], limits: readonly LimitNote[] | undefined): Map<RecordType, { record: string; reason: string }> {
+function limited(
+  records: readonly ProbeRecord[],
+  limits: readonly LimitNote[] | undefined,
+): Map<RecordType, { record: string; reason: string }> {
   const skipped = new Map<RecordType, { record: string; reason: string }>();
   for (const pr of records) {
     const hit = (limits ?? []).find((l) => LIMIT_TESTS[l.limit](pr.record));
@@ -112,14 +123,32 @@ function compare(run: BackendRun, probe: Probe): CompilerRun {
     e.facts.forEach((f, fi) => {
       facts++;
       const got = run.measured[ei]?.[fi];
-      if (got !== f.engine) mismatches.push({ record: e.label, member: f.member, kind: f.kind, engine: f.engine, compiler: got, compilerName: run.compiler });
+      if (got !== f.engine)
+        mismatches.push({
+          record: e.label,
+          member: f.member,
+          kind: f.kind,
+          engine: f.engine,
+          compiler: got,
+          compilerName: run.compiler,
+        });
     });
   });
-  const out: CompilerRun = { compiler: run.compiler, records: probe.entries.length, facts, ms: run.ms, mismatches: run.error ? [] : mismatches, skipped: [], headers: "table" };
+  const out: CompilerRun = {
+    compiler: run.compiler,
+    records: probe.entries.length,
+    facts,
+    ms: run.ms,
+    mismatches: run.error ? [] : mismatches,
+    skipped: [],
+    headers: "table",
+  };
   if (run.error) out.error = run.error;
   // The compiler's own verdict on the asserts must agree with what was read back.
-  const valueMismatches = mismatches.filter((m) => m.kind === "size" || m.kind === "align" || m.kind === "offset").length;
-  if (!run.error && (run.assertFailures > 0) !== (valueMismatches > 0)) {
+  const valueMismatches = mismatches.filter(
+    (m) => m.kind === "size" || m.kind === "align" || m.kind === "offset",
+  ).length;
+  if (!run.error && run.assertFailures > 0 !== valueMismatches > 0) {
     out.error = `${run.compiler} rejected ${run.assertFailures} _Static_assert(s) but ${valueMismatches} value(s) read back differ: the probe or its reader is broken`;
   }
   return out;
@@ -147,7 +176,15 @@ const CLANG_HEADERS: Promise<HeaderSource> = Promise.resolve({
 export const PROBE_CHUNK = 2000;
 
 function mergeRuns(rs: CompilerRun[]): CompilerRun {
-  const out: CompilerRun = { compiler: rs[0]!.compiler, records: 0, facts: 0, ms: 0, mismatches: [], skipped: [], headers: "table" };
+  const out: CompilerRun = {
+    compiler: rs[0]!.compiler,
+    records: 0,
+    facts: 0,
+    ms: 0,
+    mismatches: [],
+    skipped: [],
+    headers: "table",
+  };
   for (const r of rs) {
     out.records += r.records;
     out.facts += r.facts;
@@ -159,13 +196,20 @@ function mergeRuns(rs: CompilerRun[]): CompilerRun {
 }
 
 /** Verify the generated headers of `units` on each ABI.  Verdicts come back in the order of `abis`. */
-export async function verifyLayouts(units: readonly ProbeUnit[], abis: readonly AbiEntry[], opts: VerifyOptions = {}): Promise<AbiVerdict[]> {
+export async function verifyLayouts(
+  units: readonly ProbeUnit[],
+  abis: readonly AbiEntry[],
+  opts: VerifyOptions = {},
+): Promise<AbiVerdict[]> {
   const records = units.flatMap((u) => u.records);
   const groups = groupUnits(units, PROBE_CHUNK);
   const choice = opts.compiler ?? "auto";
   const useSystem = choice !== "yowasp";
   const useYowasp = choice !== "system";
-  const systemClang = opts.systemClang === false ? undefined : opts.systemClang ?? (useSystem && haveProgramCached("clang") ? "clang" : undefined);
+  const systemClang =
+    opts.systemClang === false
+      ? undefined
+      : (opts.systemClang ?? (useSystem && haveProgramCached("clang") ? "clang" : undefined));
   const gccSlots = limiter(opts.jobs ?? 2);
   const wasmSlot = limiter(1); // one WebAssembly clang at a time: it runs on this thread
   let done = 0;
@@ -187,25 +231,56 @@ export async function verifyLayouts(units: readonly ProbeUnit[], abis: readonly 
       const skipped = [...left.values()];
       skippedBy.push(skipped);
       if (left.size === records.length) return;
-      const parts = groups.map((group) => slot(async () => {
-        const probe = buildProbe(group, abi, (r) => !left.has(r));
-        return compare(await run(probe), probe);
-      }));
-      tasks.push(Promise.all([Promise.all(parts), headers]).then(([rs, h]) => ({ ...mergeRuns(rs), skipped, headers: h.kind, ...(h.why ? { headersWhy: h.why } : {}) })));
+      const parts = groups.map((group) =>
+        slot(async () => {
+          const probe = buildProbe(group, abi, (r) => !left.has(r));
+          return compare(await run(probe), probe);
+        }),
+      );
+      tasks.push(
+        Promise.all([Promise.all(parts), headers]).then(([rs, h]) => ({
+          ...mergeRuns(rs),
+          skipped,
+          headers: h.kind,
+          ...(h.why ? { headersWhy: h.why } : {}),
+        })),
+      );
     };
-    if (row.clang && useYowasp) start(row.clang.limits, wasmSlot, (p) => runYowaspClang(p, abi, row.clang!), CLANG_HEADERS);
-    if (row.clang && systemClang) start(row.clang.limits, gccSlots, (p) => runSystemClang(p, abi, row.clang!, systemClang), CLANG_HEADERS);
+    if (row.clang && useYowasp)
+      start(row.clang.limits, wasmSlot, (p) => runYowaspClang(p, abi, row.clang!), CLANG_HEADERS);
+    if (row.clang && systemClang)
+      start(row.clang.limits, gccSlots, (p) => runSystemClang(p, abi, row.clang!, systemClang), CLANG_HEADERS);
     if (row.gcc && useSystem) {
-      const cannot = haveProgramCached(row.gcc.command) ? gccCannotCompile(row.gcc) : `${row.gcc.command} is not installed`;
+      const cannot = haveProgramCached(row.gcc.command)
+        ? gccCannotCompile(row.gcc)
+        : `${row.gcc.command} is not installed`;
       if (cannot) missing.push(cannot);
-      else start(row.gcc.limits, gccSlots, (p) => runGcc(p, abi, row.gcc!), Promise.resolve(gccHeaderSource(abi.id, row.gcc)));
+      else
+        start(
+          row.gcc.limits,
+          gccSlots,
+          (p) => runGcc(p, abi, row.gcc!),
+          Promise.resolve(gccHeaderSource(abi.id, row.gcc)),
+        );
     }
     const runs = (await Promise.all(tasks)).filter((r): r is CompilerRun => r !== undefined);
     // A record is unverified when every compiler that ran (or would have run) skipped it.
-    const unverified = skippedBy.length ? skippedBy[0]!.filter((s) => skippedBy.every((list) => list.some((x) => x.record === s.record))) : [];
-    const typedefs = useSystem ? typedefVerdict(abi) : tableOnly(abi, "--compiler yowasp: GCC and its sysroot not used");
-    const verdict: AbiVerdict = { abi: abi.id, status: "unverified", runs, unverified, records: records.length, typedefs };
-    if (runs.some((r) => r.mismatches.length) || (typedefs.status === "checked" && typedefs.mismatches.length)) verdict.status = "mismatch";
+    const unverified = skippedBy.length
+      ? skippedBy[0]!.filter((s) => skippedBy.every((list) => list.some((x) => x.record === s.record)))
+      : [];
+    const typedefs = useSystem
+      ? typedefVerdict(abi)
+      : tableOnly(abi, "--compiler yowasp: GCC and its sysroot not used");
+    const verdict: AbiVerdict = {
+      abi: abi.id,
+      status: "unverified",
+      runs,
+      unverified,
+      records: records.length,
+      typedefs,
+    };
+    if (runs.some((r) => r.mismatches.length) || (typedefs.status === "checked" && typedefs.mismatches.length))
+      verdict.status = "mismatch";
     else if (runs.some((r) => r.error)) {
       verdict.status = "error";
       verdict.reason = runs.find((r) => r.error)!.error;
@@ -220,14 +295,20 @@ export async function verifyLayouts(units: readonly ProbeUnit[], abis: readonly 
       ];
       verdict.reason = why.length ? why.join("; ") : "no compiler for this ABI";
     }
-    if (verdict.status === "verified" && unverified.length) verdict.reason = `${unverified.length} record(s) not checked: ${unverified[0]!.reason}`;
+    if (verdict.status === "verified" && unverified.length)
+      verdict.reason = `${unverified.length} record(s) not checked: ${unverified[0]!.reason}`;
     opts.onProgress?.(++done, abis.length, verdict);
     return verdict;
   };
 
   if (!records.length) {
     return abis.map((abi) => ({
-      abi: abi.id, status: "unverified", runs: [], unverified: [], records: 0, reason: "no records to verify",
+      abi: abi.id,
+      status: "unverified",
+      runs: [],
+      unverified: [],
+      records: 0,
+      reason: "no records to verify",
       typedefs: tableOnly(abi, "no records to verify"),
     }));
   }

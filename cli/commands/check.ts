@@ -39,20 +39,41 @@ export const checkCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
-      abi: { type: "string", multiple: true }, format: { type: "string" }, "fail-on": { type: "string" }, quiet: { type: "boolean" },
+      abi: { type: "string", multiple: true },
+      format: { type: "string" },
+      "fail-on": { type: "string" },
+      quiet: { type: "boolean" },
     });
-    if (values.help) return io.out(HELP), EXIT.OK;
+    if (values.help) return (io.out(HELP), EXIT.OK);
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
-    const failOn = oneOf("fail-on", values["fail-on"] as string | undefined, ["error", "warning", "never"] as const, "error");
+    const failOn = oneOf(
+      "fail-on",
+      values["fail-on"] as string | undefined,
+      ["error", "warning", "never"] as const,
+      "error",
+    );
     const abis = selectAbis(values.abi as string[] | undefined);
     const models = loadSpecs(positionals);
     const diagnostics: Diagnostic[] = models.flatMap((m) => runChecks(m, abis));
     const counts = countBySeverity(diagnostics);
     if (format === "json") {
-      io.out(JSON.stringify({ abis: abis.map((a) => a.id), specs: models.map((m) => m.file), summary: counts, diagnostics: diagnostics.map(diagnosticJson) }, null, 2) + "\n");
+      io.out(
+        JSON.stringify(
+          {
+            abis: abis.map((a) => a.id),
+            specs: models.map((m) => m.file),
+            summary: counts,
+            diagnostics: diagnostics.map(diagnosticJson),
+          },
+          null,
+          2,
+        ) + "\n",
+      );
     } else {
       for (const d of diagnostics) if (!(values.quiet && d.severity === "info")) io.out(formatDiagnostic(io, d));
-      io.out(`${models.length} spec${models.length === 1 ? "" : "s"}, ${abis.length} ABIs: ${counts.error} errors, ${counts.warning} warnings, ${counts.info} info\n`);
+      io.out(
+        `${models.length} spec${models.length === 1 ? "" : "s"}, ${abis.length} ABIs: ${counts.error} errors, ${counts.warning} warnings, ${counts.info} info\n`,
+      );
     }
     const failing = failOn === "never" ? 0 : failOn === "warning" ? counts.error + counts.warning : counts.error;
     return failing > 0 ? EXIT.FINDINGS : EXIT.OK;

@@ -25,15 +25,20 @@ export interface Target {
 const isSpecFile = (p: string | undefined) => p !== undefined && /\.(ya?ml|json)$/i.test(p);
 
 /** Split `[SPEC] STRUCT DATA` (SPEC optional: the bundled specs when it is left out). */
-export function splitPositionals(positionals: string[], command: string): { specFiles: string[]; struct: string; data: string } {
+export function splitPositionals(
+  positionals: string[],
+  command: string,
+): { specFiles: string[]; struct: string; data: string } {
   const specFiles = isSpecFile(positionals[0]) ? [positionals[0]!] : [];
   const rest = positionals.slice(specFiles.length);
-  if (rest.length !== 2) throw new UsageError(`${command} takes [SPEC] STRUCT ${command === "decode" ? "HEX|@FILE" : "JSON|@FILE"}`);
+  if (rest.length !== 2)
+    throw new UsageError(`${command} takes [SPEC] STRUCT ${command === "decode" ? "HEX|@FILE" : "JSON|@FILE"}`);
   return { specFiles, struct: rest[0]!, data: rest[1]! };
 }
 
 export function oneAbi(value: unknown): AbiEntry {
-  if (typeof value !== "string" || !value) throw new UsageError(`give the ABI with --abi (one of ${ABIS.map((a) => a.id).join(", ")})`);
+  if (typeof value !== "string" || !value)
+    throw new UsageError(`give the ABI with --abi (one of ${ABIS.map((a) => a.id).join(", ")})`);
   const abi = abiById(value as never);
   if (!abi) throw new UsageError(`unknown ABI '${value}'; known: ${ABIS.map((a) => a.id).join(", ")}`);
   return abi;
@@ -42,21 +47,36 @@ export function oneAbi(value: unknown): AbiEntry {
 export function findTarget(specFiles: string[], wanted: string, abi: AbiEntry, ifcName: string | undefined): Target {
   const models = loadSpecs(specFiles);
   const tag = wanted.replace(/^(struct|union)\s+/, "");
-  const hits = models.flatMap((model) => model.interfaces.flatMap((ifc) => ifc.records.filter((r) => r.tag === tag).map((record) => ({ model, ifc, record }))));
+  const hits = models.flatMap((model) =>
+    model.interfaces.flatMap((ifc) =>
+      ifc.records.filter((r) => r.tag === tag).map((record) => ({ model, ifc, record })),
+    ),
+  );
   const chosen = ifcName ? hits.filter((h) => h.ifc.spec.name === ifcName) : hits;
   if (!chosen.length) {
-    if (hits.length) throw new UsageError(`'${wanted}' is not in interface '${ifcName}'; it is in ${hits.map((h) => h.ifc.spec.name).join(", ")}`);
+    if (hits.length)
+      throw new UsageError(
+        `'${wanted}' is not in interface '${ifcName}'; it is in ${hits.map((h) => h.ifc.spec.name).join(", ")}`,
+      );
     const known = [...new Set(models.flatMap((m) => m.interfaces.flatMap((i) => i.records.map((r) => r.tag))))];
-    throw new UsageError(`no struct or union '${wanted}' in ${models.map((m) => m.file).join(", ")}; known: ${known.join(", ")}`);
+    throw new UsageError(
+      `no struct or union '${wanted}' in ${models.map((m) => m.file).join(", ")}; known: ${known.join(", ")}`,
+    );
   }
   // The primary (non-variant) interface wins when the same tag appears in several.
   const pick = chosen.find((h) => !h.ifc.spec.variant) ?? chosen[0]!;
   // Planning a codec costs time and memory in proportion to the struct's size; no input or output
   // of these commands can exceed the input cap, so a bigger struct is refused before that.
   const size = layoutRecord(pick.record, abi).size;
-  if (size > INPUT_CAP) throw new UsageError(`${wanted} is ${size} bytes on ${abi.id}, more than the ${INPUT_CAP / 1048576} MiB that uapi decode/encode handle`);
+  if (size > INPUT_CAP)
+    throw new UsageError(
+      `${wanted} is ${size} bytes on ${abi.id}, more than the ${INPUT_CAP / 1048576} MiB that uapi decode/encode handle`,
+    );
   const compiled = compileStruct(pick.record, [abi], pick.ifc);
-  const note = chosen.length > 1 ? `note: ${wanted} is defined in interfaces ${chosen.map((h) => h.ifc.spec.name).join(", ")}; using ${pick.ifc.spec.name} (choose with --interface)\n` : undefined;
+  const note =
+    chosen.length > 1
+      ? `note: ${wanted} is defined in interfaces ${chosen.map((h) => h.ifc.spec.name).join(", ")}; using ${pick.ifc.spec.name} (choose with --interface)\n`
+      : undefined;
   return { ...pick, abi, codec: compiled.abis[abi.id]!, plan: compiled.plans[abi.id]!, note };
 }
 

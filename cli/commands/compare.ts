@@ -30,8 +30,11 @@ export const compareCommand: Command = {
   summary: "ioctl vs syscall: six-argument analysis and ergonomics report",
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { format: { type: "string" }, abi: { type: "string", multiple: true } });
-    if (values.help) return io.out(HELP), EXIT.OK;
+    const { values, positionals } = parse(argv, {
+      format: { type: "string" },
+      abi: { type: "string", multiple: true },
+    });
+    if (values.help) return (io.out(HELP), EXIT.OK);
     const format = oneOf("format", values.format as string | undefined, ["md", "html", "json"] as const, "md");
     const abis = selectAbis(values.abi as string[] | undefined);
     const reports = loadSpecs(positionals).map((m) => buildReport(m, abis));

@@ -44,15 +44,20 @@ export const decodeCommand: Command = {
   help: HELP,
   async run(argv, io: Io) {
     const { values, positionals } = parse(argv, { ...CODEC_OPTIONS, lenient: { type: "boolean" } });
-    if (values.help) return io.out(HELP), EXIT.OK;
+    if (values.help) return (io.out(HELP), EXIT.OK);
     const format = oneOf("format", values.format as string | undefined, ["json", "dump"] as const, "json");
     const { specFiles, struct, data } = splitPositionals(positionals, "decode");
     const abi = oneAbi(values.abi);
     let bytes: Uint8Array;
     if (data.startsWith("@")) bytes = readArg(data, true);
     else {
-      try { bytes = fromHex(data); } catch (e) {
-        if (e instanceof HexError) throw new UsageError(`bad hex: ${e.message}; give two hex digits per byte (whitespace between bytes and one leading 0x allowed) or @FILE`);
+      try {
+        bytes = fromHex(data);
+      } catch (e) {
+        if (e instanceof HexError)
+          throw new UsageError(
+            `bad hex: ${e.message}; give two hex digits per byte (whitespace between bytes and one leading 0x allowed) or @FILE`,
+          );
         throw e;
       }
     }
@@ -68,9 +73,25 @@ export const decodeCommand: Command = {
       if (e.kind !== "truncated") io.err(`(use --lenient to decode anyway)\n`);
       return EXIT.FINDINGS;
     }
-    for (const w of warnings) io.err(`${paint(io, "yellow", "warning")}: ${w.struct}${w.field ? `, ${w.field}` : ""} at offset ${w.offset}: ${w.reason}\n`);
+    for (const w of warnings)
+      io.err(
+        `${paint(io, "yellow", "warning")}: ${w.struct}${w.field ? `, ${w.field}` : ""} at offset ${w.offset}: ${w.reason}\n`,
+      );
     if (format === "json") {
-      io.out(JSON.stringify({ struct: target.codec.name, abi: abi.id, interface: target.ifc.spec.name, size: target.codec.size, value: valueToJson(value, target.plan.root), warnings }, null, 2) + "\n");
+      io.out(
+        JSON.stringify(
+          {
+            struct: target.codec.name,
+            abi: abi.id,
+            interface: target.ifc.spec.name,
+            size: target.codec.size,
+            value: valueToJson(value, target.plan.root),
+            warnings,
+          },
+          null,
+          2,
+        ) + "\n",
+      );
     } else {
       const lines = dumpLines(target.plan, value, bytes.subarray(0, target.codec.size));
       // Plain loops, no Math.max(...spread): a struct can have a million lines.
@@ -80,14 +101,21 @@ export const decodeCommand: Command = {
         wt = Math.max(wt, l.ctype.length);
         wh = Math.max(wh, Math.min(l.hex.length, 24));
       }
-      const parts: string[] = [`${target.codec.name} on ${abi.id}: ${target.codec.size} bytes, align ${target.codec.align}\n`];
-      parts.push(`  ${"off".padStart(4)} ${"size".padStart(4)}  ${"bytes".padEnd(wh)}  ${"member".padEnd(wn)}  ${"type".padEnd(wt)}  value\n`);
+      const parts: string[] = [
+        `${target.codec.name} on ${abi.id}: ${target.codec.size} bytes, align ${target.codec.align}\n`,
+      ];
+      parts.push(
+        `  ${"off".padStart(4)} ${"size".padStart(4)}  ${"bytes".padEnd(wh)}  ${"member".padEnd(wn)}  ${"type".padEnd(wt)}  value\n`,
+      );
       for (const l of lines) {
         const hex = l.hex.length > 24 || l.size * 2 > l.hex.length ? l.hex.slice(0, 21) + "..." : l.hex;
         const flag = l.value === "NON-ZERO" ? paint(io, "red", l.value) : l.value;
-        parts.push(`  ${String(l.offset).padStart(4)} ${String(l.size).padStart(4)}  ${hex.padEnd(wh)}  ${l.name.padEnd(wn)}  ${l.ctype.padEnd(wt)}  ${flag}${l.bits ? `  /* ${l.bits} */` : ""}\n`);
+        parts.push(
+          `  ${String(l.offset).padStart(4)} ${String(l.size).padStart(4)}  ${hex.padEnd(wh)}  ${l.name.padEnd(wn)}  ${l.ctype.padEnd(wt)}  ${flag}${l.bits ? `  /* ${l.bits} */` : ""}\n`,
+        );
       }
-      for (const f of target.plan.flexible) parts.push(`  (flexible array ${f.path}: elements of ${f.elementSize} bytes follow the struct; not decoded)\n`);
+      for (const f of target.plan.flexible)
+        parts.push(`  (flexible array ${f.path}: elements of ${f.elementSize} bytes follow the struct; not decoded)\n`);
       if (warnings.length) parts.push(`  ${warnings.length} warning${warnings.length === 1 ? "" : "s"}\n`);
       io.out(parts.join(""));
     }

@@ -1,6 +1,13 @@
 /* `uapi encode`: a struct value (JSON) to the bytes it has on an ABI, refusing what the kernel would reject. */
 import { CodecError, toHex } from "../../runtime/index.js";
-import { JSON_MAX_DEPTH, jsonToValue, JsonShapeError, JsonSyntaxError, parseJson, type JsonValue } from "../../generators/codec-json.js";
+import {
+  JSON_MAX_DEPTH,
+  jsonToValue,
+  JsonShapeError,
+  JsonSyntaxError,
+  parseJson,
+  type JsonValue,
+} from "../../generators/codec-json.js";
 import { oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
 import { EXIT, UsageError, type Io } from "../io.js";
@@ -40,13 +47,15 @@ export const encodeCommand: Command = {
   help: HELP,
   async run(argv, io: Io) {
     const { values, positionals } = parse(argv, CODEC_OPTIONS);
-    if (values.help) return io.out(HELP), EXIT.OK;
+    if (values.help) return (io.out(HELP), EXIT.OK);
     const format = oneOf("format", values.format as string | undefined, ["hex", "json"] as const, "hex");
     const { specFiles, struct, data } = splitPositionals(positionals, "encode");
     const abi = oneAbi(values.abi);
     const text = readArg(data, false);
     let json: JsonValue;
-    try { json = parseJson(text); } catch (e) {
+    try {
+      json = parseJson(text);
+    } catch (e) {
       if (e instanceof JsonSyntaxError) throw new UsageError(`the value is not valid JSON: ${e.message}`);
       throw e;
     }
@@ -62,7 +71,12 @@ export const encodeCommand: Command = {
       }
       throw e;
     }
-    io.out(format === "hex" ? `${toHex(bytes)}\n` : JSON.stringify({ struct: target.codec.name, abi: abi.id, size: bytes.length, hex: toHex(bytes) }, null, 2) + "\n");
+    io.out(
+      format === "hex"
+        ? `${toHex(bytes)}\n`
+        : JSON.stringify({ struct: target.codec.name, abi: abi.id, size: bytes.length, hex: toHex(bytes) }, null, 2) +
+            "\n",
+    );
     return EXIT.OK;
   },
 };

@@ -9,7 +9,18 @@ import { ABIS } from "../../spec/abis.js";
 import type { Generator } from "../../generators/generator.js";
 import { headerOutputPath } from "../../generators/header.js";
 import { GENERATORS } from "../../generators/index.js";
-import { GeneratorError, isStale, OutputRefused, outputClashes, planDiff, planOutput, produceSets, writeOutput, type OutputSet, type Plan } from "../../generators/write-out.js";
+import {
+  GeneratorError,
+  isStale,
+  OutputRefused,
+  outputClashes,
+  planDiff,
+  planOutput,
+  produceSets,
+  writeOutput,
+  type OutputSet,
+  type Plan,
+} from "../../generators/write-out.js";
 import { oneOf, parse } from "../args.js";
 import { loadSpecs, type Command } from "../command.js";
 import { EXIT, UsageError, type Io } from "../io.js";
@@ -59,8 +70,12 @@ export const generateCommand: Command = {
   summary: "write the uapi headers, layout asserts and other artefacts to out/ (--check: compare only)",
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { out: { type: "string" }, check: { type: "boolean" }, format: { type: "string" } });
-    if (values.help) return io.out(HELP), EXIT.OK;
+    const { values, positionals } = parse(argv, {
+      out: { type: "string" },
+      check: { type: "boolean" },
+      format: { type: "string" },
+    });
+    if (values.help) return (io.out(HELP), EXIT.OK);
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
     const outDir = resolveOutDir((values.out as string | undefined) ?? (positionals.length ? "out" : OUT_DIR));
     const models = loadSpecs(positionals);
@@ -70,7 +85,8 @@ export const generateCommand: Command = {
 
 /** The output folder; the folder itself may be a link (to another disk), which is resolved once so staging sits beside the real files. */
 function resolveOutDir(arg: string): string {
-  if (arg.trim() === "") throw new UsageError("--out needs a folder name (an empty one would write into the current directory)");
+  if (arg.trim() === "")
+    throw new UsageError("--out needs a folder name (an empty one would write into the current directory)");
   const full = path.resolve(arg);
   try {
     return realpathSync(full);
@@ -85,8 +101,15 @@ export function checkOutputCollisions(sets: readonly OutputSet[]): void {
     const from = interfacesWriting(c.set.model, c.path);
     const last = from.at(-1);
     return {
-      loc: c.set.model.locate(last ? [...last.path, last.spec.variant ? "variant" : "header"] : interfaceNamed(c.set.model, c.path)),
-      message: from.length > 1 ? `interfaces ${from.map((i) => `'${i.spec.name}'`).join(" and ")} ${from.length === 2 ? "both" : "all"} write ${c.path}` : last ? `interface '${last.spec.name}': ${c.message}` : c.message,
+      loc: c.set.model.locate(
+        last ? [...last.path, last.spec.variant ? "variant" : "header"] : interfaceNamed(c.set.model, c.path),
+      ),
+      message:
+        from.length > 1
+          ? `interfaces ${from.map((i) => `'${i.spec.name}'`).join(" and ")} ${from.length === 2 ? "both" : "all"} write ${c.path}`
+          : last
+            ? `interface '${last.spec.name}': ${c.message}`
+            : c.message,
       hint: "give the interface another 'name:', 'header:' or a 'variant:', or the spec another 'name:'",
     };
   });
@@ -140,11 +163,19 @@ export function runGenerate(opts: {
     const stale = isStale(plan);
     const diff = planDiff(plan);
     if (format === "json") {
-      io.out(JSON.stringify({ out: display, stale, ...counts, files: fileList(plan), findings, leftovers: plan.leftovers, diff }, null, 2) + "\n");
+      io.out(
+        JSON.stringify(
+          { out: display, stale, ...counts, files: fileList(plan), findings, leftovers: plan.leftovers, diff },
+          null,
+          2,
+        ) + "\n",
+      );
     } else {
       io.out(diff);
       for (const l of plan.leftovers) io.out(`${display}/${l}\n`);
-      io.out(`${summary(counts, findings)}; ${display}: ${stale ? `STALE, ${plan.changed.length} to write, ${plan.removed.length} to remove${plan.leftovers.length ? ", an interrupted run to finish" : ""}` : `up to date (${plan.files.length} files)`}\n`);
+      io.out(
+        `${summary(counts, findings)}; ${display}: ${stale ? `STALE, ${plan.changed.length} to write, ${plan.removed.length} to remove${plan.leftovers.length ? ", an interrupted run to finish" : ""}` : `up to date (${plan.files.length} files)`}\n`,
+      );
       if (stale) io.out(`run 'uapi generate${display === "out" ? "" : ` --out ${display}`}' to update it\n`);
     }
     return stale ? EXIT.FINDINGS : EXIT.OK;
@@ -156,14 +187,33 @@ export function runGenerate(opts: {
     ({ plan, recovered } = writeOutput(outDir, sets));
   } catch (e) {
     if (e instanceof OutputRefused || e instanceof SpecInputError) throw e;
-    io.err(`uapi generate: writing ${outDir} failed: ${(e as Error).message}\nuapi generate: the previous files were put back; nothing changed\n`);
+    io.err(
+      `uapi generate: writing ${outDir} failed: ${(e as Error).message}\nuapi generate: the previous files were put back; nothing changed\n`,
+    );
     return EXIT.INTERNAL;
   }
   for (const r of recovered) io.err(`uapi generate: ${display}: ${r}\n`);
   if (format === "json") {
-    io.out(JSON.stringify({ out: display, ...counts, files: fileList(plan), written: plan.changed.length, unchanged: plan.unchanged.length, removed: plan.removed.length, recovered, findings }, null, 2) + "\n");
+    io.out(
+      JSON.stringify(
+        {
+          out: display,
+          ...counts,
+          files: fileList(plan),
+          written: plan.changed.length,
+          unchanged: plan.unchanged.length,
+          removed: plan.removed.length,
+          recovered,
+          findings,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
   } else {
-    io.out(`${summary(counts, findings)}; ${display}: ${plan.changed.length} written, ${plan.unchanged.length} unchanged, ${plan.removed.length} removed\n`);
+    io.out(
+      `${summary(counts, findings)}; ${display}: ${plan.changed.length} written, ${plan.unchanged.length} unchanged, ${plan.removed.length} removed\n`,
+    );
   }
   return EXIT.OK;
 }
@@ -176,7 +226,10 @@ function fileList(plan: Plan) {
   ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function summary(c: { specs: number; interfaces: number; structs: number; commands: number }, f: Record<"error" | "warning" | "info", number>): string {
+function summary(
+  c: { specs: number; interfaces: number; structs: number; commands: number },
+  f: Record<"error" | "warning" | "info", number>,
+): string {
   const s = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
   return `${s(c.specs, "spec")}, ${s(c.interfaces, "interface")}, ${s(c.structs, "struct")}, ${s(c.commands, "command")}; findings: ${s(f.error, "error")}, ${s(f.warning, "warning")}, ${f.info} info`;
 }

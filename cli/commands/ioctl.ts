@@ -36,29 +36,49 @@ exit codes: 0 a command matches, 1 no command of the specs has this number,
  */
 export function parseRequestNumber(text: string): number {
   const t = text.trim();
-  const bad = (why: string) => new UsageError(`'${text.length > 60 ? `${text.slice(0, 57)}...` : text}' is not a request number: ${why}; give an unsigned 32-bit number in hex (0xC0509640) or decimal (3226506816)`);
+  const bad = (why: string) =>
+    new UsageError(
+      `'${text.length > 60 ? `${text.slice(0, 57)}...` : text}' is not a request number: ${why}; give an unsigned 32-bit number in hex (0xC0509640) or decimal (3226506816)`,
+    );
   if (t === "") throw bad("it is empty");
   if (t.startsWith("-")) throw bad("it is negative");
   if (t.startsWith("+")) throw bad("no sign is allowed");
-  const m = /^(0[xX](?<hex>[0-9a-fA-F_]+)|0[bB](?<bin>[01_]+)|0[oO](?<oct>[0-7_]+)|(?<c8>0[0-7_]+)|(?<dec>[1-9][0-9_]*|0))$/.exec(t);
+  const m =
+    /^(0[xX](?<hex>[0-9a-fA-F_]+)|0[bB](?<bin>[01_]+)|0[oO](?<oct>[0-7_]+)|(?<c8>0[0-7_]+)|(?<dec>[1-9][0-9_]*|0))$/.exec(
+      t,
+    );
   if (!m?.groups) {
     if (/^0[xXbBoO]$/.test(t)) throw bad(`'${t}' needs digits after it`);
     if (/^0[0-9_]+$/.test(t)) throw bad("a leading 0 means octal (as in C), and 8 and 9 are no octal digits");
     if (/^[0-9_]*[.eE]/.test(t)) throw bad("fraction and exponent notation is not accepted");
-    const i = [...t].findIndex((ch, k) => !/[0-9a-fA-F_]/.test(ch) && !(k === 1 && /[xXbBoO]/.test(ch) && t[0] === "0"));
-    throw bad(i >= 0 ? `${JSON.stringify([...t][i])} at offset ${i} does not belong in a number` : "it is not a number");
+    const i = [...t].findIndex(
+      (ch, k) => !/[0-9a-fA-F_]/.test(ch) && !(k === 1 && /[xXbBoO]/.test(ch) && t[0] === "0"),
+    );
+    throw bad(
+      i >= 0 ? `${JSON.stringify([...t][i])} at offset ${i} does not belong in a number` : "it is not a number",
+    );
   }
   const g = m.groups;
   const digits = (g.hex ?? g.bin ?? g.oct ?? g.c8 ?? g.dec)!;
   if (/^_|_$|__/.test(digits)) throw bad("'_' may only separate digits");
   const clean = digits.replace(/_/g, "");
   if (clean.length > 64) throw bad("far more than 32 bits");
-  const value = g.hex !== undefined ? BigInt(`0x${clean}`) : g.bin !== undefined ? BigInt(`0b${clean}`) : g.oct !== undefined || g.c8 !== undefined ? BigInt(`0o${clean}`) : BigInt(clean);
+  const value =
+    g.hex !== undefined
+      ? BigInt(`0x${clean}`)
+      : g.bin !== undefined
+        ? BigInt(`0b${clean}`)
+        : g.oct !== undefined || g.c8 !== undefined
+          ? BigInt(`0o${clean}`)
+          : BigInt(clean);
   if (value > 0xffffffffn) throw bad(`${value} is more than 32 bits (largest 0xFFFFFFFF = 4294967295)`);
   return Number(value);
 }
 
-const charOf = (type: number) => (type >= 0x20 && type < 0x7f && type !== 0x27 && type !== 0x5c ? `'${String.fromCharCode(type)}'` : `0x${type.toString(16).toUpperCase()}`);
+const charOf = (type: number) =>
+  type >= 0x20 && type < 0x7f && type !== 0x27 && type !== 0x5c
+    ? `'${String.fromCharCode(type)}'`
+    : `0x${type.toString(16).toUpperCase()}`;
 
 export const ioctlCommand: Command = {
   name: "ioctl",
@@ -69,7 +89,7 @@ export const ioctlCommand: Command = {
     const negative = argv.find((a) => /^-[0-9.]/.test(a));
     if (negative !== undefined) parseRequestNumber(negative);
     const { values, positionals } = parse(argv, { format: { type: "string" } });
-    if (values.help) return io.out(HELP), EXIT.OK;
+    if (values.help) return (io.out(HELP), EXIT.OK);
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
     if (positionals.length < 1) throw new UsageError("give the request NUMBER");
     const number = parseRequestNumber(positionals[0]!);
@@ -78,14 +98,33 @@ export const ioctlCommand: Command = {
     const families = (Object.keys(IOC_FAMILIES) as IocFamilyName[]).map((family) => {
       const f = iocDecode(IOC_FAMILIES[family], number);
       return {
-        family, abis: ABIS.filter((a) => a.ioc === family).map((a) => a.id), ...f,
-        macro: f.dir === "none" && f.size === 0 ? `_IO(${charOf(f.type)}, 0x${f.nr.toString(16).toUpperCase()})` : `_IOC(${f.dir}, ${charOf(f.type)}, 0x${f.nr.toString(16).toUpperCase()}, ${f.size}) = ${iocMacro(f.dir)}(${charOf(f.type)}, 0x${f.nr.toString(16).toUpperCase()}, <${f.size}-byte type>)`,
+        family,
+        abis: ABIS.filter((a) => a.ioc === family).map((a) => a.id),
+        ...f,
+        macro:
+          f.dir === "none" && f.size === 0
+            ? `_IO(${charOf(f.type)}, 0x${f.nr.toString(16).toUpperCase()})`
+            : `_IOC(${f.dir}, ${charOf(f.type)}, 0x${f.nr.toString(16).toUpperCase()}, ${f.size}) = ${iocMacro(f.dir)}(${charOf(f.type)}, 0x${f.nr.toString(16).toUpperCase()}, <${f.size}-byte type>)`,
       };
     });
-    const matches = models.flatMap((model) => model.interfaces.flatMap((ifc) => ifc.commands.flatMap((cmd) => {
-      const abis = ABIS.filter((abi) => commandNumber(cmd, abi).value === number).map((a) => a.id);
-      return abis.length ? [{ command: cmd.spec.name, interface: ifc.spec.name, ...(ifc.spec.variant ? { variant: ifc.spec.variant } : {}), spec: path.basename(model.file), abis }] : [];
-    })));
+    const matches = models.flatMap((model) =>
+      model.interfaces.flatMap((ifc) =>
+        ifc.commands.flatMap((cmd) => {
+          const abis = ABIS.filter((abi) => commandNumber(cmd, abi).value === number).map((a) => a.id);
+          return abis.length
+            ? [
+                {
+                  command: cmd.spec.name,
+                  interface: ifc.spec.name,
+                  ...(ifc.spec.variant ? { variant: ifc.spec.variant } : {}),
+                  spec: path.basename(model.file),
+                  abis,
+                },
+              ]
+            : [];
+        }),
+      ),
+    );
 
     if (format === "json") {
       io.out(JSON.stringify({ number: hex32(number), families, matches }, null, 2) + "\n");
@@ -95,7 +134,8 @@ export const ioctlCommand: Command = {
         out += `  ${f.family.padEnd(20)}  dir=${f.dir.padEnd(9)} type=${charOf(f.type).padEnd(4)} nr=0x${f.nr.toString(16).toUpperCase().padStart(2, "0")} size=${String(f.size).padEnd(5)}${f.valid ? "" : " (dir bits no _IO* macro produces)"}  ${f.macro}\n`;
         out += `  ${"".padEnd(20)}  on ${f.abis.join(", ")}\n`;
       }
-      if (matches.length === 0) out += `no command of ${models.map((m) => path.basename(m.file)).join(", ")} has this number on any ABI\n`;
+      if (matches.length === 0)
+        out += `no command of ${models.map((m) => path.basename(m.file)).join(", ")} has this number on any ABI\n`;
       for (const m of matches) {
         const all = m.abis.length === ABIS.length ? `all ${ABIS.length} ABIs` : m.abis.join(", ");
         out += `${paint(io, "green", m.command)}  (interface ${m.interface}${"variant" in m ? `, variant ${m.variant}` : ""}, ${m.spec}) on ${all}\n`;

@@ -31,35 +31,63 @@ export function layoutJson(layout: RecordLayout) {
   return {
     size: layout.size,
     align: layout.align,
-    fields: flattenMembers(layout).map((m) => ({ name: m.name, offset: m.offset, size: m.size, ...(m.bits !== undefined ? { bitOffset: m.bitOffset, bits: m.bits } : {}) })),
-    holes: flattenHoles(layout).map((h) => ({ offset: h.offset, size: h.size, ...(h.tailPadding ? { tail: true } : {}), ...(h.within ? { within: h.within } : {}) })),
+    fields: flattenMembers(layout).map((m) => ({
+      name: m.name,
+      offset: m.offset,
+      size: m.size,
+      ...(m.bits !== undefined ? { bitOffset: m.bitOffset, bits: m.bits } : {}),
+    })),
+    holes: flattenHoles(layout).map((h) => ({
+      offset: h.offset,
+      size: h.size,
+      ...(h.tailPadding ? { tail: true } : {}),
+      ...(h.within ? { within: h.within } : {}),
+    })),
   };
 }
 
 function findRecords(models: SpecModel[], wanted: string | undefined): { model: SpecModel; record: RecordType }[] {
-  const all = models.flatMap((model) => model.interfaces.flatMap((ifc) => ifc.records.map((record) => ({ model, record }))));
+  const all = models.flatMap((model) =>
+    model.interfaces.flatMap((ifc) => ifc.records.map((record) => ({ model, record }))),
+  );
   if (!wanted) return all;
   const name = wanted.replace(/^(struct|union)\s+/, "");
   const hits = all.filter(({ record }) => record.tag === name);
-  if (!hits.length) throw new UsageError(`no struct or union '${wanted}' in ${models.map((m) => m.file).join(", ")}; known: ${[...new Set(all.map((r) => r.record.tag))].join(", ")}`);
+  if (!hits.length)
+    throw new UsageError(
+      `no struct or union '${wanted}' in ${models.map((m) => m.file).join(", ")}; known: ${[...new Set(all.map((r) => r.record.tag))].join(", ")}`,
+    );
   return hits;
 }
 
 function renderText(io: Io, model: SpecModel, record: RecordType, abis: readonly AbiEntry[]): string {
   const sig = (abi: AbiEntry) => JSON.stringify(layoutJson(layoutRecord(record, abi)));
   const groups = [...groupAbis(abis, sig).values()];
-  const layouts = groups.map((ids) => layoutRecord(record, abis.find((a) => a.id === ids[0])!));
+  const layouts = groups.map((ids) =>
+    layoutRecord(
+      record,
+      abis.find((a) => a.id === ids[0])!,
+    ),
+  );
   const label = (ids: AbiId[]) => (ids.length > 3 ? `${ids.slice(0, 2).join(",")} +${ids.length - 2}` : ids.join(","));
   const lines: string[][] = [];
   const marks: boolean[] = [];
   const flats = layouts.map((l) => ({ members: flattenMembers(l), holes: flattenHoles(l) }));
-  const holeAfter = (i: number, key: string) => flats[i]!.holes.filter((h) => !h.tailPadding && `${h.within ? h.within + "." : ""}${h.after}` === key).reduce((n, h) => n + h.size, 0);
+  const holeAfter = (i: number, key: string) =>
+    flats[i]!.holes.filter((h) => !h.tailPadding && `${h.within ? h.within + "." : ""}${h.after}` === key).reduce(
+      (n, h) => n + h.size,
+      0,
+    );
   for (const [row, m] of flats[0]!.members.entries()) {
     const cells = flats.map(({ members }) => {
       const x = members[row]!;
       return x.bits !== undefined ? `${x.offset}:${x.bitOffset! - x.offset * 8}+${x.bits}b` : `${x.offset}+${x.size}`;
     });
-    lines.push([`${"  ".repeat(m.depth)}${m.member.field.type.kind === "record" && m.member.field.type.record.inline ? recordName(m.member.field.type.record) : typeName(m.member.field.type)}`, m.name, ...cells]);
+    lines.push([
+      `${"  ".repeat(m.depth)}${m.member.field.type.kind === "record" && m.member.field.type.record.inline ? recordName(m.member.field.type.record) : typeName(m.member.field.type)}`,
+      m.name,
+      ...cells,
+    ]);
     marks.push(new Set(cells).size > 1);
     const key = m.name;
     const holes = flats.map((_, i) => holeAfter(i, key));
@@ -77,7 +105,10 @@ function renderText(io: Io, model: SpecModel, record: RecordType, abis: readonly
   marks.push(new Set(layouts.map((l) => `${l.size}/${l.align}`)).size > 1);
   const head = ["type", "member", ...groups.map(label)];
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[], mark: boolean) => (mark ? paint(io, "yellow", "! ") : "  ") + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ") + "\n";
+  const fmt = (cells: string[], mark: boolean) =>
+    (mark ? paint(io, "yellow", "! ") : "  ") +
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ") +
+    "\n";
   let text = `${paint(io, "bold", recordName(record))}  (${formatLoc(model.locate(record.path))})\n`;
   if (groups.length > 1) text += groups.map((ids) => `  [${label(ids)}] = ${ids.join(", ")}\n`).join("");
   else text += `  one layout on all ${abis.length} ABIs${abis.length > 1 ? "" : ` (${abis[0]!.id})`}\n`;
@@ -90,8 +121,11 @@ export const layoutCommand: Command = {
   summary: "show struct layouts side by side across ABIs",
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { abi: { type: "string", multiple: true }, format: { type: "string" } });
-    if (values.help) return io.out(HELP), EXIT.OK;
+    const { values, positionals } = parse(argv, {
+      abi: { type: "string", multiple: true },
+      format: { type: "string" },
+    });
+    if (values.help) return (io.out(HELP), EXIT.OK);
     if (positionals.length > 2) throw new UsageError("layout takes at most one SPEC and one STRUCT");
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
     const abis = selectAbis(values.abi as string[] | undefined);
@@ -103,7 +137,11 @@ export const layoutCommand: Command = {
     const models = loadSpecs(specFiles);
     const found = findRecords(models, wanted);
     if (format === "json") {
-      const structs = found.map(({ record }) => ({ name: record.tag!, kind: record.kind, abis: Object.fromEntries(abis.map((abi) => [abi.id, layoutJson(layoutRecord(record, abi))])) }));
+      const structs = found.map(({ record }) => ({
+        name: record.tag!,
+        kind: record.kind,
+        abis: Object.fromEntries(abis.map((abi) => [abi.id, layoutJson(layoutRecord(record, abi))])),
+      }));
       io.out(JSON.stringify({ structs }, null, 2) + "\n");
     } else {
       io.out(found.map(({ model, record }) => renderText(io, model, record, abis)).join("\n"));

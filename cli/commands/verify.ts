@@ -50,7 +50,13 @@ exit codes: 0 every ABI verified or unverified with a reason, 1 a mismatch,
 2 bad input or usage, 3 a compiler failed unexpectedly
 `;
 
-const KIND_TEXT: Record<Mismatch["kind"], string> = { size: "sizeof", align: "_Alignof", offset: "offsetof", "bit-offset": "bit offset of", "bit-width": "bit width of" };
+const KIND_TEXT: Record<Mismatch["kind"], string> = {
+  size: "sizeof",
+  align: "_Alignof",
+  offset: "offsetof",
+  "bit-offset": "bit offset of",
+  "bit-width": "bit width of",
+};
 
 export function describeMismatch(m: Mismatch): string {
   const subject = m.member ? `${m.record.replace(/^.*: /, "")}.${m.member}` : m.record.replace(/^.*: /, "");
@@ -64,11 +70,19 @@ function describeTypedefMismatch(m: TypedefMismatch, compiler: string): string {
 
 function verdictJson(v: AbiVerdict) {
   return {
-    abi: v.abi, status: v.status, compilers: v.runs.map((r) => r.compiler), records: v.records,
+    abi: v.abi,
+    status: v.status,
+    compilers: v.runs.map((r) => r.compiler),
+    records: v.records,
     facts: v.runs.reduce((n, r) => n + r.facts, 0),
-    headers: v.runs.map((r) => ({ compiler: r.compiler, source: r.headers, ...(r.headersWhy ? { why: r.headersWhy } : {}) })),
+    headers: v.runs.map((r) => ({
+      compiler: r.compiler,
+      source: r.headers,
+      ...(r.headersWhy ? { why: r.headersWhy } : {}),
+    })),
     ...(v.reason ? { reason: v.reason } : {}),
-    mismatches: v.runs.flatMap((r) => r.mismatches), unverified: v.unverified,
+    mismatches: v.runs.flatMap((r) => r.mismatches),
+    unverified: v.unverified,
     typedefs: v.typedefs,
   };
 }
@@ -79,16 +93,25 @@ function renderTable(io: Io, verdicts: AbiVerdict[]): string {
   const rows = verdicts.map((v) => [
     v.abi,
     v.status,
-    v.runs.length ? v.runs.map((r) => r.compiler.replace(/ --target=.*$/, "").replace(/ \(@yowasp\/clang\)/, " (yowasp)")).join(" + ") : "-",
+    v.runs.length
+      ? v.runs
+          .map((r) => r.compiler.replace(/ --target=.*$/, "").replace(/ \(@yowasp\/clang\)/, " (yowasp)"))
+          .join(" + ")
+      : "-",
     v.runs.length ? `${Math.max(...v.runs.map((r) => r.records))}/${v.records}` : `0/${v.records}`,
     v.runs.length ? String(v.runs.reduce((n, r) => n + r.facts, 0)) : "-",
     v.typedefs.status === "checked" ? "sysroot" : "table",
-    v.status === "mismatch" ? `${v.runs.reduce((n, r) => n + r.mismatches.length, 0)} mismatch(es)` : v.reason ?? "",
+    v.status === "mismatch" ? `${v.runs.reduce((n, r) => n + r.mismatches.length, 0)} mismatch(es)` : (v.reason ?? ""),
   ]);
   const head = ["ABI", "result", "compiler", "structs", "facts", "headers", "note"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], style?: (typeof STATUS_STYLE)[keyof typeof STATUS_STYLE]) =>
-    cells.map((c, i) => (i === 1 && style ? paint(io, style, c.padEnd(widths[i]!)) : i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd() + "\n";
+    cells
+      .map((c, i) =>
+        i === 1 && style ? paint(io, style, c.padEnd(widths[i]!)) : i === cells.length - 1 ? c : c.padEnd(widths[i]!),
+      )
+      .join("  ")
+      .trimEnd() + "\n";
   return line(head) + rows.map((r, i) => line(r, STATUS_STYLE[verdicts[i]!.status])).join("");
 }
 
@@ -97,8 +120,12 @@ export const verifyCommand: Command = {
   summary: "check the layout engine against real compilers (clang, GCC) on every ABI",
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { abi: { type: "string", multiple: true }, compiler: { type: "string" }, format: { type: "string" } });
-    if (values.help) return io.out(HELP), EXIT.OK;
+    const { values, positionals } = parse(argv, {
+      abi: { type: "string", multiple: true },
+      compiler: { type: "string" },
+      format: { type: "string" },
+    });
+    if (values.help) return (io.out(HELP), EXIT.OK);
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
     const compiler = oneOf("compiler", values.compiler as string | undefined, COMPILER_CHOICES, "auto");
     const abis = selectAbis(values.abi as string[] | undefined);
@@ -107,7 +134,10 @@ export const verifyCommand: Command = {
     const progress = io.interactive && format === "text";
     const verdicts = await verifyLayouts(units, abis, {
       compiler,
-      onProgress: progress ? (done, total, v) => io.err(`\r\x1b[Kverify: ${done}/${total} ABIs (${v.abi}: ${v.status})${done === total ? "\n" : ""}`) : undefined,
+      onProgress: progress
+        ? (done, total, v) =>
+            io.err(`\r\x1b[Kverify: ${done}/${total} ABIs (${v.abi}: ${v.status})${done === total ? "\n" : ""}`)
+        : undefined,
     });
     const mismatch = verdicts.some((v) => v.status === "mismatch");
     const broken = verdicts.some((v) => v.status === "error");
@@ -115,15 +145,19 @@ export const verifyCommand: Command = {
       io.out(JSON.stringify({ ok: !mismatch && !broken, abis: verdicts.map(verdictJson) }, null, 2) + "\n");
     } else {
       for (const v of verdicts) {
-        for (const r of v.runs) for (const m of r.mismatches) io.out(`${paint(io, "red", "mismatch")} [${v.abi}] ${describeMismatch(m)}\n`);
+        for (const r of v.runs)
+          for (const m of r.mismatches) io.out(`${paint(io, "red", "mismatch")} [${v.abi}] ${describeMismatch(m)}\n`);
         if (v.typedefs.status === "checked") {
-          for (const m of v.typedefs.mismatches) io.out(`${paint(io, "red", "mismatch")} [${v.abi}] ${describeTypedefMismatch(m, v.typedefs.compiler)}\n`);
+          for (const m of v.typedefs.mismatches)
+            io.out(`${paint(io, "red", "mismatch")} [${v.abi}] ${describeTypedefMismatch(m, v.typedefs.compiler)}\n`);
         }
         if (v.status === "error") io.out(`${paint(io, "red", "error")} [${v.abi}] ${v.reason}\n`);
       }
       io.out(renderTable(io, verdicts));
       const count = (s: AbiVerdict["status"]) => verdicts.filter((v) => v.status === s).length;
-      io.out(`${structs} structs on ${abis.length} ABIs: ${count("verified")} verified, ${count("mismatch")} mismatch, ${count("unverified")} unverified, ${count("error")} error\n`);
+      io.out(
+        `${structs} structs on ${abis.length} ABIs: ${count("verified")} verified, ${count("mismatch")} mismatch, ${count("unverified")} unverified, ${count("error")} error\n`,
+      );
     }
     return mismatch ? EXIT.FINDINGS : broken ? EXIT.INTERNAL : EXIT.OK;
   },

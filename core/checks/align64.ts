@@ -13,7 +13,19 @@ import type { AbiEntry } from "../../spec/abi.js";
 import { eachRecordInnermostFirst, layoutRecord, layoutSignature, layoutType, type RecordLayout } from "../layout.js";
 import type { Diagnostic } from "../diagnostic.js";
 import type { CType, FieldModel, RecordType } from "../model.js";
-import { firstEntries, groupAbis, nameAbis, pathLeaf, pathPrepend, pathText, recordsToCheck, reporter, type Check, type FirstFound, type PathNode } from "./context.js";
+import {
+  firstEntries,
+  groupAbis,
+  nameAbis,
+  pathLeaf,
+  pathPrepend,
+  pathText,
+  recordsToCheck,
+  reporter,
+  type Check,
+  type FirstFound,
+  type PathNode,
+} from "./context.js";
 
 const elementOf = (t: CType): CType => (t.kind === "array" ? elementOf(t.element) : t);
 
@@ -46,12 +58,22 @@ export const checkAlign64: Check = (ctx) => {
     const el = elementOf(m.field.type);
     return el.kind !== "record" && el.kind !== "pointer" && layoutType(el, abi0).size === 8;
   };
-  const nestedOf = (m: RecordLayout["members"][number]) => (m.nested && m.field.type.kind !== "array" ? m.nested.record : undefined);
+  const nestedOf = (m: RecordLayout["members"][number]) =>
+    m.nested && m.field.type.kind !== "array" ? m.nested.record : undefined;
   const holds = new Map<RecordType, boolean>();
   const holds64 = (r: RecordType) => {
-    eachRecordInnermostFirst(r, (x) => holds.has(x), (x) => {
-      holds.set(x, layoutRecord(x, abi0).members.some((m) => m.bits !== 0 && (is64(m) || (nestedOf(m) !== undefined && holds.get(nestedOf(m)!)!))));
-    });
+    eachRecordInnermostFirst(
+      r,
+      (x) => holds.has(x),
+      (x) => {
+        holds.set(
+          x,
+          layoutRecord(x, abi0).members.some(
+            (m) => m.bits !== 0 && (is64(m) || (nestedOf(m) !== undefined && holds.get(nestedOf(m)!)!)),
+          ),
+        );
+      },
+    );
     return holds.get(r)!;
   };
   // The walk of one struct runs on one ABI of each layout class (ABIs whose layouts agree at every depth);
@@ -65,7 +87,11 @@ export const checkAlign64: Check = (ctx) => {
       const m = f.layouts[0]!.members[j]!;
       if (m.bits === 0 || !is64(m)) return undefined;
       if (!f.layouts.some((l, i) => (f.rho[i]! + l.members[j]!.offset) % 8 !== 0)) return undefined;
-      return { path: pathLeaf(m.field.name!), field: m.field, offs: Int32Array.from(f.layouts, (l) => l.members[j]!.offset) };
+      return {
+        path: pathLeaf(m.field.name!),
+        field: m.field,
+        offs: Int32Array.from(f.layouts, (l) => l.members[j]!.offset),
+      };
     },
     child(f: Frame, j: number) {
       const m = f.layouts[0]!.members[j]!;
@@ -75,42 +101,72 @@ export const checkAlign64: Check = (ctx) => {
     },
     lift(f: Frame, j: number, e: Misplaced): Misplaced {
       const label = f.layouts[0]!.members[j]!.field.name;
-      return { path: label === undefined ? e.path : pathPrepend(label, e.path), field: e.field, offs: e.offs.map((o, i) => o + f.layouts[i]!.members[j]!.offset) };
+      return {
+        path: label === undefined ? e.path : pathPrepend(label, e.path),
+        field: e.field,
+        offs: e.offs.map((o, i) => o + f.layouts[i]!.members[j]!.offset),
+      };
     },
   });
 
   return ctx.model.interfaces.flatMap((ifc) => {
     const report = reporter(ctx, ifc);
-    return recordsToCheck(ifc).filter(({ record }) => !record.inline).flatMap(({ record, name }) => {
-      const out: Diagnostic[] = [];
-      if (!holds64(record)) return out;
-      const classes = [...groupAbis(abis, (abi) => signature(record, abi)).values()];
-      const reps = classes.map((ids) => byId.get(ids[0]!)!);
-      const repOf = new Map<AbiEntry, number>();
-      classes.forEach((ids, i) => ids.forEach((id) => repOf.set(byId.get(id)!, i)));
-      const found = firstEntries(record, new Uint8Array(reps.length), walkOver(reps), MAX_LISTED, memo);
-      for (const e of found.entries) {
-        const member = pathText(e.path);
-        const offsets = groupAbis(abis, (abi) => e.offs[repOf.get(abi)!]!);
-        const bad = [...offsets].filter(([off]) => off % 8 !== 0);
-        const ids = bad.flatMap(([, g]) => g);
-        out.push(report("align64/offset", "error", e.field.path, `${name}.${member}`,
-          `${name}: 64-bit member '${member}' is at ${bad.map(([off, g]) => `offset ${off} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
-          ids, `move it to an offset that is a multiple of 8 with explicit padding before it, or declare it __aligned_u64`));
-      }
-      if (found.more) {
-        const ids = abis.filter((a) => out.some((d) => d.abis.includes(a.id))).map((a) => a.id);
-        out.push(report("align64/offset", "error", record.path, name,
-          `${name}: more 64-bit members are off a multiple of 8 than the ${MAX_LISTED} listed`,
-          ids, `fix the ones listed and check again; pad nested structs to a multiple of 8 so their members stay aligned`));
-      }
-      const sizes = [...groupAbis(abis, (abi) => layoutRecord(record, abi).size)].filter(([size]) => size % 8 !== 0);
-      if (sizes.length) {
-        out.push(report("align64/size", "error", record.path, name,
-          `${name} holds a 64-bit member but its size is ${sizes.map(([s, g]) => `${s} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
-          sizes.flatMap(([, g]) => g), "add explicit padding at the end so the size is a multiple of 8 on every ABI, or use aligned: 8"));
-      }
-      return out;
-    });
+    return recordsToCheck(ifc)
+      .filter(({ record }) => !record.inline)
+      .flatMap(({ record, name }) => {
+        const out: Diagnostic[] = [];
+        if (!holds64(record)) return out;
+        const classes = [...groupAbis(abis, (abi) => signature(record, abi)).values()];
+        const reps = classes.map((ids) => byId.get(ids[0]!)!);
+        const repOf = new Map<AbiEntry, number>();
+        classes.forEach((ids, i) => ids.forEach((id) => repOf.set(byId.get(id)!, i)));
+        const found = firstEntries(record, new Uint8Array(reps.length), walkOver(reps), MAX_LISTED, memo);
+        for (const e of found.entries) {
+          const member = pathText(e.path);
+          const offsets = groupAbis(abis, (abi) => e.offs[repOf.get(abi)!]!);
+          const bad = [...offsets].filter(([off]) => off % 8 !== 0);
+          const ids = bad.flatMap(([, g]) => g);
+          out.push(
+            report(
+              "align64/offset",
+              "error",
+              e.field.path,
+              `${name}.${member}`,
+              `${name}: 64-bit member '${member}' is at ${bad.map(([off, g]) => `offset ${off} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
+              ids,
+              `move it to an offset that is a multiple of 8 with explicit padding before it, or declare it __aligned_u64`,
+            ),
+          );
+        }
+        if (found.more) {
+          const ids = abis.filter((a) => out.some((d) => d.abis.includes(a.id))).map((a) => a.id);
+          out.push(
+            report(
+              "align64/offset",
+              "error",
+              record.path,
+              name,
+              `${name}: more 64-bit members are off a multiple of 8 than the ${MAX_LISTED} listed`,
+              ids,
+              `fix the ones listed and check again; pad nested structs to a multiple of 8 so their members stay aligned`,
+            ),
+          );
+        }
+        const sizes = [...groupAbis(abis, (abi) => layoutRecord(record, abi).size)].filter(([size]) => size % 8 !== 0);
+        if (sizes.length) {
+          out.push(
+            report(
+              "align64/size",
+              "error",
+              record.path,
+              name,
+              `${name} holds a 64-bit member but its size is ${sizes.map(([s, g]) => `${s} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
+              sizes.flatMap(([, g]) => g),
+              "add explicit padding at the end so the size is a multiple of 8 on every ABI, or use aligned: 8",
+            ),
+          );
+        }
+        return out;
+      });
   });
 };

@@ -6,7 +6,19 @@
 import type { AbiEntry, AbiId } from "../../spec/abi.js";
 import { layoutRecord, layoutSignature, layoutType, type RecordLayout } from "../layout.js";
 import { typeName, type CType, type FieldModel, type InterfaceModel, type RecordType } from "../model.js";
-import { firstEntries, groupAbis, nameAbis, pathLeaf, pathPrepend, pathText, recordsToCheck, reporter, type Check, type FirstFound, type PathNode } from "./context.js";
+import {
+  firstEntries,
+  groupAbis,
+  nameAbis,
+  pathLeaf,
+  pathPrepend,
+  pathText,
+  recordsToCheck,
+  reporter,
+  type Check,
+  type FirstFound,
+  type PathNode,
+} from "./context.js";
 
 /** Equal on two ABIs exactly when the record's size and every member's offset, size and bit offset agree (no flattening: memoised per nested record). */
 const signature = (r: RecordType, abi: AbiEntry) => `${layoutRecord(r, abi).size}|${layoutSignature(r, abi, true)}`;
@@ -44,7 +56,11 @@ interface MoveFrame {
 function movesWalk(memoKey: string) {
   return {
     key: (c: { reps: AbiEntry[]; delta: Int32Array }) => `${memoKey}|${c.delta.join(",")}`,
-    enter: (record: RecordType, c: { reps: AbiEntry[]; delta: Int32Array }): MoveFrame => ({ reps: c.reps, layouts: c.reps.map((a) => layoutRecord(record, a)), delta: c.delta }),
+    enter: (record: RecordType, c: { reps: AbiEntry[]; delta: Int32Array }): MoveFrame => ({
+      reps: c.reps,
+      layouts: c.reps.map((a) => layoutRecord(record, a)),
+      delta: c.delta,
+    }),
     count: (f: MoveFrame) => f.layouts[0]!.members.length,
     own(f: MoveFrame, j: number): Move | undefined {
       const m = f.layouts[0]!.members[j]!;
@@ -62,9 +78,14 @@ function movesWalk(memoKey: string) {
       const m = f.layouts[0]!.members[j]!;
       if (m.bits === 0 || !m.nested || m.field.type.kind === "array") return undefined;
       const c = m.nested.record;
-      const delta = Int32Array.from(f.layouts, (l, i) => f.delta[i]! + l.members[j]!.offset - f.layouts[0]!.members[j]!.offset);
+      const delta = Int32Array.from(
+        f.layouts,
+        (l, i) => f.delta[i]! + l.members[j]!.offset - f.layouts[0]!.members[j]!.offset,
+      );
       // Laid out alike and placed alike on every representative: nothing inside moves.
-      const same = f.reps.every((a, i) => delta[i] === 0 && layoutSignature(c, a, false) === layoutSignature(c, f.reps[0]!, false));
+      const same = f.reps.every(
+        (a, i) => delta[i] === 0 && layoutSignature(c, a, false) === layoutSignature(c, f.reps[0]!, false),
+      );
       return same ? undefined : { record: c, ctx: { reps: f.reps, delta } };
     },
     lift(f: MoveFrame, j: number, e: Move): Move {
@@ -89,15 +110,37 @@ export const checkCompat: Check = (ctx) => {
       if (groups.size <= 1) continue;
       const reps = [...groups.values()].map((ids) => ({ ids, abi: ctx.abis.find((a) => a.id === ids[0])! }));
       const repAbis = reps.map((r) => r.abi);
-      const found = firstEntries(record, { reps: repAbis, delta: new Int32Array(reps.length) }, movesWalk(repAbis.map((a) => a.id).join(",")), MAX_MOVES_LISTED, memo);
-      const moves = found.entries.map((mv) => `'${pathText(mv.path)}' ${describeGroups(reps.map((r, i) => ({ ids: r.ids, text: `@${mv.offs[i]} (${mv.sizes[i]} B)` })), ctx.abis)}`);
+      const found = firstEntries(
+        record,
+        { reps: repAbis, delta: new Int32Array(reps.length) },
+        movesWalk(repAbis.map((a) => a.id).join(",")),
+        MAX_MOVES_LISTED,
+        memo,
+      );
+      const moves = found.entries.map(
+        (mv) =>
+          `'${pathText(mv.path)}' ${describeGroups(
+            reps.map((r, i) => ({ ids: r.ids, text: `@${mv.offs[i]} (${mv.sizes[i]} B)` })),
+            ctx.abis,
+          )}`,
+      );
       if (found.more) moves.push(`and more (only the first ${MAX_MOVES_LISTED} are listed)`);
-      const sizes = describeGroups(reps.map((r) => ({ ids: r.ids, text: `${layoutRecord(record, r.abi).size}` })), ctx.abis);
+      const sizes = describeGroups(
+        reps.map((r) => ({ ids: r.ids, text: `${layoutRecord(record, r.abi).size}` })),
+        ctx.abis,
+      );
       const cmds = using.get(record) ?? [];
-      out.push(report("compat/layout", "error", record.path, name,
-        `${name} has ${groups.size} different layouts: size ${sizes}${moves.length ? `; members that move: ${moves.join("; ")}` : ""}`,
-        reps.slice(1).flatMap((r) => r.ids),
-        `use fixed-width types (__u32/__u64, __aligned_u64) and explicit padding so every ABI agrees; otherwise ${cmds.length ? `${cmds.join(", ")} need${cmds.length === 1 ? "s" : ""}` : "every command using it needs"} a compat_ioctl translation`));
+      out.push(
+        report(
+          "compat/layout",
+          "error",
+          record.path,
+          name,
+          `${name} has ${groups.size} different layouts: size ${sizes}${moves.length ? `; members that move: ${moves.join("; ")}` : ""}`,
+          reps.slice(1).flatMap((r) => r.ids),
+          `use fixed-width types (__u32/__u64, __aligned_u64) and explicit padding so every ABI agrees; otherwise ${cmds.length ? `${cmds.join(", ")} need${cmds.length === 1 ? "s" : ""}` : "every command using it needs"} a compat_ioctl translation`,
+        ),
+      );
     }
     for (const { record, name } of recordsToCheck(ifc)) {
       for (const f of record.fields) out.push(...pointeeFinding(f, name, ctx.abis, report));
@@ -109,13 +152,30 @@ export const checkCompat: Check = (ctx) => {
 function pointeeFinding(f: FieldModel, owner: string, abis: readonly AbiEntry[], report: ReturnType<typeof reporter>) {
   if (!f.pointee) return [];
   const t: CType = f.pointee;
-  const groups = groupAbis(abis, (abi) => (t.kind === "record" ? signature(t.record, abi) : `${layoutType(t, abi).size}`));
+  const groups = groupAbis(abis, (abi) =>
+    t.kind === "record" ? signature(t.record, abi) : `${layoutType(t, abi).size}`,
+  );
   if (groups.size <= 1) return [];
-  const text = [...groups.values()].map((ids) => ({ ids, text: `${layoutType(t, abis.find((a) => a.id === ids[0])!).size} B` }));
-  return [report("compat/pointee", "warning", f.path, `${owner}.${f.name}`,
-    `${owner}.${f.name} points to '${typeName(t)}', whose layout depends on the ABI: ${describeGroups(text, abis)} per element`,
-    ([...groups.values()].slice(1).flat() as AbiId[]),
-    `the kernel must read the array in the caller's layout (in_compat_syscall(), e.g. compat_iovec); or point to a fixed-width element struct instead`)];
+  const text = [...groups.values()].map((ids) => ({
+    ids,
+    text: `${
+      layoutType(
+        t,
+        abis.find((a) => a.id === ids[0])!,
+      ).size
+    } B`,
+  }));
+  return [
+    report(
+      "compat/pointee",
+      "warning",
+      f.path,
+      `${owner}.${f.name}`,
+      `${owner}.${f.name} points to '${typeName(t)}', whose layout depends on the ABI: ${describeGroups(text, abis)} per element`,
+      [...groups.values()].slice(1).flat() as AbiId[],
+      `the kernel must read the array in the caller's layout (in_compat_syscall(), e.g. compat_iovec); or point to a fixed-width element struct instead`,
+    ),
+  ];
 }
 
 function describeGroups(groups: { ids: readonly AbiId[]; text: string }[], all: readonly AbiEntry[]): string {

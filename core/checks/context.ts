@@ -12,8 +12,23 @@ export type Check = (ctx: CheckContext) => Diagnostic[];
 
 /** Builds diagnostics for one interface with positions resolved. */
 export function reporter(ctx: CheckContext, ifc: InterfaceModel) {
-  return (rule: string, severity: Severity, path: DocPath, subject: string, message: string, abis: AbiId[], hint: string): Diagnostic => ({
-    rule, severity, interface: ifc.spec.name, subject, message, loc: ctx.model.locate(path), abis, hint,
+  return (
+    rule: string,
+    severity: Severity,
+    path: DocPath,
+    subject: string,
+    message: string,
+    abis: AbiId[],
+    hint: string,
+  ): Diagnostic => ({
+    rule,
+    severity,
+    interface: ifc.spec.name,
+    subject,
+    message,
+    loc: ctx.model.locate(path),
+    abis,
+    hint,
   });
 }
 
@@ -63,7 +78,13 @@ export interface PathNode {
 }
 
 export const pathLeaf = (label: string): PathNode => ({ label, len: label.length, depth: 1, last: label });
-export const pathPrepend = (label: string, p: PathNode): PathNode => ({ label, next: p, len: label.length + 1 + p.len, depth: p.depth + 1, last: p.last });
+export const pathPrepend = (label: string, p: PathNode): PathNode => ({
+  label,
+  next: p,
+  len: label.length + 1 + p.len,
+  depth: p.depth + 1,
+  last: p.last,
+});
 
 /** Paths longer than this are shown with their middle left out. */
 export const MAX_PATH_CHARS = 160;
@@ -117,12 +138,27 @@ export interface FirstFound<E> {
  * over a chain of 10,000 structs does constant work per struct.  An
  * explicit stack: nesting depth costs no call stack.
  */
-export function firstEntries<C, F, E>(root: RecordType, ctx0: C, walk: FirstWalk<C, F, E>, cap: number, memo: Map<RecordType, Map<string, FirstFound<E>>>): FirstFound<E> {
+export function firstEntries<C, F, E>(
+  root: RecordType,
+  ctx0: C,
+  walk: FirstWalk<C, F, E>,
+  cap: number,
+  memo: Map<RecordType, Map<string, FirstFound<E>>>,
+): FirstFound<E> {
   const lookup = (r: RecordType, k: string) => memo.get(r)?.get(k);
   const k0 = walk.key(ctx0);
   const hit = lookup(root, k0);
   if (hit) return hit;
-  interface Frame { record: RecordType; key: string; f: F; n: number; j: number; ownDone: boolean; entries: E[]; more: boolean }
+  interface Frame {
+    record: RecordType;
+    key: string;
+    f: F;
+    n: number;
+    j: number;
+    ownDone: boolean;
+    entries: E[];
+    more: boolean;
+  }
   const open = (record: RecordType, ctx: C, key: string): Frame => {
     const f = walk.enter(record, ctx);
     return { record, key, f, n: walk.count(f), j: 0, ownDone: false, entries: [], more: false };

@@ -18,6 +18,12 @@ export function runChecks(model: SpecModel, abis: readonly AbiEntry[]): Diagnost
   // Position order within a file reads like a compiler's output; ties keep check order.
   return found
     .map((d, i) => ({ d, i }))
-    .sort((a, b) => a.d.loc.line - b.d.loc.line || a.d.loc.col - b.d.loc.col || SEVERITY_ORDER[a.d.severity] - SEVERITY_ORDER[b.d.severity] || a.i - b.i)
+    .sort(
+      (a, b) =>
+        a.d.loc.line - b.d.loc.line ||
+        a.d.loc.col - b.d.loc.col ||
+        SEVERITY_ORDER[a.d.severity] - SEVERITY_ORDER[b.d.severity] ||
+        a.i - b.i,
+    )
     .map(({ d }) => d);
 }

@@ -34,10 +34,11 @@ function padDecl(offset: number, size: number, name: string): string {
 /** Every member name in a record and the inline records inside it: anonymous members share C's namespace. */
 export function namesInTree(record: RecordType): Set<string> {
   const names = new Set<string>();
-  const walk = (r: RecordType) => r.fields.forEach((f) => {
-    if (f.name) names.add(f.name);
-    if (f.type.kind === "record" && f.type.record.inline) walk(f.type.record);
-  });
+  const walk = (r: RecordType) =>
+    r.fields.forEach((f) => {
+      if (f.name) names.add(f.name);
+      if (f.type.kind === "record" && f.type.record.inline) walk(f.type.record);
+    });
   walk(record);
   return names;
 }
@@ -47,7 +48,11 @@ export function namesInTree(record: RecordType): Set<string> {
  * every ABI in `abis`.  `taken` holds names already used in the enclosing
  * named struct, so new fields never clash with them.
  */
-export function suggestPadding(record: RecordType, abis: readonly AbiEntry[], taken: Set<string> = namesInTree(record)): PaddingFix[] {
+export function suggestPadding(
+  record: RecordType,
+  abis: readonly AbiEntry[],
+  taken: Set<string> = namesInTree(record),
+): PaddingFix[] {
   const natural = layoutRecord(record, naturalAbi(abis));
   const added = new Set<string>();
   let n = 0;
@@ -56,11 +61,25 @@ export function suggestPadding(record: RecordType, abis: readonly AbiEntry[], ta
     added.add(`__pad${n}`);
     return `__pad${n}`;
   };
-  const fixes: PaddingFix[] = natural.holes.map((h) => ({ after: h.after, afterIndex: h.afterIndex, offset: h.offset, size: h.size, decl: padDecl(h.offset, h.size, fresh()), tail: false }));
+  const fixes: PaddingFix[] = natural.holes.map((h) => ({
+    after: h.after,
+    afterIndex: h.afterIndex,
+    offset: h.offset,
+    size: h.size,
+    decl: padDecl(h.offset, h.size, fresh()),
+    tail: false,
+  }));
   if (natural.tail > 0 && record.kind === "struct") {
     const last = natural.members[natural.members.length - 1];
     const offset = natural.size - natural.tail;
-    fixes.push({ after: last?.field.name, afterIndex: natural.members.length - 1, offset, size: natural.tail, decl: padDecl(offset, natural.tail, fresh()), tail: true });
+    fixes.push({
+      after: last?.field.name,
+      afterIndex: natural.members.length - 1,
+      offset,
+      size: natural.tail,
+      decl: padDecl(offset, natural.tail, fresh()),
+      tail: true,
+    });
   }
   return fixes;
 }
@@ -82,31 +101,52 @@ export const checkPadding: Check = (ctx) =>
         if (x.tail) tailFix ??= x;
         else if (!fixAfter.has(x.after)) fixAfter.set(x.after, x);
       }
-      const where = (x: PaddingFix) => `'${x.decl}' ${x.tail ? "at the end" : x.after ? `after '${x.after}'` : "at the start"}`;
+      const where = (x: PaddingFix) =>
+        `'${x.decl}' ${x.tail ? "at the end" : x.after ? `after '${x.after}'` : "at the start"}`;
       let allFixes: string | undefined;
       const fixText = (after: string | undefined, tail: boolean) => {
         const f = tail ? tailFix : fixAfter.get(after);
-        return f ? `insert ${where(f)} (explicit padding, must be zero)` : `insert explicit padding: ${(allFixes ??= fixes.map(where).join(", "))}`;
+        return f
+          ? `insert ${where(f)} (explicit padding, must be zero)`
+          : `insert explicit padding: ${(allFixes ??= fixes.map(where).join(", "))}`;
       };
       const fieldIndex = new Map<string, number>();
-      record.fields.forEach((f, i) => { if (f.name !== undefined && !fieldIndex.has(f.name)) fieldIndex.set(f.name, i); });
+      record.fields.forEach((f, i) => {
+        if (f.name !== undefined && !fieldIndex.has(f.name)) fieldIndex.set(f.name, i);
+      });
       const out = [];
       const holeKey = (l: RecordLayout) => l.holes.map((h) => `${h.offset}+${h.size}:${h.after}`).join(",");
       for (const [key, ids] of groupAbis(ctx.abis, (abi) => holeKey(layouts.get(abi.id)!))) {
         if (!key) continue;
         for (const h of layouts.get(ids[0]!)!.holes) {
-          const memberPath = h.before === undefined ? -1 : fieldIndex.get(h.before) ?? -1;
-          out.push(report("padding/hole", "error", memberPath >= 0 ? record.fields[memberPath]!.path : record.path, name,
-            `${name}: ${h.size}-byte implicit hole at offset ${h.offset} between '${h.after ?? "<start>"}' and '${h.before}' on ${nameAbis(ids, ctx.abis)}`,
-            ids, fixText(h.after, false)));
+          const memberPath = h.before === undefined ? -1 : (fieldIndex.get(h.before) ?? -1);
+          out.push(
+            report(
+              "padding/hole",
+              "error",
+              memberPath >= 0 ? record.fields[memberPath]!.path : record.path,
+              name,
+              `${name}: ${h.size}-byte implicit hole at offset ${h.offset} between '${h.after ?? "<start>"}' and '${h.before}' on ${nameAbis(ids, ctx.abis)}`,
+              ids,
+              fixText(h.after, false),
+            ),
+          );
         }
       }
       for (const [, ids] of groupAbis(ctx.abis, (abi) => `${layouts.get(abi.id)!.tail}@${layouts.get(abi.id)!.size}`)) {
         const l = layouts.get(ids[0]!)!;
         if (l.tail === 0) continue;
-        out.push(report("padding/tail", "error", record.path, name,
-          `${name}: ${l.tail} byte${l.tail === 1 ? "" : "s"} of implicit tail padding (size ${l.size}, data ends at ${l.size - l.tail}) on ${nameAbis(ids, ctx.abis)}`,
-          ids, fixText(undefined, true)));
+        out.push(
+          report(
+            "padding/tail",
+            "error",
+            record.path,
+            name,
+            `${name}: ${l.tail} byte${l.tail === 1 ? "" : "s"} of implicit tail padding (size ${l.size}, data ends at ${l.size - l.tail}) on ${nameAbis(ids, ctx.abis)}`,
+            ids,
+            fixText(undefined, true),
+          ),
+        );
       }
       return out;
     });

@@ -14,23 +14,60 @@ interface TypeProblem {
 }
 
 function problemOf(f: FieldModel): TypeProblem | undefined {
-  if (f.bits !== undefined) return { severity: "warning", what: "a bit-field (allocation order and unit follow the ABI)", hint: "use a flags word with named bits (flags:) instead" };
+  if (f.bits !== undefined)
+    return {
+      severity: "warning",
+      what: "a bit-field (allocation order and unit follow the ABI)",
+      hint: "use a flags word with named bits (flags:) instead",
+    };
   let t: CType = f.type;
   const inArray = t.kind === "array";
   while (t.kind === "array") t = t.element;
   switch (t.kind) {
     case "pointer":
-      return { severity: "error", what: `a pointer ('${typeName(t)}', 4 or 8 bytes)`, hint: "carry user pointers in a __u64 and mark it 'pointer:' (u64_to_user_ptr() in the kernel)" };
+      return {
+        severity: "error",
+        what: `a pointer ('${typeName(t)}', 4 or 8 bytes)`,
+        hint: "carry user pointers in a __u64 and mark it 'pointer:' (u64_to_user_ptr() in the kernel)",
+      };
     case "enum":
-      return { severity: "warning", what: `an enum ('${typeName(t)}', its size is the compiler's choice)`, hint: "use __u32 and name the values with 'enum:'" };
+      return {
+        severity: "warning",
+        what: `an enum ('${typeName(t)}', its size is the compiler's choice)`,
+        hint: "use __u32 and name the values with 'enum:'",
+      };
     case "scalar":
       switch (t.scalar.abiDependent) {
-        case "long": return { severity: "error", what: `'${t.scalar.name}' (4 or 8 bytes)`, hint: "use __u32/__s32 or __u64/__s64" };
-        case "size_t": return { severity: "error", what: `'${t.scalar.name}' (4 or 8 bytes)`, hint: "use __u64" };
-        case "time_t": return { severity: "error", what: "'time_t' (32 or 64 bits, and it changed with _TIME_BITS=64)", hint: "use __s64 seconds and __u64 nanoseconds, or a __u64 ns timestamp" };
-        case "char": return inArray ? undefined : { severity: "warning", what: "plain 'char' used as a number (its signedness is the ABI's)", hint: "use __u8 or __s8" };
-        case "float": return { severity: "warning", what: `floating point ('${t.scalar.name}')`, hint: "the kernel does not use floating point; use a fixed-point integer" };
-        default: return undefined;
+        case "long":
+          return {
+            severity: "error",
+            what: `'${t.scalar.name}' (4 or 8 bytes)`,
+            hint: "use __u32/__s32 or __u64/__s64",
+          };
+        case "size_t":
+          return { severity: "error", what: `'${t.scalar.name}' (4 or 8 bytes)`, hint: "use __u64" };
+        case "time_t":
+          return {
+            severity: "error",
+            what: "'time_t' (32 or 64 bits, and it changed with _TIME_BITS=64)",
+            hint: "use __s64 seconds and __u64 nanoseconds, or a __u64 ns timestamp",
+          };
+        case "char":
+          return inArray
+            ? undefined
+            : {
+                severity: "warning",
+                what: "plain 'char' used as a number (its signedness is the ABI's)",
+                hint: "use __u8 or __s8",
+              };
+        case "float":
+          return {
+            severity: "warning",
+            what: `floating point ('${t.scalar.name}')`,
+            hint: "the kernel does not use floating point; use a fixed-point integer",
+          };
+        default:
+          return undefined;
       }
     default:
       return undefined;
@@ -45,7 +82,17 @@ export const checkTypes: Check = (ctx) =>
         const p = problemOf(f);
         if (!p) return [];
         const member = f.name ?? "<unnamed>";
-        return [report("types/abi-dependent", p.severity, f.path, `${name}.${member}`, `${name}.${member} is ${p.what}`, [], p.hint)];
+        return [
+          report(
+            "types/abi-dependent",
+            p.severity,
+            f.path,
+            `${name}.${member}`,
+            `${name}.${member} is ${p.what}`,
+            [],
+            p.hint,
+          ),
+        ];
       }),
     );
   });
