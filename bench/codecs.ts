@@ -645,7 +645,9 @@ export async function measureCodecs(): Promise<CodecBenchRow[]> {
       const ours = Math.min(...results.filter((x) => x.impl.startsWith("uapi")).map((x) => x.ops));
       const bestLib = Math.max(...results.filter((x) => LIBS.has(x.impl)).map((x) => x.ops));
       verdicts.push(
-        `${c.name} ${op}: ${(ours / b).toFixed(2)}x baseline (b) [target >= 0.8] ${ours / b >= 0.8 ? "ok" : "MISSED"}, ${(ours / bestLib).toFixed(1)}x fastest library [target >= 3] ${ours / bestLib >= 3 ? "ok" : "MISSED"}`,
+        `${c.name} ${op}: ` +
+          `${(ours / b).toFixed(2)}x baseline (b) [target >= 0.8] ${ours / b >= 0.8 ? "ok" : "MISSED"}, ` +
+          `${(ours / bestLib).toFixed(1)}x fastest library [target >= 3] ${ours / bestLib >= 3 ? "ok" : "MISSED"}`,
       );
     }
   }
@@ -662,7 +664,8 @@ export async function measureCodecs(): Promise<CodecBenchRow[]> {
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(" | ")} |`;
   console.log(
-    `node ${process.version}, ${process.arch}; uapi codecs run strict (padding, flags, enum checks on); ours = slower of the two entry points`,
+    `node ${process.version}, ${process.arch}; uapi codecs run strict (padding, flags, enum checks on); ` +
+      "ours = slower of the two entry points",
   );
   console.log(line(head));
   console.log(`|${widths.map((w, i) => (i >= 3 ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|")}|`);

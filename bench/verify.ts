@@ -46,10 +46,13 @@ async function compilerRate(
   const compiler = (records.length * abis.length) / seconds;
   const engine = engineRate(units, abis);
   console.log(
-    `${name}: ${records.length} structs x ${abis.length} ABIs with @yowasp/clang in ${seconds.toFixed(1)} s (target < ${target} s${seconds < target ? ", met" : ", MISSED"})${bad.length ? `; not verified: ${bad.map((v) => `${v.abi}=${v.status}`).join(", ")}` : ""}`,
+    `${name}: ${records.length} structs x ${abis.length} ABIs with @yowasp/clang in ${seconds.toFixed(1)} s ` +
+      `(target < ${target} s${seconds < target ? ", met" : ", MISSED"})` +
+      (bad.length ? `; not verified: ${bad.map((v) => `${v.abi}=${v.status}`).join(", ")}` : ""),
   );
   console.log(
-    `  compiler ${compiler.toFixed(0)} struct-ABI/s, engine ${engine.toFixed(0)} struct-ABI/s, ratio engine/compiler ${(engine / compiler).toFixed(0)}x`,
+    `  compiler ${compiler.toFixed(0)} struct-ABI/s, engine ${engine.toFixed(0)} struct-ABI/s, ` +
+      `ratio engine/compiler ${(engine / compiler).toFixed(0)}x`,
   );
 }
 

@@ -6,7 +6,8 @@ export function formatSpecErrors(io: Io, errors: SpecError[]): string {
   return errors
     .map(
       (e) =>
-        `${formatLoc(e.loc)}: ${paint(io, "red", "error")}: ${e.message}\n    ${paint(io, "cyan", "hint")}: ${e.hint}\n`,
+        `${formatLoc(e.loc)}: ${paint(io, "red", "error")}: ${e.message}\n` +
+        `    ${paint(io, "cyan", "hint")}: ${e.hint}\n`,
     )
     .join("");
 }

@@ -20,7 +20,8 @@ export function commentSafe(text: string): string {
   return (
     text
       .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ")
-      // Invisible and direction-changing characters, lone surrogates, noncharacters: the loader rejects them in spec text.
+      // Invisible and direction-changing characters, lone surrogates, noncharacters:
+      // the loader rejects them in spec text.
       .replace(new RegExp(FORBIDDEN_CHAR.source, "gu"), "")
       .replace(/\*\//g, "* /")
       .replace(/\/\*/g, "/ *")
@@ -93,7 +94,9 @@ export function wrapBody(text: string, firstLead = "", restLead = ""): string[] 
   return wrap(text, firstLead, restLead, LINE_WIDTH - 3);
 }
 
-/** First sentence of a doc string, on one line, safe inside a C comment (commentSafe above), at most `max` characters. */
+/**
+ * First sentence of a doc string, on one line, safe inside a C comment (commentSafe above), at most `max` characters.
+ */
 export function oneLine(doc: string | undefined, max = 110): string {
   if (!doc) return "";
   let s = commentSafe(doc);

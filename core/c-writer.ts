@@ -33,7 +33,10 @@ export function toolName(what: string): string {
   return `__uapi_${what}`;
 }
 
-/** A C string literal holding `text`: quotes, backslashes, controls and non-ASCII escaped; `??` split so no trigraph forms. */
+/**
+ * A C string literal holding `text`: quotes, backslashes, controls and non-ASCII escaped;
+ * `??` split so no trigraph forms.
+ */
 export function cStringLiteral(text: string): string {
   let out = "";
   for (const byte of Buffer.from(text, "utf8")) {
@@ -47,7 +50,10 @@ export function cStringLiteral(text: string): string {
 
 const INCLUDE_PATH = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*$/;
 
-/** `#include <path>` (or `"path"`); the path must be a plain relative header path (spec/lint.ts checks spec headers the same way). */
+/**
+ * `#include <path>` (or `"path"`); the path must be a plain relative header path
+ * (spec/lint.ts checks spec headers the same way).
+ */
 export function includeLine(header: string, form: "system" | "local" = "system"): string {
   if (!INCLUDE_PATH.test(header) || header.split("/").some((p) => p === "." || p === ".."))
     throw new Error(`internal error: ${JSON.stringify(header)} is not a plain header path`);
@@ -86,7 +92,10 @@ export interface CSpelling {
   pointerTarget(text: string): string;
   /** ISO C90 output: members C90 lacks get `__extension__`, `_Bool` gets a C++ spelling. */
   c90: boolean;
-  /** An inline record with a tag is defined where it is used, or (when an enclosing header already defines it) referenced. */
+  /**
+   * An inline record with a tag is defined where it is used,
+   * or (when an enclosing header already defines it) referenced.
+   */
   taggedInline: "define" | "reference";
 }
 
@@ -109,7 +118,10 @@ export function attributes(aligned: number | undefined, packed: boolean): string
   return list.length ? ` __attribute__((${list.join(", ")}))` : "";
 }
 
-/** Named records `roots` reach by value, dependencies first (declaration order otherwise); only those in `within` when given. */
+/**
+ * Named records `roots` reach by value, dependencies first (declaration order otherwise);
+ * only those in `within` when given.
+ */
 export function declarationOrder(roots: readonly RecordType[], within?: ReadonlySet<RecordType>): RecordType[] {
   const done = new Set<RecordType>();
   const out: RecordType[] = [];

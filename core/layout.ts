@@ -204,8 +204,12 @@ function tooBig(record: RecordType, abi: AbiEntry, field: FieldModel | undefined
   const shown = Number.isSafeInteger(size) ? `${size} bytes` : `more than 2^53 bytes`;
   return new SizeLimitError({
     loc: locOf(record, path),
-    message: `${what} is ${shown} on ${abi.id}, over the limit of ${MAX_RECORD_SIZE} bytes (2 GiB - 1, the largest object GCC accepts on 32-bit ABIs)`,
-    hint: "make the arrays shorter; pass large buffers by user pointer (__u64 with 'pointer:') instead of embedding them",
+    message:
+      `${what} is ${shown} on ${abi.id}, over the limit of ${MAX_RECORD_SIZE} bytes ` +
+      "(2 GiB - 1, the largest object GCC accepts on 32-bit ABIs)",
+    hint:
+      "make the arrays shorter; " +
+      "pass large buffers by user pointer (__u64 with 'pointer:') instead of embedding them",
   });
 }
 
@@ -329,7 +333,10 @@ export interface FlatHole extends Hole {
   tailPadding: boolean;
 }
 
-/** Every member at every depth (not descending into arrays, nor into records `into` declines), in offset order within each level. */
+/**
+ * Every member at every depth (not descending into arrays, nor into records `into` declines),
+ * in offset order within each level.
+ */
 export function flattenMembers(
   layout: RecordLayout,
   base = 0,

@@ -23,7 +23,10 @@ interface Cost {
   depth: number;
 }
 
-/** Members (counting inlined ones) and depth of every record reachable from `roots`, innermost first, without recursion. */
+/**
+ * Members (counting inlined ones) and depth of every record reachable from `roots`, innermost first,
+ * without recursion.
+ */
 function costs(roots: readonly RecordType[]): Map<RecordType, Cost> {
   const done = new Map<RecordType, Cost>();
   for (const root of roots) {
@@ -64,8 +67,13 @@ export function checkCodecBudget(model: SpecModel): void {
   throw new SpecInputError([
     {
       loc: model.locate(worst.record.path),
-      message: `the codecs of this spec would inline ${n(members)} members (limit ${n(CODEC_MEMBER_BUDGET)}) at ${n(levels)} member-levels of nesting (limit ${n(CODEC_LEVEL_BUDGET)}); the largest is ${worst.record.kind} ${worst.record.tag}, ${n(c.members)} members ${c.depth} structs deep`,
-      hint: "codecs write nested structs inline, so deep chains of structs held by value grow fast: hold fewer levels by value (e.g. a __u64 user pointer), or split the spec",
+      message:
+        `the codecs of this spec would inline ${n(members)} members (limit ${n(CODEC_MEMBER_BUDGET)}) ` +
+        `at ${n(levels)} member-levels of nesting (limit ${n(CODEC_LEVEL_BUDGET)}); ` +
+        `the largest is ${worst.record.kind} ${worst.record.tag}, ${n(c.members)} members ${c.depth} structs deep`,
+      hint:
+        "codecs write nested structs inline, so deep chains of structs held by value grow fast: " +
+        "hold fewer levels by value (e.g. a __u64 user pointer), or split the spec",
     },
   ]);
 }

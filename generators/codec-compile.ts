@@ -39,7 +39,8 @@ function jsSource(consts: Consts, codecs: UnitCodec[], names: Map<UnitCodec, str
       `function $d${n}x(bytes, offset, lenient) {\n${c.bodies.decodeDetail}\n}`,
       `function $e${n}(value, into, offset = 0) {\n${c.bodies.encode.replaceAll(`${SLOW}(`, `$e${n}x(`)}\n}`,
       `function $e${n}x(value, into, offset) {\n${c.bodies.encodeDetail}\n}`,
-      `const ${c.id} = { name: ${JSON.stringify(names.get(c))}, size: ${c.size}, align: ${c.align}, decode: $d${n}, encode: $e${n} };`,
+      `const ${c.id} = { name: ${JSON.stringify(names.get(c))}, size: ${c.size}, align: ${c.align}, ` +
+        `decode: $d${n}, encode: $e${n} };`,
     );
   }
   parts.push(`return { ${codecs.map((c) => `${JSON.stringify(c.id)}: ${c.id}`).join(", ")} };`);
@@ -50,7 +51,8 @@ function instantiate(consts: Consts, structs: UnitStruct[]): Map<UnitCodec, Code
   const all = structs.flatMap((s) => s.codecs);
   const names = new Map(all.map((c) => [c.id, c] as const));
   const label = new Map(structs.flatMap((s) => s.codecs.map((c) => [c, c.plan.name] as const)));
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  // An implied eval on purpose (see the top of this file): the body is jsSource's generated text, and a
+  // `new Function` body sees the global scope and its `$rt` parameter, not this module's scope.
   const made = new Function("$rt", jsSource(consts, all, label))(runtime) as Record<string, Codec<AnyValue>>;
   return new Map([...names].map(([id, c]) => [c, made[id]!]));
 }

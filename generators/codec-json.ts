@@ -348,7 +348,8 @@ function integer(json: unknown, path: string): bigint {
     if (Number.isInteger(json))
       throw new JsonShapeError(
         path,
-        `${json} is beyond 2^53, where a JSON number is no longer exact; write the integer digits exactly (or as a string)`,
+        `${json} is beyond 2^53, where a JSON number is no longer exact; ` +
+          `write the integer digits exactly (or as a string)`,
       );
     throw new JsonShapeError(path, `expected an integer, got ${preview(json)}`);
   }
@@ -523,7 +524,9 @@ export function dumpLines(plan: Plan, value: unknown, bytes: Uint8Array): DumpLi
           name: path,
           ctype: node.ctype,
           value: show(v),
-          bits: `${node.width} bit${node.width === 1 ? "" : "s"} from byte ${base + node.chunks[0]!.byte} bit ${node.chunks[0]!.shift}`,
+          bits:
+            `${node.width} bit${node.width === 1 ? "" : "s"} ` +
+            `from byte ${base + node.chunks[0]!.byte} bit ${node.chunks[0]!.shift}`,
         });
         break;
       }

@@ -66,7 +66,10 @@ export interface Plan {
   root: Node & { k: "object" };
   /** Per byte: the bits that carry a value (the rest is padding and must be zero). */
   used: Uint8Array;
-  /** Per byte: 1 when encode must zero it before writing values (padding, bit-field bytes, unions, omittable fields). */
+  /**
+   * Per byte: 1 when encode must zero it before writing values (padding, bit-field bytes, unions, omittable
+   * fields).
+   */
   zeroFirst: Uint8Array;
   /** Flexible array members, which the fixed-size codec leaves out. */
   flexible: { path: string; elementSize: number }[];
@@ -158,7 +161,8 @@ const RESERVED = new Set([
   // What a generated module defines.
   "CODECS",
   "IOCTLS",
-  // Globals a generated module may use: an export of the same name would shadow them (`Set` in a constant, `Record` in a type).
+  // Globals a generated module may use: an export of the same name would shadow them (`Set` in a constant,
+  // `Record` in a type).
   "globalThis",
   "NaN",
   "Infinity",

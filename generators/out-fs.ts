@@ -7,7 +7,10 @@
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, writeSync } from "node:fs";
 import path from "node:path";
 
-/** The output folder's contents forbid the operation (a link, a foreign file, a bad manifest): exit 2, nothing written. */
+/**
+ * The output folder's contents forbid the operation (a link, a foreign file, a bad manifest): exit 2, nothing
+ * written.
+ */
 export class OutputRefused extends Error {
   constructor(readonly reasons: string[]) {
     super(reasons.join("\n"));

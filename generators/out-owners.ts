@@ -18,7 +18,10 @@ const MANIFEST_SUFFIX = ".manifest";
 /** Output set names are spec document names: C identifiers (spec/lint.ts). */
 const SET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Output paths are plain relative paths with '/' separators: no '.', '..' or empty segments, no absolute or hidden paths. */
+/**
+ * Output paths are plain relative paths with '/' separators: no '.', '..' or empty segments, no absolute or
+ * hidden paths.
+ */
 export function isSafeOutputPath(p: string): boolean {
   return /^[A-Za-z0-9_][A-Za-z0-9_.+-]*(\/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*$/.test(p) && !p.split("/").includes("..");
 }
@@ -54,7 +57,8 @@ export function parseManifest(text: string, where: string): string[] {
     if (isSafeOutputPath(line)) files.push(line);
     else
       bad.push(
-        `${where}:${i + 1}: entry '${line}' is not a plain path inside the output folder; delete that line (uapi generate never writes it)`,
+        `${where}:${i + 1}: entry '${line}' is not a plain path inside the output folder; ` +
+          `delete that line (uapi generate never writes it)`,
       );
   });
   if (bad.length) throw new OutputRefused(bad);

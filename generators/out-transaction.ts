@@ -87,7 +87,8 @@ export function lockOutput(outDir: string): () => void {
   const state = entryKind(path.join(outDir, STATE_DIR));
   if (state !== "missing" && state !== "dir")
     throw new OutputRefused([
-      `${STATE_DIR} is ${describeKind(state)}, not a folder; uapi generate keeps its manifests and lock there and never follows a link (move it away)`,
+      `${STATE_DIR} is ${describeKind(state)}, not a folder; ` +
+        `uapi generate keeps its manifests and lock there and never follows a link (move it away)`,
     ]);
   mkdirSync(path.join(outDir, STATE_DIR), { recursive: true });
   const lock = path.join(outDir, LOCK);
@@ -99,7 +100,8 @@ export function lockOutput(outDir: string): () => void {
       return () => {
         rmSync(lock, { force: true });
         try {
-          rmdirSync(path.join(outDir, STATE_DIR)); // only when nothing else is there: a refused first run leaves no trace
+          // Only when nothing else is there: a refused first run leaves no trace.
+          rmdirSync(path.join(outDir, STATE_DIR));
         } catch {
           // holds manifests
         }

@@ -34,7 +34,10 @@ export const shimGenerator: Generator = {
   },
 };
 
-/** Where the uapi header of an interface is generated (`out/include/uapi`, or `out/variants/<variant>/include/uapi`), for the -I a user needs. */
+/**
+ * Where the uapi header of an interface is generated (`out/include/uapi`, or
+ * `out/variants/<variant>/include/uapi`), for the -I a user needs.
+ */
 export function uapiIncludeDir(ifc: InterfaceModel): string {
   return ifc.spec.variant ? `out/variants/${ifc.spec.variant}/include/uapi` : "out/include/uapi";
 }
@@ -99,16 +102,24 @@ function slotsLine(a: CommandAnalysis): string {
   return a.groups
     .map(
       (g) =>
-        `${g.slots} on ${g.abis.length > 4 ? `${g.abis.slice(0, 3).join(", ")} and ${g.abis.length - 3} more` : g.abis.join(", ")}`,
+        `${g.slots} on ` +
+        `${g.abis.length > 4 ? `${g.abis.slice(0, 3).join(", ")} and ${g.abis.length - 3} more` : g.abis.join(", ")}`,
     )
     .join("; ");
 }
 
 function argDocs(args: readonly SyscallArg[]): string[] {
-  return args.map(
-    (x) =>
-      ` * @${x.name}: ${oneLine(x.doc) || (x.kind === "fd" ? "the file descriptor the ioctl is issued on" : x.field === "" ? (x.record ? `the anonymous ${x.record.kind} member` : "the ioctl argument") : `member ${x.field}`)}${x.narrowed ? ` (${x.narrowed})` : ""}`,
-  );
+  return args.map((x) => {
+    const fallback =
+      x.kind === "fd"
+        ? "the file descriptor the ioctl is issued on"
+        : x.field === ""
+          ? x.record
+            ? `the anonymous ${x.record.kind} member`
+            : "the ioctl argument"
+          : `member ${x.field}`;
+    return ` * @${x.name}: ${oneLine(x.doc) || fallback}${x.narrowed ? ` (${x.narrowed})` : ""}`;
+  });
 }
 
 function shimFunction(cmd: CommandModel, a: CommandAnalysis): string[] {
@@ -128,14 +139,16 @@ function shimFunction(cmd: CommandModel, a: CommandAnalysis): string[] {
   }
   const verdict = a.fits
     ? "fits in six slots on every ABI"
-    : `exceeds six slots on ${nameAbis(a.exceedsOn, ABIS)}${a.o32Only.length ? ` (MIPS o32 tolerates it via the stack)` : ""}`;
+    : `exceeds six slots on ${nameAbis(a.exceedsOn, ABIS)}` +
+      `${a.o32Only.length ? ` (MIPS o32 tolerates it via the stack)` : ""}`;
   out.push(
     `/**`,
     ` * ${form.name}() - ${form.command} as a syscall-style call`,
     ...argDocs(form.args),
     ` *`,
     ` * ${oneLine(cmd.spec.doc, 200)}`,
-    ` * As a syscall this form takes ${a.argCount} argument${a.argCount === 1 ? "" : "s"} (slots: ${slotsLine(a)}); it ${verdict}.`,
+    ` * As a syscall this form takes ${a.argCount} argument${a.argCount === 1 ? "" : "s"} ` +
+      `(slots: ${slotsLine(a)}); it ${verdict}.`,
     ` *`,
     ` * Return: the result of ioctl(fd, ${cmd.spec.name}, ...): -1 with errno set on failure.`,
     ` */`,
@@ -257,6 +270,9 @@ function kernelSide(ifc: InterfaceModel, abis: readonly AbiEntry[]): string {
   for (const cmd of ifc.commands) {
     const a = analyseCommand(cmd, ifc, abis);
     const { forms, remedy } = recommendedForms(a);
+    const returns =
+      cmd.spec.returns?.kind === "fd" ? "a new file descriptor" : cmd.spec.returns?.kind === "count" ? "a count" : "0";
+    const errnos = (cmd.spec.errors ?? []).map((e) => `-${e.errno}`);
     lines.push("");
     for (const r of anonymousRecords(a.form)) {
       if (forms.some((f) => f.args.includes(r.arg)))
@@ -266,12 +282,14 @@ function kernelSide(ifc: InterfaceModel, abis: readonly AbiEntry[]): string {
       lines.push(`/* ${cmd.spec.name}: ${remedy.summary}. */`, `${remedy.struct.name} {`);
       for (const m of remedy.struct.members)
         lines.push(
-          `\t__aligned_u64 ${m.name};\t/* ${m.kind === "out-pointer" ? `${m.type.replace(/ \*$/, "")}, written by the kernel` : m.type} */`,
+          `\t__aligned_u64 ${m.name};\t/* ` +
+            `${m.kind === "out-pointer" ? `${m.type.replace(/ \*$/, "")}, written by the kernel` : m.type} */`,
         );
       lines.push(`};`);
       if (remedy.kind === "extensible-struct")
         lines.push(
-          `#define ${remedy.struct.name.replace(/^struct /, "").toUpperCase()}_SIZE_VER0 ${remedy.struct.members.length * 8}`,
+          `#define ${remedy.struct.name.replace(/^struct /, "").toUpperCase()}_SIZE_VER0 ` +
+            `${remedy.struct.members.length * 8}`,
         );
       lines.push("");
     }
@@ -284,12 +302,13 @@ function kernelSide(ifc: InterfaceModel, abis: readonly AbiEntry[]): string {
         ` * ${oneLine(cmd.spec.doc, 200)}`,
         ...(remedy
           ? [
-              ` * The flat form (${a.argCount} arguments) exceeds six slots on ${a.exceedsOn.length} ABIs; remedy: ${remedy.summary}.`,
+              ` * The flat form (${a.argCount} arguments) exceeds six slots on ${a.exceedsOn.length} ABIs; ` +
+                `remedy: ${remedy.summary}.`,
             ]
           : []),
         ...(a.form.noShim ? [` * Note: ${a.form.noShim}.`] : []),
         ` *`,
-        ` * Return: ${cmd.spec.returns?.kind === "fd" ? "a new file descriptor" : cmd.spec.returns?.kind === "count" ? "a count" : "0"} on success, or a negative errno${(cmd.spec.errors ?? []).length ? ` (${(cmd.spec.errors ?? []).map((e) => `-${e.errno}`).join(", ")})` : ""}.`,
+        ` * Return: ${returns} on success, or a negative errno${errnos.length ? ` (${errnos.join(", ")})` : ""}.`,
         ` */`,
         `SYSCALL_DEFINE${f.args.length}(${f.name}, ${defineArgs(f.args)})`,
         `{`,
@@ -313,12 +332,15 @@ function kernelSide(ifc: InterfaceModel, abis: readonly AbiEntry[]): string {
               : d,
           ),
           ` *`,
-          ` * ${wide.map((w) => w.name).join(", ")} ${wide.length === 1 ? "is an explicit 64-bit scalar" : "are explicit 64-bit scalars"}: compat_arg_u64_dual() takes each as two u32`,
+          ` * ${wide.map((w) => w.name).join(", ")} ` +
+            `${wide.length === 1 ? "is an explicit 64-bit scalar" : "are explicit 64-bit scalars"}: ` +
+            `compat_arg_u64_dual() takes each as two u32`,
           ` * registers without padding.`,
           ...(padded(f.args, abis)
             ? [
                 ` * This order leaves a pair on an odd slot, so even-pair ABIs (${padded(f.args, abis)}) would need`,
-                ` * an arch-specific compat entry with an explicit padding argument (as aarch64's aarch32_pread64 u32 __pad).`,
+                ` * an arch-specific compat entry with an explicit padding argument ` +
+                  `(as aarch64's aarch32_pread64 u32 __pad).`,
               ]
             : [` * Every pair already starts at an even slot, so the generic form also suits the even-pair ABIs.`]),
           ` *`,
@@ -326,7 +348,8 @@ function kernelSide(ifc: InterfaceModel, abis: readonly AbiEntry[]): string {
           ` */`,
           `COMPAT_SYSCALL_DEFINE${slotCount(f.args)}(${f.name}, ${compatArgs.join(", ")})`,
           `{`,
-          `\treturn ksys_${f.name}(${f.args.map((x) => (x.width === "64" ? `compat_arg_u64_glue(${x.name})` : x.name)).join(", ")});`,
+          `\treturn ksys_${f.name}(` +
+            `${f.args.map((x) => (x.width === "64" ? `compat_arg_u64_glue(${x.name})` : x.name)).join(", ")});`,
           `}`,
         );
       }

@@ -88,7 +88,9 @@ export function outputClashes(sets: readonly OutputSet[]): { set: OutputSet; pat
       found.push({
         set,
         path: "",
-        message: `two specs are named '${set.name}' (also ${other.model.file}); each spec's name owns its files in the output folder`,
+        message:
+          `two specs are named '${set.name}' (also ${other.model.file}); ` +
+          `each spec's name owns its files in the output folder`,
       });
     else bySetName.set(set.name, set);
     for (const p of set.clashes) found.push({ set, path: p, message: `${p} would be written twice by this spec` });
@@ -113,7 +115,9 @@ export function outputClashes(sets: readonly OutputSet[]): { set: OutputSet; pat
           found.push({
             set,
             path: f.path,
-            message: `${f.path} needs ${dir} to be a folder, but ${holder === set ? "this spec" : `the spec named '${holder.name}'`} writes a file there`,
+            message:
+              `${f.path} needs ${dir} to be a folder, ` +
+              `but ${holder === set ? "this spec" : `the spec named '${holder.name}'`} writes a file there`,
           });
       }
     }
@@ -142,7 +146,10 @@ export interface Plan {
   leftovers: string[];
 }
 
-/** Compare what the sets produce with what the folder holds; throws OutputRefused when writing would touch what is not ours. */
+/**
+ * Compare what the sets produce with what the folder holds; throws OutputRefused when writing would touch what is
+ * not ours.
+ */
 export function planOutput(outDir: string, sets: readonly OutputSet[]): Plan {
   const refusals: string[] = [];
   const owners = readOwners(outDir);
@@ -183,12 +190,14 @@ export function planOutput(outDir: string, sets: readonly OutputSet[]): Plan {
       if (old === f.content) unchanged.push(f.path);
       else if (old !== undefined && by === undefined && f.path !== manifestPath(set.name))
         refusals.push(
-          `${f.path} exists and no uapi manifest lists it; uapi generate will not overwrite a file it did not write (move it away, or choose another --out)`,
+          `${f.path} exists and no uapi manifest lists it; ` +
+            `uapi generate will not overwrite a file it did not write (move it away, or choose another --out)`,
         );
       else changed.push({ path: f.path, old, content: f.content });
       if (by !== undefined && !names.has(by))
         refusals.push(
-          `${f.path} belongs to the spec named '${by}' (${manifestPath(by)}); two specs may not write the same file: rename the interface or use another --out`,
+          `${f.path} belongs to the spec named '${by}' (${manifestPath(by)}); ` +
+            `two specs may not write the same file: rename the interface or use another --out`,
         );
     }
     const produced = new Set(set.files.map((f) => f.path));

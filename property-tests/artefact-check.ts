@@ -174,8 +174,9 @@ export function typecheckCodecs(modules: Map<string, string>, only?: (code: numb
   return ts
     .getPreEmitDiagnostics(program)
     .filter((d) => d.file && virtual.has(d.file.fileName) && (!only || only(d.code)))
-    .map(
-      (d) =>
-        `${d.file!.fileName.slice(root.length + 1)}:${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
-    );
+    .map((d) => {
+      const file = d.file!.fileName.slice(root.length + 1);
+      const line = d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1;
+      return `${file}:${line}: TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+    });
 }

@@ -84,7 +84,14 @@ test("schema: an unknown property names the allowed ones", (t) =>
   expectError(
     t,
     "schema-unknown",
-    `    structs:\n      - name: s\n        doc: d\n        colour: red\n        fields: [ { name: a, type: __u32 } ]\n`,
+    [
+      "    structs:",
+      "      - name: s",
+      "        doc: d",
+      "        colour: red",
+      "        fields: [ { name: a, type: __u32 } ]",
+      "",
+    ].join("\n"),
     "colour: red",
     /unknown property 'colour'/,
     /allowed here: .*fields/,
@@ -114,7 +121,16 @@ test("recursive struct definitions", (t) =>
   expectError(
     t,
     "recursive",
-    `    structs:\n      - name: a\n        doc: d\n        fields: [ { name: b, type: struct b } ]\n      - name: b\n        doc: d\n        fields: [ { name: a, type: struct a } ]\n`,
+    [
+      "    structs:",
+      "      - name: a",
+      "        doc: d",
+      "        fields: [ { name: b, type: struct b } ]",
+      "      - name: b",
+      "        doc: d",
+      "        fields: [ { name: a, type: struct a } ]",
+      "",
+    ].join("\n"),
     "- name: a",
     /recursive struct definition: struct a -> struct b -> struct a/,
   ));
@@ -123,7 +139,15 @@ test("duplicate names", (t) =>
   expectError(
     t,
     "duplicate",
-    `    structs:\n      - name: s\n        doc: d\n        fields:\n          - { name: a, type: __u32 }\n          - { name: a, type: __u32, doc: again }\n`,
+    [
+      "    structs:",
+      "      - name: s",
+      "        doc: d",
+      "        fields:",
+      "          - { name: a, type: __u32 }",
+      "          - { name: a, type: __u32, doc: again }",
+      "",
+    ].join("\n"),
     "doc: again",
     /duplicate field name 'a'/,
   ));
@@ -150,7 +174,13 @@ test("doc text that tries to close a C comment", (t) =>
   expectError(
     t,
     "comment",
-    `    structs:\n      - name: s\n        doc: "ends here */ #include <evil.h>"\n        fields: [ { name: a, type: __u32 } ]\n`,
+    [
+      "    structs:",
+      "      - name: s",
+      '        doc: "ends here */ #include <evil.h>"',
+      "        fields: [ { name: a, type: __u32 } ]",
+      "",
+    ].join("\n"),
     'doc: "ends here',
     /contains '\*\/'/,
   ));
@@ -178,7 +208,15 @@ test("out-of-range numbers: a flag bit beyond its word", (t) =>
   expectError(
     t,
     "bit-range",
-    `    flags:\n      - name: f\n        doc: d\n        width: 32\n        bits:\n          - { name: F_HIGH, bit: 40 }\n`,
+    [
+      "    flags:",
+      "      - name: f",
+      "        doc: d",
+      "        width: 32",
+      "        bits:",
+      "          - { name: F_HIGH, bit: 40 }",
+      "",
+    ].join("\n"),
     "bit: 40",
     /bit 40 does not fit in a 32-bit flags word/,
   ));
@@ -205,7 +243,15 @@ test("out-of-range numbers: a zero-length array", (t) =>
 test("every error of a document is reported, not only the first", (t) => {
   const r = run(
     "many",
-    `    structs:\n      - name: int\n        doc: d\n        fields:\n          - { name: a, type: __u33 }\n          - { name: 2b, type: __u32 }\n`,
+    [
+      "    structs:",
+      "      - name: int",
+      "        doc: d",
+      "        fields:",
+      "          - { name: a, type: __u33 }",
+      "          - { name: 2b, type: __u32 }",
+      "",
+    ].join("\n"),
   );
   t.is(r.status, 2);
   t.true((r.stderr.match(/: error: /g) ?? []).length >= 2, r.stderr);

@@ -419,7 +419,8 @@ const arbCase: fc.Arbitrary<Case> = fc.record({
   named: fc.boolean(),
 });
 
-const DIFFERENTIAL = `the loader accepts a struct of random bit-fields iff every compiler accepts each field (${RUNS} runs)`;
+const DIFFERENTIAL =
+  "the loader accepts a struct of random bit-fields iff every compiler accepts each field" + ` (${RUNS} runs)`;
 withClang(`${DIFFERENTIAL}${skipNote}`, async (t) => {
   const { judges, rejectedBy } = await compilerVerdicts(yowasp as Yowasp);
   t.log(`judges: ${judges.join("; ")}`);

@@ -61,7 +61,14 @@ function chainSpec(n: number): string {
   ];
   for (let i = 1; i < n; i++)
     out.push(
-      `      - name: c${i}\n        doc: d\n        fields:\n          - { name: a, type: struct c${i - 1} }\n          - { name: b, type: __u64 }\n`,
+      [
+        `      - name: c${i}`,
+        "        doc: d",
+        "        fields:",
+        `          - { name: a, type: struct c${i - 1} }`,
+        "          - { name: b, type: __u64 }",
+        "",
+      ].join("\n"),
     );
   return out.join("");
 }
@@ -164,7 +171,15 @@ test("a YAML alias bomb is exit 2 at the first alias, not an internal error", (t
 });
 
 test("a few aliases are still fine", (t) => {
-  const text = `${HEAD}    structs:\n      - name: s\n        doc: &d the same doc\n        fields:\n          - { name: a, type: __u64, doc: *d }\n          - { name: b, type: __u64, doc: *d }\n`;
+  const text = [
+    `${HEAD}    structs:`,
+    "      - name: s",
+    "        doc: &d the same doc",
+    "        fields:",
+    "          - { name: a, type: __u64, doc: *d }",
+    "          - { name: b, type: __u64, doc: *d }",
+    "",
+  ].join("\n");
   const r = cli(["check", write("alias-ok.yaml", text)]);
   t.is(r.status, 0, r.stderr);
 });
@@ -220,7 +235,18 @@ test("members that each fit but add up past the limit: exit 2 at the struct", (t
 });
 
 test("the largest struct the limit allows still loads", (t) => {
-  const text = `${HEAD}    structs:\n      - name: mib\n        doc: d\n        fields:\n          - { name: x, type: __u8, array: 1048576 }\n      - name: big\n        doc: d\n        fields:\n          - { name: a, type: struct mib, array: 2047 }\n`;
+  const text = [
+    `${HEAD}    structs:`,
+    "      - name: mib",
+    "        doc: d",
+    "        fields:",
+    "          - { name: x, type: __u8, array: 1048576 }",
+    "      - name: big",
+    "        doc: d",
+    "        fields:",
+    "          - { name: a, type: struct mib, array: 2047 }",
+    "",
+  ].join("\n");
   const m = loadSpecText("big.yaml", text);
   t.is(layoutRecord(m.interfaces[0]!.records[1]!, ABIS[0]!).size, 2047 * 1048576);
   t.true(2048 * 1048576 > MAX_RECORD_SIZE);
@@ -364,10 +390,10 @@ function referenceAlign64(model: SpecModel, abis: readonly AbiEntry[]): string[]
           (abi) => flattenMembers(layoutRecord(record, abi)).find((m) => m.name === fm.name)?.offset ?? -1,
         );
         const bad = [...offsets].filter(([off]) => off % 8 !== 0);
-        if (bad.length)
-          listed.push(
-            `${name}.${fm.name}: ${name}: 64-bit member '${fm.name}' is at ${bad.map(([off, g]) => `offset ${off} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
-          );
+        if (bad.length) {
+          const where = bad.map(([off, g]) => `offset ${off} on ${nameAbis(g, abis)}`).join("; ");
+          listed.push(`${name}.${fm.name}: ${name}: 64-bit member '${fm.name}' is at ${where}, not a multiple of 8`);
+        }
       }
       out.push(...listed.slice(0, MAX_LISTED));
       if (listed.length > MAX_LISTED)
@@ -401,17 +427,16 @@ function referenceCompat(model: SpecModel, abis: readonly AbiEntry[]): string[] 
       // Matched by position: names are unique except unnamed bit-fields, which a match by name would confuse.
       flats[0]!.forEach((m, k) => {
         const per = flats.map((f) => f[k]!);
-        if (new Set(per.map((x) => `${x.offset}+${x.size}`)).size > 1)
-          moves.push(
-            `'${m.name}' ${reps.map((r, i) => `@${per[i]!.offset} (${per[i]!.size} B) on ${nameAbis(r.ids, abis)}`).join(", ")}`,
-          );
+        if (new Set(per.map((x) => `${x.offset}+${x.size}`)).size > 1) {
+          const at = reps.map((r, i) => `@${per[i]!.offset} (${per[i]!.size} B) on ${nameAbis(r.ids, abis)}`);
+          moves.push(`'${m.name}' ${at.join(", ")}`);
+        }
       });
       if (moves.length > MAX_MOVES_LISTED)
         moves.splice(MAX_MOVES_LISTED, Infinity, `and more (only the first ${MAX_MOVES_LISTED} are listed)`);
       const sizes = reps.map((r) => `${r.layout.size} on ${nameAbis(r.ids, abis)}`).join(", ");
-      out.push(
-        `${name} has ${groups.size} different layouts: size ${sizes}${moves.length ? `; members that move: ${moves.join("; ")}` : ""}`,
-      );
+      const moved = moves.length ? `; members that move: ${moves.join("; ")}` : "";
+      out.push(`${name} has ${groups.size} different layouts: size ${sizes}${moved}`);
     }
   }
   return out;
@@ -461,7 +486,10 @@ test("the byte maps agree with the flatten-everything reference on random struct
   t.pass();
 });
 
-/** The report's byte map as it was computed before (every struct drawn; a member moves when its first namesake does). */
+/**
+ * The flatten-everything reference for the report's byte map:
+ * every struct drawn; a member moves when its first namesake does.
+ */
 function referenceStructMap(r: RecordType, abis: readonly AbiEntry[]) {
   const sig = (abi: AbiEntry) => {
     const l = layoutRecord(r, abi);

@@ -74,7 +74,10 @@ test("struct sizes and stated offsets match seed-uapi.md on x86_64 and i386", (t
   t.true(checked >= 20);
 });
 
-/** (interface, macro, generic value) from the seed: the bus1 §1.5 table and the commented #defines of the IIO sections. */
+/**
+ * (interface, macro, generic value) from the seed:
+ * the bus1 §1.5 table and the commented #defines of the IIO sections.
+ */
 function seedNumbers(): { ifc: string; name: string; value: number }[] {
   const md = readReference(SEED_UAPI);
   const out: { ifc: string; name: string; value: number }[] = [];

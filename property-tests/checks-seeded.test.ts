@@ -62,7 +62,9 @@ test("a __u64 after a __u32: hole on 8-aligning ABIs, misaligned on the others, 
   t.deepEqual([hole.loc.file, hole.loc.line], ["seeded.yaml", lineOfB], "points at member b");
 });
 
-test("a trailing __u32 after a __u64: tail padding where __u64 is 8-aligned, size not a multiple of 8 elsewhere", (t) => {
+const TRAILING_U32 =
+  "a trailing __u32 after a __u64: tail padding where __u64 is 8-aligned, size not a multiple of 8 elsewhere";
+test(TRAILING_U32, (t) => {
   const ds = check(`      - name: s
         doc: d
         fields:
@@ -108,7 +110,9 @@ test("a duplicate nr within an interface is found, as in the IIO mmap proposal's
   t.regex(dup[0]!.message, /QUERY uses magic 0x69 nr 0x93, already taken by FREE/);
 });
 
-test("_IO with an argument, a direction that contradicts the data flow, and an oversized argument are each found", (t) => {
+const IOCTL_MISUSE =
+  "_IO with an argument, a direction that contradicts the data flow, and an oversized argument are each found";
+test(IOCTL_MISUSE, (t) => {
   const ds = check(
     `      - name: big
         doc: d

@@ -20,7 +20,8 @@ function uapi(args: string[], cwd?: string) {
 
 const haveSh = spawnSync("sh", ["-c", "exit 0"]).status === 0;
 (haveSh ? test : test.skip)(
-  `a reader that closes the pipe early ends the command quietly with its own exit code${haveSh ? "" : " (skipped: no sh)"}`,
+  "a reader that closes the pipe early ends the command quietly with its own exit code" +
+    (haveSh ? "" : " (skipped: no sh)"),
   (t) => {
     // `layout` prints far more than a pipe buffer holds, so the write after `head` exits meets EPIPE.
     for (const [args, expected] of [
@@ -33,7 +34,8 @@ const haveSh = spawnSync("sh", ["-c", "exit 0"]).status === 0;
         "sh",
         [
           "-c",
-          `( "${process.execPath}" "${CLI}" ${args.join(" ")} 2>err.txt; echo $? >status.txt ) | head -c 100 >/dev/null`,
+          `( "${process.execPath}" "${CLI}" ${args.join(" ")} 2>err.txt; echo $? >status.txt )` +
+            " | head -c 100 >/dev/null",
         ],
         { cwd: dir, encoding: "utf8" },
       );
@@ -54,7 +56,17 @@ test("--format json: a spec error is JSON on stdout with file, line and column, 
   const spec = path.join(dir, "bad.yaml");
   writeFileSync(
     spec,
-    "name: x\ndoc: d\ninterfaces:\n  - name: i\n    doc: d\n    header: linux/i.h\n    structs:\n      - { name: s, doc: d, fields: [ { name: a, type: __u33 } ] }\n",
+    [
+      "name: x",
+      "doc: d",
+      "interfaces:",
+      "  - name: i",
+      "    doc: d",
+      "    header: linux/i.h",
+      "    structs:",
+      "      - { name: s, doc: d, fields: [ { name: a, type: __u33 } ] }",
+      "",
+    ].join("\n"),
   );
   for (const args of [
     ["check", spec, "--format", "json"],

@@ -33,7 +33,9 @@ test("uapi ioctl 0xC0509640 is BUS1_CMD_SEND: _IOWR, type 0x96, nr 0x40, size 80
   t.regex(text.out, /BUS1_CMD_SEND/);
 });
 
-test("uapi ioctl 0x40106994 is IIO_BUFFER_DMABUF_ENQUEUE_IOCTL: _IOW('i', 0x94, 16 bytes) on generic ABIs", async (t) => {
+const DMABUF_ENQUEUE =
+  "uapi ioctl 0x40106994 is IIO_BUFFER_DMABUF_ENQUEUE_IOCTL: _IOW('i', 0x94, 16 bytes) on generic ABIs";
+test(DMABUF_ENQUEUE, async (t) => {
   const r = await run("ioctl", "0x40106994", "--format", "json");
   t.is(r.code, 0, r.err);
   const j = JSON.parse(r.out);
@@ -55,7 +57,8 @@ test("uapi ioctl: an unknown number exits 1, a malformed one 2", async (t) => {
   t.is((await run("ioctl", "--help")).code, 0);
 });
 
-// struct iio_buffer_block (seed-uapi.md): __u32 id, size, bytes_used, type, flags; union { __u32 offset; } data; __u64 timestamp.
+// struct iio_buffer_block (seed-uapi.md):
+// __u32 id, size, bytes_used, type, flags; union { __u32 offset; } data; __u64 timestamp.
 const BLOCK_HEX = "07000000" + "00100000" + "e8030000" + "00000000" + "01000000" + "00200000" + "cb04fb711f010000";
 
 test("uapi decode prints the value as JSON (64-bit values as strings) and as a byte dump", async (t) => {

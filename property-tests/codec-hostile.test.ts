@@ -75,9 +75,9 @@ function isCodecError(
     thrown = e;
   }
   if (!(thrown instanceof CodecError)) {
-    t.fail(
-      `expected a CodecError, got ${thrown === undefined ? "no exception" : `${(thrown as Error)?.constructor?.name}: ${(thrown as Error)?.message}`}`,
-    );
+    const got =
+      thrown === undefined ? "no exception" : `${(thrown as Error)?.constructor?.name}: ${(thrown as Error)?.message}`;
+    t.fail(`expected a CodecError, got ${got}`);
     return undefined;
   }
   if (want.struct !== undefined) t.is(thrown.struct, want.struct, thrown.message);
@@ -94,118 +94,134 @@ const BLOCK = "struct iio_buffer_block";
 /* Family 4: only CodecError, with struct, member and offset           */
 /* ------------------------------------------------------------------ */
 
-test("a bigint given for a 32-bit (or narrower) field is a CodecError naming struct, member and offset, on every path", (t) => {
-  // seed-uapi.md: id at 0, size at 4, flags at 16, data.offset at 20.
-  for (const codec of [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!, staticBlock.ppc64!]) {
-    isCodecError(t, () => codec.encode({ ...OK_BLOCK, id: 5n }), {
-      struct: BLOCK,
-      field: "id",
-      offset: 0,
-      kind: "type",
-    });
-    isCodecError(t, () => codec.encode({ ...OK_BLOCK, size: 0n }), {
-      struct: BLOCK,
-      field: "size",
-      offset: 4,
-      kind: "type",
-    });
-    isCodecError(t, () => codec.encode({ ...OK_BLOCK, flags: 1n }), {
-      struct: BLOCK,
-      field: "flags",
-      offset: 16,
-      kind: "type",
-    });
-    isCodecError(t, () => codec.encode({ ...OK_BLOCK, data: { offset: 1n } }), {
-      struct: BLOCK,
-      field: "data.offset",
-      offset: 20,
-      kind: "type",
-    });
-    // The other way round: a number where a bigint goes.
-    isCodecError(t, () => codec.encode({ ...OK_BLOCK, timestamp: 1 }), {
-      struct: BLOCK,
-      field: "timestamp",
-      offset: 24,
-      kind: "type",
-    });
-  }
-  // struct { __u8 a; __s8 b; __u16 c; __s32 d; }: offsets 0, 1, 2, 4 by C's alignment rules.
-  const m = oneStructSpec(
-    "          - { name: a, type: __u8 }\n          - { name: b, type: __s8 }\n          - { name: c, type: __u16 }\n          - { name: d, type: __s32 }\n",
-  );
-  const c = compileCodec(m.interfaces[0]!.records[0]!, x86_64, m.interfaces[0]);
-  const ok = { a: 1, b: -1, c: 2, d: -3 };
-  t.notThrows(() => c.encode(ok));
-  for (const [field, offset] of [
-    ["a", 0],
-    ["b", 1],
-    ["c", 2],
-    ["d", 4],
-  ] as const) {
-    isCodecError(t, () => c.encode({ ...ok, [field]: 7n }), { struct: "struct s", field, offset, kind: "type" });
-  }
-});
-
-test("decode of anything but bytes, and a short buffer, is a CodecError naming the struct (also as the very first call)", (t) => {
-  // The very first decode(undefined) of a fresh process (the one-entry view cache starts empty).
-  const mod = pathToFileURL(path.join(HERE, "..", "out", "codecs", "iio_buffer_mmap.js")).href;
-  const script = `const m = await import(${JSON.stringify(mod)});
-const out = [];
-for (const arg of [undefined, null, "str"]) { try { m.iio_buffer_block.x86_64.decode(arg); out.push("no error"); } catch (e) { out.push(e.name + "|" + e.struct); } }
-console.log(JSON.stringify(out));`;
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
-  t.is(r.status, 0, r.stderr);
-  t.deepEqual(JSON.parse(r.stdout), [`CodecError|${BLOCK}`, `CodecError|${BLOCK}`, `CodecError|${BLOCK}`]);
-
-  for (const codec of [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!]) {
-    for (const bytes of [
-      undefined,
-      null,
-      "str",
-      42,
-      42n,
-      {},
-      [1, 2, 3],
-      new Uint16Array(16),
-      new ArrayBuffer(32),
-      Symbol("s"),
-    ]) {
-      isCodecError(t, () => codec.decode(bytes as never), { struct: BLOCK, kind: "type" });
-      isCodecError(t, () => codec.decode(bytes as never, 0, []), { struct: BLOCK, kind: "type" });
-    }
-    for (const len of [0, 1, 31])
-      isCodecError(t, () => codec.decode(new Uint8Array(len)), { struct: BLOCK, kind: "truncated" });
-    isCodecError(t, () => codec.decode(new DataView(new ArrayBuffer(8))), { struct: BLOCK, kind: "truncated" });
-    for (const offset of [0n, "0", -1, 1.5, NaN, Infinity, 2 ** 32, 2 ** 53, null, {}]) {
-      isCodecError(t, () => codec.decode(new Uint8Array(64), offset as never), { struct: BLOCK, kind: "truncated" });
-      isCodecError(t, () => codec.encode(OK_BLOCK, new Uint8Array(64), offset as never), {
+test(
+  "a bigint given for a 32-bit (or narrower) field is a CodecError " +
+    "naming struct, member and offset, on every path",
+  (t) => {
+    // seed-uapi.md: id at 0, size at 4, flags at 16, data.offset at 20.
+    for (const codec of [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!, staticBlock.ppc64!]) {
+      isCodecError(t, () => codec.encode({ ...OK_BLOCK, id: 5n }), {
         struct: BLOCK,
-        kind: "truncated",
+        field: "id",
+        offset: 0,
+        kind: "type",
       });
-    }
-    // A detached buffer has no bytes: truncated, not a TypeError from byteLength.
-    const buf = new ArrayBuffer(32);
-    const view = new DataView(buf);
-    const u8 = new Uint8Array(buf);
-    structuredClone(buf, { transfer: [buf] });
-    isCodecError(t, () => codec.decode(view), { struct: BLOCK, kind: "truncated" });
-    isCodecError(t, () => codec.decode(u8), { struct: BLOCK, kind: "truncated" });
-    isCodecError(t, () => codec.encode(OK_BLOCK, view), { struct: BLOCK, kind: "truncated" });
-    // The target of encode: anything but a DataView or a Uint8Array.
-    for (const into of [null, "str", {}, [0, 0], new Uint32Array(8)])
-      isCodecError(t, () => codec.encode(OK_BLOCK, into as never), { struct: BLOCK, kind: "type" });
-    // Anything but an array as `lenient` means strict, never a TypeError from push.
-    const bad = new Uint8Array(32);
-    bad[16] = 0x80; // flags bit 7: no such IIO_BUFFER_BLOCK_FLAG_*
-    for (const lenient of [true, 1, "yes", {}])
-      isCodecError(t, () => codec.decode(bad, 0, lenient as never), {
+      isCodecError(t, () => codec.encode({ ...OK_BLOCK, size: 0n }), {
+        struct: BLOCK,
+        field: "size",
+        offset: 4,
+        kind: "type",
+      });
+      isCodecError(t, () => codec.encode({ ...OK_BLOCK, flags: 1n }), {
         struct: BLOCK,
         field: "flags",
         offset: 16,
-        kind: "flags",
+        kind: "type",
       });
-  }
-});
+      isCodecError(t, () => codec.encode({ ...OK_BLOCK, data: { offset: 1n } }), {
+        struct: BLOCK,
+        field: "data.offset",
+        offset: 20,
+        kind: "type",
+      });
+      // The other way round: a number where a bigint goes.
+      isCodecError(t, () => codec.encode({ ...OK_BLOCK, timestamp: 1 }), {
+        struct: BLOCK,
+        field: "timestamp",
+        offset: 24,
+        kind: "type",
+      });
+    }
+    // struct { __u8 a; __s8 b; __u16 c; __s32 d; }: offsets 0, 1, 2, 4 by C's alignment rules.
+    const m = oneStructSpec(
+      [
+        "          - { name: a, type: __u8 }",
+        "          - { name: b, type: __s8 }",
+        "          - { name: c, type: __u16 }",
+        "          - { name: d, type: __s32 }",
+        "",
+      ].join("\n"),
+    );
+    const c = compileCodec(m.interfaces[0]!.records[0]!, x86_64, m.interfaces[0]);
+    const ok = { a: 1, b: -1, c: 2, d: -3 };
+    t.notThrows(() => c.encode(ok));
+    for (const [field, offset] of [
+      ["a", 0],
+      ["b", 1],
+      ["c", 2],
+      ["d", 4],
+    ] as const) {
+      isCodecError(t, () => c.encode({ ...ok, [field]: 7n }), { struct: "struct s", field, offset, kind: "type" });
+    }
+  },
+);
+
+test(
+  "decode of anything but bytes, and a short buffer, " +
+    "is a CodecError naming the struct (also as the very first call)",
+  (t) => {
+    // The very first decode(undefined) of a fresh process (the one-entry view cache starts empty).
+    const mod = pathToFileURL(path.join(HERE, "..", "out", "codecs", "iio_buffer_mmap.js")).href;
+    const script = `const m = await import(${JSON.stringify(mod)});
+const out = [];
+for (const arg of [undefined, null, "str"]) {
+  try { m.iio_buffer_block.x86_64.decode(arg); out.push("no error"); } catch (e) { out.push(e.name + "|" + e.struct); }
+}
+console.log(JSON.stringify(out));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
+    t.is(r.status, 0, r.stderr);
+    t.deepEqual(JSON.parse(r.stdout), [`CodecError|${BLOCK}`, `CodecError|${BLOCK}`, `CodecError|${BLOCK}`]);
+
+    for (const codec of [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!]) {
+      for (const bytes of [
+        undefined,
+        null,
+        "str",
+        42,
+        42n,
+        {},
+        [1, 2, 3],
+        new Uint16Array(16),
+        new ArrayBuffer(32),
+        Symbol("s"),
+      ]) {
+        isCodecError(t, () => codec.decode(bytes as never), { struct: BLOCK, kind: "type" });
+        isCodecError(t, () => codec.decode(bytes as never, 0, []), { struct: BLOCK, kind: "type" });
+      }
+      for (const len of [0, 1, 31])
+        isCodecError(t, () => codec.decode(new Uint8Array(len)), { struct: BLOCK, kind: "truncated" });
+      isCodecError(t, () => codec.decode(new DataView(new ArrayBuffer(8))), { struct: BLOCK, kind: "truncated" });
+      for (const offset of [0n, "0", -1, 1.5, NaN, Infinity, 2 ** 32, 2 ** 53, null, {}]) {
+        isCodecError(t, () => codec.decode(new Uint8Array(64), offset as never), { struct: BLOCK, kind: "truncated" });
+        isCodecError(t, () => codec.encode(OK_BLOCK, new Uint8Array(64), offset as never), {
+          struct: BLOCK,
+          kind: "truncated",
+        });
+      }
+      // A detached buffer has no bytes: truncated, not a TypeError from byteLength.
+      const buf = new ArrayBuffer(32);
+      const view = new DataView(buf);
+      const u8 = new Uint8Array(buf);
+      structuredClone(buf, { transfer: [buf] });
+      isCodecError(t, () => codec.decode(view), { struct: BLOCK, kind: "truncated" });
+      isCodecError(t, () => codec.decode(u8), { struct: BLOCK, kind: "truncated" });
+      isCodecError(t, () => codec.encode(OK_BLOCK, view), { struct: BLOCK, kind: "truncated" });
+      // The target of encode: anything but a DataView or a Uint8Array.
+      for (const into of [null, "str", {}, [0, 0], new Uint32Array(8)])
+        isCodecError(t, () => codec.encode(OK_BLOCK, into as never), { struct: BLOCK, kind: "type" });
+      // Anything but an array as `lenient` means strict, never a TypeError from push.
+      const bad = new Uint8Array(32);
+      bad[16] = 0x80; // flags bit 7: no such IIO_BUFFER_BLOCK_FLAG_*
+      for (const lenient of [true, 1, "yes", {}])
+        isCodecError(t, () => codec.decode(bad, 0, lenient as never), {
+          struct: BLOCK,
+          field: "flags",
+          offset: 16,
+          kind: "flags",
+        });
+    }
+  },
+);
 
 test("a getter that detaches the target while encoding is reported as truncated", (t) => {
   for (const codec of [blockOn(x86_64), blockOn(ppc64)]) {
@@ -221,7 +237,10 @@ test("a getter that detaches the target while encoding is reported as truncated"
   }
 });
 
-/** What the kernel's rule says about `v` in field `name` of iio_buffer_block v1, written out here: undefined = valid, else the kind. */
+/**
+ * What the kernel's rule says about `v` in field `name` of iio_buffer_block v1, written out here:
+ * undefined = valid, else the kind.
+ */
 function expectedKind(name: string, v: unknown): string | undefined {
   if (name === "timestamp") return typeof v !== "bigint" ? "type" : v < 0n || v >= 1n << 64n ? "range" : undefined;
   if (typeof v !== "number") return "type";
@@ -230,68 +249,77 @@ function expectedKind(name: string, v: unknown): string | undefined {
   return undefined;
 }
 
-test("property: one hostile member in an otherwise valid value is accepted or refused exactly as the rule says, naming that member and its offset", (t) => {
-  const offsets: Record<string, number> = { id: 0, size: 4, bytes_used: 8, type: 12, flags: 16, timestamp: 24 };
-  const codecs = [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!, staticBlock.i386!];
-  const hostile = fc.oneof(
-    fc.anything(),
-    fc.bigInt(),
-    fc.bigInt({ min: -(1n << 70n), max: 1n << 70n }),
-    fc.double(),
-    fc.integer({ min: -(2 ** 33), max: 2 ** 33 }),
-    fc.constantFrom(
-      2 ** 53,
-      2 ** 53 + 2,
-      -0,
-      NaN,
-      Infinity,
-      0xffffffff,
-      0x100000000,
-      1n << 64n,
-      (1n << 64n) - 1n,
-      -1n,
-      3,
-      4,
-      "1",
-      true,
-      null,
-      undefined,
-      [],
-      {},
-      () => 0,
-    ),
-  );
-  fc.assert(
-    fc.property(fc.constantFrom(...codecs), fc.constantFrom(...Object.keys(offsets)), hostile, (codec, name, v) => {
-      const value = { ...OK_BLOCK, [name]: v };
-      const want = expectedKind(name, v);
-      let thrown: unknown;
-      let bytes: Uint8Array | undefined;
-      try {
-        bytes = codec.encode(value) as Uint8Array;
-      } catch (e) {
-        thrown = e;
-      }
-      if (want === undefined) {
-        if (thrown !== undefined) throw new Error(`${name} = ${String(v)} refused: ${(thrown as Error).message}`);
-        const back = codec.decode(bytes!);
-        if (back[name] !== v && !(name !== "timestamp" && Object.is(v, -0) && back[name] === 0))
-          throw new Error(`${name}: ${String(v)} came back as ${String(back[name])}`);
-        return;
-      }
-      if (!(thrown instanceof CodecError))
-        throw new Error(
-          `${name} = ${typeof v} ${String(v)}: expected CodecError, got ${thrown === undefined ? "success" : (thrown as Error).name + ": " + (thrown as Error).message}`,
-        );
-      if (thrown.struct !== BLOCK || thrown.field !== name || thrown.offset !== offsets[name] || thrown.kind !== want)
-        throw new Error(
-          `${name} = ${String(v)}: got ${thrown.struct}/${thrown.field}/${thrown.offset}/${thrown.kind}, want ${BLOCK}/${name}/${offsets[name]}/${want}`,
-        );
-    }),
-    { numRuns: 2000 },
-  );
-  t.pass();
-});
+test(
+  "property: one hostile member in an otherwise valid value " +
+    "is accepted or refused exactly as the rule says, naming that member and its offset",
+  (t) => {
+    const offsets: Record<string, number> = { id: 0, size: 4, bytes_used: 8, type: 12, flags: 16, timestamp: 24 };
+    const codecs = [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!, staticBlock.i386!];
+    const hostile = fc.oneof(
+      fc.anything(),
+      fc.bigInt(),
+      fc.bigInt({ min: -(1n << 70n), max: 1n << 70n }),
+      fc.double(),
+      fc.integer({ min: -(2 ** 33), max: 2 ** 33 }),
+      fc.constantFrom(
+        2 ** 53,
+        2 ** 53 + 2,
+        -0,
+        NaN,
+        Infinity,
+        0xffffffff,
+        0x100000000,
+        1n << 64n,
+        (1n << 64n) - 1n,
+        -1n,
+        3,
+        4,
+        "1",
+        true,
+        null,
+        undefined,
+        [],
+        {},
+        () => 0,
+      ),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...codecs), fc.constantFrom(...Object.keys(offsets)), hostile, (codec, name, v) => {
+        const value = { ...OK_BLOCK, [name]: v };
+        const want = expectedKind(name, v);
+        let thrown: unknown;
+        let bytes: Uint8Array | undefined;
+        try {
+          bytes = codec.encode(value) as Uint8Array;
+        } catch (e) {
+          thrown = e;
+        }
+        if (want === undefined) {
+          if (thrown !== undefined) throw new Error(`${name} = ${String(v)} refused: ${(thrown as Error).message}`);
+          const back = codec.decode(bytes!);
+          if (back[name] !== v && !(name !== "timestamp" && Object.is(v, -0) && back[name] === 0))
+            throw new Error(`${name}: ${String(v)} came back as ${String(back[name])}`);
+          return;
+        }
+        if (!(thrown instanceof CodecError)) {
+          const got = thrown === undefined ? "success" : (thrown as Error).name + ": " + (thrown as Error).message;
+          throw new Error(`${name} = ${typeof v} ${String(v)}: expected CodecError, got ${got}`);
+        }
+        if (
+          thrown.struct !== BLOCK ||
+          thrown.field !== name ||
+          thrown.offset !== offsets[name] ||
+          thrown.kind !== want
+        ) {
+          const got = `${thrown.struct}/${thrown.field}/${thrown.offset}/${thrown.kind}`;
+          throw new Error(`${name} = ${String(v)}: got ${got}, want ${BLOCK}/${name}/${offsets[name]}/${want}`);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    t.pass();
+  },
+);
 
 test("property: decode and encode with arbitrary arguments return or throw CodecError, nothing else", (t) => {
   const codecs = [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!, bus1_cmd_send.x86_64!, bus1_cmd_send.s390x!];
@@ -367,7 +395,8 @@ const UNION_SPEC = `          - { name: tag, type: __u32 }
 `;
 
 test("a union value gives exactly one member: two (or none) is a CodecError at the union's path and offset", (t) => {
-  // struct s { __u32 tag; union { __u32 a; __u16 b; } u; union { __u32 x; __u32 y; }; }: u at 4, the anonymous union at 8.
+  // struct s { __u32 tag; union { __u32 a; __u16 b; } u; union { __u32 x; __u32 y; }; }:
+  // u at 4, the anonymous union at 8.
   const m = oneStructSpec(UNION_SPEC);
   for (const abi of [x86_64, ppc64]) {
     const c = compileCodec(m.interfaces[0]!.records[0]!, abi, m.interfaces[0]);
@@ -408,7 +437,19 @@ test("uapi encode: a union value with two members exits 2", async (t) => {
     const file = path.join(dir, "u.yaml");
     writeFileSync(
       file,
-      `name: t\ndoc: d\ninterfaces:\n  - name: t\n    doc: d\n    header: linux/t.h\n    structs:\n      - name: s\n        doc: d\n        fields:\n${UNION_SPEC}`,
+      [
+        "name: t",
+        "doc: d",
+        "interfaces:",
+        "  - name: t",
+        "    doc: d",
+        "    header: linux/t.h",
+        "    structs:",
+        "      - name: s",
+        "        doc: d",
+        "        fields:",
+        UNION_SPEC,
+      ].join("\n"),
     );
     const good = await run("encode", file, "s", "--abi", "x86_64", JSON.stringify({ tag: 1, u: { a: 2 }, x: 3 }));
     t.is(good.code, 0, good.err);
@@ -497,7 +538,9 @@ test("runtime fromHex: strict, with the offset of the offending character", (t) 
   }
 });
 
-test("uapi decode: malformed hex exits 2 naming the offset; a leading 0x and whitespace between bytes are fine", async (t) => {
+const MALFORMED_HEX =
+  "uapi decode: malformed hex exits 2 naming the offset; a leading 0x and whitespace between bytes are fine";
+test(MALFORMED_HEX, async (t) => {
   const plain = await run("decode", "iio_buffer_block", "--abi", "x86_64", HEX_32);
   t.is(plain.code, 0, plain.err);
   const spaced = await run("decode", "iio_buffer_block", "--abi", "x86_64", ` 0x${HEX_32.match(/.{8}/g)!.join(" ")}\n`);
@@ -516,7 +559,9 @@ test("uapi decode: malformed hex exits 2 naming the offset; a leading 0x and whi
 /* Family 3: resource exhaustion                                       */
 /* ------------------------------------------------------------------ */
 
-test("uapi decode/encode @/dev/zero and an endless stdin stop at the input cap: exit 2 quickly, naming the cap", (t) => {
+const INPUT_CAP =
+  "uapi decode/encode @/dev/zero and an endless stdin stop at the input cap: exit 2 quickly, naming the cap";
+test(INPUT_CAP, (t) => {
   for (const argv of [
     ["decode", "iio_buffer_block", "--abi", "x86_64", "@/dev/zero"],
     ["encode", "iio_buffer_block", "--abi", "x86_64", "@/dev/zero"],
@@ -556,13 +601,28 @@ test("uapi decode @FILE: a file beyond the cap is refused before reading; a dire
   }
 });
 
-test("uapi decode --format dump of a 1 MiB struct (a quarter of a million members) does not overflow the stack", async (t) => {
+const HUGE_DUMP =
+  "uapi decode --format dump of a 1 MiB struct (a quarter of a million members) does not overflow the stack";
+test(HUGE_DUMP, async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), "uapi-hostile-"));
   try {
     const spec = path.join(dir, "big.yaml");
     writeFileSync(
       spec,
-      `name: big\ndoc: d\ninterfaces:\n  - name: big\n    doc: d\n    header: linux/big.h\n    structs:\n      - name: big\n        doc: d\n        fields:\n          - { name: a, type: __u32, array: 262144 }\n`,
+      [
+        "name: big",
+        "doc: d",
+        "interfaces:",
+        "  - name: big",
+        "    doc: d",
+        "    header: linux/big.h",
+        "    structs:",
+        "      - name: big",
+        "        doc: d",
+        "        fields:",
+        "          - { name: a, type: __u32, array: 262144 }",
+        "",
+      ].join("\n"),
     );
     const bin = path.join(dir, "big.bin");
     const bytes = new Uint8Array(1 << 20);
@@ -588,7 +648,24 @@ test("uapi decode/encode refuse a struct larger than the input cap before planni
     const spec = path.join(dir, "huge.yaml");
     writeFileSync(
       spec,
-      `name: huge\ndoc: d\ninterfaces:\n  - name: huge\n    doc: d\n    header: linux/huge.h\n    structs:\n      - name: big\n        doc: d\n        fields:\n          - { name: a, type: __u32, array: 262144 }\n      - name: huge\n        doc: d\n        fields:\n          - { name: b, type: struct big, array: 65 }\n`,
+      [
+        "name: huge",
+        "doc: d",
+        "interfaces:",
+        "  - name: huge",
+        "    doc: d",
+        "    header: linux/huge.h",
+        "    structs:",
+        "      - name: big",
+        "        doc: d",
+        "        fields:",
+        "          - { name: a, type: __u32, array: 262144 }",
+        "      - name: huge",
+        "        doc: d",
+        "        fields:",
+        "          - { name: b, type: struct big, array: 65 }",
+        "",
+      ].join("\n"),
     );
     for (const argv of [
       ["decode", spec, "huge", "--abi", "x86_64", "00"],
@@ -722,7 +799,9 @@ test("members named constructor, toString, valueOf round-trip through uapi decod
   }
 });
 
-test("__proto__ as struct and member name: the codecs keep it as an own member, and it appears in the codec maps", async (t) => {
+const PROTO_MEMBER =
+  "__proto__ as struct and member name: the codecs keep it as an own member, and it appears in the codec maps";
+test(PROTO_MEMBER, async (t) => {
   const model = protoModel();
   const compiled = compileInterface(model.interfaces[0]!, [x86_64]);
   t.deepEqual([...compiled.structs.keys()].sort(), ["__proto__", "constructor", "uu"]);
@@ -820,7 +899,8 @@ test("uapi ioctl: hostile request numbers exit 2 with a message saying what is w
     t.true(r.err.includes("not a request number"), r.err);
     t.is(r.out, "", arg);
   }
-  // Still accepted: hex with either case, surrounding whitespace, '_' between digits, decimal (seed-uapi.md: BUS1_CMD_SEND = 0xC0509640).
+  // Still accepted: hex with either case, surrounding whitespace, '_' between digits, decimal
+  // (seed-uapi.md: BUS1_CMD_SEND = 0xC0509640).
   for (const arg of ["0xC0509640", "0xc0509640", " 0xC050_9640 ", "3226506816"]) {
     const r = await run("ioctl", arg, "--format", "json");
     t.is(r.code, 0, `${arg}: ${r.err}`);

@@ -123,7 +123,12 @@ test("non-zero padding is rejected: holes between members, tail padding, unnamed
   rejects(t, () => ct.decode(tb), "padding");
   // struct { __u32 a:3; __u32 :5; __u32 b:8; }: bits 3..7 of byte 0 belong to no member (x86 fills from bit 0).
   const bits = oneStructSpec(
-    "          - { name: a, type: __u32, bits: 3 }\n          - { type: __u32, bits: 5 }\n          - { name: b, type: __u32, bits: 8 }\n",
+    [
+      "          - { name: a, type: __u32, bits: 3 }",
+      "          - { type: __u32, bits: 5 }",
+      "          - { name: b, type: __u32, bits: 8 }",
+      "",
+    ].join("\n"),
   );
   const cb = compileCodec(bits.interfaces[0]!.records[0]!, x86_64);
   const bb = new Uint8Array(cb.size);

@@ -5,7 +5,7 @@
  * declares a spec's structs and fills them with designated initialisers.
  * The C declarations come from the spec model, not from our codecs.
  */
-import { parseInteger, type CType, type InterfaceModel, type RecordType } from "../core/model.js";
+import { parseInteger, type InterfaceModel } from "../core/model.js";
 import { cInteger, declarationOrder, recordDefinition, SPEC_SPELLING, type CSpelling } from "../core/c-writer.js";
 import type { Node, PlanField } from "../generators/codec-plan.js";
 import { loadSpecText } from "../spec/load.js";
@@ -188,8 +188,10 @@ export function cInitializer(node: Node, value: unknown, hostLittle = true): str
       const lit = intLiteral(v);
       if (node.ctype.endsWith("*")) return `(${node.ctype})${lit}`;
       // __be*/__le* fields hold the other byte order than the host's: swap, as cpu_to_be*() would.
-      if (node.le !== hostLittle && node.size > 1)
-        return `__builtin_bswap${node.size * 8}((${node.size === 8 ? "__u64" : node.size === 4 ? "__u32" : "__u16"})${lit})`;
+      if (node.le !== hostLittle && node.size > 1) {
+        const unsigned = node.size === 8 ? "__u64" : node.size === 4 ? "__u32" : "__u16";
+        return `__builtin_bswap${node.size * 8}((${unsigned})${lit})`;
+      }
       return lit;
     }
     case "bits":

@@ -38,14 +38,23 @@ function runC(
   abi: AbiEntry,
   flags: string[],
 ): { size: number; bytes: Uint8Array }[] {
-  const objs = vectors.map(
-    (v, i) =>
-      `static const ${v.struct.record.kind} ${v.struct.record.tag} v${i} = ${cInitializer(v.struct.plans[abi.id]!.root, v.value)};`,
-  );
+  const objs = vectors.map((v, i) => {
+    const init = cInitializer(v.struct.plans[abi.id]!.root, v.value);
+    return `static const ${v.struct.record.kind} ${v.struct.record.tag} v${i} = ${init};`;
+  });
   const writes = vectors.map(
     (_, i) => `  n = sizeof v${i}; fwrite(&n, 4, 1, stdout); fwrite(&v${i}, sizeof v${i}, 1, stdout);`,
   );
-  const source = `${cDeclarations(ifc)}\n${objs.join("\n")}\nint main(void) {\n  unsigned int n;\n${writes.join("\n")}\n  return 0;\n}\n`;
+  const source = [
+    cDeclarations(ifc),
+    objs.join("\n"),
+    "int main(void) {",
+    "  unsigned int n;",
+    writes.join("\n"),
+    "  return 0;",
+    "}",
+    "",
+  ].join("\n");
   const r = compileSource({ compiler: "gcc", args: ["-std=gnu11", "-O0", "-w", ...flags], source, run: true });
   if (!r.ok || !r.runResult?.ok)
     throw new Error(`gcc ${flags.join(" ")} failed: ${r.stderr}${r.runResult?.stderr ?? ""}\n${source}`);

@@ -96,7 +96,8 @@ async function probeYowasp(): Promise<Yowasp | string> {
 }
 
 const dir = scratchDir("predef");
-// One line per ABI that survives preprocessing only if that ABI's condition holds (the id quoted: `i386` and `sparc` are macros).
+// One line per ABI that survives preprocessing only if that ABI's condition holds
+// (the id quoted: `i386` and `sparc` are macros).
 const probe =
   ABIS.filter((a) => a.predefined)
     .map((a) => `#if ${a.predefined}\nMATCH "${a.id}"\n#endif`)

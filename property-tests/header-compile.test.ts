@@ -91,7 +91,8 @@ for (const f of companions) {
   for (const target of TARGETS) {
     const run = target.available ? test : test.skip;
     run(
-      `asserts companion compiles (gcc -std=c11 ${target.flags[0]}): ${f.path}${target.available ? "" : " (skipped: no multilib)"}`,
+      `asserts companion compiles (gcc -std=c11 ${target.flags[0]}): ${f.path}` +
+        (target.available ? "" : " (skipped: no multilib)"),
       (t) => {
         const r = cc(
           "gcc",
@@ -103,7 +104,8 @@ for (const f of companions) {
     );
     // The same file with one number changed in this ABI's block must be rejected: the block is really compiled.
     run(
-      `asserts companion with a wrong number fails (gcc ${target.flags[0]}): ${f.path}${target.available ? "" : " (skipped: no multilib)"}`,
+      `asserts companion with a wrong number fails (gcc ${target.flags[0]}): ${f.path}` +
+        (target.available ? "" : " (skipped: no multilib)"),
       (t) => {
         const marker = `/* ${target.abi}: `;
         const start = f.content.indexOf(marker);

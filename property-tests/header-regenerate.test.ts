@@ -187,7 +187,8 @@ test("a generator returning an unsafe path is refused before anything is written
 
 const havePatch = spawnSync("patch", ["--version"]).status === 0;
 (havePatch ? test : test.skip)(
-  `the unified diff applies with patch(1) and reproduces the new text${havePatch ? "" : " (skipped: patch not installed)"}`,
+  "the unified diff applies with patch(1) and reproduces the new text" +
+    (havePatch ? "" : " (skipped: patch not installed)"),
   (t) => {
     const dir = scratchDir("diff");
     const lines = fc.array(fc.constantFrom("a", "b", "c", "d", "#define X 1", ""), { maxLength: 25 });

@@ -163,7 +163,10 @@ function topMembers(fields: FieldSpec[]): FieldSpec[] {
   );
 }
 
-/** Every struct and union has a named member of its own (C90 counts no anonymous members; ISO C leaves a struct without any undefined). */
+/**
+ * Every struct and union has a named member of its own
+ * (C90 counts no anonymous members; ISO C leaves a struct without any undefined).
+ */
 function named(fields: FieldSpec[]): boolean {
   return (
     fields.some((f) => f.name !== undefined) && fields.every((f) => typeof f.type === "string" || named(f.type.fields))
@@ -356,9 +359,8 @@ export function arbHostileDoc(): fc.Arbitrary<{ doc: SpecDocument; planted: stri
                   : HOSTILE_TEXTS;
         const value = pool[valuePick % pool.length]!;
         plant(doc, slot, value, nameKey(slot) ? "replace" : mode);
-        planted.push(
-          `${slot.map((k) => (typeof k === "object" ? `{key ${(k as { key: string }).key}}` : k)).join(".")} <- ${JSON.stringify(value)}`,
-        );
+        const where = slot.map((k) => (typeof k === "object" ? `{key ${(k as { key: string }).key}}` : k));
+        planted.push(`${where.join(".")} <- ${JSON.stringify(value)}`);
       }
       return { doc, planted };
     });

@@ -40,8 +40,11 @@ const skipNote = compilers ? "" : " (skipped: gcc/g++ not found)";
 /* ------------------------------------------------------------------ */
 
 /** A YAML double-quoted scalar with everything outside printable ASCII escaped. */
-const q = (s: string) =>
-  `"${s.replace(/[^\x20-\x7e]|["\\]/g, (c) => (c === '"' ? '\\"' : c === "\\" ? "\\\\" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`))}"`;
+const q = (s: string) => {
+  const escape = (c: string) =>
+    c === '"' ? '\\"' : c === "\\" ? "\\\\" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  return `"${s.replace(/[^\x20-\x7e]|["\\]/g, escape)}"`;
+};
 
 const doc = (body: string) => `name: hostile
 doc: A spec written to break the generators.
@@ -287,7 +290,8 @@ test("identifiers: reserved names, and `_lower` only at file scope", (t) => {
   );
   rejected(t, doc("    constants:\n      - {name: _lower, value: 1}\n"), "_lower", /reserved at file scope/);
   accepted(t, structWith("          - {name: _lower, type: __u32}"), "a member may start with '_' and a small letter");
-  // The kernel's padding idiom (include/uapi/linux/perf_event.h `__reserved_1`, io_uring.h `__pad2`) stays legal for members only.
+  // The kernel's padding idiom (include/uapi/linux/perf_event.h `__reserved_1`, io_uring.h `__pad2`)
+  // stays legal for members only.
   for (const n of ["__pad", "__pad0", "__reserved", "__reserved_1", "__resv2", "__rsvd", "__spare"])
     accepted(t, structWith(`          - {name: ${n}, type: __u32}`), `member ${n}`);
   rejected(t, doc(`    constants:\n      - {name: __pad0, value: 1}\n`), "__pad0", /reserved/);
@@ -344,12 +348,18 @@ withCc(`identifiers: tags the shims' system headers own, unless declared externa
   );
   accepted(
     t,
-    doc(`    structs:
-      - {name: iovec, doc: d, external: {header: linux/uio.h}, fields: [{name: iov_base, type: void *}, {name: iov_len, type: size_t}]}
-      - {name: s, doc: d, fields: [{name: v, type: __u64, pointer: {to: struct iovec, count: n}}, {name: n, type: __u32}]}
-    commands:
-      - {name: HOSTILE_V, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct s}
-`),
+    doc(
+      [
+        "    structs:",
+        "      - {name: iovec, doc: d, external: {header: linux/uio.h}, " +
+          "fields: [{name: iov_base, type: void *}, {name: iov_len, type: size_t}]}",
+        "      - {name: s, doc: d, " +
+          "fields: [{name: v, type: __u64, pointer: {to: struct iovec, count: n}}, {name: n, type: __u32}]}",
+        "    commands:",
+        "      - {name: HOSTILE_V, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct s}",
+        "",
+      ].join("\n"),
+    ),
     "external struct iovec",
   );
 });
@@ -503,7 +513,11 @@ test("texts: texts written on one line reject line breaks (status, devices, argC
   rejected(
     t,
     doc(
-      `    commands:\n      - {name: HOSTILE_GO, doc: d, magic: 0x42, nr: 1, dir: write, arg: int, argConvention: ${nl}}\n`,
+      [
+        "    commands:",
+        `      - {name: HOSTILE_GO, doc: d, magic: 0x42, nr: 1, dir: write, arg: int, argConvention: ${nl}}`,
+        "",
+      ].join("\n"),
     ),
     "argConvention",
     /line break/,
@@ -528,7 +542,11 @@ test("texts: errno names are E followed by capitals and digits", (t) => {
     rejected(
       t,
       doc(
-        `    commands:\n      - {name: HOSTILE_GO, doc: d, magic: 0x42, nr: 1, dir: none, errors: [{errno: ${q(bad)}}]}\n`,
+        [
+          "    commands:",
+          `      - {name: HOSTILE_GO, doc: d, magic: 0x42, nr: 1, dir: none, errors: [{errno: ${q(bad)}}]}`,
+          "",
+        ].join("\n"),
       ),
       "HOSTILE_GO",
       /not an errno name|text contains|line break|would end/,
@@ -538,7 +556,11 @@ test("texts: errno names are E followed by capitals and digits", (t) => {
   accepted(
     t,
     doc(
-      `    commands:\n      - {name: HOSTILE_GO, doc: d, magic: 0x42, nr: 1, dir: none, errors: [{errno: EINVAL}, {errno: E2BIG}]}\n`,
+      [
+        "    commands:",
+        "      - {name: HOSTILE_GO, doc: d, magic: 0x42, nr: 1, dir: none, errors: [{errno: EINVAL}, {errno: E2BIG}]}",
+        "",
+      ].join("\n"),
     ),
     "EINVAL, E2BIG",
   );
@@ -556,7 +578,11 @@ test("texts: type expressions, member paths and magics have strict forms", (t) =
     t,
     structWith(
       "          - {name: a, type: __u32}",
-      `    commands:\n      - {name: HOSTILE_GO, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct s, flow: {${q("a; b")}: in}}\n`,
+      [
+        "    commands:",
+        `      - {name: HOSTILE_GO, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct s, flow: {${q("a; b")}: in}}`,
+        "",
+      ].join("\n"),
     ),
     "HOSTILE_GO",
     /flow key .* is not a member path/,
@@ -565,7 +591,12 @@ test("texts: type expressions, member paths and magics have strict forms", (t) =
     t,
     structWith(
       "          - {name: a, type: __u32}",
-      `    commands:\n      - {name: HOSTILE_GO, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct s, syscall: {order: [${q("a</script>")}]}}\n`,
+      [
+        "    commands:",
+        "      - {name: HOSTILE_GO, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct s, " +
+          `syscall: {order: [${q("a</script>")}]}}`,
+        "",
+      ].join("\n"),
     ),
     "HOSTILE_GO",
     /order entry .* is not a member name/,
@@ -579,7 +610,10 @@ test("texts: type expressions, member paths and magics have strict forms", (t) =
   accepted(
     t,
     structWith(
-      `          - {name: a, type: ${q("unsigned   long")}}\n          - {name: p, type: __u64, pointer: {to: ${q("__aligned_u64")}, count: a}}`,
+      [
+        `          - {name: a, type: ${q("unsigned   long")}}`,
+        `          - {name: p, type: __u64, pointer: {to: ${q("__aligned_u64")}, count: a}}`,
+      ].join("\n"),
       `    commands:\n      - {name: HOSTILE_GO, doc: d, magic: "'", nr: 1, dir: write, arg: struct s}\n`,
     ),
     "odd but legal spellings",
@@ -644,13 +678,25 @@ test("include paths: only plain relative paths to .h files", (t) => {
   accepted(
     t,
     doc(
-      `    structs:\n      - {name: timespec_like, doc: d, external: {header: linux/time_types.h}, fields: [{name: a, type: __u32}]}\n`,
+      [
+        "    structs:",
+        "      - {name: timespec_like, doc: d, external: {header: linux/time_types.h}, " +
+          "fields: [{name: a, type: __u32}]}",
+        "",
+      ].join("\n"),
     ),
     "linux/time_types.h",
   );
   rejected(
     t,
-    `name: hostile\ndoc: d\ninterfaces:\n  - {name: one, header: linux/a-b.h, doc: d}\n  - {name: two, header: linux/a_b.h, doc: d}\n`,
+    [
+      "name: hostile",
+      "doc: d",
+      "interfaces:",
+      "  - {name: one, header: linux/a-b.h, doc: d}",
+      "  - {name: two, header: linux/a_b.h, doc: d}",
+      "",
+    ].join("\n"),
     "name: two",
     /same include guard/,
   );
@@ -709,7 +755,10 @@ withCc(`tag namespaces: struct, union and enum tags, inline ones at any depth, s
   rejected(
     t,
     structWith(
-      "          - {name: a, type: __u32}\n          - {name: m, type: {kind: struct, tag: s, fields: [{name: b, type: __u32}]}}",
+      [
+        "          - {name: a, type: __u32}",
+        "          - {name: m, type: {kind: struct, tag: s, fields: [{name: b, type: __u32}]}}",
+      ].join("\n"),
     ),
     "tag: s",
     /also the tag/,
@@ -772,7 +821,13 @@ withCc(
       t.true(max >= 1, `${type}: gcc accepts some width`);
       const spec = (bits: number) =>
         doc(
-          `    enums:\n      - {name: e, doc: d, values: [{name: E0, value: 0}, {name: E1, value: 1}]}\n    structs:\n      - {name: s, doc: d, fields: [{name: ok, type: __u32}, {name: x, type: ${type}, bits: ${bits}}]}\n`,
+          [
+            "    enums:",
+            "      - {name: e, doc: d, values: [{name: E0, value: 0}, {name: E1, value: 1}]}",
+            "    structs:",
+            `      - {name: s, doc: d, fields: [{name: ok, type: __u32}, {name: x, type: ${type}, bits: ${bits}}]}`,
+            "",
+          ].join("\n"),
         );
       accepted(t, spec(max), `${type}:${max}`);
       if (max < 64) rejected(t, spec(max + 1), `bits: ${max + 1}`, /exceeds the \d+ bits?/, `${type}:${max + 1}`);
@@ -806,39 +861,43 @@ function protoSpec(n: string): string {
 `);
 }
 
-test("__proto__ names: constructor, toString, hasOwnProperty and valueOf work as struct, member, command, syscall and rename names", (t) => {
-  for (const n of PROTO) {
-    const model = accepted(t, protoSpec(n), n, true);
-    if (!model) continue;
-    const ifc = model.interfaces[0]!;
-    const form = deriveForm(ifc.commands[0]!, ifc);
-    // The member is in neither `rename` nor `flow`: a lookup through Object.prototype would find a function there.
-    t.deepEqual(
-      form.args.map((a) => `${a.name}:${a.flow}`),
-      ["fd:in", `${n}:inout`, "other_arg:out", `m:inout`],
-      `${n}: arguments named and flowing as the spec says`,
-    );
-    const shims = shimGenerator
-      .generate([model])
-      .map((f) => f.content)
-      .join("\n");
-    t.false(/\[object Object\]|function \w*\(/.test(shims), `${n}: no JavaScript value leaks into the shims`);
-    t.regex(shims, new RegExp(`int ${n}_sys\\(int fd, __u32 \\*${n}, __u32 \\*other_arg, `));
-    const header = headerGenerator.generate([model])[0]!.content;
-    t.regex(header, new RegExp(`struct ${n} \\{\\n\\t__u32 ${n};`));
-    // The codec: the member is an own property of what decode returns, and encode reads it.
-    const codec = compileInterface(
-      ifc,
-      ABIS.filter((a) => a.id === "x86_64"),
-    ).structs.get(n)!.abis["x86_64"]!;
-    const bytes = new Uint8Array(12);
-    bytes[0] = 7;
-    const value = codec.decode(bytes);
-    t.true(Object.hasOwn(value, n), `${n}: decoded as an own property`);
-    t.is(value[n], 7);
-    t.deepEqual([...codec.encode({ [n]: 9, other: 1, m: { [`${n}_u`]: 2 } })], [9, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0]);
-  }
-});
+test(
+  "__proto__ names: constructor, toString, hasOwnProperty and valueOf work as struct, member, " +
+    "command, syscall and rename names",
+  (t) => {
+    for (const n of PROTO) {
+      const model = accepted(t, protoSpec(n), n, true);
+      if (!model) continue;
+      const ifc = model.interfaces[0]!;
+      const form = deriveForm(ifc.commands[0]!, ifc);
+      // The member is in neither `rename` nor `flow`: a lookup through Object.prototype would find a function there.
+      t.deepEqual(
+        form.args.map((a) => `${a.name}:${a.flow}`),
+        ["fd:in", `${n}:inout`, "other_arg:out", `m:inout`],
+        `${n}: arguments named and flowing as the spec says`,
+      );
+      const shims = shimGenerator
+        .generate([model])
+        .map((f) => f.content)
+        .join("\n");
+      t.false(/\[object Object\]|function \w*\(/.test(shims), `${n}: no JavaScript value leaks into the shims`);
+      t.regex(shims, new RegExp(`int ${n}_sys\\(int fd, __u32 \\*${n}, __u32 \\*other_arg, `));
+      const header = headerGenerator.generate([model])[0]!.content;
+      t.regex(header, new RegExp(`struct ${n} \\{\\n\\t__u32 ${n};`));
+      // The codec: the member is an own property of what decode returns, and encode reads it.
+      const codec = compileInterface(
+        ifc,
+        ABIS.filter((a) => a.id === "x86_64"),
+      ).structs.get(n)!.abis["x86_64"]!;
+      const bytes = new Uint8Array(12);
+      bytes[0] = 7;
+      const value = codec.decode(bytes);
+      t.true(Object.hasOwn(value, n), `${n}: decoded as an own property`);
+      t.is(value[n], 7);
+      t.deepEqual([...codec.encode({ [n]: 9, other: 1, m: { [`${n}_u`]: 2 } })], [9, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0]);
+    }
+  },
+);
 
 test("__proto__ names: `__proto__` is rejected as a reserved name wherever a name goes", (t) => {
   rejected(t, structWith("          - {name: __proto__, type: __u32}"), "name: __proto__", /reserved/, "field");
@@ -853,7 +912,12 @@ test("__proto__ names: `__proto__` is rejected as a reserved name wherever a nam
     t,
     structWith(
       "          - {name: a, type: __u32}",
-      `    commands:\n      - {name: HOSTILE_SET, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct s, syscall: {rename: {a: __proto__}}}\n`,
+      [
+        "    commands:",
+        "      - {name: HOSTILE_SET, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct s, " +
+          "syscall: {rename: {a: __proto__}}}",
+        "",
+      ].join("\n"),
     ),
     "HOSTILE_SET",
     /reserved/,
@@ -863,7 +927,12 @@ test("__proto__ names: `__proto__` is rejected as a reserved name wherever a nam
     t,
     structWith(
       "          - {name: a, type: __u32}",
-      `    commands:\n      - {name: HOSTILE_SET, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct s, syscall: {rename: {__proto__: b}}}\n`,
+      [
+        "    commands:",
+        "      - {name: HOSTILE_SET, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct s, " +
+          "syscall: {rename: {__proto__: b}}}",
+        "",
+      ].join("\n"),
     ),
     "HOSTILE_SET",
     /syscall\.rename names '__proto__', which is no argument/,
@@ -900,21 +969,32 @@ withCc(`__proto__ names: generated TypeScript names never shadow what the module
   const names = ["Set", "Record", "Object", "Object_", "CODECS", "CODECS_", "Array", "Readonly", "constructor"];
   accepted(
     t,
-    doc(`    enums:
-      - {name: kind, doc: d, values: [{name: K0, value: 0}, {name: K1, value: 2}, {name: K2, value: 5}, {name: K3, value: 9}, {name: K4, value: 11}, {name: K5, value: 13}, {name: K6, value: 17}]}
-    structs:
-${names.map((n) => `      - {name: ${n}, doc: d, fields: [{name: a, type: __u32, enum: kind}, {name: b, type: __u32}]}`).join("\n")}
-`),
+    doc(
+      [
+        "    enums:",
+        "      - {name: kind, doc: d, values: [{name: K0, value: 0}, {name: K1, value: 2}, {name: K2, value: 5}, " +
+          "{name: K3, value: 9}, {name: K4, value: 11}, {name: K5, value: 13}, {name: K6, value: 17}]}",
+        "    structs:",
+        ...names.map(
+          (n) => `      - {name: ${n}, doc: d, fields: [{name: a, type: __u32, enum: kind}, {name: b, type: __u32}]}`,
+        ),
+        "",
+      ].join("\n"),
+    ),
     "structs named after JavaScript globals",
     true,
   );
 });
 
-test("identifiers: an anonymous union of a command's struct gets an argument name, and __aligned_u64 arguments compile", (t) => {
-  // Before: the union became an argument with an empty name (`const union x_ *`), and `__aligned_u64 *p` is a gcc error.
-  const model = accepted(
-    t,
-    doc(`    structs:
+test(
+  "identifiers: an anonymous union of a command's struct gets an argument name, " +
+    "and __aligned_u64 arguments compile",
+  (t) => {
+    // The anonymous union needs a type and an argument name of its own (not `const union x_ *` with an empty name),
+    // and an __aligned_u64 output is passed as `__u64 *`: `__aligned_u64 *p` is a gcc error.
+    const model = accepted(
+      t,
+      doc(`    structs:
       - name: s
         doc: d
         fields:
@@ -924,16 +1004,17 @@ test("identifiers: an anonymous union of a command's struct gets an argument nam
     commands:
       - {name: HOSTILE_SET, doc: d, magic: 0x42, nr: 1, dir: readwrite, arg: struct s, syscall: {name: hostile_set}}
 `),
-    "anonymous union, __aligned_u64 output",
-  );
-  if (!model) return;
-  const form = deriveForm(model.interfaces[0]!.commands[0]!, model.interfaces[0]!);
-  t.deepEqual(
-    form.args.map((a) => `${a.type}|${a.name}`),
-    ["int|fd", "__u32 *|kind", "union hostile_set_ptr_or_val *|ptr_or_val", "__u64 *|out"],
-  );
-  t.is(form.noShim, undefined);
-});
+      "anonymous union, __aligned_u64 output",
+    );
+    if (!model) return;
+    const form = deriveForm(model.interfaces[0]!.commands[0]!, model.interfaces[0]!);
+    t.deepEqual(
+      form.args.map((a) => `${a.type}|${a.name}`),
+      ["int|fd", "__u32 *|kind", "union hostile_set_ptr_or_val *|ptr_or_val", "__u64 *|out"],
+    );
+    t.is(form.noShim, undefined);
+  },
+);
 
 test("__proto__ names: `uapi decode` and `uapi encode` keep a member named constructor", async (t) => {
   const dir = scratchDir("proto-cli");

@@ -145,30 +145,34 @@ function allLayouts(l: RecordLayout): RecordLayout[] {
 
 const withCounterexample = (doc: SpecDocument, abi: AbiEntry) => `on ${abi.id}:\n${docToYaml(doc)}`;
 
-test("non-bit-field members sit at offsets aligned as the ABI table and attributes demand, in increasing order without overlap", (t) => {
-  fc.assert(
-    fc.property(arbStructDoc(), arbAbi, (doc, abi) => {
-      for (const l of allLayouts(layoutRecord(topRecord(modelOf(doc)), abi))) {
-        let end = 0;
-        for (const m of l.members) {
-          if (m.bits !== undefined) {
+test(
+  "non-bit-field members sit at offsets aligned as the ABI table and attributes demand, " +
+    "in increasing order without overlap",
+  (t) => {
+    fc.assert(
+      fc.property(arbStructDoc(), arbAbi, (doc, abi) => {
+        for (const l of allLayouts(layoutRecord(topRecord(modelOf(doc)), abi))) {
+          let end = 0;
+          for (const m of l.members) {
+            if (m.bits !== undefined) {
+              end = Math.max(end, m.offset + m.size);
+              continue;
+            }
+            const align = memberAlign(l, m, abi);
+            if (m.offset % align !== 0)
+              throw new Error(`${m.field.name} at ${m.offset} not aligned to ${align} ${withCounterexample(doc, abi)}`);
+            if (l.record.kind === "struct" && m.offset < end)
+              throw new Error(`${m.field.name} at ${m.offset} overlaps the previous member ending at ${end}`);
+            if (l.record.kind === "union" && m.offset !== 0) throw new Error(`union member ${m.field.name} not at 0`);
             end = Math.max(end, m.offset + m.size);
-            continue;
           }
-          const align = memberAlign(l, m, abi);
-          if (m.offset % align !== 0)
-            throw new Error(`${m.field.name} at ${m.offset} not aligned to ${align} ${withCounterexample(doc, abi)}`);
-          if (l.record.kind === "struct" && m.offset < end)
-            throw new Error(`${m.field.name} at ${m.offset} overlaps the previous member ending at ${end}`);
-          if (l.record.kind === "union" && m.offset !== 0) throw new Error(`union member ${m.field.name} not at 0`);
-          end = Math.max(end, m.offset + m.size);
         }
-      }
-    }),
-    { numRuns: RUNS },
-  );
-  t.pass();
-});
+      }),
+      { numRuns: RUNS },
+    );
+    t.pass();
+  },
+);
 
 test("size is a multiple of alignment, and alignment is at least every member's", (t) => {
   fc.assert(

@@ -59,15 +59,15 @@ function holds<T>(prop: fc.IProperty<T>, numRuns: number): void {
     details.errorInstance instanceof Error
       ? (details.errorInstance.stack ?? details.errorInstance.message)
       : String(details.errorInstance);
-  throw new Error(
-    `property failed (seed ${details.seed}, path ${details.counterexamplePath}) on ${JSON.stringify(details.counterexample)}:\n${err}`,
-  );
+  const where = `seed ${details.seed}, path ${details.counterexamplePath}`;
+  throw new Error(`property failed (${where}) on ${JSON.stringify(details.counterexample)}:\n${err}`);
 }
 
 const gcc = haveCompilers();
 
 (gcc ? test : test.skip)(
-  `loader fuzz: ${RUNS} hostile documents are rejected with file:line:col or every artefact compiles${gcc ? "" : " (skipped: gcc/g++ not found)"}`,
+  `loader fuzz: ${RUNS} hostile documents are rejected with file:line:col or every artefact compiles` +
+    (gcc ? "" : " (skipped: gcc/g++ not found)"),
   (t) => {
     const codecs = new Map<string, string>();
     let accepted = 0;
@@ -82,10 +82,10 @@ const gcc = haveCompilers();
         }
         accepted++;
         const check = checkArtefacts(r.model!, "loader-fuzz");
-        if (check.problems.length)
-          throw new Error(
-            `accepted, but artefacts fail:\n${check.problems.join("\n")}\nplanted: ${planted.join("; ") || "nothing"}\n${text}`,
-          );
+        if (check.problems.length) {
+          const what = planted.join("; ") || "nothing";
+          throw new Error(`accepted, but artefacts fail:\n${check.problems.join("\n")}\nplanted: ${what}\n${text}`);
+        }
         for (const [p, src] of check.codecs) codecs.set(`run${accepted}/${p}`, src);
       }),
       RUNS,

@@ -140,7 +140,14 @@ test("a header that is also a folder, and two specs of one name, are spec errors
   const a = writeSpec(
     dir,
     "a.yaml",
-    `name: alpha\ndoc: d\ninterfaces:\n  - { name: x, doc: d, header: linux/t.h }\n  - { name: y, doc: d, header: linux/t.h/u.h }\n`,
+    [
+      "name: alpha",
+      "doc: d",
+      "interfaces:",
+      "  - { name: x, doc: d, header: linux/t.h }",
+      "  - { name: y, doc: d, header: linux/t.h/u.h }",
+      "",
+    ].join("\n"),
   );
   const r = uapi(["generate", a, "--out", path.join(dir, "out")]);
   t.is(r.code, 2, r.stderr);
@@ -153,42 +160,46 @@ test("a header that is also a folder, and two specs of one name, are spec errors
   t.false(existsSync(path.join(dir, "out")));
 });
 
-test("links are never followed: a planted link plus a manifest line cannot remove a file outside, a linked subfolder is refused", (t) => {
-  const dir = scratchDir("links");
-  const out = path.join(dir, "out");
-  const spec = writeSpec(dir, "s.yaml", specText("alpha", ["a0", "a1"], 1));
-  t.is(uapi(["generate", spec, "--out", out]).code, 0);
-  const outside = path.join(dir, "outside");
-  mkdirSync(outside);
-  writeFileSync(path.join(outside, "precious.c"), "keep me\n");
-  symlinkSync(outside, path.join(out, "evil"));
-  const manifest = path.join(out, ".uapi", "alpha.manifest");
-  writeFileSync(manifest, readFileSync(manifest, "utf8") + "evil/precious.c\n");
-  let r = uapi(["generate", spec, "--out", out]);
-  t.is(r.code, 0, r.stderr);
-  t.is(readFileSync(path.join(outside, "precious.c"), "utf8"), "keep me\n");
-  // out/include replaced by a link to a folder outside: refused, nothing written there.
-  const inc = path.join(out, "include");
-  const elsewhere = path.join(dir, "elsewhere");
-  cpSync(inc, elsewhere, { recursive: true });
-  rmSync(inc, { recursive: true });
-  symlinkSync(elsewhere, inc);
-  writeSpec(dir, "s.yaml", specText("alpha", ["a0", "a1"], 2));
-  const before = snapshotTree(elsewhere);
-  r = uapi(["generate", spec, "--out", out]);
-  t.is(r.code, 2, r.stderr);
-  t.regex(r.stderr, /include is a symbolic link/);
-  t.deepEqual(snapshotTree(elsewhere), before);
-  // A generated file replaced by a link is refused too, and the link's target is untouched.
-  rmSync(inc);
-  cpSync(elsewhere, inc, { recursive: true });
-  const asserts = path.join(out, "asserts", "a0.c");
-  rmSync(asserts);
-  symlinkSync(path.join(outside, "precious.c"), asserts);
-  r = uapi(["generate", spec, "--out", out]);
-  t.is(r.code, 2, r.stderr);
-  t.is(readFileSync(path.join(outside, "precious.c"), "utf8"), "keep me\n");
-});
+test(
+  "links are never followed: a planted link plus a manifest line cannot remove a file outside, " +
+    "a linked subfolder is refused",
+  (t) => {
+    const dir = scratchDir("links");
+    const out = path.join(dir, "out");
+    const spec = writeSpec(dir, "s.yaml", specText("alpha", ["a0", "a1"], 1));
+    t.is(uapi(["generate", spec, "--out", out]).code, 0);
+    const outside = path.join(dir, "outside");
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, "precious.c"), "keep me\n");
+    symlinkSync(outside, path.join(out, "evil"));
+    const manifest = path.join(out, ".uapi", "alpha.manifest");
+    writeFileSync(manifest, readFileSync(manifest, "utf8") + "evil/precious.c\n");
+    let r = uapi(["generate", spec, "--out", out]);
+    t.is(r.code, 0, r.stderr);
+    t.is(readFileSync(path.join(outside, "precious.c"), "utf8"), "keep me\n");
+    // out/include replaced by a link to a folder outside: refused, nothing written there.
+    const inc = path.join(out, "include");
+    const elsewhere = path.join(dir, "elsewhere");
+    cpSync(inc, elsewhere, { recursive: true });
+    rmSync(inc, { recursive: true });
+    symlinkSync(elsewhere, inc);
+    writeSpec(dir, "s.yaml", specText("alpha", ["a0", "a1"], 2));
+    const before = snapshotTree(elsewhere);
+    r = uapi(["generate", spec, "--out", out]);
+    t.is(r.code, 2, r.stderr);
+    t.regex(r.stderr, /include is a symbolic link/);
+    t.deepEqual(snapshotTree(elsewhere), before);
+    // A generated file replaced by a link is refused too, and the link's target is untouched.
+    rmSync(inc);
+    cpSync(elsewhere, inc, { recursive: true });
+    const asserts = path.join(out, "asserts", "a0.c");
+    rmSync(asserts);
+    symlinkSync(path.join(outside, "precious.c"), asserts);
+    r = uapi(["generate", spec, "--out", out]);
+    t.is(r.code, 2, r.stderr);
+    t.is(readFileSync(path.join(outside, "precious.c"), "utf8"), "keep me\n");
+  },
+);
 
 test("a linked .uapi state folder is refused before anything is written through it", (t) => {
   const dir = scratchDir("statelink");
@@ -275,7 +286,10 @@ test("a write failure at any step puts every previous file back", (t) => {
   t.log(`${failures} injected failures, each left the folder as it was`);
 });
 
-/** Kill `generate` at random instants; the folder is wholly old, wholly new, or holds a committed journal the next run finishes. */
+/**
+ * Kill `generate` at random instants; the folder is wholly old, wholly new,
+ * or holds a committed journal the next run finishes.
+ */
 test("kill -9 at random instants: wholly old or wholly new, and the next run leaves no staging", async (t) => {
   const iterations = Number(process.env.KILL_RUNS) || 20;
   const dir = scratchDir("kill");
@@ -288,7 +302,8 @@ test("kill -9 at random instants: wholly old or wholly new, and the next run lea
     const out = path.join(dir, `out${i}`);
     const first = uapi(["generate", oldSpec, "--out", out]);
     t.is(first.code, 0, first.stderr);
-    // Wait until the run starts staging, then kill it within the ~90 steps of 4 ms each that staging, commit and apply take.
+    // Wait until the run starts staging, then kill it within the ~90 steps of 4 ms each
+    // that staging, commit and apply take.
     const child = spawn(process.execPath, [CLI, "generate", newSpec, "--out", out], {
       env: { ...process.env, UAPI_TEST_STEP_DELAY_MS: "4" },
       stdio: "ignore",
@@ -333,7 +348,8 @@ test("kill -9 at random instants: wholly old or wholly new, and the next run lea
     rmSync(out, { recursive: true });
   }
   t.log(
-    `${iterations} kills: ${states.old} wholly old, ${states.new} wholly new, ${states.journal} committed and finished by the next run`,
+    `${iterations} kills: ${states.old} wholly old, ${states.new} wholly new, ` +
+      `${states.journal} committed and finished by the next run`,
   );
   t.true(states.old + states.new + states.journal === iterations);
 });
@@ -389,7 +405,8 @@ const linkDevice = (() => {
   }
 })();
 (linkDevice ? test : test.skip)(
-  `--out through a link to another file system stages beside the real target${linkDevice ? "" : " (skipped: /dev/shm is missing or on the same file system as the scratch folder)"}`,
+  "--out through a link to another file system stages beside the real target" +
+    (linkDevice ? "" : " (skipped: /dev/shm is missing or on the same file system as the scratch folder)"),
   (t) => {
     const dir = scratchDir("exdev");
     const target = path.join("/dev/shm", path.basename(dir));
@@ -406,7 +423,9 @@ const linkDevice = (() => {
   },
 );
 
-test("output paths that only look different, and an interface named like a generated index, are handled at the spec", (t) => {
+const LOOKALIKE_PATHS =
+  "output paths that only look different, and an interface named like a generated index, are handled at the spec";
+test(LOOKALIKE_PATHS, (t) => {
   const dir = scratchDir("paths");
   for (const header of ["linux/./t.h", "linux//t.h", "./linux/t.h", "linux/t.h/"]) {
     const spec = writeSpec(

@@ -18,7 +18,8 @@ const COPIES: [string, string][] = [
 const haveShared = existsSync(SHARED);
 
 (haveShared ? test : test.skip)(
-  `each vendored reference file equals its original${haveShared ? "" : " (skipped: no ../shared/reference beside this checkout)"}`,
+  "each vendored reference file equals its original" +
+    (haveShared ? "" : " (skipped: no ../shared/reference beside this checkout)"),
   (t) => {
     for (const [copy, original] of COPIES) {
       t.true(

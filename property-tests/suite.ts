@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 
 // ava's package exports no path to its CLI; it is the `bin` entry beside the main entry point.
 const ava = path.join(path.dirname(fileURLToPath(import.meta.resolve("ava"))), "cli.mjs");
@@ -21,7 +22,7 @@ child.stdout.on("data", (chunk: Buffer) => {
   pending = lines.pop()!;
   for (const line of lines) {
     // ava prints a skipped test as "  - [skip] file › title"; strip colour codes first.
-    const m = /^\s*- \[skip\] (.*)$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ""));
+    const m = /^\s*- \[skip\] (.*)$/.exec(stripVTControlCharacters(line));
     if (m) skipped.push(m[1]!);
   }
 });

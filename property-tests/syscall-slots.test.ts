@@ -166,7 +166,8 @@ test("bus1 on i386 and arm EABI: 64-bit members take pairs", (t) => {
   const i386 = abiById("i386")!;
   const arm = abiById("arm")!;
   const x86_64 = abiById("x86_64")!;
-  // handle_transfer: (fd, u64 handle, dst_fd, *dst_handle, flags).  One extra slot for the u64 on i386; on arm it also needs a pad.
+  // handle_transfer: (fd, u64 handle, dst_fd, *dst_handle, flags).
+  // One extra slot for the u64 on i386; on arm it also needs a pad.
   const ht = analyse("BUS1_CMD_HANDLE_TRANSFER", [x86_64, i386, arm]);
   t.is(ht.perAbi.x86_64!.slots, 5);
   t.is(ht.perAbi.i386!.slots, 6);

@@ -66,7 +66,10 @@ test("uapi verify rejects a bad --compiler with exit 2", async (t) => {
   t.regex(io.stderr, /--compiler must be one of auto, yowasp, system/);
 });
 
-/** A copy of an ABI row with `long long`/`__u64` alignment changed: the engine is then wrong and a compiler must say so. */
+/**
+ * A copy of an ABI row with `long long`/`__u64` alignment changed:
+ * the engine is then wrong and a compiler must say so.
+ */
 function wrongRow(id: string, llongAlign: number): AbiEntry {
   const row = abiById(id)!;
   return { ...row, scalars: { ...row.scalars, llong: { ...row.scalars.llong, align: llongAlign } } };
@@ -115,7 +118,13 @@ test("--compiler system never counts clang for m68k; with no GCC an ABI is unver
 const hostGcc = compilesToAssembly("gcc");
 const hostGccSkip = hostGcc ? "" : " (skipped: gcc -S does not work here)";
 (hostGcc ? test : test.skip)(`the assembly reader decodes GCC's data directives (host gcc)${hostGccSkip}`, (t) => {
-  const src = `const unsigned short uapi_cal16 = 0x0102;\nconst unsigned int uapi_cal32 = 0x01020304;\nconst unsigned int uapi_values[] = { 7, 65536, 4000000000u };\nstruct b { char c; unsigned x : 5; unsigned y : 11; } uapi_b = { .y = 2047 };\n`;
+  const src = [
+    "const unsigned short uapi_cal16 = 0x0102;",
+    "const unsigned int uapi_cal32 = 0x01020304;",
+    "const unsigned int uapi_values[] = { 7, 65536, 4000000000u };",
+    "struct b { char c; unsigned x : 5; unsigned y : 11; } uapi_b = { .y = 2047 };",
+    "",
+  ].join("\n");
   const r = compileSource({ compiler: "gcc", args: ["-S", "-o", "-"], source: src });
   t.true(r.ok, r.stderr);
   const reader = dataReader(r.stdout, "little");

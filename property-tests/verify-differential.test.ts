@@ -11,9 +11,11 @@
  * path) and shrinks it with one small probe per step, and the minimal
  * counterexample is printed as a spec snippet.
  *
- *   VERIFY_RUNS=10000 npx ava --timeout=60m dist/property-tests/verify-differential.test.js   (the long run, verify/README.md;
- *     the batch reports nothing until it is done, so ava's default 5-minute inactivity timeout is too short)
- *   VERIFY_SEED=1234 ...                                                         (replay a reported seed)
+ * The long run (verify/README.md; the batch reports nothing until it is done, so ava's default 5-minute inactivity
+ * timeout is too short):
+ *   VERIFY_RUNS=10000 npx ava --timeout=60m dist/property-tests/verify-differential.test.js
+ * Replay a reported seed:
+ *   VERIFY_SEED=1234 ...
  */
 import test from "ava";
 import fc from "fast-check";
@@ -48,8 +50,10 @@ const verdictFor = async (abi: AbiEntry) => {
       batch,
       checkable.map((j) => j.abi),
     );
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
-      `verify-differential: ${docs.length} documents, ${structCount} structs x ${checkable.length} ABIs in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${SEED})`,
+      `verify-differential: ${docs.length} documents, ${structCount} structs x ${checkable.length} ABIs` +
+        ` in ${seconds} s (seed ${SEED})`,
     );
     return new Map(vs.map((v) => [v.abi, v]));
   })();
@@ -101,10 +105,10 @@ for (const j of all) {
   }
   test(`differential ${j.abi.id}: engine == ${j.compilers.join(" + ")} on ${RUNS} random documents`, async (t) => {
     const v = await verdictFor(j.abi);
-    for (const r of v.runs)
-      t.log(
-        `${r.compiler}: ${r.records} structs, ${r.facts} facts, ${(r.ms / 1000).toFixed(2)} s${r.skipped.length ? `, ${r.skipped.length} skipped (${r.skipped[0]!.reason})` : ""}`,
-      );
+    for (const r of v.runs) {
+      const skipped = r.skipped.length ? `, ${r.skipped.length} skipped (${r.skipped[0]!.reason})` : "";
+      t.log(`${r.compiler}: ${r.records} structs, ${r.facts} facts, ${(r.ms / 1000).toFixed(2)} s${skipped}`);
+    }
     if (v.status === "error") return t.fail(v.reason);
     if (v.status === "mismatch") {
       const first = v.runs.flatMap((r) => r.mismatches)[0]!;
@@ -113,8 +117,9 @@ for (const j of all) {
         .flatMap((r) => r.mismatches)
         .slice(0, 8)
         .map(describeMismatch);
+      const example = replayed ? "minimal counterexample" : "counterexample (not shrunk: replay differed)";
       return t.fail(
-        `engine and compiler disagree on ${j.abi.id} (seed ${SEED}); ${replayed ? "minimal counterexample" : "counterexample (not shrunk: replay differed)"}:\n` +
+        `engine and compiler disagree on ${j.abi.id} (seed ${SEED}); ${example}:\n` +
           `${shown.join("\n")}\n--- spec snippet ---\n${docToYaml(doc)}`,
       );
     }

@@ -33,7 +33,8 @@ const SUBJECTS = [
   "epoll_event",
   "fanotify_event_metadata",
 ];
-// EPOLL_PACKED is __attribute__((packed)) only #ifdef __x86_64__ (so on x86_64 and x32, §4): our description leaves it out.
+// EPOLL_PACKED is __attribute__((packed)) only #ifdef __x86_64__ (so on x86_64 and x32, §4):
+// our description leaves it out.
 const PACKED_IN_REAL_HEADER: Partial<Record<string, AbiId[]>> = { epoll_event: ["x86_64", "x32"] };
 
 /** abi-facts.md §4's size table: struct -> ABI -> bytes. */
@@ -95,9 +96,8 @@ test("the checker reports compat/layout for each struct that differs, and none f
 test("engine == compilers for the kernel structs on every ABI with a compiler", async (t) => {
   const verdicts = await verifyLayouts(unitsOfModels([model]), ABIS);
   for (const v of verdicts) {
-    t.log(
-      `${v.abi}: ${v.status}${v.runs.length ? ` (${v.runs.map((r) => r.compiler).join(" + ")})` : ""}${v.reason ? ` -- ${v.reason}` : ""}`,
-    );
+    const compilers = v.runs.length ? ` (${v.runs.map((r) => r.compiler).join(" + ")})` : "";
+    t.log(`${v.abi}: ${v.status}${compilers}${v.reason ? ` -- ${v.reason}` : ""}`);
     const mismatches = v.runs.flatMap((r) => r.mismatches).map(describeMismatch);
     t.deepEqual(mismatches, [], v.abi);
     t.true(
@@ -133,7 +133,11 @@ for (const [abiId, flag] of HOST) {
       source: HEADERS.map((h) => `#include <${h}>\n`).join(""),
     }).ok;
   if (!usable) {
-    test.skip(`real uapi headers on ${abiId} (skipped: gcc ${flag} cannot compile ${HEADERS.join(", ")} here; for -m32/-mx32 apt-get install gcc-12-multilib)`, () => {});
+    test.skip(
+      `real uapi headers on ${abiId} (skipped: gcc ${flag} cannot compile ${HEADERS.join(", ")} here;` +
+        " for -m32/-mx32 apt-get install gcc-12-multilib)",
+      () => {},
+    );
     continue;
   }
   test(`engine == the real uapi headers on ${abiId} (gcc ${flag}, /usr/include/linux)`, (t) => {
@@ -154,7 +158,15 @@ for (const [abiId, flag] of HOST) {
           });
       }
     }
-    const source = `${HEADERS.map((h) => `#include <${h}>`).join("\n")}\nconst unsigned int uapi_values[] = {\n${exprs.map((e) => `  ${e.expr},`).join("\n")}\n};\nconst unsigned short uapi_cal16 = 0x0102;\nconst unsigned int uapi_cal32 = 0x01020304;\n`;
+    const source = [
+      HEADERS.map((h) => `#include <${h}>`).join("\n"),
+      "const unsigned int uapi_values[] = {",
+      exprs.map((e) => `  ${e.expr},`).join("\n"),
+      "};",
+      "const unsigned short uapi_cal16 = 0x0102;",
+      "const unsigned int uapi_cal32 = 0x01020304;",
+      "",
+    ].join("\n");
     const r = compileSource({
       compiler: "gcc",
       args: [flag, "-isystem", "/usr/include/x86_64-linux-gnu", "-S", "-o", "-", "-w"],

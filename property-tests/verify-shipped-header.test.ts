@@ -75,7 +75,8 @@ const wrongArm: AbiEntry = { ...arm, scalars: { ...arm.scalars, time_t: { size: 
 
 const armWhy = sysrootGcc(arm);
 (armWhy ? test.skip : test)(
-  `a row that is wrong about time_t is a mismatch where the target's headers are installed${armWhy ? ` (skipped: ${armWhy})` : ""}`,
+  "a row that is wrong about time_t is a mismatch where the target's headers are installed" +
+    (armWhy ? ` (skipped: ${armWhy})` : ""),
   async (t) => {
     const [v] = await verifyLayouts(unitsOfModels([model()]), [wrongArm], { compiler: "system" });
     t.is(v!.status, "mismatch");
@@ -100,7 +101,8 @@ test("clang judges kernel typedefs only against the table, and says so", async (
 
 const x64Why = sysrootGcc(abiById("x86_64")!);
 (x64Why ? test.skip : test)(
-  `packed __aligned_u64: the engine agrees with gcc and the host's own linux/types.h${x64Why ? ` (skipped: ${x64Why})` : ""}`,
+  "packed __aligned_u64: the engine agrees with gcc and the host's own linux/types.h" +
+    (x64Why ? ` (skipped: ${x64Why})` : ""),
   async (t) => {
     const layout = layoutRecord(
       model().interfaces[0]!.records.find((r) => r.tag === "stamp_packed")!,

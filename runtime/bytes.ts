@@ -7,7 +7,10 @@ import { CodecError } from "./errors.js";
 export type Bytes = DataView | Uint8Array;
 
 const views = new WeakMap<Uint8Array, DataView>();
-/** What a fast body gets for anything that is not a Uint8Array: no byte is in bounds, so it hands over to the detailed body, which reports. */
+/**
+ * What a fast body gets for anything that is not a Uint8Array: no byte is in bounds,
+ * so it hands over to the detailed body, which reports.
+ */
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
 const EMPTY_BYTES = new Uint8Array(0);
 // One-entry cache in front of the WeakMap: codecs called in a loop on one buffer skip the lookup.
@@ -81,7 +84,8 @@ export function viewFor(bytes: unknown, struct: string, target = false): DataVie
     "",
     0,
     "type",
-    `expected ${target ? "the target to write to" : "the bytes to read"} as a DataView or a Uint8Array, got ${describe(bytes)}`,
+    `expected ${target ? "the target to write to" : "the bytes to read"} as a DataView or a Uint8Array, ` +
+      `got ${describe(bytes)}`,
   );
 }
 
@@ -139,6 +143,14 @@ for (let i = 0; i < 6; i++) HEX_VALUE[65 + i] = HEX_VALUE[97 + i] = 10 + i;
 const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x0b;
 const hexValue = (c: number) => (c < 128 ? HEX_VALUE[c]! : -1);
 const charAt = (text: string, i: number) => JSON.stringify(String.fromCodePoint(text.codePointAt(i)!));
+/** Why the character at `i` is refused; an `x` or `X` there is a 0x prefix out of place. */
+function notHexDigit(text: string, i: number): string {
+  const c = text.charCodeAt(i);
+  return (
+    `${charAt(text, i)} at offset ${i} is not a hex digit` +
+    (c === 0x78 || c === 0x58 ? " (a 0x prefix is allowed once, at the very start)" : "")
+  );
+}
 
 /**
  * Strict hex: pairs of hex digits, one pair per byte.  Allowed besides the
@@ -163,11 +175,7 @@ export function fromHex(text: string): Uint8Array {
       continue;
     }
     const hi = hexValue(c);
-    if (hi < 0)
-      throw new HexError(
-        i,
-        `${charAt(text, i)} at offset ${i} is not a hex digit${c === 0x78 || c === 0x58 ? " (a 0x prefix is allowed once, at the very start)" : ""}`,
-      );
+    if (hi < 0) throw new HexError(i, notHexDigit(text, i));
     if (i + 1 >= n)
       throw new HexError(i, `odd number of hex digits: the digit at offset ${i} has no partner (a byte is two digits)`);
     const d = text.charCodeAt(i + 1);
@@ -178,10 +186,7 @@ export function fromHex(text: string): Uint8Array {
           i,
           `the digit at offset ${i} has no partner: whitespace at offset ${i + 1} splits a byte (a byte is two digits)`,
         );
-      throw new HexError(
-        i + 1,
-        `${charAt(text, i + 1)} at offset ${i + 1} is not a hex digit${d === 0x78 || d === 0x58 ? " (a 0x prefix is allowed once, at the very start)" : ""}`,
-      );
+      throw new HexError(i + 1, notHexDigit(text, i + 1));
     }
     out[len++] = (hi << 4) | lo;
     i += 2;
@@ -251,7 +256,10 @@ function lanesOf(view: DataView): Lanes | null {
   return lanes;
 }
 
-/** The cached 64-bit lanes of `view` for a little-endian target, or null (big-endian host, or the view starts unaligned). */
+/**
+ * The cached 64-bit lanes of `view` for a little-endian target,
+ * or null (big-endian host, or the view starts unaligned).
+ */
 export function lanesLE(view: DataView): Lanes | null {
   if (!HOST_LITTLE) return null;
   return view === lastLaneView ? lastLanes : lanesOf(view);

@@ -80,7 +80,8 @@ export function truncated(struct: string, size: number, offset: unknown, have: n
       "",
       0,
       "truncated",
-      `offset ${typeof offset === "bigint" ? `${offset}n (a bigint)` : show(offset)} is not a non-negative integer number`,
+      `offset ${typeof offset === "bigint" ? `${offset}n (a bigint)` : show(offset)} ` +
+        "is not a non-negative integer number",
     );
   if (offset > 0xffffffff)
     throw new CodecError(struct, "", 0, "truncated", `offset ${offset} is beyond any buffer (above 2^32 - 1)`);
@@ -103,9 +104,13 @@ export const why = {
   type: (value: unknown, expected: string) =>
     value === undefined
       ? `missing: expected ${expected}`
-      : `expected ${expected}, got ${value === null ? "null" : Array.isArray(value) ? `an array of ${value.length}` : typeof value}`,
+      : `expected ${expected}, ` +
+        `got ${value === null ? "null" : Array.isArray(value) ? `an array of ${value.length}` : typeof value}`,
   bool: (value: unknown) => `a _Bool must be 0 or 1, not ${show(value)}`,
-  /** A union value must give exactly one member; `members` lists each member's keys (an anonymous struct member has several). */
+  /**
+   * A union value must give exactly one member;
+   * `members` lists each member's keys (an anonymous struct member has several).
+   */
   union: (value: unknown, members: readonly (readonly string[])[]) => {
     const get = (k: string) => (INHERITED_KEYS.has(k) ? own(value, k) : (value as Record<string, unknown>)[k]);
     const given = members.filter((keys) => keys.some((k) => get(k) !== undefined)).map((keys) => keys.join("/"));
@@ -130,7 +135,8 @@ export function encodeFailure(err: unknown, struct: string, size: number, offset
       "",
       0,
       "truncated",
-      `the target buffer was detached or shrunk while the value was read (needs ${size} bytes at offset ${offset}, has ${Math.max(0, have - offset)} there)`,
+      "the target buffer was detached or shrunk while the value was read " +
+        `(needs ${size} bytes at offset ${offset}, has ${Math.max(0, have - offset)} there)`,
     );
   return err;
 }

@@ -84,7 +84,8 @@ export interface IocFields {
 export function iocDecode(enc: IocEncoding, request: number): IocFields {
   if (typeof request !== "number" || !Number.isInteger(request) || request < 0 || request > 0xffffffff)
     throw new RangeError(
-      `ioctl request ${typeof request === "bigint" ? `${request}n` : String(request)} is not an unsigned 32-bit integer`,
+      `ioctl request ${typeof request === "bigint" ? `${request}n` : String(request)} ` +
+        "is not an unsigned 32-bit integer",
     );
   const value = request >>> 0;
   const nr = value & ((1 << enc.nrBits) - 1);

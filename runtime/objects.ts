@@ -7,7 +7,10 @@
  * builds its exported maps with `table`.
  */
 
-/** Own property `key` of `obj`, or undefined (never an inherited one).  Typed `any` like any other member read of generated code. */
+/**
+ * Own property `key` of `obj`, or undefined (never an inherited one).
+ * Typed `any` like any other member read of generated code.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function own(obj: unknown, key: string): any {
   return Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;

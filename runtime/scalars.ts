@@ -98,7 +98,9 @@ export const KERNEL_SCALARS = {
 
 export type KernelScalarName = keyof typeof KERNEL_SCALARS;
 
-/** The scalar's I/O and a bounds check: CodecError for an unknown type name, a non-DataView or an offset out of bounds. */
+/**
+ * The scalar's I/O and a bounds check: CodecError for an unknown type name, a non-DataView or an offset out of bounds.
+ */
 function scalarAt(view: DataView, offset: number, type: KernelScalarName): ScalarIo {
   const io = Object.prototype.hasOwnProperty.call(KERNEL_SCALARS, type)
     ? (KERNEL_SCALARS as Record<string, ScalarIo>)[type]!

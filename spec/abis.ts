@@ -48,7 +48,10 @@ const LP64: Scalars = {
   time_t: sa(8, 8),
 };
 
-/** ILP32 with 8-aligned long long / __u64 / double (ARM EABI, MIPS, ppc32, s390, sparc, riscv32, parisc, hexagon, xtensa, x32). */
+/**
+ * ILP32 with 8-aligned long long / __u64 / double
+ * (ARM EABI, MIPS, ppc32, s390, sparc, riscv32, parisc, hexagon, xtensa, x32).
+ */
 const ILP32_U64A8: Scalars = {
   ...LP64,
   long: sa(4, 4),
@@ -88,7 +91,10 @@ const M68K_A2: Scalars = {
 
 const BF_LE: BitfieldRules = { typeMatters: true, unnamedRaisesAlign: false, order: "lsb-first" };
 const BF_BE: BitfieldRules = { typeMatters: true, unnamedRaisesAlign: false, order: "msb-first" };
-/** ARM EABI and AArch64: GCC's TARGET_ALIGN_ANON_BITFIELD (AAPCS only, not OABI) -- unnamed / zero-width bit-fields raise struct alignment. */
+/**
+ * ARM EABI and AArch64: GCC's TARGET_ALIGN_ANON_BITFIELD (AAPCS only, not OABI) --
+ * unnamed / zero-width bit-fields raise struct alignment.
+ */
 const BF_ARM_LE: BitfieldRules = { ...BF_LE, unnamedRaisesAlign: true };
 const BF_ARM_BE: BitfieldRules = { ...BF_BE, unnamedRaisesAlign: true };
 /** m68k: bit-fields pack across units (no PCC_BITFIELD_TYPE_MATTERS); `T :0` pads to at most 2. */
@@ -241,7 +247,8 @@ const ROWS: readonly AbiRow[] = [
     wordBits: 32,
     charSigned: true,
     predefined: "defined(__i386__)",
-    // i386 psABI: long long/double 4-aligned inside structs (__alignof__ says 8: GCC's preferred alignment for standalone objects); long double 12/4.
+    // i386 psABI: long long/double 4-aligned inside structs, long double 12/4
+    // (__alignof__ says 8: GCC's preferred alignment for standalone objects).
     scalars: { ...ILP32_U64A4, ldouble: sa(12, 4) },
     ...PLAIN,
     bitfields: BF_LE,
@@ -262,7 +269,8 @@ const ROWS: readonly AbiRow[] = [
     wordBits: 32,
     charSigned: true,
     predefined: "defined(__x86_64__) && defined(__ILP32__)",
-    // x32: ILP32 but u64/double 8-aligned, long double 16/16; time_t is 64-bit (__kernel_long_t = long long, abi-facts §1.1 x32 note).
+    // x32: ILP32 but u64/double 8-aligned, long double 16/16;
+    // time_t is 64-bit (__kernel_long_t = long long, abi-facts §1.1 x32 note).
     scalars: { ...ILP32_U64A8, ldouble: sa(16, 16), time_t: sa(8, 8) },
     ...PLAIN,
     bitfields: BF_LE,
@@ -345,10 +353,13 @@ const ROWS: readonly AbiRow[] = [
     wordBits: 32,
     charSigned: false,
     predefined: "defined(__arm__) && !defined(__ARM_EABI__) && !defined(__ARMEB__)",
-    // OABI: 8-byte scalars word-aligned, and every struct/union is at least 4-aligned and a multiple of 4 bytes (sys_oabi-compat.c).
-    // Unnamed bit-fields do not raise alignment on OABI: GCC's arm_align_anon_bitfield is TARGET_AAPCS_BASED (EABI only).
+    // OABI: 8-byte scalars word-aligned, and every struct/union is at least 4-aligned and a multiple of 4 bytes
+    // (sys_oabi-compat.c).
+    // Unnamed bit-fields do not raise alignment on OABI:
+    // GCC's arm_align_anon_bitfield is TARGET_AAPCS_BASED (EABI only).
     // Only visible in packed structs (elsewhere the 4-byte minimum hides it): measured by `uapi verify` with
-    // arm-linux-gnueabi-gcc-12 -mabi=apcs-gnu, `struct __attribute__((packed)) {char a; short :0; char b;}` = 3 bytes, align 1 (EABI: 4, align 2).
+    // arm-linux-gnueabi-gcc-12 -mabi=apcs-gnu, `struct __attribute__((packed)) {char a; short :0; char b;}`
+    // = 3 bytes, align 1 (EABI: 4, align 2).
     scalars: ILP32_U64A4,
     minStructAlign: 4,
     structSizeGranule: 4,
@@ -359,14 +370,17 @@ const ROWS: readonly AbiRow[] = [
       ...SIX,
       pairs: "consecutive",
       halfOrder: "lo-hi",
-      source: `${S33} row ARM OABI (2 slots, no alignment); §3.2 measured (gcc -mabi=apcs-gnu); arch/arm/kernel/sys_oabi-compat.c`,
+      source:
+        `${S33} row ARM OABI (2 slots, no alignment); §3.2 measured (gcc -mabi=apcs-gnu); ` +
+        "arch/arm/kernel/sys_oabi-compat.c",
     },
     typedefs: {
       // No OABI C library is packaged any more; the armel headers only depend on __WORDSIZE, which OABI shares.
       source: `${sysroot("libc6-dev-armel-cross", "linux-libc-dev-armel-cross")} with -mabi=apcs-gnu`,
     },
     source:
-      "measured: gcc-12 -mabi=apcs-gnu (abi-facts §1.1-1.3; measured.tsv arm_oabi/gcc; clang's apcs-gnu is wrong, §1.4)",
+      "measured: gcc-12 -mabi=apcs-gnu " +
+      "(abi-facts §1.1-1.3; measured.tsv arm_oabi/gcc; clang's apcs-gnu is wrong, §1.4)",
   },
   {
     id: "aarch64",
@@ -437,7 +451,9 @@ const ROWS: readonly AbiRow[] = [
       maxSlots: 8,
       pairs: "even",
       halfOrder: "hi-lo",
-      source: `${S33} row MIPS o32 (even pair); §3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)`,
+      source:
+        `${S33} row MIPS o32 (even pair); ` +
+        "§3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)",
     },
     typedefs: { source: MIPS32_TYPEDEFS },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mips_o32/clang)",
@@ -459,7 +475,9 @@ const ROWS: readonly AbiRow[] = [
       maxSlots: 8,
       pairs: "even",
       halfOrder: "lo-hi",
-      source: `${S33} row MIPS o32 (even pair); §3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)`,
+      source:
+        `${S33} row MIPS o32 (even pair); ` +
+        "§3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)",
     },
     typedefs: { source: MIPS32_TYPEDEFS },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mipsel_o32/clang)",
@@ -617,7 +635,9 @@ const ROWS: readonly AbiRow[] = [
       ...SIX,
       pairs: "consecutive",
       halfOrder: "hi-lo",
-      source: `${S33} row s390 31-bit (2 slots, hi first, none); §3.2 measured (gcc -m31); arch/s390/kernel/compat_linux.c`,
+      source:
+        `${S33} row s390 31-bit (2 slots, hi first, none); §3.2 measured (gcc -m31); ` +
+        "arch/s390/kernel/compat_linux.c",
     },
     typedefs: {
       source: sysroot("libc6-dev-s390-s390x-cross", "libc6-dev-s390x-cross", "linux-libc-dev-s390x-cross"),
@@ -658,7 +678,9 @@ const ROWS: readonly AbiRow[] = [
       ...SIX,
       pairs: "consecutive",
       halfOrder: "hi-lo",
-      source: `${S33} row sparc32 (2 slots, hi first, none); §3.2 measured (gcc, clang); arch/sparc/kernel/sys_sparc32.c`,
+      source:
+        `${S33} row sparc32 (2 slots, hi first, none); §3.2 measured (gcc, clang); ` +
+        "arch/sparc/kernel/sys_sparc32.c",
     },
     typedefs: {
       source: sysroot("libc6-dev-sparc-sparc64-cross", "libc6-dev-sparc64-cross", "linux-libc-dev-sparc64-cross"),
@@ -802,18 +824,23 @@ const ROWS: readonly AbiRow[] = [
     charSigned: false,
     // clang defines only __CSKYABI__ (2), GCC both it and __CSKYABIV2__ (clang CSKY.cpp, gcc csky-c.cc).
     predefined: "defined(__csky__) && __CSKYABI__ == 2 && !defined(__CSKYBE__)",
-    // csky: char unsigned per GCC csky.h DEFAULT_SIGNED_CHAR 0 (clang-19 says signed); BIGGEST_ALIGNMENT 32 caps 8-byte types at 4.
-    // Unnamed bit-fields: clang-19 raises alignment, GCC (by source) does not -- unresolved (abi-facts §1.3, §6); GCC's rule is used.
+    // csky: char unsigned per GCC csky.h DEFAULT_SIGNED_CHAR 0 (clang-19 says signed);
+    // BIGGEST_ALIGNMENT 32 caps 8-byte types at 4.
+    // Unnamed bit-fields: clang-19 raises alignment, GCC (by source) does not --
+    // unresolved (abi-facts §1.3, §6); GCC's rule is used.
     scalars: ILP32_U64A4,
     ...PLAIN,
     bitfields: BF_LE,
     ioc: "generic",
-    // ABIv2 (the Linux ABI) passes pairs without alignment (glibc, GCC csky_function_arg_advance); ABIv1 used even pairs (abi-facts §3.3, §6).
+    // ABIv2 (the Linux ABI) passes pairs without alignment (glibc, GCC csky_function_arg_advance);
+    // ABIv1 used even pairs (abi-facts §3.3, §6).
     syscall: {
       ...SIX,
       pairs: "consecutive",
       halfOrder: "lo-hi",
-      source: `${S33} row csky (ABIv2: none; glibc __ASSUME_ALIGNED_REGISTER_PAIRS only for ABIv1); arch/csky/kernel/syscall.c; conflicting sources noted in §6`,
+      source:
+        `${S33} row csky (ABIv2: none; glibc __ASSUME_ALIGNED_REGISTER_PAIRS only for ABIv1); ` +
+        "arch/csky/kernel/syscall.c; conflicting sources noted in §6",
     },
     typedefs: {
       source:
@@ -821,7 +848,8 @@ const ROWS: readonly AbiRow[] = [
         `sysdeps/unix/sysv/linux/csky/bits/timesize.h \`__TIMESIZE 32\`, ${GLIBC_GENERIC_TYPESIZES} (long)`,
     },
     source:
-      "measured: clang-19 -funsigned-char; char signedness from gcc/config/csky/csky.h (abi-facts §1.1, §1.4; measured.tsv csky/clang)",
+      "measured: clang-19 -funsigned-char; char signedness from gcc/config/csky/csky.h " +
+      "(abi-facts §1.1, §1.4; measured.tsv csky/clang)",
   },
   {
     id: "alpha",
@@ -854,12 +882,15 @@ const ROWS: readonly AbiRow[] = [
     ...PLAIN,
     bitfields: BF_BE,
     ioc: "parisc",
-    // parisc: the C ABI uses even pairs, but the kernel's per-call shims take explicit (high, low) u32 pairs with no padding.
+    // parisc: the C ABI uses even pairs, but the kernel's per-call shims take explicit (high, low) u32 pairs
+    // with no padding.
     syscall: {
       ...SIX,
       pairs: "parisc-shim",
       halfOrder: "hi-lo",
-      source: `${S33} row parisc (shim); arch/parisc/kernel/sys_parisc.c (parisc_pread64(fd, buf, count, high, low), ...)`,
+      source:
+        `${S33} row parisc (shim); ` +
+        "arch/parisc/kernel/sys_parisc.c (parisc_pread64(fd, buf, count, high, low), ...)",
     },
     typedefs: { source: sysroot("libc6-dev-hppa-cross", "linux-libc-dev-hppa-cross") },
     source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv hppa/gcc)",
@@ -880,7 +911,9 @@ const ROWS: readonly AbiRow[] = [
       ...SIX,
       pairs: "sh",
       halfOrder: "lo-hi",
-      source: `${S33} row sh (never split r7/stack); §3.2 measured (gcc sh4); arch/sh/kernel/sys_sh32.c sys_pread_wrapper`,
+      source:
+        `${S33} row sh (never split r7/stack); §3.2 measured (gcc sh4); ` +
+        "arch/sh/kernel/sys_sh32.c sys_pread_wrapper",
     },
     typedefs: { source: sysroot("libc6-dev-sh4-cross", "linux-libc-dev-sh4-cross") },
     source: "measured: gcc-12 sh4 (abi-facts §1.1-1.3; measured.tsv sh4/gcc)",
@@ -943,7 +976,8 @@ const ROWS: readonly AbiRow[] = [
       ),
     },
     source:
-      "measured: clang-19 hexagon-unknown-linux-musl, no GCC cross-check (abi-facts §1.1-1.3; measured.tsv hexagon/clang)",
+      "measured: clang-19 hexagon-unknown-linux-musl, no GCC cross-check " +
+      "(abi-facts §1.1-1.3; measured.tsv hexagon/clang)",
   },
 
   /* ---- source only: no compiler on the research machine ---- */
@@ -954,7 +988,8 @@ const ROWS: readonly AbiRow[] = [
     wordBits: 32,
     charSigned: false,
     predefined: "defined(__xtensa__) && defined(__XTENSA_EL__)",
-    // xtensa: endianness is per core config (Linux has both); little-endian is the default row. BIGGEST_ALIGNMENT 128 -> 8-byte types 8-aligned.
+    // xtensa: endianness is per core config (Linux has both); little-endian is the default row.
+    // BIGGEST_ALIGNMENT 128 -> 8-byte types 8-aligned.
     scalars: ILP32_U64A8,
     ...PLAIN,
     bitfields: BF_LE,

@@ -22,20 +22,22 @@ const words = (s: string) => s.trim().split(/\s+/);
 
 /** ISO C keywords, C90 to C23, and GNU C's `asm` and `typeof`. */
 export const C_KEYWORDS: readonly string[] = words(`
-  auto break case char const continue default do double else enum extern float for goto if int long register return short
-  signed sizeof static struct switch typedef union unsigned void volatile while
+  auto break case char const continue default do double else enum extern float for goto if int long register return
+  short signed sizeof static struct switch typedef union unsigned void volatile while
   inline restrict _Bool _Complex _Imaginary
   _Alignas _Alignof _Atomic _Generic _Noreturn _Static_assert _Thread_local
-  alignas alignof bool constexpr false nullptr static_assert thread_local true typeof typeof_unqual _BitInt _Decimal32 _Decimal64 _Decimal128
+  alignas alignof bool constexpr false nullptr static_assert thread_local true typeof typeof_unqual
+  _BitInt _Decimal32 _Decimal64 _Decimal128
   asm`);
 
 /** ISO C++ keywords (C++98 to C++20) and the alternative spellings of operators, which g++ treats as keywords. */
 export const CXX_KEYWORDS: readonly string[] = words(`
-  alignas alignof asm auto bool break case catch char char8_t char16_t char32_t class concept const consteval constexpr constinit
-  const_cast continue co_await co_return co_yield decltype default delete do double dynamic_cast else enum explicit export extern
-  false float for friend goto if inline int long mutable namespace new noexcept nullptr operator private protected public register
-  reinterpret_cast requires return short signed sizeof static static_assert static_cast struct switch template this thread_local
-  throw true try typedef typeid typename union unsigned using virtual void volatile wchar_t while
+  alignas alignof asm auto bool break case catch char char8_t char16_t char32_t class concept const consteval constexpr
+  constinit const_cast continue co_await co_return co_yield decltype default delete do double dynamic_cast else enum
+  explicit export extern false float for friend goto if inline int long mutable namespace new noexcept nullptr operator
+  private protected public register reinterpret_cast requires return short signed sizeof static static_assert
+  static_cast struct switch template this thread_local throw true try typedef typeid typename union unsigned using
+  virtual void volatile wchar_t while
   and and_eq bitand bitor compl not not_eq or or_eq xor xor_eq`);
 
 /**
@@ -78,10 +80,11 @@ export const KERNEL_TYPE_NAMES: ReadonlySet<string> = new Set(
   __s8 __u8 __s16 __u16 __s32 __u32 __s64 __u64 __be16 __be32 __be64 __le16 __le32 __le64 __sum16 __wsum __poll_t
   __aligned_u64 __aligned_be64 __aligned_le64 __bitwise __bitwise__ __user __force
   __kernel_caddr_t __kernel_clock_t __kernel_clockid_t __kernel_daddr_t __kernel_fd_set __kernel_fsid_t __kernel_gid16_t
-  __kernel_gid32_t __kernel_gid_t __kernel_ino_t __kernel_ipc_pid_t __kernel_key_t __kernel_loff_t __kernel_long_t __kernel_mode_t
-  __kernel_mqd_t __kernel_off_t __kernel_old_dev_t __kernel_old_gid_t __kernel_old_time_t __kernel_old_uid_t __kernel_pid_t
-  __kernel_ptrdiff_t __kernel_sighandler_t __kernel_size_t __kernel_ssize_t __kernel_suseconds_t __kernel_time64_t __kernel_time_t
-  __kernel_timer_t __kernel_uid16_t __kernel_uid32_t __kernel_uid_t __kernel_ulong_t
+  __kernel_gid32_t __kernel_gid_t __kernel_ino_t __kernel_ipc_pid_t __kernel_key_t __kernel_loff_t __kernel_long_t
+  __kernel_mode_t __kernel_mqd_t __kernel_off_t __kernel_old_dev_t __kernel_old_gid_t __kernel_old_time_t
+  __kernel_old_uid_t __kernel_pid_t __kernel_ptrdiff_t __kernel_sighandler_t __kernel_size_t __kernel_ssize_t
+  __kernel_suseconds_t __kernel_time64_t __kernel_time_t __kernel_timer_t __kernel_uid16_t __kernel_uid32_t
+  __kernel_uid_t __kernel_ulong_t
   u8 s8 u16 s16 u32 s32 u64 s64`),
 );
 

@@ -101,7 +101,8 @@ export function nameProblem(name: string, role: NameRole): { message: string; hi
       hint: `drop the leading underscore (e.g. '${name.replace(/^_+/, "") || "x"}')`,
     };
   const generated = GENERATED_NAMES.get(name);
-  // The shims' macro is everywhere; `main` is special at file scope; their locals and `fd` clash with macros (and locals with arguments).
+  // The shims' macro is everywhere; `main` is special at file scope;
+  // their locals and `fd` clash with macros (and locals with arguments).
   if (
     generated &&
     (name === "UAPI_SHIM_INLINE" ||
@@ -145,7 +146,9 @@ export function nameProblem(name: string, role: NameRole): { message: string; hi
 export function textProblem(v: string, multiLine: boolean): { message: string; hint: string } | undefined {
   if (v.includes("*/") || v.includes("/*"))
     return {
-      message: `text contains '${v.includes("*/") ? "*/" : "/*"}', which would end or nest a C comment in the generated header`,
+      message:
+        `text contains '${v.includes("*/") ? "*/" : "/*"}', ` +
+        "which would end or nest a C comment in the generated header",
       hint: "rephrase it, e.g. write '* /' or use words",
     };
   for (const ch of v) {
@@ -173,7 +176,11 @@ export function textProblem(v: string, multiLine: boolean): { message: string; h
 /** A spec string quoted for a message: line breaks, controls and invisible characters shown as escapes. */
 export function show(v: string): string {
   const escaped = JSON.stringify(v).slice(1, -1).replace(/\\"/g, '"');
-  return `'${escaped.replace(new RegExp(FORBIDDEN_CHAR.source, "gu"), (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`)}'`;
+  const visible = escaped.replace(
+    new RegExp(FORBIDDEN_CHAR.source, "gu"),
+    (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`,
+  );
+  return `'${visible}'`;
 }
 
 const TRIGRAPH_MEANING: Record<string, string> = {
@@ -206,7 +213,10 @@ function describeChar(ch: string): string {
   return `the invisible character ${hex}`;
 }
 
-/** Texts that are paragraphs (wrapped into comments, newlines allowed): the `doc` of everything but an errno, and fops `semantics`. */
+/**
+ * Texts that are paragraphs (wrapped into comments, newlines allowed):
+ * the `doc` of everything but an errno, and fops `semantics`.
+ */
 function isParagraph(path: DocPath): boolean {
   const key = path[path.length - 1];
   if (key === "semantics") return true;
@@ -214,7 +224,9 @@ function isParagraph(path: DocPath): boolean {
   return path[path.length - 3] !== "errors";
 }
 
-/** A constant's C expression: numbers, identifiers, operators, parentheses, spaces and tabs, or printable char literals. */
+/**
+ * A constant's C expression: numbers, identifiers, operators, parentheses, spaces and tabs, or printable char literals.
+ */
 const SAFE_EXPR = /^(?:[A-Za-z0-9_ \t()+\-*/%<>&|^~!?:,.]|'(?:[\x20-\x26\x28-\x5b\x5d-\x7e]|\\[0-7nrt\\'])')*$/;
 
 type Fail = ((path: DocPath, message: string, hint: string) => void) & {
@@ -341,7 +353,8 @@ function lintInterface(ifc: InterfaceSpec, p: DocPath, fail: Fail, abis: readonl
     if (seen)
       fail(
         path,
-        `${what} ${show(name)} is also the tag of the ${seen.what.replace(/ (name|tag)$/, "")} at ${fail.where(seen.path)}`,
+        `${what} ${show(name)} is also the tag of the ${seen.what.replace(/ (name|tag)$/, "")} ` +
+          `at ${fail.where(seen.path)}`,
         "C has one namespace for struct, union and enum tags (inline tags included): rename one of them",
       );
     else names.tags.set(name, { path, what });
@@ -446,7 +459,8 @@ function lintInterface(ifc: InterfaceSpec, p: DocPath, fail: Fail, abis: readonl
     if (other)
       fail(
         path,
-        `${show(name)} is defined as a macro here and also names a ${names.tags.has(name) ? "tag" : "member"} at ${fail.where(other)}`,
+        `${show(name)} is defined as a macro here ` +
+          `and also names a ${names.tags.has(name) ? "tag" : "member"} at ${fail.where(other)}`,
         "the macro would replace that name in the header: rename one of them",
       );
   }
@@ -466,7 +480,8 @@ function typeExpr(text: string, path: DocPath, fail: Fail): void {
     fail(
       path,
       `type ${show(text)} is not a C type expression`,
-      "write a type as in C: __u32, unsigned long, struct NAME, enum NAME, void * (letters, digits, '_', spaces and '*' only)",
+      "write a type as in C: __u32, unsigned long, struct NAME, enum NAME, void * " +
+        "(letters, digits, '_', spaces and '*' only)",
     );
 }
 
@@ -772,7 +787,8 @@ export function lintModel(model: SpecModel): SpecError[] {
       functions.set(form.name, cmd.spec.name);
 
       const rename = cmd.spec.syscall?.rename;
-      // The key syscall.rename gives an argument by: its member, the joined names of an anonymous union, `arg` for a scalar argument.
+      // The key syscall.rename gives an argument by: its member, the joined names of an anonymous union,
+      // `arg` for a scalar argument.
       const keyOf = (a: (typeof form.args)[number]) =>
         a.renameKey ?? (a.field === "" && !a.record ? "arg" : (a.field ?? "fd"));
       const keys = new Set(form.args.filter((a) => a.kind !== "fd").map(keyOf));
@@ -822,7 +838,8 @@ export function lintModel(model: SpecModel): SpecError[] {
         else if (tags.has(t) || SYSTEM_TAGS.has(t) || macros.has(t))
           fail(
             at,
-            `the shim names the anonymous member ${a.field || a.name} ${show(t)}, which is already ${macros.has(t) ? "a macro" : "a tag"} of this interface or the system headers`,
+            `the shim names the anonymous member ${a.field || a.name} ${show(t)}, ` +
+              `which is already ${macros.has(t) ? "a macro" : "a tag"} of this interface or the system headers`,
             "rename the syscall (syscall.name), the member or the other tag",
           );
         else if (invented.has(t) && invented.get(t) !== cmd.spec.name)

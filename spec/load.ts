@@ -60,7 +60,8 @@ export function loadSpecFile(file: string): SpecModel {
   if (!bytes)
     return fail(
       `the spec is larger than the limit of ${MIB(MAX_SPEC_BYTES)} (${MAX_SPEC_BYTES} bytes); reading stopped there`,
-      "a spec is a text file of a few hundred KiB at most; check that the path names a spec, not a device, a pipe or a data file",
+      "a spec is a text file of a few hundred KiB at most; " +
+        "check that the path names a spec, not a device, a pipe or a data file",
     );
   return loadSpecText(shown, bytes.toString("utf8"));
 }

@@ -8,7 +8,10 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 const sleepMs = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** At most `limit` bytes of a path, or of stdin (0); undefined when there is more.  Errors (ENOENT, EISDIR, ...) are thrown as they come. */
+/**
+ * At most `limit` bytes of a path, or of stdin (0); undefined when there is more.
+ * Errors (ENOENT, EISDIR, ...) are thrown as they come.
+ */
 export function readCapped(file: string | 0, limit: number): Buffer | undefined {
   const fd = typeof file === "number" ? file : openSync(file, "r");
   try {

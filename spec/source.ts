@@ -36,7 +36,9 @@ export function parseSource(file: string, text: string): { source?: ParsedSource
           return {
             loc: at(e.pos[0]),
             message: `YAML: nesting too deep for the parser at this position`,
-            hint: `a spec nests a few dozen levels at most (the limit is ${MAX_YAML_DEPTH}); check for runaway brackets, dashes or indentation`,
+            hint:
+              `a spec nests a few dozen levels at most (the limit is ${MAX_YAML_DEPTH}); ` +
+              "check for runaway brackets, dashes or indentation",
           };
         }
         return {
@@ -98,7 +100,9 @@ export function parseSource(file: string, text: string): { source?: ParsedSource
       errors: [
         {
           loc: at(firstAlias ?? 0),
-          message: `YAML: aliases expand to too many copies (${(e as Error).message}; at most ${MAX_ALIAS_COUNT} per anchor)`,
+          message:
+            "YAML: aliases expand to too many copies " +
+            `(${(e as Error).message}; at most ${MAX_ALIAS_COUNT} per anchor)`,
           hint: "write the repeated content out, or use fewer aliases of aliases; specs need no anchors",
         },
       ],

@@ -25,7 +25,10 @@ export type TypeExpr = string;
 
 /** Where an item stands in the kernel's history. */
 export interface Status {
-  /** merged: in mainline; proposed: posted, not merged; withdrawn/superseded: abandoned; downstream: vendor trees only; idea: discussed on-list only. */
+  /**
+   * merged: in mainline; proposed: posted, not merged; withdrawn/superseded: abandoned;
+   * downstream: vendor trees only; idea: discussed on-list only.
+   */
   state: "merged" | "proposed" | "superseded" | "withdrawn" | "downstream" | "idea";
   /** Where this comes from: a lore Message-ID, a commit, a file path. */
   source: string;

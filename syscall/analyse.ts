@@ -82,7 +82,10 @@ export function slotGroups(args: readonly ArgWidth[], abis: readonly AbiEntry[])
   return [...groups.values()];
 }
 
-/** The command's own flags word: kept as a separate argument by the struct-pointer remedy (adding-syscalls: a flags argument). */
+/**
+ * The command's own flags word: kept as a separate argument by the struct-pointer remedy
+ * (adding-syscalls: a flags argument).
+ */
 export function commandFlags(form: SyscallForm): SyscallArg | undefined {
   const flags = form.args.filter((a) => a.kind === "flags");
   return flags.find((a) => a.field === "flags" || a.field === "") ?? (flags.length === 1 ? flags[0] : undefined);
@@ -177,7 +180,8 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
         "struct-pointer",
         [{ name: form.name, args: [fd, argsArg, ...(flags ? [flags] : [])] }],
         abis,
-        `group ${members.map((m) => m.name).join(", ")} into ${structName}, passed by pointer${flags ? `; ${flags.name} stays an argument` : ""}`,
+        `group ${members.map((m) => m.name).join(", ")} into ${structName}, passed by pointer` +
+          (flags ? `; ${flags.name} stays an argument` : ""),
         { name: structName, members },
       ),
     );
@@ -202,7 +206,8 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
         "extensible-struct",
         [{ name: form.name, args: [fd, extArgs, sizeArg] }],
         abis,
-        `extensible ${structName} with a size argument, read with copy_struct_from_user() (fields only appended; zero means the old behaviour)`,
+        `extensible ${structName} with a size argument, read with copy_struct_from_user() ` +
+          "(fields only appended; zero means the old behaviour)",
         { name: structName, members: rest },
       ),
     );

@@ -39,7 +39,10 @@ export interface SyscallArg {
   kind: ArgKind;
   /** in: a value the kernel reads; out/inout: data the kernel writes through the pointer. */
   flow: Flow;
-  /** The member it fills, as a C member path ("msg", "flags"); "" for the ioctl argument of a scalar command; undefined for fd. */
+  /**
+   * The member it fills, as a C member path ("msg", "flags");
+   * "" for the ioctl argument of a scalar command; undefined for fd.
+   */
   field?: string;
   /** The member's own type (for the shim's copy). */
   fieldType?: CType;
@@ -280,7 +283,9 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
             kind: "flags",
             flow: "in",
             field: "",
-            narrowed: `the ioctl argument is a value that must be 0; as a syscall it becomes a flags word (reject unknown bits)`,
+            narrowed:
+              "the ioctl argument is a value that must be 0; " +
+              "as a syscall it becomes a flags word (reject unknown bits)",
           }
         : {
             name: own(rename, "arg") ?? "arg",
@@ -356,7 +361,8 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
       if (f.type.length === "flexible") {
         noShim = `${m.path} is a flexible array member: the struct has no fixed size to fill`;
         notes.push(
-          `${m.path}: a flexible array member becomes a pointer argument; the element count must come from another argument`,
+          `${m.path}: a flexible array member becomes a pointer argument; ` +
+            "the element count must come from another argument",
         );
       }
       const el = typeName(f.type.element);
@@ -370,7 +376,8 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
       const t = pointerTo(tn, flow === "in");
       if (!r.tag)
         notes.push(
-          `${m.path || `the anonymous ${r.kind} (${key})`} is an anonymous ${r.kind}; the syscall would declare it as '${tn}'`,
+          `${m.path || `the anonymous ${r.kind} (${key})`} is an anonymous ${r.kind}; ` +
+            `the syscall would declare it as '${tn}'`,
         );
       const arg: SyscallArg = {
         ...base,
@@ -431,7 +438,8 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
     });
   }
 
-  // Default order: members in struct order, each count right after the first pointer using it, the command's flags word last (as in most syscalls).
+  // Default order: members in struct order, each count right after the first pointer using it,
+  // the command's flags word last (as in most syscalls).
   const defaultOrder: string[] = [];
   const placed = new Set<string>();
   const flagsLast: string[] = [];
@@ -464,7 +472,9 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
     const unknown = listed.filter((p) => !byField.has(p));
     if (unknown.length)
       notes.push(
-        `syscall.order names ${unknown.map((u) => `'${u}'`).join(", ")}, which ${unknown.length === 1 ? "is not an argument" : "are not arguments"} (dropped members, or not in ${typeName(cmd.arg)})`,
+        `syscall.order names ${unknown.map((u) => `'${u}'`).join(", ")}, ` +
+          `which ${unknown.length === 1 ? "is not an argument" : "are not arguments"} ` +
+          `(dropped members, or not in ${typeName(cmd.arg)})`,
       );
     const missing = defaultOrder.filter((p) => !listed.includes(p));
     if (missing.length) notes.push(`syscall.order leaves out ${missing.join(", ")}; appended in the default order`);

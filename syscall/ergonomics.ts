@@ -36,7 +36,10 @@ export interface Ergonomics {
   strace: { ioctl: string; syscall: string; syscallUndecoded: string };
 }
 
-/** Equal on two ABIs exactly when size and every member's offset and size agree (memoised per nested record, no flattening). */
+/**
+ * Equal on two ABIs exactly when size and every member's offset and size agree
+ * (memoised per nested record, no flattening).
+ */
 const sig = (r: RecordType, abi: AbiEntry) => `${layoutRecord(r, abi).size}|${layoutSignature(r, abi, false)}`;
 
 /** Whether a type's layout (or size) differs between the ABIs. */
@@ -54,7 +57,13 @@ export function ergonomics(
 ): Ergonomics {
   const form = a.form;
   const argType = cmd.arg ? typeName(cmd.arg) : undefined;
-  const ioctlPrototype = `int ioctl(int fd, unsigned long request /* ${cmd.spec.name} */, ${form.ioctlArg === "none" ? "/* no argument */" : form.ioctlArg === "value" ? "unsigned long value" : `${argType} *arg`})`;
+  const lastParam =
+    form.ioctlArg === "none"
+      ? "/* no argument */"
+      : form.ioctlArg === "value"
+        ? "unsigned long value"
+        : `${argType} *arg`;
+  const ioctlPrototype = `int ioctl(int fd, unsigned long request /* ${cmd.spec.name} */, ${lastParam})`;
   return {
     ioctlPrototype,
     compat: { ioctl: ioctlCompat(cmd, ifc, diagnostics), syscall: syscallCompat(a, abis) },
@@ -95,11 +104,13 @@ function syscallCompat(a: CommandAnalysis, abis: readonly AbiEntry[]): { needed:
   for (const arg of a.form.args) {
     if (arg.width === "64" && has32)
       why.push(
-        `${arg.name} is an explicit 64-bit scalar: two registers on 32-bit tasks, so COMPAT_SYSCALL_DEFINE with compat_arg_u64_dual(${arg.name})`,
+        `${arg.name} is an explicit 64-bit scalar: two registers on 32-bit tasks, ` +
+          `so COMPAT_SYSCALL_DEFINE with compat_arg_u64_dual(${arg.name})`,
       );
     if (arg.kind === "user-pointer" && arg.pointee && abiDependent(arg.pointee, abis))
       why.push(
-        `${arg.name} points to ${typeName(arg.pointee)}, whose layout depends on the ABI (read it with in_compat_syscall() / a compat_ type)`,
+        `${arg.name} points to ${typeName(arg.pointee)}, ` +
+          "whose layout depends on the ABI (read it with in_compat_syscall() / a compat_ type)",
       );
     if (arg.kind === "record-pointer" && arg.record && abiDependent({ kind: "record", record: arg.record }, abis))
       why.push(`${arg.name} points to a struct whose layout depends on the ABI`);
@@ -182,7 +193,9 @@ function typeSafety(
   if (hidden) ioctl += `; ${hidden} user pointer${hidden === 1 ? "" : "s"} hidden in integer members`;
   if (fds) ioctl += `; ${fds} fd${fds === 1 ? "" : "s"} carried in wider integers`;
   const typedPtrs = form.args.filter((a) => a.type.endsWith("*")).length;
-  const syscall = `typed prototype of ${form.args.length} argument${form.args.length === 1 ? "" : "s"}${typedPtrs ? `; ${typedPtrs} typed pointer${typedPtrs === 1 ? "" : "s"}` : ""}${fds ? `; fds as int` : ""}`;
+  const syscall =
+    `typed prototype of ${form.args.length} argument${form.args.length === 1 ? "" : "s"}` +
+    `${typedPtrs ? `; ${typedPtrs} typed pointer${typedPtrs === 1 ? "" : "s"}` : ""}${fds ? `; fds as int` : ""}`;
   return { ioctl, syscall };
 }
 
@@ -246,7 +259,9 @@ function strace(
   const abi = abis.find((a) => a.id === "x86_64") ?? abis[0]!;
   const hex = (n: number) => `0x${n.toString(16)}`;
   const arg = form.ioctlArg === "none" ? "" : form.ioctlArg === "value" ? ", 0" : ", 0x7ffc…";
-  const ioctl = `ioctl(3, _IOC(${DIR_NAMES[cmd.spec.dir]}, ${hex(cmd.magic)}, ${hex(cmd.spec.nr)}, ${hex(argSize(cmd, abi))})${arg}) = 0`;
+  const ioctl =
+    `ioctl(3, _IOC(${DIR_NAMES[cmd.spec.dir]}, ${hex(cmd.magic)}, ${hex(cmd.spec.nr)}, ${hex(argSize(cmd, abi))})` +
+    `${arg}) = 0`;
   const shown = form.args.map((a) => straceArg(a, cmd, ifc));
   return {
     ioctl,

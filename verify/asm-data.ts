@@ -38,6 +38,29 @@ const FIXED: Record<string, number> = {
 };
 const FILL = new Set([".zero", ".space", ".skip"]);
 const STRING = new Set([".ascii", ".string", ".asciz"]);
+/** Directives the reader passes over: alignment, symbol attributes, sections, common symbols, .ident/.file/.loc. */
+const SKIPPED = new Set([
+  ".align",
+  ".p2align",
+  ".balign",
+  ".type",
+  ".size",
+  ".globl",
+  ".global",
+  ".local",
+  ".section",
+  ".data",
+  ".text",
+  ".bss",
+  ".previous",
+  ".weak",
+  ".hidden",
+  ".comm",
+  ".lcomm",
+  ".ident",
+  ".file",
+  ".loc",
+]);
 
 interface Directive {
   name: string;
@@ -147,11 +170,7 @@ export function dataReader(asm: string, endian: "little" | "big"): DataReader {
           for (let i = 0; i < size; i++, v >>= 8n) le.push(Number(v & 0xffn));
           out.push(...(endian === "little" ? le : le.reverse()));
         }
-      } else if (
-        /^\.(align|p2align|balign|type|size|globl|global|local|section|data|text|bss|previous|weak|hidden|comm|lcomm|ident|file|loc)$/.test(
-          d.name,
-        )
-      ) {
+      } else if (SKIPPED.has(d.name)) {
         continue;
       } else {
         throw new Error(`unknown data directive '${d.name}' under '${label}'`);

@@ -107,7 +107,10 @@ function clangResult(
   return run;
 }
 
-/* lib/api.d.ts of @yowasp/clang 21.1.4-3 declares runLLVM and commands but not runClang, which the bundle exports (README "API reference"). */
+/*
+ * lib/api.d.ts of @yowasp/clang 21.1.4-3 declares runLLVM and commands but not runClang, which the bundle exports
+ * (README "API reference").
+ */
 type Output = ((bytes: Uint8Array | null) => void) | null;
 type Tree = { [name: string]: Tree | string };
 interface YowaspModule {
@@ -151,11 +154,16 @@ function tree(files: Record<string, string>): Tree {
   return root;
 }
 
-/** @yowasp/clang: clang compiled to WebAssembly; a virtual file system holds the probe, the generated headers and the stand-ins. */
+/**
+ * @yowasp/clang: clang compiled to WebAssembly; a virtual file system holds the probe, the generated headers and the
+ * stand-ins.
+ */
 export async function runYowaspClang(probe: Probe, abi: AbiEntry, target: ClangTarget): Promise<BackendRun> {
   const started = performance.now();
   const { runClang, Exit } = await loadYowasp();
-  const compiler = `clang ${(await yowaspVersion()).replace(/-\d+$/, "")} (@yowasp/clang) --target=${target.triple}${target.flags.length ? " " + target.flags.join(" ") : ""}`;
+  const compiler =
+    `clang ${(await yowaspVersion()).replace(/-\d+$/, "")} (@yowasp/clang) ` +
+    `--target=${target.triple}${target.flags.length ? " " + target.flags.join(" ") : ""}`;
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
   const text = (parts: Uint8Array[]) => Buffer.concat(parts.map((p) => Buffer.from(p))).toString("utf8");
@@ -320,7 +328,9 @@ export async function runGcc(probe: Probe, abi: AbiEntry, target: GccTarget): Pr
         compiler,
         measured: none(),
         assertFailures: asserts,
-        error: `${compiler} rejected the probe: ${(other.length ? other : [first.stderr.trim()]).slice(0, 3).join(" | ")}`,
+        error:
+          `${compiler} rejected the probe: ` +
+          `${(other.length ? other : [first.stderr.trim()]).slice(0, 3).join(" | ")}`,
         ms: performance.now() - started,
       };
     assertFailures = asserts;

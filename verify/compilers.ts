@@ -106,19 +106,27 @@ export const COMPILERS: readonly AbiCompilers[] = [
   { abi: "hexagon", clang: clang("hexagon-unknown-linux-musl") },
   {
     abi: "xtensa",
-    note: "no compiler: clang has no xtensa target and no Debian cross GCC exists (table row from gcc/config/xtensa/xtensa.h)",
+    note:
+      "no compiler: clang has no xtensa target and no Debian cross GCC exists " +
+      "(table row from gcc/config/xtensa/xtensa.h)",
   },
   {
     abi: "microblaze",
-    note: "no compiler: clang has no microblaze target and no Debian cross GCC exists (table row from gcc/config/microblaze/microblaze.h)",
+    note:
+      "no compiler: clang has no microblaze target and no Debian cross GCC exists " +
+      "(table row from gcc/config/microblaze/microblaze.h)",
   },
   {
     abi: "openrisc",
-    note: "no compiler: clang has no or1k target and no Debian cross GCC exists (table row from gcc/config/or1k/or1k.h)",
+    note:
+      "no compiler: clang has no or1k target and no Debian cross GCC exists " +
+      "(table row from gcc/config/or1k/or1k.h)",
   },
   {
     abi: "nios2",
-    note: "no compiler: clang has no nios2 target and no Debian cross GCC exists (table row from gcc/config/nios2/nios2.h)",
+    note:
+      "no compiler: clang has no nios2 target and no Debian cross GCC exists " +
+      "(table row from gcc/config/nios2/nios2.h)",
   },
 ];
 

@@ -118,7 +118,10 @@ class ProbeGroup {
   private readonly mentions = new Set<string>();
   private readonly externals = new Map<string, string>();
 
-  /** Whether `u`'s header can join: no name defined twice, no macro of one header in another's text, one description per external struct. */
+  /**
+   * Whether `u`'s header can join: no name defined twice, no macro of one header in another's text, one
+   * description per external struct.
+   */
   accepts(u: ProbeUnit): boolean {
     if (this.headers.has(u.header)) return false;
     for (const d of u.defines) if (this.defines.has(d) || (macroName(d) && this.mentions.has(d))) return false;

@@ -89,7 +89,8 @@ function linuxIoctl(abi: AbiEntry): string {
     ),
     "#ifndef _LINUX_IOCTL_H",
     "#define _LINUX_IOCTL_H",
-    `#define _IOC(dir, type, nr, size) (((dir) << ${dirShift}) | ((type) << ${typeShift}) | (nr) | ((size) << ${sizeShift}))`,
+    `#define _IOC(dir, type, nr, size) ` +
+      `(((dir) << ${dirShift}) | ((type) << ${typeShift}) | (nr) | ((size) << ${sizeShift}))`,
     `#define _IO(type, nr) _IOC(${e.none}U, (type), (nr), 0)`,
     `#define _IOR(type, nr, argtype) _IOC(${e.read}U, (type), (nr), sizeof(argtype))`,
     `#define _IOW(type, nr, argtype) _IOC(${e.write}U, (type), (nr), sizeof(argtype))`,

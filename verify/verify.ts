@@ -149,7 +149,9 @@ function compare(run: BackendRun, probe: Probe): CompilerRun {
     (m) => m.kind === "size" || m.kind === "align" || m.kind === "offset",
   ).length;
   if (!run.error && run.assertFailures > 0 !== valueMismatches > 0) {
-    out.error = `${run.compiler} rejected ${run.assertFailures} _Static_assert(s) but ${valueMismatches} value(s) read back differ: the probe or its reader is broken`;
+    out.error =
+      `${run.compiler} rejected ${run.assertFailures} _Static_assert(s) ` +
+      `but ${valueMismatches} value(s) read back differ: the probe or its reader is broken`;
   }
   return out;
 }
@@ -220,7 +222,8 @@ export async function verifyLayouts(
     const missing: string[] = [];
     const skippedBy: { record: string; reason: string }[][] = [];
     // The probe is built only when its compiler slot is free, and very large batches are split into
-    // groups of at most PROBE_CHUNK records, so memory stays bounded (a 20,000-struct batch on 31 ABIs at once does not fit).
+    // groups of at most PROBE_CHUNK records, so memory stays bounded (a 20,000-struct batch on 31 ABIs
+    // at once does not fit).
     const start = (
       limits: readonly LimitNote[] | undefined,
       slot: <T>(task: () => Promise<T>) => Promise<T>,

@@ -72,7 +72,8 @@ export const checkCommand: Command = {
     } else {
       for (const d of diagnostics) if (!(values.quiet && d.severity === "info")) io.out(formatDiagnostic(io, d));
       io.out(
-        `${models.length} spec${models.length === 1 ? "" : "s"}, ${abis.length} ABIs: ${counts.error} errors, ${counts.warning} warnings, ${counts.info} info\n`,
+        `${models.length} spec${models.length === 1 ? "" : "s"}, ${abis.length} ABIs: ` +
+          `${counts.error} errors, ${counts.warning} warnings, ${counts.info} info\n`,
       );
     }
     const failing = failOn === "never" ? 0 : failOn === "warning" ? counts.error + counts.warning : counts.error;

@@ -70,12 +70,14 @@ export function findTarget(specFiles: string[], wanted: string, abi: AbiEntry, i
   const size = layoutRecord(pick.record, abi).size;
   if (size > INPUT_CAP)
     throw new UsageError(
-      `${wanted} is ${size} bytes on ${abi.id}, more than the ${INPUT_CAP / 1048576} MiB that uapi decode/encode handle`,
+      `${wanted} is ${size} bytes on ${abi.id}, ` +
+        `more than the ${INPUT_CAP / 1048576} MiB that uapi decode/encode handle`,
     );
   const compiled = compileStruct(pick.record, [abi], pick.ifc);
   const note =
     chosen.length > 1
-      ? `note: ${wanted} is defined in interfaces ${chosen.map((h) => h.ifc.spec.name).join(", ")}; using ${pick.ifc.spec.name} (choose with --interface)\n`
+      ? `note: ${wanted} is defined in interfaces ${chosen.map((h) => h.ifc.spec.name).join(", ")}; ` +
+        `using ${pick.ifc.spec.name} (choose with --interface)\n`
       : undefined;
   return { ...pick, abi, codec: compiled.abis[abi.id]!, plan: compiled.plans[abi.id]!, note };
 }

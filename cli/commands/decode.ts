@@ -56,7 +56,8 @@ export const decodeCommand: Command = {
       } catch (e) {
         if (e instanceof HexError)
           throw new UsageError(
-            `bad hex: ${e.message}; give two hex digits per byte (whitespace between bytes and one leading 0x allowed) or @FILE`,
+            `bad hex: ${e.message}; ` +
+              "give two hex digits per byte (whitespace between bytes and one leading 0x allowed) or @FILE",
           );
         throw e;
       }
@@ -75,7 +76,8 @@ export const decodeCommand: Command = {
     }
     for (const w of warnings)
       io.err(
-        `${paint(io, "yellow", "warning")}: ${w.struct}${w.field ? `, ${w.field}` : ""} at offset ${w.offset}: ${w.reason}\n`,
+        `${paint(io, "yellow", "warning")}: ${w.struct}${w.field ? `, ${w.field}` : ""} ` +
+          `at offset ${w.offset}: ${w.reason}\n`,
       );
     if (format === "json") {
       io.out(
@@ -105,13 +107,16 @@ export const decodeCommand: Command = {
         `${target.codec.name} on ${abi.id}: ${target.codec.size} bytes, align ${target.codec.align}\n`,
       ];
       parts.push(
-        `  ${"off".padStart(4)} ${"size".padStart(4)}  ${"bytes".padEnd(wh)}  ${"member".padEnd(wn)}  ${"type".padEnd(wt)}  value\n`,
+        `  ${"off".padStart(4)} ${"size".padStart(4)}  ` +
+          `${"bytes".padEnd(wh)}  ${"member".padEnd(wn)}  ${"type".padEnd(wt)}  value\n`,
       );
       for (const l of lines) {
         const hex = l.hex.length > 24 || l.size * 2 > l.hex.length ? l.hex.slice(0, 21) + "..." : l.hex;
         const flag = l.value === "NON-ZERO" ? paint(io, "red", l.value) : l.value;
         parts.push(
-          `  ${String(l.offset).padStart(4)} ${String(l.size).padStart(4)}  ${hex.padEnd(wh)}  ${l.name.padEnd(wn)}  ${l.ctype.padEnd(wt)}  ${flag}${l.bits ? `  /* ${l.bits} */` : ""}\n`,
+          `  ${String(l.offset).padStart(4)} ${String(l.size).padStart(4)}  ` +
+            `${hex.padEnd(wh)}  ${l.name.padEnd(wn)}  ${l.ctype.padEnd(wt)}  ` +
+            `${flag}${l.bits ? `  /* ${l.bits} */` : ""}\n`,
         );
       }
       for (const f of target.plan.flexible)

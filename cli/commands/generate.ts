@@ -1,4 +1,5 @@
-/* `uapi generate`: run the checks and every generator, and write the output folder all or nothing (or, with --check, only compare). */
+/* `uapi generate`: run the checks and every generator, and write the output folder all or nothing
+   (or, with --check, only compare). */
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import { runChecks } from "../../core/checks/index.js";
@@ -83,7 +84,10 @@ export const generateCommand: Command = {
   },
 };
 
-/** The output folder; the folder itself may be a link (to another disk), which is resolved once so staging sits beside the real files. */
+/**
+ * The output folder; the folder itself may be a link (to another disk), which is resolved once so staging sits
+ * beside the real files.
+ */
 function resolveOutDir(arg: string): string {
   if (arg.trim() === "")
     throw new UsageError("--out needs a folder name (an empty one would write into the current directory)");
@@ -106,7 +110,8 @@ export function checkOutputCollisions(sets: readonly OutputSet[]): void {
       ),
       message:
         from.length > 1
-          ? `interfaces ${from.map((i) => `'${i.spec.name}'`).join(" and ")} ${from.length === 2 ? "both" : "all"} write ${c.path}`
+          ? `interfaces ${from.map((i) => `'${i.spec.name}'`).join(" and ")} ` +
+            `${from.length === 2 ? "both" : "all"} write ${c.path}`
           : last
             ? `interface '${last.spec.name}': ${c.message}`
             : c.message,
@@ -121,7 +126,10 @@ function interfacesWriting(model: SpecModel, out: string) {
   return model.interfaces.filter((ifc) => headerOutputPath(ifc) === out);
 }
 
-/** The spec position of an output path that is not a header: the last interface whose name it carries, else the spec's name. */
+/**
+ * The spec position of an output path that is not a header: the last interface whose name it carries, else the
+ * spec's name.
+ */
 function interfaceNamed(model: SpecModel, out: string): readonly (string | number)[] {
   const tokens = new Set(out.split(/[/.-]/));
   const ifc = model.interfaces.filter((i) => tokens.has(i.spec.name)).at(-1);
@@ -173,9 +181,11 @@ export function runGenerate(opts: {
     } else {
       io.out(diff);
       for (const l of plan.leftovers) io.out(`${display}/${l}\n`);
-      io.out(
-        `${summary(counts, findings)}; ${display}: ${stale ? `STALE, ${plan.changed.length} to write, ${plan.removed.length} to remove${plan.leftovers.length ? ", an interrupted run to finish" : ""}` : `up to date (${plan.files.length} files)`}\n`,
-      );
+      const state = stale
+        ? `STALE, ${plan.changed.length} to write, ${plan.removed.length} to remove` +
+          (plan.leftovers.length ? ", an interrupted run to finish" : "")
+        : `up to date (${plan.files.length} files)`;
+      io.out(`${summary(counts, findings)}; ${display}: ${state}\n`);
       if (stale) io.out(`run 'uapi generate${display === "out" ? "" : ` --out ${display}`}' to update it\n`);
     }
     return stale ? EXIT.FINDINGS : EXIT.OK;
@@ -188,7 +198,8 @@ export function runGenerate(opts: {
   } catch (e) {
     if (e instanceof OutputRefused || e instanceof SpecInputError) throw e;
     io.err(
-      `uapi generate: writing ${outDir} failed: ${(e as Error).message}\nuapi generate: the previous files were put back; nothing changed\n`,
+      `uapi generate: writing ${outDir} failed: ${(e as Error).message}\n` +
+        "uapi generate: the previous files were put back; nothing changed\n",
     );
     return EXIT.INTERNAL;
   }
@@ -212,7 +223,8 @@ export function runGenerate(opts: {
     );
   } else {
     io.out(
-      `${summary(counts, findings)}; ${display}: ${plan.changed.length} written, ${plan.unchanged.length} unchanged, ${plan.removed.length} removed\n`,
+      `${summary(counts, findings)}; ${display}: ` +
+        `${plan.changed.length} written, ${plan.unchanged.length} unchanged, ${plan.removed.length} removed\n`,
     );
   }
   return EXIT.OK;
@@ -231,5 +243,8 @@ function summary(
   f: Record<"error" | "warning" | "info", number>,
 ): string {
   const s = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
-  return `${s(c.specs, "spec")}, ${s(c.interfaces, "interface")}, ${s(c.structs, "struct")}, ${s(c.commands, "command")}; findings: ${s(f.error, "error")}, ${s(f.warning, "warning")}, ${f.info} info`;
+  return (
+    `${s(c.specs, "spec")}, ${s(c.interfaces, "interface")}, ${s(c.structs, "struct")}, ${s(c.commands, "command")}; ` +
+    `findings: ${s(f.error, "error")}, ${s(f.warning, "warning")}, ${f.info} info`
+  );
 }

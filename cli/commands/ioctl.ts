@@ -27,6 +27,19 @@ exit codes: 0 a command matches, 1 no command of the specs has this number,
 2 bad input (not a 32-bit number, bad spec), 3 internal error
 `;
 
+/** The forms of a request number, one named group per base; c8 is C's octal with a leading 0. */
+const REQUEST_NUMBER = new RegExp(
+  "^(" +
+    [
+      "0[xX](?<hex>[0-9a-fA-F_]+)",
+      "0[bB](?<bin>[01_]+)",
+      "0[oO](?<oct>[0-7_]+)",
+      "(?<c8>0[0-7_]+)",
+      "(?<dec>[1-9][0-9_]*|0)",
+    ].join("|") +
+    ")$",
+);
+
 /**
  * A request number exactly as written: hex (0x...), binary (0b...), octal
  * (0o... or a leading 0, as in C) or decimal, '_' allowed between digits,
@@ -38,15 +51,13 @@ export function parseRequestNumber(text: string): number {
   const t = text.trim();
   const bad = (why: string) =>
     new UsageError(
-      `'${text.length > 60 ? `${text.slice(0, 57)}...` : text}' is not a request number: ${why}; give an unsigned 32-bit number in hex (0xC0509640) or decimal (3226506816)`,
+      `'${text.length > 60 ? `${text.slice(0, 57)}...` : text}' is not a request number: ${why}; ` +
+        "give an unsigned 32-bit number in hex (0xC0509640) or decimal (3226506816)",
     );
   if (t === "") throw bad("it is empty");
   if (t.startsWith("-")) throw bad("it is negative");
   if (t.startsWith("+")) throw bad("no sign is allowed");
-  const m =
-    /^(0[xX](?<hex>[0-9a-fA-F_]+)|0[bB](?<bin>[01_]+)|0[oO](?<oct>[0-7_]+)|(?<c8>0[0-7_]+)|(?<dec>[1-9][0-9_]*|0))$/.exec(
-      t,
-    );
+  const m = REQUEST_NUMBER.exec(t);
   if (!m?.groups) {
     if (/^0[xXbBoO]$/.test(t)) throw bad(`'${t}' needs digits after it`);
     if (/^0[0-9_]+$/.test(t)) throw bad("a leading 0 means octal (as in C), and 8 and 9 are no octal digits");
@@ -104,7 +115,8 @@ export const ioctlCommand: Command = {
         macro:
           f.dir === "none" && f.size === 0
             ? `_IO(${charOf(f.type)}, 0x${f.nr.toString(16).toUpperCase()})`
-            : `_IOC(${f.dir}, ${charOf(f.type)}, 0x${f.nr.toString(16).toUpperCase()}, ${f.size}) = ${iocMacro(f.dir)}(${charOf(f.type)}, 0x${f.nr.toString(16).toUpperCase()}, <${f.size}-byte type>)`,
+            : `_IOC(${f.dir}, ${charOf(f.type)}, 0x${f.nr.toString(16).toUpperCase()}, ${f.size}) = ` +
+              `${iocMacro(f.dir)}(${charOf(f.type)}, 0x${f.nr.toString(16).toUpperCase()}, <${f.size}-byte type>)`,
       };
     });
     const matches = models.flatMap((model) =>
@@ -131,14 +143,19 @@ export const ioctlCommand: Command = {
     } else {
       let out = `${paint(io, "bold", hex32(number))}\n`;
       for (const f of families) {
-        out += `  ${f.family.padEnd(20)}  dir=${f.dir.padEnd(9)} type=${charOf(f.type).padEnd(4)} nr=0x${f.nr.toString(16).toUpperCase().padStart(2, "0")} size=${String(f.size).padEnd(5)}${f.valid ? "" : " (dir bits no _IO* macro produces)"}  ${f.macro}\n`;
+        out +=
+          `  ${f.family.padEnd(20)}  dir=${f.dir.padEnd(9)} type=${charOf(f.type).padEnd(4)} ` +
+          `nr=0x${f.nr.toString(16).toUpperCase().padStart(2, "0")} size=${String(f.size).padEnd(5)}` +
+          `${f.valid ? "" : " (dir bits no _IO* macro produces)"}  ${f.macro}\n`;
         out += `  ${"".padEnd(20)}  on ${f.abis.join(", ")}\n`;
       }
       if (matches.length === 0)
         out += `no command of ${models.map((m) => path.basename(m.file)).join(", ")} has this number on any ABI\n`;
       for (const m of matches) {
         const all = m.abis.length === ABIS.length ? `all ${ABIS.length} ABIs` : m.abis.join(", ");
-        out += `${paint(io, "green", m.command)}  (interface ${m.interface}${"variant" in m ? `, variant ${m.variant}` : ""}, ${m.spec}) on ${all}\n`;
+        out +=
+          `${paint(io, "green", m.command)}  ` +
+          `(interface ${m.interface}${"variant" in m ? `, variant ${m.variant}` : ""}, ${m.spec}) on ${all}\n`;
       }
       io.out(out);
     }

@@ -8,12 +8,14 @@ import { oneOf, parse, selectAbis } from "../args.js";
 import { loadSpecs, type Command } from "../command.js";
 import { EXIT, paint, UsageError, type Io } from "../io.js";
 
-const HELP = `usage: uapi layout [SPEC] [STRUCT] [--abi ID,...] [--format text|json]
+const HELP =
+  `usage: uapi layout [SPEC] [STRUCT] [--abi ID,...] [--format text|json]
 
 Show where every member of each struct lands on each ABI: offsets, sizes,
 bit-fields, holes and tail padding.  In text, ABIs with the same layout share
 a column and rows where the columns differ are marked '!'.  In JSON:
-  {"structs":[{"name", "abis":{"<abi>":{"size","align","fields":[{"name","offset","size"}],"holes":[{"offset","size"}]}}}]}
+  {"structs":[{"name", "abis":{"<abi>":{"size","align",` +
+  `"fields":[{"name","offset","size"}],"holes":[{"offset","size"}]}}}]}
 where a nested member is named outer.inner.
 
 With no SPEC, the bundled specs in spec/ are used; STRUCT limits the output
@@ -55,7 +57,8 @@ function findRecords(models: SpecModel[], wanted: string | undefined): { model: 
   const hits = all.filter(({ record }) => record.tag === name);
   if (!hits.length)
     throw new UsageError(
-      `no struct or union '${wanted}' in ${models.map((m) => m.file).join(", ")}; known: ${[...new Set(all.map((r) => r.record.tag))].join(", ")}`,
+      `no struct or union '${wanted}' in ${models.map((m) => m.file).join(", ")}; ` +
+        `known: ${[...new Set(all.map((r) => r.record.tag))].join(", ")}`,
     );
   return hits;
 }
@@ -83,11 +86,9 @@ function renderText(io: Io, model: SpecModel, record: RecordType, abis: readonly
       const x = members[row]!;
       return x.bits !== undefined ? `${x.offset}:${x.bitOffset! - x.offset * 8}+${x.bits}b` : `${x.offset}+${x.size}`;
     });
-    lines.push([
-      `${"  ".repeat(m.depth)}${m.member.field.type.kind === "record" && m.member.field.type.record.inline ? recordName(m.member.field.type.record) : typeName(m.member.field.type)}`,
-      m.name,
-      ...cells,
-    ]);
+    const type = m.member.field.type;
+    const shown = type.kind === "record" && type.record.inline ? recordName(type.record) : typeName(type);
+    lines.push([`${"  ".repeat(m.depth)}${shown}`, m.name, ...cells]);
     marks.push(new Set(cells).size > 1);
     const key = m.name;
     const holes = flats.map((_, i) => holeAfter(i, key));

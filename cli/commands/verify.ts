@@ -60,12 +60,18 @@ const KIND_TEXT: Record<Mismatch["kind"], string> = {
 
 export function describeMismatch(m: Mismatch): string {
   const subject = m.member ? `${m.record.replace(/^.*: /, "")}.${m.member}` : m.record.replace(/^.*: /, "");
-  return `${m.record}${m.member ? ` member ${m.member}` : ""}: ${KIND_TEXT[m.kind]} ${subject}: engine ${m.engine}, ${m.compilerName} ${m.compiler ?? "(not read back)"}`;
+  return (
+    `${m.record}${m.member ? ` member ${m.member}` : ""}: ${KIND_TEXT[m.kind]} ${subject}: ` +
+    `engine ${m.engine}, ${m.compilerName} ${m.compiler ?? "(not read back)"}`
+  );
 }
 
 function describeTypedefMismatch(m: TypedefMismatch, compiler: string): string {
   const sa = (x: { size: number; align: number }) => `${x.size}/${x.align}`;
-  return `typedef ${m.typedef}: ABI table ${sa(m.table)} (size/align), ${compiler} with the target's headers ${sa(m.sysroot)}`;
+  return (
+    `typedef ${m.typedef}: ABI table ${sa(m.table)} (size/align), ` +
+    `${compiler} with the target's headers ${sa(m.sysroot)}`
+  );
 }
 
 function verdictJson(v: AbiVerdict) {
@@ -156,7 +162,8 @@ export const verifyCommand: Command = {
       io.out(renderTable(io, verdicts));
       const count = (s: AbiVerdict["status"]) => verdicts.filter((v) => v.status === s).length;
       io.out(
-        `${structs} structs on ${abis.length} ABIs: ${count("verified")} verified, ${count("mismatch")} mismatch, ${count("unverified")} unverified, ${count("error")} error\n`,
+        `${structs} structs on ${abis.length} ABIs: ${count("verified")} verified, ${count("mismatch")} mismatch, ` +
+          `${count("unverified")} unverified, ${count("error")} error\n`,
       );
     }
     return mismatch ? EXIT.FINDINGS : broken ? EXIT.INTERNAL : EXIT.OK;

@@ -132,9 +132,11 @@ export const checkAlign64: Check = (ctx) => {
               "error",
               e.field.path,
               `${name}.${member}`,
-              `${name}: 64-bit member '${member}' is at ${bad.map(([off, g]) => `offset ${off} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
+              `${name}: 64-bit member '${member}' is at ` +
+                `${bad.map(([off, g]) => `offset ${off} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
               ids,
-              `move it to an offset that is a multiple of 8 with explicit padding before it, or declare it __aligned_u64`,
+              "move it to an offset that is a multiple of 8 with explicit padding before it, " +
+                "or declare it __aligned_u64",
             ),
           );
         }
@@ -148,7 +150,8 @@ export const checkAlign64: Check = (ctx) => {
               name,
               `${name}: more 64-bit members are off a multiple of 8 than the ${MAX_LISTED} listed`,
               ids,
-              `fix the ones listed and check again; pad nested structs to a multiple of 8 so their members stay aligned`,
+              "fix the ones listed and check again; " +
+                "pad nested structs to a multiple of 8 so their members stay aligned",
             ),
           );
         }
@@ -160,7 +163,8 @@ export const checkAlign64: Check = (ctx) => {
               "error",
               record.path,
               name,
-              `${name} holds a 64-bit member but its size is ${sizes.map(([s, g]) => `${s} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
+              `${name} holds a 64-bit member but its size is ` +
+                `${sizes.map(([s, g]) => `${s} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
               sizes.flatMap(([, g]) => g),
               "add explicit padding at the end so the size is a multiple of 8 on every ABI, or use aligned: 8",
             ),

@@ -20,7 +20,10 @@ import {
   type PathNode,
 } from "./context.js";
 
-/** Equal on two ABIs exactly when the record's size and every member's offset, size and bit offset agree (no flattening: memoised per nested record). */
+/**
+ * Equal on two ABIs exactly when the record's size and every member's offset, size and bit offset agree
+ * (no flattening: memoised per nested record).
+ */
 const signature = (r: RecordType, abi: AbiEntry) => `${layoutRecord(r, abi).size}|${layoutSignature(r, abi, true)}`;
 
 /** The commands taking each record as their argument. */
@@ -52,7 +55,10 @@ interface MoveFrame {
   delta: Int32Array;
 }
 
-/** The members whose offset or size differs between the representative ABIs, at every depth, first MAX_MOVES_LISTED of them. */
+/**
+ * The members whose offset or size differs between the representative ABIs, at every depth,
+ * first MAX_MOVES_LISTED of them.
+ */
 function movesWalk(memoKey: string) {
   return {
     key: (c: { reps: AbiEntry[]; delta: Int32Array }) => `${memoKey}|${c.delta.join(",")}`,
@@ -130,15 +136,20 @@ export const checkCompat: Check = (ctx) => {
         ctx.abis,
       );
       const cmds = using.get(record) ?? [];
+      const needs = cmds.length
+        ? `${cmds.join(", ")} need${cmds.length === 1 ? "s" : ""}`
+        : "every command using it needs";
       out.push(
         report(
           "compat/layout",
           "error",
           record.path,
           name,
-          `${name} has ${groups.size} different layouts: size ${sizes}${moves.length ? `; members that move: ${moves.join("; ")}` : ""}`,
+          `${name} has ${groups.size} different layouts: size ${sizes}` +
+            (moves.length ? `; members that move: ${moves.join("; ")}` : ""),
           reps.slice(1).flatMap((r) => r.ids),
-          `use fixed-width types (__u32/__u64, __aligned_u64) and explicit padding so every ABI agrees; otherwise ${cmds.length ? `${cmds.join(", ")} need${cmds.length === 1 ? "s" : ""}` : "every command using it needs"} a compat_ioctl translation`,
+          "use fixed-width types (__u32/__u64, __aligned_u64) and explicit padding so every ABI agrees; " +
+            `otherwise ${needs} a compat_ioctl translation`,
         ),
       );
     }
@@ -171,9 +182,11 @@ function pointeeFinding(f: FieldModel, owner: string, abis: readonly AbiEntry[],
       "warning",
       f.path,
       `${owner}.${f.name}`,
-      `${owner}.${f.name} points to '${typeName(t)}', whose layout depends on the ABI: ${describeGroups(text, abis)} per element`,
+      `${owner}.${f.name} points to '${typeName(t)}', ` +
+        `whose layout depends on the ABI: ${describeGroups(text, abis)} per element`,
       [...groups.values()].slice(1).flat() as AbiId[],
-      `the kernel must read the array in the caller's layout (in_compat_syscall(), e.g. compat_iovec); or point to a fixed-width element struct instead`,
+      "the kernel must read the array in the caller's layout (in_compat_syscall(), e.g. compat_iovec); " +
+        "or point to a fixed-width element struct instead",
     ),
   ];
 }

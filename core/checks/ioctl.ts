@@ -60,11 +60,19 @@ export const checkIoctl: Check = (ctx) =>
           "info",
           cmd.path,
           c.name,
-          `${c.name} = ${iocMacro(c.dir)}(0x${cmd.magic.toString(16)}, 0x${c.nr.toString(16)}${c.arg && c.dir !== "none" ? `, ${c.arg}` : ""}): ` +
+          `${c.name} = ${iocMacro(c.dir)}(0x${cmd.magic.toString(16)}, 0x${c.nr.toString(16)}` +
+            `${c.arg && c.dir !== "none" ? `, ${c.arg}` : ""}): ` +
             perFamily
               .map(
                 ({ family, values }) =>
-                  `${family} ${[...values].map(([v, ids]) => (v === undefined ? "does not fit" : hex32(v)) + (values.size > 1 ? ` on ${nameAbis(ids, ctx.abis)}` : "")).join(", ")}`,
+                  `${family} ` +
+                  [...values]
+                    .map(
+                      ([v, ids]) =>
+                        (v === undefined ? "does not fit" : hex32(v)) +
+                        (values.size > 1 ? ` on ${nameAbis(ids, ctx.abis)}` : ""),
+                    )
+                    .join(", "),
               )
               .join("; "),
           [],
@@ -81,9 +89,11 @@ export const checkIoctl: Check = (ctx) =>
             "error",
             [...cmd.path, "nr"],
             c.name,
-            `${c.name} uses magic 0x${cmd.magic.toString(16)} nr 0x${c.nr.toString(16)}, already taken by ${prior.spec.name}`,
+            `${c.name} uses magic 0x${cmd.magic.toString(16)} nr 0x${c.nr.toString(16)}, ` +
+              `already taken by ${prior.spec.name}`,
             [],
-            `give ${c.name} its own nr; tools that key on (type, nr), such as strace and ioctl-number.rst, cannot tell the two apart even though the full numbers differ`,
+            `give ${c.name} its own nr; tools that key on (type, nr), such as strace and ioctl-number.rst, ` +
+              "cannot tell the two apart even though the full numbers differ",
           ),
         );
       } else seen.set(key, cmd);
@@ -96,12 +106,15 @@ export const checkIoctl: Check = (ctx) =>
             "error",
             [...cmd.path, "arg"],
             c.name,
-            `${c.name}: argument of ${tooBig[0]!.size} bytes does not fit the ${IOC_FAMILIES[tooBig[0]!.family].sizeBits}-bit size field on ${nameAbis(
-              tooBig.map((n) => n.abi),
-              ctx.abis,
-            )}`,
+            `${c.name}: argument of ${tooBig[0]!.size} bytes ` +
+              `does not fit the ${IOC_FAMILIES[tooBig[0]!.family].sizeBits}-bit size field on ` +
+              nameAbis(
+                tooBig.map((n) => n.abi),
+                ctx.abis,
+              ),
             tooBig.map((n) => n.abi),
-            "keep ioctl arguments under 8192 bytes (the portable limit); pass a pointer to a larger buffer inside the struct instead",
+            "keep ioctl arguments under 8192 bytes (the portable limit); " +
+              "pass a pointer to a larger buffer inside the struct instead",
           ),
         );
       }
@@ -115,7 +128,8 @@ export const checkIoctl: Check = (ctx) =>
             c.name,
             `${c.name} is _IO but declares an argument type '${c.arg}'; _IO encodes no size and no direction`,
             [],
-            "use _IOR/_IOW/_IOWR for a pointer argument, or drop 'arg:' if the command takes none (or an integer value)",
+            "use _IOR/_IOW/_IOWR for a pointer argument, " +
+              "or drop 'arg:' if the command takes none (or an integer value)",
           ),
         );
       }
@@ -135,7 +149,9 @@ export const checkIoctl: Check = (ctx) =>
               sev,
               [...cmd.path, "dir"],
               c.name,
-              `${c.name} is ${iocMacro(c.dir)} but its data flows ${[...flows].sort().join(" and ")} (${wantsWrite ? "user -> kernel" : ""}${wantsWrite && wantsRead ? ", " : ""}${wantsRead ? "kernel -> user" : ""})`,
+              `${c.name} is ${iocMacro(c.dir)} but its data flows ${[...flows].sort().join(" and ")} ` +
+                `(${wantsWrite ? "user -> kernel" : ""}${wantsWrite && wantsRead ? ", " : ""}` +
+                `${wantsRead ? "kernel -> user" : ""})`,
               [],
               `declare it ${iocMacro(right)} (dir: ${right}), or fix the fields' 'flow:'`,
             ),
@@ -156,11 +172,15 @@ export const checkIoctl: Check = (ctx) =>
               varying
                 .map(
                   ({ family, values }) =>
-                    `${family}: ${[...values].map(([v, g]) => `${v === undefined ? "-" : hex32(v)} on ${nameAbis(g, ctx.abis)}`).join(", ")}`,
+                    `${family}: ` +
+                    [...values]
+                      .map(([v, g]) => `${v === undefined ? "-" : hex32(v)} on ${nameAbis(g, ctx.abis)}`)
+                      .join(", "),
                 )
                 .join("; "),
             ids,
-            "make the argument's layout identical on every ABI (see compat/layout), or handle the 32-bit number in compat_ioctl",
+            "make the argument's layout identical on every ABI (see compat/layout), " +
+              "or handle the 32-bit number in compat_ioctl",
           ),
         );
       }

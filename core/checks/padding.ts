@@ -126,7 +126,8 @@ export const checkPadding: Check = (ctx) =>
               "error",
               memberPath >= 0 ? record.fields[memberPath]!.path : record.path,
               name,
-              `${name}: ${h.size}-byte implicit hole at offset ${h.offset} between '${h.after ?? "<start>"}' and '${h.before}' on ${nameAbis(ids, ctx.abis)}`,
+              `${name}: ${h.size}-byte implicit hole at offset ${h.offset} ` +
+                `between '${h.after ?? "<start>"}' and '${h.before}' on ${nameAbis(ids, ctx.abis)}`,
               ids,
               fixText(h.after, false),
             ),
@@ -142,7 +143,8 @@ export const checkPadding: Check = (ctx) =>
             "error",
             record.path,
             name,
-            `${name}: ${l.tail} byte${l.tail === 1 ? "" : "s"} of implicit tail padding (size ${l.size}, data ends at ${l.size - l.tail}) on ${nameAbis(ids, ctx.abis)}`,
+            `${name}: ${l.tail} byte${l.tail === 1 ? "" : "s"} of implicit tail padding ` +
+              `(size ${l.size}, data ends at ${l.size - l.tail}) on ${nameAbis(ids, ctx.abis)}`,
             ids,
             fixText(undefined, true),
           ),
