@@ -6,6 +6,7 @@
  * An ABI whose compiler or sysroot is missing here is skipped, with the reason.
  */
 import test from "ava";
+import { gccCannotCompile } from "../verify/backends.js";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -163,9 +164,9 @@ const armUsable = VERDICTS.get("arm")!.status === "checked";
   },
 );
 
-const gccHere = haveProgram("gcc");
-const m32Title = `gcc -m32 without the i386 sysroot is table-only${gccHere ? "" : " (skipped: no gcc)"}`;
-(gccHere ? test : test.skip)(m32Title, (t) => {
+const m32Why = haveProgram("gcc") ? gccCannotCompile({ command: "gcc", flags: ["-m32"] }) : "no gcc";
+const m32Title = `gcc -m32 without the i386 sysroot is table-only${m32Why ? ` (skipped: ${m32Why})` : ""}`;
+(m32Why ? test.skip : test)(m32Title, (t) => {
   // Plain `gcc -m32` does not search /usr/include/x86_64-linux-gnu, where the host's asm/ headers are.
   const v = checkTypedefs(mustAbi("i386"), { sysroot: { ...sysrootFor("i386")!, flags: [] } });
   t.is(v.status, "table-only");
