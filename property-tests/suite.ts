@@ -27,14 +27,25 @@ child.stdout.on("data", (chunk: Buffer) => {
   }
 });
 
+/** The reason a skipped test's title gives: "(skipped: why)", parentheses balanced, or "... -- why". */
+function skipReason(title: string): string {
+  const at = title.indexOf("(skipped: ");
+  if (at >= 0) {
+    let depth = 0;
+    for (let i = at; i < title.length; i++) {
+      if (title[i] === "(") depth++;
+      else if (title[i] === ")" && --depth === 0) return title.slice(at + "(skipped: ".length, i);
+    }
+    return title.slice(at + "(skipped: ".length);
+  }
+  return /(?:^|\s)-- (.*)$/.exec(title)?.[1] ?? `no reason in the title: ${title}`;
+}
+
 child.on("close", (code) => {
   if (skipped.length) {
     const byReason = new Map<string, string[]>();
     for (const title of skipped) {
-      const reason =
-        /\((?:skipped|not verifiable here)[:\s-]+(.*)\)\s*$/.exec(title)?.[1] ??
-        /-- (.*)$/.exec(title)?.[1] ??
-        "no reason in the title";
+      const reason = skipReason(title);
       byReason.set(reason, [...(byReason.get(reason) ?? []), title]);
     }
     process.stdout.write(`\n${skipped.length} test(s) skipped, by reason:\n`);
