@@ -165,6 +165,13 @@ export const verifyCommand: Command = {
         `${structs} structs on ${abis.length} ABIs: ${count("verified")} verified, ${count("mismatch")} mismatch, ` +
           `${count("unverified")} unverified, ${count("error")} error\n`,
       );
+      const tableOnly = verdicts.filter((v) => v.typedefs.status === "table-only").map((v) => v.abi);
+      if (tableOnly.length) {
+        io.out(
+          `headers "table": no target sysroot here, so the kernel and C library typedefs of ` +
+            `${tableOnly.length} ABI(s) were judged only against the ABI table (--format json: typedefs.reason)\n`,
+        );
+      }
     }
     return mismatch ? EXIT.FINDINGS : broken ? EXIT.INTERNAL : EXIT.OK;
   },
