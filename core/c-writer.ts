@@ -99,6 +99,16 @@ export interface CSpelling {
   taggedInline: "define" | "reference";
 }
 
+/** Kernel spellings of the libc types a uapi header may not use (include/uapi/asm-generic/posix_types.h). */
+export const KERNEL_SPELLING: ReadonlyMap<string, string> = new Map([
+  ["size_t", "__kernel_size_t"],
+  ["ssize_t", "__kernel_ssize_t"],
+  ["time_t", "__kernel_time_t"],
+]);
+
+/** A libc type name as a uapi header writes it; other names pass through. */
+export const kernelSpelling = (name: string): string => KERNEL_SPELLING.get(name) ?? name;
+
 /** Spelling as written in the spec, for C that includes the generated header. */
 export const SPEC_SPELLING: CSpelling = {
   tag: (n) => n,

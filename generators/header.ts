@@ -18,6 +18,7 @@ import {
   declarationOrder,
   includeLine,
   kernelDocBlock,
+  kernelSpelling,
   paragraphs,
   recordDefinition,
   splitBrief,
@@ -65,13 +66,6 @@ export const headerGenerator: Generator = {
     );
   },
 };
-
-/** Kernel spellings of the libc types a uapi header may not use. */
-const KERNEL_SPELLING: ReadonlyMap<string, string> = new Map([
-  ["size_t", "__kernel_size_t"],
-  ["ssize_t", "__kernel_ssize_t"],
-  ["time_t", "__kernel_time_t"],
-]);
 
 const INT_MAX = 2n ** 31n - 1n;
 const INT_MIN = -(2n ** 31n);
@@ -164,7 +158,7 @@ class Namer {
   /** The C writer's spelling for this header: prefixed tags, kernel spellings of libc types, C90 with extensions. */
   readonly spelling: CSpelling = {
     tag: (n) => this.tag(n),
-    scalar: (n) => KERNEL_SPELLING.get(n) ?? n,
+    scalar: kernelSpelling,
     pointerTarget: (t) => this.typeExpr(t),
     c90: true,
     taggedInline: "define",
@@ -187,7 +181,7 @@ class Namer {
     const t = text.trim().replace(/\s+/g, " ");
     const m = /^(struct|union|enum) ([A-Za-z_][A-Za-z0-9_]*)$/.exec(t);
     if (m) return `${m[1]} ${this.tag(m[2]!)}`;
-    return KERNEL_SPELLING.get(t) ?? t;
+    return kernelSpelling(t);
   }
 }
 

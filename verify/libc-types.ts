@@ -17,6 +17,7 @@ import type { AbiEntry, AbiId, SizeAlign, TypedefName } from "../spec/abi.js";
 import { TYPEDEF_NAMES } from "../spec/abis.js";
 import { cIdentifier, includeLine, lineComment, toolName } from "../core/c-writer.js";
 import { CALIBRATION_SOURCE, dataReader } from "./asm-data.js";
+import { gccCannotCompile } from "./backends.js";
 import { compilersFor, type GccTarget } from "./compilers.js";
 import { sysrootFor, type Sysroot } from "./sysroots.js";
 import { compileSource, haveProgramCached } from "./system-cc.js";
@@ -140,13 +141,8 @@ export function checkTypedefs(abi: AbiEntry, opts: CheckTypedefsOptions = {}): T
   const flags = [...gcc.flags, ...sysroot.flags];
   const compiler = [gcc.command, ...flags].join(" ");
   // The exact capability first: this GCC compiles for the ABI at all (`gcc -m32` without multilib does not).
-  const bare = compileSource({ compiler: gcc.command, args: [...gcc.flags, "-S", "-o", "-"], source: "int x;\n" });
-  if (!bare.ok) {
-    const why = bare.stderr.split("\n").find((l) => /error/.test(l)) ?? bare.stderr.trim().split("\n")[0] ?? "";
-    return tableOnly(
-      `no cross compiler for ${abi.id} here: ${[gcc.command, ...gcc.flags].join(" ")} cannot compile (${why.trim()})`,
-    );
-  }
+  const cannot = gccCannotCompile(gcc);
+  if (cannot) return tableOnly(`no cross compiler for ${abi.id} here: ${cannot}`);
   const names = TYPEDEF_NAMES;
   const source = typedefProbeSource(names);
   const r = compileSource({ compiler: gcc.command, args: [...flags, "-S", "-H", "-o", "-"], source });

@@ -18,6 +18,7 @@
  */
 import type { AbiEntry } from "../spec/abi.js";
 import type { InterfaceModel, RecordType, SpecModel } from "../core/model.js";
+import { eachRecordInnermostFirst } from "../core/layout.js";
 import { includeLine, lineComment, staticAssert, toolName } from "../core/c-writer.js";
 import { renderHeader } from "../generators/header.js";
 import { layoutAsserts } from "../generators/layout-asserts.js";
@@ -228,19 +229,10 @@ export function buildProbe(
 /** External structs a record is, or holds by value (their headers are included, not generated). */
 function externalRecords(r: RecordType): RecordType[] {
   if (r.external) return [r];
-  const out: RecordType[] = [];
   const seen = new Set<RecordType>();
-  const stack = [r];
-  while (stack.length) {
-    const cur = stack.pop()!;
-    for (const f of cur.fields) {
-      let t = f.type;
-      while (t.kind === "array") t = t.element;
-      if (t.kind !== "record" || seen.has(t.record)) continue;
-      seen.add(t.record);
-      if (t.record.external) out.push(t.record);
-      else stack.push(t.record);
-    }
-  }
-  return out;
+  const out = new Set<RecordType>();
+  // An external struct is collected, not entered: its header, not ours, declares what it holds.
+  const done = (c: RecordType) => (c.external ? (out.add(c), true) : seen.has(c));
+  eachRecordInnermostFirst(r, done, (c) => seen.add(c));
+  return [...out];
 }

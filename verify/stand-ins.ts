@@ -17,21 +17,15 @@ import {
   includeLine,
   lineComment,
   recordDefinition,
+  kernelSpelling,
   toolName,
   type CSpelling,
 } from "../core/c-writer.js";
 
-/** Kernel spellings the generated header uses for libc types (generators/header.ts). */
-const KERNEL_SPELLING: Readonly<Record<string, string>> = {
-  size_t: "__kernel_size_t",
-  ssize_t: "__kernel_ssize_t",
-  time_t: "__kernel_time_t",
-};
-
 const STAND_IN_SPELLING: CSpelling = {
   tag: (n) => n,
-  scalar: (n) => KERNEL_SPELLING[n] ?? n,
-  pointerTarget: (t) => KERNEL_SPELLING[t] ?? t,
+  scalar: kernelSpelling,
+  pointerTarget: kernelSpelling,
   c90: false,
   taggedInline: "define",
 };

@@ -26,6 +26,19 @@ export function haveProgram(program: string): boolean {
  * The directory is removed afterwards unless `keep` is set; its path is
  * passed to `args` via the "{dir}" placeholder.
  */
+/** Write the source and its extra files into a fresh scratch directory; returns the directory and the source's path. */
+function scratchSources(opts: { source: string; fileName?: string; extraFiles?: Record<string, string> }) {
+  const dir = mkdtempSync(path.join(tmpdir(), "uapi-cc-"));
+  const file = path.join(dir, opts.fileName ?? "probe.c");
+  writeFileSync(file, opts.source);
+  for (const [name, text] of Object.entries(opts.extraFiles ?? {})) {
+    const p = path.join(dir, name);
+    mkdirSync(path.dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  }
+  return { dir, file };
+}
+
 export function compileSource(opts: {
   compiler: string;
   args: string[];
@@ -34,15 +47,8 @@ export function compileSource(opts: {
   extraFiles?: Record<string, string>;
   run?: boolean;
 }): CompileResult & { runResult?: CompileResult & { stdoutBytes: Buffer } } {
-  const dir = mkdtempSync(path.join(tmpdir(), "uapi-cc-"));
+  const { dir, file } = scratchSources(opts);
   try {
-    const file = path.join(dir, opts.fileName ?? "probe.c");
-    writeFileSync(file, opts.source);
-    for (const [name, text] of Object.entries(opts.extraFiles ?? {})) {
-      const p = path.join(dir, name);
-      mkdirSync(path.dirname(p), { recursive: true });
-      writeFileSync(p, text);
-    }
     const exe = path.join(dir, "a.out");
     const args = opts.args.map((a) => a.replaceAll("{dir}", dir)).concat(opts.run ? [file, "-o", exe] : [file]);
     const r = spawnSync(opts.compiler, args, { encoding: "utf8", cwd: dir, maxBuffer: 64 << 20 });
@@ -89,16 +95,10 @@ export async function compileSourceAsync(opts: {
   extraFiles?: Record<string, string>;
 }): Promise<CompileResult> {
   const { spawn } = await import("node:child_process");
-  const { mkdir, mkdtemp, writeFile, rm } = await import("node:fs/promises");
-  const dir = await mkdtemp(path.join(tmpdir(), "uapi-cc-"));
+  const { rm } = await import("node:fs/promises");
+  // The files are small: writing them synchronously costs less than the compiler they are for.
+  const { dir, file } = scratchSources(opts);
   try {
-    const file = path.join(dir, opts.fileName ?? "probe.c");
-    await writeFile(file, opts.source);
-    for (const [name, text] of Object.entries(opts.extraFiles ?? {})) {
-      const p = path.join(dir, name);
-      await mkdir(path.dirname(p), { recursive: true });
-      await writeFile(p, text);
-    }
     const args = opts.args.map((a) => a.replaceAll("{dir}", dir)).concat([file]);
     return await new Promise<CompileResult>((resolve) => {
       const child = spawn(opts.compiler, args, { cwd: dir });

@@ -168,11 +168,11 @@ function typedefVerdict(abi: AbiEntry): TypedefVerdict {
 }
 
 /** clang runs freestanding here: the kernel headers are always the table's stand-ins. */
-const CLANG_HEADERS: Promise<HeaderSource> = Promise.resolve({
+const CLANG_HEADERS: HeaderSource = {
   kind: "table",
   flags: [],
   why: "clang runs without a target sysroot: kernel typedefs are the ABI table's stand-ins",
-});
+};
 
 /** Records per probe: one compiler invocation per ABI up to this many (the bundled specs hold 17). */
 export const PROBE_CHUNK = 2000;
@@ -228,7 +228,7 @@ export async function verifyLayouts(
       limits: readonly LimitNote[] | undefined,
       slot: <T>(task: () => Promise<T>) => Promise<T>,
       run: (p: Probe) => Promise<BackendRun>,
-      headers: Promise<HeaderSource>,
+      headers: HeaderSource,
     ) => {
       const left = limited(records, limits);
       const skipped = [...left.values()];
@@ -241,11 +241,11 @@ export async function verifyLayouts(
         }),
       );
       tasks.push(
-        Promise.all([Promise.all(parts), headers]).then(([rs, h]) => ({
+        Promise.all(parts).then((rs) => ({
           ...mergeRuns(rs),
           skipped,
-          headers: h.kind,
-          ...(h.why ? { headersWhy: h.why } : {}),
+          headers: headers.kind,
+          ...(headers.why ? { headersWhy: headers.why } : {}),
         })),
       );
     };
@@ -258,13 +258,7 @@ export async function verifyLayouts(
         ? gccCannotCompile(row.gcc)
         : `${row.gcc.command} is not installed`;
       if (cannot) missing.push(cannot);
-      else
-        start(
-          row.gcc.limits,
-          gccSlots,
-          (p) => runGcc(p, abi, row.gcc!),
-          Promise.resolve(gccHeaderSource(abi.id, row.gcc)),
-        );
+      else start(row.gcc.limits, gccSlots, (p) => runGcc(p, abi, row.gcc!), gccHeaderSource(abi.id, row.gcc));
     }
     const runs = (await Promise.all(tasks)).filter((r): r is CompilerRun => r !== undefined);
     // A record is unverified when every compiler that ran (or would have run) skipped it.
