@@ -9,7 +9,7 @@ import fc from "fast-check";
 import type { AbiEntry } from "../spec/abi.js";
 import { ABIS } from "../spec/abis.js";
 import { layoutRecord } from "../core/layout.js";
-import { loadSpecs } from "../cli/command.js";
+import { exampleSpecFiles, loadSpecFiles } from "../spec/load.js";
 import { compilersFor } from "../verify/compilers.js";
 import type { ProbeUnit } from "../verify/probe.js";
 import { unitsOfModels, verifyLayouts } from "../verify/verify.js";
@@ -58,9 +58,11 @@ async function compilerRate(
 
 export async function run(): Promise<void> {
   // Warm-up: the first call loads 100 MB of WebAssembly; measure steady state.
-  await verifyLayouts(unitsOfModels(loadSpecs([])).slice(0, 1), CLANG_ABIS.slice(0, 1), { compiler: "yowasp" });
+  await verifyLayouts(unitsOfModels(loadSpecFiles(exampleSpecFiles())).slice(0, 1), CLANG_ABIS.slice(0, 1), {
+    compiler: "yowasp",
+  });
 
-  await compilerRate("bundled specs", unitsOfModels(loadSpecs([])), CLANG_ABIS, 30);
+  await compilerRate("bundled specs", unitsOfModels(loadSpecFiles(exampleSpecFiles())), CLANG_ABIS, 30);
 
   const units: ProbeUnit[] = [];
   const docs = fc.sample(arbVerifyDoc(), { seed: 4, numRuns: 1000 });

@@ -12,6 +12,7 @@ import { compareCommand } from "./commands/compare.js";
 import { decodeCommand } from "./commands/decode.js";
 import { encodeCommand } from "./commands/encode.js";
 import { generateCommand } from "./commands/generate.js";
+import { initCommand } from "./commands/init.js";
 import { ioctlCommand } from "./commands/ioctl.js";
 import { layoutCommand } from "./commands/layout.js";
 import { verifyCommand } from "./commands/verify.js";
@@ -19,6 +20,7 @@ import { EXIT, processIo, UsageError, type Io } from "./io.js";
 import { formatSpecErrors } from "./report.js";
 
 export const COMMANDS: readonly Command[] = [
+  initCommand,
   checkCommand,
   layoutCommand,
   abisCommand,
@@ -39,6 +41,10 @@ exact layouts on every Linux ABI, checks, headers, codecs and syscall shims.
 
 commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+
+A command that names no SPEC runs on the specs of the project configuration:
+the nearest uapi.config.json (or package.json "uapi" key) in or above the
+working directory, or the file given with --config.  'uapi init' starts one.
 
 Run 'uapi COMMAND --help' for a command's options; 'uapi --version' for the version.
 With --format json, an error is also printed as JSON on stdout:

@@ -12,6 +12,15 @@
  */
 import { fromHex, HexError, toHex } from "../runtime/bytes.js";
 import { own } from "../runtime/objects.js";
+import {
+  acceptedNames,
+  lookUpName,
+  nameValue,
+  type MemberNames,
+  type NameKind,
+  type ValueName,
+  type ValueNames,
+} from "./codec-names.js";
 import type { Node, Plan, PlanField } from "./codec-plan.js";
 
 /** JSON as `parseJson` returns it: integers beyond 2^53 (and integer-valued literals such as 1e20) as bigint. */
@@ -341,6 +350,9 @@ export function preview(json: unknown): string {
 const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
 const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** An integer written as a string: decimal, or 0x/0b/0o, with an optional minus. */
+const NUMERIC = /^-?(0x[0-9a-f]+|0b[01]+|0o[0-7]+|\d+)$/i;
+
 function integer(json: unknown, path: string): bigint {
   if (typeof json === "bigint") return json;
   if (typeof json === "number") {
@@ -353,7 +365,7 @@ function integer(json: unknown, path: string): bigint {
       );
     throw new JsonShapeError(path, `expected an integer, got ${preview(json)}`);
   }
-  if (typeof json === "string" && json.length <= 200 && /^-?(0x[0-9a-f]+|0b[01]+|0o[0-7]+|\d+)$/i.test(json.trim())) {
+  if (typeof json === "string" && json.length <= 200 && NUMERIC.test(json.trim())) {
     const t = json.trim();
     return t.startsWith("-") ? -BigInt(t.slice(1)) : BigInt(t);
   }
@@ -366,15 +378,48 @@ function integer(json: unknown, path: string): bigint {
 const FLOAT_TEXT = /^\s*(-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?|NaN|-?Infinity)\s*$/i;
 
 /**
+ * An integer given by number or by name (codec-names.ts): a flag, enumerator or special value's name as a
+ * string, or for a flags word an array of flag names and numbers, OR'd together.
+ */
+function namedInteger(json: unknown, names: MemberNames, path: string): bigint {
+  const byName = (name: string, at: string, inArray: boolean): bigint => {
+    const hit = lookUpName(name, names);
+    if (!hit)
+      throw new JsonShapeError(
+        at,
+        `unknown name ${preview(name)}; ${path || "the value"} takes ${acceptedNames(names)}`,
+      );
+    if (inArray && hit.kind !== "flags")
+      throw new JsonShapeError(at, `${name} is a whole value, not a flag: give it alone, not in an array`);
+    return hit.value;
+  };
+  const isName = (x: unknown): x is string => typeof x === "string" && !NUMERIC.test(x.trim());
+  if (isName(json)) return byName(json, path, false);
+  if (Array.isArray(json) && names.flags)
+    return json.reduce<bigint>((acc, x, i) => {
+      const at = `${path}[${i}]`;
+      return acc | (isName(x) ? byName(x, at, true) : integer(x, at));
+    }, 0n);
+  if (typeof json === "number" || typeof json === "bigint" || typeof json === "string") return integer(json, path);
+  throw new JsonShapeError(
+    path,
+    `expected an integer or a name, got ${preview(json)}; it takes ${acceptedNames(names)}`,
+  );
+}
+
+/**
  * JSON (as a user writes it, from `parseJson` or JSON.parse) to a value the
  * codec accepts.  Range checks are left to the codec, except for integers
- * a JavaScript number cannot hold exactly, which are refused here.
+ * a JavaScript number cannot hold exactly, which are refused here.  With
+ * `names` (codec-names.ts `valueNames`), flag, enum and special members also
+ * take names.
  */
-export function jsonToValue(json: unknown, node: Node, path = ""): unknown {
+export function jsonToValue(json: unknown, node: Node, path = "", names?: ValueNames): unknown {
   switch (node.k) {
     case "int":
     case "bits": {
-      const n = integer(json, path);
+      const named = names?.get(node.path);
+      const n = named ? namedInteger(json, named, path) : integer(json, path);
       if (node.repr === "bigint") return n;
       if (n < SAFE_MIN || n > SAFE_MAX) throw new JsonShapeError(path, `${n} does not fit ${node.ctype}`);
       return Number(n);
@@ -404,7 +449,7 @@ export function jsonToValue(json: unknown, node: Node, path = ""): unknown {
         throw new JsonShapeError(path, `expected an array of ${node.count}, got ${preview(json)}`);
       if (json.length !== node.count)
         throw new JsonShapeError(path, `expected an array of ${node.count}, got ${preview(json)}`);
-      return json.map((x, i) => jsonToValue(x, node.elem, `${path}[${i}]`));
+      return json.map((x, i) => jsonToValue(x, node.elem, `${path}[${i}]`, names));
     case "object": {
       if (typeof json !== "object" || json === null || Array.isArray(json))
         throw new JsonShapeError(path, `expected an object, got ${preview(json)}`);
@@ -418,7 +463,7 @@ export function jsonToValue(json: unknown, node: Node, path = ""): unknown {
           }
           known.add(f.key);
           const v = own(json, f.key);
-          if (v !== undefined) out[f.key] = jsonToValue(v, f.node, path ? `${path}.${f.key}` : f.key);
+          if (v !== undefined) out[f.key] = jsonToValue(v, f.node, path ? `${path}.${f.key}` : f.key, names);
         }
       };
       walk(node.fields);
@@ -431,6 +476,103 @@ export function jsonToValue(json: unknown, node: Node, path = ""): unknown {
       return out;
     }
   }
+}
+
+/* ------------------------------------------------------------------ */
+/* Walking the value leaves                                            */
+/* ------------------------------------------------------------------ */
+
+type LeafNode = Exclude<Node, { k: "object" } | { k: "array" }>;
+
+/** One value leaf of a decoded struct: its plan node, its value, the offset its node counts from, its path. */
+interface Leaf {
+  node: LeafNode;
+  v: unknown;
+  base: number;
+  /** The member path with array indices: `vecs[2].flags`. */
+  path: string;
+}
+
+/**
+ * Every value leaf of `value` in member order (arrays expanded, anonymous members' keys in the parent).
+ * Iterative (an explicit work list), so a struct of a million members or a deep nesting cannot exhaust the stack.
+ */
+function forEachLeaf(root: Node, value: unknown, visit: (leaf: Leaf) => void): void {
+  type Item = { node: Node; v: unknown; base: number; path: string };
+  // Popped from the end: children are pushed in reverse to keep member order.
+  const work: Item[] = [{ node: root, v: value, base: 0, path: "" }];
+  const pushFields = (fields: PlanField[], v: unknown, base: number, path: string, into: Item[]) => {
+    for (const f of fields) {
+      if (f.key === undefined) {
+        if (f.node.k === "object") pushFields(f.node.fields, v, base, path, into);
+        continue;
+      }
+      into.push({
+        node: f.node,
+        v: v !== null && typeof v === "object" ? own(v, f.key) : undefined,
+        base,
+        path: path ? `${path}.${f.key}` : f.key,
+      });
+    }
+  };
+  while (work.length) {
+    const { node, v, base, path } = work.pop()!;
+    if (node.k === "object") {
+      const items: Item[] = [];
+      pushFields(node.fields, v, base, path, items);
+      for (let k = items.length - 1; k >= 0; k--) work.push(items[k]!);
+    } else if (node.k === "array") {
+      for (let i = node.count - 1; i >= 0; i--)
+        work.push({
+          node: node.elem,
+          v: Array.isArray(v) ? v[i] : undefined,
+          base: base + node.off + i * node.stride,
+          path: `${path}[${i}]`,
+        });
+    } else visit({ node, v, base, path });
+  }
+}
+
+/** The names of an integer leaf's value, or undefined (no names for this member, or no integer). */
+function leafNames(leaf: Leaf, names: ValueNames | undefined): { vn: ValueName; m: MemberNames } | undefined {
+  const m = names?.get(leaf.node.path);
+  if (!m || (typeof leaf.v !== "number" && typeof leaf.v !== "bigint")) return undefined;
+  const vn = nameValue(leaf.v, m);
+  return vn && { vn, m };
+}
+
+/** A decoded value's names as JSON: `unknown` is a string, flag bits in hex ("0x8"), an enum value in decimal. */
+export interface NamesJson {
+  kind: NameKind;
+  names: string[];
+  unknown?: string;
+}
+
+/**
+ * The names of a decoded value's members (flag bits, enumerators, special values), keyed by member path with
+ * array indices (`msg.type`, `vecs[2].flags`); members without names are left out.  `uapi decode` prints this
+ * beside `value`, which stays numbers only.
+ */
+export function namesToJson(plan: Plan, value: unknown, names: ValueNames): { [path: string]: NamesJson } {
+  const out = Object.create(null) as { [path: string]: NamesJson };
+  forEachLeaf(plan.root, value, (leaf) => {
+    const hit = leafNames(leaf, names);
+    if (!hit) return;
+    const { kind, names: list, unknown } = hit.vn;
+    out[leaf.path] =
+      unknown === undefined
+        ? { kind, names: list }
+        : { kind, names: list, unknown: kind === "flags" ? `0x${unknown.toString(16)}` : `${unknown}` };
+  });
+  return out;
+}
+
+/** A decoded value's names as one line of text, for the dump; undefined when there are none (flags that are 0). */
+function namesText({ vn, m }: { vn: ValueName; m: MemberNames }): string | undefined {
+  if (vn.kind === "enum" && vn.unknown !== undefined) return `? (no ${m.enumeration!.name} value)`;
+  const unknown = vn.unknown === undefined ? [] : [`0x${vn.unknown.toString(16)} (unknown)`];
+  const parts = [...vn.names, ...unknown];
+  return parts.length ? parts.join(" | ") : undefined;
 }
 
 /* ------------------------------------------------------------------ */
@@ -448,6 +590,8 @@ export interface DumpLine {
   ctype: string;
   /** The decoded value, as text. */
   value: string;
+  /** The value's names: `BUS1_RECV_FLAG_PEEK | 0x8 (unknown)`, an enumerator or a special value. */
+  names?: string;
   /** For a bit-field: "bits 3..5 of these bytes". */
   bits?: string;
 }
@@ -456,93 +600,71 @@ export interface DumpLine {
 const DUMP_BYTES = 32;
 
 /**
- * A pahole-like listing: one line per value leaf (arrays expanded) and per
- * padding run, in offset order.  Iterative (an explicit work list), so a
- * struct of a million members or a deep nesting cannot exhaust the stack.
+ * An integer as the dump shows it: decimal, then its bits in hex at the member's own width, so -1 is
+ * `-1 (0xff)` in a __s8, `-1 (0xffffffffffffffff)` in a __s64 and `-1 (0x1f)` in a 5-bit bit-field.
  */
-export function dumpLines(plan: Plan, value: unknown, bytes: Uint8Array): DumpLine[] {
+export function integerText(v: number | bigint, bits: number): string {
+  return `${v} (0x${BigInt.asUintN(bits, BigInt(v)).toString(16)})`;
+}
+
+function leafText(leaf: Leaf): string {
+  const { node, v } = leaf;
+  if ((node.k === "int" || node.k === "bits") && (typeof v === "bigint" || typeof v === "number"))
+    return integerText(v, node.k === "int" ? node.size * 8 : node.width);
+  if (v instanceof Uint8Array)
+    return v.length > DUMP_BYTES ? `"${toHex(v.subarray(0, DUMP_BYTES))}..." (${v.length} bytes)` : `"${toHex(v)}"`;
+  return String(v);
+}
+
+/**
+ * A pahole-like listing: one line per value leaf (arrays expanded) and per
+ * padding run, in offset order, with the names of flag, enum and special values when `names` is given.
+ */
+export function dumpLines(plan: Plan, value: unknown, bytes: Uint8Array, names?: ValueNames): DumpLine[] {
   const lines: DumpLine[] = [];
   const hexAt = (off: number, size: number) => toHex(bytes.subarray(off, off + Math.min(size, DUMP_BYTES)));
-  const show = (v: unknown): string =>
-    typeof v === "bigint"
-      ? `${v} (0x${v.toString(16)})`
-      : typeof v === "number" && Number.isInteger(v)
-        ? `${v} (0x${(v >>> 0).toString(16)})`
-        : v instanceof Uint8Array
-          ? v.length > DUMP_BYTES
-            ? `"${toHex(v.subarray(0, DUMP_BYTES))}..." (${v.length} bytes)`
-            : `"${toHex(v)}"`
-          : String(v);
-  // Work list of (node, value, base, path), popped from the end: pushed in reverse to keep member order.
-  type Item = { node: Node; v: unknown; base: number; path: string };
-  const work: Item[] = [{ node: plan.root, v: value, base: 0, path: "" }];
-  const pushFields = (fields: PlanField[], v: unknown, base: number, path: string, into: Item[]) => {
-    for (const f of fields) {
-      if (f.key === undefined) {
-        if (f.node.k === "object") pushFields(f.node.fields, v, base, path, into);
-        continue;
-      }
-      into.push({
-        node: f.node,
-        v: v !== null && typeof v === "object" ? own(v, f.key) : undefined,
-        base,
-        path: path ? `${path}.${f.key}` : f.key,
-      });
-    }
-  };
-  while (work.length) {
-    const { node, v, base, path } = work.pop()!;
-    switch (node.k) {
-      case "object": {
-        const items: Item[] = [];
-        pushFields(node.fields, v, base, path, items);
-        for (let k = items.length - 1; k >= 0; k--) work.push(items[k]!);
-        break;
-      }
-      case "array":
-        for (let i = node.count - 1; i >= 0; i--)
-          work.push({
-            node: node.elem,
-            v: Array.isArray(v) ? v[i] : undefined,
-            base: base + node.off + i * node.stride,
-            path: `${path}[${i}]`,
-          });
-        break;
-      case "bits": {
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (const c of node.chunks) {
-          lo = Math.min(lo, c.byte);
-          hi = Math.max(hi, c.byte);
-        }
-        const start = base + lo;
-        const size = hi - lo + 1;
-        lines.push({
-          offset: start,
-          size,
-          hex: hexAt(start, size),
-          name: path,
-          ctype: node.ctype,
-          value: show(v),
-          bits:
-            `${node.width} bit${node.width === 1 ? "" : "s"} ` +
-            `from byte ${base + node.chunks[0]!.byte} bit ${node.chunks[0]!.shift}`,
-        });
-        break;
-      }
-      default: {
-        const size = node.k === "bytes" ? node.len : node.size;
-        lines.push({
-          offset: base + node.off,
-          size,
-          hex: hexAt(base + node.off, size),
-          name: path,
-          ctype: node.ctype,
-          value: show(v),
-        });
-      }
-    }
+  forEachLeaf(plan.root, value, (leaf) => {
+    const { node, base, path } = leaf;
+    const hit = leafNames(leaf, names);
+    const named = hit && namesText(hit);
+    const line: DumpLine = node.k === "bits" ? bitsLine(node, base, hexAt) : leafLine(node, base, hexAt);
+    lines.push({ ...line, name: path, value: leafText(leaf), ...(named ? { names: named } : {}) });
+  });
+  paddingLines(plan, bytes, hexAt, lines);
+  return lines.sort((a, b) => a.offset - b.offset || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+type HexAt = (off: number, size: number) => string;
+
+function bitsLine(node: LeafNode & { k: "bits" }, base: number, hexAt: HexAt): DumpLine {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of node.chunks) {
+    lo = Math.min(lo, c.byte);
+    hi = Math.max(hi, c.byte);
   }
+  const start = base + lo;
+  const size = hi - lo + 1;
+  return {
+    offset: start,
+    size,
+    hex: hexAt(start, size),
+    name: "",
+    ctype: node.ctype,
+    value: "",
+    bits:
+      `${node.width} bit${node.width === 1 ? "" : "s"} ` +
+      `from byte ${base + node.chunks[0]!.byte} bit ${node.chunks[0]!.shift}`,
+  };
+}
+
+function leafLine(node: Exclude<LeafNode, { k: "bits" }>, base: number, hexAt: HexAt): DumpLine {
+  const size = node.k === "bytes" ? node.len : node.size;
+  return { offset: base + node.off, size, hex: hexAt(base + node.off, size), name: "", ctype: node.ctype, value: "" };
+}
+
+/** One line per run of padding bytes (zero or not) and per byte with padding bits, added to `lines`. */
+function paddingLines(plan: Plan, bytes: Uint8Array, hexAt: HexAt, lines: DumpLine[]): void {
   for (let i = 0; i < plan.size;) {
     if (plan.used[i] === 0xff) {
       i++;
@@ -578,5 +700,4 @@ export function dumpLines(plan: Plan, value: unknown, bytes: Uint8Array): DumpLi
     });
     i = j;
   }
-  return lines.sort((a, b) => a.offset - b.offset || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -7,8 +7,18 @@ export interface OutputFile {
   content: string;
 }
 
+/** What a run asks of the generators; only the codec generator reads it so far. */
+export interface GenerateOptions {
+  /** How generated codecs reach the runtime: by package name, or a copy written beside them. */
+  runtime: "package" | "vendor";
+  /** Which codec files to write: TypeScript, JavaScript with .d.ts, or both. */
+  codecs: "ts" | "js" | "both";
+}
+
+export const DEFAULT_GENERATE_OPTIONS: GenerateOptions = { runtime: "package", codecs: "both" };
+
 export interface Generator {
   name: string;
-  /** Pure: the same specs give the same files, byte for byte. */
-  generate(models: readonly SpecModel[]): OutputFile[];
+  /** Pure: the same specs and options give the same files, byte for byte.  Options: DEFAULT_GENERATE_OPTIONS. */
+  generate(models: readonly SpecModel[], options?: GenerateOptions): OutputFile[];
 }

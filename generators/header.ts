@@ -12,8 +12,19 @@
 import path from "node:path";
 import type { ConstantSpec, EnumSpec, FieldSpec, FlagSetSpec, NamedValue } from "../spec/types.js";
 import { REPO_ROOT } from "../core/paths.js";
-import type { CommandModel, CType, FieldModel, InterfaceModel, RecordType, SpecModel } from "../core/model.js";
 import {
+  parseInteger,
+  type CommandModel,
+  type CType,
+  type FieldModel,
+  type InterfaceModel,
+  type RecordType,
+  type SpecModel,
+} from "../core/model.js";
+import { castOperand, integerForms, specialUses, type SpecialUse } from "../core/special-values.js";
+import { ABIS } from "../spec/abis.js";
+import {
+  cInteger,
   commentLine,
   declarationOrder,
   includeLine,
@@ -83,6 +94,7 @@ export function renderHeader(model: SpecModel, ifc: InterfaceModel, opts: Header
   for (const c of ifc.constants.values()) sections.push(renderConstant(c, names, magicConstants.has(c.name)));
   for (const f of ifc.flagSets.values()) sections.push(renderFlagSet(f, names));
   for (const e of ifc.enums.values()) sections.push(renderEnum(e, names, enumTypesUsed.has(e.name)));
+  sections.push(...renderSpecials(ifc, names));
   for (const r of emitted) sections.push(renderRecord(r, names));
   for (const c of ifc.commands) sections.push(renderCommand(c, ifc, names));
 
@@ -149,6 +161,7 @@ class Namer {
       this.tags.add(e.name);
     }
     for (const c of ifc.commands) this.macros.add(c.spec.name);
+    for (const use of specialUses(ifc.spec, ifc.path)) this.macros.add(use.special.name);
     const addTags = (r: RecordType) => {
       if (r.tag && !r.external) this.tags.add(r.tag);
       r.fields.forEach((f) => inlineRecords(f.type).forEach(addTags));
@@ -315,6 +328,34 @@ function enumsUsedAsTypes(ifc: InterfaceModel): Set<string> {
   ifc.records.filter((r) => !r.external).forEach((r) => r.fields.forEach((f) => visit(f.type)));
   ifc.commands.forEach((c) => c.arg && visit(c.arg));
   return used;
+}
+
+/**
+ * One `#define NAME ((T)L)` per special value name, in the order of first use (core/special-values.ts): T is the
+ * first field's type, L the integer that casts to exactly the value that field reads (`((__u64)-1)`, never a bare
+ * `-1` of type int).  The lint guarantees every use of a name has that value; a name that is also a constant of
+ * that value is the constant's define.
+ */
+function renderSpecials(ifc: InterfaceModel, names: Namer): string[] {
+  const byName = new Map<string, SpecialUse[]>();
+  for (const use of specialUses(ifc.spec, ifc.path)) {
+    if (ifc.constants.has(use.special.name)) continue;
+    const uses = byName.get(use.special.name);
+    if (uses) uses.push(use);
+    else byName.set(use.special.name, [use]);
+  }
+  return [...byName.values()].map((uses) => renderSpecial(uses, ifc, names));
+}
+
+function renderSpecial(uses: SpecialUse[], ifc: InterfaceModel, names: Namer): string {
+  const { special, type, bits } = uses[0]!;
+  const forms = type === undefined ? undefined : integerForms(type, bits, ifc.enums, ABIS);
+  const raw = parseInteger(special.value);
+  if (!forms || raw === undefined) throw new Error(`special value ${special.name}: no integer field or value`);
+  const name = names.macro(special.name);
+  const members = [...new Set(uses.map((u) => u.member))];
+  const doc = `${special.doc ?? `Special value ${name}.`}\n\nA special value of ${members.join(", ")}.`;
+  return `${macroDoc(name, doc)}\n#define ${name} ((${names.typeExpr(type!)})${cInteger(castOperand(raw, forms))})`;
 }
 
 /* ------------------------------------------------------------------ */

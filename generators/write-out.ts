@@ -14,7 +14,7 @@
 import path from "node:path";
 import { SpecInputError } from "../core/diagnostic.js";
 import type { SpecModel } from "../core/model.js";
-import type { Generator, OutputFile } from "./generator.js";
+import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions, type Generator, type OutputFile } from "./generator.js";
 import { describeKind, entryKind, OutputRefused, parentProblem, readRegularFile } from "./out-fs.js";
 import { isSafeOutputPath, manifestPath, manifestText, ownerByPath, readOwners } from "./out-owners.js";
 import { commitChanges, leftovers, lockOutput, recoverOutput } from "./out-transaction.js";
@@ -50,13 +50,13 @@ export interface OutputSet {
  * GeneratorError; a path produced twice is recorded as a clash, which the
  * caller reports at the spec's position.
  */
-function produceSet(model: SpecModel, generators: readonly Generator[]): OutputSet {
+function produceSet(model: SpecModel, generators: readonly Generator[], options: GenerateOptions): OutputSet {
   const files = new Map<string, string>();
   const clashes: string[] = [];
   for (const g of generators) {
     let produced: OutputFile[];
     try {
-      produced = g.generate([model]);
+      produced = g.generate([model], options);
     } catch (e) {
       if (e instanceof SpecInputError) throw e; // a located limit (generators/codec-budget.ts): bad input, not a bug
       throw new GeneratorError(g.name, e);
@@ -73,8 +73,12 @@ function produceSet(model: SpecModel, generators: readonly Generator[]): OutputS
 }
 
 /** One output set per spec document. */
-export function produceSets(models: readonly SpecModel[], generators: readonly Generator[]): OutputSet[] {
-  return models.map((m) => produceSet(m, generators));
+export function produceSets(
+  models: readonly SpecModel[],
+  generators: readonly Generator[],
+  options: GenerateOptions = DEFAULT_GENERATE_OPTIONS,
+): OutputSet[] {
+  return models.map((m) => produceSet(m, generators, options));
 }
 
 /** Where two outputs of one run would collide: a path written twice, or a path that is both a file and a folder. */
@@ -126,8 +130,12 @@ export function outputClashes(sets: readonly OutputSet[]): { set: OutputSet; pat
 }
 
 /** Every file of every set, sorted by path (for tests and in-memory use); a clash is a GeneratorError. */
-export function produceFiles(models: readonly SpecModel[], generators: readonly Generator[]): OutputFile[] {
-  const sets = produceSets(models, generators);
+export function produceFiles(
+  models: readonly SpecModel[],
+  generators: readonly Generator[],
+  options: GenerateOptions = DEFAULT_GENERATE_OPTIONS,
+): OutputFile[] {
+  const sets = produceSets(models, generators, options);
   const clash = outputClashes(sets)[0];
   if (clash) throw new GeneratorError("output", new Error(clash.message));
   return sets.flatMap((s) => s.files).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

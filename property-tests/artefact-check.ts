@@ -7,8 +7,9 @@
  *   - each syscall shim header: gcc -std=c11 -pedantic -Wall -Wextra -Werror;
  *   - the hypothetical kernel side (not meant to compile): gcc's comment
  *     stripping must accept it (no comment ends early, none is unterminated);
- *   - each codec module: the TypeScript parser, then one type-check of all
- *     collected modules against the real runtime (typecheckCodecs);
+ *   - each codec module: the TypeScript parser (its .ts and .mjs), then one
+ *     type-check of all collected .ts, .d.ts and .d.mts modules against the real
+ *     runtime (typecheckCodecs);
  *   - every text file: no control, bidi or invisible character; the HTML
  *     report: no markup that the spec could have injected.
  */
@@ -19,6 +20,7 @@ import ts from "typescript";
 import type { SpecModel } from "../core/model.js";
 import { REPO_ROOT } from "../core/paths.js";
 import { headerIncludeDir, headerOutputPath } from "../generators/header.js";
+import { RUNTIME_IMPORT } from "../generators/codec-runtime.js";
 import { GENERATORS } from "../generators/index.js";
 import { produceFiles } from "../generators/write-out.js";
 import { scratchDir, writeTree } from "./header-support.js";
@@ -72,8 +74,9 @@ export function checkArtefacts(model: SpecModel, tag = "fuzz"): ArtefactResult {
       /<(?:script|iframe|img|object|embed|style(?!>))\b|\son\w+=/i.test(f.content.replace(/<style>[^]*?<\/style>/, ""))
     )
       problems.push(`${f.path}: holds markup from the spec`);
-    if (f.path.startsWith("codecs/") && f.path.endsWith(".ts")) {
-      codecs.set(f.path, f.content);
+    // Declaration files are judged by typecheckCodecs alone; TypeScript and JavaScript modules are parsed here too.
+    if (f.path.startsWith("codecs/") && /\.(ts|d\.mts)$/.test(f.path)) codecs.set(f.path, f.content);
+    if (f.path.startsWith("codecs/") && /(?<!\.d)\.(ts|mjs)$/.test(f.path)) {
       const out = ts.transpileModule(f.content, {
         fileName: f.path,
         reportDiagnostics: true,
@@ -134,17 +137,14 @@ export const NAME_DIAGNOSTICS = (code: number) =>
 
 /**
  * Type-check generated codec modules against the repository's runtime/
- * sources (each module imports ../../runtime/index.js).  Modules are given
- * as virtual files keyed `<run>/codecs/<name>.ts`; returns the diagnostics.
+ * sources (each module imports the runtime by package name, which is mapped
+ * to runtime/index.ts here).  Modules are given as virtual files keyed
+ * `<run>/codecs/<name>.ts` (or `.d.mts`, `.d.ts`); returns the diagnostics.
  */
 export function typecheckCodecs(modules: Map<string, string>, only?: (code: number) => boolean): string[] {
   const root = "/virtual-uapi-out";
   const virtual = new Map<string, string>();
-  // Keys are `<run>/codecs/<module>.ts`, so each module's ../../runtime/ is <root>/runtime/.
   for (const [p, text] of modules) virtual.set(path.posix.join(root, p), text);
-  const runtimeDir = path.join(REPO_ROOT, "runtime");
-  const real = (f: string) =>
-    f.startsWith(`${root}/runtime/`) ? path.join(runtimeDir, f.slice(`${root}/runtime/`.length)) : f;
   // Not strict: this judges names (redeclarations, shadowed globals, use before declaration), which every mode reports;
   // strictness of the bodies is the codec tests' business.
   const options: ts.CompilerOptions = {
@@ -153,8 +153,12 @@ export function typecheckCodecs(modules: Map<string, string>, only?: (code: numb
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     strict: false,
     noEmit: true,
-    skipLibCheck: true,
+    // Check the generated .d.ts files, not the standard library's.
+    skipLibCheck: false,
+    skipDefaultLibCheck: true,
     types: [],
+    // The virtual folder has no package.json to resolve the package's own name by.
+    paths: { [RUNTIME_IMPORT]: [path.join(REPO_ROOT, "runtime", "index.ts")] },
   };
   const host = ts.createCompilerHost(options);
   const base = {
@@ -162,12 +166,12 @@ export function typecheckCodecs(modules: Map<string, string>, only?: (code: numb
     readFile: host.readFile.bind(host),
     getSourceFile: host.getSourceFile.bind(host),
   };
-  host.fileExists = (f) => virtual.has(f) || base.fileExists(real(f));
-  host.readFile = (f) => virtual.get(f) ?? base.readFile(real(f));
+  host.fileExists = (f) => virtual.has(f) || base.fileExists(f);
+  host.readFile = (f) => virtual.get(f) ?? base.readFile(f);
   host.getSourceFile = (f, lang, onError, create) => {
     const text = virtual.get(f);
     if (text !== undefined) return ts.createSourceFile(f, text, lang, true);
-    return base.getSourceFile(real(f), lang, onError, create);
+    return base.getSourceFile(f, lang, onError, create);
   };
   host.directoryExists = (d) => d === root || d.startsWith(`${root}/`) || ts.sys.directoryExists(d);
   const program = ts.createProgram([...virtual.keys()], options, host);

@@ -9,10 +9,10 @@ import { commandNumber } from "../core/ioctl-numbers.js";
 import { flattenMembers, layoutRecord } from "../core/layout.js";
 import type { CommandModel, InterfaceModel, SpecModel } from "../core/model.js";
 import { abiById } from "../spec/abis.js";
-import { bundledSpecFiles, loadSpecFiles } from "../spec/load.js";
+import { exampleSpecFiles, loadSpecFiles } from "../spec/load.js";
 import { ABI_FACTS, SEED_UAPI, cBlocks, col, readReference, tableAfter } from "./reference.js";
 
-const models: SpecModel[] = loadSpecFiles(bundledSpecFiles());
+const models: SpecModel[] = loadSpecFiles(exampleSpecFiles());
 const interfaces = new Map<string, InterfaceModel>(
   models.flatMap((m) => m.interfaces.map((i) => [i.spec.name, i] as const)),
 );

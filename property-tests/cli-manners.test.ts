@@ -24,9 +24,11 @@ const haveSh = spawnSync("sh", ["-c", "exit 0"]).status === 0;
     (haveSh ? "" : " (skipped: no sh)"),
   (t) => {
     // `layout` prints far more than a pipe buffer holds, so the write after `head` exits meets EPIPE.
+    // The examples, through this checkout's configuration: the scratch folder has none of its own.
+    const config = ["--config", path.join(ROOT, "uapi.config.json")];
     for (const [args, expected] of [
-      [["layout"], 0],
-      [["check", "--fail-on", "error", "--format", "json"], 1],
+      [["layout", ...config], 0],
+      [["check", "--fail-on", "error", "--format", "json", ...config], 1],
     ] as const) {
       const dir = scratchDir("epipe");
       // POSIX sh has no PIPESTATUS: run the writer in a subshell that records its own status.

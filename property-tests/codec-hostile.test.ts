@@ -26,10 +26,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { main } from "../cli/main.js";
 import { bufferIo } from "../cli/io.js";
 import { abiById } from "../spec/abis.js";
-import { bundledSpecFiles, loadSpecFiles, loadSpecText } from "../spec/load.js";
+import { exampleSpecFiles, loadSpecFiles, loadSpecText } from "../spec/load.js";
 import { oneStructSpec } from "./codec-support.js";
 import { compileCodec, compileInterface } from "../generators/codec-compile.js";
 import { codecGenerator } from "../generators/codecs.js";
+import { RUNTIME_IMPORT } from "../generators/codec-runtime.js";
 import { CodecError, fromHex, IOC_FAMILIES, iocDecode, readScalar, writeScalar, type Codec } from "../runtime/index.js";
 import { iio_buffer_block as staticBlock, CODECS as IIO_CODECS } from "../out/codecs/iio_buffer_mmap.js";
 import { CODECS as BUS1_CODECS, IOCTLS as BUS1_IOCTLS, bus1_cmd_send } from "../out/codecs/bus1.js";
@@ -38,7 +39,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(HERE, "..", "cli", "main.js");
 const x86_64 = abiById("x86_64")!;
 const ppc64 = abiById("ppc64")!;
-const models = loadSpecFiles(bundledSpecFiles());
+const models = loadSpecFiles(exampleSpecFiles());
 const ifcNamed = (name: string) => models.flatMap((m) => m.interfaces).find((i) => i.spec.name === name)!;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCodec = Codec<any>;
@@ -838,7 +839,10 @@ test(PROTO_MEMBER, async (t) => {
     const target = path.join(dir, "names.mjs");
     writeFileSync(
       target,
-      js.replaceAll("../../runtime/index.js", pathToFileURL(path.join(HERE, "..", "runtime", "index.js")).href),
+      js.replaceAll(
+        `"${RUNTIME_IMPORT}"`,
+        JSON.stringify(pathToFileURL(path.join(HERE, "..", "runtime", "index.js")).href),
+      ),
     );
     const mod = await import(pathToFileURL(target).href);
     t.deepEqual(Object.keys(mod.CODECS), ["__proto__", "constructor", "uu"]);

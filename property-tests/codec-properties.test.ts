@@ -6,7 +6,7 @@
 import test from "ava";
 import fc from "fast-check";
 import { ABIS } from "../spec/abis.js";
-import { bundledSpecFiles, loadSpecFiles } from "../spec/load.js";
+import { exampleSpecFiles, loadSpecFiles } from "../spec/load.js";
 import { compileInterface, compileStruct, type CompiledStruct } from "../generators/codec-compile.js";
 import { CodecError, toHex, type CodecWarning } from "../runtime/index.js";
 import { contains, project, rng, valueFor } from "./codec-support.js";
@@ -14,7 +14,7 @@ import { arbStructDoc, docToYaml, modelOf, topRecord } from "./arbitraries.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 
-const bundled: { label: string; struct: CompiledStruct }[] = loadSpecFiles(bundledSpecFiles()).flatMap((m) =>
+const bundled: { label: string; struct: CompiledStruct }[] = loadSpecFiles(exampleSpecFiles()).flatMap((m) =>
   m.interfaces.flatMap((ifc) =>
     [...compileInterface(ifc).structs.values()].map((struct) => ({
       label: `${ifc.spec.name}.${struct.record.tag}`,

@@ -11,7 +11,7 @@ import test from "ava";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { abiById } from "../spec/abis.js";
-import { bundledSpecFiles, loadSpecFiles } from "../spec/load.js";
+import { exampleSpecFiles, loadSpecFiles } from "../spec/load.js";
 import { oneStructSpec } from "./codec-support.js";
 import { compileInterface, compileCodec } from "../generators/codec-compile.js";
 import { codecGenerator } from "../generators/codecs.js";
@@ -20,7 +20,7 @@ import { OUT_DIR } from "../core/paths.js";
 
 const x86_64 = abiById("x86_64")!;
 const i386 = abiById("i386")!;
-const models = loadSpecFiles(bundledSpecFiles());
+const models = loadSpecFiles(exampleSpecFiles());
 const ifcNamed = (name: string) => models.flatMap((m) => m.interfaces).find((i) => i.spec.name === name)!;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const codecOf = (ifc: string, struct: string, abi = x86_64): Codec<any> =>

@@ -13,7 +13,7 @@ import fc from "fast-check";
 import { abiById } from "../spec/abis.js";
 import type { AbiEntry } from "../spec/abi.js";
 import type { InterfaceModel } from "../core/model.js";
-import { bundledSpecFiles, loadSpecFiles } from "../spec/load.js";
+import { exampleSpecFiles, loadSpecFiles } from "../spec/load.js";
 import { compileInterface, type CompiledStruct } from "../generators/codec-compile.js";
 import { compileSource } from "../verify/system-cc.js";
 import { toHex } from "../runtime/index.js";
@@ -123,7 +123,7 @@ for (const [abi, flags] of TARGETS) {
   const skipped = why ? ` (skipped: ${why})` : "";
 
   register(`bundled structs: ${gcc}'s bytes equal the codec's encode on ${abi.id}, and decode back${skipped}`, (t) => {
-    const models = loadSpecFiles(bundledSpecFiles());
+    const models = loadSpecFiles(exampleSpecFiles());
     let n = 0;
     for (const m of models) {
       for (const ifc of m.interfaces) {

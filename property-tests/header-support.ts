@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { SpecModel } from "../core/model.js";
-import { bundledSpecFiles, loadSpecFiles } from "../spec/load.js";
+import { exampleSpecFiles, loadSpecFiles } from "../spec/load.js";
 
-export const loadBundled = (): SpecModel[] => loadSpecFiles(bundledSpecFiles());
+export const loadBundled = (): SpecModel[] => loadSpecFiles(exampleSpecFiles());
 
 const scratch: string[] = [];
 // Scratch directories go when the test worker exits (set UAPI_KEEP_SCRATCH=1 to inspect them).

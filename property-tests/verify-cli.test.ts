@@ -9,7 +9,7 @@ import type { AbiEntry } from "../spec/abi.js";
 import { ABIS, ABI_IDS, abiById } from "../spec/abis.js";
 import { main } from "../cli/main.js";
 import { bufferIo } from "../cli/io.js";
-import { loadSpecs } from "../cli/command.js";
+import { exampleSpecFiles, loadSpecFiles } from "../spec/load.js";
 import { compilersFor, COMPILERS } from "../verify/compilers.js";
 import { unitsOfModels, verifyLayouts } from "../verify/verify.js";
 import { dataReader, setBits } from "../verify/asm-data.js";
@@ -79,7 +79,7 @@ function wrongRow(id: string, llongAlign: number): AbiEntry {
 }
 
 test("a wrong ABI row (x86_64 with 4-aligned __u64) is reported as a mismatch with both values (clang)", async (t) => {
-  const records = unitsOfModels(loadSpecs([]));
+  const records = unitsOfModels(loadSpecFiles(exampleSpecFiles()));
   const [v] = await verifyLayouts(records, [wrongRow("x86_64", 4)], { compiler: "yowasp" });
   t.is(v!.status, "mismatch");
   const ms = v!.runs.flatMap((r) => r.mismatches);
@@ -103,7 +103,7 @@ const crossGcc = compilesToAssembly("m68k-linux-gnu-gcc-12");
 const crossGccSkip = crossGcc ? "" : " (skipped: m68k-linux-gnu-gcc-12 -S does not work here; CI installs it: .ci/run)";
 const crossGccTitle = "a wrong ABI row (m68k with 4-aligned long long) is reported as a mismatch by GCC";
 (crossGcc ? test : test.skip)(`${crossGccTitle}${crossGccSkip}`, async (t) => {
-  const records = unitsOfModels(loadSpecs([]));
+  const records = unitsOfModels(loadSpecFiles(exampleSpecFiles()));
   const [v] = await verifyLayouts(records, [wrongRow("m68k", 4)], { compiler: "system" });
   t.is(v!.status, "mismatch", v!.reason);
   const m = v!.runs[0]!.mismatches[0]!;
@@ -112,7 +112,7 @@ const crossGccTitle = "a wrong ABI row (m68k with 4-aligned long long) is report
 });
 
 test("--compiler system never counts clang for m68k; with no GCC an ABI is unverified, never verified", async (t) => {
-  const records = unitsOfModels(loadSpecs([]));
+  const records = unitsOfModels(loadSpecFiles(exampleSpecFiles()));
   const [v] = await verifyLayouts(records, [abiById("m68k")!], { compiler: "yowasp" });
   t.is(v!.status, "unverified");
   t.regex(v!.reason!, /m68k/);

@@ -1,7 +1,8 @@
-/* `npm run schema`: regenerate spec/schema.json from spec/types.ts. */
+/* `npm run schema`: regenerate spec/schema.json and spec/config.schema.json from their TypeScript types. */
 import { writeFileSync } from "node:fs";
-import { SCHEMA_FILE } from "../core/paths.js";
-import { generateSchemaText } from "./schema-gen.js";
+import { generateSchemaText, SCHEMAS } from "./schema-gen.js";
 
-writeFileSync(SCHEMA_FILE, generateSchemaText());
-console.log(`wrote ${SCHEMA_FILE}`);
+for (const source of SCHEMAS) {
+  writeFileSync(source.file, generateSchemaText(source));
+  console.log(`wrote ${source.file}`);
+}

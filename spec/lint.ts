@@ -11,7 +11,8 @@
  *     include (or the generators themselves) already use;
  *   - C's one tag namespace (struct, union and enum tags, inline tags at any
  *     depth) and one macro namespace hold each name once, and no macro name
- *     is used for anything else (it would be replaced everywhere);
+ *     is used for anything else (it would be replaced everywhere); a special
+ *     value is a macro too, with one value per name (lintSpecials);
  *   - every text is free of comment delimiters, trigraphs, control, bidi and
  *     invisible characters, and of newlines where it is emitted on one line;
  *   - include paths, errno names, type expressions, member paths, magics and
@@ -23,7 +24,16 @@
  */
 import type { DocPath, Loc, SpecError } from "../core/diagnostic.js";
 import { layoutType } from "../core/layout.js";
-import type { CType, InterfaceModel, SpecModel } from "../core/model.js";
+import { parseInteger, type CType, type InterfaceModel, type SpecModel } from "../core/model.js";
+import {
+  constantPerAbi,
+  fitsForm,
+  integerForms,
+  specialUses,
+  valuePerAbi,
+  type IntegerForm,
+  type SpecialUse,
+} from "../core/special-values.js";
 import { scalarByName } from "../core/scalars.js";
 import { deriveForm } from "../syscall/derive.js";
 import {
@@ -59,7 +69,7 @@ const CXX_KEYWORD_SET = new Set(CXX_KEYWORDS);
 
 /**
  * Where a name ends up in C, which decides what it may not be:
- * - macro: a `#define` or an enumerator (constants, flag bits, masks, enum values, commands);
+ * - macro: a `#define` or an enumerator (constants, flag bits, masks, enum values, commands, special values);
  * - tag: a struct, union or enum tag;
  * - member: a struct or union member;
  * - param: an argument of a generated shim function;
@@ -453,6 +463,8 @@ function lintInterface(ifc: InterfaceSpec, p: DocPath, fail: Fail, abis: readonl
     ),
   );
 
+  lintSpecials(ifc, p, names, fail, abis);
+
   // A macro is replaced wherever its name appears: no tag (enums included) or member may share it.
   for (const [name, path] of names.macros) {
     const other = names.tags.get(name)?.path ?? names.members.get(name);
@@ -637,14 +649,15 @@ function lintFields(
           "C++ rejects that: rename the field",
         );
     }
-    // Special values and fd sentinels are shared by several members, so their names need not be unique.
+    // The header defines the specials of emitted structs as macros; lintSpecials checks them as a whole.
+    const specialRole = external ? "plain" : "macro";
     (f.special ?? []).forEach((v, j) => {
-      check(v.name, [...fp, "special", j, "name"], "plain", "special value name");
+      check(v.name, [...fp, "special", j, "name"], specialRole, "special value name");
       checkValue(v.value, [...fp, "special", j, "value"], fail);
     });
     if (typeof f.fd === "object")
       (f.fd.special ?? []).forEach((v, j) => {
-        check(v.name, [...fp, "fd", "special", j, "name"], "plain", "special fd name");
+        check(v.name, [...fp, "fd", "special", j, "name"], specialRole, "special fd name");
         checkValue(v.value, [...fp, "fd", "special", j, "value"], fail);
       });
     if (typeof f.array === "number" && (!Number.isInteger(f.array) || f.array < 1 || f.array > 1 << 20))
@@ -713,6 +726,97 @@ function checkValue(v: number | string, path: DocPath, fail: Fail): void {
     fail(path, `value ${v} does not fit in 64 bits`, "use a value from -2^63 to 2^64-1");
 }
 
+/** A named value's integer when checkValue accepts it (it reports the others), read as the codecs read it. */
+function acceptedInteger(v: number | string): bigint | undefined {
+  if (typeof v === "number") return Number.isSafeInteger(v) ? BigInt(v) : undefined;
+  const m = /^[ \t]*(-)?(0x[0-9a-f]+|[0-9]+)[ \t]*$/i.exec(v);
+  const n = m ? parseInteger(v) : undefined;
+  return n !== undefined && n >= -(1n << 63n) && n < 1n << 64n ? n : undefined;
+}
+
+/** A value for messages: decimal, with hex beside a large one. */
+const shownValue = (v: bigint) => (v > 9n ? `${v} (0x${v.toString(16)})` : `${v}`);
+
+/** What the macro at `path` (a name path inside interface path `p`) is, for messages. */
+function macroKind(path: DocPath, p: DocPath): string {
+  const section = path[p.length];
+  if (section === "constants") return "constant";
+  if (section === "flags") return path[p.length + 2] === "mask" ? "flag mask" : "flag";
+  if (section === "enums") return "enumerator";
+  if (section === "commands") return "ioctl command";
+  return "special value";
+}
+
+/**
+ * Special values become `#define`s of the header (core/special-values.ts): each needs an integer field it fits,
+ * one value per name across the interface (on every ABI, as each field reads it), and a name no other macro of
+ * the header has -- except a constant of exactly that value, which then is the define.
+ */
+function lintSpecials(ifc: InterfaceSpec, p: DocPath, names: Names, fail: Fail, abis: readonly AbiEntry[]): void {
+  const enums = new Map<string, EnumSpec>();
+  for (const e of ifc.enums ?? []) if (!enums.has(e.name)) enums.set(e.name, e);
+  const first = new Map<string, { use: SpecialUse; forms: IntegerForm[]; values: bigint[] }>();
+  for (const use of specialUses(ifc, p)) {
+    const { name } = use.special;
+    const raw = acceptedInteger(use.special.value);
+    if (nameProblem(name, "macro") || raw === undefined) continue; // reported by lintFields
+    const forms = use.type === undefined ? undefined : integerForms(use.type, use.bits, enums, abis);
+    if (!forms) {
+      fail(
+        [...use.path, "name"],
+        `special value ${show(name)} is on ${use.member}, which is no integer field`,
+        "give special values to integer fields only (__u32, int, enum NAME, ...), or drop 'special:'",
+      );
+      continue;
+    }
+    const misfit = forms.find((f) => !fitsForm(raw, f));
+    if (misfit) {
+      const on = misfit.abis.length === abis.length ? "" : ` on ${abiList(misfit.abis.map((a) => a.id))}`;
+      fail(
+        [...use.path, "value"],
+        `special value ${show(name)} = ${shownValue(raw)} does not fit the ${misfit.bits} bits of ${use.member}${on}`,
+        `use a value from -2^${misfit.bits - 1} to 2^${misfit.bits}-1, or a wider field`,
+      );
+      continue;
+    }
+    const values = valuePerAbi(raw, forms, abis);
+    const seen = first.get(name);
+    if (!seen) {
+      first.set(name, { use, forms, values });
+      continue;
+    }
+    const at = abis.findIndex((_, i) => values[i] !== seen.values[i]);
+    if (at < 0) continue;
+    const onAbi = values.every((v, i) => v !== seen.values[i]) ? "" : ` on ${abis[at]!.id}`;
+    fail(
+      [...use.path, "value"],
+      `special value ${show(name)} is ${shownValue(values[at]!)} in ${use.member}${onAbi}, ` +
+        `but ${shownValue(seen.values[at]!)} in ${seen.use.member} at ${fail.where([...seen.use.path, "value"])}`,
+      "the header defines each name once: give the two values different names, or the same value",
+    );
+  }
+  for (const [name, { use, forms, values }] of first) {
+    const other = names.macros.get(name);
+    if (!other) {
+      names.macros.set(name, [...use.path, "name"]);
+      continue;
+    }
+    const kind = macroKind(other, p);
+    const constant = kind === "constant" ? ifc.constants?.[other[p.length + 1] as number] : undefined;
+    const constantValues = constant && constantPerAbi(constant, abis);
+    if (constantValues && valuePerAbi(constantValues, forms, abis).every((v, i) => v === values[i])) continue;
+    fail(
+      [...use.path, "name"],
+      `special value ${show(name)} is also the name of the ${kind} at ${fail.where(other)}` +
+        (constant ? (constantValues ? ", which has another value" : ", whose value is no plain integer") : ""),
+      constant
+        ? "the header defines each name once: rename the special value, or give it the constant's value " +
+            "(a constant written as an integer, or as ((TYPE)integer))"
+        : "the header defines each name once: rename the special value",
+    );
+  }
+}
+
 function balanced(expr: string): boolean {
   let depth = 0;
   for (const ch of expr.replace(/'(?:[^'\\]|\\.)'/g, "")) {
@@ -758,6 +862,7 @@ export function lintModel(model: SpecModel): SpecError[] {
       if (f.mask) macros.add(f.mask);
     }
     for (const e of ifc.enums.values()) e.values.forEach((v) => macros.add(v.name));
+    for (const use of specialUses(ifc.spec, ifc.path)) macros.add(use.special.name);
     const tags = interfaceTags(ifc);
     const functions = new Map<string, string>();
     const invented = new Map<string, string>();

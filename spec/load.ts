@@ -72,10 +72,13 @@ export function displayPath(file: string): string {
   return rel && !rel.startsWith("..") ? rel : file;
 }
 
-/** The bundled specs: every .yaml/.yml/.json in spec/ except the schema. */
-export function bundledSpecFiles(): string[] {
+/**
+ * The example specs shipped in spec/ (bus1, IIO, MHI UCI).  This checkout's uapi.config.json names them; the CLI
+ * never falls back to them in someone else's project.
+ */
+export function exampleSpecFiles(): string[] {
   return readdirSync(SPEC_DIR)
-    .filter((f) => /\.(ya?ml|json)$/.test(f) && f !== "schema.json" && !f.startsWith("."))
+    .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith("."))
     .sort()
     .map((f) => path.join(SPEC_DIR, f));
 }

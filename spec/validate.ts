@@ -1,21 +1,26 @@
 /* Schema validation with ajv, with errors turned into positions and advice. */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import AjvModule, { type ErrorObject } from "ajv";
 import type { SpecError } from "../core/diagnostic.js";
-import { SCHEMA_FILE } from "../core/paths.js";
+import { CONFIG_SCHEMA_FILE, SCHEMA_FILE } from "../core/paths.js";
+import type { ProjectConfig } from "./config-types.js";
 import type { SpecDocument } from "./types.js";
 import type { ParsedSource } from "./source.js";
 
 const Ajv = AjvModule.default ?? AjvModule;
 
-let compiled: ReturnType<InstanceType<typeof Ajv>["compile"]> | undefined;
+type Validator = ReturnType<InstanceType<typeof Ajv>["compile"]>;
+const compiled = new Map<string, Validator>();
 
-function validator() {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(SCHEMA_FILE, "utf8"));
-    compiled = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+function validator(schemaFile: string): Validator {
+  let v = compiled.get(schemaFile);
+  if (!v) {
+    const schema = JSON.parse(readFileSync(schemaFile, "utf8"));
+    v = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+    compiled.set(schemaFile, v);
   }
-  return compiled;
+  return v;
 }
 
 function pathOf(instancePath: string): (string | number)[] {
@@ -27,7 +32,7 @@ function pathOf(instancePath: string): (string | number)[] {
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
-function describe(e: ErrorObject): { message: string; hint: string; extraKey?: string } {
+function describe(e: ErrorObject, schemaName: string): { message: string; hint: string; extraKey?: string } {
   switch (e.keyword) {
     case "required":
       return {
@@ -49,6 +54,8 @@ function describe(e: ErrorObject): { message: string; hint: string; extraKey?: s
       };
     case "type":
       return { message: `expected ${e.params.type}`, hint: `write a value of type ${e.params.type}` };
+    case "minItems":
+      return { message: `needs at least ${e.params.limit} item(s)`, hint: "add an entry here" };
     case "minimum":
     case "maximum":
       return {
@@ -56,14 +63,23 @@ function describe(e: ErrorObject): { message: string; hint: string; extraKey?: s
         hint: `use a number ${e.keyword === "minimum" ? ">=" : "<="} ${e.params.limit}`,
       };
     default:
-      return { message: e.message ?? e.keyword, hint: "see spec/schema.json for what is allowed here" };
+      return { message: e.message ?? e.keyword, hint: `see ${schemaName} for what is allowed here` };
   }
 }
 
 /** Validate against spec/schema.json; returns the typed document or the errors. */
 export function validateDocument(source: ParsedSource): { doc?: SpecDocument; errors: SpecError[] } {
-  const validate = validator();
-  if (validate(source.value)) return { doc: source.value as SpecDocument, errors: [] };
+  return validateAgainst<SpecDocument>(SCHEMA_FILE, source);
+}
+
+/** Validate a project configuration against spec/config.schema.json, with the same positions and advice. */
+export function validateConfig(source: ParsedSource): { doc?: ProjectConfig; errors: SpecError[] } {
+  return validateAgainst<ProjectConfig>(CONFIG_SCHEMA_FILE, source);
+}
+
+function validateAgainst<T>(schemaFile: string, source: ParsedSource): { doc?: T; errors: SpecError[] } {
+  const validate = validator(schemaFile);
+  if (validate(source.value)) return { doc: source.value as T, errors: [] };
   const all = validate.errors ?? [];
   // anyOf/oneOf wrappers repeat what their branches say; keep the most specific errors.
   const specific = all.filter(
@@ -74,13 +90,19 @@ export function validateDocument(source: ParsedSource): { doc?: SpecDocument; er
       ),
   );
   // A value that matched neither branch of a union gets reported by both; report the branch whose errors go deepest.
-  const deepest = specific.filter((e) => !specific.some((o) => o.instancePath.startsWith(e.instancePath + "/")));
+  // An unknown or missing key is specific wherever it is: never hidden behind a deeper error.
+  const deepest = specific.filter(
+    (e) =>
+      e.keyword === "additionalProperties" ||
+      e.keyword === "required" ||
+      !specific.some((o) => o.instancePath.startsWith(e.instancePath + "/")),
+  );
   const seen = new Set<string>();
   const errors: SpecError[] = [];
   for (const e of deepest) {
-    const d = describe(e);
-    const path = pathOf(e.instancePath);
-    const at = d.extraKey ? [...path, d.extraKey] : path;
+    const d = describe(e, `spec/${path.basename(schemaFile)}`);
+    const where = pathOf(e.instancePath);
+    const at = d.extraKey ? [...where, d.extraKey] : where;
     const id = `${at.join("/")}|${d.message}`;
     if (seen.has(id)) continue;
     seen.add(id);

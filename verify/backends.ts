@@ -11,7 +11,10 @@
  * whose verdict disagrees with its own measured values reports an error
  * rather than a result.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { AbiEntry, AbiId } from "../spec/abi.js";
+import { REPO_ROOT } from "../core/paths.js";
 import { sysrootFor } from "./sysroots.js";
 import { toolName } from "../core/c-writer.js";
 import { layoutRecord } from "../core/layout.js";
@@ -127,6 +130,29 @@ interface YowaspModule {
   Exit: new (...a: never[]) => Error;
   version?: string;
 }
+/** clang as WebAssembly: an optional peer dependency (~100 MB), needed only by verify. */
+export const YOWASP_PACKAGE = "@yowasp/clang";
+
+/** How to install it: the version range package.json's peerDependencies names, so the two never disagree. */
+export function yowaspInstallCommand(): string {
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    peerDependencies?: Record<string, string>;
+  };
+  return `npm install --save-dev ${YOWASP_PACKAGE}@${pkg.peerDependencies?.[YOWASP_PACKAGE] ?? "latest"}`;
+}
+
+let yowaspLoadable: Promise<boolean> | undefined;
+/** Whether @yowasp/clang is installed where this package can import it (any other load failure is thrown). */
+export function yowaspInstalled(): Promise<boolean> {
+  return (yowaspLoadable ??= import("@yowasp/clang").then(
+    () => true,
+    (e: NodeJS.ErrnoException) => {
+      if (e?.code === "ERR_MODULE_NOT_FOUND" && String(e.message).includes(YOWASP_PACKAGE)) return false;
+      throw e;
+    },
+  ));
+}
+
 let yowasp: Promise<YowaspModule> | undefined;
 /** Load the module and its 100 MB of WebAssembly once, quietly (the first run would print fetch progress). */
 const loadYowasp = () =>

@@ -13,6 +13,9 @@ import {
   runGcc,
   runSystemClang,
   runYowaspClang,
+  YOWASP_PACKAGE,
+  yowaspInstallCommand,
+  yowaspInstalled,
   type BackendRun,
   type HeaderSource,
 } from "./backends.js";
@@ -70,6 +73,17 @@ export interface AbiVerdict {
   records: number;
   /** The row's C library and kernel typedefs against the target's own headers (verify/libc-types.ts), or why not. */
   typedefs: TypedefVerdict;
+}
+
+/** A compiler asked for by name is not installed; says how to get it. */
+export class CompilerMissing extends Error {
+  constructor(
+    readonly compiler: string,
+    readonly install: string,
+  ) {
+    super(`${compiler} is not installed; get it with: ${install}`);
+    this.name = "CompilerMissing";
+  }
 }
 
 export interface VerifyOptions {
@@ -207,7 +221,10 @@ export async function verifyLayouts(
   const groups = groupUnits(units, PROBE_CHUNK);
   const choice = opts.compiler ?? "auto";
   const useSystem = choice !== "yowasp";
-  const useYowasp = choice !== "system";
+  // "auto" goes on without the optional WebAssembly clang; asking for it by name when it is absent is an error.
+  const yowaspAbsent = choice !== "system" && !(await yowaspInstalled());
+  if (yowaspAbsent && choice === "yowasp") throw new CompilerMissing(YOWASP_PACKAGE, yowaspInstallCommand());
+  const useYowasp = choice !== "system" && !yowaspAbsent;
   const systemClang =
     opts.systemClang === false
       ? undefined
@@ -285,7 +302,8 @@ export async function verifyLayouts(
     else {
       const why = [
         ...missing,
-        ...(row.clang && !useYowasp && !systemClang ? ["--compiler system and no clang on PATH"] : []),
+        ...(row.clang && yowaspAbsent && !systemClang ? [`${YOWASP_PACKAGE} is not installed`] : []),
+        ...(row.clang && choice === "system" && !systemClang ? ["--compiler system and no clang on PATH"] : []),
         ...(row.gcc && !useSystem ? [`--compiler yowasp: GCC (${row.gcc.command}) not used`] : []),
         ...(!row.clang && row.note ? [row.note] : []),
         ...(unverified.length ? [unverified[0]!.reason] : []),

@@ -1,8 +1,9 @@
 /* `uapi check`: run every check over the specs and print the findings. */
 import { runChecks } from "../../core/checks/index.js";
 import type { Diagnostic } from "../../core/diagnostic.js";
-import { oneOf, parse, selectAbis } from "../args.js";
-import { loadSpecs, type Command } from "../command.js";
+import { oneOf, parse } from "../args.js";
+import type { Command } from "../command.js";
+import { loadProjectSpecs, openProject, projectAbis, PROJECT_OPTIONS } from "../project.js";
 import { EXIT } from "../io.js";
 import { countBySeverity, diagnosticJson, formatDiagnostic } from "../report.js";
 
@@ -21,13 +22,16 @@ Check every struct and command of the specs on every ABI:
   ioctl/io-with-arg               _IO declared with an argument type
   ioctl/number-varies             the number changes between ABIs with the argument's size
 
-With no SPEC, the bundled specs in spec/ are checked.
+With no SPEC, the specs of the project configuration (uapi.config.json) are checked;
+--abi and --fail-on default to its 'abis' and 'failOn'.
 
 options:
   --abi ID,...      only these ABIs (default: all; see uapi abis)
   --format FMT      text (default) or json
   --fail-on LEVEL   exit 1 when a finding of this severity or worse exists: error (default), warning, never
   --quiet           text: leave out info findings
+  --config FILE     the project configuration (default: the nearest uapi.config.json,
+                    or package.json "uapi" key, in or above the working directory)
   -h, --help        this help
 
 exit codes: 0 clean, 1 findings at --fail-on level, 2 bad input (the spec errors name file:line:col)
@@ -43,17 +47,19 @@ export const checkCommand: Command = {
       format: { type: "string" },
       "fail-on": { type: "string" },
       quiet: { type: "boolean" },
+      ...PROJECT_OPTIONS,
     });
     if (values.help) return (io.out(HELP), EXIT.OK);
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
+    const project = openProject(values);
     const failOn = oneOf(
       "fail-on",
       values["fail-on"] as string | undefined,
       ["error", "warning", "never"] as const,
-      "error",
+      project?.failOn ?? "error",
     );
-    const abis = selectAbis(values.abi as string[] | undefined);
-    const models = loadSpecs(positionals);
+    const abis = projectAbis(values.abi as string[] | undefined, project);
+    const models = loadProjectSpecs(positionals, project);
     const diagnostics: Diagnostic[] = models.flatMap((m) => runChecks(m, abis));
     const counts = countBySeverity(diagnostics);
     if (format === "json") {

@@ -8,7 +8,9 @@ import { compileStruct } from "../../generators/codec-compile.js";
 import { layoutRecord } from "../../core/layout.js";
 import type { Codec } from "../../runtime/index.js";
 import type { Plan } from "../../generators/codec-plan.js";
-import { loadSpecs } from "../command.js";
+import { valueNames, type ValueNames } from "../../generators/codec-names.js";
+import type { Project } from "../../spec/config.js";
+import { loadProjectSpecs } from "../project.js";
 import { UsageError } from "../io.js";
 
 export interface Target {
@@ -18,13 +20,15 @@ export interface Target {
   abi: AbiEntry;
   codec: Codec<unknown>;
   plan: Plan;
+  /** The names of the struct's flag, enum and special values (what encode accepts, what decode prints). */
+  names: ValueNames;
   /** Set when the struct exists in several interfaces and one was picked. */
   note?: string;
 }
 
 const isSpecFile = (p: string | undefined) => p !== undefined && /\.(ya?ml|json)$/i.test(p);
 
-/** Split `[SPEC] STRUCT DATA` (SPEC optional: the bundled specs when it is left out). */
+/** Split `[SPEC] STRUCT DATA` (SPEC optional: the project's specs when it is left out). */
 export function splitPositionals(
   positionals: string[],
   command: string,
@@ -44,8 +48,14 @@ export function oneAbi(value: unknown): AbiEntry {
   return abi;
 }
 
-export function findTarget(specFiles: string[], wanted: string, abi: AbiEntry, ifcName: string | undefined): Target {
-  const models = loadSpecs(specFiles);
+export function findTarget(
+  specFiles: string[],
+  wanted: string,
+  abi: AbiEntry,
+  ifcName: string | undefined,
+  project: Project | undefined,
+): Target {
+  const models = loadProjectSpecs(specFiles, project);
   const tag = wanted.replace(/^(struct|union)\s+/, "");
   const hits = models.flatMap((model) =>
     model.interfaces.flatMap((ifc) =>
@@ -79,7 +89,8 @@ export function findTarget(specFiles: string[], wanted: string, abi: AbiEntry, i
       ? `note: ${wanted} is defined in interfaces ${chosen.map((h) => h.ifc.spec.name).join(", ")}; ` +
         `using ${pick.ifc.spec.name} (choose with --interface)\n`
       : undefined;
-  return { ...pick, abi, codec: compiled.abis[abi.id]!, plan: compiled.plans[abi.id]!, note };
+  const plan = compiled.plans[abi.id]!;
+  return { ...pick, abi, codec: compiled.abis[abi.id]!, plan, names: valueNames(plan, pick.ifc), note };
 }
 
 /** The most `@FILE` / `@-` input a codec command reads: 64 MiB. */
@@ -116,4 +127,5 @@ export const CODEC_OPTIONS = {
   abi: { type: "string" },
   interface: { type: "string" },
   format: { type: "string" },
+  config: { type: "string" },
 } as const;

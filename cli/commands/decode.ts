@@ -1,12 +1,14 @@
 /* `uapi decode`: bytes to a struct value (JSON) or an annotated byte dump, with the kernel's strictness rules. */
 import { CodecError, fromHex, HexError, type CodecWarning } from "../../runtime/index.js";
-import { dumpLines, valueToJson } from "../../generators/codec-json.js";
+import { dumpLines, namesToJson, valueToJson } from "../../generators/codec-json.js";
 import { oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
 import { EXIT, paint, UsageError, type Io } from "../io.js";
+import { openProject } from "../project.js";
 import { CODEC_OPTIONS, findTarget, INPUT_CAP, oneAbi, readArg, splitPositionals } from "./codec-shared.js";
 
 const HELP = `usage: uapi decode [SPEC] STRUCT --abi ABI HEX|@FILE [--format json|dump] [--lenient]
+                   [--config FILE]
 
 Decode the bytes of STRUCT as laid out on ABI, with the codec generated from
 the spec.  HEX is two hex digits per byte; whitespace may separate bytes
@@ -21,17 +23,27 @@ reserved bytes, unknown flag bits and unknown enum values are errors.
 still an error).
 
 In JSON, 64-bit and ABI-sized integers are decimal strings and byte arrays
-are hex strings.  --format dump prints one line per member and per padding
-run: offset, size, bytes, member, C type and value.
+are hex strings; "names" gives, per member path ("msg.type",
+"vecs[2].flags"), the names of flag, enum and special values:
+{"kind": "flags"|"enum"|"special", "names": [...], "unknown": "0x8"}
+("unknown": flag bits no name covers, or an enum value without a name).
+--format dump prints one line per member and per padding run: offset,
+size, bytes, member, C type and value, with the names after "=":
+  5 (0x5) = BUS1_RECV_FLAG_PEEK | BUS1_RECV_FLAG_INSTALL_FDS
+Integers are decimal (signed members negative), then their bits in hex at
+the member's own width: -1 is (0xff) in a __s8, (0x1f) in a 5-bit field.
 
-With no SPEC, the bundled specs in spec/ are searched; when STRUCT is in
-several interfaces the primary one is used unless --interface names one.
+With no SPEC, the specs of the project configuration (uapi.config.json) are
+searched; when STRUCT is in several interfaces the primary one is used
+unless --interface names one.
 
 options:
   --abi ABI           the ABI the bytes come from (required), e.g. x86_64, i386
   --interface NAME    the interface holding STRUCT
   --format FMT        json (default) or dump
   --lenient           report rule violations as warnings instead of failing
+  --config FILE       the project configuration (default: the nearest uapi.config.json,
+                      or package.json "uapi" key, in or above the working directory)
   -h, --help          this help
 
 exit codes: 0 decoded, 1 the bytes break a rule or are too short,
@@ -62,7 +74,7 @@ export const decodeCommand: Command = {
         throw e;
       }
     }
-    const target = findTarget(specFiles, struct, abi, values.interface as string | undefined);
+    const target = findTarget(specFiles, struct, abi, values.interface as string | undefined, openProject(values));
     if (target.note) io.err(target.note);
     const warnings: CodecWarning[] = [];
     let value: unknown;
@@ -88,6 +100,7 @@ export const decodeCommand: Command = {
             interface: target.ifc.spec.name,
             size: target.codec.size,
             value: valueToJson(value, target.plan.root),
+            names: namesToJson(target.plan, value, target.names),
             warnings,
           },
           null,
@@ -95,7 +108,7 @@ export const decodeCommand: Command = {
         ) + "\n",
       );
     } else {
-      const lines = dumpLines(target.plan, value, bytes.subarray(0, target.codec.size));
+      const lines = dumpLines(target.plan, value, bytes.subarray(0, target.codec.size), target.names);
       // Plain loops, no Math.max(...spread): a struct can have a million lines.
       let [wn, wt, wh] = [0, 0, 0];
       for (const l of lines) {
@@ -116,7 +129,7 @@ export const decodeCommand: Command = {
         parts.push(
           `  ${String(l.offset).padStart(4)} ${String(l.size).padStart(4)}  ` +
             `${hex.padEnd(wh)}  ${l.name.padEnd(wn)}  ${l.ctype.padEnd(wt)}  ` +
-            `${flag}${l.bits ? `  /* ${l.bits} */` : ""}\n`,
+            `${flag}${l.names ? ` = ${l.names}` : ""}${l.bits ? `  /* ${l.bits} */` : ""}\n`,
         );
       }
       for (const f of target.plan.flexible)

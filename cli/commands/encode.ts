@@ -11,9 +11,10 @@ import {
 import { oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
 import { EXIT, UsageError, type Io } from "../io.js";
+import { openProject } from "../project.js";
 import { CODEC_OPTIONS, findTarget, INPUT_CAP, oneAbi, readArg, splitPositionals } from "./codec-shared.js";
 
-const HELP = `usage: uapi encode [SPEC] STRUCT --abi ABI JSON|@FILE [--format hex|json]
+const HELP = `usage: uapi encode [SPEC] STRUCT --abi ABI JSON|@FILE [--format hex|json] [--config FILE]
 
 Encode a value of STRUCT as it is laid out on ABI and print its bytes as
 hex.  JSON is an object with the struct's members (as 'uapi decode' prints
@@ -24,6 +25,15 @@ the JSON from FILE (@- for stdin), at most ${INPUT_CAP / 1048576} MiB.  The JSON
 strictly: duplicate members and nesting deeper than ${JSON_MAX_DEPTH} levels are
 errors, reported with line and column.
 
+Members with a flag set, an enum or special values also take names:
+  flags   one name, or an array of names and numbers OR'd together:
+          "flags": ["PEEK", "BUS1_RECV_FLAG_INSTALL_FDS", 8]
+  enum    the enumerator: "type": "BUS1_MSG_DATA" (or "DATA")
+  special the special value's name: "max_slices": "BUS1_LIMIT_UNCHANGED"
+A flag or enumerator is named in full or without the prefix its set
+shares (BUS1_RECV_FLAG_PEEK or PEEK); a full name wins over a short one.
+An unknown name is an error naming the member and what it accepts.
+
 Padding and reserved bytes are written as zero.  Values the kernel would
 reject are refused: a number that does not fit its field (a negative value
 in a __u32, more than 64 bits), unknown flag bits, unknown enum values,
@@ -31,10 +41,15 @@ non-zero reserved fields, unknown member names.  A union value gives exactly
 one of its members (decode shows every member's view; keep one of them);
 reserved members may be left out (they are zero).
 
+With no SPEC, STRUCT is looked up in the specs of the project configuration
+(uapi.config.json); --interface picks one when several interfaces have it.
+
 options:
   --abi ABI           the ABI to lay the struct out for (required)
   --interface NAME    the interface holding STRUCT
   --format FMT        hex (default) or json ({"struct","abi","size","hex"})
+  --config FILE       the project configuration (default: the nearest uapi.config.json,
+                      or package.json "uapi" key, in or above the working directory)
   -h, --help          this help
 
 exit codes: 0 encoded, 2 bad input (a value the kernel would reject, bad
@@ -59,11 +74,11 @@ export const encodeCommand: Command = {
       if (e instanceof JsonSyntaxError) throw new UsageError(`the value is not valid JSON: ${e.message}`);
       throw e;
     }
-    const target = findTarget(specFiles, struct, abi, values.interface as string | undefined);
+    const target = findTarget(specFiles, struct, abi, values.interface as string | undefined, openProject(values));
     if (target.note) io.err(target.note);
     let bytes: Uint8Array;
     try {
-      bytes = target.codec.encode(jsonToValue(json, target.plan.root));
+      bytes = target.codec.encode(jsonToValue(json, target.plan.root, "", target.names));
     } catch (e) {
       if (e instanceof JsonShapeError || e instanceof CodecError) {
         io.err(`uapi encode: ${e.message}\n`);

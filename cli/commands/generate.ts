@@ -5,9 +5,8 @@ import path from "node:path";
 import { runChecks } from "../../core/checks/index.js";
 import { SpecInputError, type SpecError } from "../../core/diagnostic.js";
 import type { SpecModel } from "../../core/model.js";
-import { OUT_DIR } from "../../core/paths.js";
 import { ABIS } from "../../spec/abis.js";
-import type { Generator } from "../../generators/generator.js";
+import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions, type Generator } from "../../generators/generator.js";
 import { headerOutputPath } from "../../generators/header.js";
 import { GENERATORS } from "../../generators/index.js";
 import {
@@ -23,18 +22,21 @@ import {
   type Plan,
 } from "../../generators/write-out.js";
 import { oneOf, parse } from "../args.js";
-import { loadSpecs, type Command } from "../command.js";
+import type { Command } from "../command.js";
+import { loadProjectSpecs, openProject, PROJECT_OPTIONS } from "../project.js";
 import { EXIT, UsageError, type Io } from "../io.js";
 import { countBySeverity } from "../report.js";
 
-const HELP = `usage: uapi generate [SPEC...] [--out DIR] [--check] [--format text|json]
+const HELP = `usage: uapi generate [SPEC...] [--out DIR] [--runtime package|vendor] [--codecs ts|js|both]
+                     [--check] [--format text|json] [--config FILE]
 
 Check the specs on every ABI, then run every generator (uapi headers, layout
 asserts, codecs, syscall shims, report) and write their files into DIR:
   include/uapi/<header>                      the uapi header of each interface
   variants/<variant>/include/uapi/<header>   headers of alternative versions
   asserts/<interface>.c                      _Static_assert layout checks per ABI (C11)
-  codecs/<interface>.ts, shims/, report/     codecs, syscall shims, the report
+  codecs/<interface>.{ts,mjs,d.mts}          codecs: TypeScript, JavaScript and its types
+  shims/, report/                            syscall shims, the ioctl-vs-syscall report
   .uapi/<spec name>.manifest                 the files each spec owns
 
 Ownership: each spec (by its 'name:') owns the files its manifest lists. A
@@ -48,12 +50,21 @@ before the commit leaves DIR as it was; after it, the next run finishes the
 change first. A write failure puts the previous files back. Unchanged files
 are left alone (their mtime stays). --check reports an interrupted run.
 
-With no SPEC, the bundled specs in spec/ are used and DIR defaults to the
-repository's out/; with SPECs named, DIR defaults to ./out.
+With no SPEC, the specs of the project configuration (uapi.config.json) are
+used.  DIR is --out, else the configuration's 'out' (relative to the
+configuration file), else ./out in the working directory: never a folder
+inside the installed uapi-workbench package.  --runtime and --codecs default
+to the configuration's 'runtime' and 'codecs'.
 
 options:
   --out DIR        output directory (may itself be a link, e.g. to another disk)
+  --runtime HOW    how the codecs import their runtime: package (default; import
+                   "uapi-workbench/runtime", the project depends on uapi-workbench)
+                   or vendor (a copy written beside them: no dependency at all)
+  --codecs WHICH   both (default: .ts, and .mjs with .d.mts), ts, or js (.mjs + .d.mts)
   --check          write nothing; exit 1 and print a unified diff when DIR is stale
+  --config FILE    the project configuration (default: the nearest uapi.config.json,
+                   or package.json "uapi" key, in or above the working directory)
   --format FMT     text (default) or json (summary, file list; the diff with --check)
   -h, --help       this help
 
@@ -75,12 +86,30 @@ export const generateCommand: Command = {
       out: { type: "string" },
       check: { type: "boolean" },
       format: { type: "string" },
+      runtime: { type: "string" },
+      codecs: { type: "string" },
+      ...PROJECT_OPTIONS,
     });
     if (values.help) return (io.out(HELP), EXIT.OK);
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
-    const outDir = resolveOutDir((values.out as string | undefined) ?? (positionals.length ? "out" : OUT_DIR));
-    const models = loadSpecs(positionals);
-    return runGenerate({ models, outDir, check: Boolean(values.check), format, io });
+    const project = openProject(values);
+    const outDir = resolveOutDir((values.out as string | undefined) ?? project?.out ?? "out");
+    const options: GenerateOptions = {
+      runtime: oneOf(
+        "runtime",
+        values.runtime as string | undefined,
+        ["package", "vendor"] as const,
+        project?.runtime ?? DEFAULT_GENERATE_OPTIONS.runtime,
+      ),
+      codecs: oneOf(
+        "codecs",
+        values.codecs as string | undefined,
+        ["ts", "js", "both"] as const,
+        project?.codecs ?? DEFAULT_GENERATE_OPTIONS.codecs,
+      ),
+    };
+    const models = loadProjectSpecs(positionals, project);
+    return runGenerate({ models, outDir, check: Boolean(values.check), format, io, options });
   },
 };
 
@@ -144,11 +173,13 @@ export function runGenerate(opts: {
   format: "text" | "json";
   io: Io;
   generators?: readonly Generator[];
+  /** What the generators write (default DEFAULT_GENERATE_OPTIONS): the codecs' runtime and flavours. */
+  options?: GenerateOptions;
 }): number {
   const { models, outDir, check, format, io } = opts;
   let sets: OutputSet[];
   try {
-    sets = produceSets(models, opts.generators ?? GENERATORS);
+    sets = produceSets(models, opts.generators ?? GENERATORS, opts.options ?? DEFAULT_GENERATE_OPTIONS);
   } catch (e) {
     if (!(e instanceof GeneratorError)) throw e;
     io.err(`uapi generate: ${e.message}\nuapi generate: nothing was written to ${outDir}\n`);

@@ -4,26 +4,31 @@ import { commandNumber, hex32 } from "../../core/ioctl-numbers.js";
 import { ABIS } from "../../spec/abis.js";
 import { IOC_FAMILIES, iocDecode, iocMacro, type IocFamilyName } from "../../runtime/ioc.js";
 import { oneOf, parse } from "../args.js";
-import { loadSpecs, type Command } from "../command.js";
+import type { Command } from "../command.js";
+import { loadProjectSpecs, openProject, PROJECT_OPTIONS } from "../project.js";
 import { EXIT, paint, UsageError, type Io } from "../io.js";
 
-const HELP = `usage: uapi ioctl NUMBER [SPEC...] [--format text|json]
+const HELP = `usage: uapi ioctl NUMBER [SPEC...] [--format text|json] [--config FILE]
 
 Decode an ioctl request number (hex such as 0xC0509640, or decimal; also
 0b binary, 0o or C-style leading-0 octal, '_' between digits) the way
 _IOC_DIR/_IOC_TYPE/_IOC_NR/_IOC_SIZE would on each _IOC encoding family
 (generic; alpha/mips/powerpc/sparc; parisc), and name every command of the
 loaded specs whose number it is, with the ABIs on which it is.  With no
-SPEC, the bundled specs in spec/ are searched.
+SPEC, the specs of the project configuration (uapi.config.json) are
+searched; with neither, the number is only taken apart.
 
 In JSON: {"number", "families":[{"family","abis","dir","type","nr","size",
 "valid","macro"}], "matches":[{"command","interface","spec","abis"}]}.
 
 options:
   --format FMT   text (default) or json
+  --config FILE  the project configuration (default: the nearest uapi.config.json,
+                 or package.json "uapi" key, in or above the working directory)
   -h, --help     this help
 
-exit codes: 0 a command matches, 1 no command of the specs has this number,
+exit codes: 0 a command matches (or no spec was searched), 1 no command of
+the specs has this number,
 2 bad input (not a 32-bit number, bad spec), 3 internal error
 `;
 
@@ -99,12 +104,14 @@ export const ioctlCommand: Command = {
     // `uapi ioctl -1` would otherwise read as an unknown option: say what is wrong with the number.
     const negative = argv.find((a) => /^-[0-9.]/.test(a));
     if (negative !== undefined) parseRequestNumber(negative);
-    const { values, positionals } = parse(argv, { format: { type: "string" } });
+    const { values, positionals } = parse(argv, { format: { type: "string" }, ...PROJECT_OPTIONS });
     if (values.help) return (io.out(HELP), EXIT.OK);
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
     if (positionals.length < 1) throw new UsageError("give the request NUMBER");
     const number = parseRequestNumber(positionals[0]!);
-    const models = loadSpecs(positionals.slice(1));
+    const project = openProject(values);
+    const named = positionals.slice(1);
+    const models = named.length || project ? loadProjectSpecs(named, project) : [];
 
     const families = (Object.keys(IOC_FAMILIES) as IocFamilyName[]).map((family) => {
       const f = iocDecode(IOC_FAMILIES[family], number);
@@ -149,7 +156,8 @@ export const ioctlCommand: Command = {
           `${f.valid ? "" : " (dir bits no _IO* macro produces)"}  ${f.macro}\n`;
         out += `  ${"".padEnd(20)}  on ${f.abis.join(", ")}\n`;
       }
-      if (matches.length === 0)
+      if (models.length === 0) out += "no spec searched: name one, or run in a project with uapi.config.json\n";
+      else if (matches.length === 0)
         out += `no command of ${models.map((m) => path.basename(m.file)).join(", ")} has this number on any ABI\n`;
       for (const m of matches) {
         const all = m.abis.length === ABIS.length ? `all ${ABIS.length} ABIs` : m.abis.join(", ");
@@ -159,6 +167,6 @@ export const ioctlCommand: Command = {
       }
       io.out(out);
     }
-    return matches.length ? EXIT.OK : EXIT.FINDINGS;
+    return matches.length || models.length === 0 ? EXIT.OK : EXIT.FINDINGS;
   },
 };

@@ -4,12 +4,13 @@ import { formatLoc } from "../../core/diagnostic.js";
 import { flattenHoles, flattenMembers, layoutRecord, type RecordLayout } from "../../core/layout.js";
 import { recordName, typeName, type RecordType, type SpecModel } from "../../core/model.js";
 import { groupAbis } from "../../core/checks/context.js";
-import { oneOf, parse, selectAbis } from "../args.js";
-import { loadSpecs, type Command } from "../command.js";
+import { oneOf, parse } from "../args.js";
+import type { Command } from "../command.js";
+import { loadProjectSpecs, openProject, projectAbis, PROJECT_OPTIONS } from "../project.js";
 import { EXIT, paint, UsageError, type Io } from "../io.js";
 
 const HELP =
-  `usage: uapi layout [SPEC] [STRUCT] [--abi ID,...] [--format text|json]
+  `usage: uapi layout [SPEC] [STRUCT] [--abi ID,...] [--format text|json] [--config FILE]
 
 Show where every member of each struct lands on each ABI: offsets, sizes,
 bit-fields, holes and tail padding.  In text, ABIs with the same layout share
@@ -18,12 +19,15 @@ a column and rows where the columns differ are marked '!'.  In JSON:
   `"fields":[{"name","offset","size"}],"holes":[{"offset","size"}]}}}]}
 where a nested member is named outer.inner.
 
-With no SPEC, the bundled specs in spec/ are used; STRUCT limits the output
-to one struct or union (written "foo" or "struct foo").
+With no SPEC, the specs of the project configuration (uapi.config.json) are
+used, and --abi defaults to its 'abis'.  STRUCT limits the output to one
+struct or union (written "foo" or "struct foo").
 
 options:
   --abi ID,...      only these ABIs (default: all)
   --format FMT      text (default) or json
+  --config FILE     the project configuration (default: the nearest uapi.config.json,
+                    or package.json "uapi" key, in or above the working directory)
   -h, --help        this help
 
 exit codes: 0 ok, 2 bad input (unknown struct, bad spec)
@@ -125,17 +129,19 @@ export const layoutCommand: Command = {
     const { values, positionals } = parse(argv, {
       abi: { type: "string", multiple: true },
       format: { type: "string" },
+      ...PROJECT_OPTIONS,
     });
     if (values.help) return (io.out(HELP), EXIT.OK);
     if (positionals.length > 2) throw new UsageError("layout takes at most one SPEC and one STRUCT");
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
-    const abis = selectAbis(values.abi as string[] | undefined);
-    // One positional that is not a file is a struct name in the bundled specs.
+    const project = openProject(values);
+    const abis = projectAbis(values.abi as string[] | undefined, project);
+    // One positional that is not a spec file is a struct name in the project's specs.
     const [first, second] = positionals;
     const isSpec = (p: string | undefined) => p !== undefined && /\.(ya?ml|json)$/.test(p);
     const specFiles = isSpec(first) ? [first!] : [];
     const wanted = isSpec(first) ? second : first;
-    const models = loadSpecs(specFiles);
+    const models = loadProjectSpecs(specFiles, project);
     const found = findRecords(models, wanted);
     if (format === "json") {
       const structs = found.map(({ record }) => ({

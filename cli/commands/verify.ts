@@ -1,11 +1,21 @@
 /* `uapi verify`: real compilers lay out every struct on every ABI and must agree with the engine. */
-import { COMPILER_CHOICES, unitsOfModels, verifyLayouts, type AbiVerdict, type Mismatch } from "../../verify/verify.js";
+import { YOWASP_PACKAGE, yowaspInstallCommand, yowaspInstalled } from "../../verify/backends.js";
+import {
+  COMPILER_CHOICES,
+  CompilerMissing,
+  unitsOfModels,
+  verifyLayouts,
+  type AbiVerdict,
+  type Mismatch,
+} from "../../verify/verify.js";
 import type { TypedefMismatch } from "../../verify/libc-types.js";
-import { oneOf, parse, selectAbis } from "../args.js";
-import { loadSpecs, type Command } from "../command.js";
-import { EXIT, paint, type Io } from "../io.js";
+import { oneOf, parse } from "../args.js";
+import type { Command } from "../command.js";
+import { loadProjectSpecs, openProject, projectAbis, PROJECT_OPTIONS } from "../project.js";
+import { EXIT, paint, UsageError, type Io } from "../io.js";
 
 const HELP = `usage: uapi verify [SPEC...] [--abi ID,...] [--compiler auto|yowasp|system] [--format text|json]
+                   [--config FILE]
 
 Ask real C compilers to lay out every struct and union of the specs on each
 ABI -- size, alignment, every member offset and every bit-field position --
@@ -23,16 +33,19 @@ freestanding) the kernel headers are stand-ins spelled from the ABI table,
 so those types are judged only against the table: "table".
 
 Compilers (verify/README.md has the table):
-  yowasp   clang 21 built to WebAssembly (@yowasp/clang, installed with npm),
-           for every ABI where clang implements the Linux ABI
+  yowasp   clang 21 built to WebAssembly (@yowasp/clang), for every ABI where
+           clang implements the Linux ABI.  An optional dependency of ~100 MB:
+           npm install --save-dev @yowasp/clang
   system   GCC: host gcc -m64/-m32/-mx32 and Debian cross compilers (m68k,
            arm OABI, sh4, arc, alpha, hppa, s390, sparc, powerpc, ...), and
            any clang on PATH
-  auto     both (default)
+  auto     both (default); without @yowasp/clang, GCC and a clang on PATH,
+           with a note on stderr saying how to get it
 clang is never used for m68k, arc, arm OABI or s390, where it is not the
 Linux ABI.  An ABI with no usable compiler is reported unverified, with why.
 
-With no SPEC, the bundled specs in spec/ are verified.
+With no SPEC, the specs of the project configuration (uapi.config.json) are
+verified, and --abi defaults to its 'abis'.
 
 options:
   --abi ID,...       only these ABIs (default: all)
@@ -44,10 +57,13 @@ options:
                                 | {"status":"table-only","reason"},
                       "reason"?, "mismatches":[{"record","member","kind","engine","compiler","compilerName"}],
                       "unverified":[{"record","reason"}]}]}
+  --config FILE      the project configuration (default: the nearest uapi.config.json,
+                     or package.json "uapi" key, in or above the working directory)
   -h, --help         this help
 
 exit codes: 0 every ABI verified or unverified with a reason, 1 a mismatch,
-2 bad input or usage, 3 a compiler failed unexpectedly
+2 bad input or usage (--compiler yowasp without @yowasp/clang installed),
+3 a compiler failed unexpectedly
 `;
 
 const KIND_TEXT: Record<Mismatch["kind"], string> = {
@@ -130,20 +146,31 @@ export const verifyCommand: Command = {
       abi: { type: "string", multiple: true },
       compiler: { type: "string" },
       format: { type: "string" },
+      ...PROJECT_OPTIONS,
     });
     if (values.help) return (io.out(HELP), EXIT.OK);
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
     const compiler = oneOf("compiler", values.compiler as string | undefined, COMPILER_CHOICES, "auto");
-    const abis = selectAbis(values.abi as string[] | undefined);
-    const units = unitsOfModels(loadSpecs(positionals));
+    const project = openProject(values);
+    const abis = projectAbis(values.abi as string[] | undefined, project);
+    const units = unitsOfModels(loadProjectSpecs(positionals, project));
     const structs = units.reduce((n, u) => n + u.records.length, 0);
     const progress = io.interactive && format === "text";
+    if (compiler === "auto" && !(await yowaspInstalled()))
+      io.err(
+        `uapi verify: note: ${YOWASP_PACKAGE} (clang as WebAssembly, an optional dependency of ~100 MB) is not ` +
+          `installed, so only GCC and a clang on PATH run; get it with: ${yowaspInstallCommand()}\n`,
+      );
     const verdicts = await verifyLayouts(units, abis, {
       compiler,
       onProgress: progress
         ? (done, total, v) =>
             io.err(`\r\x1b[Kverify: ${done}/${total} ABIs (${v.abi}: ${v.status})${done === total ? "\n" : ""}`)
         : undefined,
+    }).catch((e: unknown) => {
+      if (e instanceof CompilerMissing)
+        throw new UsageError(`--compiler yowasp: ${e.message}; or use --compiler system`);
+      throw e;
     });
     const mismatch = verdicts.some((v) => v.status === "mismatch");
     const broken = verdicts.some((v) => v.status === "error");

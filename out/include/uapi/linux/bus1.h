@@ -170,6 +170,72 @@ enum {
 };
 
 /**
+ * define BUS1_PEER_FLAGS_UNCHANGED - RESET, (u64)-1, leave peer_flags
+ * unchanged.
+ *
+ * Not a constant in the original header.
+ *
+ * A special value of bus1_cmd_peer_reset.peer_flags.
+ */
+#define BUS1_PEER_FLAGS_UNCHANGED ((__u64)-1)
+
+/**
+ * define BUS1_LIMIT_UNCHANGED - RESET, (u32)-1, leave this limit unchanged.
+ *
+ * Not a constant in the original header.
+ *
+ * A special value of bus1_cmd_peer_reset.max_slices,
+ * bus1_cmd_peer_reset.max_handles, bus1_cmd_peer_reset.max_inflight_bytes,
+ * bus1_cmd_peer_reset.max_inflight_fds.
+ */
+#define BUS1_LIMIT_UNCHANGED ((__u32)-1)
+
+/**
+ * define BUS1_SELF - (u64)-1, the destination is the calling peer itself.
+ *
+ * Not a constant in the original header.
+ *
+ * A special value of bus1_cmd_handle_transfer.dst_fd.
+ */
+#define BUS1_SELF ((__u64)-1)
+
+/**
+ * define BUS1_MSG_UID_NONE - (u32)-1, no sender (notification).
+ *
+ * Not a constant in the original header.
+ *
+ * A special value of bus1_cmd_recv.msg.uid.
+ */
+#define BUS1_MSG_UID_NONE ((__u32)-1)
+
+/**
+ * define BUS1_MSG_GID_NONE - (u32)-1, no sender (notification).
+ *
+ * Not a constant in the original header.
+ *
+ * A special value of bus1_cmd_recv.msg.gid.
+ */
+#define BUS1_MSG_GID_NONE ((__u32)-1)
+
+/**
+ * define BUS1_MSG_PID_NONE - No sender (notification).
+ *
+ * Not a constant in the original header.
+ *
+ * A special value of bus1_cmd_recv.msg.pid.
+ */
+#define BUS1_MSG_PID_NONE ((__u32)0)
+
+/**
+ * define BUS1_MSG_TID_NONE - No sender (notification).
+ *
+ * Not a constant in the original header.
+ *
+ * A special value of bus1_cmd_recv.msg.tid.
+ */
+#define BUS1_MSG_TID_NONE ((__u32)0)
+
+/**
  * struct bus1_cmd_peer_reset - Argument of BUS1_CMD_PEER_QUERY and
  * BUS1_CMD_PEER_RESET (32 bytes).
  * @flags: RESET, BUS1_PEER_RESET_FLAG_*; QUERY, must be 0 (-EINVAL otherwise).

@@ -91,6 +91,27 @@ enum {
 };
 
 /**
+ * define BUS1_PEER_FLAGS_UNCHANGED - RESET, (u64)-1, leave peer_flags
+ * unchanged.
+ *
+ * Not a constant in the original header.
+ *
+ * A special value of bus1_cmd_peer_reset.peer_flags.
+ */
+#define BUS1_PEER_FLAGS_UNCHANGED ((__u64)-1)
+
+/**
+ * define BUS1_LIMIT_UNCHANGED - RESET, (u32)-1, leave this limit unchanged.
+ *
+ * Not a constant in the original header.
+ *
+ * A special value of bus1_cmd_peer_reset.max_slices,
+ * bus1_cmd_peer_reset.max_handles, bus1_cmd_peer_reset.max_inflight_bytes,
+ * bus1_cmd_peer_reset.max_inflight_fds.
+ */
+#define BUS1_LIMIT_UNCHANGED ((__u32)-1)
+
+/**
  * struct bus1_cmd_peer_reset - Argument of BUS1_CMD_PEER_QUERY and
  * BUS1_CMD_PEER_RESET (32 bytes, layout unchanged).
  * @flags: RESET, BUS1_PEER_RESET_FLAG_*; QUERY, must be 0.

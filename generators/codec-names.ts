@@ -1,0 +1,223 @@
+/*
+ * The names of a codec's values, for the CLI: `uapi encode` takes a flag
+ * bit, enumerator or special value by name, `uapi decode` prints the names
+ * beside the numbers.  Names come from the resolved model, per member of a
+ * codec plan (keyed by the plan's member paths, "[]" for array elements),
+ * with the same precedence as the codec's rules (codec-plan.ts `ruleFor`):
+ * reserved and padding fields have none, a flag set wins over an enum.
+ * Values are normalised to the member's width and signedness, as decoded.
+ */
+import { parseInteger, type CType, type FieldModel, type InterfaceModel, type RecordType } from "../core/model.js";
+import type { NamedValue } from "../spec/types.js";
+import type { Node, Plan } from "./codec-plan.js";
+
+/** A named value of a member; `short` is the name without its group's common prefix (`PEEK`). */
+export interface NamedNumber {
+  name: string;
+  short: string;
+  value: bigint;
+}
+
+/** A group of names sharing a prefix: a flag set (values are bit masks) or an enum. */
+export interface NameGroup {
+  /** The flag set's or enum's name in the spec. */
+  name: string;
+  /** What the short names leave out, e.g. `BUS1_RECV_FLAG_` ("" when the names share none). */
+  prefix: string;
+  values: NamedNumber[];
+}
+
+/** The names one member's values may have. */
+export interface MemberNames {
+  /** The member's width in bits and signedness (a bit-field's own width). */
+  bits: number;
+  signed: boolean;
+  /** The flag set of a flags word: its non-reserved bits (reserved ones are unknown bits, as to the codec). */
+  flags?: NameGroup;
+  enumeration?: NameGroup;
+  /** `special:` and `fd: {special:}` values; full names only. */
+  specials: { name: string; value: bigint }[];
+}
+
+/** Member names by plan path (`msg.type`, `vecs[].flags`). */
+export type ValueNames = ReadonlyMap<string, MemberNames>;
+
+/** The names of every member of a plan that has a flag set, an enum or special values. */
+export function valueNames(plan: Plan, ifc: InterfaceModel | undefined): ValueNames {
+  const fields = namedFields(plan.record);
+  const out = new Map<string, MemberNames>();
+  const work: Node[] = [plan.root];
+  while (work.length) {
+    const node = work.pop()!;
+    if (node.k === "object") for (const f of node.fields) work.push(f.node);
+    else if (node.k === "array") work.push(node.elem);
+    else if (node.k === "int" || node.k === "bits") {
+      const field = fields.get(node.path.replace(/(\[\])+$/, ""));
+      const bits = node.k === "int" ? node.size * 8 : node.width;
+      const names = field && memberNames(field, ifc, bits, node.signed);
+      if (names) out.set(node.path, names);
+    }
+  }
+  return out;
+}
+
+/** Fields that may carry names, by member path; an explicit stack, since named structs can nest deeply. */
+function namedFields(record: RecordType): Map<string, FieldModel> {
+  const out = new Map<string, FieldModel>();
+  const stack: { fields: FieldModel[]; prefix: string }[] = [{ fields: record.fields, prefix: "" }];
+  while (stack.length) {
+    const { fields, prefix } = stack.pop()!;
+    for (const f of fields) {
+      let path = f.name === undefined ? prefix : prefix ? `${prefix}.${f.name}` : f.name;
+      const s = f.spec;
+      if (f.name !== undefined && (s.flags || s.enum || s.special || typeof s.fd === "object" || isEnum(f.type)))
+        out.set(path, f);
+      let t = f.type;
+      for (; t.kind === "array"; t = t.element) path += "[]";
+      if (t.kind === "record") stack.push({ fields: t.record.fields, prefix: path });
+    }
+  }
+  return out;
+}
+
+function isEnum(t: CType): boolean {
+  return t.kind === "enum" || (t.kind === "array" && isEnum(t.element));
+}
+
+function elementType(t: CType): CType {
+  return t.kind === "array" ? elementType(t.element) : t;
+}
+
+function memberNames(f: FieldModel, ifc: InterfaceModel | undefined, bits: number, signed: boolean) {
+  const s = f.spec;
+  if (s.reserved || s.padding) return undefined;
+  const norm = (v: bigint) => (signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v));
+  const named = (list: NamedValue[] | undefined) =>
+    (list ?? []).flatMap((n) => {
+      const v = parseInteger(n.value);
+      return v === undefined ? [] : [{ name: n.name, value: norm(v) }];
+    });
+  const specials = [...named(s.special), ...named(typeof s.fd === "object" ? s.fd.special : undefined)];
+  const set = s.flags ? ifc?.flagSets.get(s.flags) : undefined;
+  const type = elementType(f.type);
+  const e = set ? undefined : s.enum ? ifc?.enums.get(s.enum) : type.kind === "enum" ? type.spec : undefined;
+  const names: MemberNames = { bits, signed, specials };
+  if (set) {
+    const bitsOf = set.bits.filter((b) => !b.reserved);
+    names.flags = group(
+      set.name,
+      set.bits.map((b) => b.name),
+      bitsOf.map((b) => ({ name: b.name, value: 1n << BigInt(b.bit) })),
+    );
+  } else if (e)
+    names.enumeration = group(
+      e.name,
+      e.values.map((v) => v.name),
+      named(e.values),
+    );
+  return names.flags || names.enumeration || specials.length ? names : undefined;
+}
+
+function group(name: string, allNames: string[], values: { name: string; value: bigint }[]): NameGroup {
+  const prefix = commonPrefix(allNames, name);
+  return { name, prefix, values: values.map((v) => ({ ...v, short: v.name.slice(prefix.length) })) };
+}
+
+/**
+ * The `_`-separated words every name of a group starts with (`BUS1_RECV_FLAG_`), leaving each name at least one
+ * word that starts with a letter (so a short name is never read as a number).  A group of one name has no
+ * others to compare with, so the group's own name stands in, a trailing S aside: set `bus1_peer_flags` gives
+ * `BUS1_PEER_FLAG_WANT_SECCTX` the prefix `BUS1_PEER_FLAG_`.
+ */
+export function commonPrefix(names: readonly string[], groupName: string): string {
+  if (!names.length) return "";
+  const words = names.map((n) => n.split("_"));
+  const stand = names.length === 1 ? groupName.toUpperCase().split("_") : undefined;
+  const first = words[0]!;
+  // Word i joins the prefix when every name has it and keeps a word after it.
+  const shared = (i: number) =>
+    words.every((w) => w.length > i + 1 && w[i] === first[i] && /^[A-Za-z]/.test(w[i + 1]!)) &&
+    (!stand || (stand.length > i && (stand[i] === first[i] || stand[i] === `${first[i]}S`)));
+  let k = 0;
+  while (shared(k)) k++;
+  return k ? `${first.slice(0, k).join("_")}_` : "";
+}
+
+/* ------------------------------------------------------------------ */
+/* Names to numbers (encode)                                           */
+/* ------------------------------------------------------------------ */
+
+export type NameKind = "flags" | "enum" | "special";
+
+/** The value `name` stands for in this member: full names first, then short names; undefined when unknown. */
+export function lookUpName(name: string, m: MemberNames): { kind: NameKind; value: bigint } | undefined {
+  const special = m.specials.find((s) => s.name === name);
+  if (special) return { kind: "special", value: special.value };
+  const groups: [NameKind, NameGroup | undefined][] = [
+    ["flags", m.flags],
+    ["enum", m.enumeration],
+  ];
+  for (const key of ["name", "short"] as const)
+    for (const [kind, g] of groups) {
+      const hit = g?.values.find((v) => v[key] === name);
+      if (hit) return { kind, value: hit.value };
+    }
+  return undefined;
+}
+
+/** How many names a message lists before it only counts the rest. */
+const NAMES_SHOWN = 16;
+
+function listed(names: string[]): string {
+  if (names.length <= NAMES_SHOWN) return names.join(", ");
+  return `${names.slice(0, NAMES_SHOWN).join(", ")}, ... (${names.length} in all)`;
+}
+
+/** What a member takes besides numbers, for error messages. */
+export function acceptedNames(m: MemberNames): string {
+  const parts: string[] = [];
+  const groupText = (what: string, g: NameGroup) =>
+    `${what} ${g.name}: ${listed(g.values.map((v) => v.short))}` +
+    (g.prefix ? ` (also with the prefix ${g.prefix})` : "");
+  if (m.flags) parts.push(groupText("a flag of", m.flags) + "; several as an array of names and numbers");
+  if (m.enumeration) parts.push(groupText("a value of", m.enumeration));
+  if (m.specials.length)
+    parts.push(`the special value${m.specials.length > 1 ? "s" : ""} ${listed(m.specials.map((s) => s.name))}`);
+  parts.push("or a number");
+  return parts.join("; ");
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers to names (decode)                                           */
+/* ------------------------------------------------------------------ */
+
+/** The names of a decoded value: a special's, the set flags', or the enumerator's; `unknown` what none names. */
+export interface ValueName {
+  kind: NameKind;
+  names: string[];
+  /** Flags: the set bits no name covers; enum: the value when no enumerator has it. */
+  unknown?: bigint;
+}
+
+/** The names of `value` (as decoded) in this member; undefined when it has none to give (a plain number). */
+export function nameValue(value: number | bigint, m: MemberNames): ValueName | undefined {
+  const v = BigInt(value);
+  const special = m.specials.find((s) => s.value === v);
+  if (special) return { kind: "special", names: [special.name] };
+  if (m.flags) {
+    const bits = BigInt.asUintN(m.bits, v);
+    let rest = bits;
+    const names: string[] = [];
+    for (const f of [...m.flags.values].sort((a, b) => (a.value < b.value ? -1 : 1)))
+      if ((bits & f.value) !== 0n) {
+        names.push(f.name);
+        rest &= ~f.value;
+      }
+    return rest ? { kind: "flags", names, unknown: rest } : { kind: "flags", names };
+  }
+  if (m.enumeration) {
+    const hit = m.enumeration.values.find((e) => e.value === v);
+    return hit ? { kind: "enum", names: [hit.name] } : { kind: "enum", names: [], unknown: v };
+  }
+  return undefined;
+}
