@@ -322,6 +322,57 @@ test(
   },
 );
 
+test("arguments whose own conversion throws ({ toString: 0 }, a throwing Symbol.toPrimitive) give CodecError", (t) => {
+  // fc.anything() found { toString: 0 } as an offset: the error message's String(offset) threw a TypeError.
+  const throwing = [
+    { toString: 0 },
+    { valueOf: 0, toString: 0 },
+    {
+      [Symbol.toPrimitive]() {
+        throw new Error("no");
+      },
+    },
+    Object.create(null),
+  ];
+  const codecs = [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!, bus1_cmd_send.s390x!];
+  const refused = (call: () => unknown) => {
+    try {
+      call();
+      return "returned";
+    } catch (e) {
+      return e instanceof CodecError ? "CodecError" : `${(e as Error)?.name}: ${(e as Error)?.message}`;
+    }
+  };
+  for (const h of throwing)
+    for (const codec of codecs) {
+      t.is(
+        refused(() => codec.decode(new Uint8Array(0), h as never)),
+        "CodecError",
+      );
+      t.is(
+        refused(() => codec.decode(new Uint8Array(64), h as never)),
+        "CodecError",
+      );
+      t.is(
+        refused(() => codec.encode(OK_BLOCK as never, new Uint8Array(64), h as never)),
+        "CodecError",
+      );
+      t.is(
+        refused(() => readScalar(new DataView(new ArrayBuffer(8)), h as never, "__u32", true)),
+        "CodecError",
+      );
+      t.is(
+        refused(() => readScalar(new DataView(new ArrayBuffer(8)), 0, h as never, true)),
+        "CodecError",
+      );
+      t.is(
+        refused(() => writeScalar(new DataView(new ArrayBuffer(8)), 0, "__u32", h as never, true)),
+        "CodecError",
+      );
+    }
+  t.throws(() => iocDecode(IOC_FAMILIES.generic, throwing[0] as never), { instanceOf: RangeError });
+});
+
 test("property: decode and encode with arbitrary arguments return or throw CodecError, nothing else", (t) => {
   const codecs = [blockOn(x86_64), blockOn(ppc64), staticBlock.x86_64!, bus1_cmd_send.x86_64!, bus1_cmd_send.s390x!];
   const bytesArb = fc.oneof(

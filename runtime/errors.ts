@@ -44,14 +44,31 @@ export class CodecError extends Error implements CodecIssue {
   }
 }
 
-const show = (v: unknown): string =>
+/** A value for a message, never running the value's own code (so describing it cannot throw). */
+export const show = (v: unknown): string =>
   typeof v === "bigint"
     ? `${v < 0n ? "-" : ""}0x${(v < 0n ? -v : v).toString(16)}`
     : typeof v === "number" && Number.isInteger(v)
       ? `${v} (0x${(v >>> 0).toString(16)})`
       : typeof v === "string"
         ? JSON.stringify(v)
-        : String(v);
+        : typeof v === "object" || typeof v === "function"
+          ? shape(v)
+          : String(v);
+
+/**
+ * An object or function by its shape only: String() would run its own toString or Symbol.toPrimitive, which may
+ * throw (`{ toString: 0 }`), and a codec error must never become another error.
+ */
+function shape(v: object | null): string {
+  if (v === null) return "null";
+  if (typeof v === "function") return "a function";
+  try {
+    return Array.isArray(v) ? "an array" : "an object";
+  } catch {
+    return "a revoked proxy";
+  }
+}
 
 /** Decode-side rule violation: thrown in strict mode, collected when `lenient` is an array. */
 export function bad(

@@ -3,6 +3,7 @@
  * (include/uapi/asm-generic/ioctl.h and arch/{alpha,mips,powerpc,sparc,parisc}
  * /include/uapi/asm/ioctl.h; measured values in abi-facts §2.2).
  */
+import { show } from "./errors.js";
 
 export type IocFamilyName = "generic" | "alpha-mips-ppc-sparc" | "parisc";
 export type IocDir = "none" | "read" | "write" | "readwrite";
@@ -84,7 +85,7 @@ export interface IocFields {
 export function iocDecode(enc: IocEncoding, request: number): IocFields {
   if (typeof request !== "number" || !Number.isInteger(request) || request < 0 || request > 0xffffffff)
     throw new RangeError(
-      `ioctl request ${typeof request === "bigint" ? `${request}n` : String(request)} ` +
+      `ioctl request ${typeof request === "bigint" ? `${request}n` : show(request)} ` +
         "is not an unsigned 32-bit integer",
     );
   const value = request >>> 0;

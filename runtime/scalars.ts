@@ -4,7 +4,7 @@
  * these are for hand-written code and for tools that work field by field.
  * Writes check the range, so a negative value never lands in a __u32.
  */
-import { CodecError } from "./errors.js";
+import { CodecError, show } from "./errors.js";
 
 interface ScalarIo {
   size: 1 | 2 | 4 | 8;
@@ -25,7 +25,7 @@ function rangeError(type: string, value: unknown): never {
     "",
     0,
     "range",
-    `${typeof value === "bigint" ? `0x${value.toString(16)}` : String(value)} does not fit ${type}`,
+    `${typeof value === "bigint" ? `0x${value.toString(16)}` : show(value)} does not fit ${type}`,
   );
 }
 
@@ -102,16 +102,18 @@ export type KernelScalarName = keyof typeof KERNEL_SCALARS;
  * The scalar's I/O and a bounds check: CodecError for an unknown type name, a non-DataView or an offset out of bounds.
  */
 function scalarAt(view: DataView, offset: number, type: KernelScalarName): ScalarIo {
-  const io = Object.prototype.hasOwnProperty.call(KERNEL_SCALARS, type)
-    ? (KERNEL_SCALARS as Record<string, ScalarIo>)[type]!
-    : undefined;
+  // Only a string is looked up: any other key would be converted by its own (possibly throwing) toString.
+  const io =
+    typeof type === "string" && Object.prototype.hasOwnProperty.call(KERNEL_SCALARS, type)
+      ? (KERNEL_SCALARS as Record<string, ScalarIo>)[type]!
+      : undefined;
   if (io === undefined)
     throw new CodecError(
       "",
       "",
       0,
       "type",
-      `unknown kernel scalar type ${JSON.stringify(String(type))} (known: ${Object.keys(KERNEL_SCALARS).join(", ")})`,
+      `unknown kernel scalar type ${show(type)} (known: ${Object.keys(KERNEL_SCALARS).join(", ")})`,
     );
   if (!(view instanceof DataView))
     throw new CodecError(type, "", 0, "type", `expected a DataView, got ${view === null ? "null" : typeof view}`);
@@ -127,7 +129,7 @@ function scalarAt(view: DataView, offset: number, type: KernelScalarName): Scala
       "",
       typeof offset === "number" && Number.isInteger(offset) && offset >= 0 ? offset : 0,
       "truncated",
-      `needs ${io.size} bytes at offset ${String(offset)}, the view has ${have}`,
+      `needs ${io.size} bytes at offset ${typeof offset === "number" ? offset : show(offset)}, the view has ${have}`,
     );
   return io;
 }
