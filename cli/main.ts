@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 /* `uapi`: the workbench's command line.  Each command lives in cli/commands/. */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { SpecInputError, type SpecError } from "../core/diagnostic.js";
-import { REPO_ROOT } from "../core/paths.js";
+import { ownPackage } from "../core/paths.js";
 import { OutputRefused } from "../generators/write-out.js";
 import type { Command } from "./command.js";
 import { abisCommand } from "./commands/abis.js";
@@ -54,10 +52,7 @@ exit codes: 0 ok, 1 findings/mismatch/stale output, 2 bad input or usage, 3 inte
 }
 
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
-    name: string;
-    version: string;
-  };
+  const pkg = ownPackage();
   return `${pkg.name} ${pkg.version}`;
 }
 

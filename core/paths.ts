@@ -1,4 +1,5 @@
-/* Where the package's own files are, seen from compiled code in dist/. */
+/* Where the package's own files are, seen from compiled code in dist/, and what its package.json says. */
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -11,3 +12,16 @@ export const SPEC_DIR = path.join(REPO_ROOT, "spec");
 export const OUT_DIR = path.join(REPO_ROOT, "out");
 export const SCHEMA_FILE = path.join(SPEC_DIR, "schema.json");
 export const CONFIG_SCHEMA_FILE = path.join(SPEC_DIR, "config.schema.json");
+
+/** What the tool reads of its own package.json: the name users install and import, the version, peer ranges. */
+export interface PackageInfo {
+  name: string;
+  version: string;
+  peerDependencies?: Record<string, string>;
+}
+
+let packageInfo: PackageInfo | undefined;
+/** This package's package.json, read once. */
+export function ownPackage(): PackageInfo {
+  return (packageInfo ??= JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as PackageInfo);
+}

@@ -19,7 +19,6 @@ import {
   type MemberNames,
   type NameKind,
   type ValueName,
-  type ValueNames,
 } from "./codec-names.js";
 import type { Node, Plan, PlanField } from "./codec-plan.js";
 
@@ -410,16 +409,14 @@ function namedInteger(json: unknown, names: MemberNames, path: string): bigint {
 /**
  * JSON (as a user writes it, from `parseJson` or JSON.parse) to a value the
  * codec accepts.  Range checks are left to the codec, except for integers
- * a JavaScript number cannot hold exactly, which are refused here.  With
- * `names` (codec-names.ts `valueNames`), flag, enum and special members also
- * take names.
+ * a JavaScript number cannot hold exactly, which are refused here.  Flag,
+ * enum and special members also take names (the plan's `names`, codec-names.ts).
  */
-export function jsonToValue(json: unknown, node: Node, path = "", names?: ValueNames): unknown {
+export function jsonToValue(json: unknown, node: Node, path = ""): unknown {
   switch (node.k) {
     case "int":
     case "bits": {
-      const named = names?.get(node.path);
-      const n = named ? namedInteger(json, named, path) : integer(json, path);
+      const n = node.names ? namedInteger(json, node.names, path) : integer(json, path);
       if (node.repr === "bigint") return n;
       if (n < SAFE_MIN || n > SAFE_MAX) throw new JsonShapeError(path, `${n} does not fit ${node.ctype}`);
       return Number(n);
@@ -449,7 +446,7 @@ export function jsonToValue(json: unknown, node: Node, path = "", names?: ValueN
         throw new JsonShapeError(path, `expected an array of ${node.count}, got ${preview(json)}`);
       if (json.length !== node.count)
         throw new JsonShapeError(path, `expected an array of ${node.count}, got ${preview(json)}`);
-      return json.map((x, i) => jsonToValue(x, node.elem, `${path}[${i}]`, names));
+      return json.map((x, i) => jsonToValue(x, node.elem, `${path}[${i}]`));
     case "object": {
       if (typeof json !== "object" || json === null || Array.isArray(json))
         throw new JsonShapeError(path, `expected an object, got ${preview(json)}`);
@@ -463,7 +460,7 @@ export function jsonToValue(json: unknown, node: Node, path = "", names?: ValueN
           }
           known.add(f.key);
           const v = own(json, f.key);
-          if (v !== undefined) out[f.key] = jsonToValue(v, f.node, path ? `${path}.${f.key}` : f.key, names);
+          if (v !== undefined) out[f.key] = jsonToValue(v, f.node, path ? `${path}.${f.key}` : f.key);
         }
       };
       walk(node.fields);
@@ -534,8 +531,8 @@ function forEachLeaf(root: Node, value: unknown, visit: (leaf: Leaf) => void): v
 }
 
 /** The names of an integer leaf's value, or undefined (no names for this member, or no integer). */
-function leafNames(leaf: Leaf, names: ValueNames | undefined): { vn: ValueName; m: MemberNames } | undefined {
-  const m = names?.get(leaf.node.path);
+function leafNames(leaf: Leaf): { vn: ValueName; m: MemberNames } | undefined {
+  const m = leaf.node.k === "int" || leaf.node.k === "bits" ? leaf.node.names : undefined;
   if (!m || (typeof leaf.v !== "number" && typeof leaf.v !== "bigint")) return undefined;
   const vn = nameValue(leaf.v, m);
   return vn && { vn, m };
@@ -553,10 +550,10 @@ export interface NamesJson {
  * array indices (`msg.type`, `vecs[2].flags`); members without names are left out.  `uapi decode` prints this
  * beside `value`, which stays numbers only.
  */
-export function namesToJson(plan: Plan, value: unknown, names: ValueNames): { [path: string]: NamesJson } {
+export function namesToJson(plan: Plan, value: unknown): { [path: string]: NamesJson } {
   const out = Object.create(null) as { [path: string]: NamesJson };
   forEachLeaf(plan.root, value, (leaf) => {
-    const hit = leafNames(leaf, names);
+    const hit = leafNames(leaf);
     if (!hit) return;
     const { kind, names: list, unknown } = hit.vn;
     out[leaf.path] =
@@ -620,12 +617,12 @@ function leafText(leaf: Leaf): string {
  * A pahole-like listing: one line per value leaf (arrays expanded) and per
  * padding run, in offset order, with the names of flag, enum and special values when `names` is given.
  */
-export function dumpLines(plan: Plan, value: unknown, bytes: Uint8Array, names?: ValueNames): DumpLine[] {
+export function dumpLines(plan: Plan, value: unknown, bytes: Uint8Array): DumpLine[] {
   const lines: DumpLine[] = [];
   const hexAt = (off: number, size: number) => toHex(bytes.subarray(off, off + Math.min(size, DUMP_BYTES)));
   forEachLeaf(plan.root, value, (leaf) => {
     const { node, base, path } = leaf;
-    const hit = leafNames(leaf, names);
+    const hit = leafNames(leaf);
     const named = hit && namesText(hit);
     const line: DumpLine = node.k === "bits" ? bitsLine(node, base, hexAt) : leafLine(node, base, hexAt);
     lines.push({ ...line, name: path, value: leafText(leaf), ...(named ? { names: named } : {}) });

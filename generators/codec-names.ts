@@ -1,15 +1,15 @@
 /*
  * The names of a codec's values, for the CLI: `uapi encode` takes a flag
  * bit, enumerator or special value by name, `uapi decode` prints the names
- * beside the numbers.  Names come from the resolved model, per member of a
- * codec plan (keyed by the plan's member paths, "[]" for array elements),
- * with the same precedence as the codec's rules (codec-plan.ts `ruleFor`):
- * reserved and padding fields have none, a flag set wins over an enum.
- * Values are normalised to the member's width and signedness, as decoded.
+ * beside the numbers.  The plan builder (codec-plan.ts) attaches them to
+ * each int and bit-field node, with the same precedence as the codec's
+ * rules (`ruleFor`): reserved and padding fields have none, a flag set wins
+ * over an enum.  Values are normalised to the member's width and
+ * signedness, as decoded.
  */
-import { parseInteger, type CType, type FieldModel, type InterfaceModel, type RecordType } from "../core/model.js";
+import { parseInteger, type CType, type FieldModel, type InterfaceModel } from "../core/model.js";
+import { asField } from "../core/special-values.js";
 import type { NamedValue } from "../spec/types.js";
-import type { Node, Plan } from "./codec-plan.js";
 
 /** A named value of a member; `short` is the name without its group's common prefix (`PEEK`). */
 export interface NamedNumber {
@@ -39,67 +39,26 @@ export interface MemberNames {
   specials: { name: string; value: bigint }[];
 }
 
-/** Member names by plan path (`msg.type`, `vecs[].flags`). */
-export type ValueNames = ReadonlyMap<string, MemberNames>;
-
-/** The names of every member of a plan that has a flag set, an enum or special values. */
-export function valueNames(plan: Plan, ifc: InterfaceModel | undefined): ValueNames {
-  const fields = namedFields(plan.record);
-  const out = new Map<string, MemberNames>();
-  const work: Node[] = [plan.root];
-  while (work.length) {
-    const node = work.pop()!;
-    if (node.k === "object") for (const f of node.fields) work.push(f.node);
-    else if (node.k === "array") work.push(node.elem);
-    else if (node.k === "int" || node.k === "bits") {
-      const field = fields.get(node.path.replace(/(\[\])+$/, ""));
-      const bits = node.k === "int" ? node.size * 8 : node.width;
-      const names = field && memberNames(field, ifc, bits, node.signed);
-      if (names) out.set(node.path, names);
-    }
-  }
-  return out;
-}
-
-/** Fields that may carry names, by member path; an explicit stack, since named structs can nest deeply. */
-function namedFields(record: RecordType): Map<string, FieldModel> {
-  const out = new Map<string, FieldModel>();
-  const stack: { fields: FieldModel[]; prefix: string }[] = [{ fields: record.fields, prefix: "" }];
-  while (stack.length) {
-    const { fields, prefix } = stack.pop()!;
-    for (const f of fields) {
-      let path = f.name === undefined ? prefix : prefix ? `${prefix}.${f.name}` : f.name;
-      const s = f.spec;
-      if (f.name !== undefined && (s.flags || s.enum || s.special || typeof s.fd === "object" || isEnum(f.type)))
-        out.set(path, f);
-      let t = f.type;
-      for (; t.kind === "array"; t = t.element) path += "[]";
-      if (t.kind === "record") stack.push({ fields: t.record.fields, prefix: path });
-    }
-  }
-  return out;
-}
-
-function isEnum(t: CType): boolean {
-  return t.kind === "enum" || (t.kind === "array" && isEnum(t.element));
-}
-
-function elementType(t: CType): CType {
-  return t.kind === "array" ? elementType(t.element) : t;
-}
-
-function memberNames(f: FieldModel, ifc: InterfaceModel | undefined, bits: number, signed: boolean) {
+/**
+ * The names one integer member's values may have, or undefined when it has none.  Called by the plan builder
+ * (codec-plan.ts) for each int and bit-field node, with the field, its element type and the node's width.
+ */
+export function memberNames(
+  f: FieldModel,
+  type: CType,
+  ifc: InterfaceModel | undefined,
+  bits: number,
+  signed: boolean,
+): MemberNames | undefined {
   const s = f.spec;
   if (s.reserved || s.padding) return undefined;
-  const norm = (v: bigint) => (signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v));
   const named = (list: NamedValue[] | undefined) =>
     (list ?? []).flatMap((n) => {
       const v = parseInteger(n.value);
-      return v === undefined ? [] : [{ name: n.name, value: norm(v) }];
+      return v === undefined ? [] : [{ name: n.name, value: asField(v, { bits, signed }) }];
     });
   const specials = [...named(s.special), ...named(typeof s.fd === "object" ? s.fd.special : undefined)];
   const set = s.flags ? ifc?.flagSets.get(s.flags) : undefined;
-  const type = elementType(f.type);
   const e = set ? undefined : s.enum ? ifc?.enums.get(s.enum) : type.kind === "enum" ? type.spec : undefined;
   const names: MemberNames = { bits, signed, specials };
   if (set) {

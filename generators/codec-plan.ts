@@ -6,6 +6,7 @@
  * represented in JavaScript (generators/CODECS.md has the rules).  Pure.
  */
 import type { AbiEntry } from "../spec/abi.js";
+import { memberNames, type MemberNames } from "./codec-names.js";
 import { layoutRecord, layoutType, type RecordLayout } from "../core/layout.js";
 import {
   parseInteger,
@@ -32,11 +33,29 @@ interface Base {
 }
 
 export type Node =
-  | (Base & { k: "int"; off: number; size: 1 | 2 | 4 | 8; signed: boolean; le: boolean; repr: Repr; rule?: Rule })
+  | (Base & {
+      k: "int";
+      off: number;
+      size: 1 | 2 | 4 | 8;
+      signed: boolean;
+      le: boolean;
+      repr: Repr;
+      rule?: Rule;
+      names?: MemberNames;
+    })
   | (Base & { k: "bool"; off: number; size: number })
   | (Base & { k: "float"; off: number; size: 4 | 8; le: boolean })
   | (Base & { k: "bytes"; off: number; len: number; rule?: Rule })
-  | (Base & { k: "bits"; off: number; width: number; signed: boolean; repr: Repr; chunks: Chunk[]; rule?: Rule })
+  | (Base & {
+      k: "bits";
+      off: number;
+      width: number;
+      signed: boolean;
+      repr: Repr;
+      chunks: Chunk[];
+      rule?: Rule;
+      names?: MemberNames;
+    })
   | (Base & { k: "array"; off: number; stride: number; count: number; elem: Node })
   | (Base & { k: "object"; off: number; size: number; union: boolean; fields: PlanField[]; typeName?: string });
 
@@ -363,7 +382,20 @@ function scalarNode(f: FieldModel, t: CType, off: number, path: string, ctx: Ctx
         : t.kind === "scalar"
           ? t.scalar.name
           : "?";
-  return { k: "int", off, size, signed, le, repr: isWide(t) ? "bigint" : "number", rule, path, ctype };
+  // Names are for people (uapi encode/decode), so union members have them too, rules or not.
+  const names = memberNames(f, t, ctx.ifc, size * 8, signed);
+  return {
+    k: "int",
+    off,
+    size,
+    signed,
+    le,
+    repr: isWide(t) ? "bigint" : "number",
+    rule,
+    ...(names ? { names } : {}),
+    path,
+    ctype,
+  };
 }
 
 function typeNode(f: FieldModel, t: CType, off: number, path: string, ctx: Ctx): Node {
@@ -427,6 +459,7 @@ function recordNode(layout: RecordLayout, off: number, path: string, ctx: Ctx): 
               : t.scalar.signed === true
             : false;
       const bitOffset = off * 8 + m.bitOffset!;
+      const names = memberNames(f, t, ctx.ifc, m.bits, signed);
       node = {
         k: "bits",
         off: Math.floor(bitOffset / 8),
@@ -435,6 +468,7 @@ function recordNode(layout: RecordLayout, off: number, path: string, ctx: Ctx): 
         repr: m.bits > 32 ? "bigint" : "number",
         chunks: bitChunks(bitOffset, m.bits, ctx.abi.bitfields.order),
         rule: inner.rawView ? undefined : ruleFor(f, ctx.ifc, m.bits, signed, t),
+        ...(names ? { names } : {}),
         path: p,
         ctype: `${t.kind === "scalar" ? t.scalar.name : t.kind === "enum" ? `enum ${t.name}` : "?"}:${m.bits}`,
       };

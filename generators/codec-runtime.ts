@@ -7,11 +7,11 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { REPO_ROOT } from "../core/paths.js";
+import { ownPackage, REPO_ROOT } from "../core/paths.js";
 import type { GenerateOptions, OutputFile } from "./generator.js";
 
 /** The npm name of this package (package.json "name"). */
-export const RUNTIME_PACKAGE = "uapi-workbench";
+export const RUNTIME_PACKAGE = ownPackage().name;
 
 /** How codecs import the runtime by package name (package.json "exports" maps it to dist/runtime/). */
 export const RUNTIME_IMPORT = `${RUNTIME_PACKAGE}/runtime`;

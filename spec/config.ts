@@ -5,13 +5,13 @@
  * absolute paths.  A command that names no spec runs on the configured ones;
  * with no configuration it runs on nothing (cli/project.ts says what to do).
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { SpecInputError, type DocPath, type SpecError } from "../core/diagnostic.js";
 import type { AbiId } from "./abi.js";
 import { ABIS } from "./abis.js";
 import type { ProjectConfig } from "./config-types.js";
-import { displayPath } from "./load.js";
+import { displayPath, specFilesIn } from "./load.js";
 import { readCapped } from "./read-capped.js";
 import { parseSource, type ParsedSource } from "./source.js";
 import { validateConfig } from "./validate.js";
@@ -155,11 +155,4 @@ function resolveSpecs(
     for (const f of found) if (!files.includes(f)) files.push(f);
   });
   return { files, errors };
-}
-
-function specFilesIn(folder: string): string[] {
-  return readdirSync(folder)
-    .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith("."))
-    .sort()
-    .map((f) => path.join(folder, f));
 }

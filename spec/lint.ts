@@ -711,28 +711,29 @@ function lintFields(
 }
 
 function checkValue(v: number | string, path: DocPath, fail: Fail): void {
-  if (typeof v === "number") {
-    if (!Number.isSafeInteger(v))
-      fail(path, `value ${v} is not an exact integer`, 'write large values as a string, e.g. "0xffffffffffffffff"');
-    return;
-  }
+  const problem = valueProblem(v);
+  if (problem) fail(path, problem.message, problem.hint);
+}
+
+/** What is wrong with a named value's value, or undefined: an exact integer, decimal or 0x hex, within 64 bits. */
+function valueProblem(v: number | string): { message: string; hint: string } | undefined {
+  if (typeof v === "number")
+    return Number.isSafeInteger(v)
+      ? undefined
+      : {
+          message: `value ${v} is not an exact integer`,
+          hint: 'write large values as a string, e.g. "0xffffffffffffffff"',
+        };
   const m = /^[ \t]*(-)?(0x[0-9a-f]+|[0-9]+)[ \t]*$/i.exec(v);
-  if (!m) {
-    fail(path, `value ${show(v)} is not an integer`, "write a decimal or 0x-prefixed hex integer");
-    return;
-  }
+  if (!m) return { message: `value ${show(v)} is not an integer`, hint: "write a decimal or 0x-prefixed hex integer" };
   const n = BigInt(m[2]!) * (m[1] ? -1n : 1n);
   if (n < -(1n << 63n) || n >= 1n << 64n)
-    fail(path, `value ${v} does not fit in 64 bits`, "use a value from -2^63 to 2^64-1");
+    return { message: `value ${v} does not fit in 64 bits`, hint: "use a value from -2^63 to 2^64-1" };
+  return undefined;
 }
 
 /** A named value's integer when checkValue accepts it (it reports the others), read as the codecs read it. */
-function acceptedInteger(v: number | string): bigint | undefined {
-  if (typeof v === "number") return Number.isSafeInteger(v) ? BigInt(v) : undefined;
-  const m = /^[ \t]*(-)?(0x[0-9a-f]+|[0-9]+)[ \t]*$/i.exec(v);
-  const n = m ? parseInteger(v) : undefined;
-  return n !== undefined && n >= -(1n << 63n) && n < 1n << 64n ? n : undefined;
-}
+const acceptedInteger = (v: number | string): bigint | undefined => (valueProblem(v) ? undefined : parseInteger(v));
 
 /** A value for messages: decimal, with hex beside a large one. */
 const shownValue = (v: bigint) => (v > 9n ? `${v} (0x${v.toString(16)})` : `${v}`);

@@ -77,10 +77,15 @@ export function displayPath(file: string): string {
  * never falls back to them in someone else's project.
  */
 export function exampleSpecFiles(): string[] {
-  return readdirSync(SPEC_DIR)
+  return specFilesIn(SPEC_DIR);
+}
+
+/** The spec files directly in a folder: its visible .yaml and .yml files, sorted. */
+export function specFilesIn(folder: string): string[] {
+  return readdirSync(folder)
     .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith("."))
     .sort()
-    .map((f) => path.join(SPEC_DIR, f));
+    .map((f) => path.join(folder, f));
 }
 
 /** Load several files, collecting the errors of all of them. */

@@ -11,10 +11,8 @@
  * whose verdict disagrees with its own measured values reports an error
  * rather than a result.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { AbiEntry, AbiId } from "../spec/abi.js";
-import { REPO_ROOT } from "../core/paths.js";
+import { ownPackage } from "../core/paths.js";
 import { sysrootFor } from "./sysroots.js";
 import { toolName } from "../core/c-writer.js";
 import { layoutRecord } from "../core/layout.js";
@@ -135,10 +133,7 @@ export const YOWASP_PACKAGE = "@yowasp/clang";
 
 /** How to install it: the version range package.json's peerDependencies names, so the two never disagree. */
 export function yowaspInstallCommand(): string {
-  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
-    peerDependencies?: Record<string, string>;
-  };
-  return `npm install --save-dev ${YOWASP_PACKAGE}@${pkg.peerDependencies?.[YOWASP_PACKAGE] ?? "latest"}`;
+  return `npm install --save-dev ${YOWASP_PACKAGE}@${ownPackage().peerDependencies?.[YOWASP_PACKAGE] ?? "latest"}`;
 }
 
 let yowaspLoadable: Promise<boolean> | undefined;

@@ -8,7 +8,6 @@ import { compileStruct } from "../../generators/codec-compile.js";
 import { layoutRecord } from "../../core/layout.js";
 import type { Codec } from "../../runtime/index.js";
 import type { Plan } from "../../generators/codec-plan.js";
-import { valueNames, type ValueNames } from "../../generators/codec-names.js";
 import type { Project } from "../../spec/config.js";
 import { loadProjectSpecs } from "../project.js";
 import { UsageError } from "../io.js";
@@ -20,8 +19,6 @@ export interface Target {
   abi: AbiEntry;
   codec: Codec<unknown>;
   plan: Plan;
-  /** The names of the struct's flag, enum and special values (what encode accepts, what decode prints). */
-  names: ValueNames;
   /** Set when the struct exists in several interfaces and one was picked. */
   note?: string;
 }
@@ -90,7 +87,7 @@ export function findTarget(
         `using ${pick.ifc.spec.name} (choose with --interface)\n`
       : undefined;
   const plan = compiled.plans[abi.id]!;
-  return { ...pick, abi, codec: compiled.abis[abi.id]!, plan, names: valueNames(plan, pick.ifc), note };
+  return { ...pick, abi, codec: compiled.abis[abi.id]!, plan, note };
 }
 
 /** The most `@FILE` / `@-` input a codec command reads: 64 MiB. */

@@ -100,7 +100,7 @@ export const decodeCommand: Command = {
             interface: target.ifc.spec.name,
             size: target.codec.size,
             value: valueToJson(value, target.plan.root),
-            names: namesToJson(target.plan, value, target.names),
+            names: namesToJson(target.plan, value),
             warnings,
           },
           null,
@@ -108,7 +108,7 @@ export const decodeCommand: Command = {
         ) + "\n",
       );
     } else {
-      const lines = dumpLines(target.plan, value, bytes.subarray(0, target.codec.size), target.names);
+      const lines = dumpLines(target.plan, value, bytes.subarray(0, target.codec.size));
       // Plain loops, no Math.max(...spread): a struct can have a million lines.
       let [wn, wt, wh] = [0, 0, 0];
       for (const l of lines) {

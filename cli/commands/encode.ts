@@ -78,7 +78,7 @@ export const encodeCommand: Command = {
     if (target.note) io.err(target.note);
     let bytes: Uint8Array;
     try {
-      bytes = target.codec.encode(jsonToValue(json, target.plan.root, "", target.names));
+      bytes = target.codec.encode(jsonToValue(json, target.plan.root));
     } catch (e) {
       if (e instanceof JsonShapeError || e instanceof CodecError) {
         io.err(`uapi encode: ${e.message}\n`);

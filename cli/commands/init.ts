@@ -1,7 +1,7 @@
 /* `uapi init`: start a project: a short, valid, commented spec and the configuration that names it. */
 import { existsSync, linkSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { CONFIG_SCHEMA_FILE, REPO_ROOT, SCHEMA_FILE } from "../../core/paths.js";
+import { CONFIG_SCHEMA_FILE, ownPackage, REPO_ROOT, SCHEMA_FILE } from "../../core/paths.js";
 import { OutputRefused } from "../../generators/write-out.js";
 import { renderTemplate } from "../../generators/templates.js";
 import { CONFIG_FILE_NAME, findProjectConfig } from "../../spec/config.js";
@@ -55,7 +55,7 @@ function nameFromFolder(dir: string): string {
 function schemaReference(from: string, schemaFile: string): string {
   const inPackage = path.relative(REPO_ROOT, schemaFile);
   for (let d = from; ; d = path.dirname(d)) {
-    const installed = path.join(d, "node_modules", "uapi-workbench", inPackage);
+    const installed = path.join(d, "node_modules", ownPackage().name, inPackage);
     if (existsSync(installed)) return posixRelative(from, installed);
     if (path.dirname(d) === d) return posixRelative(from, schemaFile);
   }
