@@ -1,5 +1,6 @@
 /* `npm run bench`: every benchmark, each printing ratios against baselines measured in the same run. */
 import { run as runCodecs } from "./codecs.js";
+import { run as runCorpus } from "./corpus.js";
 import { run as runGrowth } from "./growth.js";
 import { run as runVerify } from "./verify.js";
 
@@ -8,6 +9,7 @@ const suites: [string, () => Promise<void>][] = [
   ["codecs", runCodecs],
   ["verify", runVerify],
   ["growth", runGrowth],
+  ["corpus", runCorpus],
 ];
 for (const [name, run] of suites) {
   if (only.length && !only.includes(name)) continue;

@@ -10,6 +10,7 @@ import { compareCommand } from "./commands/compare.js";
 import { decodeCommand } from "./commands/decode.js";
 import { encodeCommand } from "./commands/encode.js";
 import { generateCommand } from "./commands/generate.js";
+import { importCommand } from "./commands/import.js";
 import { initCommand } from "./commands/init.js";
 import { ioctlCommand } from "./commands/ioctl.js";
 import { layoutCommand } from "./commands/layout.js";
@@ -19,6 +20,7 @@ import { formatSpecErrors } from "./report.js";
 
 export const COMMANDS: readonly Command[] = [
   initCommand,
+  importCommand,
   checkCommand,
   layoutCommand,
   abisCommand,

@@ -9,7 +9,21 @@
  * that is not one, escapes every string literal and comment, and gives the
  * tool's own names a prefix no spec name can have.
  */
-import type { CType, FieldModel, RecordType } from "./model.js";
+import type { AbiEntry } from "../spec/abi.js";
+import type { AbiCondition } from "../spec/types.js";
+import { ABIS } from "../spec/abis.js";
+import { arrayDims, pointerText, type ArrayLength, type CType, type FieldModel, type RecordType } from "./model.js";
+import { arrayLength } from "./layout.js";
+import {
+  alignedOn,
+  conditionC,
+  conditionHolds,
+  packedOn,
+  plainlyDisjoint,
+  sameCondition,
+  type AlignedAttribute,
+  type PackedAttribute,
+} from "./abi-condition.js";
 import { commentSafe } from "./c-text.js";
 
 export { commentLine, commentSafe, kernelDocBlock, oneLine, paragraphs, splitBrief, wrap, wrapBody } from "./c-text.js";
@@ -97,6 +111,14 @@ export interface CSpelling {
    * or (when an enclosing header already defines it) referenced.
    */
   taggedInline: "define" | "reference";
+  /** A constant's name as the output writes it (the header may prefix them); as written when absent. */
+  macro?(name: string): string;
+  /**
+   * Write for this one ABI: members and attributes under `when:` are kept or dropped by their condition, and
+   * array lengths written as expressions become their value there (stand-ins, which define no constants).
+   * Without it `when:` becomes `#if` and lengths keep their expressions.
+   */
+  abi?: AbiEntry;
 }
 
 /** Kernel spellings of the libc types a uapi header may not use (include/uapi/asm-generic/posix_types.h). */
@@ -129,15 +151,69 @@ export function attributes(aligned: number | undefined, packed: boolean): string
 }
 
 /**
+ * What follows a declaration before its `;`: text on the same line, or a block of lines. An attribute only some
+ * ABIs get is such a block, `#if COND` / `__attribute__((...))` / `#endif`: the preprocessor runs before the
+ * parser, so the directive may sit inside the declaration, and no macro name has to be invented for it.
+ */
+type Piece = string | { block: string[] };
+
+/** The attributes of a record or member: unconditional ones inline, conditional ones as `#if` blocks. */
+function attributePieces(x: PackedAttribute & AlignedAttribute, spell: CSpelling, indent: string): Piece[] {
+  if (spell.abi) return [attributes(alignedOn(x, spell.abi), packedOn(x, spell.abi))];
+  const pieces: Piece[] = [attributes(x.aligned, x.packed)];
+  const conditional = (when: AbiCondition, attr: string) => ({
+    block: [`#if ${conditionC(when, ABIS)}`, `${indent}__attribute__((${attr}))`, "#endif"],
+  });
+  if (x.packedWhen) pieces.push(conditional(x.packedWhen, "__packed__"));
+  if (x.alignedWhen) pieces.push(conditional(x.alignedWhen.when, `__aligned__(${x.alignedWhen.value})`));
+  return pieces;
+}
+
+/** Lines of `first` followed by `pieces` and the closing `;`; a line after a block starts at `indent`. */
+function withPieces(first: string, pieces: Piece[], indent: string): string[] {
+  const out: string[] = [];
+  let line = first;
+  for (const p of pieces) {
+    if (typeof p !== "string") {
+      out.push(line, ...p.block);
+      line = indent;
+    } else line += line === indent ? p.trimStart() : p;
+  }
+  out.push(`${line};`);
+  return out;
+}
+
+/** An array length between brackets: its expression with the output's names, or its value on `spell.abi`. */
+export function lengthSpelling(t: CType & { kind: "array" }, spell: CSpelling): string {
+  if (spell.abi) {
+    const n = arrayLength(t, spell.abi);
+    return n === "flexible" ? "" : String(n);
+  }
+  const len: ArrayLength = t.length;
+  return len === "flexible" ? "" : typeof len === "number" ? String(len) : exprSpelling(len.text, spell);
+}
+
+/** A constant expression written in a spec with the output's spellings of tags, scalar types and constants. */
+export function exprSpelling(text: string, spell: CSpelling): string {
+  return text.replace(/\b(?:(struct|union|enum)(\s+)([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))/g, (...m) => {
+    const [, kw, space, tag, word] = m as [string, string?, string?, string?, string?];
+    if (kw) return `${kw}${space}${spell.tag(tag!)}`;
+    const scalar = spell.scalar(word!);
+    return scalar !== word ? scalar : (spell.macro?.(word!) ?? word!);
+  });
+}
+
+/**
  * Named records `roots` reach by value, dependencies first (declaration order otherwise);
  * only those in `within` when given.
  */
 export function declarationOrder(roots: readonly RecordType[], within?: ReadonlySet<RecordType>): RecordType[] {
   const done = new Set<RecordType>();
   const out: RecordType[] = [];
+  // An array length's sizeof(struct foo) needs foo complete, as a member of type struct foo does.
   const deps = (t: CType): RecordType[] =>
     t.kind === "array"
-      ? deps(t.element)
+      ? [...(typeof t.length === "object" ? t.length.records : []), ...deps(t.element)]
       : t.kind === "record"
         ? t.record.inline
           ? t.record.fields.flatMap((f) => deps(f.type))
@@ -173,43 +249,97 @@ export function recordDefinition(
   spell: CSpelling,
   tag = r.tag ? `${r.kind} ${spell.tag(r.tag)}` : r.kind,
 ): string[] {
-  return [`${tag} {`, ...memberLines(r, spell, 1), `}${attributes(r.aligned, r.packed)};`];
+  return [`${tag} {`, ...memberLines(r, spell, 1), ...withPieces("}", attributePieces(r, spell, ""), "")];
 }
 
-/** Declarations of a record's members, one per line, indented by `depth` tabs. */
+/**
+ * Declarations of a record's members, one per line, indented by `depth` tabs.  Members under `when:` are wrapped
+ * in `#if COND` ... `#endif`, one block for a run of members with the same condition; a run whose condition C
+ * plainly excludes every earlier one of the block (the other byte order, the other word size) continues it with
+ * `#elif`, as linux/ip.h writes iphdr's bit-fields.
+ */
 export function memberLines(r: RecordType, spell: CSpelling, depth: number): string[] {
-  return r.fields.flatMap((f) => memberDeclaration(f, spell, depth));
+  const out: string[] = [];
+  let chain: AbiCondition[] = [];
+  const close = () => {
+    if (chain.length) out.push("#endif");
+    chain = [];
+  };
+  for (const f of r.fields) {
+    if (spell.abi) {
+      if (conditionHolds(f.when, spell.abi)) out.push(...memberDeclaration(f, spell, depth));
+      continue;
+    }
+    if (!f.when) close();
+    else if (!chain.length || !sameCondition(chain[chain.length - 1], f.when)) {
+      const elif = chain.length > 0 && chain.every((c) => plainlyDisjoint(c, f.when));
+      if (!elif) close();
+      out.push(`${elif ? "#elif" : "#if"} ${conditionC(f.when, ABIS)}`);
+      chain.push(f.when);
+    }
+    out.push(...memberDeclaration(f, spell, depth));
+  }
+  close();
+  return out;
 }
 
 function memberDeclaration(f: FieldModel, spell: CSpelling, depth: number): string[] {
   const indent = "\t".repeat(depth);
-  const array = f.type.kind === "array" ? f.type : undefined;
-  const base = array ? array.element : f.type;
-  const dims = array ? `[${array.length === "flexible" ? "" : array.length}]` : "";
+  const { element: base } = arrayDims(f.type);
+  let dims = "";
+  for (let t = f.type; t.kind === "array"; t = t.element) dims += `[${lengthSpelling(t, spell)}]`;
   const bits = f.bits !== undefined ? ` : ${f.bits}` : "";
-  const attrs = attributes(f.aligned, f.packed);
+  const attrs = attributePieces(f, spell, `${indent}\t`);
   const declarator = `${f.name === undefined ? "" : cIdentifier(f.name)}${dims}${bits}`;
   const ext = spell.c90 && needsExtension(f, base) ? "__extension__ " : "";
 
   if (base.kind === "record" && base.record.inline && (!base.record.tag || spell.taggedInline === "define")) {
     const inner = base.record;
     const open = `${indent}${ext}${inner.kind}${inner.tag ? ` ${spell.tag(inner.tag)}` : ""} {`;
-    const close = `${indent}}${attributes(inner.aligned, inner.packed)}${declarator ? ` ${declarator}` : ""}${attrs};`;
-    return [open, ...memberLines(inner, spell, depth + 1), close];
+    const tail = [...attributePieces(inner, spell, indent), ...(declarator ? [` ${declarator}`] : []), ...attrs];
+    return [open, ...memberLines(inner, spell, depth + 1), ...withPieces(`${indent}}`, tail, indent)];
   }
-  const type = typeSpelling(base, spell);
+  const type = qualified(typeSpelling(base, spell), f.qualifiers);
   const space = type.endsWith("*") || !declarator ? "" : " ";
-  const line = `${indent}${ext}${type}${space}${declarator}${attrs};`;
+  const lines = withPieces(`${indent}${ext}${type}${space}${declarator}`, attrs, indent);
   // C++ has no _Bool; its bool has the same size and alignment on every Linux ABI.
   if (spell.c90 && base.kind === "scalar" && base.scalar.name === "_Bool")
     return [
       "#ifdef __cplusplus",
-      `${indent}bool${declarator ? ` ${declarator}` : ""}${attrs};`,
+      ...withPieces(`${indent}${qualified("bool", f.qualifiers)}${declarator ? ` ${declarator}` : ""}`, attrs, indent),
       "#else",
-      line,
+      ...lines,
       "#endif",
     ];
-  return [line];
+  // g++ -pedantic rejects a zero-length array before other members, or alone in a union, even under __extension__
+  // (GNU C++ lays it out as GNU C does); the diagnostic is off for this member only.
+  if (spell.c90 && zeroLength(f))
+    return [
+      "#ifdef __cplusplus",
+      "#pragma GCC diagnostic push",
+      '#pragma GCC diagnostic ignored "-Wpedantic"',
+      "#endif",
+      ...lines,
+      "#ifdef __cplusplus",
+      "#pragma GCC diagnostic pop",
+      "#endif",
+    ];
+  return lines;
+}
+
+/** Some dimension of the member is 0 on some ABI: GNU C's zero-length array, which ISO C and C++ lack. */
+function zeroLength(f: FieldModel): boolean {
+  for (let t = f.type; t.kind === "array"; t = t.element) {
+    const a = t;
+    if (a.length === 0 || (typeof a.length === "object" && ABIS.some((abi) => arrayLength(a, abi) === 0))) return true;
+  }
+  return false;
+}
+
+/** A declaration specifier with the member's own qualifiers: `const __u32`, `char *const`. */
+function qualified(type: string, qualifiers: string | undefined): string {
+  if (!qualifiers) return type;
+  return type.endsWith("*") ? `${type}${qualifiers}` : `${qualifiers} ${type}`;
 }
 
 /** A non-array type as a declaration specifier ("__u32", "struct foo", "void *"). */
@@ -218,7 +348,7 @@ export function typeSpelling(t: CType, spell: CSpelling): string {
     case "scalar":
       return spell.scalar(t.scalar.name);
     case "pointer":
-      return `${t.target === "void" ? "void" : spell.pointerTarget(t.target)} *`;
+      return pointerText(t.target === "void" ? "void" : spell.pointerTarget(t.target));
     case "enum":
       return `enum ${spell.tag(t.name)}`;
     case "record":
@@ -231,7 +361,11 @@ export function typeSpelling(t: CType, spell: CSpelling): string {
 /** Members ISO C90 lacks but GCC and C++ accept: __extension__ keeps -pedantic quiet without hiding anything else. */
 function needsExtension(f: FieldModel, base: CType): boolean {
   if (!f.name && base.kind === "record") return true; // unnamed struct/union member
-  if (f.type.kind === "array" && f.type.length === "flexible") return true;
+  if (zeroLength(f)) return true; // GNU zero-length
+  for (let t = f.type; t.kind === "array"; t = t.element) {
+    if (t.length === "flexible") return true; // C99
+    if (typeof t.length === "object" && /[0-9][uU]?[lL]{2}/.test(t.length.text)) return true; // a C99 long long
+  }
   if (base.kind === "scalar" && C99_ONLY.has(base.scalar.name)) return true;
   return f.bits !== undefined && !(base.kind === "scalar" && C90_BITFIELD_TYPES.has(base.scalar.name));
 }

@@ -7,8 +7,10 @@
  */
 import type { AbiEntry } from "../spec/abi.js";
 import { SpecInputError, type DocPath, type Loc, type SpecError } from "./diagnostic.js";
-import type { CType, FieldModel, RecordType, SpecModel } from "./model.js";
+import type { CType, FieldModel, LengthExpr, RecordType, SpecModel } from "./model.js";
 import { parseInteger, recordName } from "./model.js";
+import { alignedAnywhere, alignedOn, conditionHolds, packedOn } from "./abi-condition.js";
+import { evaluate, ExprError } from "./const-expr.js";
 
 export interface MemberLayout {
   field: FieldModel;
@@ -31,7 +33,7 @@ export interface Hole {
   /** The member before the hole and the one after it (undefined at the start/end). */
   after?: string;
   before?: string;
-  /** Index in the record's fields of the member before the hole (-1 at the start). */
+  /** Index in the layout's members of the member before the hole (-1 at the start). */
   afterIndex: number;
 }
 
@@ -69,8 +71,11 @@ const cache = new WeakMap<AbiEntry, WeakMap<RecordType, RecordLayout>>();
 export function layoutType(t: CType, abi: AbiEntry): TypeLayout {
   switch (t.kind) {
     case "scalar": {
-      const base = abi.scalars[t.scalar.cls];
-      return { size: t.scalar.fixedSize ?? base.size, align: Math.max(base.align, t.scalar.minAlign ?? 1) };
+      const s = t.scalar;
+      // A kernel typedef is what the ABI's own headers make it (asm/posix_types.h: __kernel_mode_t is 2 bytes on
+      // i386, 4 on x86_64), as the row's typedef facts say.
+      const base = s.typedef ? abi.typedefs.facts[s.typedef] : abi.scalars[s.cls];
+      return { size: s.fixedSize ?? base.size, align: Math.max(base.align, s.minAlign ?? 1) };
     }
     case "pointer":
       return { ...abi.scalars.ptr };
@@ -81,7 +86,10 @@ export function layoutType(t: CType, abi: AbiEntry): TypeLayout {
     }
     case "array": {
       const el = layoutType(t.element, abi);
-      return { size: t.length === "flexible" ? 0 : el.size * t.length, align: el.align, record: el.record };
+      const n = arrayLength(t, abi);
+      // An element over the limit stays over it, even in a zero-length or flexible array: GCC rejects the type.
+      const size = el.size > MAX_RECORD_SIZE ? el.size : n === "flexible" ? 0 : el.size * n;
+      return { size, align: el.align, record: el.record };
     }
     case "record": {
       const r = layoutRecord(t.record, abi);
@@ -96,12 +104,48 @@ export function layoutType(t: CType, abi: AbiEntry): TypeLayout {
  * on the member and `packed` cannot lower it (gcc: `struct { char c; __aligned_u64 x; } __attribute__((packed))`
  * is 16 bytes).
  */
-function declaredAlign(field: FieldModel): number | undefined {
+function declaredAlign(field: FieldModel, abi: AbiEntry): number | undefined {
   let t = field.type;
   while (t.kind === "array") t = t.element;
   const fromType = t.kind === "scalar" ? t.scalar.minAlign : undefined;
-  if (fromType === undefined) return field.aligned;
-  return Math.max(field.aligned ?? 0, fromType);
+  const aligned = alignedOn(field, abi);
+  if (fromType === undefined) return aligned;
+  return Math.max(aligned ?? 0, fromType);
+}
+
+/* ------------------------------------------------------- array lengths */
+
+/** The longest array dimension, written or computed (spec/lint.ts checks written ones against it too). */
+export const MAX_ARRAY_LENGTH = 1 << 20;
+
+const lengths = new WeakMap<LengthExpr, WeakMap<AbiEntry, number>>();
+
+/**
+ * The number of elements of an array type on `abi` ("flexible" for a flexible array member).  A constant
+ * expression is evaluated with the ABI's sizes; one with no value there (division by zero, out of range) is
+ * bad input, located where it is written (the loader finds these first: checkRecordSizes).
+ */
+export function arrayLength(t: CType & { kind: "array" }, abi: AbiEntry): number | "flexible" {
+  const len = t.length;
+  if (typeof len !== "object") return len;
+  let perAbi = lengths.get(len);
+  if (!perAbi) lengths.set(len, (perAbi = new WeakMap()));
+  const hit = perAbi.get(abi);
+  if (hit !== undefined) return hit;
+  const bad = (message: string, hint: string) =>
+    new SpecInputError([{ loc: len.loc, message: `array length '${len.text}' ${message}`, hint }]);
+  let v: bigint;
+  try {
+    v = evaluate(len.expr, abi, (x) => layoutType(x, abi).size);
+  } catch (e) {
+    if (e instanceof ExprError) throw bad(e.message, e.hint);
+    throw e;
+  }
+  if (v < 0n) throw bad(`is ${v} on ${abi.id}, a negative length`, "make sure it is never negative");
+  if (v > BigInt(MAX_ARRAY_LENGTH))
+    throw bad(`is ${v} on ${abi.id}, over the limit of ${MAX_ARRAY_LENGTH} elements`, "make it smaller");
+  perAbi.set(abi, Number(v));
+  return Number(v);
 }
 
 /**
@@ -131,6 +175,15 @@ export function childRecords(record: RecordType): RecordType[] {
   return out;
 }
 
+/** What laying out a record needs first: the records it holds, and those its array lengths take the size of. */
+export function layoutDependencies(record: RecordType): RecordType[] {
+  const out = childRecords(record);
+  for (const f of record.fields)
+    for (let t = f.type; t.kind === "array"; t = t.element)
+      if (typeof t.length === "object") out.push(...t.length.records);
+  return out;
+}
+
 /**
  * Visit `root` and every record it holds, innermost first, each once:
  * `done(r)` says a record (and so everything in it) needs no visit.  An
@@ -141,10 +194,11 @@ export function eachRecordInnermostFirst(
   root: RecordType,
   done: (r: RecordType) => boolean,
   visit: (r: RecordType) => void,
+  kidsOf: (r: RecordType) => RecordType[] = childRecords,
 ): void {
   if (done(root)) return;
   const onStack = new Set<RecordType>([root]);
-  const stack: { r: RecordType; kids: RecordType[]; i: number }[] = [{ r: root, kids: childRecords(root), i: 0 }];
+  const stack: { r: RecordType; kids: RecordType[]; i: number }[] = [{ r: root, kids: kidsOf(root), i: 0 }];
   while (stack.length) {
     const top = stack[stack.length - 1]!;
     if (top.i < top.kids.length) {
@@ -152,7 +206,7 @@ export function eachRecordInnermostFirst(
       if (done(c)) continue;
       if (onStack.has(c)) throw new Error(`${recordName(c)} contains itself (the resolver rejects this)`);
       onStack.add(c);
-      stack.push({ r: c, kids: childRecords(c), i: 0 });
+      stack.push({ r: c, kids: kidsOf(c), i: 0 });
     } else {
       stack.pop();
       onStack.delete(top.r);
@@ -167,11 +221,12 @@ export function layoutRecord(record: RecordType, abi: AbiEntry): RecordLayout {
   const hit = perAbi.get(record);
   if (hit) return hit;
   const memo = perAbi;
-  // Inner records first, so computing one never recurses into another.
+  // Inner records first (and those whose size an array length takes), so computing one never recurses into another.
   eachRecordInnermostFirst(
     record,
     (r) => memo.has(r),
     (r) => memo.set(r, computeRecord(r, abi)),
+    layoutDependencies,
   );
   return memo.get(record)!;
 }
@@ -221,18 +276,26 @@ function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
   let align = 1;
   const members: MemberLayout[] = [];
 
+  const recordPacked = packedOn(record, abi);
   for (const field of record.fields) {
-    const packed = record.packed || field.packed;
-    const aligned = declaredAlign(field);
+    // A member under `when:` is not there on ABIs where its condition fails (the header's #if leaves it out).
+    if (!conditionHolds(field.when, abi)) continue;
+    const packed = recordPacked || packedOn(field, abi);
+    const aligned = declaredAlign(field, abi);
     if (isUnion) bit = 0;
     const t = layoutType(field.type, abi);
     if (t.size > MAX_RECORD_SIZE) throw tooBig(record, abi, field, t.size);
 
     if (field.bits !== undefined) {
       const unitBits = t.size * 8;
+      // `aligned(N)` on a bit-field moves it to a multiple of N, named or not, packed or not; it raises the
+      // record's alignment where the bit-field could (named ones everywhere, unnamed ones on ARM EABI and m68k):
+      // gcc-12 on x86_64, i386, arm, arm OABI, m68k, ppc and sh, `struct { char c; int :3 __attribute__((aligned(8)));
+      // int x; }` is 16 bytes, 4-aligned on x86_64, 8-aligned on arm and m68k; `int :0` with aligned(8) pads to 8.
+      const raises = field.name !== undefined || rules.unnamedRaisesAlign || !rules.typeMatters;
       if (field.bits === 0) {
         // A zero-width bit-field closes the unit: pad to its type's alignment (m68k: a fixed boundary).
-        const za = rules.typeMatters ? t.align : (rules.zeroWidthAlignCap ?? 1);
+        const za = Math.max(rules.typeMatters ? t.align : (rules.zeroWidthAlignCap ?? 1), aligned ?? 1);
         bit = alignUp(bit, za * 8);
         if (rules.unnamedRaisesAlign || !rules.typeMatters) align = Math.max(align, za);
         members.push({ field, offset: bit / 8, size: 0, align: za, bitOffset: bit, bits: 0 });
@@ -255,7 +318,7 @@ function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
       }
       if (aligned) {
         bit = alignUp(bit, aligned * 8);
-        align = Math.max(align, aligned);
+        if (raises) align = Math.max(align, aligned);
       }
       const first = Math.floor(bit / 8);
       members.push({
@@ -281,11 +344,12 @@ function computeRecord(record: RecordType, abi: AbiEntry): RecordLayout {
     align = Math.max(align, a);
   }
 
-  if (record.aligned) align = Math.max(align, record.aligned);
-  if (!record.packed) align = Math.max(align, abi.minStructAlign);
+  const recordAligned = alignedOn(record, abi);
+  if (recordAligned) align = Math.max(align, recordAligned);
+  if (!recordPacked) align = Math.max(align, abi.minStructAlign);
   const dataEnd = Math.ceil(endBit / 8);
   let size = alignUp(dataEnd, align);
-  if (!record.packed) size = alignUp(size, abi.structSizeGranule);
+  if (!recordPacked) size = alignUp(size, abi.structSizeGranule);
 
   if (size > MAX_RECORD_SIZE) throw tooBig(record, abi, undefined, size);
 
@@ -445,7 +509,8 @@ function token(text: string): string {
  * sizes (and, with `bits`, bit offsets) for every member at every depth.
  * Nested records contribute their own memoised signature, so the cost is
  * linear in the record's own fields however deep the nesting goes.  The
- * record's size and alignment are not part of it.
+ * record's size and alignment are not part of it; which members exist is,
+ * where `when:` conditions decide it.
  */
 export function layoutSignature(record: RecordType, abi: AbiEntry, bits: boolean): string {
   const c = sigCache[bits ? 1 : 0]!;
@@ -461,10 +526,13 @@ export function layoutSignature(record: RecordType, abi: AbiEntry, bits: boolean
     (r) => {
       const l = layoutRecord(r, abi);
       const parts: string[] = [];
+      // Where `when:` leaves members out, which members are there is part of the layout.
+      const index = r.fields.some((f) => f.when) ? new Map(r.fields.map((f, i) => [f, `${i}@`])) : undefined;
       for (const m of l.members) {
         if (m.bits === 0) continue;
+        const which = index?.get(m.field) ?? "";
         if (m.field.name !== undefined || m.bits !== undefined)
-          parts.push(bits ? `${m.offset}+${m.size}/${m.bitOffset ?? ""}` : `${m.offset}+${m.size}`);
+          parts.push(bits ? `${which}${m.offset}+${m.size}/${m.bitOffset ?? ""}` : `${which}${m.offset}+${m.size}`);
         if (m.nested && m.field.type.kind !== "array") {
           const inner = memo.get(m.nested.record)!;
           if (inner !== "") parts.push(`{${m.offset}:${inner}}`);
@@ -492,10 +560,14 @@ export function naturalAbi(abis: readonly AbiEntry[]): AbiEntry {
   const scalars = Object.fromEntries(
     Object.entries(base.scalars).map(([k, v]) => [k, { size: v.size, align: v.size }]),
   ) as AbiEntry["scalars"];
+  const facts = Object.fromEntries(
+    Object.entries(base.typedefs.facts).map(([k, f]) => [k, { ...f, align: f.size }]),
+  ) as AbiEntry["typedefs"]["facts"];
   const granule = Math.max(...abis.map((a) => a.structSizeGranule));
   const natural: AbiEntry = {
     ...base,
     scalars,
+    typedefs: { ...base.typedefs, facts },
     minStructAlign: granule,
     structSizeGranule: granule,
     bitfields: { ...base.bitfields, unnamedRaisesAlign: false },
@@ -517,16 +589,54 @@ export function checkRecordSizes(model: SpecModel, abis: readonly AbiEntry[]): S
   const maxOf = new Map<string, number>();
   for (const a of abis)
     for (const [cls, x] of Object.entries(a.scalars)) maxOf.set(cls, Math.max(maxOf.get(cls) ?? 0, x.size));
+  // Kernel typedefs by name: their sizes follow no one class (__kernel_old_dev_t is 8 bytes on x86_64, 2 on i386).
+  for (const a of abis)
+    for (const [name, x] of Object.entries(a.typedefs.facts)) maxOf.set(name, Math.max(maxOf.get(name) ?? 0, x.size));
   const maxScalar = Math.max(16, ...maxOf.values());
   const bound = new Map<RecordType, { size: number; align: number }>();
+  const errors = new Map<string, SpecError>();
+  const all = [...abis, naturalAbi(abis)];
+  const keep = (e: unknown) => {
+    if (!(e instanceof SpecInputError)) throw e;
+    for (const err of e.errors) errors.set(`${err.loc.line}:${err.loc.col}:${err.message}`, err);
+  };
+  // Lengths written as expressions first: each has a value on every ABI, or the spec is rejected where it is.
+  const seen = new Set<RecordType>();
+  for (const ifc of model.interfaces)
+    for (const record of ifc.records)
+      eachRecordInnermostFirst(
+        record,
+        (r) => seen.has(r),
+        (r) => {
+          seen.add(r);
+          for (const f of r.fields)
+            for (let t = f.type; t.kind === "array"; t = t.element) {
+              if (typeof t.length !== "object") continue;
+              for (const abi of all) {
+                try {
+                  arrayLength(t, abi);
+                } catch (e) {
+                  keep(e);
+                  break;
+                }
+              }
+            }
+        },
+      );
+  if (errors.size) return [...errors.values()];
+  const lengthBound = (t: CType & { kind: "array" }) =>
+    t.length === "flexible" ? 0 : Math.max(...all.map((abi) => arrayLength(t, abi) as number));
   const typeBound = (t: CType): number => {
     switch (t.kind) {
-      case "array":
-        return t.length === "flexible" ? 0 : typeBound(t.element) * t.length;
+      case "array": {
+        // At least the element: GCC rejects an element type over the limit even in a zero-length array.
+        const el = typeBound(t.element);
+        return Math.max(el, el * lengthBound(t));
+      }
       case "record":
         return bound.get(t.record)!.size;
       case "scalar":
-        return t.scalar.fixedSize ?? maxOf.get(t.scalar.cls) ?? maxScalar;
+        return t.scalar.fixedSize ?? maxOf.get(t.scalar.typedef ?? t.scalar.cls) ?? maxScalar;
       default:
         return maxScalar;
     }
@@ -535,16 +645,14 @@ export function checkRecordSizes(model: SpecModel, abis: readonly AbiEntry[]): S
     while (t.kind === "array") t = t.element;
     return t.kind === "record" ? bound.get(t.record)!.align : maxScalar;
   };
-  const errors = new Map<string, SpecError>();
-  const all = [...abis, naturalAbi(abis)];
   for (const ifc of model.interfaces) {
     for (const record of ifc.records) {
       eachRecordInnermostFirst(
         record,
         (r) => bound.has(r),
         (r) => {
-          let align = Math.max(16, r.aligned ?? 1);
-          for (const f of r.fields) align = Math.max(align, f.aligned ?? 1, alignOf(f.type));
+          let align = Math.max(16, alignedAnywhere(r) ?? 1);
+          for (const f of r.fields) align = Math.max(align, alignedAnywhere(f) ?? 1, alignOf(f.type));
           let size = 0;
           for (const f of r.fields) {
             const b = typeBound(f.type) + align;
@@ -558,8 +666,7 @@ export function checkRecordSizes(model: SpecModel, abis: readonly AbiEntry[]): S
         try {
           layoutRecord(record, abi);
         } catch (e) {
-          if (!(e instanceof SizeLimitError)) throw e;
-          for (const err of e.errors) errors.set(`${err.loc.line}:${err.loc.col}:${err.message}`, err);
+          keep(e);
           break;
         }
       }

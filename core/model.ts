@@ -5,7 +5,10 @@
  */
 import type { DocPath, Loc, SpecError } from "./diagnostic.js";
 import { scalarByName, SCALAR_NAMES, type ScalarInfo } from "./scalars.js";
+import { parseExpr, sizeofTypes, type Expr, type ExprProblem, type ExprScope } from "./const-expr.js";
 import type {
+  AbiCondition,
+  ArrayDimension,
   CommandSpec,
   ConstantSpec,
   EnumSpec,
@@ -19,17 +22,45 @@ import type {
 
 export type CType =
   | { kind: "scalar"; scalar: ScalarInfo }
+  /** `target`: the pointed-to type as written, qualifiers included ("const char", "struct foo"). */
   | { kind: "pointer"; target: string }
   | { kind: "enum"; name: string; spec: EnumSpec }
   | { kind: "record"; record: RecordType }
-  | { kind: "array"; element: CType; length: number | "flexible" };
+  /** A multi-dimensional array is an array of arrays, outermost first (`x[2][3]`: 2 arrays of 3). */
+  | { kind: "array"; element: CType; length: ArrayLength };
+
+/**
+ * An array's length: a number (0 is GNU C's zero-length array), a flexible array member, or a constant
+ * expression whose value may differ per ABI (core/layout.ts `arrayLength` evaluates it).
+ */
+export type ArrayLength = number | "flexible" | LengthExpr;
+
+export interface LengthExpr {
+  kind: "expr";
+  /** The expression as written (whitespace runs made one space): the header spells it so. */
+  text: string;
+  expr: Expr;
+  /** Named records it takes the size of, directly or through constants: laid out and declared first. */
+  records: RecordType[];
+  /** Where it is written, for errors found when it is evaluated on an ABI. */
+  path: DocPath;
+  loc: Loc;
+}
 
 export interface FieldModel {
   name?: string;
   type: CType;
+  /** `const`/`volatile` on the member itself ("const", "volatile", "const volatile"): spelled, never laid out. */
+  qualifiers?: string;
   bits?: number;
+  /** `aligned` on every ABI; alignedWhen: only where its condition holds (core/abi-condition.ts alignedOn). */
   aligned?: number;
+  alignedWhen?: { value: number; when: AbiCondition };
+  /** `packed` on every ABI; packedWhen: only where its condition holds (core/abi-condition.ts packedOn). */
   packed: boolean;
+  packedWhen?: AbiCondition;
+  /** The member exists only on the ABIs where this holds. */
+  when?: AbiCondition;
   /** For a user pointer carried in an integer: the pointed-to element type. */
   pointee?: CType;
   spec: FieldSpec;
@@ -42,7 +73,9 @@ export interface RecordType {
   tag?: string;
   fields: FieldModel[];
   aligned?: number;
+  alignedWhen?: { value: number; when: AbiCondition };
   packed: boolean;
+  packedWhen?: AbiCondition;
   external?: { header: string };
   doc?: string;
   inline: boolean;
@@ -93,14 +126,50 @@ export function typeName(t: CType): string {
     case "scalar":
       return t.scalar.name;
     case "pointer":
-      return `${t.target} *`;
+      return pointerText(t.target);
     case "enum":
       return `enum ${t.name}`;
     case "record":
       return recordName(t.record);
-    case "array":
-      return `${typeName(t.element)}[${t.length === "flexible" ? "" : t.length}]`;
+    case "array": {
+      const { element, dims } = arrayDims(t);
+      return `${typeName(element)}${dims.map((d) => `[${lengthText(d)}]`).join("")}`;
+    }
   }
+}
+
+/** A pointer to `target` as C spells it: `char *`, `const void *const *`, `struct foo **`. */
+export function pointerText(target: string): string {
+  return target.endsWith("*") ? `${target}*` : `${target} *`;
+}
+
+/** An array type's innermost element and its dimensions, outermost first (the order C declares them in). */
+export function arrayDims(t: CType): { element: CType; dims: ArrayLength[] } {
+  const dims: ArrayLength[] = [];
+  while (t.kind === "array") {
+    dims.push(t.length);
+    t = t.element;
+  }
+  return { element: t, dims };
+}
+
+/** A length as written between brackets: the number, nothing for a flexible array, or the expression's text. */
+export function lengthText(len: ArrayLength): string {
+  return len === "flexible" ? "" : typeof len === "number" ? String(len) : len.text;
+}
+
+/** A type expression without its `const`/`volatile` ("const __u32" -> "__u32"); C lays the two out alike. */
+export function withoutQualifiers(text: string): string {
+  return text
+    .replace(/\b(?:const|volatile)\b/g, " ")
+    .trim()
+    .replace(/\s+/g, " ");
+}
+
+/** The type without its arrays. */
+export function elementType(t: CType): CType {
+  while (t.kind === "array") t = t.element;
+  return t;
 }
 
 /** Parse a C integer spelled in a spec ("0x96", "-1", "'i'"); undefined when it is not a plain integer. */
@@ -185,8 +254,7 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
       kind: s.kind ?? "struct",
       tag: s.name,
       fields: [],
-      aligned: s.aligned,
-      packed: s.packed ?? false,
+      ...attributesOf(s),
       external: s.external,
       doc: s.doc,
       inline: false,
@@ -199,64 +267,136 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
   });
 
   let typeCandidates: string[] | undefined;
-  const resolveExpr = (expr: string, at: DocPath): CType | undefined => {
-    const text = expr.trim().replace(/\s+/g, " ");
-    if (text.endsWith("*")) {
-      const target = text.slice(0, -1).trim();
-      // The pointed-to type with every '*' removed: checked once, without recursing per '*'.
-      const base = target.replace(/[\s*]+$/, "");
-      if (base !== "void" && !resolveExpr(base, at)) return undefined;
-      return { kind: "pointer", target };
-    }
+  /** A struct, union, enum or scalar named without qualifiers or '*'. */
+  const resolveBase = (text: string, written: string): CType | ExprProblem => {
     const composite = /^(struct|union|enum) ([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
     if (composite) {
       const [, kw, name] = composite as unknown as [string, "struct" | "union" | "enum", string];
       if (kw === "enum") {
         const e = enums.get(name);
-        if (!e) {
-          fail(
-            at,
-            `unknown type 'enum ${name}'`,
-            `declare it under 'enums:' in this interface${hintFrom(name, enums.keys())}`,
-          );
-          return undefined;
-        }
+        if (!e)
+          return {
+            message: `unknown type 'enum ${name}'`,
+            hint: `declare it under 'enums:' in this interface${hintFrom(name, enums.keys())}`,
+          };
         return { kind: "enum", name, spec: e };
       }
       const r = byTag.get(name);
-      if (!r) {
-        fail(
-          at,
-          `unknown type '${kw} ${name}'`,
-          `declare it under 'structs:' in this interface${hintFrom(name, byTag.keys())}`,
-        );
-        return undefined;
-      }
-      if (r.kind !== kw) {
-        fail(at, `'${name}' is a ${r.kind}, not a ${kw}`, `write '${r.kind} ${name}'`);
-        return undefined;
-      }
+      if (!r)
+        return {
+          message: `unknown type '${kw} ${name}'`,
+          hint: `declare it under 'structs:' in this interface${hintFrom(name, byTag.keys())}`,
+        };
+      if (r.kind !== kw) return { message: `'${name}' is a ${r.kind}, not a ${kw}`, hint: `write '${r.kind} ${name}'` };
       return { kind: "record", record: r };
     }
     const scalar = scalarByName(text);
     if (scalar) return { kind: "scalar", scalar };
     const guess = closest(text, (typeCandidates ??= [...SCALAR_NAMES, ...[...byTag.keys()].map((t) => `struct ${t}`)]));
-    fail(
-      at,
-      `unknown type '${expr}'`,
-      guess
+    return {
+      message: `unknown type '${written}'`,
+      hint: guess
         ? `did you mean '${guess}'?`
         : `use a kernel type such as __u32/__u64, a C type, 'struct NAME' or 'enum NAME'`,
-    );
+    };
+  };
+
+  /**
+   * A type expression: `const`/`volatile` where C allows them, any number of '*'.  The pointed-to type of a
+   * pointer may be a struct or union the spec does not declare (an incomplete type, as C allows); its
+   * qualifiers stay in the pointer's target text, the member's own ones are returned apart.
+   */
+  const resolveType = (expr: string): { type: CType; qualifiers?: string } | ExprProblem => {
+    const written = expr.trim().replace(/\s+/g, " ");
+    const segments = written
+      .replace(/\*/g, " * ")
+      .trim()
+      .split(/\s+/)
+      .reduce<string[][]>((acc, w) => (w === "*" ? [...acc, []] : (acc[acc.length - 1]!.push(w), acc)), [[]]);
+    const unknown = { message: `unknown type '${written}'`, hint: "write a type as in C, e.g. 'const char *'" };
+    if (segments.slice(1).some((seg) => seg.some((w) => !QUALIFIERS.has(w)))) return unknown;
+    const base = segments[0]!.filter((w) => !QUALIFIERS.has(w)).join(" ");
+    if (!base) return unknown;
+    const own = qualifierText(segments[segments.length - 1]!);
+    if (segments.length === 1) {
+      const t = resolveBase(base, written);
+      return "kind" in t ? { type: t, ...(own ? { qualifiers: own } : {}) } : t;
+    }
+    const target = segments
+      .slice(0, -1)
+      .map((seg, k) => (k === 0 ? normalSegment(seg) : `*${qualifierText(seg)}`))
+      .join(" ");
+    const incomplete = /^(struct|union) ([A-Za-z_][A-Za-z0-9_]*)$/.exec(base);
+    if (incomplete && !byTag.has(incomplete[2]!)) {
+      if (enums.has(incomplete[2]!))
+        return {
+          message: `'${incomplete[2]}' is an enum, not a ${incomplete[1]}`,
+          hint: "C has one namespace for tags: rename one of them",
+        };
+    } else if (base !== "void") {
+      const t = resolveBase(base, written);
+      if (!("kind" in t)) return t;
+    }
+    return { type: { kind: "pointer", target }, ...(own ? { qualifiers: own } : {}) };
+  };
+  const resolveExpr = (expr: string, at: DocPath): CType | undefined => {
+    const r = resolveType(expr);
+    if ("type" in r) return r.type;
+    fail(at, r.message, r.hint);
     return undefined;
+  };
+
+  // Constants as array lengths: parsed on first use, each once; a cycle or a chain too long is a problem.
+  const constantExprs = new Map<string, Expr | ExprProblem>();
+  const parsing = new Set<string>();
+  const scope: ExprScope = {
+    constant(name) {
+      const c = constants.get(name);
+      if (!c) return undefined;
+      const hit = constantExprs.get(name);
+      if (hit) return hit;
+      if (parsing.has(name))
+        return { message: `constant '${name}' is defined in terms of itself`, hint: "break the cycle of constants" };
+      if (parsing.size >= MAX_CONSTANT_CHAIN)
+        return {
+          message: `constants refer to constants more than ${MAX_CONSTANT_CHAIN} deep here`,
+          hint: "write some of them as numbers",
+        };
+      parsing.add(name);
+      const e = constantExpr(c, scope);
+      parsing.delete(name);
+      constantExprs.set(name, e);
+      return e;
+    },
+    type(text) {
+      const r = resolveType(text);
+      return "type" in r ? r.type : r;
+    },
+  };
+
+  const resolveLength = (dim: ArrayDimension, at: DocPath): ArrayLength | undefined => {
+    if (typeof dim === "number" || dim === "flexible") return dim;
+    const text = dim.trim().replace(/\s+/g, " ");
+    const e = parseExpr(text, scope);
+    if (!("k" in e)) {
+      const where = e.at === undefined ? "" : ` (at character ${e.at + 1})`;
+      fail(at, `array length '${text}': ${e.message}${where}`, e.hint);
+      return undefined;
+    }
+    const records = sizeofTypes(e).flatMap((t) => (t.kind === "record" && !t.record.inline ? [t.record] : []));
+    return { kind: "expr", text, expr: e, records: [...new Set(records)], path: at, loc: locate(at) };
   };
 
   const resolveFields = (fields: FieldSpec[], at: DocPath, kind: "struct" | "union", depth: number): FieldModel[] =>
     fields.flatMap((f, i) => {
       const fp = [...at, i];
       let base: CType | undefined;
-      if (typeof f.type === "string") base = resolveExpr(f.type, [...fp, "type"]);
-      else {
+      let qualifiers: string | undefined;
+      if (typeof f.type === "string") {
+        const r = resolveType(f.type);
+        if ("type" in r) ({ type: base, qualifiers } = r);
+        else fail([...fp, "type"], r.message, r.hint);
+      } else {
         if (depth >= MAX_INLINE_DEPTH) {
           fail(
             [...fp, "type"],
@@ -269,14 +409,14 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
           kind: f.type.kind,
           tag: f.type.tag,
           fields: [],
-          aligned: f.type.aligned,
-          packed: f.type.packed ?? false,
+          ...attributesOf(f.type),
           doc: f.type.doc,
           inline: true,
           path: [...fp, "type"],
           spec: f.type,
           locate,
         };
+        checkAligned(f.type.aligned, [...fp, "type", "aligned"], fail);
         r.fields = resolveFields(f.type.fields, [...fp, "type", "fields"], f.type.kind, depth + 1);
         base = { kind: "record", record: r };
       }
@@ -313,27 +453,50 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
           return [];
         }
       }
-      if (f.aligned !== undefined && (f.aligned & (f.aligned - 1)) !== 0)
-        fail([...fp, "aligned"], `aligned(${f.aligned}) is not a power of two`, "use 1, 2, 4, 8, 16, ...");
-      if (f.array === "flexible" && (i !== fields.length - 1 || kind === "union"))
-        fail(
-          [...fp, "array"],
-          "a flexible array member must be the last member of a struct",
-          "move it to the end, or give it a fixed length",
-        );
+      checkAligned(f.aligned, [...fp, "aligned"], fail);
       if (!f.name && f.bits === undefined && !(base.kind === "record" && typeof f.type !== "string"))
         fail(fp, "only anonymous structs/unions and unnamed bit-fields may leave out 'name'", "add 'name:'");
-      const type: CType = f.array !== undefined ? { kind: "array", element: base, length: f.array } : base;
+      else if (!f.name && f.array !== undefined)
+        fail([...fp, "array"], "an anonymous struct or union member cannot be an array", "add 'name:'");
+      let type: CType = base;
+      if (f.array !== undefined) {
+        const dims = Array.isArray(f.array) ? f.array : [f.array];
+        const lengths: ArrayLength[] = [];
+        dims.forEach((d, k) => {
+          const dp = Array.isArray(f.array) ? [...fp, "array", k] : [...fp, "array"];
+          if (d === "flexible" && k > 0)
+            fail(dp, "only the first dimension of an array can be flexible", "give this dimension a length");
+          else if (d === "flexible" && (i !== fields.length - 1 || kind === "union"))
+            fail(
+              dp,
+              "a flexible array member must be the last member of a struct",
+              "move it to the end, or give it a fixed length",
+            );
+          const len = resolveLength(d, dp);
+          if (len !== undefined) lengths.push(len);
+        });
+        if (lengths.length !== dims.length) return [];
+        for (const len of lengths.reverse()) type = { kind: "array", element: type, length: len };
+      }
       const pointee = f.pointer ? resolveExpr(f.pointer.to, [...fp, "pointer", "to"]) : undefined;
       return [
-        { name: f.name, type, bits: f.bits, aligned: f.aligned, packed: f.packed ?? false, pointee, spec: f, path: fp },
+        {
+          name: f.name,
+          type,
+          ...(qualifiers ? { qualifiers } : {}),
+          bits: f.bits,
+          ...attributesOf(f),
+          ...(f.when ? { when: f.when } : {}),
+          pointee,
+          spec: f,
+          path: fp,
+        },
       ];
     });
 
   records.forEach((r) => {
     const s = r.spec as StructSpec;
-    if (s.aligned !== undefined && (s.aligned & (s.aligned - 1)) !== 0)
-      fail([...r.path, "aligned"], `aligned(${s.aligned}) is not a power of two`, "use 1, 2, 4, 8, 16, ...");
+    checkAligned(s.aligned, [...r.path, "aligned"], fail);
     r.fields = resolveFields(s.fields, [...r.path, "fields"], r.kind, 0);
   });
 
@@ -366,6 +529,89 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
   return { spec, path, records, commands, enums, flagSets, constants };
 }
 
+const QUALIFIERS = new Set(["const", "volatile"]);
+
+/** Qualifiers in C's usual order, once each ("const volatile"), or "" for none. */
+function qualifierText(words: readonly string[]): string {
+  return ["const", "volatile"].filter((q) => words.includes(q)).join(" ");
+}
+
+/** One level of a type written with '*'s: its qualifiers first, once each ("char const" -> "const char"). */
+function normalSegment(words: readonly string[]): string {
+  const q = qualifierText(words);
+  const rest = words.filter((w) => !QUALIFIERS.has(w)).join(" ");
+  return q && rest ? `${q} ${rest}` : q || rest;
+}
+
+/** How many constants deep a length may look through other constants. */
+const MAX_CONSTANT_CHAIN = 64;
+
+/** A constant's value as an expression, or why it cannot be one. */
+function constantExpr(c: ConstantSpec, scope: ExprScope): Expr | ExprProblem {
+  if (typeof c.value === "number") {
+    if (!Number.isSafeInteger(c.value))
+      return { message: `constant '${c.name}' is not an exact integer`, hint: "write it as an integer" };
+    const lit: Expr = {
+      k: "int",
+      value: BigInt(Math.abs(c.value)),
+      suffix: { unsigned: false, longs: 0 },
+      decimal: true,
+    };
+    return c.value < 0 ? { k: "unary", op: "-", a: lit } : lit;
+  }
+  const e = parseExpr(c.value, scope);
+  // The header defines the constant as written, and C substitutes the text: `#define N 2 + 2` makes `N * 3` 8.
+  // A binary operator at the top must be in parentheses for the expression to mean what its parse does.
+  if ("k" in e && e.k === "binary" && !parenthesized(c.value))
+    return {
+      message:
+        `constant '${c.name}' = '${c.value.trim()}' is not in parentheses, ` +
+        "so C reads it differently inside a length",
+      hint: `write it as '(${c.value.trim()})'`,
+    };
+  if ("k" in e) return e;
+  return {
+    message:
+      `constant '${c.name}' = '${c.value.trim()}' is no integer constant expression this tool reads: ` + e.message,
+    hint: e.hint,
+  };
+}
+
+/** Whether the whole of `text` is one parenthesised expression: "(a + b)", not "(a) + (b)". */
+function parenthesized(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith("(")) return false;
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === "(") depth++;
+    else if (t[i] === ")" && --depth === 0) return i === t.length - 1;
+  }
+  return false;
+}
+
+/** The model's packed/aligned attributes of a spec's struct, inline record or member. */
+function attributesOf(s: {
+  packed?: boolean | { when: AbiCondition };
+  aligned?: number | { value: number; when: AbiCondition };
+}): Pick<FieldModel, "packed" | "packedWhen" | "aligned" | "alignedWhen"> {
+  return {
+    packed: s.packed === true,
+    ...(typeof s.packed === "object" ? { packedWhen: s.packed.when } : {}),
+    ...(typeof s.aligned === "number" ? { aligned: s.aligned } : {}),
+    ...(typeof s.aligned === "object" ? { alignedWhen: { value: s.aligned.value, when: s.aligned.when } } : {}),
+  };
+}
+
+function checkAligned(aligned: number | { value: number } | undefined, at: DocPath, fail: Fail): void {
+  const n = typeof aligned === "object" ? aligned.value : aligned;
+  if (n !== undefined && (n & (n - 1)) !== 0)
+    fail(
+      typeof aligned === "object" ? [...at, "value"] : at,
+      `aligned(${n}) is not a power of two`,
+      "use 1, 2, 4, 8, 16, ...",
+    );
+}
+
 function hintFrom(name: string, names: Iterable<string>): string {
   const g = closest(name, names);
   return g ? ` (did you mean '${g}'?)` : "";
@@ -379,13 +625,19 @@ function resolveMagic(magic: number | string, constants: Map<string, ConstantSpe
   return v === undefined ? undefined : Number(v);
 }
 
-/** The named records a record contains by value (through arrays and inline records), in field order. */
+/**
+ * The named records a record contains by value (through arrays and inline records), and those its array
+ * lengths take the size of: C needs each complete first, so none may lead back to the record.
+ */
 function containedNamed(r: RecordType): RecordType[] {
   const out: RecordType[] = [];
   const walk = (fields: FieldModel[]) => {
     for (const f of fields) {
       let t = f.type;
-      while (t.kind === "array") t = t.element;
+      while (t.kind === "array") {
+        if (typeof t.length === "object") out.push(...t.length.records);
+        t = t.element;
+      }
       if (t.kind === "record") {
         if (t.record.inline)
           walk(t.record.fields); // depth bounded by MAX_INLINE_DEPTH

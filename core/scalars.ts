@@ -2,26 +2,42 @@
  * The scalar types a spec may name, and what they are made of.  Fixed-width
  * kernel types have one size everywhere; native C types take theirs from the
  * ABI table.  Alignment of a fixed-width type is that of the native type of
- * the same size on the ABI (e.g. __u64 aligns like long long).
+ * the same size on the ABI (e.g. __u64 aligns like long long).  The kernel's
+ * uapi typedefs (__kernel_mode_t, __poll_t, ...) are whatever each ABI's own
+ * headers make them: their size, alignment and signedness are the ABI row's
+ * typedef facts (spec/abis.ts).
  */
-import type { ScalarClass } from "../spec/abi.js";
+import type { AbiEntry, KernelTypedef, ScalarClass } from "../spec/abi.js";
+import { ABIS, KERNEL_TYPEDEF_NAMES, TYPEDEF_BASES, genericTypedefBase, typedefHeader } from "../spec/abis.js";
 
 export interface ScalarInfo {
   /** The canonical spelling. */
   name: string;
-  /** The ABI class giving size (unless fixedSize) and alignment. */
+  /**
+   * The ABI class giving size (unless fixedSize or typedef) and alignment.  For a typedef, the class of what
+   * asm-generic makes it on a 64-bit ABI (`long` for __kernel_size_t, `int` for __kernel_mode_t): what code that
+   * classifies a type rather than measuring it on one ABI goes by, such as the syscall slot model.
+   */
   cls: ScalarClass;
   /** Size in bytes on every ABI, for the kernel fixed-width types. */
   fixedSize?: number;
-  /** Signedness; "abi" for plain char, whose signedness the ABI decides. */
+  /** Signedness; "abi" where the ABI decides: plain char, a typedef signed on some ABIs only (signedOn). */
   signed: boolean | "abi";
   /** Byte order fixed by the type (__be*, __le*), else the ABI's. */
   byteOrder?: "big" | "little";
   /** Minimum alignment forced by the type (__aligned_u64: 8). */
   minAlign?: number;
+  /** An integer type; false for floating point and for the char pointer __kernel_caddr_t (cls "ptr"). */
   integer: boolean;
-  /** The kernel calls this type ABI-dependent in a uapi (kernel-rules 13, 18, 19; adding-syscalls 46). */
-  abiDependent?: "long" | "size_t" | "time_t" | "char" | "float";
+  /**
+   * The kernel calls this type ABI-dependent in a uapi (kernel-rules 13, 18, 19; adding-syscalls 46); "typedef"
+   * for a kernel typedef whose size or signedness differs between the rows of the ABI table.
+   */
+  abiDependent?: "long" | "size_t" | "time_t" | "char" | "float" | "typedef";
+  /** A kernel uapi typedef: size, alignment and signedness are the ABI row's `typedefs.facts[typedef]`. */
+  typedef?: KernelTypedef;
+  /** The header that declares the type, when that is not <linux/types.h> (which every generated header includes). */
+  header?: string;
 }
 
 const fixed = (name: string, bytes: number, signed: boolean, extra: Partial<ScalarInfo> = {}): ScalarInfo => ({
@@ -45,6 +61,27 @@ const native = (
   integer: true,
   ...extra,
 });
+
+/** The distinct values of `f` over the rows of the ABI table, in ascending order. */
+const across = <T extends number | boolean>(f: (abi: AbiEntry) => T): T[] =>
+  [...new Set(ABIS.map(f))].sort((a, b) => Number(a) - Number(b));
+
+/** A kernel typedef: measured on each ABI through the row's facts, classified by its generic C type. */
+function kernelTypedef(name: KernelTypedef): ScalarInfo {
+  const base = TYPEDEF_BASES[genericTypedefBase(name)];
+  const sizes = across((a) => a.typedefs.facts[name].size);
+  const signs = across((a) => a.typedefs.facts[name].signed);
+  const header = typedefHeader(name);
+  return {
+    name,
+    cls: base.cls,
+    signed: signs.length === 1 ? signs[0]! : "abi",
+    integer: base.cls !== "ptr",
+    typedef: name,
+    ...(sizes.length > 1 || signs.length > 1 ? { abiDependent: "typedef" as const } : {}),
+    ...(header !== "linux/types.h" ? { header } : {}),
+  };
+}
 
 const TABLE: ScalarInfo[] = [
   fixed("__u8", 1, false),
@@ -82,6 +119,7 @@ const TABLE: ScalarInfo[] = [
   { name: "float", cls: "float", signed: true, integer: false, abiDependent: "float" },
   { name: "double", cls: "double", signed: true, integer: false, abiDependent: "float" },
   { name: "long double", cls: "ldouble", signed: true, integer: false, abiDependent: "float" },
+  ...KERNEL_TYPEDEF_NAMES.map(kernelTypedef),
 ];
 
 /** Other spellings C accepts for the same types. */
@@ -113,3 +151,15 @@ export function scalarByName(spelling: string): ScalarInfo | undefined {
 }
 
 export const SCALAR_NAMES: readonly string[] = TABLE.map((s) => s.name);
+
+/** Whether the scalar is signed on `abi`: a typedef as the row says, plain char as the ABI's char. */
+export function signedOn(s: ScalarInfo, abi: AbiEntry): boolean {
+  if (s.typedef) return abi.typedefs.facts[s.typedef].signed;
+  return s.signed === "abi" ? abi.charSigned : s.signed;
+}
+
+/** The sizes a scalar has over the rows of the ABI table, in ascending order (one for a fixed-width type). */
+export function sizesAcrossAbis(s: ScalarInfo): number[] {
+  if (s.fixedSize !== undefined) return [s.fixedSize];
+  return across((a) => (s.typedef ? a.typedefs.facts[s.typedef] : a.scalars[s.cls]).size);
+}

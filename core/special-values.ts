@@ -8,8 +8,8 @@
  */
 import type { DocPath } from "./diagnostic.js";
 import { layoutType } from "./layout.js";
-import { parseInteger, type CType } from "./model.js";
-import { scalarByName } from "./scalars.js";
+import { parseInteger, withoutQualifiers, type CType } from "./model.js";
+import { scalarByName, signedOn } from "./scalars.js";
 import type { AbiEntry } from "../spec/abi.js";
 import type { ConstantSpec, EnumSpec, FieldSpec, InterfaceSpec, NamedValue } from "../spec/types.js";
 
@@ -47,7 +47,8 @@ export function specialUses(ifc: InterfaceSpec, at: DocPath): SpecialUse[] {
       }
       const fp = [...top.path, j];
       const member = f.name === undefined ? top.member : `${top.member}.${f.name}`;
-      const type = typeof f.type === "string" ? f.type : undefined;
+      // A const member's values are its unqualified type's: the header casts to that.
+      const type = typeof f.type === "string" ? withoutQualifiers(f.type) : undefined;
       const add = (list: NamedValue[] | undefined, where: DocPath) =>
         (list ?? []).forEach((special, k) =>
           uses.push({ special, path: [...fp, ...where, k], member, type, bits: f.bits }),
@@ -90,7 +91,7 @@ export function integerForms(
     const signed =
       ctype.kind === "enum"
         ? ctype.spec.values.some((v) => (parseInteger(v.value) ?? 0n) < 0n)
-        : ctype.kind === "scalar" && (ctype.scalar.signed === "abi" ? abi.charSigned : ctype.scalar.signed);
+        : ctype.kind === "scalar" && signedOn(ctype.scalar, abi);
     const width = bits ?? typeBits;
     const same = forms.find((f) => f.bits === width && f.signed === signed && f.typeBits === typeBits);
     if (same) same.abis.push(abi);

@@ -7,9 +7,11 @@
  */
 import type { AbiEntry } from "../spec/abi.js";
 import { memberNames, type MemberNames } from "./codec-names.js";
-import { layoutRecord, layoutType, type RecordLayout } from "../core/layout.js";
+import { arrayLength, layoutRecord, layoutType, type RecordLayout } from "../core/layout.js";
+import { signedOn, sizesAcrossAbis } from "../core/scalars.js";
 import {
   parseInteger,
+  pointerText,
   recordName,
   type CType,
   type FieldModel,
@@ -278,6 +280,7 @@ function isWide(t: CType): boolean {
   if (t.kind === "enum") return !t.spec.values.every((v) => fits32(parseInteger(v.value) ?? 0n));
   if (t.kind !== "scalar") return false;
   const s = t.scalar;
+  if (s.typedef) return sizesAcrossAbis(s).includes(8);
   return (
     s.fixedSize === 8 ||
     (s.fixedSize === undefined && (s.cls === "llong" || s.cls === "long" || s.cls === "ptr" || s.cls === "time_t"))
@@ -354,7 +357,8 @@ const join = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : n
 function scalarNode(f: FieldModel, t: CType, off: number, path: string, ctx: Ctx): Node {
   const { abi } = ctx;
   const lay = layoutType(t, abi);
-  if (t.kind === "scalar" && !t.scalar.integer) {
+  // __kernel_caddr_t is no integer type, but its bytes are an address: unsigned, like a pointer's.
+  if (t.kind === "scalar" && !t.scalar.integer && t.scalar.cls !== "ptr") {
     if (t.scalar.cls === "ldouble" || (lay.size !== 4 && lay.size !== 8))
       return { k: "bytes", off, len: lay.size, path, ctype: t.scalar.name };
     return { k: "float", off, size: lay.size as 4 | 8, le: abi.endian === "little", path, ctype: t.scalar.name };
@@ -367,16 +371,14 @@ function scalarNode(f: FieldModel, t: CType, off: number, path: string, ctx: Ctx
       : t.kind === "enum"
         ? t.spec.values.some((v) => (parseInteger(v.value) ?? 0n) < 0n)
         : t.kind === "scalar"
-          ? t.scalar.signed === "abi"
-            ? abi.charSigned
-            : t.scalar.signed
+          ? signedOn(t.scalar, abi)
           : false;
   const le = t.kind === "scalar" && t.scalar.byteOrder ? t.scalar.byteOrder === "little" : abi.endian === "little";
   const size = lay.size as 1 | 2 | 4 | 8;
   const rule = ctx.rawView ? undefined : ruleFor(f, ctx.ifc, size * 8, signed, t);
   const ctype =
     t.kind === "pointer"
-      ? `${t.target} *`
+      ? pointerText(t.target)
       : t.kind === "enum"
         ? `enum ${t.name}`
         : t.kind === "scalar"
@@ -401,7 +403,8 @@ function scalarNode(f: FieldModel, t: CType, off: number, path: string, ctx: Ctx
 function typeNode(f: FieldModel, t: CType, off: number, path: string, ctx: Ctx): Node {
   if (t.kind === "record") return recordNode(layoutRecord(t.record, ctx.abi), off, path, ctx);
   if (t.kind === "array") {
-    if (t.length === "flexible") throw new Error("flexible arrays are handled by the caller");
+    const count = arrayLength(t, ctx.abi);
+    if (count === "flexible") throw new Error("flexible arrays are handled by the caller");
     const el = layoutType(t.element, ctx.abi);
     const elem = t.element;
     const byteLike =
@@ -415,19 +418,19 @@ function typeNode(f: FieldModel, t: CType, off: number, path: string, ctx: Ctx):
       return {
         k: "bytes",
         off,
-        len: t.length,
+        len: count,
         rule: !ctx.rawView && (f.spec.reserved || f.spec.padding) ? { kind: "zero" } : undefined,
         path,
-        ctype: `${elem.scalar.name}[${t.length}]`,
+        ctype: `${elem.scalar.name}[${count}]`,
       };
     return {
       k: "array",
       off,
       stride: el.size,
-      count: t.length,
+      count,
       elem: typeNode(f, t.element, 0, `${path}[]`, ctx),
       path,
-      ctype: `[${t.length}]`,
+      ctype: `[${count}]`,
     };
   }
   return scalarNode(f, t, off, path, ctx);
@@ -454,9 +457,7 @@ function recordNode(layout: RecordLayout, off: number, path: string, ctx: Ctx): 
         t.kind === "enum"
           ? t.spec.values.some((v) => (parseInteger(v.value) ?? 0n) < 0n)
           : t.kind === "scalar"
-            ? t.scalar.signed === "abi"
-              ? ctx.abi.charSigned
-              : t.scalar.signed === true
+            ? signedOn(t.scalar, ctx.abi)
             : false;
       const bitOffset = off * 8 + m.bitOffset!;
       const names = memberNames(f, t, ctx.ifc, m.bits, signed);

@@ -29,6 +29,36 @@ export function typeText(node: Node, indent: string, expand = false): string {
   }
 }
 
+/**
+ * One value type for a struct whose members differ between ABIs (`when:`): the object nodes of its plans on every
+ * ABI merged key by key, a key some ABIs leave out made optional.  Equal plans merge to themselves.
+ */
+export function mergeObjects(nodes: readonly (Node & { k: "object" })[]): Node & { k: "object" } {
+  const first = nodes[0]!;
+  if (nodes.length === 1) return first;
+  // Anonymous members have no key: the n-th anonymous member of each plan stands for one another.
+  const keyOf = (f: PlanField, anon: number) => (f.key !== undefined ? `.${f.key}` : `#${anon}`);
+  const merged = new Map<string, { fields: PlanField[] }>();
+  for (const n of nodes) {
+    let anon = 0;
+    for (const f of n.fields) {
+      const k = keyOf(f, f.key === undefined ? anon++ : anon);
+      const m = merged.get(k);
+      if (m) m.fields.push(f);
+      else merged.set(k, { fields: [f] });
+    }
+  }
+  const fields = [...merged.values()].map(({ fields: fs }): PlanField => {
+    const objects = fs.every((f) => f.node.k === "object") ? (fs.map((f) => f.node) as (Node & { k: "object" })[]) : [];
+    return {
+      key: fs[0]!.key,
+      node: objects.length ? mergeObjects(objects) : fs[0]!.node,
+      optional: fs.length < nodes.length || fs.some((f) => f.optional),
+    };
+  });
+  return { ...first, fields };
+}
+
 /** One line per key; the keys of an anonymous member that may be left out (a union member) are optional too. */
 function propLines(fields: PlanField[], indent: string, forceOptional = false): string[] {
   return fields.flatMap((f) => {

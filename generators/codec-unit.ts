@@ -12,6 +12,7 @@ import { recordName, typeName, type InterfaceModel, type RecordType } from "../c
 import type { IocDir } from "../runtime/ioc.js";
 import { Consts, emitBodies, typeText, type Bodies } from "./codec-emit.js";
 import { planRecord, tsName, type Plan } from "./codec-plan.js";
+import { mergeObjects } from "./codec-types.js";
 
 export interface UnitCodec {
   /** `$c<N>`, unique in the unit. */
@@ -58,10 +59,10 @@ export function buildStruct(
   const codecs: UnitCodec[] = [];
   const byKey = new Map<string, UnitCodec>();
   const byAbi = new Map<AbiId, UnitCodec>();
-  let typeBody = "{}";
+  const roots: Plan["root"][] = [];
   for (const abi of abis) {
     const plan = planRecord(record, abi, ifc);
-    if (abi === abis[0]) typeBody = typeText(plan.root, "", true);
+    roots.push(plan.root);
     // Bodies are emitted into a scratch constant pool first so identical layouts compare equal.
     const bodies = emitBodies(plan, consts);
     const key = `${plan.size}/${plan.align}\n${bodies.decode}\n${bodies.encode}`;
@@ -74,6 +75,8 @@ export function buildStruct(
     codec.abis.push(abi.id);
     byAbi.set(abi.id, codec);
   }
+  // One value type for every ABI: members that `when:` leaves out somewhere are optional in it.
+  const typeBody = roots.length ? typeText(mergeObjects(roots), "", true) : "{}";
   return { record, name: tsName(record.tag ?? "anonymous"), typeBody, codecs, byAbi };
 }
 

@@ -10,7 +10,7 @@
  * `__extension__` and enumerators stay within int.
  */
 import path from "node:path";
-import type { ConstantSpec, EnumSpec, FieldSpec, FlagSetSpec, NamedValue } from "../spec/types.js";
+import type { AbiCondition, ConstantSpec, EnumSpec, FieldSpec, FlagSetSpec, NamedValue } from "../spec/types.js";
 import { REPO_ROOT } from "../core/paths.js";
 import {
   parseInteger,
@@ -22,7 +22,10 @@ import {
   type SpecModel,
 } from "../core/model.js";
 import { castOperand, integerForms, specialUses, type SpecialUse } from "../core/special-values.js";
+import { conditionHeaders } from "../core/abi-condition.js";
+import { sizeofTypes } from "../core/const-expr.js";
 import { ABIS } from "../spec/abis.js";
+import { scalarByName } from "../core/scalars.js";
 import {
   cInteger,
   commentLine,
@@ -30,6 +33,7 @@ import {
   includeLine,
   kernelDocBlock,
   kernelSpelling,
+  lengthSpelling,
   paragraphs,
   recordDefinition,
   splitBrief,
@@ -123,20 +127,48 @@ function banner(model: SpecModel, ifc: InterfaceModel): string {
   return ["/*", ...body.map(commentLine), " */"].join("\n");
 }
 
-/** linux/ioctl.h and linux/types.h always; the header of an external struct used by value. */
+/**
+ * linux/ioctl.h and linux/types.h always; the header of an external struct used by value, and of a kernel typedef
+ * declared elsewhere (core/scalars.ts: __kernel_sa_family_t is in linux/socket.h).
+ */
 function headerIncludes(ifc: InterfaceModel, emitted: RecordType[]): string[] {
   const external = new Set<string>();
   const visit = (t: CType) => {
-    if (t.kind === "array") visit(t.element);
-    else if (t.kind === "record") {
+    if (t.kind === "array") {
+      // sizeof(struct iovec) in a length needs the struct's definition too.
+      if (typeof t.length === "object") sizeofTypes(t.length.expr).forEach(visit);
+      visit(t.element);
+    } else if (t.kind === "record") {
       if (t.record.external) external.add(t.record.external.header);
       else if (t.record.inline) t.record.fields.forEach((f) => visit(f.type));
+    } else if (t.kind === "scalar" || t.kind === "pointer") {
+      const header = t.kind === "scalar" ? t.scalar.header : scalarByName(t.target.replace(/[\s*]+$/, ""))?.header;
+      if (header) external.add(header);
     }
   };
   emitted.forEach((r) => r.fields.forEach((f) => visit(f.type)));
   ifc.commands.forEach((c) => c.arg && c.spec.dir !== "none" && visit(c.arg));
+  for (const h of conditionHeadersIn(emitted)) external.add(h);
   const fixed = ["linux/ioctl.h", "linux/types.h"];
   return [...fixed, ...[...external].filter((h) => !fixed.includes(h)).sort()];
+}
+
+/** The kernel headers the `#if` conditions of `when:` members and attributes test (asm/byteorder.h, ...). */
+function conditionHeadersIn(records: RecordType[]): Set<string> {
+  const headers = new Set<string>();
+  const add = (c: AbiCondition | undefined) => c && conditionHeaders(c).forEach((h) => headers.add(h));
+  const walk = (r: RecordType) => {
+    add(r.packedWhen);
+    add(r.alignedWhen?.when);
+    for (const f of r.fields) {
+      add(f.when);
+      add(f.packedWhen);
+      add(f.alignedWhen?.when);
+      inlineRecords(f.type).forEach(walk);
+    }
+  };
+  records.forEach(walk);
+  return headers;
 }
 
 /* ------------------------------------------------------------------ */
@@ -175,6 +207,7 @@ class Namer {
     pointerTarget: (t) => this.typeExpr(t),
     c90: true,
     taggedInline: "define",
+    macro: (n) => this.macro(n),
   };
   macro(name: string): string {
     return this.macros.has(name) ? this.prefix + name : name;
@@ -185,16 +218,18 @@ class Namer {
   /** Rename the identifiers of a C expression that this interface defines (char literals untouched). */
   expr(text: string): string {
     if (!this.prefix) return text;
-    return text.replace(/'(?:[^'\\]|\\.)*'|[A-Za-z_][A-Za-z0-9_]*/g, (tok) =>
-      tok.startsWith("'") ? tok : this.macro(tok),
+    const token = /'(?:[^'\\]|\\.)*'|\b(struct|union|enum)(\s+)([A-Za-z_][A-Za-z0-9_]*)|[A-Za-z_][A-Za-z0-9_]*/g;
+    return text.replace(token, (tok, kw?: string, space?: string, tag?: string) =>
+      tok.startsWith("'") ? tok : kw ? `${kw}${space}${this.tag(tag!)}` : this.macro(tok),
     );
   }
-  /** A type expression written in a spec ("struct foo", "__s16", "size_t"). */
+  /** A type expression written in a spec ("struct foo", "__s16", "size_t", "const struct foo * const"). */
   typeExpr(text: string): string {
     const t = text.trim().replace(/\s+/g, " ");
-    const m = /^(struct|union|enum) ([A-Za-z_][A-Za-z0-9_]*)$/.exec(t);
-    if (m) return `${m[1]} ${this.tag(m[2]!)}`;
-    return kernelSpelling(t);
+    return t.replace(/\b(?:(struct|union|enum) ([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))/g, (...m) => {
+      const [, kw, tag, word] = m as [string, string?, string?, string?];
+      return kw ? `${kw} ${this.tag(tag!)}` : kernelSpelling(word!);
+    });
   }
 }
 
@@ -322,8 +357,10 @@ function enumsUsedAsTypes(ifc: InterfaceModel): Set<string> {
   const used = new Set<string>();
   const visit = (t: CType) => {
     if (t.kind === "enum") used.add(t.name);
-    else if (t.kind === "array") visit(t.element);
-    else if (t.kind === "record" && t.record.inline) t.record.fields.forEach((f) => visit(f.type));
+    else if (t.kind === "array") {
+      if (typeof t.length === "object") sizeofTypes(t.length.expr).forEach(visit);
+      visit(t.element);
+    } else if (t.kind === "record" && t.record.inline) t.record.fields.forEach((f) => visit(f.type));
   };
   ifc.records.filter((r) => !r.external).forEach((r) => r.fields.forEach((f) => visit(f.type)));
   ifc.commands.forEach((c) => c.arg && visit(c.arg));
@@ -378,13 +415,19 @@ function renderRecord(r: RecordType, names: Namer): string {
   return `${kernelDocBlock(body)}\n${lines.join("\n")}`;
 }
 
-/** `@name:` lines for every member, `@outer.inner:` for members of named inline records (kernel-doc nested syntax). */
-function memberDocs(fields: FieldModel[], prefix: string): string[] {
+/**
+ * `@name:` lines for every member, `@outer.inner:` for members of named inline records (kernel-doc nested syntax);
+ * a name declared once per `when:` condition (iphdr's ihl) is documented once.
+ */
+function memberDocs(fields: FieldModel[], prefix: string, documented = new Set<string>()): string[] {
   const out: string[] = [];
   for (const f of fields) {
     const inner = inlineRecords(f.type)[0];
-    if (f.name) out.push(...wrapBody(fieldDoc(f.spec), `@${prefix}${f.name}: `, "\t"));
-    if (inner) out.push(...memberDocs(inner.fields, f.name ? `${prefix}${f.name}.` : prefix));
+    if (f.name && !documented.has(`${prefix}${f.name}`)) {
+      documented.add(`${prefix}${f.name}`);
+      out.push(...wrapBody(fieldDoc(f.spec), `@${prefix}${f.name}: `, "\t"));
+    }
+    if (inner) out.push(...memberDocs(inner.fields, f.name ? `${prefix}${f.name}.` : prefix, documented));
   }
   return out;
 }
@@ -420,6 +463,7 @@ function renderCommand(c: CommandModel, ifc: InterfaceModel, names: Namer): stri
 }
 
 function argTypeText(t: CType, names: Namer): string {
-  const text = typeSpelling(t, names.spelling);
-  return t.kind === "array" ? `${text}[${t.length === "flexible" ? "" : t.length}]` : text.trimEnd();
+  let text = typeSpelling(t, names.spelling).trimEnd();
+  for (let a = t; a.kind === "array"; a = a.element) text += `[${lengthSpelling(a, names.spelling)}]`;
+  return text;
 }

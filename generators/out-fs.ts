@@ -4,7 +4,20 @@
  * another disk); everything under it is looked at with lstat, so a link
  * planted in out/ can neither redirect a write nor a removal.
  */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
 
 /**
@@ -91,5 +104,37 @@ export function pruneEmptyDirs(outDir: string, rel: string): void {
     } catch {
       return; // not empty, or not ours to remove: stop climbing
     }
+  }
+}
+
+/** Create each file only where none exists; on any failure remove what this call created. */
+export function createNewFiles(files: { path: string; content: string }[]): void {
+  const created: string[] = [];
+  try {
+    for (const f of files) {
+      mkdirSync(path.dirname(f.path), { recursive: true });
+      const staging = `${f.path}.uapi-new-${process.pid}`;
+      writeFileSync(staging, f.content, { flag: "wx" });
+      try {
+        linkSync(staging, f.path); // fails with EEXIST: a file that appeared meanwhile is never replaced
+        created.push(f.path);
+      } finally {
+        rmSync(staging, { force: true });
+      }
+    }
+  } catch (e) {
+    for (const p of created) rmSync(p, { force: true });
+    throw e;
+  }
+}
+
+/** Replace (or create) one file atomically: the new bytes are written beside it and renamed over it. */
+export function replaceFile(full: string, content: string): void {
+  const staging = `${full}.uapi-new-${process.pid}`;
+  try {
+    writeDurable(staging, content);
+    renameSync(staging, full);
+  } finally {
+    rmSync(staging, { force: true });
   }
 }

@@ -5,7 +5,7 @@
  */
 
 import test from "ava";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 import { ABIS, ABI_IDS, abiById } from "../spec/abis.js";
 import { ABI_FACTS, FACT_ROWS, MEASURED_TSV, col, parseSA, tableAfter } from "./reference.js";
@@ -288,3 +288,43 @@ test("internal consistency: byte order drives bit order and pair half order", (t
     t.true(a.source.length > 0 && a.syscall.source.length > 0, `${a.id} sources`);
   }
 });
+
+/*
+ * The typedef facts cite the header line they follow: `[package: ]path:line `spelling``.  Where that header is
+ * installed here (the kernel's uapi headers under /usr/include, a Debian sysroot under /usr/<triple>/include),
+ * the cited line is read and must declare that typedef with that spelling, so a citation cannot drift from the
+ * header it names.  (The figures themselves are the compilers' business: libc-typedefs.test.ts.)
+ */
+const CITATION = /^(?:[\w.+-]+: )?(\S+):(\d+) `([^`]+)`$/;
+
+/** The file a citation names, as installed here: include/uapi/... is what linux-libc-dev puts in /usr/include. */
+const installedPath = (cited: string): string =>
+  cited.startsWith("include/uapi/") ? `/usr/include/${cited.slice("include/uapi/".length)}` : cited;
+
+const citations = new Map<string, { name: string; file: string; line: number; written: string; abis: string[] }>();
+for (const a of ABIS) {
+  for (const [name, fact] of Object.entries(a.typedefs.facts)) {
+    const m = CITATION.exec(fact.source);
+    if (!m) continue;
+    const key = `${name} ${fact.source}`;
+    const seen = citations.get(key);
+    if (seen) seen.abis.push(a.id);
+    else citations.set(key, { name, file: installedPath(m[1]!), line: Number(m[2]), written: m[3]!, abis: [a.id] });
+  }
+}
+const readable = [...citations.values()].filter((c) => c.file.startsWith("/") && existsSync(c.file));
+const unreadable = [...new Set([...citations.values()].filter((c) => !readable.includes(c)).map((c) => c.file))];
+
+(readable.length ? test : test.skip)(
+  `every cited typedef line is that line of the installed header (${readable.length} citations; ` +
+    `not installed here: ${unreadable.join(", ") || "none"})`,
+  (t) => {
+    const words = (s: string) => s.trim().split(/\s+/).join(" ");
+    for (const c of readable) {
+      const text = words(readFileSync(c.file, "utf8").split("\n")[c.line - 1] ?? "").replace(/\s*\/\*.*$/, "");
+      const what = `${c.abis.join(",")} ${c.name}: ${c.file}:${c.line} says '${text}'`;
+      if (text.startsWith("#define")) t.true(text.includes(words(c.written)), what);
+      else t.is(text, `typedef ${words(c.written)} ${c.name};`, what);
+    }
+  },
+);

@@ -263,7 +263,7 @@ e2e(`--runtime vendor works after the package is removed${skipNote}`, (t) => {
   t.notRegex(imports, /uapi-workbench\/runtime/, "vendored codecs never import the package");
 });
 
-e2e(`without @yowasp/clang, verify says how to get it; every other command works${skipNote}`, (t) => {
+e2e(`without @yowasp/clang, verify and import say how to get it; every other command works${skipNote}`, (t) => {
   const dir = newProject("no-clang");
   t.is(run("npx", ["uapi", "init", NAME], dir).code, 0);
   const peer = (
@@ -279,6 +279,11 @@ e2e(`without @yowasp/clang, verify says how to get it; every other command works
   t.true(auto.err.includes(hint), `auto notes the missing clang:\n${auto.err}`);
   t.is(auto.code, 0, shown(auto));
   t.is((JSON.parse(auto.out) as { abis: { status: string }[] }).abis[0]!.status, "verified", "GCC verified x86_64");
+  writeFileSync(path.join(dir, "mine.h"), "struct mine { int a; };\n");
+  const imported = run("npx", ["uapi", "import", "mine.h", "-o", "mine.yaml"], dir);
+  t.is(imported.code, 2, shown(imported));
+  t.true(imported.err.includes(hint), `import names the install command:\n${imported.err}`);
+  t.false(existsSync(path.join(dir, "mine.yaml")), "import wrote nothing");
   for (const args of [["check"], ["layout"], ["compare", "--format", "json"], ["abis"], ["generate", "--check"]]) {
     const r = run("npx", ["uapi", ...args], dir);
     t.true(r.code === 0 || (args[0] === "generate" && r.code === 1), `uapi ${args.join(" ")}: ${shown(r)}`);

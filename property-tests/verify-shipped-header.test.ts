@@ -71,7 +71,19 @@ test("the probe includes the generated header byte for byte as `uapi generate` w
 });
 
 const arm = abiById("arm")!;
-const wrongArm: AbiEntry = { ...arm, scalars: { ...arm.scalars, time_t: { size: 8, align: 8 } } };
+// Wrong in both places the table states the kernel's time_t: the time_t class and the __kernel_time_t fact (which
+// the stand-ins spell).
+const wrongArm: AbiEntry = {
+  ...arm,
+  scalars: { ...arm.scalars, time_t: { size: 8, align: 8 } },
+  typedefs: {
+    ...arm.typedefs,
+    facts: {
+      ...arm.typedefs.facts,
+      __kernel_time_t: { ...arm.typedefs.facts.__kernel_time_t, size: 8, align: 8, type: "long long" },
+    },
+  },
+};
 
 const armWhy = sysrootGcc(arm);
 (armWhy ? test.skip : test)(

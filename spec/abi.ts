@@ -95,18 +95,51 @@ export interface BitfieldRules {
 }
 
 /**
- * Kernel uapi typedefs (asm/posix_types.h) that generated headers and specs spell: the header
- * generator writes a spec's `time_t`, `size_t`, `ssize_t` as `__kernel_time_t`, `__kernel_size_t`,
- * `__kernel_ssize_t` (generators/header.ts), so the `time_t` scalar class is the kernel's.
+ * The kernel's uapi typedefs: those of asm/posix_types.h (include/uapi/asm-generic/posix_types.h and
+ * the arch overrides in arch/<arch>/include/uapi/asm/posix_types.h), of linux/posix_types.h and
+ * linux/types.h, and the two that live in linux/socket.h and linux/fs.h.  A spec may name any of them
+ * as a member type (core/scalars.ts): its size, alignment and signedness on an ABI are that row's
+ * TypedefFact.  The header generator also writes a spec's `time_t`, `size_t`, `ssize_t` as
+ * `__kernel_time_t`, `__kernel_size_t`, `__kernel_ssize_t` (core/c-writer.ts), so the `time_t`
+ * scalar class is the kernel's.
  */
 export type KernelTypedef =
   | "__kernel_long_t"
   | "__kernel_ulong_t"
-  | "__kernel_time_t"
+  | "__kernel_ino_t"
+  | "__kernel_mode_t"
+  | "__kernel_pid_t"
+  | "__kernel_ipc_pid_t"
+  | "__kernel_uid_t"
+  | "__kernel_gid_t"
+  | "__kernel_suseconds_t"
+  | "__kernel_daddr_t"
+  | "__kernel_uid32_t"
+  | "__kernel_gid32_t"
+  | "__kernel_old_uid_t"
+  | "__kernel_old_gid_t"
+  | "__kernel_old_dev_t"
   | "__kernel_size_t"
   | "__kernel_ssize_t"
+  | "__kernel_ptrdiff_t"
   | "__kernel_off_t"
-  | "__kernel_suseconds_t";
+  | "__kernel_loff_t"
+  | "__kernel_old_time_t"
+  | "__kernel_time_t"
+  | "__kernel_time64_t"
+  | "__kernel_clock_t"
+  | "__kernel_timer_t"
+  | "__kernel_clockid_t"
+  | "__kernel_caddr_t"
+  | "__kernel_uid16_t"
+  | "__kernel_gid16_t"
+  | "__kernel_key_t"
+  | "__kernel_mqd_t"
+  | "__sum16"
+  | "__wsum"
+  | "__poll_t"
+  | "__kernel_sa_family_t"
+  | "__kernel_rwf_t";
 
 /**
  * The C library's own types as a program compiled with the default feature macros sees them
@@ -117,13 +150,33 @@ export type LibcTypedef = "time_t" | "suseconds_t" | "off_t" | "size_t" | "ssize
 
 export type TypedefName = KernelTypedef | LibcTypedef;
 
-/** Size and in-struct alignment of one typedef, with where that figure comes from. */
+/**
+ * The C types the typedefs come down to, as the headers spell them (sparc's `long int` included):
+ * every typedef is one of these on every ABI, possibly through other typedefs.
+ */
+export type TypedefBase =
+  | "short"
+  | "unsigned short"
+  | "int"
+  | "unsigned int"
+  | "long"
+  | "long int"
+  | "unsigned long"
+  | "long long"
+  | "unsigned long long"
+  | "char *";
+
+/** Size, in-struct alignment and signedness of one typedef, with where that figure comes from. */
 export interface TypedefFact extends SizeAlign {
-  /** The profile rule it derives from, or the header line (and Debian package) that overrides it. */
+  /** The C type it comes down to on this ABI; size and alignment are that type's in `scalars`. */
+  type: TypedefBase;
+  /** `(T)-1 < 0`; false for the pointer `__kernel_caddr_t`. */
+  signed: boolean;
+  /** The header line it follows (the generic rule, or the row's own override), and its Debian package. */
   source: string;
 }
 
-/** A row's typedef facts (spec/abis.ts derives them from the scalar profile plus per-row overrides). */
+/** A row's typedef facts (spec/abis.ts derives them from the generic rules plus per-row overrides). */
 export interface TypedefTable {
   /**
    * Where the row's facts were established: the Debian sysroot they are compiled against
@@ -154,7 +207,7 @@ export interface AbiEntry {
   bitfields: BitfieldRules;
   ioc: IocFamilyId;
   syscall: SyscallModel;
-  /** Kernel and C library typedefs whose size depends on the ABI, each with its source. */
+  /** The kernel's uapi typedefs and the C library's ABI-dependent ones, each with its source. */
   typedefs: TypedefTable;
   /** Where the layout figures come from (measured with which compiler, or source). */
   source: string;

@@ -4,8 +4,10 @@
  * ../shared/reference/abi-facts.md (measured with gcc-12 / clang-19 where a
  * compiler exists, otherwise read from GCC target headers) and
  * abi-probe/measured.tsv; each row's `source` says which.  The kernel and
- * C library typedef facts derive from the scalar profile (DERIVED) unless a
- * row overrides them; they are compiled against the Debian sysroot where one
+ * C library typedefs follow their generic declaration (KERNEL_RULES:
+ * asm-generic/posix_types.h and friends; LIBC_RULES) unless a row overrides
+ * it with its arch header's line, and take their size and alignment from the
+ * row's scalar classes; they are compiled against the Debian sysroot where one
  * exists here (verify/sysroots.ts), else read from the kernel and libc sources.
  *
  * Scalar notation: sa(size, align), align = in-struct alignment
@@ -16,8 +18,11 @@ import type {
   AbiEntry,
   AbiId,
   BitfieldRules,
+  KernelTypedef,
+  LibcTypedef,
   ScalarClass,
   SizeAlign,
+  TypedefBase,
   TypedefFact,
   TypedefName,
   TypedefTable,
@@ -121,75 +126,188 @@ const S33 = "abi-facts §3.3";
 /* Kernel and C library typedefs.                                      */
 /* ------------------------------------------------------------------ */
 
-/** Every typedef a row carries a fact for: the kernel's first, then the C library's. */
-export const TYPEDEF_NAMES: readonly TypedefName[] = [
-  "__kernel_long_t",
-  "__kernel_ulong_t",
-  "__kernel_time_t",
-  "__kernel_size_t",
-  "__kernel_ssize_t",
-  "__kernel_off_t",
-  "__kernel_suseconds_t",
-  "time_t",
-  "suseconds_t",
-  "off_t",
-  "size_t",
-  "ssize_t",
-];
-
-const AG = "include/uapi/asm-generic/posix_types.h";
-
-/**
- * How a typedef follows from the row's scalar profile unless the row overrides it: it is sized
- * like a scalar class, or like another typedef (after that one's override).  Line numbers are
- * those of the kernel file (the same in the 6.1 headers of Debian's linux-libc-dev-*-cross).
- */
-const DERIVED: Readonly<Record<TypedefName, { like: ScalarClass | TypedefName; source: string }>> = {
-  __kernel_long_t: { like: "long", source: `${AG}:15 \`typedef long __kernel_long_t\`` },
-  __kernel_ulong_t: { like: "__kernel_long_t", source: `${AG}:16 \`typedef unsigned long __kernel_ulong_t\`` },
-  __kernel_time_t: { like: "__kernel_long_t", source: `${AG}:90 \`typedef __kernel_long_t __kernel_time_t\`` },
-  // unsigned int / int where __BITS_PER_LONG != 64 (x32 too), else __kernel_ulong_t / __kernel_long_t: long's size.
-  __kernel_size_t: { like: "long", source: `${AG}:66-76 (unsigned int, or __kernel_ulong_t on 64-bit)` },
-  __kernel_ssize_t: { like: "long", source: `${AG}:66-76 (int, or __kernel_long_t on 64-bit)` },
-  __kernel_off_t: { like: "__kernel_long_t", source: `${AG}:87 \`typedef __kernel_long_t __kernel_off_t\`` },
-  __kernel_suseconds_t: {
-    like: "__kernel_long_t",
-    source: `${AG}:41 \`typedef __kernel_long_t __kernel_suseconds_t\``,
-  },
-  // glibc spells these long (__SLONGWORD_TYPE) or __SYSCALL_SLONG_TYPE, which is __kernel_long_t's type (x32).
-  time_t: { like: "__kernel_time_t", source: "glibc bits/typesizes.h __TIME_T_TYPE" },
-  suseconds_t: { like: "__kernel_suseconds_t", source: "glibc bits/typesizes.h __SUSECONDS_T_TYPE" },
-  off_t: { like: "__kernel_off_t", source: "glibc bits/typesizes.h __OFF_T_TYPE (no _FILE_OFFSET_BITS=64)" },
-  size_t: { like: "__kernel_size_t", source: "GCC __SIZE_TYPE__ (glibc and the kernel agree)" },
-  ssize_t: { like: "__kernel_ssize_t", source: "glibc bits/typesizes.h __SSIZE_T_TYPE __SWORD_TYPE" },
+/** What each C type a typedef comes down to is made of: the scalar class giving size and alignment, and its sign. */
+export const TYPEDEF_BASES: Readonly<Record<TypedefBase, { cls: ScalarClass; signed: boolean }>> = {
+  short: { cls: "short", signed: true },
+  "unsigned short": { cls: "short", signed: false },
+  int: { cls: "int", signed: true },
+  "unsigned int": { cls: "int", signed: false },
+  long: { cls: "long", signed: true },
+  "long int": { cls: "long", signed: true },
+  "unsigned long": { cls: "long", signed: false },
+  "long long": { cls: "llong", signed: true },
+  "unsigned long long": { cls: "llong", signed: false },
+  "char *": { cls: "ptr", signed: false },
 };
 
-/** A row's deviation from DERIVED: the typedef is sized like this scalar class, for the reason in `source`. */
-interface TypedefOverride {
-  like: ScalarClass;
+/** A typedef's spelling in a header: a C type, or another typedef (whose fact on the row it then shares). */
+type Spelling = TypedefBase | TypedefName;
+
+/** One typedef declaration: its spelling, and the file and line it is read from. */
+interface TypedefLine {
+  type: Spelling;
   source: string;
 }
+
+/**
+ * The generic rule for a typedef: the header a C file includes to get it, and its declaration there.
+ * `lp64` is the other branch of asm-generic's `#if __BITS_PER_LONG != 64` (a row's wordBits: 32 on x32).
+ */
+interface TypedefRule extends TypedefLine {
+  header: string;
+  lp64?: TypedefLine;
+}
+
+/** `file:line` and the type as written there (`__u16 __bitwise`, which comes down to unsigned short). */
+const at = (file: string, line: number, type: Spelling, written: string = type): TypedefLine => ({
+  type,
+  source: `${file}:${line} \`${written}\``,
+});
+
+/**
+ * The kernel's uapi headers, as installed in /usr/include by linux-libc-dev.  Line numbers are those of the kernel
+ * files in the 6.1 headers of Debian's linux-libc-dev and linux-libc-dev-*-cross.
+ */
+const AG = "include/uapi/asm-generic/posix_types.h";
+const LINUX = "include/uapi/linux";
+/** <linux/types.h> includes <linux/posix_types.h>, which includes <asm/posix_types.h>, which ends in asm-generic's. */
+const TYPES_H = "linux/types.h";
+const ag = (line: number, type: Spelling, lp64?: TypedefLine): TypedefRule => ({
+  header: TYPES_H,
+  ...at(AG, line, type),
+  ...(lp64 ? { lp64 } : {}),
+});
+
+/** The kernel typedefs, in the order of their headers, with the rule each row follows unless it overrides it. */
+const KERNEL_RULES: Readonly<Record<KernelTypedef, TypedefRule>> = {
+  __kernel_long_t: ag(15, "long"),
+  __kernel_ulong_t: ag(16, "unsigned long"),
+  __kernel_ino_t: ag(20, "__kernel_ulong_t"),
+  __kernel_mode_t: ag(24, "unsigned int"),
+  __kernel_pid_t: ag(28, "int"),
+  __kernel_ipc_pid_t: ag(32, "int"),
+  __kernel_uid_t: ag(36, "unsigned int"),
+  __kernel_gid_t: ag(37, "unsigned int"),
+  __kernel_suseconds_t: ag(41, "__kernel_long_t"),
+  __kernel_daddr_t: ag(45, "int"),
+  __kernel_uid32_t: ag(49, "unsigned int"),
+  __kernel_gid32_t: ag(50, "unsigned int"),
+  __kernel_old_uid_t: ag(54, "__kernel_uid_t"),
+  __kernel_old_gid_t: ag(55, "__kernel_gid_t"),
+  __kernel_old_dev_t: ag(59, "unsigned int"),
+  __kernel_size_t: ag(68, "unsigned int", at(AG, 72, "__kernel_ulong_t")),
+  __kernel_ssize_t: ag(69, "int", at(AG, 73, "__kernel_long_t")),
+  __kernel_ptrdiff_t: ag(70, "int", at(AG, 74, "__kernel_long_t")),
+  __kernel_off_t: ag(87, "__kernel_long_t"),
+  __kernel_loff_t: ag(88, "long long"),
+  __kernel_old_time_t: ag(89, "__kernel_long_t"),
+  __kernel_time_t: ag(90, "__kernel_long_t"),
+  __kernel_time64_t: ag(91, "long long"),
+  __kernel_clock_t: ag(92, "__kernel_long_t"),
+  __kernel_timer_t: ag(93, "int"),
+  __kernel_clockid_t: ag(94, "int"),
+  __kernel_caddr_t: ag(95, "char *"),
+  __kernel_uid16_t: ag(96, "unsigned short"),
+  __kernel_gid16_t: ag(97, "unsigned short"),
+  __kernel_key_t: { header: TYPES_H, ...at(`${LINUX}/posix_types.h`, 33, "int") },
+  __kernel_mqd_t: { header: TYPES_H, ...at(`${LINUX}/posix_types.h`, 34, "int") },
+  // __u16 and __u32 are unsigned short and unsigned int on every ABI (include/uapi/asm-generic/int-ll64.h).
+  __sum16: { header: TYPES_H, ...at(`${LINUX}/types.h`, 34, "unsigned short", "__u16 __bitwise") },
+  __wsum: { header: TYPES_H, ...at(`${LINUX}/types.h`, 35, "unsigned int", "__u32 __bitwise") },
+  __poll_t: { header: TYPES_H, ...at(`${LINUX}/types.h`, 51, "unsigned int", "unsigned __bitwise") },
+  __kernel_sa_family_t: { header: "linux/socket.h", ...at(`${LINUX}/socket.h`, 10, "unsigned short") },
+  __kernel_rwf_t: { header: "linux/fs.h", ...at(`${LINUX}/fs.h`, 283, "int", "int __bitwise") },
+};
+
+/**
+ * The C library's typedefs: glibc spells them long (__SLONGWORD_TYPE) or __SYSCALL_SLONG_TYPE, which is
+ * __kernel_long_t's type.
+ */
+const LIBC_RULES: Readonly<Record<LibcTypedef, TypedefRule>> = {
+  time_t: { header: "time.h", type: "__kernel_time_t", source: "glibc bits/typesizes.h __TIME_T_TYPE" },
+  suseconds_t: {
+    header: "sys/types.h",
+    type: "__kernel_suseconds_t",
+    source: "glibc bits/typesizes.h __SUSECONDS_T_TYPE",
+  },
+  off_t: {
+    header: "sys/types.h",
+    type: "__kernel_off_t",
+    source: "glibc bits/typesizes.h __OFF_T_TYPE (no _FILE_OFFSET_BITS=64)",
+  },
+  size_t: { header: "stddef.h", type: "__kernel_size_t", source: "GCC __SIZE_TYPE__ (glibc and the kernel agree)" },
+  ssize_t: {
+    header: "sys/types.h",
+    type: "__kernel_ssize_t",
+    source: "glibc bits/typesizes.h __SSIZE_T_TYPE __SWORD_TYPE",
+  },
+};
+
+const RULES: Readonly<Record<TypedefName, TypedefRule>> = { ...KERNEL_RULES, ...LIBC_RULES };
+
+/** Every kernel typedef, in the order of the headers that declare them. */
+export const KERNEL_TYPEDEF_NAMES = Object.keys(KERNEL_RULES) as readonly KernelTypedef[];
+
+/** Every typedef a row carries a fact for: the kernel's first, then the C library's. */
+export const TYPEDEF_NAMES = Object.keys(RULES) as readonly TypedefName[];
+
+const isTypedef = (n: Spelling): n is TypedefName => Object.hasOwn(RULES, n);
+
+/** The header a C file includes to declare the typedef: <linux/types.h> for most of the kernel's. */
+export function typedefHeader(name: TypedefName): string {
+  return RULES[name].header;
+}
+
+/** The C type a typedef comes down to on a 64-bit ABI that overrides nothing: what asm-generic makes it. */
+export function genericTypedefBase(name: TypedefName): TypedefBase {
+  const rule = RULES[name].lp64 ?? RULES[name];
+  return isTypedef(rule.type) ? genericTypedefBase(rule.type) : rule.type;
+}
+
+/** A row's typedef declarations that differ from the generic rules. */
+type TypedefOverrides = Partial<Record<TypedefName, TypedefLine>>;
 
 /** What a row states about its typedefs; ABIS resolves it against the row's scalars. */
 interface TypedefRow {
   source: string;
-  overrides?: Partial<Record<TypedefName, TypedefOverride>>;
+  overrides?: TypedefOverrides;
 }
 
-/** Resolve a row's typedef facts: overrides first, then DERIVED, following `like` chains. */
-function resolveTypedefs(scalars: Scalars, row: TypedefRow): TypedefTable {
+/** Resolve a row's typedef facts: its overrides first, then the generic rules, following typedef chains. */
+function resolveTypedefs(row: AbiRow): TypedefTable {
   const facts: Partial<Record<TypedefName, TypedefFact>> = {};
-  const isTypedef = (n: string): n is TypedefName => (TYPEDEF_NAMES as readonly string[]).includes(n);
   const fact = (name: TypedefName): TypedefFact => {
     const done = facts[name];
     if (done) return done;
-    const over = row.overrides?.[name];
-    const rule = over ?? DERIVED[name];
-    const base = isTypedef(rule.like) ? fact(rule.like) : scalars[rule.like];
-    return (facts[name] = { size: base.size, align: base.align, source: `like ${rule.like}: ${rule.source}` });
+    const rule = row.typedefs.overrides?.[name] ?? (row.wordBits === 64 ? RULES[name].lp64 : undefined) ?? RULES[name];
+    const base = isTypedef(rule.type)
+      ? fact(rule.type)
+      : { type: rule.type, signed: TYPEDEF_BASES[rule.type].signed, ...row.scalars[TYPEDEF_BASES[rule.type].cls] };
+    return (facts[name] = {
+      size: base.size,
+      align: base.align,
+      type: base.type,
+      signed: base.signed,
+      source: rule.source,
+    });
   };
   for (const name of TYPEDEF_NAMES) fact(name);
-  return { source: row.source, facts: facts as Record<TypedefName, TypedefFact> };
+  return { source: row.typedefs.source, facts: facts as Record<TypedefName, TypedefFact> };
+}
+
+/**
+ * Overrides read from one of a sysroot's headers, `Debian package: path` (verify/sysroots.ts): typedef -> its line
+ * and type there.
+ */
+function sysrootHeader(file: string, lines: Partial<Record<TypedefName, [number, TypedefBase]>>): TypedefOverrides {
+  return Object.fromEntries(Object.entries(lines).map(([name, [line, type]]) => [name, at(file, line, type)]));
+}
+
+/** Overrides read from the kernel's own arch/<arch>/include/uapi/asm/posix_types.h, for an ABI with no sysroot here. */
+function kernelHeader(file: string, types: Partial<Record<TypedefName, TypedefBase>>): TypedefOverrides {
+  return Object.fromEntries(
+    Object.entries(types).map(([name, type]) => [name, { type, source: `${file} \`${type}\`` }]),
+  );
 }
 
 /** Row source for an ABI whose typedefs are compiled against a Debian sysroot (verify/sysroots.ts). */
@@ -201,10 +319,10 @@ const lp64 = (kernel: string, libc: string): string =>
   `source: kernel ${kernel}; ${libc}; LP64, so every spelling (long, long long) is 8/8`;
 
 /** The C library's 64-bit time on a 32-bit ABI: time_t, suseconds_t and off_t are long long. */
-const time64 = (source: string): Partial<Record<TypedefName, TypedefOverride>> => ({
-  time_t: { like: "llong", source },
-  suseconds_t: { like: "llong", source },
-  off_t: { like: "llong", source },
+const time64 = (source: string): TypedefOverrides => ({
+  time_t: { type: "long long", source },
+  suseconds_t: { type: "long long", source },
+  off_t: { type: "long long", source },
 });
 
 const GLIBC_GENERIC_TYPESIZES = "sysdeps/unix/sysv/linux/generic/bits/typesizes.h";
@@ -212,8 +330,47 @@ const GLIBC_GENERIC_TYPESIZES = "sysdeps/unix/sysv/linux/generic/bits/typesizes.
 const MIPS_GLIBC = "glibc sysdeps/unix/sysv/linux/mips/bits/typesizes.h";
 /** MIPS o32 and n32: long is 4 bytes, and so are the kernel's and glibc's types (__TIMESIZE is __WORDSIZE). */
 const MIPS32_TYPEDEFS =
-  "source: kernel arch/mips/include/uapi/asm/posix_types.h (asm-generic for these); " +
+  "source: kernel arch/mips/include/uapi/asm/posix_types.h (asm-generic but __kernel_daddr_t); " +
   `${MIPS_GLIBC} __TIME_T_TYPE, __OFF_T_TYPE, __SUSECONDS_T_TYPE __SLONGWORD_TYPE; bits/timesize.h __WORDSIZE`;
+/** Every MIPS ABI: __kernel_daddr_t is long (8 bytes on n64). */
+const MIPS = kernelHeader("arch/mips/include/uapi/asm/posix_types.h", { __kernel_daddr_t: "long" });
+
+/** x86-64: posix_types_64.h, which x32's posix_types_x32.h includes too. */
+const x86_64Header = (file: string): TypedefOverrides =>
+  sysrootHeader(file, {
+    __kernel_old_uid_t: [11, "unsigned short"],
+    __kernel_old_gid_t: [12, "unsigned short"],
+    __kernel_old_dev_t: [15, "unsigned long"],
+  });
+
+/** arm (EABI and OABI, either byte order): 16-bit mode, ids and old dev_t. */
+const ARM = sysrootHeader("linux-libc-dev-armel-cross: /usr/arm-linux-gnueabi/include/asm/posix_types.h", {
+  __kernel_mode_t: [23, "unsigned short"],
+  __kernel_ipc_pid_t: [26, "unsigned short"],
+  __kernel_uid_t: [29, "unsigned short"],
+  __kernel_gid_t: [30, "unsigned short"],
+  __kernel_old_dev_t: [33, "unsigned short"],
+});
+
+const AARCH64 = kernelHeader("arch/arm64/include/uapi/asm/posix_types.h", {
+  __kernel_old_uid_t: "unsigned short",
+  __kernel_old_gid_t: "unsigned short",
+});
+
+/** powerpc: one header for both word sizes; the 32-bit ABI's ipc pid is a signed short. */
+const PPC_POSIX = "linux-libc-dev-powerpc-cross: /usr/powerpc-linux-gnu/include/asm/posix_types.h";
+const PPC64 = sysrootHeader(PPC_POSIX, { __kernel_old_dev_t: [12, "unsigned long"] });
+
+/** s390: one header for both word sizes (linux-libc-dev-s390x-cross). */
+const S390_POSIX = "linux-libc-dev-s390x-cross: /usr/s390x-linux-gnu/include/asm/posix_types.h";
+const S390_COMMON: Partial<Record<TypedefName, [number, TypedefBase]>> = {
+  __kernel_size_t: [16, "unsigned long"],
+  __kernel_ssize_t: [17, "long"],
+  __kernel_old_dev_t: [20, "unsigned short"],
+};
+
+/** sparc: one header for both word sizes (linux-libc-dev-sparc64-cross). */
+const SPARC_POSIX = "linux-libc-dev-sparc64-cross: /usr/sparc64-linux-gnu/include/asm/posix_types.h";
 
 /* ------------------------------------------------------------------ */
 /* The table.                                                          */
@@ -237,7 +394,10 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "generic",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row x86_64 (1 reg)` },
-    typedefs: { source: sysroot("libc6-dev", "linux-libc-dev") },
+    typedefs: {
+      source: sysroot("libc6-dev", "linux-libc-dev"),
+      overrides: x86_64Header("linux-libc-dev: /usr/include/x86_64-linux-gnu/asm/posix_types_64.h"),
+    },
     source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv x86_64/gcc, x86_64/clang)",
   },
   {
@@ -259,7 +419,16 @@ const ROWS: readonly AbiRow[] = [
       halfOrder: "lo-hi",
       source: `${S33} row i386 (2 slots, lo first, no alignment); §3.2 measured (clang); arch/x86/kernel/sys_ia32.c`,
     },
-    typedefs: { source: sysroot("libc6-dev-i386-cross", "linux-libc-dev-i386-cross") },
+    typedefs: {
+      source: sysroot("libc6-dev-i386-cross", "linux-libc-dev-i386-cross"),
+      overrides: sysrootHeader("linux-libc-dev-i386-cross: /usr/i686-linux-gnu/include/asm/posix_types_32.h", {
+        __kernel_mode_t: [11, "unsigned short"],
+        __kernel_ipc_pid_t: [14, "unsigned short"],
+        __kernel_uid_t: [17, "unsigned short"],
+        __kernel_gid_t: [18, "unsigned short"],
+        __kernel_old_dev_t: [21, "unsigned short"],
+      }),
+    },
     source: "measured: gcc-12 -m32 + clang-19 (abi-facts §1.1-1.3; measured.tsv i386/gcc, i386/clang)",
   },
   {
@@ -285,17 +454,13 @@ const ROWS: readonly AbiRow[] = [
       source: sysroot("libc6-dev-x32-cross", "linux-libc-dev-x32-cross"),
       // glibc follows: __TIME_T_TYPE, __OFF_T_TYPE, __SUSECONDS_T_TYPE are __SYSCALL_SLONG_TYPE = __SQUAD_TYPE
       // on x32 (libc6-dev-x32-cross: /usr/x86_64-linux-gnux32/include/bits/typesizes.h:30-31, 51, 64, 66).
+      // posix_types_x32.h:18 includes posix_types_64.h, whose `unsigned long` old dev_t is 4 bytes here.
       overrides: {
-        __kernel_long_t: {
-          like: "llong",
-          source: "linux-libc-dev-x32-cross: /usr/x86_64-linux-gnux32/include/asm/posix_types_x32.h:14 `long long`",
-        },
-        __kernel_ulong_t: {
-          like: "llong",
-          source:
-            "linux-libc-dev-x32-cross: /usr/x86_64-linux-gnux32/include/asm/posix_types_x32.h:15 " +
-            "`unsigned long long`",
-        },
+        ...x86_64Header("linux-libc-dev-x32-cross: /usr/x86_64-linux-gnux32/include/asm/posix_types_64.h"),
+        ...sysrootHeader("linux-libc-dev-x32-cross: /usr/x86_64-linux-gnux32/include/asm/posix_types_x32.h", {
+          __kernel_long_t: [14, "long long"],
+          __kernel_ulong_t: [15, "unsigned long long"],
+        }),
       },
     },
     source: "measured: gcc-12 -mx32 + clang-19 (abi-facts §1.1-1.3; measured.tsv x32/gcc, x32/clang)",
@@ -319,7 +484,7 @@ const ROWS: readonly AbiRow[] = [
       halfOrder: "lo-hi",
       source: `${S33} row ARM EABI (even pair); §3.2 measured (clang); arch/arm/kernel/sys_arm.c`,
     },
-    typedefs: { source: sysroot("libc6-dev-armel-cross", "linux-libc-dev-armel-cross") },
+    typedefs: { source: sysroot("libc6-dev-armel-cross", "linux-libc-dev-armel-cross"), overrides: ARM },
     source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv arm_eabi/gcc, arm_eabi/clang)",
   },
   {
@@ -343,6 +508,7 @@ const ROWS: readonly AbiRow[] = [
       source:
         "source: the glibc and kernel headers of arm (libc6-dev-armel-cross, linux-libc-dev-armel-cross), " +
         "whose sizes do not depend on byte order; no big-endian ARM GCC here",
+      overrides: ARM,
     },
     source: "measured: clang-19 only, no GCC cross-check (abi-facts §1.1, §1.4; measured.tsv armeb_eabi/clang)",
   },
@@ -377,6 +543,7 @@ const ROWS: readonly AbiRow[] = [
     typedefs: {
       // No OABI C library is packaged any more; the armel headers only depend on __WORDSIZE, which OABI shares.
       source: `${sysroot("libc6-dev-armel-cross", "linux-libc-dev-armel-cross")} with -mabi=apcs-gnu`,
+      overrides: ARM,
     },
     source:
       "measured: gcc-12 -mabi=apcs-gnu " +
@@ -401,9 +568,10 @@ const ROWS: readonly AbiRow[] = [
     },
     typedefs: {
       source: lp64(
-        "arch/arm64/include/uapi/asm/posix_types.h (asm-generic for these)",
+        "arch/arm64/include/uapi/asm/posix_types.h (asm-generic but the 16-bit old uid and gid)",
         "glibc sysdeps/unix/sysv/linux/aarch64/bits/typesizes.h",
       ),
+      overrides: AARCH64,
     },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv aarch64/clang)",
   },
@@ -426,9 +594,10 @@ const ROWS: readonly AbiRow[] = [
     },
     typedefs: {
       source: lp64(
-        "arch/arm64/include/uapi/asm/posix_types.h (asm-generic for these)",
+        "arch/arm64/include/uapi/asm/posix_types.h (asm-generic but the 16-bit old uid and gid)",
         "glibc sysdeps/unix/sysv/linux/aarch64/bits/typesizes.h",
       ),
+      overrides: AARCH64,
     },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv aarch64_be/clang)",
   },
@@ -455,7 +624,7 @@ const ROWS: readonly AbiRow[] = [
         `${S33} row MIPS o32 (even pair); ` +
         "§3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)",
     },
-    typedefs: { source: MIPS32_TYPEDEFS },
+    typedefs: { source: MIPS32_TYPEDEFS, overrides: MIPS },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mips_o32/clang)",
   },
   {
@@ -479,7 +648,7 @@ const ROWS: readonly AbiRow[] = [
         `${S33} row MIPS o32 (even pair); ` +
         "§3.1 (arch/mips/kernel/scall32-o32.S, args 5-8 on user stack); §3.2 measured (clang)",
     },
-    typedefs: { source: MIPS32_TYPEDEFS },
+    typedefs: { source: MIPS32_TYPEDEFS, overrides: MIPS },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mipsel_o32/clang)",
   },
   {
@@ -500,7 +669,7 @@ const ROWS: readonly AbiRow[] = [
       halfOrder: "hi-lo",
       source: `${S33} row MIPS n32 (1 reg, 64-bit regs); §3.2 row "x32, mips n32"`,
     },
-    typedefs: { source: MIPS32_TYPEDEFS },
+    typedefs: { source: MIPS32_TYPEDEFS, overrides: MIPS },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mips_n32/clang)",
   },
   {
@@ -521,7 +690,7 @@ const ROWS: readonly AbiRow[] = [
       halfOrder: "lo-hi",
       source: `${S33} row MIPS n32 (1 reg, 64-bit regs); §3.2 row "x32, mips n32"`,
     },
-    typedefs: { source: MIPS32_TYPEDEFS },
+    typedefs: { source: MIPS32_TYPEDEFS, overrides: MIPS },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mipsel_n32/clang)",
   },
   {
@@ -536,7 +705,10 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_BE,
     ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row MIPS n64 (1 reg)` },
-    typedefs: { source: lp64("arch/mips/include/uapi/asm/posix_types.h (asm-generic for these)", MIPS_GLIBC) },
+    typedefs: {
+      source: lp64("arch/mips/include/uapi/asm/posix_types.h (asm-generic but __kernel_daddr_t)", MIPS_GLIBC),
+      overrides: MIPS,
+    },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mips_n64/clang)",
   },
   {
@@ -551,7 +723,10 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row MIPS n64 (1 reg)` },
-    typedefs: { source: lp64("arch/mips/include/uapi/asm/posix_types.h (asm-generic for these)", MIPS_GLIBC) },
+    typedefs: {
+      source: lp64("arch/mips/include/uapi/asm/posix_types.h (asm-generic but __kernel_daddr_t)", MIPS_GLIBC),
+      overrides: MIPS,
+    },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv mipsel_n64/clang)",
   },
 
@@ -574,7 +749,10 @@ const ROWS: readonly AbiRow[] = [
       halfOrder: "hi-lo",
       source: `${S33} row powerpc32 (even pair r3, r5, r7; hi first); §3.2 measured (gcc, clang)`,
     },
-    typedefs: { source: sysroot("libc6-dev-powerpc-cross", "linux-libc-dev-powerpc-cross") },
+    typedefs: {
+      source: sysroot("libc6-dev-powerpc-cross", "linux-libc-dev-powerpc-cross"),
+      overrides: sysrootHeader(PPC_POSIX, { __kernel_ipc_pid_t: [15, "short"] }),
+    },
     source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv ppc32/gcc, ppc32/clang)",
   },
   {
@@ -590,10 +768,12 @@ const ROWS: readonly AbiRow[] = [
     ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row ppc64 (1 reg)` },
     typedefs: {
+      // The header is the one linux-libc-dev-powerpc-cross installs, read for its `#ifdef __powerpc64__` branch.
       source: lp64(
-        "arch/powerpc/include/uapi/asm/posix_types.h (asm-generic on powerpc64)",
+        "arch/powerpc/include/uapi/asm/posix_types.h (asm-generic but __kernel_old_dev_t on powerpc64)",
         "glibc sysdeps/unix/sysv/linux/powerpc/bits/typesizes.h",
       ),
+      overrides: PPC64,
     },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv ppc64/clang)",
   },
@@ -610,10 +790,12 @@ const ROWS: readonly AbiRow[] = [
     ioc: "alpha-mips-ppc-sparc",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row ppc64 (1 reg)` },
     typedefs: {
+      // The header is the one linux-libc-dev-powerpc-cross installs, read for its `#ifdef __powerpc64__` branch.
       source: lp64(
-        "arch/powerpc/include/uapi/asm/posix_types.h (asm-generic on powerpc64)",
+        "arch/powerpc/include/uapi/asm/posix_types.h (asm-generic but __kernel_old_dev_t on powerpc64)",
         "glibc sysdeps/unix/sysv/linux/powerpc/bits/typesizes.h",
       ),
+      overrides: PPC64,
     },
     source: "measured: clang-19 (abi-facts §1.1-1.3; measured.tsv ppc64le/clang)",
   },
@@ -641,6 +823,16 @@ const ROWS: readonly AbiRow[] = [
     },
     typedefs: {
       source: sysroot("libc6-dev-s390-s390x-cross", "libc6-dev-s390x-cross", "linux-libc-dev-s390x-cross"),
+      // The `#ifndef __s390x__` branch.
+      overrides: sysrootHeader(S390_POSIX, {
+        ...S390_COMMON,
+        __kernel_ino_t: [26, "unsigned long"],
+        __kernel_mode_t: [27, "unsigned short"],
+        __kernel_ipc_pid_t: [28, "unsigned short"],
+        __kernel_uid_t: [29, "unsigned short"],
+        __kernel_gid_t: [30, "unsigned short"],
+        __kernel_ptrdiff_t: [31, "int"],
+      }),
     },
     source: "measured: gcc-12 -m31 (abi-facts §1.1-1.3; measured.tsv s390/gcc; clang has no 31-bit target, §1.4)",
   },
@@ -657,7 +849,18 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_BE,
     ioc: "generic",
     syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row s390x (1 reg)` },
-    typedefs: { source: sysroot("libc6-dev-s390x-cross", "linux-libc-dev-s390x-cross") },
+    typedefs: {
+      source: sysroot("libc6-dev-s390x-cross", "linux-libc-dev-s390x-cross"),
+      overrides: sysrootHeader(S390_POSIX, {
+        ...S390_COMMON,
+        __kernel_ino_t: [35, "unsigned int"],
+        __kernel_mode_t: [36, "unsigned int"],
+        __kernel_ipc_pid_t: [37, "int"],
+        __kernel_uid_t: [38, "unsigned int"],
+        __kernel_gid_t: [39, "unsigned int"],
+        __kernel_ptrdiff_t: [40, "long"],
+      }),
+    },
     source: "measured: gcc-12 + clang-19 (abi-facts §1.1-1.3; measured.tsv s390x/gcc, s390x/clang)",
   },
 
@@ -684,6 +887,18 @@ const ROWS: readonly AbiRow[] = [
     },
     typedefs: {
       source: sysroot("libc6-dev-sparc-sparc64-cross", "libc6-dev-sparc64-cross", "linux-libc-dev-sparc64-cross"),
+      // The header's `sparc 32 bit` branch.
+      overrides: sysrootHeader(SPARC_POSIX, {
+        __kernel_size_t: [35, "unsigned int"],
+        __kernel_ssize_t: [36, "int"],
+        __kernel_ptrdiff_t: [37, "long int"],
+        __kernel_ipc_pid_t: [40, "unsigned short"],
+        __kernel_uid_t: [43, "unsigned short"],
+        __kernel_gid_t: [44, "unsigned short"],
+        __kernel_mode_t: [47, "unsigned short"],
+        __kernel_daddr_t: [50, "long"],
+        __kernel_old_dev_t: [53, "unsigned short"],
+      }),
     },
     source: "measured: gcc-12 -m32 (+ clang-19 except long double) (abi-facts §1.1-1.4; measured.tsv sparc/gcc)",
   },
@@ -704,12 +919,15 @@ const ROWS: readonly AbiRow[] = [
       // The SPARC V9 ABI's timeval has a 32-bit tv_usec: arch/sparc/include/uapi/asm/posix_types.h
       // ("Note this piece of asymmetry from the v9 ABI").
       overrides: {
-        __kernel_suseconds_t: {
-          like: "int",
-          source: "linux-libc-dev-sparc64-cross: /usr/sparc64-linux-gnu/include/asm/posix_types.h:19 `int`",
-        },
+        ...sysrootHeader(SPARC_POSIX, {
+          __kernel_old_uid_t: [14, "unsigned short"],
+          __kernel_old_gid_t: [15, "unsigned short"],
+          __kernel_suseconds_t: [19, "int"],
+          __kernel_long_t: [22, "long"],
+          __kernel_ulong_t: [23, "unsigned long"],
+        }),
         suseconds_t: {
-          like: "int",
+          type: "int",
           source:
             "libc6-dev-sparc64-cross: /usr/sparc64-linux-gnu/include/bits/typesizes.h:52 " +
             "`__SUSECONDS_T_TYPE __S32_TYPE`",
@@ -791,7 +1009,16 @@ const ROWS: readonly AbiRow[] = [
       halfOrder: "hi-lo",
       source: `${S33} row m68k (2 slots, hi first, none); §3.2 measured (gcc)`,
     },
-    typedefs: { source: sysroot("libc6-dev-m68k-cross", "linux-libc-dev-m68k-cross") },
+    typedefs: {
+      source: sysroot("libc6-dev-m68k-cross", "linux-libc-dev-m68k-cross"),
+      overrides: sysrootHeader("linux-libc-dev-m68k-cross: /usr/m68k-linux-gnu/include/asm/posix_types.h", {
+        __kernel_mode_t: [11, "unsigned short"],
+        __kernel_ipc_pid_t: [14, "unsigned short"],
+        __kernel_uid_t: [17, "unsigned short"],
+        __kernel_gid_t: [18, "unsigned short"],
+        __kernel_old_dev_t: [21, "unsigned short"],
+      }),
+    },
     source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv m68k/gcc; clang-19's m68k layout is wrong, §1.4)",
   },
   {
@@ -868,7 +1095,12 @@ const ROWS: readonly AbiRow[] = [
       halfOrder: "lo-hi",
       source: `${S33} row "riscv64, loongarch64, alpha, aarch64" (1 reg)`,
     },
-    typedefs: { source: sysroot("libc6.1-dev-alpha-cross", "linux-libc-dev-alpha-cross") },
+    typedefs: {
+      source: sysroot("libc6.1-dev-alpha-cross", "linux-libc-dev-alpha-cross"),
+      overrides: sysrootHeader("linux-libc-dev-alpha-cross: /usr/alpha-linux-gnu/include/asm/posix_types.h", {
+        __kernel_ino_t: [11, "unsigned int"],
+      }),
+    },
     source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv alpha/gcc)",
   },
   {
@@ -892,7 +1124,14 @@ const ROWS: readonly AbiRow[] = [
         `${S33} row parisc (shim); ` +
         "arch/parisc/kernel/sys_parisc.c (parisc_pread64(fd, buf, count, high, low), ...)",
     },
-    typedefs: { source: sysroot("libc6-dev-hppa-cross", "linux-libc-dev-hppa-cross") },
+    typedefs: {
+      source: sysroot("libc6-dev-hppa-cross", "linux-libc-dev-hppa-cross"),
+      // The 16-bit mode_t is the `#ifndef __LP64__` branch.
+      overrides: sysrootHeader("linux-libc-dev-hppa-cross: /usr/hppa-linux-gnu/include/asm/posix_types.h", {
+        __kernel_mode_t: [12, "unsigned short"],
+        __kernel_ipc_pid_t: [16, "unsigned short"],
+      }),
+    },
     source: "measured: gcc-12 (abi-facts §1.1-1.3; measured.tsv hppa/gcc)",
   },
   {
@@ -915,7 +1154,18 @@ const ROWS: readonly AbiRow[] = [
         `${S33} row sh (never split r7/stack); §3.2 measured (gcc sh4); ` +
         "arch/sh/kernel/sys_sh32.c sys_pread_wrapper",
     },
-    typedefs: { source: sysroot("libc6-dev-sh4-cross", "linux-libc-dev-sh4-cross") },
+    typedefs: {
+      source: sysroot("libc6-dev-sh4-cross", "linux-libc-dev-sh4-cross"),
+      overrides: sysrootHeader("linux-libc-dev-sh4-cross: /usr/sh4-linux-gnu/include/asm/posix_types_32.h", {
+        __kernel_mode_t: [5, "unsigned short"],
+        __kernel_ipc_pid_t: [7, "unsigned short"],
+        __kernel_uid_t: [9, "unsigned short"],
+        __kernel_gid_t: [11, "unsigned short"],
+        __kernel_old_uid_t: [14, "unsigned short"],
+        __kernel_old_gid_t: [16, "unsigned short"],
+        __kernel_old_dev_t: [18, "unsigned short"],
+      }),
+    },
     source: "measured: gcc-12 sh4 (abi-facts §1.1-1.3; measured.tsv sh4/gcc)",
   },
   {
@@ -1003,8 +1253,17 @@ const ROWS: readonly AbiRow[] = [
     typedefs: {
       // glibc has no xtensa port; uClibc-ng's time_t is long unless it is built with UCLIBC_USE_TIME64.
       source:
-        "source: kernel arch/xtensa/include/uapi/asm/posix_types.h (unsigned int __kernel_size_t, the rest " +
-        "asm-generic); C library uClibc-ng without UCLIBC_USE_TIME64",
+        "source: kernel arch/xtensa/include/uapi/asm/posix_types.h (16-bit ipc pid, old uid, gid and dev; " +
+        "the 32-bit asm-generic sizes); C library uClibc-ng without UCLIBC_USE_TIME64",
+      overrides: kernelHeader("arch/xtensa/include/uapi/asm/posix_types.h", {
+        __kernel_ipc_pid_t: "unsigned short",
+        __kernel_size_t: "unsigned int",
+        __kernel_ssize_t: "int",
+        __kernel_ptrdiff_t: "long",
+        __kernel_old_uid_t: "unsigned short",
+        __kernel_old_gid_t: "unsigned short",
+        __kernel_old_dev_t: "unsigned short",
+      }),
     },
     source: "source: gcc/config/xtensa/xtensa.h (abi-facts §1.1 source-only table, no compiler here)",
   },
@@ -1028,8 +1287,11 @@ const ROWS: readonly AbiRow[] = [
     },
     typedefs: {
       source:
-        "source: kernel arch/microblaze/include/uapi/asm/posix_types.h (asm-generic for these); glibc " +
+        "source: kernel arch/microblaze/include/uapi/asm/posix_types.h (asm-generic but __kernel_mode_t); glibc " +
         `sysdeps/unix/sysv/linux/microblaze/bits/timesize.h \`__TIMESIZE 32\`, ${GLIBC_GENERIC_TYPESIZES} (long)`,
+      overrides: kernelHeader("arch/microblaze/include/uapi/asm/posix_types.h", {
+        __kernel_mode_t: "unsigned short",
+      }),
     },
     source: "source: gcc/config/microblaze/microblaze.h (abi-facts §1.1 source-only table, no compiler here)",
   },
@@ -1076,15 +1338,15 @@ const ROWS: readonly AbiRow[] = [
     },
     typedefs: {
       source:
-        "source: kernel arch/nios2/include/uapi/asm/posix_types.h (unsigned long __kernel_size_t, the rest " +
-        `asm-generic); glibc sysdeps/unix/sysv/linux/nios2/bits/timesize.h \`__TIMESIZE 32\`, ` +
+        "source: kernel asm-generic (arch/nios2/include/uapi/asm/Kbuild generates asm/posix_types.h from it); " +
+        `glibc sysdeps/unix/sysv/linux/nios2/bits/timesize.h \`__TIMESIZE 32\`, ` +
         `${GLIBC_GENERIC_TYPESIZES} (long)`,
     },
     source: "source: gcc/config/nios2/nios2.h (abi-facts §1.1 source-only table, no compiler here)",
   },
 ];
 
-export const ABIS: readonly AbiEntry[] = ROWS.map((r) => ({ ...r, typedefs: resolveTypedefs(r.scalars, r.typedefs) }));
+export const ABIS: readonly AbiEntry[] = ROWS.map((r) => ({ ...r, typedefs: resolveTypedefs(r) }));
 
 /** Every ABI id, in table order. */
 export const ABI_IDS: readonly AbiId[] = ABIS.map((a) => a.id);

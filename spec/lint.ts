@@ -15,16 +15,20 @@
  *     value is a macro too, with one value per name (lintSpecials);
  *   - every text is free of comment delimiters, trigraphs, control, bidi and
  *     invisible characters, and of newlines where it is emitted on one line;
- *   - include paths, errno names, type expressions, member paths, magics and
- *     constant expressions have their strict forms; bit-fields fit their type
- *     on every ABI of the table (the header is one text for all of them).
+ *   - include paths, errno names, type expressions, member paths, magics,
+ *     constant expressions and array lengths have their strict forms;
+ *     bit-fields fit their type on every ABI of the table where they exist
+ *     (the header is one text for all of them);
+ *   - a member name is used once per scope on every ABI (twice only under
+ *     `when:` conditions that never hold together), and every condition holds
+ *     on some ABI where its member exists.
  * - lintModel, on the resolved model: what only the derivation knows -- the
  *   syscall names and argument names of every command's shim, and the tags
  *   the shims give anonymous members.
  */
 import type { DocPath, Loc, SpecError } from "../core/diagnostic.js";
-import { layoutType } from "../core/layout.js";
-import { parseInteger, type CType, type InterfaceModel, type SpecModel } from "../core/model.js";
+import { layoutType, MAX_ARRAY_LENGTH } from "../core/layout.js";
+import { parseInteger, withoutQualifiers, type CType, type InterfaceModel, type SpecModel } from "../core/model.js";
 import {
   constantPerAbi,
   fitsForm,
@@ -62,7 +66,8 @@ import {
 } from "./c-names.js";
 import type { AbiEntry, AbiId } from "./abi.js";
 import { ABIS } from "./abis.js";
-import type { CommandSpec, EnumSpec, FieldSpec, InterfaceSpec, SpecDocument } from "./types.js";
+import type { AbiCondition, CommandSpec, EnumSpec, FieldSpec, InterfaceSpec, SpecDocument } from "./types.js";
+import { conditionHolds, describeCondition } from "../core/abi-condition.js";
 
 const C_KEYWORD_SET = new Set(C_KEYWORDS);
 const CXX_KEYWORD_SET = new Set(CXX_KEYWORDS);
@@ -78,9 +83,17 @@ const CXX_KEYWORD_SET = new Set(CXX_KEYWORDS);
  */
 export type NameRole = "macro" | "tag" | "member" | "param" | "function" | "plain";
 
+/** A document's `names:` policy (spec/types.ts): whether names reserved to the C implementation are accepted. */
+export type NamePolicy = "strict" | "kernel";
+
 /** Why `name` cannot be used as a `role`, or undefined when it can. */
-export function nameProblem(name: string, role: NameRole): { message: string; hint: string } | undefined {
+export function nameProblem(
+  name: string,
+  role: NameRole,
+  policy: NamePolicy = "strict",
+): { message: string; hint: string } | undefined {
   const fileScope = role === "macro" || role === "tag" || role === "function";
+  const reservedOk = policy === "kernel" && !name.startsWith("__uapi");
   if (!IDENTIFIER.test(name))
     return {
       message: "is not a valid C identifier",
@@ -100,12 +113,14 @@ export function nameProblem(name: string, role: NameRole): { message: string; hi
     };
   if (KERNEL_TYPE_NAMES.has(name) && (RESERVED_ANYWHERE.test(name) || role !== "member"))
     return { message: "is the name of a kernel type", hint: "choose a name of your own" };
-  if (RESERVED_ANYWHERE.test(name) && !(role === "member" && KERNEL_PADDING_MEMBER.test(name)))
+  if (RESERVED_ANYWHERE.test(name) && !reservedOk && !(role === "member" && KERNEL_PADDING_MEMBER.test(name)))
     return {
       message: "is reserved to the compiler and C library (it starts with '__' or '_' and a capital letter)",
-      hint: `drop the leading underscores (e.g. '${name.replace(/^_+/, "") || "x"}')`,
+      hint:
+        `drop the leading underscores (e.g. '${name.replace(/^_+/, "") || "x"}'); ` +
+        "a spec of an existing kernel header's names says 'names: kernel'",
     };
-  if (fileScope && RESERVED_FILE_SCOPE.test(name))
+  if (fileScope && RESERVED_FILE_SCOPE.test(name) && !reservedOk)
     return {
       message: "starts with '_', which is reserved at file scope",
       hint: `drop the leading underscore (e.g. '${name.replace(/^_+/, "") || "x"}')`,
@@ -310,7 +325,7 @@ export function lintDocument(
         `variant ${show(ifc.variant)} is not a plain name`,
         "use letters, digits, '-', '_' and '.'",
       );
-    lintInterface(ifc, p, fail, abis);
+    lintInterface(ifc, p, fail, abis, doc.names ?? "strict");
   });
   return errors;
 }
@@ -335,13 +350,19 @@ interface Names {
   members: Map<string, DocPath>;
 }
 
-function lintInterface(ifc: InterfaceSpec, p: DocPath, fail: Fail, abis: readonly AbiEntry[]): void {
+function lintInterface(
+  ifc: InterfaceSpec,
+  p: DocPath,
+  fail: Fail,
+  abis: readonly AbiEntry[],
+  policy: NamePolicy,
+): void {
   const names: Names = { macros: new Map(), tags: new Map(), members: new Map() };
   const bitField = bitFieldChecker(ifc, abis, fail);
   const sets = new Map<string, DocPath>();
   const check = (name: string | undefined, path: DocPath, role: NameRole, what: string) => {
     if (name === undefined) return false;
-    const problem = nameProblem(name, role);
+    const problem = nameProblem(name, role, policy);
     if (problem) fail(path, `${what} ${show(name)} ${problem.message}`, problem.hint);
     return !problem;
   };
@@ -436,7 +457,9 @@ function lintInterface(ifc: InterfaceSpec, p: DocPath, fail: Fail, abis: readonl
         `header path ${show(s.external.header)} is not a plain relative path to a .h file`,
         "write it as in #include <...>, e.g. linux/uio.h (letters, digits, '_', '.', '+', '-' and single '/')",
       );
-    lintFields(s.fields, [...sp, "fields"], new Map(), s.name, external, names, check, tag, bitField, fail);
+    const on = new Set(ABIS.map((a) => a.id));
+    attributeConditions(s, sp, on, fail);
+    lintFields(s.fields, [...sp, "fields"], new Map(), s.name, external, names, check, tag, bitField, fail, on);
   });
   (ifc.commands ?? []).forEach((c, i) => {
     const cp = [...p, "commands", i];
@@ -587,26 +610,34 @@ function bitFieldChecker(
   ifc: InterfaceSpec,
   abis: readonly AbiEntry[],
   fail: Fail,
-): (f: FieldSpec, fp: DocPath) => void {
+): (f: FieldSpec, fp: DocPath, on: ReadonlySet<AbiId>) => void {
   const enums = new Map<string, EnumSpec>();
   for (const e of ifc.enums ?? []) if (!enums.has(e.name)) enums.set(e.name, e);
   const cache = new Map<string, Map<number, AbiId[]> | undefined>();
-  return (f, fp) => {
+  return (f, fp, on) => {
     if (f.bits === undefined || typeof f.type !== "string") return;
-    const key = f.type.trim().replace(/\s+/g, " ");
+    // Qualifiers do not change the width (C11 6.2.5p26: qualified types have the same representation).
+    const key = withoutQualifiers(f.type);
     if (!cache.has(key)) cache.set(key, bitFieldWidths(key, enums, abis));
-    const widths = cache.get(key);
-    if (!widths) return;
+    const all = cache.get(key);
+    if (!all) return;
+    // A member under `when:` needs to fit only where it exists (`long x : 40` under `wordBits: 64`).
+    const widths = new Map<number, AbiId[]>();
+    for (const [w, ids] of all) {
+      const here = ids.filter((id) => on.has(id));
+      if (here.length) widths.set(w, here);
+    }
+    const present = abis.filter((a) => on.has(a.id)).length;
     const bits = f.bits;
     const tooNarrow = [...widths].filter(([w]) => w < bits).sort(([a], [b]) => a - b);
     if (!tooNarrow.length) return;
     const what = f.name !== undefined ? `bit-field ${show(f.name)}` : "an unnamed bit-field";
     // One clause per width, narrowest first; a width that holds on every ABI names none.
-    const everywhere = tooNarrow.reduce((n, [, ids]) => n + ids.length, 0) === abis.length;
+    const everywhere = tooNarrow.reduce((n, [, ids]) => n + ids.length, 0) === present;
     const clauses = tooNarrow.map(([w, ids], i) => {
       const rest = everywhere && i > 0 && i === tooNarrow.length - 1;
-      const on = ids.length === abis.length ? "" : rest ? " on every other ABI" : ` on ${abiList(ids)}`;
-      return `${i === 0 ? `the ${w} bit${w === 1 ? "" : "s"} of ${show(key)}` : `its ${w} bits`}${on}`;
+      const where = ids.length === present ? "" : rest ? " on every other ABI" : ` on ${abiList(ids)}`;
+      return `${i === 0 ? `the ${w} bit${w === 1 ? "" : "s"} of ${show(key)}` : `its ${w} bits`}${where}`;
     });
     const narrowest = tooNarrow[0]![0];
     const fixed = fixedWidthFor(bits);
@@ -625,21 +656,25 @@ function bitFieldChecker(
 function lintFields(
   fields: FieldSpec[],
   p: DocPath,
-  scope: Map<string, DocPath>,
+  scope: MemberScope,
   enclosingTag: string | undefined,
   external: boolean,
   names: Names,
   check: (n: string | undefined, p: DocPath, role: NameRole, w: string) => boolean,
   tag: (name: string, path: DocPath, what: string, external: boolean) => void,
-  bitField: (f: FieldSpec, fp: DocPath) => void,
+  bitField: (f: FieldSpec, fp: DocPath, on: ReadonlySet<AbiId>) => void,
   fail: Fail,
+  enclosingOn: ReadonlySet<AbiId>,
   anonymous = false,
 ): void {
   fields.forEach((f, i) => {
     const fp = [...p, i];
+    const on = f.when ? condition(f.when, [...fp, "when"], enclosingOn, "the member", fail) : enclosingOn;
+    attributeConditions(f, fp, on, fail);
+    if (typeof f.type !== "string") attributeConditions(f.type, [...fp, "type"], on, fail);
     if (f.name !== undefined) {
       check(f.name, [...fp, "name"], "member", "field name");
-      unique(scope, f.name, [...fp, "name"], "field", fail);
+      uniqueMember(scope, f.name, [...fp, "name"], on, fail);
       if (!external && !names.members.has(f.name)) names.members.set(f.name, [...fp, "name"]);
       // C++: a member of an anonymous struct or union may not carry the name of the enclosing class.
       if (anonymous && f.name === enclosingTag)
@@ -660,12 +695,7 @@ function lintFields(
         check(v.name, [...fp, "fd", "special", j, "name"], specialRole, "special fd name");
         checkValue(v.value, [...fp, "fd", "special", j, "value"], fail);
       });
-    if (typeof f.array === "number" && (!Number.isInteger(f.array) || f.array < 1 || f.array > 1 << 20))
-      fail(
-        [...fp, "array"],
-        `array length ${f.array} is out of range`,
-        'use a whole number from 1 to 1048576, or "flexible" for a flexible array member',
-      );
+    if (f.array !== undefined) arrayDimensions(f.array, [...fp, "array"], fail);
     if (f.pointer) {
       typeExpr(f.pointer.to, [...fp, "pointer", "to"], fail);
       if (f.pointer.count !== undefined && !IDENTIFIER.test(f.pointer.count))
@@ -686,12 +716,12 @@ function lintFields(
     }
     if (typeof f.type === "string") {
       typeExpr(f.type, [...fp, "type"], fail);
-      bitField(f, fp);
+      bitField(f, fp, on);
     } else {
       if (f.type.tag !== undefined) tag(f.type.tag, [...fp, "type", "tag"], `inline ${f.type.kind} tag`, external);
       // Members of an anonymous struct/union share the enclosing namespace.
       const named = f.name !== undefined;
-      const innerScope = named ? new Map<string, DocPath>() : scope;
+      const innerScope: MemberScope = named ? new Map() : scope;
       const innerTag = named ? f.type.tag : enclosingTag;
       lintFields(
         f.type.fields,
@@ -704,9 +734,106 @@ function lintFields(
         tag,
         bitField,
         fail,
+        on,
         !named,
       );
     }
+  });
+}
+
+/** The members of one C scope by name, each with the ABIs it exists on. */
+type MemberScope = Map<string, { path: DocPath; on: ReadonlySet<AbiId> }[]>;
+
+/**
+ * A member name is used once per scope on every ABI: the same name twice is fine under conditions that never
+ * hold together (iphdr's `ihl` under each byte order), as the preprocessor keeps only one of them.
+ */
+function uniqueMember(scope: MemberScope, name: string, path: DocPath, on: ReadonlySet<AbiId>, fail: Fail): void {
+  const seen = scope.get(name) ?? [];
+  const clash = seen.find((s) => [...on].some((id) => s.on.has(id)));
+  if (clash) {
+    const both = [...on].filter((id) => clash.on.has(id));
+    const where = both.length === ABIS.length ? "" : ` on ${abiList(both)}`;
+    fail(
+      path,
+      `duplicate field name ${show(name)}${where}`,
+      `rename one of them, or give them conditions ('when:') that never hold together; ` +
+        `the other is at ${fail.where(clash.path)}`,
+    );
+  }
+  scope.set(name, [...seen, { path, on }]);
+}
+
+/**
+ * The ABIs where `when` holds among `on` (those where the enclosing member exists); a condition that holds on none
+ * of them is an error, and so is an ABI the header could not test for.
+ */
+function condition(
+  when: AbiCondition,
+  path: DocPath,
+  on: ReadonlySet<AbiId>,
+  what: string,
+  fail: Fail,
+): ReadonlySet<AbiId> {
+  for (const key of ["abi", "notAbi"] as const)
+    (when[key] ?? []).forEach((id, k) => {
+      if (!ABIS.find((a) => a.id === id)?.predefined)
+        fail(
+          [...path, key, k],
+          `ABI ${show(id)} has no preprocessor condition in the ABI table, so the header cannot test for it`,
+          "name ABIs that `uapi abis` lists with a predefined condition",
+        );
+    });
+  const holds = new Set(ABIS.filter((a) => on.has(a.id) && conditionHolds(when, a)).map((a) => a.id));
+  if (!holds.size)
+    fail(
+      path,
+      `${what} exists on no ABI: its condition (${describeCondition(when)}) holds on none ` +
+        `where its enclosing member exists`,
+      "fix the condition, or remove the member",
+    );
+  return holds;
+}
+
+/** `packed: {when}` and `aligned: {value, when}` of a struct, inline record or member. */
+function attributeConditions(
+  x: { packed?: FieldSpec["packed"]; aligned?: FieldSpec["aligned"] },
+  path: DocPath,
+  on: ReadonlySet<AbiId>,
+  fail: Fail,
+): void {
+  if (typeof x.packed === "object") condition(x.packed.when, [...path, "packed", "when"], on, "'packed'", fail);
+  if (typeof x.aligned === "object") condition(x.aligned.when, [...path, "aligned", "when"], on, "'aligned'", fail);
+}
+
+/** A constant expression as an array length: one line of integers, names, sizeof, operators and parentheses. */
+const LENGTH_EXPR = /^[A-Za-z0-9_ \t()+\-*/%<>&|^~]+$/;
+
+/**
+ * The written form of `array:`: whole lengths from 0 to MAX_ARRAY_LENGTH, "flexible" first only, expressions in
+ * characters the header can spell; the resolver parses the expressions and core/layout.ts evaluates them.
+ */
+function arrayDimensions(array: NonNullable<FieldSpec["array"]>, path: DocPath, fail: Fail): void {
+  const dims = Array.isArray(array) ? array : [array];
+  dims.forEach((d, k) => {
+    const dp = Array.isArray(array) ? [...path, k] : path;
+    if (typeof d === "number") {
+      if (!Number.isInteger(d) || d < 0 || d > MAX_ARRAY_LENGTH)
+        fail(
+          dp,
+          `array length ${d} is out of range`,
+          `use a whole number from 0 to ${MAX_ARRAY_LENGTH}, "flexible" for a flexible array member, ` +
+            "or a constant expression",
+        );
+    } else if (d === "flexible") {
+      if (k > 0) fail(dp, "only the first dimension of an array can be flexible", "give this dimension a length");
+    } else if (!LENGTH_EXPR.test(d) || d.trim() === "" || !balanced(d) || d.includes("//") || d.includes("/*"))
+      fail(
+        dp,
+        `array length ${show(d)} is not a constant expression`,
+        'write a number, "flexible", or an expression of integers, constants, sizeof(TYPE), ' +
+          "+ - * / % << >> & | ^ ~ and balanced parentheses",
+      );
   });
 }
 
@@ -855,6 +982,7 @@ function interfaceTags(ifc: InterfaceModel): Set<string> {
 export function lintModel(model: SpecModel): SpecError[] {
   const errors: SpecError[] = [];
   const fail = failer(errors, (p) => model.locate(p));
+  const policy = model.doc.names ?? "strict";
   for (const ifc of model.interfaces) {
     if (!ifc.commands.length) continue;
     const macros = new Set<string>([...ifc.constants.keys(), ...ifc.commands.map((c) => c.spec.name)]);
@@ -875,7 +1003,7 @@ export function lintModel(model: SpecModel): SpecError[] {
         ? "syscall name"
         : `syscall name ${show(form.name)} (derived from command ${cmd.spec.name})`;
       const hint = explicit ? "" : "; or set syscall.name";
-      const problem = nameProblem(form.name, "function");
+      const problem = nameProblem(form.name, "function", policy);
       if (problem)
         fail(namePath, `${explicit ? `${what} ${show(form.name)}` : what} ${problem.message}`, problem.hint + hint);
       else if (macros.has(form.name))
@@ -912,7 +1040,7 @@ export function lintModel(model: SpecModel): SpecError[] {
         const at: DocPath = renamed ? [...cmd.path, "syscall", "rename", keyOf(a)] : (a.specPath ?? cmd.path);
         const label = `argument ${show(a.name)} of the syscall form of ${cmd.spec.name}`;
         if (a.kind !== "fd") {
-          const p = nameProblem(a.name, "param");
+          const p = nameProblem(a.name, "param", policy);
           if (p) {
             fail(at, `${label} ${p.message}`, `${p.hint}${renamed ? "" : "; or rename it with syscall.rename"}`);
             continue;
@@ -934,7 +1062,7 @@ export function lintModel(model: SpecModel): SpecError[] {
           .replace(/ \*$/, "")
           .replace(/^(struct|union) /, "");
         const at = a.specPath ?? cmd.path;
-        const p = nameProblem(t, "tag");
+        const p = nameProblem(t, "tag", policy);
         if (p)
           fail(
             at,

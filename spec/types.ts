@@ -8,6 +8,8 @@
  * while completing a YAML spec.
  */
 
+import type { AbiId } from "./abi.js";
+
 /** A C identifier. Checked against the C grammar and keyword list by the loader. */
 export type Identifier = string;
 
@@ -18,10 +20,63 @@ export type Identifier = string;
  * - a native C type: `char`, `signed char`, `unsigned char`, `short`, `unsigned short`,
  *   `int`, `unsigned int`, `long`, `unsigned long`, `long long`, `unsigned long long`,
  *   `size_t`, `ssize_t`, `time_t`, `_Bool`, `float`, `double`, `long double`;
- * - a pointer: any type followed by `*` (e.g. `void *`, `__s16 *`);
- * - a named composite: `struct NAME`, `union NAME`, or `enum NAME`.
+ * - a pointer: any type followed by `*` (e.g. `void *`, `__s16 *`); `struct NAME *` may name a
+ *   struct the spec does not declare (a pointer to an incomplete type);
+ * - a named composite: `struct NAME`, `union NAME`, or `enum NAME`;
+ * - with `const` / `volatile` qualifiers where C allows them (`const char *`, `char * const`,
+ *   `const __u32`): layout ignores them, the generated header keeps them.
  */
 export type TypeExpr = string;
+
+/**
+ * A property of the ABI a member or attribute depends on, as uapi headers test it with the
+ * preprocessor (`#if defined(__BIG_ENDIAN_BITFIELD)`, `#ifdef __x86_64__`).  Every property given
+ * must hold.
+ * @minProperties 1
+ */
+export interface AbiCondition {
+  /** The ABI's byte order (and bit-field allocation order): `__LITTLE_ENDIAN_BITFIELD` / `__BIG_ENDIAN_BITFIELD`. */
+  byteOrder?: "little" | "big";
+  /** The width of `long` and pointers: `__BITS_PER_LONG`. */
+  wordBits?: 32 | 64;
+  /**
+   * Any of these ABIs (`uapi abis` lists them).
+   * @minItems 1
+   */
+  abi?: AbiId[];
+  /**
+   * None of these ABIs.
+   * @minItems 1
+   */
+  notAbi?: AbiId[];
+}
+
+/** `__attribute__((packed))` only on the ABIs where `when` holds (`EPOLL_PACKED`: x86_64 only). */
+export interface ConditionalPacked {
+  when: AbiCondition;
+}
+
+/**
+ * An alignment in bytes: a power of two.
+ * @minimum 1
+ * @maximum 4096
+ * @TJS-type integer
+ */
+export type Alignment = number;
+
+/** `__attribute__((aligned(value)))` only on the ABIs where `when` holds. */
+export interface ConditionalAligned {
+  value: Alignment;
+  when: AbiCondition;
+}
+
+/**
+ * One array dimension: a length from 0 to 1048576 (0 is GNU C's zero-length array), "flexible"
+ * (the first dimension of the last member only), or a constant expression over integers, the
+ * interface's constants and `sizeof(TYPE)` with `+ - * / % << >> & | ^ ~ ( )`, e.g.
+ * `"FOO_MAX + 1"` or `"64 / sizeof(__u32)"`.
+ */
+export type ArrayDimension = number | string;
 
 /** Where an item stands in the kernel's history. */
 export interface Status {
@@ -73,8 +128,13 @@ export interface FieldSpec {
   doc?: string;
   /** The member's type: a type expression, or an inline (possibly anonymous) struct or union. */
   type: TypeExpr | InlineComposite;
-  /** A fixed array length (1 to 1048576), or "flexible" for a flexible array member (last member only). */
-  array?: number | "flexible";
+  /**
+   * An array: one dimension (a length, "flexible", or a constant expression, see ArrayDimension),
+   * or a list of them, outermost first (`[2, 3]` is `T x[2][3]`).
+   * @minItems 1
+   * @maxItems 8
+   */
+  array?: ArrayDimension | ArrayDimension[];
   /**
    * Bit-field width in bits (0 for a zero-width bit-field).
    * @minimum 0
@@ -83,14 +143,17 @@ export interface FieldSpec {
    */
   bits?: number;
   /**
-   * `__attribute__((aligned(N)))` on the member; only ever raises alignment. A power of two.
+   * `__attribute__((aligned(N)))` on the member; only ever raises alignment. A power of two,
+   * or `{value, when}` for an attribute only some ABIs get.
    * @minimum 1
    * @maximum 4096
-   * @TJS-type integer
+   * @multipleOf 1
    */
-  aligned?: number;
-  /** `__attribute__((packed))` on the member: its alignment becomes 1. */
-  packed?: boolean;
+  aligned?: Alignment | ConditionalAligned;
+  /** `__attribute__((packed))` on the member: its alignment becomes 1 (`{when}`: only where it holds). */
+  packed?: boolean | ConditionalPacked;
+  /** The member exists only on the ABIs where this holds (the header wraps it in `#if`). */
+  when?: AbiCondition;
   /** Explicit padding: must be zero, carries no meaning. */
   padding?: boolean;
   /** Reserved for future use: must be zero, the kernel rejects non-zero. */
@@ -118,12 +181,13 @@ export interface InlineComposite {
   tag?: Identifier;
   fields: FieldSpec[];
   /**
+   * `__attribute__((aligned(N)))` on the inline type, or `{value, when}` for an attribute only some ABIs get.
    * @minimum 1
    * @maximum 4096
-   * @TJS-type integer
+   * @multipleOf 1
    */
-  aligned?: number;
-  packed?: boolean;
+  aligned?: Alignment | ConditionalAligned;
+  packed?: boolean | ConditionalPacked;
   doc?: string;
 }
 
@@ -135,14 +199,15 @@ export interface StructSpec {
   doc: string;
   fields: FieldSpec[];
   /**
-   * `__attribute__((__aligned__(N)))` on the type. A power of two.
+   * `__attribute__((__aligned__(N)))` on the type. A power of two, or `{value, when}` for an
+   * attribute only some ABIs get.
    * @minimum 1
    * @maximum 4096
-   * @TJS-type integer
+   * @multipleOf 1
    */
-  aligned?: number;
-  /** `__attribute__((__packed__))` on the type. */
-  packed?: boolean;
+  aligned?: Alignment | ConditionalAligned;
+  /** `__attribute__((__packed__))` on the type (`{when}`: only where it holds, as `EPOLL_PACKED`). */
+  packed?: boolean | ConditionalPacked;
   /**
    * Defined elsewhere (a libc or other kernel header, e.g. `struct iovec`):
    * laid out and checked as an element type, never emitted into the header.
@@ -316,5 +381,12 @@ export interface SpecDocument {
   /** The subsystem, e.g. "bus1". */
   name: Identifier;
   doc: string;
+  /**
+   * strict (default): names must not be reserved to the C implementation (`__x`, `_X`).  kernel: the names
+   * are those of existing kernel headers (`uapi import` sets it), which use reserved names such as
+   * `__IPV4_DEVCONF_MAX` and `_FOO_H`; they are accepted, except the tool's own `__uapi_` prefix.  Every other
+   * rule of the lint applies either way.
+   */
+  names?: "strict" | "kernel";
   interfaces: InterfaceSpec[];
 }

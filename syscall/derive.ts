@@ -5,9 +5,12 @@
  * become (ptr, count); outputs become pointers; reserved and padding members
  * disappear.  CommandSpec.syscall overrides names, order and flows.
  */
-import type { Flow, FieldSpec } from "../spec/types.js";
+import type { AbiCondition, Flow, FieldSpec } from "../spec/types.js";
 import type { DocPath } from "../core/diagnostic.js";
+import { ABIS } from "../spec/abis.js";
+import { abisWhere } from "../core/abi-condition.js";
 import {
+  elementType,
   parseInteger,
   typeName,
   type CommandModel,
@@ -221,15 +224,51 @@ interface Walked {
   field: FieldModel;
   /** The member path as C names it; "" for an anonymous union. */
   path: string;
+  /** The `when:` conditions it exists under (its own and those of anonymous structs around it). */
+  when: AbiCondition[];
 }
 
 /** Top-level members, looking through anonymous struct members (whose members C names directly). */
-function walkMembers(r: RecordType): Walked[] {
+function walkMembers(r: RecordType, when: AbiCondition[] = []): Walked[] {
   return r.fields.flatMap((f) => {
+    const w = f.when ? [...when, f.when] : when;
     if (f.name === undefined && f.type.kind === "record" && f.type.record.kind === "struct")
-      return walkMembers(f.type.record);
-    return [{ field: f, path: f.name ?? "" }];
+      return walkMembers(f.type.record, w);
+    return [{ field: f, path: f.name ?? "", when: w }];
   });
+}
+
+/**
+ * Why members under `when:` keep a command from having one shim for every ABI, or undefined: each name must
+ * exist on every ABI with one type (iphdr's ihl under either byte order is one argument).
+ */
+function conditionalProblem(members: Walked[]): string | undefined {
+  for (const m of members) {
+    if (!m.when.length || m.path === "") continue;
+    const same = members.filter((x) => x.path === m.path);
+    const on = new Set(same.flatMap((x) => abisWhere(x.when, ABIS)));
+    if (on.size < ABIS.length) return `member ${m.path} exists only on some ABIs (when:)`;
+    const t = (x: Walked) => `${typeName(x.field.type)}:${x.field.bits ?? ""}`;
+    if (same.some((x) => t(x) !== t(m))) return `member ${m.path} has a different type on different ABIs (when:)`;
+  }
+  return undefined;
+}
+
+/** Whether a member at any depth is const: the shim fills the struct by assignment. */
+function hasConstMember(r: RecordType): boolean {
+  const stack = [r];
+  const seen = new Set<RecordType>();
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    for (const f of x.fields) {
+      if (f.qualifiers?.includes("const")) return true;
+      const t = elementType(f.type);
+      if (t.kind === "record") stack.push(t.record);
+    }
+  }
+  return false;
 }
 
 /**
@@ -331,11 +370,18 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
   const flowOf = (m: Walked): Flow => own(cmd.spec.flow, m.path) ?? m.field.spec.flow ?? defaultFlow;
   const argNameOf = (path: string) => own(rename, path) ?? (path === "fd" ? "arg_fd" : path);
   const byField = new Map<string, SyscallArg>();
-  let noShim: string | undefined;
+  let noShim: string | undefined = conditionalProblem(members);
+  if (hasConstMember(record)) noShim ??= `${typeName(cmd.arg)} has const members, which the shim cannot assign`;
+  const done = new Set<string>();
 
   for (const m of members) {
     const f = m.field;
     const spec = f.spec;
+    // A name declared once per `when:` condition is one argument (conditionalProblem checked they agree).
+    if (m.when.length && m.path !== "") {
+      if (done.has(m.path)) continue;
+      done.add(m.path);
+    }
     if (spec.reserved || spec.padding) {
       dropped.push({ field: m.path, why: spec.reserved ? "reserved (must be zero)" : "padding" });
       continue;
@@ -365,7 +411,8 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
             "the element count must come from another argument",
         );
       }
-      const el = typeName(f.type.element);
+      // A multi-dimensional array is copied whole, through a pointer to its innermost element type.
+      const el = typeName(elementType(f.type));
       const t = pointerTo(el, flow === "in");
       byField.set(m.path, { ...base, type: t, kernelType: kernelTypeOf(t), width: "ptr", kind: "array-pointer", flow });
       continue;

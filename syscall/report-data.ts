@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { AbiEntry, AbiId } from "../spec/abi.js";
 import { runChecks } from "../core/checks/index.js";
-import { groupAbis } from "../core/checks/context.js";
+import { groupAbis, memberOf } from "../core/checks/context.js";
 import { commandNumber, hex32 } from "../core/ioctl-numbers.js";
 import {
   eachRecordInnermostFirst,
@@ -312,7 +312,11 @@ function structMap(r: RecordType, abis: readonly AbiEntry[], budget: { bytes: nu
           });
         }
         if (m.bits === 0 || (m.field.name === undefined && m.bits === undefined && !m.nested)) return;
-        const moved = layouts.some((o) => o.members[j]!.offset !== m.offset || o.members[j]!.size !== m.size);
+        // By field, not index: a `when:` condition may leave members out of some classes.
+        const moved = layouts.some((o) => {
+          const x = memberOf(o, m.field);
+          return !x || x.offset !== m.offset || x.size !== m.size;
+        });
         push({
           offset: m.offset,
           size: Math.max(m.size, m.bits !== undefined ? 1 : 0),

@@ -37,7 +37,8 @@ const FIXED: Record<string, number> = {
   ".xword": 8,
 };
 const FILL = new Set([".zero", ".space", ".skip"]);
-const STRING = new Set([".ascii", ".string", ".asciz"]);
+/** `.stringz` is the PA-RISC assembler's NUL-terminated string (GCC for hppa writes data ending in 0 with it). */
+const STRING = new Set([".ascii", ".string", ".asciz", ".stringz"]);
 /** Directives the reader passes over: alignment, symbol attributes, sections, common symbols, .ident/.file/.loc. */
 const SKIPPED = new Set([
   ".align",

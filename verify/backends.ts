@@ -118,12 +118,12 @@ interface YowaspModule {
   runClang(
     args: string[] | null,
     files?: Tree,
-    options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void },
+    options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void; decodeASCII?: boolean },
   ): Promise<Record<string, unknown>>;
   runLLVM(
     args: string[] | null,
     files?: Record<string, unknown>,
-    options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void },
+    options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void; decodeASCII?: boolean },
   ): Promise<Record<string, unknown>>;
   Exit: new (...a: never[]) => Error;
   version?: string;
@@ -161,6 +161,97 @@ const loadYowasp = () =>
 /** The version of the embedded clang, e.g. "21.1.4-3". */
 export async function yowaspVersion(): Promise<string> {
   return (await loadYowasp()).version ?? "?";
+}
+
+/** What one @yowasp/clang run printed, and its exit status. */
+export interface YowaspRun {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/**
+ * Run the WebAssembly clang once with `args` over the virtual file system `files` (a tree of folders, files as
+ * text or bytes; see verify/clang-files.ts for host include directories).  A non-zero exit is a result, not an
+ * error; anything else thrown is the runtime's own failure.
+ */
+export async function runYowasp(
+  args: string[],
+  files: Record<string, unknown>,
+  tool: "clang" | "llvm" = "clang",
+): Promise<YowaspRun> {
+  const mod = await loadYowasp();
+  const out = new ByteSink();
+  const err = new ByteSink();
+  let exitCode = 0;
+  // The WASI glue reads process.env.JCO_DEBUG on every call, and clang writes its output a few bytes per call:
+  // a plain copy of the environment for the run makes that read cheap (Node's process.env calls into C++).
+  const env = process.env;
+  process.env = { ...env };
+  try {
+    await (tool === "clang" ? mod.runClang : mod.runLLVM)(tool === "clang" ? ["clang", ...args] : args, files as Tree, {
+      stdout: (b: Uint8Array | null) => void (b && out.push(b)),
+      stderr: (b: Uint8Array | null) => void (b && err.push(b)),
+      fetchProgress: () => {},
+      // The file system handed back is not read: skip decoding every mounted header.
+      decodeASCII: false,
+    });
+  } catch (e) {
+    if (!(e instanceof mod.Exit)) throw e;
+    exitCode = (e as Error & { code?: number }).code ?? 1;
+  } finally {
+    process.env = env;
+  }
+  return { stdout: out.text(), stderr: err.text(), exitCode };
+}
+
+/**
+ * The cc1 command the clang driver runs for these arguments, asked once (`-###`) and reused: the driver
+ * re-instantiates the whole WebAssembly module to run cc1, so going to cc1 directly halves a run.
+ * Undefined when the driver plans anything but one cc1 run.
+ */
+const cc1Commands = new Map<string, Promise<string[] | undefined>>();
+
+function cc1Command(args: string[], files: Record<string, unknown>): Promise<string[] | undefined> {
+  const key = args.join("\0");
+  let cmd = cc1Commands.get(key);
+  if (!cmd) {
+    cmd = runYowasp([...args, "-###"], files).then((plan) => {
+      const lines = `${plan.stdout}${plan.stderr}`.split("\n").filter((l) => l.startsWith(' "'));
+      const argv = (line: string) =>
+        Array.from(line.matchAll(/ (?:([^ "]+)|"((?:[^"\\$]|\\["\\$])+)")/g), (m) =>
+          m[1] !== undefined ? m[1] : m[2]!.replace(/\\(["\\$])/g, "$1"),
+        );
+      const found = plan.exitCode === 0 && lines.length === 1 ? argv(lines[0]!) : undefined;
+      return found && found[1] === "-cc1" ? found : undefined;
+    });
+    cc1Commands.set(key, cmd);
+  }
+  return cmd;
+}
+
+/** One compile with the WebAssembly clang: straight to cc1 when the driver's plan for these arguments is known. */
+export async function runYowaspCompile(args: string[], files: Record<string, unknown>): Promise<YowaspRun> {
+  const cc1 = await cc1Command(args, files);
+  return cc1 ? runYowasp(cc1, files, "llvm") : runYowasp(args, files);
+}
+
+/** Bytes written a few at a time, collected in one growing buffer (a chunk list would hold millions of views). */
+class ByteSink {
+  private bytes = new Uint8Array(1 << 16);
+  private length = 0;
+  push(chunk: Uint8Array): void {
+    if (this.length + chunk.length > this.bytes.length) {
+      const bigger = new Uint8Array(Math.max(this.bytes.length * 2, this.length + chunk.length));
+      bigger.set(this.bytes.subarray(0, this.length));
+      this.bytes = bigger;
+    }
+    this.bytes.set(chunk, this.length);
+    this.length += chunk.length;
+  }
+  text(): string {
+    return Buffer.from(this.bytes.buffer, 0, this.length).toString("utf8");
+  }
 }
 
 /** Nested directories of a virtual file system from "a/b.h" -> text. */

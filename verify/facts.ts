@@ -9,6 +9,7 @@
 import type { AbiEntry } from "../spec/abi.js";
 import { layoutRecord, type MemberLayout, type RecordLayout } from "../core/layout.js";
 import type { CType, RecordType } from "../core/model.js";
+import { sizeofTypes } from "../core/const-expr.js";
 
 export type FactKind = "size" | "align" | "offset" | "bit-offset" | "bit-width";
 
@@ -76,7 +77,12 @@ export function recordUses(
   const seen = new Set<RecordType>();
   const inType = (t: CType, bits: number | undefined, named: boolean): boolean => {
     if (test(t, bits, named)) return true;
-    if (t.kind === "array") return inType(t.element, bits, named);
+    if (t.kind === "array") {
+      // A length's sizeof(long double) depends on that type as much as a member of it does.
+      if (typeof t.length === "object" && sizeofTypes(t.length.expr).some((x) => inType(x, undefined, false)))
+        return true;
+      return inType(t.element, bits, named);
+    }
     if (t.kind === "record") return inRecord(t.record);
     return false;
   };

@@ -1,9 +1,10 @@
 /*
  * The ABI table's kernel and C library typedefs (spec/abis.ts, AbiEntry.typedefs) judged against
  * the target's own headers: the ABI's GCC (verify/compilers.ts) compiles a probe that includes
- * the Debian sysroot's <sys/types.h>, <time.h>, <linux/types.h>, <linux/posix_types.h> ...
- * (verify/sysroots.ts) and stores sizeof and the in-struct alignment (offsetof in
- * `struct { char c; T x; }`) of every typedef; the values are read back from the `-S` assembly.
+ * the Debian sysroot's headers that declare them -- <sys/types.h>, <time.h>, <linux/types.h>,
+ * <linux/socket.h>, <linux/fs.h> (verify/sysroots.ts) -- and stores sizeof, the in-struct
+ * alignment (offsetof in `struct { char c; T x; }`) and the signedness (`(T)-1 < (T)0`, 0 for
+ * the pointer __kernel_caddr_t) of every typedef; the values are read back from the `-S` assembly.
  *
  * Only an exact capability counts: the compiler must run, the probe must compile, and every
  * header it read must come from the sysroot's directories or the compiler's own (Debian's
@@ -14,7 +15,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 
 import type { AbiEntry, AbiId, SizeAlign, TypedefName } from "../spec/abi.js";
-import { TYPEDEF_NAMES } from "../spec/abis.js";
+import { TYPEDEF_NAMES, typedefHeader } from "../spec/abis.js";
 import { cIdentifier, includeLine, lineComment, toolName } from "../core/c-writer.js";
 import { CALIBRATION_SOURCE, dataReader } from "./asm-data.js";
 import { gccCannotCompile } from "./backends.js";
@@ -22,12 +23,17 @@ import { compilersFor, type GccTarget } from "./compilers.js";
 import { sysrootFor, type Sysroot } from "./sysroots.js";
 import { compileSource, haveProgramCached } from "./system-cc.js";
 
+/** What is judged of a typedef: size, in-struct alignment and signedness. */
+export interface TypedefFigures extends SizeAlign {
+  signed: boolean;
+}
+
 export interface TypedefMismatch {
   typedef: TypedefName;
   /** What the ABI row says. */
-  table: SizeAlign;
+  table: TypedefFigures;
   /** What the compiler says with the sysroot's headers. */
-  sysroot: SizeAlign;
+  sysroot: TypedefFigures;
 }
 
 export type TypedefVerdict =
@@ -39,7 +45,7 @@ export type TypedefVerdict =
       /** The Debian packages whose headers were read. */
       packages: readonly string[];
       /** The compiler's value for every typedef of the row. */
-      measured: Readonly<Record<TypedefName, SizeAlign>>;
+      measured: Readonly<Record<TypedefName, TypedefFigures>>;
       /** Typedefs where the row and the compiler disagree; empty when the row is right. */
       mismatches: TypedefMismatch[];
     }
@@ -57,22 +63,19 @@ export interface CheckTypedefsOptions {
   sysroot?: Sysroot | null;
 }
 
-/** The headers that define the typedefs: C library first, then the kernel's uapi. */
-export const PROBE_HEADERS: readonly string[] = [
-  "stddef.h",
-  "sys/types.h",
-  "sys/time.h",
-  "time.h",
-  "linux/types.h",
-  "linux/posix_types.h",
-];
+/** The headers that declare the typedefs (spec/abis.ts typedefHeader), after <stddef.h> for offsetof. */
+export const PROBE_HEADERS: readonly string[] = [...new Set(["stddef.h", ...TYPEDEF_NAMES.map(typedefHeader)])];
 
 const TYPEDEFS_LABEL = toolName("typedefs");
 
+/** Bytes per typedef in the probe's data: size, in-struct alignment, signedness. */
+const FIGURES = 3;
+
 /**
- * The probe: for typedef i, bytes 2i and 2i+1 of `__uapi_typedefs` are its size and in-struct
- * alignment.  Bytes need no byte order; the calibration data (verify/asm-data.ts) tells the
- * reader which directive is which size, should a target spell bytes with wider directives.
+ * The probe: for typedef i, bytes 3i, 3i+1 and 3i+2 of `__uapi_typedefs` are its size, in-struct
+ * alignment and signedness.  Bytes need no byte order; the calibration data (verify/asm-data.ts)
+ * tells the reader which directive is which size, should a target spell bytes with wider directives.
+ * A pointer compares as unsigned: `(char *)-1 < (char *)0` is 0.
  */
 export function typedefProbeSource(names: readonly TypedefName[] = TYPEDEF_NAMES): string {
   return [
@@ -82,7 +85,7 @@ export function typedefProbeSource(names: readonly TypedefName[] = TYPEDEF_NAMES
     CALIBRATION_SOURCE,
     ...names.map((n, i) => `struct ${toolName(`td${i}`)} { char c; ${cIdentifier(n)} x; };`),
     `const unsigned char ${TYPEDEFS_LABEL}[] = {`,
-    ...names.map((n, i) => `\tsizeof(${n}), offsetof(struct ${toolName(`td${i}`)}, x),`),
+    ...names.map((n, i) => `\tsizeof(${n}), offsetof(struct ${toolName(`td${i}`)}, x), (${n})-1 < (${n})0,`),
     "};",
     "",
   ].join("\n");
@@ -166,23 +169,27 @@ export function checkTypedefs(abi: AbiEntry, opts: CheckTypedefsOptions = {}): T
   }
 
   const bytes = dataReader(r.stdout, abi.endian).bytes(TYPEDEFS_LABEL);
-  if (bytes.length !== names.length * 2) {
+  if (bytes.length !== names.length * FIGURES) {
     throw new Error(
       `${abi.id}: read ${bytes.length} bytes of ${TYPEDEFS_LABEL} from ${compiler}'s assembly, ` +
-        `expected ${names.length * 2}`,
+        `expected ${names.length * FIGURES}`,
     );
   }
-  const measured = {} as Record<TypedefName, SizeAlign>;
+  const measured = {} as Record<TypedefName, TypedefFigures>;
   const mismatches: TypedefMismatch[] = [];
   names.forEach((name, i) => {
-    const got = { size: bytes[2 * i]!, align: bytes[2 * i + 1]! };
-    if (got.size === 0 || got.align === 0 || got.align > got.size) {
-      throw new Error(`${abi.id}: implausible ${name} ${got.size}/${got.align} read from ${compiler}'s assembly`);
+    const [size, align, signed] = [...bytes.subarray(FIGURES * i, FIGURES * (i + 1))] as [number, number, number];
+    if (size === 0 || align === 0 || align > size || signed > 1) {
+      throw new Error(
+        `${abi.id}: implausible ${name} ${size}/${align} signed=${signed} read from ${compiler}'s assembly`,
+      );
     }
+    const got = { size, align, signed: signed === 1 };
     measured[name] = got;
     const fact = abi.typedefs.facts[name];
-    if (fact.size !== got.size || fact.align !== got.align) {
-      mismatches.push({ typedef: name, table: { size: fact.size, align: fact.align }, sysroot: got });
+    const table = { size: fact.size, align: fact.align, signed: fact.signed };
+    if (table.size !== got.size || table.align !== got.align || table.signed !== got.signed) {
+      mismatches.push({ typedef: name, table, sysroot: got });
     }
   });
   return { status: "checked", abi: abi.id, compiler, packages: sysroot.packages, measured, mismatches };

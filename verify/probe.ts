@@ -18,7 +18,7 @@
  */
 import type { AbiEntry } from "../spec/abi.js";
 import type { InterfaceModel, RecordType, SpecModel } from "../core/model.js";
-import { eachRecordInnermostFirst } from "../core/layout.js";
+import { eachRecordInnermostFirst, layoutDependencies } from "../core/layout.js";
 import { includeLine, lineComment, staticAssert, toolName } from "../core/c-writer.js";
 import { renderHeader } from "../generators/header.js";
 import { layoutAsserts } from "../generators/layout-asserts.js";
@@ -226,13 +226,16 @@ export function buildProbe(
   return { source, headers, standIns: standIns(abi, externals), entries, valueCount: values.length };
 }
 
-/** External structs a record is, or holds by value (their headers are included, not generated). */
+/**
+ * External structs a record is, holds by value, or takes the size of in an array length (their headers are
+ * included, not generated).
+ */
 function externalRecords(r: RecordType): RecordType[] {
   if (r.external) return [r];
   const seen = new Set<RecordType>();
   const out = new Set<RecordType>();
   // An external struct is collected, not entered: its header, not ours, declares what it holds.
   const done = (c: RecordType) => (c.external ? (out.add(c), true) : seen.has(c));
-  eachRecordInnermostFirst(r, done, (c) => seen.add(c));
+  eachRecordInnermostFirst(r, done, (c) => seen.add(c), layoutDependencies);
   return [...out];
 }

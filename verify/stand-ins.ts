@@ -7,11 +7,16 @@
  * (verify/probe.ts puts the stand-ins after the system directories).
  *
  * Shapes follow include/uapi/asm-generic/int-ll64.h, posix_types.h and
- * ioctl.h.
+ * ioctl.h.  Every kernel typedef is declared in the header that declares it
+ * (spec/abis.ts typedefHeader: linux/types.h, linux/socket.h, linux/fs.h) as
+ * the C type the row's fact names, so a compiler using them can only agree
+ * with the table; verify/libc-types.ts judges the facts against real headers.
  */
-import type { AbiEntry, ScalarClass } from "../spec/abi.js";
+import type { AbiEntry } from "../spec/abi.js";
+import { KERNEL_TYPEDEF_NAMES, typedefHeader } from "../spec/abis.js";
 import { IOC_FAMILIES } from "../runtime/ioc.js";
 import type { RecordType } from "../core/model.js";
+import { BITS_PER_LONG_HEADER, BYTE_ORDER_HEADER } from "../core/abi-condition.js";
 import {
   declarationOrder,
   includeLine,
@@ -22,32 +27,32 @@ import {
   type CSpelling,
 } from "../core/c-writer.js";
 
-const STAND_IN_SPELLING: CSpelling = {
+/** External structs as the spec describes them, on one ABI: `when:` decided and lengths evaluated there. */
+const standInSpelling = (abi: AbiEntry): CSpelling => ({
   tag: (n) => n,
   scalar: kernelSpelling,
   pointerTarget: kernelSpelling,
   c90: false,
   taggedInline: "define",
-};
+  abi,
+});
 
-const INTEGER_CLASSES: readonly [ScalarClass, string][] = [
-  ["long", "long"],
-  ["llong", "long long"],
-  ["int", "int"],
-];
-
-/** The C integer type whose size and alignment the table gives to `cls` (x32's time_t is `long long`). */
-function integerLike(abi: AbiEntry, cls: ScalarClass): string {
-  const want = abi.scalars[cls];
-  const hit = INTEGER_CLASSES.find(([c]) => abi.scalars[c].size === want.size && abi.scalars[c].align === want.align);
-  if (!hit) throw new Error(`${abi.id}: no C integer type is ${want.size}/${want.align} like ${cls}`);
-  return hit[1];
+/** The kernel typedefs that `header` declares, each as the C type the row's fact names (x32: `long long`). */
+function typedefLines(abi: AbiEntry, header: string): string[] {
+  const names = KERNEL_TYPEDEF_NAMES.filter((n) => typedefHeader(n) === header);
+  return names.map((n) => {
+    const { type } = abi.typedefs.facts[n];
+    return `${type.includes("long long") ? "__extension__ " : ""}typedef ${type} ${n};`;
+  });
 }
 
-/** <linux/types.h>: the fixed-width types and the __kernel_ typedefs as the table has them. */
+/** Headers other than <linux/types.h> that declare kernel typedefs (linux/socket.h, linux/fs.h). */
+const TYPEDEF_HEADERS: readonly string[] = [...new Set(KERNEL_TYPEDEF_NAMES.map(typedefHeader))].filter(
+  (h) => h !== "linux/types.h",
+);
+
+/** <linux/types.h>: the fixed-width types and the kernel typedefs as the table has them. */
 function linuxTypes(abi: AbiEntry): string {
-  const kernelLong = integerLike(abi, "time_t");
-  const sizeType = integerLike(abi, "long");
   return [
     lineComment(`stand-in for linux/types.h on ${abi.id}, spelled from the ABI table (uapi verify)`),
     "#ifndef _LINUX_TYPES_H",
@@ -63,9 +68,7 @@ function linuxTypes(abi: AbiEntry): string {
     "#define __aligned_u64 __u64 __attribute__((aligned(8)))",
     "#define __aligned_be64 __be64 __attribute__((aligned(8)))",
     "#define __aligned_le64 __le64 __attribute__((aligned(8)))",
-    `typedef ${kernelLong} __kernel_long_t; typedef unsigned ${kernelLong} __kernel_ulong_t;`,
-    "typedef __kernel_long_t __kernel_time_t;",
-    `typedef unsigned ${sizeType} __kernel_size_t; typedef ${sizeType} __kernel_ssize_t;`,
+    ...typedefLines(abi, "linux/types.h"),
     "#endif",
     "",
   ].join("\n");
@@ -94,15 +97,52 @@ function linuxIoctl(abi: AbiEntry): string {
   ].join("\n");
 }
 
-/** A stand-in for the header of external structs, declaring them as the spec describes them. */
-function externalHeader(header: string, records: RecordType[]): string {
-  const guard = toolName(`stand_in_${header.replace(/[^A-Za-z0-9]/g, "_").toLowerCase()}`);
+/**
+ * <asm/byteorder.h> and <asm/bitsperlong.h>, for the `#if` conditions of `when:` members (core/abi-condition.ts):
+ * from the compiler's own predefined macros, so a wrong row in the ABI table still shows as a mismatch.
+ */
+function asmByteorder(): string {
   return [
-    lineComment(`stand-in for ${header}: the external structs as the spec describes them (uapi verify)`),
+    lineComment("stand-in for asm/byteorder.h: the bit-field order from the compiler's byte order (uapi verify)"),
+    "#ifndef _ASM_BYTEORDER_H",
+    "#define _ASM_BYTEORDER_H",
+    "#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
+    "#define __BIG_ENDIAN 4321",
+    "#define __BIG_ENDIAN_BITFIELD",
+    "#else",
+    "#define __LITTLE_ENDIAN 1234",
+    "#define __LITTLE_ENDIAN_BITFIELD",
+    "#endif",
+    "#endif",
+    "",
+  ].join("\n");
+}
+
+function asmBitsPerLong(): string {
+  return [
+    lineComment("stand-in for asm/bitsperlong.h: __BITS_PER_LONG from the compiler's long (uapi verify)"),
+    "#ifndef __ASM_GENERIC_BITS_PER_LONG",
+    "#define __ASM_GENERIC_BITS_PER_LONG",
+    "#define __BITS_PER_LONG (__SIZEOF_LONG__ * 8)",
+    "#endif",
+    "",
+  ].join("\n");
+}
+
+/**
+ * A stand-in for another header: the kernel typedefs it declares (as the table has them on `abi`) and the external
+ * structs the spec says it holds, as the spec describes them.
+ */
+function otherHeader(abi: AbiEntry, header: string, records: readonly RecordType[]): string {
+  const guard = toolName(`stand_in_${header.replace(/[^A-Za-z0-9]/g, "_").toLowerCase()}`);
+  const what = records.length ? "the external structs as the spec describes them" : `kernel typedefs on ${abi.id}`;
+  return [
+    lineComment(`stand-in for ${header}: ${what}, from the ABI table (uapi verify)`),
     `#ifndef ${guard}`,
     `#define ${guard}`,
     includeLine("linux/types.h"),
-    ...declarationOrder(records).flatMap((r) => recordDefinition(r, STAND_IN_SPELLING)),
+    ...typedefLines(abi, header),
+    ...declarationOrder([...records]).flatMap((r) => recordDefinition(r, standInSpelling(abi))),
     "#endif",
     "",
   ].join("\n");
@@ -112,9 +152,15 @@ function externalHeader(header: string, records: RecordType[]): string {
 export function standIns(abi: AbiEntry, externals: readonly RecordType[]): Record<string, string> {
   const byHeader = new Map<string, RecordType[]>();
   for (const r of externals) byHeader.set(r.external!.header, [...(byHeader.get(r.external!.header) ?? []), r]);
-  const files: Record<string, string> = { "linux/types.h": linuxTypes(abi), "linux/ioctl.h": linuxIoctl(abi) };
+  const files: Record<string, string> = {
+    "linux/types.h": linuxTypes(abi),
+    "linux/ioctl.h": linuxIoctl(abi),
+    [BYTE_ORDER_HEADER]: asmByteorder(),
+    [BITS_PER_LONG_HEADER]: asmBitsPerLong(),
+  };
+  for (const header of TYPEDEF_HEADERS) if (!byHeader.has(header)) files[header] = otherHeader(abi, header, []);
   for (const [header, records] of [...byHeader].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (!(header in files)) files[header] = externalHeader(header, records);
+    if (!(header in files)) files[header] = otherHeader(abi, header, records);
   }
   return files;
 }

@@ -1,8 +1,8 @@
 /* `uapi init`: start a project: a short, valid, commented spec and the configuration that names it. */
-import { existsSync, linkSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { CONFIG_SCHEMA_FILE, ownPackage, REPO_ROOT, SCHEMA_FILE } from "../../core/paths.js";
-import { OutputRefused } from "../../generators/write-out.js";
+import { createNewFiles, OutputRefused } from "../../generators/out-fs.js";
 import { renderTemplate } from "../../generators/templates.js";
 import { CONFIG_FILE_NAME, findProjectConfig } from "../../spec/config.js";
 import { loadSpecText } from "../../spec/load.js";
@@ -66,27 +66,6 @@ function posixRelative(from: string, to: string): string {
   return rel.startsWith(".") ? rel : `./${rel}`;
 }
 
-/** Create each file only where none exists; on any failure remove what this call created. */
-function createAll(files: { path: string; content: string }[]): void {
-  const created: string[] = [];
-  try {
-    for (const f of files) {
-      mkdirSync(path.dirname(f.path), { recursive: true });
-      const staging = `${f.path}.uapi-init-${process.pid}`;
-      writeFileSync(staging, f.content, { flag: "wx" });
-      try {
-        linkSync(staging, f.path); // fails with EEXIST: a file that appeared meanwhile is never replaced
-        created.push(f.path);
-      } finally {
-        rmSync(staging, { force: true });
-      }
-    }
-  } catch (e) {
-    for (const p of created) rmSync(p, { force: true });
-    throw e;
-  }
-}
-
 export const initCommand: Command = {
   name: "init",
   summary: "start a project: a commented starter spec and uapi.config.json",
@@ -121,7 +100,7 @@ export const initCommand: Command = {
       specs: [`spec/${name}.yaml`],
       out: "out",
     };
-    createAll([
+    createNewFiles([
       { path: specPath, content: spec },
       { path: configPath, content: JSON.stringify(config, null, 2) + "\n" },
     ]);

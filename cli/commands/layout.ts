@@ -85,11 +85,28 @@ function renderText(io: Io, model: SpecModel, record: RecordType, abis: readonly
       (n, h) => n + h.size,
       0,
     );
-  for (const [row, m] of flats[0]!.members.entries()) {
-    const cells = flats.map(({ members }) => {
-      const x = members[row]!;
-      return x.bits !== undefined ? `${x.offset}:${x.bitOffset! - x.offset * 8}+${x.bits}b` : `${x.offset}+${x.size}`;
+  // One row per member name (the n-th of a name matches the n-th): `when:` conditions may leave members out of
+  // some columns ("-") or declare one name per condition (iphdr's ihl under each byte order).
+  const keys = flats.map(({ members }) => {
+    const seen = new Map<string, number>();
+    return members.map((m) => {
+      const n = seen.get(m.name) ?? 0;
+      seen.set(m.name, n + 1);
+      return `${m.name}#${n}`;
     });
+  });
+  const rows = [...new Set(keys.flat())];
+  const at = keys.map((k) => new Map(k.map((key, j) => [key, j])));
+  for (const row of rows) {
+    const found = flats.map(({ members }, i) => members[at[i]!.get(row) ?? -1]);
+    const m = found.find((x) => x !== undefined)!;
+    const cells = found.map((x) =>
+      !x
+        ? "-"
+        : x.bits !== undefined
+          ? `${x.offset}:${x.bitOffset! - x.offset * 8}+${x.bits}b`
+          : `${x.offset}+${x.size}`,
+    );
     const type = m.member.field.type;
     const shown = type.kind === "record" && type.record.inline ? recordName(type.record) : typeName(type);
     lines.push([`${"  ".repeat(m.depth)}${shown}`, m.name, ...cells]);

@@ -83,7 +83,7 @@ export function describeMismatch(m: Mismatch): string {
 }
 
 function describeTypedefMismatch(m: TypedefMismatch, compiler: string): string {
-  const sa = (x: { size: number; align: number }) => `${x.size}/${x.align}`;
+  const sa = (x: TypedefMismatch["table"]) => `${x.size}/${x.align} ${x.signed ? "signed" : "unsigned"}`;
   return (
     `typedef ${m.typedef}: ABI table ${sa(m.table)} (size/align), ` +
     `${compiler} with the target's headers ${sa(m.sysroot)}`

@@ -16,6 +16,7 @@ import type { CType, FieldModel, RecordType } from "../model.js";
 import {
   firstEntries,
   groupAbis,
+  memberOf,
   nameAbis,
   pathLeaf,
   pathPrepend,
@@ -28,6 +29,9 @@ import {
 } from "./context.js";
 
 const elementOf = (t: CType): CType => (t.kind === "array" ? elementOf(t.element) : t);
+
+/** The offset of a member a `when:` condition leaves out on that ABI. */
+const ABSENT = -1;
 
 /** Misplaced 64-bit members listed per struct; a further finding says there are more. */
 export const MAX_LISTED = 256;
@@ -66,10 +70,13 @@ export const checkAlign64: Check = (ctx) => {
       r,
       (x) => holds.has(x),
       (x) => {
+        // On any ABI: a member under `when:` may be there on some only.
         holds.set(
           x,
-          layoutRecord(x, abi0).members.some(
-            (m) => m.bits !== 0 && (is64(m) || (nestedOf(m) !== undefined && holds.get(nestedOf(m)!)!)),
+          (x.fields.some((f) => f.when) ? abis : [abi0]).some((abi) =>
+            layoutRecord(x, abi).members.some(
+              (m) => m.bits !== 0 && (is64(m) || (nestedOf(m) !== undefined && holds.get(nestedOf(m)!)!)),
+            ),
           ),
         );
       },
@@ -77,34 +84,39 @@ export const checkAlign64: Check = (ctx) => {
     return holds.get(r)!;
   };
   // The walk of one struct runs on one ABI of each layout class (ABIs whose layouts agree at every depth);
-  // its context is where the record starts, modulo 8, on each of them.
+  // its context is where the record starts, modulo 8, on each of them.  Members go by field: a `when:` condition
+  // may leave one out on some of them.
   const memo = new Map<RecordType, Map<string, FirstFound<Misplaced>>>();
+  const at = (f: Frame, j: number) => f.layouts.map((l) => memberOf(l, l.record.fields[j]!));
   const walkOver = (reps: AbiEntry[]) => ({
     key: (rho: Uint8Array) => `${reps.map((a) => a.id).join(",")}|${rho.join("")}`,
     enter: (record: RecordType, rho: Uint8Array): Frame => ({ layouts: reps.map((a) => layoutRecord(record, a)), rho }),
-    count: (f: Frame) => f.layouts[0]!.members.length,
+    count: (f: Frame) => f.layouts[0]!.record.fields.length,
     own(f: Frame, j: number): Misplaced | undefined {
-      const m = f.layouts[0]!.members[j]!;
-      if (m.bits === 0 || !is64(m)) return undefined;
-      if (!f.layouts.some((l, i) => (f.rho[i]! + l.members[j]!.offset) % 8 !== 0)) return undefined;
+      const ms = at(f, j);
+      const m = ms.find((x) => x !== undefined);
+      if (!m || m.bits === 0 || !is64(m)) return undefined;
+      if (!ms.some((x, i) => x && (f.rho[i]! + x.offset) % 8 !== 0)) return undefined;
       return {
         path: pathLeaf(m.field.name!),
         field: m.field,
-        offs: Int32Array.from(f.layouts, (l) => l.members[j]!.offset),
+        offs: Int32Array.from(ms, (x) => x?.offset ?? ABSENT),
       };
     },
     child(f: Frame, j: number) {
-      const m = f.layouts[0]!.members[j]!;
-      const c = m.bits === 0 ? undefined : nestedOf(m);
+      const ms = at(f, j);
+      const m = ms[0];
+      const c = !m || m.bits === 0 || ms.some((x) => !x) ? undefined : nestedOf(m);
       if (!c || !holds64(c)) return undefined;
-      return { record: c, ctx: Uint8Array.from(f.layouts, (l, i) => (f.rho[i]! + l.members[j]!.offset) % 8) };
+      return { record: c, ctx: Uint8Array.from(ms, (x, i) => (f.rho[i]! + x!.offset) % 8) };
     },
     lift(f: Frame, j: number, e: Misplaced): Misplaced {
-      const label = f.layouts[0]!.members[j]!.field.name;
+      const ms = at(f, j);
+      const label = ms[0]!.field.name;
       return {
         path: label === undefined ? e.path : pathPrepend(label, e.path),
         field: e.field,
-        offs: e.offs.map((o, i) => o + f.layouts[i]!.members[j]!.offset),
+        offs: e.offs.map((o, i) => (o === ABSENT ? o : o + ms[i]!.offset)),
       };
     },
   });
@@ -124,7 +136,7 @@ export const checkAlign64: Check = (ctx) => {
         for (const e of found.entries) {
           const member = pathText(e.path);
           const offsets = groupAbis(abis, (abi) => e.offs[repOf.get(abi)!]!);
-          const bad = [...offsets].filter(([off]) => off % 8 !== 0);
+          const bad = [...offsets].filter(([off]) => off !== ABSENT && off % 8 !== 0);
           const ids = bad.flatMap(([, g]) => g);
           out.push(
             report(

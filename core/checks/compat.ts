@@ -9,6 +9,7 @@ import { typeName, type CType, type FieldModel, type InterfaceModel, type Record
 import {
   firstEntries,
   groupAbis,
+  memberOf,
   nameAbis,
   pathLeaf,
   pathPrepend,
@@ -60,6 +61,7 @@ interface MoveFrame {
  * first MAX_MOVES_LISTED of them.
  */
 function movesWalk(memoKey: string) {
+  const at = (f: MoveFrame, j: number) => f.layouts.map((l) => memberOf(l, l.record.fields[j]!));
   return {
     key: (c: { reps: AbiEntry[]; delta: Int32Array }) => `${memoKey}|${c.delta.join(",")}`,
     enter: (record: RecordType, c: { reps: AbiEntry[]; delta: Int32Array }): MoveFrame => ({
@@ -67,27 +69,26 @@ function movesWalk(memoKey: string) {
       layouts: c.reps.map((a) => layoutRecord(record, a)),
       delta: c.delta,
     }),
-    count: (f: MoveFrame) => f.layouts[0]!.members.length,
+    count: (f: MoveFrame) => f.layouts[0]!.record.fields.length,
     own(f: MoveFrame, j: number): Move | undefined {
-      const m = f.layouts[0]!.members[j]!;
-      if (m.bits === 0 || (m.field.name === undefined && m.bits === undefined)) return undefined;
-      const at = (i: number) => `${f.delta[i]! + f.layouts[i]!.members[j]!.offset}+${f.layouts[i]!.members[j]!.size}`;
-      const first = at(0);
-      if (f.layouts.every((_, i) => at(i) === first)) return undefined;
+      const field = f.layouts[0]!.record.fields[j]!;
+      const ms = at(f, j);
+      if (field.bits === 0 || (field.name === undefined && field.bits === undefined)) return undefined;
+      // A member under `when:` that some ABIs leave out moves too: it is there, then it is not.
+      const place = (i: number) => (ms[i] ? `${f.delta[i]! + ms[i].offset}+${ms[i].size}` : "absent");
+      if (ms.every((_, i) => place(i) === place(0))) return undefined;
       return {
-        path: pathLeaf(m.field.name ?? "<unnamed bit-field>"),
-        offs: Int32Array.from(f.layouts, (l) => l.members[j]!.offset),
-        sizes: Int32Array.from(f.layouts, (l) => l.members[j]!.size),
+        path: pathLeaf(field.name ?? "<unnamed bit-field>"),
+        offs: Int32Array.from(ms, (m) => m?.offset ?? ABSENT),
+        sizes: Int32Array.from(ms, (m) => m?.size ?? 0),
       };
     },
     child(f: MoveFrame, j: number) {
-      const m = f.layouts[0]!.members[j]!;
-      if (m.bits === 0 || !m.nested || m.field.type.kind === "array") return undefined;
+      const ms = at(f, j);
+      const m = ms[0];
+      if (!m || ms.some((x) => !x) || m.bits === 0 || !m.nested || m.field.type.kind === "array") return undefined;
       const c = m.nested.record;
-      const delta = Int32Array.from(
-        f.layouts,
-        (l, i) => f.delta[i]! + l.members[j]!.offset - f.layouts[0]!.members[j]!.offset,
-      );
+      const delta = Int32Array.from(ms, (x, i) => f.delta[i]! + x!.offset - m.offset);
       // Laid out alike and placed alike on every representative: nothing inside moves.
       const same = f.reps.every(
         (a, i) => delta[i] === 0 && layoutSignature(c, a, false) === layoutSignature(c, f.reps[0]!, false),
@@ -95,15 +96,19 @@ function movesWalk(memoKey: string) {
       return same ? undefined : { record: c, ctx: { reps: f.reps, delta } };
     },
     lift(f: MoveFrame, j: number, e: Move): Move {
-      const label = f.layouts[0]!.members[j]!.field.name;
+      const ms = at(f, j);
+      const label = ms[0]!.field.name;
       return {
         path: label === undefined ? e.path : pathPrepend(label, e.path),
-        offs: e.offs.map((o, i) => o + f.layouts[i]!.members[j]!.offset),
+        offs: e.offs.map((o, i) => (o === ABSENT ? o : o + ms[i]!.offset)),
         sizes: e.sizes,
       };
     },
   };
 }
+
+/** The offset of a member a `when:` condition leaves out on that ABI. */
+const ABSENT = -1;
 
 export const checkCompat: Check = (ctx) => {
   const memo = new Map<RecordType, Map<string, FirstFound<Move>>>();
@@ -126,7 +131,10 @@ export const checkCompat: Check = (ctx) => {
       const moves = found.entries.map(
         (mv) =>
           `'${pathText(mv.path)}' ${describeGroups(
-            reps.map((r, i) => ({ ids: r.ids, text: `@${mv.offs[i]} (${mv.sizes[i]} B)` })),
+            reps.map((r, i) => ({
+              ids: r.ids,
+              text: mv.offs[i] === ABSENT ? "absent" : `@${mv.offs[i]} (${mv.sizes[i]} B)`,
+            })),
             ctx.abis,
           )}`,
       );

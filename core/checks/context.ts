@@ -1,7 +1,8 @@
 /* What every check gets: the model, the ABIs in scope, and helpers to group ABIs and name them. */
 import type { AbiEntry, AbiId } from "../../spec/abi.js";
 import type { Diagnostic, DocPath, Severity } from "../diagnostic.js";
-import type { InterfaceModel, RecordType, SpecModel } from "../model.js";
+import type { FieldModel, InterfaceModel, RecordType, SpecModel } from "../model.js";
+import type { MemberLayout, RecordLayout } from "../layout.js";
 
 export interface CheckContext {
   model: SpecModel;
@@ -63,6 +64,18 @@ export function recordsToCheck(ifc: InterfaceModel): { record: RecordType; name:
   };
   for (const r of ifc.records) if (!r.external) visit(r, `${r.kind} ${r.tag}`, r);
   return out;
+}
+
+const memberByField = new WeakMap<RecordLayout, Map<FieldModel, MemberLayout>>();
+
+/**
+ * The member a field became in a layout, or undefined where a `when:` condition leaves it out: walks that compare
+ * ABIs go by field, since members[j] of two ABIs need not be the same field.
+ */
+export function memberOf(layout: RecordLayout, field: FieldModel): MemberLayout | undefined {
+  let m = memberByField.get(layout);
+  if (!m) memberByField.set(layout, (m = new Map(layout.members.map((x) => [x.field, x]))));
+  return m.get(field);
 }
 
 /* ------------------------------------------- member paths, kept short */

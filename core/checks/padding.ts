@@ -7,13 +7,14 @@
  */
 import type { AbiEntry } from "../../spec/abi.js";
 import { layoutRecord, naturalAbi, type RecordLayout } from "../layout.js";
+import { packedOn } from "../abi-condition.js";
 import type { RecordType } from "../model.js";
 import { groupAbis, nameAbis, recordsToCheck, reporter, type Check } from "./context.js";
 
 export interface PaddingFix {
   /** Insert after this member (undefined: at the start). */
   after?: string;
-  /** Index in the record's fields of that member (-1: at the start). */
+  /** Index in the natural layout's members of that member (-1: at the start). */
   afterIndex: number;
   offset: number;
   size: number;
@@ -89,11 +90,13 @@ export const checkPadding: Check = (ctx) =>
     const report = reporter(ctx, ifc);
     const treeNames = new Map<RecordType, Set<string>>();
     return recordsToCheck(ifc).flatMap(({ record, name, root }) => {
-      if (record.packed) return [];
-      const layouts = new Map(ctx.abis.map((abi) => [abi.id, layoutRecord(record, abi)] as const));
+      // Packed on some ABIs only (`packed: {when}`): checked on the others.
+      const abis = record.packedWhen ? ctx.abis.filter((abi) => !packedOn(record, abi)) : ctx.abis;
+      if (record.packed || !abis.length) return [];
+      const layouts = new Map(abis.map((abi) => [abi.id, layoutRecord(record, abi)] as const));
       let taken = treeNames.get(root);
       if (!taken) treeNames.set(root, (taken = namesInTree(root)));
-      const fixes = suggestPadding(record, ctx.abis, taken);
+      const fixes = suggestPadding(record, abis, taken);
       // The first fix after each member (and the tail fix), looked up per finding in constant time.
       const fixAfter = new Map<string | undefined, PaddingFix>();
       let tailFix: PaddingFix | undefined;
@@ -116,7 +119,7 @@ export const checkPadding: Check = (ctx) =>
       });
       const out = [];
       const holeKey = (l: RecordLayout) => l.holes.map((h) => `${h.offset}+${h.size}:${h.after}`).join(",");
-      for (const [key, ids] of groupAbis(ctx.abis, (abi) => holeKey(layouts.get(abi.id)!))) {
+      for (const [key, ids] of groupAbis(abis, (abi) => holeKey(layouts.get(abi.id)!))) {
         if (!key) continue;
         for (const h of layouts.get(ids[0]!)!.holes) {
           const memberPath = h.before === undefined ? -1 : (fieldIndex.get(h.before) ?? -1);
@@ -134,7 +137,7 @@ export const checkPadding: Check = (ctx) =>
           );
         }
       }
-      for (const [, ids] of groupAbis(ctx.abis, (abi) => `${layouts.get(abi.id)!.tail}@${layouts.get(abi.id)!.size}`)) {
+      for (const [, ids] of groupAbis(abis, (abi) => `${layouts.get(abi.id)!.tail}@${layouts.get(abi.id)!.size}`)) {
         const l = layouts.get(ids[0]!)!;
         if (l.tail === 0) continue;
         out.push(

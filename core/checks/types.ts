@@ -5,6 +5,7 @@
  */
 import type { Severity } from "../diagnostic.js";
 import { typeName, type CType, type FieldModel } from "../model.js";
+import { sizesAcrossAbis } from "../scalars.js";
 import { recordsToCheck, reporter, type Check } from "./context.js";
 
 interface TypeProblem {
@@ -60,6 +61,18 @@ function problemOf(f: FieldModel): TypeProblem | undefined {
                 what: "plain 'char' used as a number (its signedness is the ABI's)",
                 hint: "use __u8 or __s8",
               };
+        case "typedef":
+          // A kernel typedef the ABIs disagree on (asm/posix_types.h overrides): x86's 16-bit __kernel_mode_t.
+          return {
+            severity: "error",
+            what:
+              `'${t.scalar.name}' (${sizesAcrossAbis(t.scalar).join(" or ")} bytes` +
+              `${t.scalar.signed === "abi" ? ", signed on some ABIs only" : ""}, as each ABI's headers define it)`,
+            hint:
+              t.scalar.cls === "ptr"
+                ? "carry user pointers in a __u64 and mark it 'pointer:' (u64_to_user_ptr() in the kernel)"
+                : "use the fixed-width type that holds its values on every ABI: __u32/__s32 or __u64/__s64",
+          };
         case "float":
           return {
             severity: "warning",
