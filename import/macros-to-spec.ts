@@ -11,7 +11,7 @@ import { parseInteger } from "../core/model.js";
 import { scalarByName } from "../core/scalars.js";
 import { kernelDocBefore } from "./kernel-doc.js";
 import { buildsIoctlNumber, parseIocCall, type IocMacro, type MacroDef } from "./macros.js";
-import { splitArrayType, stripQualifiers, tagOf } from "./c-types.js";
+import { splitArrayType, splitPointer, stripQualifiers, tagOf } from "./c-types.js";
 import type { ImportProblem } from "./types.js";
 
 /** A macro's value as clang computed it, and the C type of the expression. */
@@ -127,6 +127,14 @@ export function convertMacros(
     const { base, dims } = splitArrayType(written.trim().replace(/\s+/g, " "));
     if (dims.length) return undefined;
     const type = stripQualifiers(base).type;
+    // `_IOW('$', 6, char *)` (perf_event.h): the size encoded is a pointer's, 4 or 8 bytes by ABI.
+    const pointer = splitPointer(type);
+    if (pointer) {
+      const target = stripQualifiers(pointer.target).type;
+      const targetTag = tagOf(target);
+      const known = target === "void" || scalarByName(target) || (targetTag && targetTag.kind !== "enum");
+      return known ? `${target} *` : "void *";
+    }
     const tag = tagOf(type);
     if (tag && tag.kind !== "enum") return structs.some((s) => s.name === tag.name) ? type : undefined;
     return scalarByName(type) ? type : undefined;
