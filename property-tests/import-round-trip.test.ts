@@ -64,7 +64,6 @@ const HEADERS = [
   "nilfs2_api",
   "nitro_enclaves",
   "nvme_ioctl",
-  "perf_event",
   "phantom",
   "pps",
   "pr",
@@ -77,6 +76,7 @@ const HEADERS = [
   "udmabuf",
   "uinput",
   "userfaultfd",
+  "vhost",
   "watchdog",
 ].map((h) => `linux/${h}.h`);
 
