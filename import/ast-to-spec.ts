@@ -7,6 +7,7 @@
  * header's position; nothing is dropped silently.
  */
 import { scalarByName } from "../core/scalars.js";
+import { GLIBC_TYPEDEFS } from "./glibc-typedefs.js";
 import type { EnumSpec, FieldSpec, InlineComposite, NamedValue, StructSpec } from "../spec/types.js";
 import type { AstNode, AstPos } from "./ast-locations.js";
 import {
@@ -163,6 +164,7 @@ export function convertInterface(
       return { type: `${prefix}${tag.kind} ${tag.name}`, dims };
     }
     if (scalarByName(type)) return { type: `${prefix}${type}`, dims };
+    if (Object.hasOwn(GLIBC_TYPEDEFS, type)) return { type: `${prefix}${GLIBC_TYPEDEFS[type]}`, dims };
     const td = typedefs.get(type);
     if (td) {
       const inner = typeExpr(qualTypeOf(td), at, what, depth + 1);
@@ -187,6 +189,7 @@ export function convertInterface(
     const { type, qualifiers } = stripQualifiers(target);
     const prefix = qualifiers.length ? `${qualifiers.join(" ")} ` : "";
     if (type === "void" || scalarByName(type)) return prefix + type;
+    if (Object.hasOwn(GLIBC_TYPEDEFS, type)) return prefix + GLIBC_TYPEDEFS[type];
     const tag = tagOf(type);
     if (tag?.kind === "enum") return enumDefs.has(tag.name) ? prefix + type : `${prefix}int`;
     if (tag) return prefix + type;
@@ -325,7 +328,15 @@ export function convertInterface(
     const qualType = qualTypeOf(n);
     const { base, dims } = splitArrayType(qualType);
     const anonAt = anonymousRecordAt(stripQualifiers(base).type);
-    const inlineDecl = anonAt ? nested.get(anonAt) : nestedByTag.get(stripQualifiers(base).type);
+    const untagged = untaggedElsewhere(qualType);
+    if (untagged)
+      problem(
+        at,
+        "note",
+        `${what}: '${base}' is another header's typedef of an untagged ${untagged.decl.tagUsed}; written inline`,
+        "the generated header has no tag to name it by; the layout is the same",
+      );
+    const inlineDecl = untagged?.decl ?? (anonAt ? nested.get(anonAt) : nestedByTag.get(stripQualifiers(base).type));
     const field: FieldSpec = { ...(name !== undefined ? { name } : {}), type: "" };
     const path = name ? `${prefix}${name}` : prefix;
     if (inlineDecl) {
@@ -340,7 +351,7 @@ export function convertInterface(
         ...(inner.packed ? { packed: true } : {}),
       };
       field.type = composite;
-      setArray(field, dims, n);
+      setArray(field, untagged?.dims ?? dims, n);
     } else {
       const t = typeExpr(qualType, at, what);
       if (!t) return undefined;
@@ -364,6 +375,23 @@ export function convertInterface(
     if (at && name) origins.set(`${recordName}:${path}`, at);
     if (at) fieldPositions.set(field, at);
     return field;
+  };
+
+  /** The record behind a member's type when it is another header's `typedef struct {...} name`, and its dims. */
+  const untaggedElsewhere = (
+    qualType: string,
+    depth = 0,
+  ): { decl: AstNode; dims: (number | "flexible")[] } | undefined => {
+    const { base, dims } = splitArrayType(qualType);
+    const { type } = stripQualifiers(base);
+    const tag = tagOf(type);
+    if (tag) {
+      const def = tag.kind === "enum" ? undefined : recordDefs.get(`${tag.kind} ${tag.name}`);
+      return def && !def.name && !own(def) ? { decl: def, dims } : undefined;
+    }
+    const td = typedefs.get(type);
+    const inner = td && depth < 32 ? untaggedElsewhere(qualTypeOf(td), depth + 1) : undefined;
+    return inner && { decl: inner.decl, dims: [...dims, ...inner.dims] };
   };
 
   const trailingAt = (at: AstPos) => {

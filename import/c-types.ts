@@ -56,3 +56,23 @@ export function anonymousRecordAt(type: string): string | undefined {
   const m = /\((?:anonymous|unnamed)(?: struct| union)? at (.+:\d+:\d+)\)$/.exec(type);
   return m ? m[1] : undefined;
 }
+
+/**
+ * The names a header gives untagged records by typedef (`typedef struct { ... } guid_t;`): C knows them as
+ * `guid_t` only, while a spec (and the header it generates) says `struct guid_t`.  Comments are skipped.
+ */
+export function untaggedTypedefNames(text: string): Set<string> {
+  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, " ");
+  const names = new Set<string>();
+  for (const m of code.matchAll(/\btypedef\s+(?:struct|union)\s*(?:__attribute__\s*\(\([^)]*\)\)\s*)?\{/g)) {
+    let depth = 0;
+    let i = m.index + m[0].length - 1;
+    for (; i < code.length; i++) {
+      if (code[i] === "{") depth++;
+      else if (code[i] === "}" && --depth === 0) break;
+    }
+    const name = /^\}\s*(?:__attribute__\s*\(\([^)]*\)\)\s*)?([A-Za-z_]\w*)\s*[;,[]/.exec(code.slice(i));
+    if (name) names.add(name[1]!);
+  }
+  return names;
+}

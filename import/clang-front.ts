@@ -4,19 +4,18 @@
  *
  * - `-E -dD` lists every macro with the file and line that defines it;
  * - `-ast-dump=json` gives the declarations, and the value of every candidate
- *   macro: each is wrapped in an enumerator (`enum { __uapi_m_3 = (NAME) };`),
- *   so clang evaluates it and the dump carries the value and its C type.  A
- *   macro that is no integer constant is an error at its own line of the
- *   translation unit, and the dump is still written.
+ *   macro: each becomes a declaration whose type spells its value and C type
+ *   (import/macro-probes.ts).  A macro that is no integer constant is an error
+ *   at its own line of the translation unit, and the dump is still written.
  */
 import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { AbiId } from "../spec/abi.js";
-import { toolName } from "../core/c-writer.js";
 import { compilersFor } from "../verify/compilers.js";
 import { runYowaspCompile } from "../verify/backends.js";
 import { includeDirTree, mountAt, UAPI_INCLUDE_SUBDIRS, type FileTree } from "../verify/clang-files.js";
 import { sysrootFor } from "../verify/sysroots.js";
+import { macroProbe } from "./macro-probes.js";
 
 /** Where the kernel uapi headers of the machine are (Debian's linux-libc-dev). */
 export const SYSTEM_INCLUDE = "/usr/include";
@@ -147,9 +146,6 @@ export async function preprocess(refs: HeaderRef[], includeDirs: string[], abi: 
   return fromHost(run.stdout);
 }
 
-/** The enumerator that carries macro number `i`'s value through the AST dump. */
-export const macroProbeName = (i: number) => toolName(`m_${i}`);
-
 export interface AstRun {
   ast: unknown;
   /** Diagnostics, with the translation unit's own lines mapped to the macro probed there. */
@@ -158,7 +154,7 @@ export interface AstRun {
   probeLine: (i: number) => number;
 }
 
-/** Pass 2: the JSON AST of the headers plus one enumerator per candidate macro. */
+/** Pass 2: the JSON AST of the headers plus one probe declaration per candidate macro. */
 export async function dumpAst(
   refs: HeaderRef[],
   includeDirs: string[],
@@ -167,7 +163,7 @@ export async function dumpAst(
 ): Promise<AstRun> {
   const head = includeLines(refs);
   const firstProbeLine = refs.length + 1;
-  const probes = macroNames.map((name, i) => `enum { ${macroProbeName(i)} = (${name}) };\n`).join("");
+  const probes = macroNames.map((name, i) => `${macroProbe(name, i)}\n`).join("");
   // Function bodies (static inline helpers) say nothing about layout and would fill most of the dump.
   const dump = ["-fsyntax-only", "-Xclang", "-ast-dump=json", "-Xclang", "-skip-function-bodies"];
   const args = [...clangArgs(abi, includeDirs), ...dump, UNIT];

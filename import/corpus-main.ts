@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /* `npm run corpus`: import and round-trip every kernel uapi header here; write out/corpus/. */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { AbiId } from "../spec/abi.js";
 import { abiById } from "../spec/abis.js";
 import { OUT_DIR } from "../core/paths.js";
-import { runCorpus } from "./corpus.js";
+import { runCorpus, type CorpusResult } from "./corpus.js";
 import { reportJson, reportMarkdown } from "./corpus-report.js";
 import { DEFAULT_USR_INCLUDE } from "./round-trip-headers.js";
 
@@ -17,7 +17,8 @@ spec layout-equal to its header by round trip (the original and the generated he
 one translation unit, _Static_asserts on every size, alignment, offset and value) with
 gcc -m64/-m32/-mx32, the Debian cross GCCs that are installed, and the bundled
 @yowasp/clang on every ABI it implements, runs
-'uapi check' on every imported spec, and writes README.md and report.json to --out.
+'uapi check' on every imported spec, and writes README.md, report.json and specs/ (every
+imported spec, as specs/<header path>.yaml) to --out.
 
 options:
   --usr-include DIR  the installed kernel headers (default ${DEFAULT_USR_INCLUDE})
@@ -28,11 +29,13 @@ options:
   --only REGEX       only headers whose include path matches
   --limit N          only the first N headers (path order), for a quick look
   --batch N          original headers per translation unit (default 12)
-  --workers N        WebAssembly clang worker threads (default: cores, at most 2)
+  --workers N        WebAssembly clang worker threads for the round trip (default: cores, at most 2)
+  --import-workers N worker threads running 'uapi import' (default: cores, at most 2)
+  --render FILE      write the report from a report.json of an earlier run, running nothing
   --quiet            no progress lines on stderr
   -h, --help         this text
 
-exit codes: 0 written, 2 bad usage
+exit codes: 0 written, 2 bad usage (or --out holds a specs/ folder this tool did not write), 3 internal error
 `;
 
 function fail(message: string): never {
@@ -62,7 +65,9 @@ async function main(argv: string[]): Promise<void> {
         limit: { type: "string" },
         batch: { type: "string" },
         workers: { type: "string" },
+        "import-workers": { type: "string" },
         quiet: { type: "boolean" },
+        render: { type: "string" },
       },
       strict: true,
     }));
@@ -87,6 +92,20 @@ async function main(argv: string[]): Promise<void> {
   const out = path.resolve(values.out ?? path.join(OUT_DIR, "corpus"));
   const say = values.quiet ? () => {} : (line: string) => process.stderr.write(`corpus: ${line}\n`);
 
+  const write = (result: CorpusResult) => {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, "report.json"), reportJson(result));
+    writeFileSync(path.join(out, "README.md"), reportMarkdown(result));
+  };
+  if (values.render) {
+    write(JSON.parse(readFileSync(values.render, "utf8")) as CorpusResult);
+    say(`wrote ${path.join(out, "README.md")} and report.json from ${values.render}`);
+    return;
+  }
+
+  const specsDir = path.join(out, "specs");
+  refuseForeignFolder(specsDir);
+  const specs = new Map<string, string>();
   const result = await runCorpus({
     usrInclude: path.resolve(values["usr-include"] ?? DEFAULT_USR_INCLUDE),
     abis: abis.length ? (abis as AbiId[]) : undefined,
@@ -96,12 +115,38 @@ async function main(argv: string[]): Promise<void> {
     limit: positive("limit", values.limit),
     batch: positive("batch", values.batch),
     workers: positive("workers", values.workers),
+    importWorkers: positive("import-workers", values["import-workers"]),
     progress: say,
+    onSpec: (header, yaml) => specs.set(header, yaml),
   });
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, "report.json"), reportJson(result));
-  writeFileSync(path.join(out, "README.md"), reportMarkdown(result));
+  write(result);
+  writeSpecs(specsDir, specs);
   say(`wrote ${path.join(out, "README.md")} and report.json in ${result.timing.total} s`);
+}
+
+
+/** Marks a specs/ folder as this tool's, to be replaced whole by the next run. */
+const MARKER = ".uapi-corpus";
+
+function refuseForeignFolder(dir: string): void {
+  if (existsSync(dir) && !existsSync(path.join(dir, MARKER)))
+    fail(`${dir} exists and is not an earlier run's (no ${MARKER} in it); move it or pick another --out`);
+}
+
+/** specs/<header without .h>.yaml, replacing the folder of an earlier run, never a folder that is someone else's. */
+function writeSpecs(dir: string, specs: ReadonlyMap<string, string>): void {
+  refuseForeignFolder(dir);
+  const next = `${dir}.new`;
+  rmSync(next, { recursive: true, force: true });
+  mkdirSync(next, { recursive: true });
+  writeFileSync(path.join(next, MARKER), "written by npm run corpus (import/corpus-main.ts); replaced by each run\n");
+  for (const [header, yaml] of [...specs].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const file = path.join(next, header.replace(/\.h$/, ".yaml"));
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, yaml);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(next, dir);
 }
 
 main(process.argv.slice(2)).then(

@@ -183,6 +183,8 @@ export function reportMarkdown(result: CorpusResult): string {
     count(hs, (h) => !!h.imported && h.status !== "spec rejected"),
   );
   row("round trip: equal on every target that ran", equal, pct(equal, imported.length) + " of imported");
+  const everywhere = count(hs, (h) => h.status === "equal" && h.roundTrip!.equalOn.length === abisRun.length);
+  row(`... of them on all ${abisRun.length} ABIs compared here`, everywhere, "the others skipped ABIs lacking headers");
   row("round trip: differences found", different);
   row(
     "round trip: the spec's header does not compile",
@@ -242,9 +244,12 @@ export function reportMarkdown(result: CorpusResult): string {
       `| ${rule.counts === "commands" ? "command" : "struct"} | where | findings | ABIs |`,
       "|---|---|---:|---:|",
     );
-    for (const o of worst(t, 10)) L.push(`| \`${o.subject}\` | ${where(o)} | ${o.findings} | ${o.abis || "-"} |`);
-    const example = hs.flatMap((h) => (h.findings ?? []).filter((f: Finding) => f.rule === rule.id))[0];
-    if (example) L.push("", `For example: ${cell(example.message)}`);
+    const top = worst(t, 10);
+    for (const o of top) L.push(`| \`${o.subject}\` | ${where(o)} | ${o.findings} | ${o.abis || "-"} |`);
+    const example = hs
+      .find((h) => h.header === top[0]!.header)
+      ?.findings?.find((f: Finding) => f.rule === rule.id && f.subject === top[0]!.subject);
+    if (example) L.push("", `The first finding of \`${top[0]!.subject}\`: ${cell(example.message)}`);
     L.push("");
   }
 
@@ -310,24 +315,33 @@ export function reportMarkdown(result: CorpusResult): string {
   const skipped = new Map<string, Set<string>>();
   for (const h of hs)
     for (const n of h.roundTrip?.notRun ?? []) {
+      // A header's own failure is in the table above; this one is about single ABIs.
+      if (n.status !== "skipped" && n.status !== "original fails") continue;
       const key = `${n.status}: ${n.reason.replace(/ \(needs .*\)$/, "")}`;
       const set = skipped.get(key) ?? new Set();
       set.add(h.header);
       skipped.set(key, set);
     }
   if (skipped.size) {
-    L.push("Targets that did not run for a header (a header counts as equal on the targets that did):", "");
-    L.push("| why | headers |", "|---|---:|");
-    for (const [k, v] of [...skipped].sort((a, b) => b[1].size - a[1].size)) L.push(`| ${cell(k)} | ${v.size} |`);
+    L.push(
+      "ABIs on which a header that was compared elsewhere did not run (X is the ABI; a header counts as equal " +
+        "on the targets that ran):",
+      "",
+    );
+    L.push("| why | headers | e.g. |", "|---|---:|---|");
+    for (const [k, v] of [...skipped].sort((a, b) => b[1].size - a[1].size || a[0].localeCompare(b[0])))
+      L.push(`| ${cell(k)} | ${v.size} | ${[...v].slice(0, 3).join(", ")} |`);
     L.push("");
   }
 
   L.push("## Time taken", "");
+  const cores = r.timing.cores ?? "?";
   L.push(
-    `${r.timing.total} s in all on this machine: ${r.timing.standalone} s compiling every header on its own, ` +
-      `${r.timing.import} s importing, ${r.timing.checks} s of checks, and ${r.timing.roundTrip} s from the ` +
-      "first import to the last round trip (round trips run while later headers are imported). These figures " +
-      "are the only part of this report that changes between two runs on one machine.",
+    `${r.timing.total} s in all on this machine (${cores} cores): ${r.timing.standalone} s compiling every ` +
+      `header on its own; **${r.timing.import} s importing every header** (wall clock, ` +
+      `${r.timing.importWorkers} import worker(s), nothing else running; the imports' own times add up to ` +
+      `${r.timing.importSum} s); ${r.timing.checks} s of checks; ${r.timing.roundTrip} s of round trips. These ` +
+      "figures are the only part of this report that changes between two runs on one machine.",
     "",
   );
   return L.join("\n");

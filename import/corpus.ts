@@ -8,6 +8,7 @@
  * workers and GCC work while the importer does.
  */
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { AbiId } from "../spec/abi.js";
 import { ABIS } from "../spec/abis.js";
@@ -36,15 +37,18 @@ export interface CorpusOptions extends TargetSelection {
   workers?: number;
   /** Targets resolved beforehand, instead of the selection. */
   resolved?: ResolvedTargets;
-  /** Headers per round-trip call (imported while the previous chunk is round-tripped). */
+  /** Headers per round-trip call. */
   chunk?: number;
-  /** Worker threads running `uapi import` (default 1). */
+  /** Worker threads running `uapi import` (default: cores, at most 2). */
   importWorkers?: number;
+  /** Each spec the import wrote, as it arrives (the caller keeps them; the result does not hold them). */
+  onSpec?: (header: string, yaml: string) => void;
   /** Progress lines. */
   progress?: (line: string) => void;
 }
 
-export type CorpusStatus = "not standalone" | "import failed" | HeaderStatus;
+/** A header's fate: compiled alone? imported? then the round trip's verdict ("error": the run itself failed). */
+export type CorpusStatus = "not standalone" | "import failed" | "error" | HeaderStatus;
 
 /** A difference as the report shows it: once, with every target it was found on. */
 export interface DifferenceGroup {
@@ -99,7 +103,19 @@ export interface CorpusResult {
    * last round trip (round trips run while later headers are imported), and in all.  The only part of a result
    * that differs between two runs on one machine.
    */
-  timing: { standalone: number; import: number; roundTrip: number; checks: number; total: number };
+  timing: {
+    standalone: number;
+    /** Wall-clock seconds of the import of every header, on `importWorkers` threads, nothing else running. */
+    import: number;
+    importWorkers: number;
+    /** The machine's cores (availableParallelism). */
+    cores?: number;
+    /** The imports' own seconds, added up. */
+    importSum: number;
+    roundTrip: number;
+    checks: number;
+    total: number;
+  };
 }
 
 const MAX_GROUPS = 40;
@@ -209,26 +225,33 @@ export async function runCorpus(opts: CorpusOptions): Promise<CorpusResult> {
   let importMs = 0;
   let checksMs = 0;
   let roundTripDone = 0;
-  const roundTripStarted = performance.now();
-  const pending: Promise<void>[] = [];
-  let chunk: { header: string; model: SpecModel }[] = [];
+  const models: { header: string; model: SpecModel }[] = [];
   const roundTripChunk = (items: { header: string; model: SpecModel }[]) =>
     roundTripMany(
       items.map((it) => ({ original: it.header, spec: it.model })),
       { resolved, usrInclude: opts.usrInclude, batch: opts.batch, workers: opts.workers },
-    ).then((reports) => {
-      reports.forEach((r, i) => {
-        const res = results.get(items[i]!.header)!;
-        res.status = r.status;
-        if (r.reason) res.reason = r.reason;
-        res.roundTrip = summarise(r);
+    )
+      .then((reports) => {
+        reports.forEach((r, i) => {
+          const res = results.get(items[i]!.header)!;
+          res.status = r.status;
+          if (r.reason) res.reason = r.reason;
+          res.roundTrip = summarise(r);
+        });
+        roundTripDone += items.length;
+        say(`round trip: ${roundTripDone} headers done`);
+      })
+      // One chunk's failure is reported on its headers; the other chunks' results stand.
+      .catch((e: Error) => {
+        for (const it of items)
+          Object.assign(results.get(it.header)!, { status: "error", reason: String(e?.stack ?? e) });
       });
-      roundTripDone += items.length;
-      say(`round trip: ${roundTripDone} headers done`);
-    });
 
+  // The imports run first and alone, so their wall-clock time is the import's own.
   const importable = headers.filter((h) => standalone.get(h)!.ok);
-  const imports = new ImportPool(opts.importWorkers ?? 1);
+  const importWorkers = opts.importWorkers ?? Math.min(2, availableParallelism());
+  const imports = new ImportPool(importWorkers);
+  const importStarted = performance.now();
   let imported = 0;
   const importOne = async (h: string) => {
     const reply = await imports.run({ headers: [h], includeDirs: [], abi: "x86_64" });
@@ -248,6 +271,7 @@ export async function runCorpus(opts: CorpusOptions): Promise<CorpusResult> {
         },
       };
       results.set(h, res);
+      opts.onSpec?.(h, imp.yaml);
       try {
         const model = loadSpecText(`${h} (imported)`, imp.yaml);
         const c0 = performance.now();
@@ -255,15 +279,11 @@ export async function runCorpus(opts: CorpusOptions): Promise<CorpusResult> {
         res.findings = findingsOf(model, text);
         res.commands = commandsOf(model, text);
         checksMs += performance.now() - c0;
-        chunk.push({ header: h, model });
+        models.push({ header: h, model });
       } catch (e) {
         if (!(e instanceof SpecInputError)) throw e;
         res.reason = e.message.split("\n").slice(0, 3).join("; ");
       }
-    }
-    if (chunk.length >= (opts.chunk ?? 24)) {
-      pending.push(roundTripChunk(chunk));
-      chunk = [];
     }
     if (++imported % 25 === 0) say(`imported ${imported} of ${importable.length}`);
   };
@@ -272,8 +292,14 @@ export async function runCorpus(opts: CorpusOptions): Promise<CorpusResult> {
   } finally {
     await imports.close();
   }
-  if (chunk.length) pending.push(roundTripChunk(chunk));
-  await Promise.all(pending);
+  const importWall = performance.now() - importStarted;
+  say(`imported ${imported} headers in ${seconds(importWall)} s on ${importWorkers} worker(s)`);
+
+  const roundTripStarted = performance.now();
+  // Path order (a chunk's headers share round-trip units), one chunk at a time: each has its own clang workers.
+  const sorted = models.sort((a, b) => a.header.localeCompare(b.header));
+  const size = opts.chunk ?? 96;
+  for (let i = 0; i < sorted.length; i += size) await roundTripChunk(sorted.slice(i, i + size));
   const roundTripMs = performance.now() - roundTripStarted;
 
   return {
@@ -286,7 +312,10 @@ export async function runCorpus(opts: CorpusOptions): Promise<CorpusResult> {
     headers: headers.map((h) => results.get(h)!),
     timing: {
       standalone: seconds(tStandalone),
-      import: seconds(importMs),
+      import: seconds(importWall),
+      importWorkers,
+      cores: availableParallelism(),
+      importSum: seconds(importMs),
       roundTrip: seconds(roundTripMs),
       checks: seconds(checksMs),
       total: seconds(performance.now() - started),

@@ -23,17 +23,10 @@ import { loadSpecText } from "../spec/load.js";
 import type { FieldSpec, InterfaceSpec, SpecDocument, StructSpec } from "../spec/types.js";
 import { locateNodes, type AstNode } from "./ast-locations.js";
 import { convertInterface, type Origin } from "./ast-to-spec.js";
-import {
-  dumpAst,
-  macroProbeName,
-  preprocess,
-  resolveHeaders,
-  systemIncludeDirs,
-  UNIT,
-  type HeaderRef,
-} from "./clang-front.js";
+import { dumpAst, preprocess, resolveHeaders, systemIncludeDirs, UNIT, type HeaderRef } from "./clang-front.js";
+import { macroProbeName, probeError, readProbe, type MacroValue } from "./macro-probes.js";
 import { parseIocCall, parseMacroDefinitions, type MacroDef } from "./macros.js";
-import { convertMacros, type MacroValue } from "./macros-to-spec.js";
+import { convertMacros } from "./macros-to-spec.js";
 import { allConditions, enclosingConditions, mergeVariants } from "./merge-abis.js";
 import type { ImportOptions, ImportProblem, ImportResult } from "./types.js";
 
@@ -179,7 +172,7 @@ function located(refs: HeaderRef[]) {
     p.loc.file === UNIT ? { ...p, loc: { ...p.loc, file: refs[0]!.spelling } } : p;
 }
 
-/** Each candidate macro's value from its probe enumerator, or the compiler's reason it has none. */
+/** Each candidate macro's value from its probe declaration, or the compiler's reason it has none. */
 function macroValues(
   root: AstNode,
   candidates: MacroDef[],
@@ -189,33 +182,17 @@ function macroValues(
   const values = new Map<string, MacroValue | string>();
   const errorsAt = new Map<number, string>();
   for (const d of diagnostics)
-    if (d.file === UNIT && d.severity.endsWith("error") && !errorsAt.has(d.line)) errorsAt.set(d.line, d.message);
-  const probes = new Map<string, AstNode>();
+    if (d.file === UNIT && d.severity.endsWith("error") && !errorsAt.has(d.line))
+      errorsAt.set(d.line, probeError(d.message));
+  const probes = new Map<string, string>();
   for (const d of root.inner ?? [])
-    if (d.kind === "EnumDecl")
-      for (const c of d.inner ?? []) if (c.name?.startsWith(macroProbeName(0).slice(0, -1))) probes.set(c.name, c);
+    if (d.kind === "VarDecl" && d.name) probes.set(d.name, (d.type as { qualType?: string })?.qualType ?? "");
   candidates.forEach((m, i) => {
     const error = errorsAt.get(probeLine(i));
-    if (error) {
-      values.set(m.name, error);
-      return;
-    }
-    const probe = probes.get(macroProbeName(i));
-    const expr = findConstantExpr(probe);
-    if (expr) values.set(m.name, expr);
+    const probed = error ?? readProbe(probes.get(macroProbeName(i)) ?? "");
+    if (probed !== undefined) values.set(m.name, probed);
   });
   return values;
-}
-
-function findConstantExpr(node: AstNode | undefined): MacroValue | undefined {
-  const stack: AstNode[] = node ? [node] : [];
-  while (stack.length) {
-    const n = stack.shift()!;
-    if (n.kind === "ConstantExpr" && typeof n.value === "string")
-      return { value: BigInt(n.value), cType: (n.type as { qualType?: string }).qualType ?? "int" };
-    stack.push(...(n.inner ?? []));
-  }
-  return undefined;
 }
 
 function structSizes(structs: StructSpec[], abi: AbiEntry): Map<string, number> {

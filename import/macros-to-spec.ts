@@ -12,13 +12,8 @@ import { scalarByName } from "../core/scalars.js";
 import { kernelDocBefore } from "./kernel-doc.js";
 import { buildsIoctlNumber, parseIocCall, type IocMacro, type MacroDef } from "./macros.js";
 import { splitArrayType, splitPointer, stripQualifiers, tagOf } from "./c-types.js";
+import type { MacroValue } from "./macro-probes.js";
 import type { ImportProblem } from "./types.js";
-
-/** A macro's value as clang computed it, and the C type of the expression. */
-export interface MacroValue {
-  value: bigint;
-  cType: string;
-}
 
 export interface ConvertedMacros {
   constants: ConstantSpec[];
@@ -35,7 +30,8 @@ const isIncludeGuard = (m: MacroDef) => m.body === "" && /_H_*$|^_+[A-Z0-9_]*_H[
 
 /** A literal suffix that gives an integer constant the C type clang gave the macro. */
 function literal(value: bigint, cType: string, hex: boolean): string {
-  const unsigned = /unsigned/.test(cType);
+  // A value of a type narrower than int is an int in any expression (C11 6.3.1.1).
+  const unsigned = /unsigned/.test(cType) && !/char|short/.test(cType);
   const suffix = /long long/.test(cType) ? "LL" : /long/.test(cType) ? "L" : "";
   const digits = hex && value >= 0n ? `0x${value.toString(16)}` : value.toString();
   return `${digits}${unsigned ? "U" : ""}${suffix}`;
@@ -153,7 +149,8 @@ function integerOfSize(size: number): string | undefined {
 }
 
 function numeric(text: string): number | string {
-  return /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : text;
+  // `0407` stays text: as a number it would be 407, and the spec reads a string the way C does (octal).
+  return /^-?(0|[1-9]\d*)$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : text;
 }
 
 function lineOffset(text: string, line: number): number {

@@ -3,7 +3,8 @@
  * becoming one `_Static_assert` line.  The original header's declarations are compared
  *   - with the declarations generated from the spec (every name prefixed, so both coexist):
  *     size, alignment, every non-bit-field member's offset and size, the signedness of integer
- *     members, and the value of every command, constant, enumerator, flag and special value;
+ *     members, and the value (and its sign) of every command, constant, enumerator, flag and
+ *     special value;
  *   - with the layout engine's figures for the ABI (core/layout.ts): size, alignment, member
  *     offsets and sizes, also of the external structs the spec describes, and command numbers.
  * Both sides of an original-vs-generated comparison are the compiler's; neither side of any
@@ -40,6 +41,11 @@ export interface Comparison {
   engine?: bigint;
   /** The assert's message: names the subject, the member and the comparison. */
   message: string;
+  /**
+   * Both sides must also agree in sign: C's `==` converts `-1` to `0xffffffffU` before comparing,
+   * and a macro that is -1 is not one that is 4294967295.
+   */
+  sameSign?: boolean;
 }
 
 export interface CompareOptions {
@@ -47,6 +53,8 @@ export interface CompareOptions {
   prefix: string;
   /** Features the target compiler lays out unlike Linux on this ABI (verify/compilers.ts): no engine comparison. */
   limits?: readonly Limit[];
+  /** Records the original header names only by a typedef of an untagged record: spelled `x`, not `struct x`. */
+  typedefNamed?: ReadonlySet<string>;
 }
 
 /** C's name for a record ("struct foo"), with the tag checked. */
@@ -86,7 +94,7 @@ export function interfaceComparisons(
   const own = ifc.records.filter((r) => !r.external && r.tag);
   for (const r of own) {
     const subject = `${r.kind} ${r.tag}`;
-    const o = recordC(r);
+    const o = opts.typedefNamed?.has(r.tag!) ? cIdentifier(r.tag!) : recordC(r);
     const g = recordC(r, opts.prefix);
     const layout = layoutRecord(r, abi);
     const withEngine = !limited(r);
@@ -152,6 +160,7 @@ export function interfaceComparisons(
       against: "generated",
       original: `(${cIdentifier(name)})`,
       other: `(${cIdentifier(opts.prefix + name)})`,
+      sameSign: true,
     });
   for (const c of ifc.commands) {
     value(c.spec.name);
@@ -189,5 +198,6 @@ function externalsOf(records: readonly RecordType[]): RecordType[] {
 
 /** The comparison as one line of C. */
 export function assertLine(c: Comparison): string {
-  return `_Static_assert(${c.original} == ${c.other}, ${cStringLiteral(c.message)});`;
+  const sign = c.sameSign ? ` && (${c.original} < 0) == (${c.other} < 0)` : "";
+  return `_Static_assert(${c.original} == ${c.other}${sign}, ${cStringLiteral(c.message)});`;
 }

@@ -69,9 +69,13 @@ export function gccSearchFlags(target: GccTarget, headers: AbiHeaders): string[]
 
 /** Paths as the unit included them: the scratch, overlay and C library folders dropped. */
 function relativise(stderr: string, headers: AbiHeaders): string {
-  const roots = [headerOverlay(headers), ...headers.libcDirs].sort((a, b) => b.length - a.length);
+  // GCC may name a file reached through one of the overlay's links by the link's target.
+  const targets: [string, string][] = headers.kernel.map(([name, dir]) => [`${dir}/`, `${name}/`]);
+  if (headers.asmDir) targets.push([`${headers.asmDir}/`, "asm/"]);
+  const roots: [string, string][] = [headerOverlay(headers), ...headers.libcDirs].map((d) => [`${d}/`, ""]);
   let text = stderr.replace(/(^|\s)\S*\/(?=__uapi_rt)/gm, "$1");
-  for (const root of roots) text = text.split(`${root}/`).join("");
+  for (const [from, to] of [...targets, ...roots].sort((a, b) => b[0].length - a[0].length))
+    text = text.split(from).join(to);
   return text;
 }
 

@@ -23,23 +23,13 @@ import { KERNEL_TYPEDEF_NAMES } from "../spec/abis.js";
 import { IOC_FAMILIES } from "../runtime/ioc.js";
 import { cIdentifier, includeLine, lineComment, toolName } from "../core/c-writer.js";
 import { sysrootFor } from "../verify/sysroots.js";
+import { KERNEL_UAPI_DIRS } from "../verify/clang-files.js";
 
 /** Where the installed kernel uapi headers are unless told otherwise: this machine's own. */
 export const DEFAULT_USR_INCLUDE = "/usr/include";
 
-/** The top-level folders of the kernel's uapi headers (`make headers_install`), where present. */
-export const KERNEL_DIRS: readonly string[] = [
-  "linux",
-  "asm-generic",
-  "sound",
-  "drm",
-  "mtd",
-  "rdma",
-  "misc",
-  "scsi",
-  "xen",
-  "video",
-];
+/** The top-level folders of the kernel's uapi headers, where present. */
+export const KERNEL_DIRS = KERNEL_UAPI_DIRS;
 
 /** The host's multiarch folder beside /usr/include that holds ARCH=x86's asm/ and glibc's bits/. */
 const HOST_MULTIARCH = "x86_64-linux-gnu";

@@ -30,6 +30,8 @@ export interface UnitItem {
   original: string;
   model: SpecModel;
   interfaces: readonly InterfaceModel[];
+  /** Records the original names only by a typedef of an untagged record (`typedef struct {...} x;`). */
+  typedefNamed?: ReadonlySet<string>;
 }
 
 export interface Unit {
@@ -111,7 +113,11 @@ export function buildUnit(items: readonly UnitItem[], abi: AbiEntry, opts: UnitO
   }
   items.forEach((it, i) => {
     for (const ifc of it.interfaces)
-      for (const c of interfaceComparisons(it.original, ifc, abi, { prefix: PREFIX, limits: opts.limits })) {
+      for (const c of interfaceComparisons(it.original, ifc, abi, {
+        prefix: PREFIX,
+        limits: opts.limits,
+        typedefNamed: it.typedefNamed,
+      })) {
         push(assertLine(c));
         asserts.set(lines.length, c);
         assertItems.set(lines.length, i);

@@ -8,13 +8,14 @@
  *
  *   - hand-written specs of four real headers (property-tests/fixtures/round-trip/, and
  *     spec/iio.yaml's events.h) are equal on every target;
- *   - 42 real headers imported with `uapi import` are equal, each its own test;
+ *   - 46 real headers imported with `uapi import` are equal, each its own test;
  *   - the proof can fail: a member moved, or a 64-bit member aligned where the kernel's is not,
  *     is a difference naming the struct, the member, the ABI and both offsets;
  *   - an ABI whose headers are missing here is reported as skipped, never as equal.
  */
 import test from "ava";
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AbiId } from "../spec/abi.js";
@@ -28,6 +29,7 @@ import { runCorpus, type CorpusHeader } from "../import/corpus.js";
 import { formatRoundTrip, roundTripMany, type RoundTripReport } from "../import/round-trip.js";
 import { resolveTargets, type ResolvedTargets } from "../import/round-trip-targets.js";
 import { DEFAULT_USR_INCLUDE } from "../import/round-trip-headers.js";
+import { scratchDir } from "./header-support.js";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "property-tests", "fixtures");
 const SPEC_DIR = path.join(FIXTURES, "..", "..", "spec");
@@ -35,6 +37,7 @@ const USR_INCLUDE = DEFAULT_USR_INCLUDE;
 
 /** Real headers with structs and ioctls that compile on their own; imported and round-tripped one by one. */
 const HEADERS = [
+  "a.out",
   "auto_dev-ioctl",
   "auto_fs",
   "blkzoned",
@@ -52,12 +55,14 @@ const HEADERS = [
   "hidraw",
   "if_tun",
   "iio/events",
+  "input",
   "ipmi",
   "isst_if",
   "joystick",
   "kcov",
   "loop",
   "media",
+  "mei",
   "nbd",
   "nsfs",
   "nilfs2_api",
@@ -68,6 +73,7 @@ const HEADERS = [
   "pr",
   "ptp_clock",
   "rfkill",
+  "rose",
   "rtc",
   "seccomp",
   "sync_file",
@@ -187,7 +193,6 @@ const OPTIONS = "          - { name: options, type: __u32, flags: wdiof }\n";
 maybe(
   `a member moved in the spec is a difference naming the struct, the member and both offsets${skipNote}`,
   async (t) => {
-    const { readFileSync } = await import("node:fs");
     const text = readFileSync(path.join(FIXTURES, "round-trip", "watchdog.yaml"), "utf8");
     // identity, the last member, moved to the front.
     const moved = text.replace(IDENTITY, "").replace(OPTIONS, IDENTITY + OPTIONS);
@@ -223,7 +228,6 @@ const noM32 = missing ?? gccCannotCompile(compilersFor("i386").gcc!);
   `__aligned_u64 where the kernel has __u64 is a difference on i386 only: the alignment gcc -m32 gives` +
     (noM32 ? ` (skipped: ${noM32})` : ""),
   async (t) => {
-    const { readFileSync } = await import("node:fs");
     const text = readFileSync(path.join(FIXTURES, "round-trip", "gpio.yaml"), "utf8");
     const aligned = text.replace("- { name: timestamp, type: __u64 }", "- { name: timestamp, type: __aligned_u64 }");
     t.not(aligned, text, "the fixture changed: the mutation no longer applies");
@@ -284,5 +288,37 @@ interfaces:
     }
     t.false(r!.equalOn.includes("aarch64"));
     t.true(r!.equalOn.includes("x86_64"), formatRoundTrip(r!));
+  },
+);
+
+/* ------------------------------------------------ npm run corpus writes specs/, and only its own */
+
+const CORPUS_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "import", "corpus-main.js");
+const corpusMain = (args: string[]) =>
+  spawnSync(process.execPath, [CORPUS_MAIN, "--quiet", ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
+const gccMissing = spawnSync("gcc", ["--version"]).status === 0 ? undefined : "gcc is not installed";
+const corpusWhy = missing ?? gccMissing;
+
+(corpusWhy ? test.skip : test)(
+  "npm run corpus writes every imported spec below specs/, loadable, and never replaces a specs/ it did not write" +
+    (corpusWhy ? ` (skipped: ${corpusWhy})` : ""),
+  (t) => {
+    const out = scratchDir("corpus-out");
+    const only = ["--only", "^linux/(watchdog|rfkill)\\.h$", "--gcc", "none", "--no-clang"];
+    const first = corpusMain([...only, "--out", out]);
+    t.is(first.status, 0, first.stderr);
+    for (const h of ["watchdog", "rfkill"]) {
+      const model = loadSpecFile(path.join(out, "specs", "linux", `${h}.yaml`));
+      t.is(model.interfaces[0]!.spec.header, `linux/${h}.h`);
+    }
+    t.is(corpusMain([...only, "--out", out]).status, 0, "an earlier run's specs/ is replaced");
+
+    const foreign = scratchDir("corpus-foreign");
+    mkdirSync(path.join(foreign, "specs"));
+    writeFileSync(path.join(foreign, "specs", "mine.yaml"), "mine\n");
+    const refused = corpusMain([...only, "--out", foreign]);
+    t.is(refused.status, 2, refused.stderr);
+    t.regex(refused.stderr, /not an earlier run's/);
+    t.is(readFileSync(path.join(foreign, "specs", "mine.yaml"), "utf8"), "mine\n");
   },
 );

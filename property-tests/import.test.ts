@@ -18,6 +18,7 @@ import { yowaspInstalled } from "../verify/backends.js";
 import { sysrootFor } from "../verify/sysroots.js";
 import { enclosingConditions, separatingCondition } from "../import/merge-abis.js";
 import { stringify } from "yaml";
+import fc from "fast-check";
 import { cc, have, M32_ISYSTEM, scratchDir, writeTree } from "./header-support.js";
 import { spawnSync } from "node:child_process";
 
@@ -201,6 +202,54 @@ t$("the generated IIO buffer header imports back to spec/iio.yaml's commands, nu
   const original = written.interfaces.find((i) => i.spec.name === "iio_buffer")!;
   t.deepEqual(numbers(imported.interfaces[0]!.commands), numbers(original.commands));
 });
+
+/* ------------------------------------------------------------- macro values */
+
+/** x86_64's integer types, each with the width and signedness C gives it there (abi-facts.md, LP64). */
+const CAST_TYPES: [string, number, boolean][] = [
+  ["signed char", 8, true],
+  ["unsigned char", 8, false],
+  ["short", 16, true],
+  ["unsigned short", 16, false],
+  ["int", 32, true],
+  ["unsigned int", 32, false],
+  ["long", 64, true],
+  ["unsigned long", 64, false],
+  ["long long", 64, true],
+  ["unsigned long long", 64, false],
+];
+
+t$(
+  "every macro value comes back as C converts it: sign, width and type suffix, over random 64-bit values",
+  async (t) => {
+    const cases = fc.sample(
+      fc.tuple(fc.constantFrom(...CAST_TYPES), fc.bigInt({ min: -(1n << 63n), max: (1n << 64n) - 1n })),
+      { numRuns: 120, seed: 12 },
+    );
+    const defines = cases.map(([[type], v], i) => `#define V${i} ((${type})${v < 0n ? `(${v}LL)` : `${v}ULL`})`);
+    const dir = scratchDir("import-values");
+    // C reads a leading 0 as octal (C11 6.4.4.1): 0407 is 263, a.out's OMAGIC.
+    writeFileSync(path.join(dir, "values.h"), `${defines.join("\n")}\n#define OCTAL 0407\n`);
+    const { doc, yaml } = await importHeaders({
+      headers: [path.join(dir, "values.h")],
+      includeDirs: [],
+      abi: "x86_64",
+    });
+    t.is(Number(loadSpecText("values.yaml", yaml).interfaces[0]!.constants.get("OCTAL")?.value), 0o407);
+    const constants = new Map((doc.interfaces[0]!.constants ?? []).map((c) => [c.name, String(c.value)]));
+    cases.forEach(([[type, bits, signed], v], i) => {
+      const expected = signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
+      const text = constants.get(`V${i}`);
+      t.truthy(text, `V${i} imported`);
+      const m = /^(-?(?:0x[0-9a-f]+|\d+))(U?)(L*)$/i.exec(text!)!;
+      t.truthy(m, `V${i} = ${text} is a C integer literal`);
+      t.is(BigInt(m[1]!), expected, `V${i}: (${type})${v}`);
+      // Integer promotion: a cast to a type narrower than int gives an int (C11 6.3.1.1).
+      const promoted = bits < 32 ? "int" : type;
+      t.is(m[2] === "U", promoted.startsWith("unsigned"), `V${i}: the sign of ${promoted}`);
+    });
+  },
+);
 
 /* ------------------------------------------------------------- hostile headers */
 

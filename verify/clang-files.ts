@@ -11,8 +11,8 @@ import { join } from "node:path";
 /** A directory: names to file bytes or subdirectories (the shape @yowasp/clang's runClang takes). */
 export type FileTree = { [name: string]: FileTree | Uint8Array | string };
 
-/** The /usr/include folders that kernel uapi headers and the C library headers they use live in. */
-export const UAPI_INCLUDE_SUBDIRS: readonly string[] = [
+/** The top-level folders of the kernel's uapi headers (`make headers_install`), where present. */
+export const KERNEL_UAPI_DIRS: readonly string[] = [
   "linux",
   "asm-generic",
   "sound",
@@ -23,6 +23,11 @@ export const UAPI_INCLUDE_SUBDIRS: readonly string[] = [
   "scsi",
   "xen",
   "video",
+];
+
+/** The /usr/include folders that kernel uapi headers and the C library headers they use live in. */
+export const UAPI_INCLUDE_SUBDIRS: readonly string[] = [
+  ...KERNEL_UAPI_DIRS,
   "sys",
   "bits",
   "gnu",
