@@ -3,10 +3,16 @@ import type { Io } from "./io.js";
 
 export interface Command {
   name: string;
-  /** One line for `uapi --help`. */
-  summary: string;
   /** The full `uapi NAME --help` text. */
   help: string;
   /** Returns the exit code; throws UsageError for a bad command line and SpecInputError for a bad spec. */
   run(argv: string[], io: Io): Promise<number>;
+}
+
+/** A command as `uapi` lists it, with its module loaded on use: a run pays only for its own command's imports. */
+export interface CommandEntry {
+  name: string;
+  /** One line for `uapi --help`. */
+  summary: string;
+  load(): Promise<Command>;
 }

@@ -2,34 +2,68 @@
 /* `uapi`: the workbench's command line.  Each command lives in cli/commands/. */
 import { SpecInputError, type SpecError } from "../core/diagnostic.js";
 import { ownPackage } from "../core/paths.js";
-import { OutputRefused } from "../generators/write-out.js";
-import type { Command } from "./command.js";
-import { abisCommand } from "./commands/abis.js";
-import { checkCommand } from "./commands/check.js";
-import { compareCommand } from "./commands/compare.js";
-import { decodeCommand } from "./commands/decode.js";
-import { encodeCommand } from "./commands/encode.js";
-import { generateCommand } from "./commands/generate.js";
-import { importCommand } from "./commands/import.js";
-import { initCommand } from "./commands/init.js";
-import { ioctlCommand } from "./commands/ioctl.js";
-import { layoutCommand } from "./commands/layout.js";
-import { verifyCommand } from "./commands/verify.js";
+import { OutputRefused } from "../generators/out-fs.js";
+import type { CommandEntry } from "./command.js";
 import { EXIT, processIo, UsageError, type Io } from "./io.js";
 import { formatSpecErrors } from "./report.js";
 
-export const COMMANDS: readonly Command[] = [
-  initCommand,
-  importCommand,
-  checkCommand,
-  layoutCommand,
-  abisCommand,
-  generateCommand,
-  verifyCommand,
-  decodeCommand,
-  encodeCommand,
-  ioctlCommand,
-  compareCommand,
+/** Every command, its one line for `uapi --help`, and its module: loaded only when that command runs. */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "init",
+    summary: "start a project: a commented starter spec and uapi.config.json",
+    load: async () => (await import("./commands/init.js")).initCommand,
+  },
+  {
+    name: "import",
+    summary: "turn C headers into a spec (clang's AST; problems located in the header)",
+    load: async () => (await import("./commands/import.js")).importCommand,
+  },
+  {
+    name: "check",
+    summary: "check padding, alignment, compat layout, types and ioctl numbers",
+    load: async () => (await import("./commands/check.js")).checkCommand,
+  },
+  {
+    name: "layout",
+    summary: "show struct layouts side by side across ABIs",
+    load: async () => (await import("./commands/layout.js")).layoutCommand,
+  },
+  {
+    name: "abis",
+    summary: "list the ABI table",
+    load: async () => (await import("./commands/abis.js")).abisCommand,
+  },
+  {
+    name: "generate",
+    summary: "write the uapi headers, layout asserts and other artefacts to out/ (--check: compare only)",
+    load: async () => (await import("./commands/generate.js")).generateCommand,
+  },
+  {
+    name: "verify",
+    summary: "check the layout engine against real compilers (clang, GCC) on every ABI",
+    load: async () => (await import("./commands/verify.js")).verifyCommand,
+  },
+  {
+    name: "decode",
+    summary: "decode a struct's bytes on an ABI (JSON or annotated dump)",
+    load: async () => (await import("./commands/decode.js")).decodeCommand,
+  },
+  {
+    name: "encode",
+    summary: "encode a struct value (JSON) to its bytes on an ABI",
+    load: async () => (await import("./commands/encode.js")).encodeCommand,
+  },
+  {
+    name: "ioctl",
+    summary: "decode a raw ioctl request number and name its command",
+    load: async () => (await import("./commands/ioctl.js")).ioctlCommand,
+  },
+  {
+    name: "compare",
+    summary: "ioctl vs syscall: six-argument analysis and ergonomics report",
+    load: async () => (await import("./commands/compare.js")).compareCommand,
+  },
 ];
 
 function topHelp(): string {
@@ -100,7 +134,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       `uapi: unknown command '${name}'\n\n${topHelp()}`,
     );
   try {
-    return await command.run(rest, io);
+    return await (await command.load()).run(rest, io);
   } catch (e) {
     if (e instanceof SpecInputError) {
       const n = e.errors.length;

@@ -124,7 +124,6 @@ async function main(argv: string[]): Promise<void> {
   say(`wrote ${path.join(out, "README.md")} and report.json in ${result.timing.total} s`);
 }
 
-
 /** Marks a specs/ folder as this tool's, to be replaced whole by the next run. */
 const MARKER = ".uapi-corpus";
 

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { layoutRecord } from "../core/layout.js";
+import { parseInteger } from "../core/model.js";
 import { commandNumber } from "../core/ioctl-numbers.js";
 import type { RecordType } from "../core/model.js";
 import { importHeaders } from "../import/import.js";
@@ -235,7 +236,8 @@ t$(
       includeDirs: [],
       abi: "x86_64",
     });
-    t.is(Number(loadSpecText("values.yaml", yaml).interfaces[0]!.constants.get("OCTAL")?.value), 0o407);
+    const octal = loadSpecText("values.yaml", yaml).interfaces[0]!.constants.get("OCTAL")?.value;
+    t.is(parseInteger(octal ?? ""), BigInt(0o407), `OCTAL is ${JSON.stringify(octal)} in the spec`);
     const constants = new Map((doc.interfaces[0]!.constants ?? []).map((c) => [c.name, String(c.value)]));
     cases.forEach(([[type, bits, signed], v], i) => {
       const expected = signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);

@@ -1,10 +1,12 @@
 /*
  * YAML (or JSON) text -> plain value, plus a way back from any path in that
  * value to the line and column it came from.  The `yaml` package keeps source
- * ranges on every node; we index them by path once.
+ * ranges on every node; we index them by path once.  Plain documents take a
+ * faster reader that builds the same index (spec/yaml-fast.ts).
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { DocPath, Loc, SpecError } from "../core/diagnostic.js";
+import { readPlainYaml } from "./yaml-fast.js";
 
 export interface ParsedSource {
   file: string;
@@ -21,6 +23,13 @@ export const MAX_YAML_DEPTH = 256;
 export const MAX_ALIAS_COUNT = 100;
 
 export function parseSource(file: string, text: string): { source?: ParsedSource; errors: SpecError[] } {
+  const fast = readPlainYaml(text, MAX_YAML_DEPTH);
+  if (fast) return { source: { file, value: fast.value, locate: locator(file, text, fast.offsetOf) }, errors: [] };
+  return parseSourceWithYamlPackage(file, text);
+}
+
+/** The `yaml` package's reading: every document the fast path declines, and the reference it is tested against. */
+export function parseSourceWithYamlPackage(file: string, text: string): { source?: ParsedSource; errors: SpecError[] } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: "1.2" });
   const at = (offset: number): Loc => {
@@ -108,12 +117,28 @@ export function parseSource(file: string, text: string): { source?: ParsedSource
       ],
     };
   }
-  const locate = (path: DocPath): Loc => {
+  return { source: { file, value, locate: locator(file, text, (p) => positions.get(key(p))) }, errors: [] };
+}
+
+/** locate() over a node's offset by path, with line starts found once, on the first call. */
+function locator(file: string, text: string, offsetOf: (path: DocPath) => number | undefined): (path: DocPath) => Loc {
+  let starts: number[] | undefined;
+  const at = (offset: number): Loc => {
+    starts ??= [0, ...Array.from(text.matchAll(/\n/g), (m) => m.index + 1)];
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file, line: lo + 1, col: offset - starts[lo]! + 1 };
+  };
+  return (path) => {
     for (let n = path.length; n >= 0; n--) {
-      const offset = positions.get(key(path.slice(0, n)));
+      const offset = offsetOf(path.slice(0, n));
       if (offset !== undefined) return at(offset);
     }
     return { file, line: 1, col: 1 };
   };
-  return { source: { file, value, locate }, errors: [] };
 }

@@ -21,7 +21,6 @@ exit codes: 0 ok, 2 bad arguments
 
 export const abisCommand: Command = {
   name: "abis",
-  summary: "list the ABI table",
   help: HELP,
   async run(argv, io) {
     const { values } = parse(argv, { abi: { type: "string", multiple: true }, format: { type: "string" } });

@@ -39,7 +39,6 @@ exit codes: 0 clean, 1 findings at --fail-on level, 2 bad input (the spec errors
 
 export const checkCommand: Command = {
   name: "check",
-  summary: "check padding, alignment, compat layout, types and ioctl numbers",
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {

@@ -31,7 +31,6 @@ exit codes: 0 ok, 2 bad input (bad spec, unknown ABI or format), 3 internal erro
 
 export const compareCommand: Command = {
   name: "compare",
-  summary: "ioctl vs syscall: six-argument analysis and ergonomics report",
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {

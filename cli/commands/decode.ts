@@ -52,7 +52,6 @@ exit codes: 0 decoded, 1 the bytes break a rule or are too short,
 
 export const decodeCommand: Command = {
   name: "decode",
-  summary: "decode a struct's bytes on an ABI (JSON or annotated dump)",
   help: HELP,
   async run(argv, io: Io) {
     const { values, positionals } = parse(argv, { ...CODEC_OPTIONS, lenient: { type: "boolean" } });

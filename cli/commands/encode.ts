@@ -58,7 +58,6 @@ JSON, unknown struct/ABI, bad spec), 3 internal error
 
 export const encodeCommand: Command = {
   name: "encode",
-  summary: "encode a struct value (JSON) to its bytes on an ABI",
   help: HELP,
   async run(argv, io: Io) {
     const { values, positionals } = parse(argv, CODEC_OPTIONS);

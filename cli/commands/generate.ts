@@ -79,7 +79,6 @@ failed (DIR is left as it was)
 
 export const generateCommand: Command = {
   name: "generate",
-  summary: "write the uapi headers, layout asserts and other artefacts to out/ (--check: compare only)",
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {

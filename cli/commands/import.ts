@@ -55,7 +55,6 @@ option; ${YOWASP_PACKAGE} not installed), 3 internal error
 
 export const importCommand: Command = {
   name: "import",
-  summary: "turn C headers into a spec (clang's AST; problems located in the header)",
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {

@@ -68,7 +68,6 @@ function posixRelative(from: string, to: string): string {
 
 export const initCommand: Command = {
   name: "init",
-  summary: "start a project: a commented starter spec and uapi.config.json",
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parse(argv, { format: { type: "string" } });

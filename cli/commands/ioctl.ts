@@ -98,7 +98,6 @@ const charOf = (type: number) =>
 
 export const ioctlCommand: Command = {
   name: "ioctl",
-  summary: "decode a raw ioctl request number and name its command",
   help: HELP,
   async run(argv, io: Io) {
     // `uapi ioctl -1` would otherwise read as an unknown option: say what is wrong with the number.

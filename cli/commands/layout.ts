@@ -140,7 +140,6 @@ function renderText(io: Io, model: SpecModel, record: RecordType, abis: readonly
 
 export const layoutCommand: Command = {
   name: "layout",
-  summary: "show struct layouts side by side across ABIs",
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {

@@ -139,7 +139,6 @@ function renderTable(io: Io, verdicts: AbiVerdict[]): string {
 
 export const verifyCommand: Command = {
   name: "verify",
-  summary: "check the layout engine against real compilers (clang, GCC) on every ABI",
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
