@@ -5,25 +5,17 @@
  * Target: under 5 s.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "../core/paths.js";
 import { ABIS } from "../spec/abis.js";
-import { loadSpecFile } from "../spec/load.js";
+import { loadSpecFile, specFilesBelow } from "../spec/load.js";
 
 const SPECS = path.join(REPO_ROOT, "out", "corpus", "specs");
 const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
 const TARGET_SECONDS = 5;
 const RUNS = 3;
-
-function specFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith(".yaml"))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -56,7 +48,7 @@ function gccSeconds(headers: string[]): number | string {
 }
 
 export async function run(): Promise<void> {
-  const files = specFiles(SPECS);
+  const files = specFilesBelow(SPECS);
   if (!files.length) {
     console.log(`no corpus at ${path.relative(process.cwd(), SPECS)}: run 'npm run corpus' first`);
     return;

@@ -61,6 +61,10 @@ export function constantValue(node: AstNode | undefined): bigint | undefined {
   return undefined;
 }
 
+/** The spec's scalar for a C type name: itself when the spec knows it, the spec's name for glibc's internal ones. */
+const specScalar = (type: string): string | undefined =>
+  scalarByName(type) ? type : Object.hasOwn(GLIBC_TYPEDEFS, type) ? GLIBC_TYPEDEFS[type] : undefined;
+
 const qualTypeOf = (n: AstNode) => (n.type as { qualType?: string } | undefined)?.qualType ?? "";
 const posKey = (p: AstPos) => `${p.file}:${p.line}:${p.col}`;
 
@@ -163,8 +167,8 @@ export function convertInterface(
       useRecord(def);
       return { type: `${prefix}${tag.kind} ${tag.name}`, dims };
     }
-    if (scalarByName(type)) return { type: `${prefix}${type}`, dims };
-    if (Object.hasOwn(GLIBC_TYPEDEFS, type)) return { type: `${prefix}${GLIBC_TYPEDEFS[type]}`, dims };
+    const scalar = specScalar(type);
+    if (scalar) return { type: `${prefix}${scalar}`, dims };
     const td = typedefs.get(type);
     if (td) {
       const inner = typeExpr(qualTypeOf(td), at, what, depth + 1);
@@ -188,8 +192,9 @@ export function convertInterface(
     }
     const { type, qualifiers } = stripQualifiers(target);
     const prefix = qualifiers.length ? `${qualifiers.join(" ")} ` : "";
-    if (type === "void" || scalarByName(type)) return prefix + type;
-    if (Object.hasOwn(GLIBC_TYPEDEFS, type)) return prefix + GLIBC_TYPEDEFS[type];
+    if (type === "void") return prefix + type;
+    const scalar = specScalar(type);
+    if (scalar) return prefix + scalar;
     const tag = tagOf(type);
     if (tag?.kind === "enum") return enumDefs.has(tag.name) ? prefix + type : `${prefix}int`;
     if (tag) return prefix + type;

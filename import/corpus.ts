@@ -16,7 +16,7 @@ import { loadSpecText } from "../spec/load.js";
 import { SpecInputError } from "../core/diagnostic.js";
 import type { SpecModel } from "../core/model.js";
 import { runChecks } from "../core/checks/index.js";
-import { ImportPool } from "./corpus-import.js";
+import { importPool } from "./corpus-import.js";
 import type { ImportCounts } from "./types.js";
 import { compileStandalone, kernelVersion, listUapiHeaders } from "./corpus-headers.js";
 import { roundTripMany, type Difference, type HeaderStatus, type RoundTripReport } from "./round-trip.js";
@@ -250,7 +250,7 @@ export async function runCorpus(opts: CorpusOptions): Promise<CorpusResult> {
   // The imports run first and alone, so their wall-clock time is the import's own.
   const importable = headers.filter((h) => standalone.get(h)!.ok);
   const importWorkers = opts.importWorkers ?? Math.min(2, availableParallelism());
-  const imports = new ImportPool(importWorkers);
+  const imports = importPool(importWorkers);
   const importStarted = performance.now();
   let imported = 0;
   const importOne = async (h: string) => {

@@ -1,12 +1,11 @@
 /*
  * @yowasp/clang for round trips: a pool of worker threads (round-trip-clang-worker.ts), each
  * holding the WebAssembly clang loaded once and the header trees of the ABIs it has compiled
- * for.  clang in WebAssembly runs on one thread, so the pool is what puts several cores to
- * work; idle workers do not keep the process alive.
+ * for.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import type { AbiHeaders } from "./round-trip-headers.js";
+import { WorkerPool } from "./worker-pool.js";
 
 export interface ClangJob {
   /** Only load the WebAssembly clang (so the first real job does not wait for it). */
@@ -30,66 +29,21 @@ export interface ClangReply {
   error?: string;
 }
 
-interface Slot {
-  worker: Worker;
-  busy: boolean;
-}
-
-/** Workers run jobs one at a time each; jobs queue in order. */
-export class ClangPool {
-  private readonly slots: Slot[] = [];
-  private readonly queue: { job: ClangJob; resolve: (r: ClangReply) => void }[] = [];
-
-  constructor(readonly size: number) {}
-
-  run(job: ClangJob): Promise<ClangReply> {
-    return new Promise((resolve) => {
-      this.queue.push({ job, resolve });
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    while (this.queue.length) {
-      let slot = this.slots.find((s) => !s.busy);
-      if (!slot && this.slots.length < this.size) slot = this.spawn();
-      if (!slot) return;
-      const { job, resolve } = this.queue.shift()!;
-      slot.busy = true;
-      slot.worker.ref();
-      const done = (reply: ClangReply) => {
-        slot!.worker.off("message", done);
-        slot!.worker.off("error", failed);
-        slot!.busy = false;
-        slot!.worker.unref();
-        resolve(reply);
-        this.pump();
-      };
-      const failed = (e: Error) => {
-        this.slots.splice(this.slots.indexOf(slot!), 1);
-        done({ stderr: "", exitCode: -1, ms: 0, version: "?", error: `worker failed: ${e.message}` });
-      };
-      slot.worker.on("message", done);
-      slot.worker.on("error", failed);
-      slot.worker.postMessage(job);
-    }
-  }
-
-  private spawn(): Slot {
-    const worker = new Worker(new URL("./round-trip-clang-worker.js", import.meta.url));
-    worker.unref();
-    const slot = { worker, busy: false };
-    this.slots.push(slot);
-    return slot;
+/** The WebAssembly clang in worker threads; `warm` loads it in every worker ahead of the first job. */
+export class ClangPool extends WorkerPool<ClangJob, ClangReply> {
+  constructor(size: number) {
+    super(size, new URL("./round-trip-clang-worker.js", import.meta.url), (e) => ({
+      stderr: "",
+      exitCode: -1,
+      ms: 0,
+      version: "?",
+      error: `worker failed: ${e.message}`,
+    }));
   }
 
   /** Start every worker and load its clang now, while other work goes on. */
   warm(job: Omit<ClangJob, "warm">): Promise<unknown> {
-    return Promise.all(Array.from({ length: this.size - this.slots.length }, () => this.run({ ...job, warm: true })));
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+    return Promise.all(Array.from({ length: this.size - this.started }, () => this.run({ ...job, warm: true })));
   }
 }
 

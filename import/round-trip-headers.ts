@@ -19,7 +19,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { AbiEntry, AbiId } from "../spec/abi.js";
-import { KERNEL_TYPEDEF_NAMES } from "../spec/abis.js";
+import { ASM_TYPEDEF_NAMES } from "../spec/abis.js";
 import { IOC_FAMILIES } from "../runtime/ioc.js";
 import { cIdentifier, includeLine, lineComment, toolName } from "../core/c-writer.js";
 import { sysrootFor } from "../verify/sysroots.js";
@@ -106,17 +106,6 @@ export function abiHeaders(abi: AbiEntry, roots: HeaderRoots): AbiHeaders {
   };
 }
 
-/** Kernel typedefs the linux/ headers declare themselves (linux/posix_types.h, types.h, socket.h, fs.h). */
-const NOT_IN_ASM = new Set([
-  "__kernel_key_t",
-  "__kernel_mqd_t",
-  "__sum16",
-  "__wsum",
-  "__poll_t",
-  "__kernel_sa_family_t",
-  "__kernel_rwf_t",
-]);
-
 /**
  * The six asm/ headers a uapi header reaches through <linux/types.h> and <linux/ioctl.h>, for an
  * ABI whose own asm/ is not installed here, written from the ABI table:
@@ -137,9 +126,7 @@ export function asmStandIns(abi: AbiEntry): Record<string, string> {
     return [note(what), `#ifndef ${guard}`, `#define ${guard}`, ...body, "#endif", ""].join("\n");
   };
   const ioc = IOC_FAMILIES[abi.ioc];
-  const typedefs = KERNEL_TYPEDEF_NAMES.filter((n) => !NOT_IN_ASM.has(n)).map(
-    (n) => `typedef ${abi.typedefs.facts[n].type} ${cIdentifier(n)};`,
-  );
+  const typedefs = ASM_TYPEDEF_NAMES.map((n) => `typedef ${abi.typedefs.facts[n].type} ${cIdentifier(n)};`);
   return {
     "asm/types.h": guarded("types", "asm/types.h", [includeLine("asm-generic/int-ll64.h")]),
     "asm/bitsperlong.h": guarded("bitsperlong", "asm/bitsperlong.h", [

@@ -25,6 +25,7 @@ import { loadSpecText } from "../spec/load.js";
 import { abiById } from "../spec/abis.js";
 import { compilersFor } from "../verify/compilers.js";
 import { gccCannotCompile } from "../verify/backends.js";
+import { limiter } from "../verify/verify.js";
 import type { Against, Aspect, Comparison } from "./round-trip-compare.js";
 import { clangPool } from "./round-trip-clang.js";
 import { judgeUnit, parseDiagnostics, type FailedComparison, type UnitVerdict } from "./round-trip-diagnostics.js";
@@ -154,22 +155,6 @@ function typedefNamesOf(file: string): Set<string> {
   } catch {
     return new Set();
   }
-}
-
-/** A limit on how many of something run at once. */
-function limiter(n: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(job: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>((r) => waiting.push(r));
-    active++;
-    try {
-      return await job();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
 }
 
 const show = (v: bigint | undefined) => (v === undefined ? undefined : v.toString());

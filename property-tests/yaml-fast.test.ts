@@ -6,11 +6,12 @@
 import test, { type ExecutionContext } from "ava";
 import fc from "fast-check";
 import jsyaml from "js-yaml";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import type { DocPath } from "../core/diagnostic.js";
+import { specFilesBelow } from "../spec/load.js";
 import { parseSource, parseSourceWithYamlPackage } from "../spec/source.js";
 import { readPlainYaml } from "../spec/yaml-fast.js";
 
@@ -52,19 +53,11 @@ function agree(text: string): { answered: boolean; problem?: string } {
   return { answered: true };
 }
 
-function yamlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
-}
-
 test("every spec of the repository and of the imported corpus reads the same both ways", (t) => {
   const files = [
-    ...yamlFiles(path.join(REPO, "spec")),
-    ...yamlFiles(path.join(REPO, "property-tests", "fixtures")),
-    ...yamlFiles(path.join(REPO, "out", "corpus", "specs")),
+    ...specFilesBelow(path.join(REPO, "spec")),
+    ...specFilesBelow(path.join(REPO, "property-tests", "fixtures")),
+    ...specFilesBelow(path.join(REPO, "out", "corpus", "specs")),
   ];
   t.true(files.length > 20, "the documents are there");
   let answered = 0;

@@ -248,6 +248,9 @@ const RULES: Readonly<Record<TypedefName, TypedefRule>> = { ...KERNEL_RULES, ...
 /** Every kernel typedef, in the order of the headers that declare them. */
 export const KERNEL_TYPEDEF_NAMES = Object.keys(KERNEL_RULES) as readonly KernelTypedef[];
 
+/** The kernel typedefs an arch's asm/ headers declare (through asm-generic/posix_types.h); linux/ declares the rest. */
+export const ASM_TYPEDEF_NAMES = KERNEL_TYPEDEF_NAMES.filter((n) => KERNEL_RULES[n].source.startsWith(`${AG}:`));
+
 /** Every typedef a row carries a fact for: the kernel's first, then the C library's. */
 export const TYPEDEF_NAMES = Object.keys(RULES) as readonly TypedefName[];
 

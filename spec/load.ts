@@ -3,7 +3,7 @@
  * Every stage reports all of its errors with positions; the first stage that
  * fails stops the load, so later stages only ever see well-formed input.
  */
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { readCapped } from "./read-capped.js";
 import path from "node:path";
 import { SpecInputError, type SpecError } from "../core/diagnostic.js";
@@ -86,6 +86,15 @@ export function specFilesIn(folder: string): string[] {
     .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith("."))
     .sort()
     .map((f) => path.join(folder, f));
+}
+
+/** The spec files in a folder and every folder below it, sorted by path; none when the folder is missing. */
+export function specFilesBelow(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && !e.name.startsWith("."))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
 }
 
 /** Load several files, collecting the errors of all of them. */

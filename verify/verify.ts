@@ -115,7 +115,7 @@ function limited(
 }
 
 /** A tiny semaphore: at most `n` tasks at once. */
-function limiter(n: number) {
+export function limiter(n: number) {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async <T>(task: () => Promise<T>): Promise<T> => {
