@@ -25,6 +25,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/check.js")).checkCommand,
   },
   {
+    name: "diff",
+    summary: "compare two versions on every ABI: each change breaking, source-only or compatible",
+    load: async () => (await import("./commands/diff.js")).diffCommand,
+  },
+  {
     name: "layout",
     summary: "show struct layouts side by side across ABIs",
     load: async () => (await import("./commands/layout.js")).layoutCommand,

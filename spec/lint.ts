@@ -66,7 +66,15 @@ import {
 } from "./c-names.js";
 import type { AbiEntry, AbiId } from "./abi.js";
 import { ABIS } from "./abis.js";
-import type { AbiCondition, CommandSpec, EnumSpec, FieldSpec, InterfaceSpec, SpecDocument } from "./types.js";
+import type {
+  AbiCondition,
+  CommandSpec,
+  EnumSpec,
+  FieldSpec,
+  InterfaceSpec,
+  SpecDocument,
+  StructSpec,
+} from "./types.js";
 import { conditionHolds, describeCondition } from "../core/abi-condition.js";
 
 const C_KEYWORD_SET = new Set(C_KEYWORDS);
@@ -460,6 +468,7 @@ function lintInterface(
     const on = new Set(ABIS.map((a) => a.id));
     attributeConditions(s, sp, on, fail);
     lintFields(s.fields, [...sp, "fields"], new Map(), s.name, external, names, check, tag, bitField, fail, on);
+    if (s.extensible) extensionContract(s, [...sp, "extensible"], fail);
   });
   (ifc.commands ?? []).forEach((c, i) => {
     const cp = [...p, "commands", i];
@@ -499,6 +508,29 @@ function lintInterface(
         "the macro would replace that name in the header: rename one of them",
       );
   }
+}
+
+/** An extensible struct names the member that carries its size exactly when the size travels in a member. */
+function extensionContract(s: StructSpec, path: DocPath, fail: Fail): void {
+  const { size, member } = s.extensible!;
+  if (size === "argument") {
+    if (member !== undefined)
+      fail(
+        [...path, "member"],
+        "a size passed as an argument has no member",
+        "leave out 'member', or write 'size: member'",
+      );
+    return;
+  }
+  const field = s.fields.find((f) => f.name === member);
+  if (member === undefined || !field || typeof field.type !== "string" || field.array !== undefined)
+    fail(
+      [...path, member === undefined ? "size" : "member"],
+      member === undefined
+        ? "'size: member' needs the member that holds the size"
+        : `${show(member)} is not a top-level scalar member of ${s.name}`,
+      "name the top-level integer member the caller sets to sizeof the struct, e.g. 'member: size'",
+    );
 }
 
 function errno(name: string, path: DocPath, fail: Fail): void {

@@ -213,7 +213,22 @@ export interface StructSpec {
    * laid out and checked as an element type, never emitted into the header.
    */
   external?: { header: string };
+  /**
+   * The struct's extension contract: it grows only by appending members, and the kernel learns the
+   * caller's size at run time and requires unknown trailing bytes to be zero (copy_struct_from_user(),
+   * as clone3, openat2 and perf_event_attr do).  `uapi diff` calls a member appended to such a struct
+   * compatible, unless an ioctl number encodes the struct's size.
+   */
+  extensible?: ExtensionContract;
   status?: Status;
+}
+
+/** Where the caller's size of an extensible struct travels. */
+export interface ExtensionContract {
+  /** `member`: a member of the struct holds it (perf_event_attr.size); `argument`: the syscall's size argument (clone3). */
+  size: "member" | "argument";
+  /** The top-level member holding the size, with `size: member`. */
+  member?: Identifier;
 }
 
 /** A bit in a flags word. */
