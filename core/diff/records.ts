@@ -347,7 +347,8 @@ function diffMembers(ctx: DiffContext, p: RecordPair): MemberChanges {
         }),
       );
     }
-    if (o0 && n0 && !moved && !wider && !bitMoved) {
+    // Reserved bytes stay meaningless whatever they are spelled as.
+    if (o0 && n0 && !moved && !wider && !bitMoved && !(meaningless(o0.field) && meaningless(n0.field))) {
       const [os, ns] = [spelling(o0.field), spelling(n0.field)];
       const signs = abis.some((a) => {
         const [o, n] = [before.get(a.id), after.get(a.id)];
@@ -389,7 +390,7 @@ function diffMembers(ctx: DiffContext, p: RecordPair): MemberChanges {
     const carvedFrom =
       renamedFrom ??
       [...removed, ...newPaths.filter((x) => oldSet.has(x))].find(
-        (o) => meaningless(topRemovedOld(o).field) && inAll(within, o),
+        (o) => meaningless(topRemovedOld(o).field) && inAll((before, now) => within(now, before), o),
       );
     const base = { subject: sub(path), oldPath: p.oldR.path, newPath: n0.field.path };
     if (carvedFrom !== undefined) {
