@@ -62,6 +62,7 @@ export async function importHeaders(opts: ImportOptions): Promise<ImportResult> 
   return {
     doc,
     yaml,
+    headerPositions: headerPositions(doc, origins, primary.fieldPositions),
     problems: problems.map(located(refs)),
     counts: {
       structs: count(interfaces, (i) => (i.structs ?? []).filter((s) => s.kind !== "union" && !s.external).length),
@@ -288,4 +289,35 @@ function arrayField(doc: SpecDocument, path: DocPath): FieldSpec | undefined {
   let node: unknown = doc;
   for (const key of path.slice(0, i)) node = (node as Record<string | number, unknown>)?.[key];
   return node && typeof node === "object" && "type" in node ? (node as FieldSpec) : undefined;
+}
+
+/**
+ * Each item of the imported spec mapped to where the header declares it, keyed by its path in the
+ * document joined with '/' ("interfaces/0/structs/2/fields/1"): a diff of headers points at header lines.
+ */
+function headerPositions(
+  doc: SpecDocument,
+  origins: ReadonlyMap<string, Origin | Loc>,
+  fields: ReadonlyMap<FieldSpec, Origin>,
+): Map<string, Loc> {
+  const out = new Map<string, Loc>();
+  const put = (path: (string | number)[], at: Origin | Loc | undefined) => {
+    if (at) out.set(path.join("/"), { file: at.file, line: at.line, col: at.col });
+  };
+  const walkFields = (fs: readonly FieldSpec[], path: (string | number)[]) =>
+    fs.forEach((f, k) => {
+      put([...path, k], fields.get(f));
+      if (typeof f.type === "object") walkFields(f.type.fields, [...path, k, "type", "fields"]);
+    });
+  doc.interfaces.forEach((ifc, i) => {
+    const at = (key: string) => origins.get(`${ifc.name}:${key}`);
+    (ifc.structs ?? []).forEach((s, j) => {
+      put(["interfaces", i, "structs", j], at(s.name));
+      walkFields(s.fields, ["interfaces", i, "structs", j, "fields"]);
+    });
+    (ifc.enums ?? []).forEach((e, j) => put(["interfaces", i, "enums", j], at(`enum ${e.name}`)));
+    (ifc.constants ?? []).forEach((c, j) => put(["interfaces", i, "constants", j], at(c.name)));
+    (ifc.commands ?? []).forEach((c, j) => put(["interfaces", i, "commands", j], at(c.name)));
+  });
+  return out;
 }

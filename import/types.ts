@@ -44,4 +44,6 @@ export interface ImportResult {
   yaml: string;
   problems: ImportProblem[];
   counts: ImportCounts;
+  /** Where an item of the spec (by its path in `doc`) is declared in the header, for those the compile located. */
+  headerPositions: ReadonlyMap<string, Loc>;
 }

@@ -1,16 +1,32 @@
 /* A header side of `uapi diff`, read as `uapi import` reads it: loaded only when a side is a header, since it brings clang. */
-import { SpecInputError } from "../../core/diagnostic.js";
+import { SpecInputError, type DocPath, type Loc } from "../../core/diagnostic.js";
+import type { SpecModel } from "../../core/model.js";
+import path from "node:path";
+import { displayPath, loadSpecText } from "../../spec/load.js";
 import { FrontEndError } from "../../import/clang-front.js";
 import { importHeaders } from "../../import/import.js";
 import { YOWASP_PACKAGE, yowaspInstallCommand, yowaspInstalled } from "../../verify/backends.js";
 import { UsageError } from "../io.js";
 
-/** The header as spec text (YAML); errors of the compiler are located in the header. */
-export async function importHeaderSpec(file: string, includeDirs: string[]): Promise<string> {
+/**
+ * The header as a spec whose positions are the header's own lines where the compile located an item
+ * (the imported YAML's otherwise); errors of the compiler are located in the header.
+ */
+export async function importHeaderModel(file: string, shownAs: string, includeDirs: string[]): Promise<SpecModel> {
   if (!(await yowaspInstalled()))
     throw new UsageError(`a header side needs ${YOWASP_PACKAGE}; get it with: ${yowaspInstallCommand()}`);
   try {
-    return (await importHeaders({ headers: [file], includeDirs, abi: "x86_64" })).yaml;
+    const imported = await importHeaders({ headers: [file], includeDirs, abi: "x86_64" });
+    const model = loadSpecText(`${shownAs}.imported.yaml`, imported.yaml);
+    const inHeader = (path: DocPath): Loc | undefined => {
+      // The nearest enclosing item the header declares: a field's own line, else its struct's.
+      for (let n = path.length; n > 0; n--) {
+        const at = imported.headerPositions.get(path.slice(0, n).join("/"));
+        if (at) return { ...at, file: path.resolve(at.file) === path.resolve(file) ? shownAs : displayPath(at.file) };
+      }
+      return undefined;
+    };
+    return { ...model, locate: (path) => inHeader(path) ?? model.locate(path) };
   } catch (e) {
     if (!(e instanceof FrontEndError)) throw e;
     const hint = "the header must compile on its own: include what it needs, or give -I for its directory";

@@ -3,7 +3,6 @@ import path from "node:path";
 import { CHANGE_KINDS, countByVerdict, diffInterfaces, pairInterfaces, type Change } from "../../core/diff/index.js";
 import { formatLoc } from "../../core/diagnostic.js";
 import type { SpecModel } from "../../core/model.js";
-import { loadSpecText } from "../../spec/load.js";
 import { oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
 import { loadSide, parseSideRef, type HeaderImporter, type SideRef } from "../diff-sides.js";
@@ -139,8 +138,8 @@ function plan(positionals: string[], base: string | undefined, projectSpecs: () 
 /** Headers go through the importer, loaded only when a side is a header (it brings clang). */
 function headerImporter(includeDirs: string[]): HeaderImporter {
   return async (file, shownAs): Promise<SpecModel> => {
-    const { importHeaderSpec } = await import("./diff-import.js");
-    return loadSpecText(`${shownAs}.imported.yaml`, await importHeaderSpec(file, includeDirs));
+    const { importHeaderModel } = await import("./diff-import.js");
+    return importHeaderModel(file, shownAs, includeDirs);
   };
 }
 
