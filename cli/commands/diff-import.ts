@@ -1,7 +1,7 @@
 /* A header side of `uapi diff`, read as `uapi import` reads it: loaded only when a side is a header, since it brings clang. */
 import { SpecInputError, type DocPath, type Loc } from "../../core/diagnostic.js";
 import type { SpecModel } from "../../core/model.js";
-import path from "node:path";
+import { resolve } from "node:path";
 import { displayPath, loadSpecText } from "../../spec/load.js";
 import { FrontEndError } from "../../import/clang-front.js";
 import { importHeaders } from "../../import/import.js";
@@ -22,7 +22,7 @@ export async function importHeaderModel(file: string, shownAs: string, includeDi
       // The nearest enclosing item the header declares: a field's own line, else its struct's.
       for (let n = path.length; n > 0; n--) {
         const at = imported.headerPositions.get(path.slice(0, n).join("/"));
-        if (at) return { ...at, file: path.resolve(at.file) === path.resolve(file) ? shownAs : displayPath(at.file) };
+        if (at) return { ...at, file: resolve(at.file) === resolve(file) ? shownAs : displayPath(at.file) };
       }
       return undefined;
     };
