@@ -392,7 +392,10 @@ function logJob(t: ExecutionContext, job: JobRun): void {
   );
 }
 
-const shown = (s: StepRun) => `${s.script}\nexit ${s.code}\n--- stdout\n${s.out.slice(0, 4000)}\n--- stderr\n${s.err}`;
+const shown = (s: StepRun) =>
+  s.script === undefined
+    ? `${s.name}: ${s.outcome}`
+    : `${s.script}\nexit ${s.code}\n--- stdout\n${s.out.slice(0, 4000)}\n--- stderr\n${s.err}`;
 
 /** Every uapi step ran, and the SARIF steps, run with --fail-on never, wrote their reports. */
 function expectReportsWritten(t: ExecutionContext, job: JobRun): void {
