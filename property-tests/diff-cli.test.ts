@@ -113,7 +113,6 @@ interfaces:
   t.is(uapi(dir, "diff", "old.yaml", "added.yaml", "--fail-on", "sometimes").status, 2);
 });
 
-
 (clangMissing ? test.skip : test)(
   `diff: two C headers are compared through the importer, positions on the headers' lines` +
     (clangMissing ? ` (skipped: ${clangMissing})` : ""),

@@ -391,7 +391,7 @@ function diff(oldM: SpecModel, newM: SpecModel): Change[] {
 
 const COMMANDS = new Set(ifc(baseDoc()).commands!.map((c) => `value|${c.name}`));
 
-/** What a binary built against a version depends on, names aside: every record's size and alignment, every request number. */
+/** What a binary built against a version depends on, names aside: record sizes and alignments, request numbers. */
 function binaryFacts(f: Facts): string {
   return [...f]
     .filter(([k]) => k.startsWith("size|") || k.startsWith("align|") || COMMANDS.has(k))
@@ -403,7 +403,8 @@ function binaryFacts(f: Facts): string {
 const note = skipped.length ? ` (not measured: ${skipped.join("; ")})` : "";
 
 for (const row of ROWS) {
-  const title = `diff: ${row.what} is ${row.kind}, ${row.verdict}${row.facts ? ", on the ABIs GCC finds it" : ""}${note}`;
+  const where = row.facts ? ", on the ABIs GCC finds it" : "";
+  const title = `diff: ${row.what} is ${row.kind}, ${row.verdict}${where}${note}`;
   const run = available.length ? test : test.skip;
   run(available.length ? title : `${title} (skipped: no gcc can compile for any x86 ABI here)`, (t) => {
     const doc = baseDoc();

@@ -225,7 +225,7 @@ export interface StructSpec {
 
 /** Where the caller's size of an extensible struct travels. */
 export interface ExtensionContract {
-  /** `member`: a member of the struct holds it (perf_event_attr.size); `argument`: the syscall's size argument (clone3). */
+  /** `member`: a member holds it (perf_event_attr.size); `argument`: a syscall's size argument (clone3). */
   size: "member" | "argument";
   /** The top-level member holding the size, with `size: member`. */
   member?: Identifier;

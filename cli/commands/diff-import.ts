@@ -1,4 +1,4 @@
-/* A header side of `uapi diff`, read as `uapi import` reads it: loaded only when a side is a header, since it brings clang. */
+/* A header side of `uapi diff`, read as `uapi import` reads it; loaded only for a header side (it brings clang). */
 import { SpecInputError, type DocPath, type Loc } from "../../core/diagnostic.js";
 import type { SpecModel } from "../../core/model.js";
 import { resolve } from "node:path";

@@ -8,7 +8,7 @@
 import type { AbiId } from "../../spec/abi.js";
 import type { Loc } from "../diagnostic.js";
 
-/** breaking: a binary built against the old version misbehaves; source-only: it still works, its source may not build. */
+/** breaking: a binary built against the old version misbehaves; source-only: it works, its source may not build. */
 export type Verdict = "breaking" | "source-only" | "compatible";
 
 export const VERDICT_ORDER: Readonly<Record<Verdict, number>> = { breaking: 0, "source-only": 1, compatible: 2 };
@@ -33,7 +33,9 @@ export const CHANGE_KINDS = {
   "record-kind": { title: "struct became union or back", why: "every member after the first moves", binary: true },
   "struct-size": {
     title: "size changed",
-    why: "arrays of it, members of its type and copies of it change; compatible only when members are appended to a struct that declares `extensible` and no ioctl number encodes its size",
+    why:
+      "arrays of it, members of its type and copies of it change; compatible only when members are " +
+      "appended to a struct that declares `extensible` and no ioctl number encodes its size",
     binary: true,
   },
   "struct-align": { title: "alignment changed", why: "where it sits inside other structs changes", binary: true },
@@ -46,7 +48,9 @@ export const CHANGE_KINDS = {
   "bitfield-moved": { title: "bit-field moved", why: "old binaries use the old bit position", binary: true },
   "member-type": {
     title: "member type changed, layout kept",
-    why: "the bytes stay where they were; sources using the old type may not build, and a signedness change reads values differently",
+    why:
+      "the bytes stay where they were; sources using the old type may not build, and a signedness " +
+      "change reads values differently",
     binary: false,
   },
   "member-removed": { title: "member removed", why: "old binaries still fill or read its bytes", binary: true },
@@ -57,7 +61,9 @@ export const CHANGE_KINDS = {
   },
   "member-added-end": {
     title: "member appended",
-    why: "compatible only for a struct that declares `extensible` (old callers pass a shorter size) and whose size no ioctl number encodes",
+    why:
+      "compatible only for a struct that declares `extensible` (old callers pass a shorter size) and " +
+      "whose size no ioctl number encodes",
     binary: true,
   },
   "member-renamed": {
@@ -72,7 +78,10 @@ export const CHANGE_KINDS = {
   },
   "reserved-used": {
     title: "reserved member given a meaning",
-    why: "compatible when the old spec declared it `reserved` (must be zero, checked by the kernel): old callers pass zero, the old behaviour; `padding` was never declared checked, so old callers may pass garbage",
+    why:
+      "compatible when the old spec declared it `reserved` (must be zero, checked by the kernel): old " +
+      "callers pass zero, the old behaviour; `padding` was never declared checked, so old callers may " +
+      "pass garbage",
     binary: false,
   },
   "union-arm-added": {
@@ -83,7 +92,9 @@ export const CHANGE_KINDS = {
   "union-arm-removed": { title: "union arm removed", why: "old binaries still use it", binary: true },
   "abi-dependent": {
     title: "layout became ABI-dependent",
-    why: "a layout that was one on every ABI now differs between them (64-bit vs compat): 32-bit binaries on a 64-bit kernel need a compat_ioctl translation that did not exist",
+    why:
+      "a layout that was one on every ABI now differs between them (64-bit vs compat): 32-bit binaries " +
+      "on a 64-bit kernel need a compat_ioctl translation that did not exist",
     binary: true,
   },
   "ioctl-number": {

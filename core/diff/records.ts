@@ -421,9 +421,11 @@ function diffMembers(ctx: DiffContext, p: RecordPair): MemberChanges {
             kind: "reserved-used",
             verdict: o.spec.reserved ? "compatible" : "breaking",
             message: o.spec.reserved
-              ? `${sub(path)} takes bytes of ${sub(carvedFrom)}, declared reserved (must be zero): old callers pass zero`
+              ? `${sub(path)} takes bytes of ${sub(carvedFrom)}, declared reserved (must be zero): ` +
+                "old callers pass zero"
               : `${sub(path)} takes bytes of ${sub(carvedFrom)}, declared padding, which the kernel was not ` +
-                `declared to check: old callers may pass garbage there (declare 'reserved: true' only if it was rejected)`,
+                "declared to check: old callers may pass garbage there " +
+                "(declare 'reserved: true' only if the kernel rejected non-zero)",
             ...both,
           }),
         );
@@ -438,7 +440,9 @@ function diffMembers(ctx: DiffContext, p: RecordPair): MemberChanges {
         change(ctx, {
           kind: "union-arm-added",
           verdict: same ? "compatible" : "breaking",
-          message: `${sub(path)} is a new arm${same ? "; the union's size and alignment stay" : " that changes the union's size or alignment"}`,
+          message:
+            `${sub(path)} is a new arm` +
+            (same ? "; the union's size and alignment stay" : " that changes the union's size or alignment"),
           abis: [...after.keys()],
           ...base,
         }),
@@ -455,7 +459,8 @@ function diffMembers(ctx: DiffContext, p: RecordPair): MemberChanges {
         message: atEnd
           ? `${sub(path)} was appended at ${where(n0)}` +
             (encoded.length
-              ? `; ${encoded.join(", ")} encode${encoded.length === 1 ? "s" : ""} the struct's size: a new request number`
+              ? `; ${encoded.join(", ")} encode${encoded.length === 1 ? "s" : ""} the struct's size: ` +
+                "a new request number"
               : extensible
                 ? "; the struct is extensible, so old callers pass the old size"
                 : "; the struct declares no 'extensible' contract")

@@ -151,7 +151,8 @@ function diffSet(ctx: DiffContext, o: NamedSet, n: NamedSet): Change[] {
           message: reservedUsed
             ? `bit ${m.value}, reserved as ${sameValue.name}, is now ${m.name}: old callers leave it zero`
             : withdrawn
-              ? `bit ${m.value} (${sameValue.name}) is now reserved as ${m.name}: callers that set it now set a reserved bit`
+              ? `bit ${m.value} (${sameValue.name}) is now reserved as ${m.name}: ` +
+                "callers that set it now set a reserved bit"
               : `${sameValue.name} was renamed ${m.name}, same ${what} ${m.value}`,
           oldPath: sameValue.path,
           newPath: m.path,
