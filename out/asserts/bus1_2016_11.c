@@ -21,6 +21,29 @@
 
 #if defined(__x86_64__) && defined(__LP64__)
 /* x86_64: x86-64 (LP64) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "x86_64: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "x86_64: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "x86_64: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "x86_64: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "x86_64: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "x86_64: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "x86_64: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "x86_64: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "x86_64: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "x86_64: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "x86_64: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "x86_64: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "x86_64: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "x86_64: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "x86_64: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "x86_64: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "x86_64: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "x86_64: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "x86_64: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "x86_64: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "x86_64: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "x86_64: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "x86_64: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "x86_64: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "x86_64: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "x86_64: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -45,6 +68,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "x86_64: offseto
 
 #if defined(__i386__)
 /* i386: i386 (ILP32) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "i386: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "i386: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "i386: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "i386: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "i386: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "i386: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "i386: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "i386: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "i386: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "i386: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "i386: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "i386: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "i386: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "i386: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "i386: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "i386: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "i386: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "i386: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "i386: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "i386: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "i386: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "i386: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "i386: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "i386: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "i386: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "i386: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -69,6 +115,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "i386: offsetof(
 
 #if defined(__x86_64__) && defined(__ILP32__)
 /* x32: x32 (ILP32 on x86-64) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "x32: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "x32: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "x32: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "x32: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "x32: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "x32: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "x32: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "x32: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "x32: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "x32: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "x32: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "x32: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "x32: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "x32: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "x32: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "x32: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "x32: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "x32: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "x32: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "x32: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "x32: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "x32: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "x32: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "x32: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "x32: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "x32: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -93,6 +162,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "x32: offsetof(s
 
 #if defined(__arm__) && defined(__ARM_EABI__) && !defined(__ARMEB__)
 /* arm: arm EABI (little-endian, armel/armhf) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "arm: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "arm: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "arm: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "arm: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "arm: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "arm: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "arm: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "arm: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "arm: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "arm: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "arm: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "arm: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "arm: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "arm: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "arm: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "arm: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "arm: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "arm: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "arm: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "arm: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "arm: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "arm: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "arm: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "arm: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "arm: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "arm: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -117,6 +209,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "arm: offsetof(s
 
 #if defined(__arm__) && defined(__ARM_EABI__) && defined(__ARMEB__)
 /* armeb: arm EABI (big-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "armeb: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "armeb: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "armeb: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "armeb: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "armeb: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "armeb: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "armeb: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "armeb: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "armeb: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "armeb: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "armeb: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "armeb: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "armeb: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "armeb: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "armeb: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "armeb: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "armeb: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "armeb: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "armeb: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "armeb: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "armeb: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "armeb: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "armeb: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "armeb: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "armeb: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "armeb: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -141,6 +256,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "armeb: offsetof
 
 #if defined(__arm__) && !defined(__ARM_EABI__) && !defined(__ARMEB__)
 /* arm-oabi: arm OABI (legacy, apcs-gnu) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "arm-oabi: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "arm-oabi: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "arm-oabi: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "arm-oabi: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "arm-oabi: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "arm-oabi: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "arm-oabi: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "arm-oabi: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "arm-oabi: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "arm-oabi: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "arm-oabi: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "arm-oabi: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "arm-oabi: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "arm-oabi: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "arm-oabi: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "arm-oabi: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "arm-oabi: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "arm-oabi: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "arm-oabi: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "arm-oabi: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "arm-oabi: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "arm-oabi: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "arm-oabi: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "arm-oabi: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "arm-oabi: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "arm-oabi: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -165,6 +303,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "arm-oabi: offse
 
 #if defined(__aarch64__) && defined(__LP64__) && !defined(__AARCH64EB__)
 /* aarch64: aarch64 (LP64, little-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "aarch64: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "aarch64: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "aarch64: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "aarch64: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "aarch64: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "aarch64: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "aarch64: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "aarch64: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "aarch64: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "aarch64: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "aarch64: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "aarch64: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "aarch64: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "aarch64: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "aarch64: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "aarch64: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "aarch64: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "aarch64: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "aarch64: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "aarch64: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "aarch64: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "aarch64: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "aarch64: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "aarch64: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "aarch64: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "aarch64: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -189,6 +350,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "aarch64: offset
 
 #if defined(__aarch64__) && defined(__LP64__) && defined(__AARCH64EB__)
 /* aarch64_be: aarch64 (LP64, big-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "aarch64_be: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "aarch64_be: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "aarch64_be: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "aarch64_be: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "aarch64_be: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "aarch64_be: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "aarch64_be: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "aarch64_be: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "aarch64_be: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "aarch64_be: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "aarch64_be: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "aarch64_be: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "aarch64_be: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "aarch64_be: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "aarch64_be: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "aarch64_be: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "aarch64_be: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "aarch64_be: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "aarch64_be: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "aarch64_be: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "aarch64_be: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "aarch64_be: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "aarch64_be: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "aarch64_be: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "aarch64_be: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "aarch64_be: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -213,6 +397,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "aarch64_be: off
 
 #if defined(__mips__) && _MIPS_SIM == _ABIO32 && defined(__MIPSEB__)
 /* mips: MIPS o32 (big-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "mips: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "mips: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "mips: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "mips: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "mips: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "mips: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "mips: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "mips: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "mips: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "mips: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "mips: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "mips: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "mips: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "mips: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "mips: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "mips: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "mips: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "mips: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "mips: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "mips: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "mips: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "mips: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "mips: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "mips: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "mips: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "mips: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -237,6 +444,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "mips: offsetof(
 
 #if defined(__mips__) && _MIPS_SIM == _ABIO32 && defined(__MIPSEL__)
 /* mipsel: MIPS o32 (little-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "mipsel: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "mipsel: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "mipsel: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "mipsel: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "mipsel: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "mipsel: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "mipsel: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "mipsel: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "mipsel: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "mipsel: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "mipsel: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "mipsel: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "mipsel: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "mipsel: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "mipsel: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "mipsel: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "mipsel: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "mipsel: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "mipsel: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "mipsel: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "mipsel: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "mipsel: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "mipsel: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "mipsel: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "mipsel: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "mipsel: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -261,6 +491,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "mipsel: offseto
 
 #if defined(__mips__) && _MIPS_SIM == _ABIN32 && defined(__MIPSEB__)
 /* mipsn32: MIPS n32 (big-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "mipsn32: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "mipsn32: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "mipsn32: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "mipsn32: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "mipsn32: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "mipsn32: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "mipsn32: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "mipsn32: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "mipsn32: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "mipsn32: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "mipsn32: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "mipsn32: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "mipsn32: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "mipsn32: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "mipsn32: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "mipsn32: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "mipsn32: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "mipsn32: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "mipsn32: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "mipsn32: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "mipsn32: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "mipsn32: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "mipsn32: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "mipsn32: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "mipsn32: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "mipsn32: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -285,6 +538,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "mipsn32: offset
 
 #if defined(__mips__) && _MIPS_SIM == _ABIN32 && defined(__MIPSEL__)
 /* mipsn32el: MIPS n32 (little-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "mipsn32el: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "mipsn32el: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "mipsn32el: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "mipsn32el: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "mipsn32el: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "mipsn32el: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "mipsn32el: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "mipsn32el: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "mipsn32el: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "mipsn32el: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "mipsn32el: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "mipsn32el: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "mipsn32el: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "mipsn32el: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "mipsn32el: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "mipsn32el: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "mipsn32el: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "mipsn32el: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "mipsn32el: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "mipsn32el: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "mipsn32el: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "mipsn32el: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "mipsn32el: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "mipsn32el: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "mipsn32el: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "mipsn32el: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -309,6 +585,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "mipsn32el: offs
 
 #if defined(__mips__) && _MIPS_SIM == _ABI64 && defined(__MIPSEB__)
 /* mips64: MIPS n64 (big-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "mips64: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "mips64: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "mips64: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "mips64: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "mips64: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "mips64: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "mips64: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "mips64: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "mips64: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "mips64: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "mips64: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "mips64: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "mips64: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "mips64: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "mips64: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "mips64: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "mips64: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "mips64: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "mips64: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "mips64: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "mips64: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "mips64: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "mips64: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "mips64: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "mips64: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "mips64: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -333,6 +632,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "mips64: offseto
 
 #if defined(__mips__) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
 /* mips64el: MIPS n64 (little-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "mips64el: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "mips64el: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "mips64el: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "mips64el: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "mips64el: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "mips64el: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "mips64el: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "mips64el: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "mips64el: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "mips64el: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "mips64el: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "mips64el: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "mips64el: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "mips64el: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "mips64el: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "mips64el: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "mips64el: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "mips64el: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "mips64el: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "mips64el: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "mips64el: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "mips64el: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "mips64el: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "mips64el: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "mips64el: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "mips64el: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -357,6 +679,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "mips64el: offse
 
 #if defined(__powerpc__) && !defined(__powerpc64__)
 /* ppc: powerpc (32-bit) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "ppc: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "ppc: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "ppc: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "ppc: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "ppc: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "ppc: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "ppc: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "ppc: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "ppc: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "ppc: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "ppc: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "ppc: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "ppc: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "ppc: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "ppc: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "ppc: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "ppc: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "ppc: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "ppc: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "ppc: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "ppc: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "ppc: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "ppc: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "ppc: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "ppc: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "ppc: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -381,6 +726,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "ppc: offsetof(s
 
 #if defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 /* ppc64: powerpc64 (big-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "ppc64: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "ppc64: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "ppc64: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "ppc64: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "ppc64: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "ppc64: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "ppc64: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "ppc64: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "ppc64: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "ppc64: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "ppc64: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "ppc64: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "ppc64: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "ppc64: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "ppc64: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "ppc64: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "ppc64: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "ppc64: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "ppc64: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "ppc64: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "ppc64: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "ppc64: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "ppc64: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "ppc64: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "ppc64: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "ppc64: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -405,6 +773,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "ppc64: offsetof
 
 #if defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /* ppc64le: powerpc64 (little-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "ppc64le: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "ppc64le: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "ppc64le: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "ppc64le: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "ppc64le: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "ppc64le: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "ppc64le: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "ppc64le: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "ppc64le: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "ppc64le: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "ppc64le: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "ppc64le: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "ppc64le: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "ppc64le: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "ppc64le: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "ppc64le: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "ppc64le: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "ppc64le: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "ppc64le: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "ppc64le: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "ppc64le: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "ppc64le: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "ppc64le: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "ppc64le: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "ppc64le: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "ppc64le: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -429,6 +820,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "ppc64le: offset
 
 #if defined(__s390__) && !defined(__s390x__)
 /* s390: s390 (31-bit) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "s390: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "s390: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "s390: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "s390: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "s390: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "s390: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "s390: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "s390: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "s390: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "s390: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "s390: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "s390: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "s390: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "s390: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "s390: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "s390: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "s390: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "s390: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "s390: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "s390: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "s390: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "s390: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "s390: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "s390: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "s390: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "s390: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -453,6 +867,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "s390: offsetof(
 
 #if defined(__s390x__)
 /* s390x: s390x (64-bit) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "s390x: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "s390x: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "s390x: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "s390x: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "s390x: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "s390x: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "s390x: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "s390x: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "s390x: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "s390x: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "s390x: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "s390x: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "s390x: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "s390x: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "s390x: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "s390x: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "s390x: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "s390x: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "s390x: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "s390x: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "s390x: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "s390x: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "s390x: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "s390x: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "s390x: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "s390x: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -477,6 +914,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "s390x: offsetof
 
 #if defined(__sparc__) && !defined(__arch64__)
 /* sparc: sparc (32-bit) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "sparc: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "sparc: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "sparc: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "sparc: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "sparc: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "sparc: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "sparc: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "sparc: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "sparc: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "sparc: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "sparc: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "sparc: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "sparc: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "sparc: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "sparc: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "sparc: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "sparc: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "sparc: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "sparc: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "sparc: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "sparc: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "sparc: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "sparc: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "sparc: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "sparc: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "sparc: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -501,6 +961,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "sparc: offsetof
 
 #if defined(__sparc__) && defined(__arch64__)
 /* sparc64: sparc64 */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "sparc64: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "sparc64: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "sparc64: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "sparc64: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "sparc64: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "sparc64: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "sparc64: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "sparc64: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "sparc64: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "sparc64: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "sparc64: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "sparc64: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "sparc64: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "sparc64: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "sparc64: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "sparc64: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "sparc64: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "sparc64: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "sparc64: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "sparc64: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "sparc64: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "sparc64: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "sparc64: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "sparc64: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "sparc64: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "sparc64: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -525,6 +1008,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "sparc64: offset
 
 #if defined(__riscv) && __riscv_xlen == 32
 /* riscv32: riscv32 (ILP32) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "riscv32: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "riscv32: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "riscv32: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "riscv32: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "riscv32: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "riscv32: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "riscv32: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "riscv32: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "riscv32: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "riscv32: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "riscv32: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "riscv32: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "riscv32: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "riscv32: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "riscv32: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "riscv32: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "riscv32: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "riscv32: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "riscv32: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "riscv32: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "riscv32: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "riscv32: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "riscv32: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "riscv32: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "riscv32: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "riscv32: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -549,6 +1055,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "riscv32: offset
 
 #if defined(__riscv) && __riscv_xlen == 64
 /* riscv64: riscv64 (LP64) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "riscv64: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "riscv64: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "riscv64: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "riscv64: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "riscv64: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "riscv64: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "riscv64: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "riscv64: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "riscv64: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "riscv64: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "riscv64: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "riscv64: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "riscv64: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "riscv64: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "riscv64: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "riscv64: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "riscv64: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "riscv64: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "riscv64: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "riscv64: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "riscv64: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "riscv64: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "riscv64: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "riscv64: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "riscv64: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "riscv64: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -573,6 +1102,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "riscv64: offset
 
 #if defined(__m68k__)
 /* m68k: m68k */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "m68k: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "m68k: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "m68k: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "m68k: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "m68k: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "m68k: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "m68k: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "m68k: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "m68k: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "m68k: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "m68k: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "m68k: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "m68k: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "m68k: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "m68k: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "m68k: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "m68k: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "m68k: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "m68k: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "m68k: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "m68k: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "m68k: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "m68k: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "m68k: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "m68k: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "m68k: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -597,6 +1149,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "m68k: offsetof(
 
 #if defined(__loongarch__) && defined(__loongarch_lp64)
 /* loongarch64: loongarch64 (LP64) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "loongarch64: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "loongarch64: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "loongarch64: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "loongarch64: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "loongarch64: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "loongarch64: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "loongarch64: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "loongarch64: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "loongarch64: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "loongarch64: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "loongarch64: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "loongarch64: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "loongarch64: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "loongarch64: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "loongarch64: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "loongarch64: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "loongarch64: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "loongarch64: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "loongarch64: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "loongarch64: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "loongarch64: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "loongarch64: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "loongarch64: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "loongarch64: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "loongarch64: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "loongarch64: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -621,6 +1196,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "loongarch64: of
 
 #if defined(__csky__) && __CSKYABI__ == 2 && !defined(__CSKYBE__)
 /* csky: C-SKY (ABIv2) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "csky: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "csky: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "csky: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "csky: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "csky: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "csky: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "csky: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "csky: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "csky: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "csky: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "csky: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "csky: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "csky: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "csky: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "csky: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "csky: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "csky: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "csky: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "csky: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "csky: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "csky: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "csky: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "csky: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "csky: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "csky: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "csky: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -645,6 +1243,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "csky: offsetof(
 
 #if defined(__alpha__)
 /* alpha: alpha (LP64) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "alpha: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "alpha: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "alpha: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "alpha: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "alpha: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "alpha: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "alpha: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "alpha: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "alpha: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "alpha: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "alpha: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "alpha: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "alpha: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "alpha: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "alpha: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "alpha: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "alpha: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "alpha: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "alpha: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "alpha: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "alpha: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "alpha: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "alpha: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "alpha: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "alpha: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "alpha: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -669,6 +1290,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "alpha: offsetof
 
 #if defined(__hppa__) && !defined(__LP64__)
 /* parisc: parisc / hppa (32-bit) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "parisc: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "parisc: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "parisc: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "parisc: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "parisc: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "parisc: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "parisc: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "parisc: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "parisc: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "parisc: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "parisc: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "parisc: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "parisc: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "parisc: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "parisc: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "parisc: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "parisc: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "parisc: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "parisc: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "parisc: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "parisc: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "parisc: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "parisc: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "parisc: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "parisc: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "parisc: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -693,6 +1337,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "parisc: offseto
 
 #if defined(__sh__) && defined(__LITTLE_ENDIAN__)
 /* sh: SuperH (sh4, little-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "sh: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "sh: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "sh: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "sh: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "sh: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "sh: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "sh: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "sh: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "sh: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "sh: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "sh: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "sh: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "sh: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "sh: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "sh: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "sh: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "sh: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "sh: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "sh: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "sh: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "sh: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "sh: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "sh: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "sh: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "sh: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "sh: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -717,6 +1384,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "sh: offsetof(st
 
 #if defined(__arc__) && !defined(__BIG_ENDIAN__)
 /* arc: ARC (ARCv2/HS) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "arc: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "arc: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "arc: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "arc: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "arc: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "arc: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "arc: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "arc: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "arc: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "arc: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "arc: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "arc: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "arc: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "arc: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "arc: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "arc: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "arc: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "arc: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "arc: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "arc: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "arc: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "arc: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "arc: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "arc: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "arc: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "arc: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -741,6 +1431,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "arc: offsetof(s
 
 #if defined(__hexagon__)
 /* hexagon: Hexagon */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "hexagon: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "hexagon: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "hexagon: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "hexagon: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "hexagon: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "hexagon: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "hexagon: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "hexagon: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "hexagon: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "hexagon: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "hexagon: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "hexagon: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "hexagon: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "hexagon: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "hexagon: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "hexagon: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "hexagon: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "hexagon: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "hexagon: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "hexagon: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "hexagon: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "hexagon: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "hexagon: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "hexagon: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "hexagon: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "hexagon: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -765,6 +1478,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "hexagon: offset
 
 #if defined(__xtensa__) && defined(__XTENSA_EL__)
 /* xtensa: Xtensa (little-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "xtensa: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "xtensa: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "xtensa: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "xtensa: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "xtensa: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "xtensa: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "xtensa: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "xtensa: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "xtensa: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "xtensa: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "xtensa: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "xtensa: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "xtensa: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "xtensa: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "xtensa: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "xtensa: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "xtensa: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "xtensa: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "xtensa: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "xtensa: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "xtensa: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "xtensa: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "xtensa: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "xtensa: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "xtensa: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "xtensa: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -789,6 +1525,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "xtensa: offseto
 
 #if defined(__microblaze__) && !defined(__MICROBLAZEEL__)
 /* microblaze: MicroBlaze (big-endian) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "microblaze: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "microblaze: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "microblaze: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "microblaze: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "microblaze: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "microblaze: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "microblaze: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "microblaze: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "microblaze: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "microblaze: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "microblaze: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "microblaze: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "microblaze: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "microblaze: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "microblaze: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "microblaze: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "microblaze: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "microblaze: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "microblaze: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "microblaze: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "microblaze: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "microblaze: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "microblaze: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "microblaze: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "microblaze: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "microblaze: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -813,6 +1572,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "microblaze: off
 
 #if defined(__or1k__)
 /* openrisc: OpenRISC (or1k) */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "openrisc: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "openrisc: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "openrisc: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "openrisc: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "openrisc: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "openrisc: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "openrisc: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "openrisc: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "openrisc: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "openrisc: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "openrisc: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "openrisc: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "openrisc: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "openrisc: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "openrisc: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "openrisc: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "openrisc: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "openrisc: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "openrisc: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "openrisc: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "openrisc: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "openrisc: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "openrisc: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "openrisc: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "openrisc: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "openrisc: offsetof(struct bus1_cmd_peer_reset, flags) == 0");
@@ -837,6 +1619,29 @@ _Static_assert(offsetof(struct bus1_cmd_recv, msg.n_fds) == 64, "openrisc: offse
 
 #if defined(__nios2__)
 /* nios2: Nios II */
+_Static_assert(sizeof(struct bus1_cmd_handle_transfer) == 32, "nios2: sizeof(struct bus1_cmd_handle_transfer) == 32");
+_Static_assert(_Alignof(struct bus1_cmd_handle_transfer) == 8, "nios2: _Alignof(struct bus1_cmd_handle_transfer) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, flags) == 0, "nios2: offsetof(struct bus1_cmd_handle_transfer, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8, "nios2: offsetof(struct bus1_cmd_handle_transfer, src_handle) == 8");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16, "nios2: offsetof(struct bus1_cmd_handle_transfer, dst_fd) == 16");
+_Static_assert(offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24, "nios2: offsetof(struct bus1_cmd_handle_transfer, dst_handle) == 24");
+_Static_assert(sizeof(struct bus1_cmd_nodes_destroy) == 24, "nios2: sizeof(struct bus1_cmd_nodes_destroy) == 24");
+_Static_assert(_Alignof(struct bus1_cmd_nodes_destroy) == 8, "nios2: _Alignof(struct bus1_cmd_nodes_destroy) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, flags) == 0, "nios2: offsetof(struct bus1_cmd_nodes_destroy, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8, "nios2: offsetof(struct bus1_cmd_nodes_destroy, ptr_nodes) == 8");
+_Static_assert(offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16, "nios2: offsetof(struct bus1_cmd_nodes_destroy, n_nodes) == 16");
+_Static_assert(sizeof(struct bus1_cmd_send) == 80, "nios2: sizeof(struct bus1_cmd_send) == 80");
+_Static_assert(_Alignof(struct bus1_cmd_send) == 8, "nios2: _Alignof(struct bus1_cmd_send) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, flags) == 0, "nios2: offsetof(struct bus1_cmd_send, flags) == 0");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_destinations) == 8, "nios2: offsetof(struct bus1_cmd_send, ptr_destinations) == 8");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_errors) == 16, "nios2: offsetof(struct bus1_cmd_send, ptr_errors) == 16");
+_Static_assert(offsetof(struct bus1_cmd_send, n_destinations) == 24, "nios2: offsetof(struct bus1_cmd_send, n_destinations) == 24");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_vecs) == 32, "nios2: offsetof(struct bus1_cmd_send, ptr_vecs) == 32");
+_Static_assert(offsetof(struct bus1_cmd_send, n_vecs) == 40, "nios2: offsetof(struct bus1_cmd_send, n_vecs) == 40");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_handles) == 48, "nios2: offsetof(struct bus1_cmd_send, ptr_handles) == 48");
+_Static_assert(offsetof(struct bus1_cmd_send, n_handles) == 56, "nios2: offsetof(struct bus1_cmd_send, n_handles) == 56");
+_Static_assert(offsetof(struct bus1_cmd_send, ptr_fds) == 64, "nios2: offsetof(struct bus1_cmd_send, ptr_fds) == 64");
+_Static_assert(offsetof(struct bus1_cmd_send, n_fds) == 72, "nios2: offsetof(struct bus1_cmd_send, n_fds) == 72");
 _Static_assert(sizeof(struct bus1_cmd_peer_reset) == 32, "nios2: sizeof(struct bus1_cmd_peer_reset) == 32");
 _Static_assert(_Alignof(struct bus1_cmd_peer_reset) == 8, "nios2: _Alignof(struct bus1_cmd_peer_reset) == 8");
 _Static_assert(offsetof(struct bus1_cmd_peer_reset, flags) == 0, "nios2: offsetof(struct bus1_cmd_peer_reset, flags) == 0");

@@ -5,6 +5,53 @@
  */
 import * as $rt from "uapi-workbench/runtime";
 
+/** struct iovec (defined in <linux/uio.h>): The native struct iovec (16 bytes on 64-bit, 8 bytes on 32-bit callers), element type of bus1_cmd_send.ptr_vecs. The kernel reads struct compat_iovec for 32-bit callers, so the element layout is AB... */
+export interface iovec {
+  "iov_base": bigint; // void *
+  "iov_len": bigint; // size_t
+}
+
+/** struct iovec by ABI. */
+export declare const iovec: $rt.AbiCodecs<iovec>;
+
+/** struct bus1_cmd_handle_transfer: Argument of BUS1_CMD_HANDLE_TRANSFER (32 bytes): makes a handle of the calling peer available in a destination peer and returns its ID there. */
+export interface bus1_cmd_handle_transfer {
+  "flags": bigint; // __u64
+  "src_handle": bigint; // __u64
+  "dst_fd": bigint; // __u64
+  "dst_handle": bigint; // __u64
+}
+
+/** struct bus1_cmd_handle_transfer by ABI. */
+export declare const bus1_cmd_handle_transfer: $rt.AbiCodecs<bus1_cmd_handle_transfer>;
+
+/** struct bus1_cmd_nodes_destroy: Argument of BUS1_CMD_NODES_DESTROY (24 bytes): destroys a set of nodes owned by the caller in one transaction. The man page calls it struct bus1_cmd_node_destroy. */
+export interface bus1_cmd_nodes_destroy {
+  "flags": bigint; // __u64 (flags bus1_nodes_destroy_flags)
+  "ptr_nodes": bigint; // __u64
+  "n_nodes": bigint; // __u64
+}
+
+/** struct bus1_cmd_nodes_destroy by ABI. */
+export declare const bus1_cmd_nodes_destroy: $rt.AbiCodecs<bus1_cmd_nodes_destroy>;
+
+/** struct bus1_cmd_send: Argument of BUS1_CMD_SEND (80 bytes, ten __u64): one message (payload from an iovec array, plus handles and file descriptors) sent to a set of destination handles in one transaction. Read only; not... */
+export interface bus1_cmd_send {
+  "flags": bigint; // __u64 (flags bus1_send_flags)
+  "ptr_destinations": bigint; // __u64
+  "ptr_errors": bigint; // __u64
+  "n_destinations": bigint; // __u64
+  "ptr_vecs": bigint; // __u64
+  "n_vecs": bigint; // __u64
+  "ptr_handles": bigint; // __u64
+  "n_handles": bigint; // __u64
+  "ptr_fds": bigint; // __u64
+  "n_fds": bigint; // __u64
+}
+
+/** struct bus1_cmd_send by ABI. */
+export declare const bus1_cmd_send: $rt.AbiCodecs<bus1_cmd_send>;
+
 /** struct bus1_cmd_peer_reset: Argument of BUS1_CMD_PEER_QUERY and BUS1_CMD_PEER_RESET (32 bytes, layout unchanged). QUERY writes back peer_flags and the limits; RESET only reads. With BUS1_PEER_FLAG_WANT_SECCTX removed no peer ... */
 export interface bus1_cmd_peer_reset {
   "flags": bigint; // __u64 (flags bus1_peer_reset_flags)
@@ -38,6 +85,10 @@ export declare const bus1_cmd_recv: $rt.AbiCodecs<bus1_cmd_recv>;
 
 /** Every struct of this interface by C tag (a frozen null-prototype object). */
 export declare const CODECS: {
+  readonly "iovec": typeof iovec;
+  readonly "bus1_cmd_handle_transfer": typeof bus1_cmd_handle_transfer;
+  readonly "bus1_cmd_nodes_destroy": typeof bus1_cmd_nodes_destroy;
+  readonly "bus1_cmd_send": typeof bus1_cmd_send;
   readonly "bus1_cmd_peer_reset": typeof bus1_cmd_peer_reset;
   readonly "bus1_cmd_recv": typeof bus1_cmd_recv;
 };

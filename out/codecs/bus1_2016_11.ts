@@ -5,6 +5,1140 @@
  */
 import * as $rt from "uapi-workbench/runtime";
 
+/** struct iovec (defined in <linux/uio.h>): The native struct iovec (16 bytes on 64-bit, 8 bytes on 32-bit callers), element type of bus1_cmd_send.ptr_vecs. The kernel reads struct compat_iovec for 32-bit callers, so the element layout is AB... */
+export interface iovec {
+  "iov_base": bigint; // void *
+  "iov_len": bigint; // size_t
+}
+
+/* struct iovec: 16 bytes, align 8, on x86_64, aarch64, mips64el, ppc64le, riscv64, loongarch64, alpha */
+function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
+  ok: {
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const o = offset;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    return { "iov_base": x0, "iov_len": x1 };
+  }
+  return $d0x(bytes, offset, lenient);
+}
+function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iovec {
+  const v = $rt.viewFor(bytes, "struct iovec");
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 16, o, $rt.lengthOf(v));
+  const x0 = v.getBigUint64(o, true);
+  const x1 = v.getBigUint64(o + 8, true);
+  return { "iov_base": x0, "iov_len": x1 };
+}
+function $e0(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+  ok: {
+    const out = into === undefined ? new Uint8Array(16) : into;
+    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const o = offset;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    try {
+      const x0 = value["iov_base"];
+      if (BigInt.asUintN(64, x0) !== x0) break ok;
+      wu[wi] = x0;
+      const x1 = value["iov_len"];
+      if (BigInt.asUintN(64, x1) !== x1) break ok;
+      wu[wi + 1] = x1;
+      if (o + 16 > wu.length * 8) break ok;
+      return out;
+    } catch {
+      break ok;
+    }
+  }
+  return $e0x(value, into, offset);
+}
+function $e0x(value: iovec, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+  if (typeof value !== "object" || value === null) $rt.badValue("struct iovec", "", 0, value, "struct iovec (an object)");
+  const out = into === undefined ? new Uint8Array(16) : into;
+  const v = $rt.viewFor(out, "struct iovec", true);
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["iov_base"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
+    v.setBigUint64(o, x0, true);
+    const x1 = value["iov_len"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iovec", "iov_len", 8, x1, "size_t (a bigint)");
+    v.setBigUint64(o + 8, x1, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iovec", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 16, o, $rt.lengthOf(v));
+  return out;
+}
+const $c0: $rt.Codec<iovec> = { name: "struct iovec", size: 16, align: 8, decode: $d0, encode: $e0 as $rt.Codec<iovec>["encode"] };
+
+/* struct iovec: 8 bytes, align 4, on i386, x32, arm, arm-oabi, mipsel, mipsn32el, riscv32, csky, sh, arc, hexagon, xtensa, nios2 */
+function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
+  ok: {
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const o = offset;
+    try {
+      if ((o >>> 0) !== o) break ok;
+      const x0 = v.getUint32(o, true);
+      const x1 = v.getUint32(o + 4, true);
+      return { "iov_base": BigInt(x0), "iov_len": BigInt(x1) };
+    } catch {
+      break ok;
+    }
+  }
+  return $d1x(bytes, offset, lenient);
+}
+function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iovec {
+  const v = $rt.viewFor(bytes, "struct iovec");
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
+  const x0 = v.getUint32(o, true);
+  const x1 = v.getUint32(o + 4, true);
+  return { "iov_base": BigInt(x0), "iov_len": BigInt(x1) };
+}
+function $e1(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+  ok: {
+    const out = into === undefined ? new Uint8Array(8) : into;
+    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const o = offset;
+    try {
+      if ((o >>> 0) !== o) break ok;
+      const x0 = value["iov_base"];
+      if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) break ok;
+      const n1 = Number(x0);
+      v.setUint32(o, n1, true);
+      const x2 = value["iov_len"];
+      if (typeof x2 !== "bigint" || BigInt.asUintN(32, x2) !== x2) break ok;
+      const n3 = Number(x2);
+      v.setUint32(o + 4, n3, true);
+      return out;
+    } catch {
+      break ok;
+    }
+  }
+  return $e1x(value, into, offset);
+}
+function $e1x(value: iovec, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+  if (typeof value !== "object" || value === null) $rt.badValue("struct iovec", "", 0, value, "struct iovec (an object)");
+  const out = into === undefined ? new Uint8Array(8) : into;
+  const v = $rt.viewFor(out, "struct iovec", true);
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["iov_base"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
+    const n1 = Number(x0);
+    v.setUint32(o, n1, true);
+    const x2 = value["iov_len"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(32, x2) !== x2) $rt.badValue("struct iovec", "iov_len", 4, x2, "size_t (a bigint)");
+    const n3 = Number(x2);
+    v.setUint32(o + 4, n3, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iovec", 8, o, $rt.lengthOf(v));
+  }
+  if (o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
+  return out;
+}
+const $c1: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 4, decode: $d1, encode: $e1 as $rt.Codec<iovec>["encode"] };
+
+/* struct iovec: 8 bytes, align 4, on armeb, mips, mipsn32, ppc, s390, sparc, parisc, microblaze, openrisc */
+function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
+  ok: {
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const o = offset;
+    try {
+      if ((o >>> 0) !== o) break ok;
+      const x0 = v.getUint32(o);
+      const x1 = v.getUint32(o + 4);
+      return { "iov_base": BigInt(x0), "iov_len": BigInt(x1) };
+    } catch {
+      break ok;
+    }
+  }
+  return $d2x(bytes, offset, lenient);
+}
+function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iovec {
+  const v = $rt.viewFor(bytes, "struct iovec");
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
+  const x0 = v.getUint32(o);
+  const x1 = v.getUint32(o + 4);
+  return { "iov_base": BigInt(x0), "iov_len": BigInt(x1) };
+}
+function $e2(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+  ok: {
+    const out = into === undefined ? new Uint8Array(8) : into;
+    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const o = offset;
+    try {
+      if ((o >>> 0) !== o) break ok;
+      const x0 = value["iov_base"];
+      if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) break ok;
+      const n1 = Number(x0);
+      v.setUint32(o, n1);
+      const x2 = value["iov_len"];
+      if (typeof x2 !== "bigint" || BigInt.asUintN(32, x2) !== x2) break ok;
+      const n3 = Number(x2);
+      v.setUint32(o + 4, n3);
+      return out;
+    } catch {
+      break ok;
+    }
+  }
+  return $e2x(value, into, offset);
+}
+function $e2x(value: iovec, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+  if (typeof value !== "object" || value === null) $rt.badValue("struct iovec", "", 0, value, "struct iovec (an object)");
+  const out = into === undefined ? new Uint8Array(8) : into;
+  const v = $rt.viewFor(out, "struct iovec", true);
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["iov_base"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
+    const n1 = Number(x0);
+    v.setUint32(o, n1);
+    const x2 = value["iov_len"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(32, x2) !== x2) $rt.badValue("struct iovec", "iov_len", 4, x2, "size_t (a bigint)");
+    const n3 = Number(x2);
+    v.setUint32(o + 4, n3);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iovec", 8, o, $rt.lengthOf(v));
+  }
+  if (o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
+  return out;
+}
+const $c2: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 4, decode: $d2, encode: $e2 as $rt.Codec<iovec>["encode"] };
+
+/* struct iovec: 16 bytes, align 8, on aarch64_be, mips64, ppc64, s390x, sparc64 */
+function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
+  ok: {
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    return { "iov_base": x0, "iov_len": x1 };
+  }
+  return $d3x(bytes, offset, lenient);
+}
+function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iovec {
+  const v = $rt.viewFor(bytes, "struct iovec");
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 16, o, $rt.lengthOf(v));
+  const x0 = v.getBigUint64(o);
+  const x1 = v.getBigUint64(o + 8);
+  return { "iov_base": x0, "iov_len": x1 };
+}
+function $e3(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+  ok: {
+    const out = into === undefined ? new Uint8Array(16) : into;
+    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    try {
+      const x0 = value["iov_base"];
+      if (BigInt.asUintN(64, x0) !== x0) break ok;
+      wu[wi] = x0;
+      const x1 = value["iov_len"];
+      if (BigInt.asUintN(64, x1) !== x1) break ok;
+      wu[wi + 1] = x1;
+      if (o + 16 > wu.length * 8) break ok;
+      return out;
+    } catch {
+      break ok;
+    }
+  }
+  return $e3x(value, into, offset);
+}
+function $e3x(value: iovec, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+  if (typeof value !== "object" || value === null) $rt.badValue("struct iovec", "", 0, value, "struct iovec (an object)");
+  const out = into === undefined ? new Uint8Array(16) : into;
+  const v = $rt.viewFor(out, "struct iovec", true);
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 16, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["iov_base"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
+    v.setBigUint64(o, x0);
+    const x1 = value["iov_len"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct iovec", "iov_len", 8, x1, "size_t (a bigint)");
+    v.setBigUint64(o + 8, x1);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iovec", 16, o, $rt.lengthOf(v));
+  }
+  if (o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 16, o, $rt.lengthOf(v));
+  return out;
+}
+const $c3: $rt.Codec<iovec> = { name: "struct iovec", size: 16, align: 8, decode: $d3, encode: $e3 as $rt.Codec<iovec>["encode"] };
+
+/* struct iovec: 8 bytes, align 2, on m68k */
+function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
+  ok: {
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const o = offset;
+    try {
+      if ((o >>> 0) !== o) break ok;
+      const x0 = v.getUint32(o);
+      const x1 = v.getUint32(o + 4);
+      return { "iov_base": BigInt(x0), "iov_len": BigInt(x1) };
+    } catch {
+      break ok;
+    }
+  }
+  return $d4x(bytes, offset, lenient);
+}
+function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): iovec {
+  const v = $rt.viewFor(bytes, "struct iovec");
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
+  const x0 = v.getUint32(o);
+  const x1 = v.getUint32(o + 4);
+  return { "iov_base": BigInt(x0), "iov_len": BigInt(x1) };
+}
+function $e4(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+  ok: {
+    const out = into === undefined ? new Uint8Array(8) : into;
+    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const o = offset;
+    try {
+      if ((o >>> 0) !== o) break ok;
+      const x0 = value["iov_base"];
+      if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) break ok;
+      const n1 = Number(x0);
+      v.setUint32(o, n1);
+      const x2 = value["iov_len"];
+      if (typeof x2 !== "bigint" || BigInt.asUintN(32, x2) !== x2) break ok;
+      const n3 = Number(x2);
+      v.setUint32(o + 4, n3);
+      return out;
+    } catch {
+      break ok;
+    }
+  }
+  return $e4x(value, into, offset);
+}
+function $e4x(value: iovec, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+  if (typeof value !== "object" || value === null) $rt.badValue("struct iovec", "", 0, value, "struct iovec (an object)");
+  const out = into === undefined ? new Uint8Array(8) : into;
+  const v = $rt.viewFor(out, "struct iovec", true);
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["iov_base"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(32, x0) !== x0) $rt.badValue("struct iovec", "iov_base", 0, x0, "void * (a bigint)");
+    const n1 = Number(x0);
+    v.setUint32(o, n1);
+    const x2 = value["iov_len"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(32, x2) !== x2) $rt.badValue("struct iovec", "iov_len", 4, x2, "size_t (a bigint)");
+    const n3 = Number(x2);
+    v.setUint32(o + 4, n3);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct iovec", 8, o, $rt.lengthOf(v));
+  }
+  if (o + 8 > $rt.lengthOf(v)) $rt.truncated("struct iovec", 8, o, $rt.lengthOf(v));
+  return out;
+}
+const $c4: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 2, decode: $d4, encode: $e4 as $rt.Codec<iovec>["encode"] };
+
+/** struct iovec by ABI. */
+export const iovec: $rt.AbiCodecs<iovec> = $rt.table({
+  "x86_64": $c0,
+  "i386": $c1,
+  "x32": $c1,
+  "arm": $c1,
+  "armeb": $c2,
+  "arm-oabi": $c1,
+  "aarch64": $c0,
+  "aarch64_be": $c3,
+  "mips": $c2,
+  "mipsel": $c1,
+  "mipsn32": $c2,
+  "mipsn32el": $c1,
+  "mips64": $c3,
+  "mips64el": $c0,
+  "ppc": $c2,
+  "ppc64": $c3,
+  "ppc64le": $c0,
+  "s390": $c2,
+  "s390x": $c3,
+  "sparc": $c2,
+  "sparc64": $c3,
+  "riscv32": $c1,
+  "riscv64": $c0,
+  "m68k": $c4,
+  "loongarch64": $c0,
+  "csky": $c1,
+  "alpha": $c0,
+  "parisc": $c2,
+  "sh": $c1,
+  "arc": $c1,
+  "hexagon": $c1,
+  "xtensa": $c1,
+  "microblaze": $c2,
+  "openrisc": $c2,
+  "nios2": $c1,
+});
+
+/** struct bus1_cmd_handle_transfer: Argument of BUS1_CMD_HANDLE_TRANSFER (32 bytes): makes a handle of the calling peer available in a destination peer and returns its ID there. */
+export interface bus1_cmd_handle_transfer {
+  "flags": bigint; // __u64
+  "src_handle": bigint; // __u64
+  "dst_fd": bigint; // __u64
+  "dst_handle": bigint; // __u64
+}
+
+/* struct bus1_cmd_handle_transfer: 32 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
+function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_handle_transfer {
+  ok: {
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const o = offset;
+    const w = $rt.lanesAtLE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    const x3 = wu[wi + 3];
+    return { "flags": x0, "src_handle": x1, "dst_fd": x2, "dst_handle": x3 };
+  }
+  return $d5x(bytes, offset, lenient);
+}
+function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_handle_transfer {
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_handle_transfer");
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
+  const x0 = v.getBigUint64(o, true);
+  const x1 = v.getBigUint64(o + 8, true);
+  const x2 = v.getBigUint64(o + 16, true);
+  const x3 = v.getBigUint64(o + 24, true);
+  return { "flags": x0, "src_handle": x1, "dst_fd": x2, "dst_handle": x3 };
+}
+function $e5(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+  ok: {
+    const out = into === undefined ? new Uint8Array(32) : into;
+    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const o = offset;
+    const w = $rt.lanesAtLE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    try {
+      const x0 = value["flags"];
+      if (BigInt.asUintN(64, x0) !== x0) break ok;
+      wu[wi] = x0;
+      const x1 = value["src_handle"];
+      if (BigInt.asUintN(64, x1) !== x1) break ok;
+      wu[wi + 1] = x1;
+      const x2 = value["dst_fd"];
+      if (BigInt.asUintN(64, x2) !== x2) break ok;
+      wu[wi + 2] = x2;
+      const x3 = value["dst_handle"];
+      if (BigInt.asUintN(64, x3) !== x3) break ok;
+      wu[wi + 3] = x3;
+      if (o + 32 > wu.length * 8) break ok;
+      return out;
+    } catch {
+      break ok;
+    }
+  }
+  return $e5x(value, into, offset);
+}
+function $e5x(value: bus1_cmd_handle_transfer, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+  if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_handle_transfer", "", 0, value, "struct bus1_cmd_handle_transfer (an object)");
+  const out = into === undefined ? new Uint8Array(32) : into;
+  const v = $rt.viewFor(out, "struct bus1_cmd_handle_transfer", true);
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_handle_transfer", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    const x1 = value["src_handle"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_handle_transfer", "src_handle", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1, true);
+    const x2 = value["dst_fd"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_handle_transfer", "dst_fd", 16, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x2, true);
+    const x3 = value["dst_handle"];
+    if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_handle_transfer", "dst_handle", 24, x3, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x3, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
+  return out;
+}
+const $c5: $rt.Codec<bus1_cmd_handle_transfer> = { name: "struct bus1_cmd_handle_transfer", size: 32, align: 8, decode: $d5, encode: $e5 as $rt.Codec<bus1_cmd_handle_transfer>["encode"] };
+
+/* struct bus1_cmd_handle_transfer: 32 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
+function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_handle_transfer {
+  ok: {
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const o = offset;
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    const x3 = wu[wi + 3];
+    return { "flags": x0, "src_handle": x1, "dst_fd": x2, "dst_handle": x3 };
+  }
+  return $d6x(bytes, offset, lenient);
+}
+function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_handle_transfer {
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_handle_transfer");
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
+  const x0 = v.getBigUint64(o);
+  const x1 = v.getBigUint64(o + 8);
+  const x2 = v.getBigUint64(o + 16);
+  const x3 = v.getBigUint64(o + 24);
+  return { "flags": x0, "src_handle": x1, "dst_fd": x2, "dst_handle": x3 };
+}
+function $e6(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+  ok: {
+    const out = into === undefined ? new Uint8Array(32) : into;
+    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const o = offset;
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    try {
+      const x0 = value["flags"];
+      if (BigInt.asUintN(64, x0) !== x0) break ok;
+      wu[wi] = x0;
+      const x1 = value["src_handle"];
+      if (BigInt.asUintN(64, x1) !== x1) break ok;
+      wu[wi + 1] = x1;
+      const x2 = value["dst_fd"];
+      if (BigInt.asUintN(64, x2) !== x2) break ok;
+      wu[wi + 2] = x2;
+      const x3 = value["dst_handle"];
+      if (BigInt.asUintN(64, x3) !== x3) break ok;
+      wu[wi + 3] = x3;
+      if (o + 32 > wu.length * 8) break ok;
+      return out;
+    } catch {
+      break ok;
+    }
+  }
+  return $e6x(value, into, offset);
+}
+function $e6x(value: bus1_cmd_handle_transfer, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+  if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_handle_transfer", "", 0, value, "struct bus1_cmd_handle_transfer (an object)");
+  const out = into === undefined ? new Uint8Array(32) : into;
+  const v = $rt.viewFor(out, "struct bus1_cmd_handle_transfer", true);
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_handle_transfer", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    const x1 = value["src_handle"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_handle_transfer", "src_handle", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1);
+    const x2 = value["dst_fd"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_handle_transfer", "dst_fd", 16, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x2);
+    const x3 = value["dst_handle"];
+    if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_handle_transfer", "dst_handle", 24, x3, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x3);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
+  }
+  if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
+  return out;
+}
+const $c6: $rt.Codec<bus1_cmd_handle_transfer> = { name: "struct bus1_cmd_handle_transfer", size: 32, align: 8, decode: $d6, encode: $e6 as $rt.Codec<bus1_cmd_handle_transfer>["encode"] };
+
+/** struct bus1_cmd_handle_transfer by ABI. */
+export const bus1_cmd_handle_transfer: $rt.AbiCodecs<bus1_cmd_handle_transfer> = $rt.table({
+  "x86_64": $c5,
+  "i386": $c5,
+  "x32": $c5,
+  "arm": $c5,
+  "armeb": $c6,
+  "arm-oabi": $c5,
+  "aarch64": $c5,
+  "aarch64_be": $c6,
+  "mips": $c6,
+  "mipsel": $c5,
+  "mipsn32": $c6,
+  "mipsn32el": $c5,
+  "mips64": $c6,
+  "mips64el": $c5,
+  "ppc": $c6,
+  "ppc64": $c6,
+  "ppc64le": $c5,
+  "s390": $c6,
+  "s390x": $c6,
+  "sparc": $c6,
+  "sparc64": $c6,
+  "riscv32": $c5,
+  "riscv64": $c5,
+  "m68k": $c6,
+  "loongarch64": $c5,
+  "csky": $c5,
+  "alpha": $c5,
+  "parisc": $c6,
+  "sh": $c5,
+  "arc": $c5,
+  "hexagon": $c5,
+  "xtensa": $c5,
+  "microblaze": $c6,
+  "openrisc": $c6,
+  "nios2": $c5,
+});
+
+/** struct bus1_cmd_nodes_destroy: Argument of BUS1_CMD_NODES_DESTROY (24 bytes): destroys a set of nodes owned by the caller in one transaction. The man page calls it struct bus1_cmd_node_destroy. */
+export interface bus1_cmd_nodes_destroy {
+  "flags": bigint; // __u64 (flags bus1_nodes_destroy_flags)
+  "ptr_nodes": bigint; // __u64
+  "n_nodes": bigint; // __u64
+}
+
+/* struct bus1_cmd_nodes_destroy: 24 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
+function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_nodes_destroy {
+  ok: {
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const o = offset;
+    const w = $rt.lanesAtLE(v, o, 24);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o, true) & 0xfffffffe) | v.getUint32(o + 4, true)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    return { "flags": x0, "ptr_nodes": x1, "n_nodes": x2 };
+  }
+  return $d7x(bytes, offset, lenient);
+}
+function $d7x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_nodes_destroy {
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_nodes_destroy");
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 24 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
+  const x0 = v.getBigUint64(o, true);
+  if (((v.getUint32(o, true) & 0xfffffffe) | v.getUint32(o + 4, true)) !== 0) $rt.bad(lenient, "struct bus1_cmd_nodes_destroy", "flags", 0, "flags", $rt.why.flags(x0, "0x1"));
+  const x1 = v.getBigUint64(o + 8, true);
+  const x2 = v.getBigUint64(o + 16, true);
+  return { "flags": x0, "ptr_nodes": x1, "n_nodes": x2 };
+}
+function $e7(value: bus1_cmd_nodes_destroy, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+  ok: {
+    const out = into === undefined ? new Uint8Array(24) : into;
+    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const o = offset;
+    const w = $rt.lanesAtLE(v, o, 24);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    try {
+      const x0 = value["flags"];
+      if (BigInt.asUintN(64, x0) !== x0) break ok;
+      wu[wi] = x0;
+      if (((v.getUint32(o, true) & 0xfffffffe) | v.getUint32(o + 4, true)) !== 0) break ok;
+      const x1 = value["ptr_nodes"];
+      if (BigInt.asUintN(64, x1) !== x1) break ok;
+      wu[wi + 1] = x1;
+      const x2 = value["n_nodes"];
+      if (BigInt.asUintN(64, x2) !== x2) break ok;
+      wu[wi + 2] = x2;
+      if (o + 24 > wu.length * 8) break ok;
+      return out;
+    } catch {
+      break ok;
+    }
+  }
+  return $e7x(value, into, offset);
+}
+function $e7x(value: bus1_cmd_nodes_destroy, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+  if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_nodes_destroy", "", 0, value, "struct bus1_cmd_nodes_destroy (an object)");
+  const out = into === undefined ? new Uint8Array(24) : into;
+  const v = $rt.viewFor(out, "struct bus1_cmd_nodes_destroy", true);
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 24 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_nodes_destroy", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    if (((v.getUint32(o, true) & 0xfffffffe) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_nodes_destroy", "flags", 0, "flags", $rt.why.flags(x0, "0x1"));
+    const x1 = value["ptr_nodes"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_nodes_destroy", "ptr_nodes", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1, true);
+    const x2 = value["n_nodes"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_nodes_destroy", "n_nodes", 16, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x2, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
+  }
+  if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
+  return out;
+}
+const $c7: $rt.Codec<bus1_cmd_nodes_destroy> = { name: "struct bus1_cmd_nodes_destroy", size: 24, align: 8, decode: $d7, encode: $e7 as $rt.Codec<bus1_cmd_nodes_destroy>["encode"] };
+
+/* struct bus1_cmd_nodes_destroy: 24 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
+function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_nodes_destroy {
+  ok: {
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const o = offset;
+    const w = $rt.lanesAtBE(v, o, 24);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o + 4) & 0xfffffffe) | v.getUint32(o)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    return { "flags": x0, "ptr_nodes": x1, "n_nodes": x2 };
+  }
+  return $d8x(bytes, offset, lenient);
+}
+function $d8x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_nodes_destroy {
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_nodes_destroy");
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 24 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
+  const x0 = v.getBigUint64(o);
+  if (((v.getUint32(o + 4) & 0xfffffffe) | v.getUint32(o)) !== 0) $rt.bad(lenient, "struct bus1_cmd_nodes_destroy", "flags", 0, "flags", $rt.why.flags(x0, "0x1"));
+  const x1 = v.getBigUint64(o + 8);
+  const x2 = v.getBigUint64(o + 16);
+  return { "flags": x0, "ptr_nodes": x1, "n_nodes": x2 };
+}
+function $e8(value: bus1_cmd_nodes_destroy, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+  ok: {
+    const out = into === undefined ? new Uint8Array(24) : into;
+    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const o = offset;
+    const w = $rt.lanesAtBE(v, o, 24);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    try {
+      const x0 = value["flags"];
+      if (BigInt.asUintN(64, x0) !== x0) break ok;
+      wu[wi] = x0;
+      if (((v.getUint32(o + 4) & 0xfffffffe) | v.getUint32(o)) !== 0) break ok;
+      const x1 = value["ptr_nodes"];
+      if (BigInt.asUintN(64, x1) !== x1) break ok;
+      wu[wi + 1] = x1;
+      const x2 = value["n_nodes"];
+      if (BigInt.asUintN(64, x2) !== x2) break ok;
+      wu[wi + 2] = x2;
+      if (o + 24 > wu.length * 8) break ok;
+      return out;
+    } catch {
+      break ok;
+    }
+  }
+  return $e8x(value, into, offset);
+}
+function $e8x(value: bus1_cmd_nodes_destroy, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+  if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_nodes_destroy", "", 0, value, "struct bus1_cmd_nodes_destroy (an object)");
+  const out = into === undefined ? new Uint8Array(24) : into;
+  const v = $rt.viewFor(out, "struct bus1_cmd_nodes_destroy", true);
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 24 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_nodes_destroy", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    if (((v.getUint32(o + 4) & 0xfffffffe) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_nodes_destroy", "flags", 0, "flags", $rt.why.flags(x0, "0x1"));
+    const x1 = value["ptr_nodes"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_nodes_destroy", "ptr_nodes", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1);
+    const x2 = value["n_nodes"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_nodes_destroy", "n_nodes", 16, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x2);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
+  }
+  if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_nodes_destroy", 24, o, $rt.lengthOf(v));
+  return out;
+}
+const $c8: $rt.Codec<bus1_cmd_nodes_destroy> = { name: "struct bus1_cmd_nodes_destroy", size: 24, align: 8, decode: $d8, encode: $e8 as $rt.Codec<bus1_cmd_nodes_destroy>["encode"] };
+
+/** struct bus1_cmd_nodes_destroy by ABI. */
+export const bus1_cmd_nodes_destroy: $rt.AbiCodecs<bus1_cmd_nodes_destroy> = $rt.table({
+  "x86_64": $c7,
+  "i386": $c7,
+  "x32": $c7,
+  "arm": $c7,
+  "armeb": $c8,
+  "arm-oabi": $c7,
+  "aarch64": $c7,
+  "aarch64_be": $c8,
+  "mips": $c8,
+  "mipsel": $c7,
+  "mipsn32": $c8,
+  "mipsn32el": $c7,
+  "mips64": $c8,
+  "mips64el": $c7,
+  "ppc": $c8,
+  "ppc64": $c8,
+  "ppc64le": $c7,
+  "s390": $c8,
+  "s390x": $c8,
+  "sparc": $c8,
+  "sparc64": $c8,
+  "riscv32": $c7,
+  "riscv64": $c7,
+  "m68k": $c8,
+  "loongarch64": $c7,
+  "csky": $c7,
+  "alpha": $c7,
+  "parisc": $c8,
+  "sh": $c7,
+  "arc": $c7,
+  "hexagon": $c7,
+  "xtensa": $c7,
+  "microblaze": $c8,
+  "openrisc": $c8,
+  "nios2": $c7,
+});
+
+/** struct bus1_cmd_send: Argument of BUS1_CMD_SEND (80 bytes, ten __u64): one message (payload from an iovec array, plus handles and file descriptors) sent to a set of destination handles in one transaction. Read only; not... */
+export interface bus1_cmd_send {
+  "flags": bigint; // __u64 (flags bus1_send_flags)
+  "ptr_destinations": bigint; // __u64
+  "ptr_errors": bigint; // __u64
+  "n_destinations": bigint; // __u64
+  "ptr_vecs": bigint; // __u64
+  "n_vecs": bigint; // __u64
+  "ptr_handles": bigint; // __u64
+  "n_handles": bigint; // __u64
+  "ptr_fds": bigint; // __u64
+  "n_fds": bigint; // __u64
+}
+
+/* struct bus1_cmd_send: 80 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
+function $d9(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_send {
+  ok: {
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const o = offset;
+    const w = $rt.lanesAtLE(v, o, 80);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    const x3 = wu[wi + 3];
+    const x4 = wu[wi + 4];
+    const x5 = wu[wi + 5];
+    const x6 = wu[wi + 6];
+    const x7 = wu[wi + 7];
+    const x8 = wu[wi + 8];
+    const x9 = wu[wi + 9];
+    return { "flags": x0, "ptr_destinations": x1, "ptr_errors": x2, "n_destinations": x3, "ptr_vecs": x4, "n_vecs": x5, "ptr_handles": x6, "n_handles": x7, "ptr_fds": x8, "n_fds": x9 };
+  }
+  return $d9x(bytes, offset, lenient);
+}
+function $d9x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_send {
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_send");
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 80 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
+  const x0 = v.getBigUint64(o, true);
+  if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) $rt.bad(lenient, "struct bus1_cmd_send", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
+  const x1 = v.getBigUint64(o + 8, true);
+  const x2 = v.getBigUint64(o + 16, true);
+  const x3 = v.getBigUint64(o + 24, true);
+  const x4 = v.getBigUint64(o + 32, true);
+  const x5 = v.getBigUint64(o + 40, true);
+  const x6 = v.getBigUint64(o + 48, true);
+  const x7 = v.getBigUint64(o + 56, true);
+  const x8 = v.getBigUint64(o + 64, true);
+  const x9 = v.getBigUint64(o + 72, true);
+  return { "flags": x0, "ptr_destinations": x1, "ptr_errors": x2, "n_destinations": x3, "ptr_vecs": x4, "n_vecs": x5, "ptr_handles": x6, "n_handles": x7, "ptr_fds": x8, "n_fds": x9 };
+}
+function $e9(value: bus1_cmd_send, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+  ok: {
+    const out = into === undefined ? new Uint8Array(80) : into;
+    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const o = offset;
+    const w = $rt.lanesAtLE(v, o, 80);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    try {
+      const x0 = value["flags"];
+      if (BigInt.asUintN(64, x0) !== x0) break ok;
+      wu[wi] = x0;
+      if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) break ok;
+      const x1 = value["ptr_destinations"];
+      if (BigInt.asUintN(64, x1) !== x1) break ok;
+      wu[wi + 1] = x1;
+      const x2 = value["ptr_errors"];
+      if (BigInt.asUintN(64, x2) !== x2) break ok;
+      wu[wi + 2] = x2;
+      const x3 = value["n_destinations"];
+      if (BigInt.asUintN(64, x3) !== x3) break ok;
+      wu[wi + 3] = x3;
+      const x4 = value["ptr_vecs"];
+      if (BigInt.asUintN(64, x4) !== x4) break ok;
+      wu[wi + 4] = x4;
+      const x5 = value["n_vecs"];
+      if (BigInt.asUintN(64, x5) !== x5) break ok;
+      wu[wi + 5] = x5;
+      const x6 = value["ptr_handles"];
+      if (BigInt.asUintN(64, x6) !== x6) break ok;
+      wu[wi + 6] = x6;
+      const x7 = value["n_handles"];
+      if (BigInt.asUintN(64, x7) !== x7) break ok;
+      wu[wi + 7] = x7;
+      const x8 = value["ptr_fds"];
+      if (BigInt.asUintN(64, x8) !== x8) break ok;
+      wu[wi + 8] = x8;
+      const x9 = value["n_fds"];
+      if (BigInt.asUintN(64, x9) !== x9) break ok;
+      wu[wi + 9] = x9;
+      if (o + 80 > wu.length * 8) break ok;
+      return out;
+    } catch {
+      break ok;
+    }
+  }
+  return $e9x(value, into, offset);
+}
+function $e9x(value: bus1_cmd_send, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+  if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_send", "", 0, value, "struct bus1_cmd_send (an object)");
+  const out = into === undefined ? new Uint8Array(80) : into;
+  const v = $rt.viewFor(out, "struct bus1_cmd_send", true);
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 80 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_send", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0, true);
+    if (((v.getUint32(o, true) & 0xfffffffc) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_send", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
+    const x1 = value["ptr_destinations"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_send", "ptr_destinations", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1, true);
+    const x2 = value["ptr_errors"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_send", "ptr_errors", 16, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x2, true);
+    const x3 = value["n_destinations"];
+    if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_send", "n_destinations", 24, x3, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x3, true);
+    const x4 = value["ptr_vecs"];
+    if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_send", "ptr_vecs", 32, x4, "__u64 (a bigint)");
+    v.setBigUint64(o + 32, x4, true);
+    const x5 = value["n_vecs"];
+    if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_send", "n_vecs", 40, x5, "__u64 (a bigint)");
+    v.setBigUint64(o + 40, x5, true);
+    const x6 = value["ptr_handles"];
+    if (typeof x6 !== "bigint" || BigInt.asUintN(64, x6) !== x6) $rt.badValue("struct bus1_cmd_send", "ptr_handles", 48, x6, "__u64 (a bigint)");
+    v.setBigUint64(o + 48, x6, true);
+    const x7 = value["n_handles"];
+    if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct bus1_cmd_send", "n_handles", 56, x7, "__u64 (a bigint)");
+    v.setBigUint64(o + 56, x7, true);
+    const x8 = value["ptr_fds"];
+    if (typeof x8 !== "bigint" || BigInt.asUintN(64, x8) !== x8) $rt.badValue("struct bus1_cmd_send", "ptr_fds", 64, x8, "__u64 (a bigint)");
+    v.setBigUint64(o + 64, x8, true);
+    const x9 = value["n_fds"];
+    if (typeof x9 !== "bigint" || BigInt.asUintN(64, x9) !== x9) $rt.badValue("struct bus1_cmd_send", "n_fds", 72, x9, "__u64 (a bigint)");
+    v.setBigUint64(o + 72, x9, true);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
+  }
+  if (o + 80 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
+  return out;
+}
+const $c9: $rt.Codec<bus1_cmd_send> = { name: "struct bus1_cmd_send", size: 80, align: 8, decode: $d9, encode: $e9 as $rt.Codec<bus1_cmd_send>["encode"] };
+
+/* struct bus1_cmd_send: 80 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
+function $d10(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_send {
+  ok: {
+    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const o = offset;
+    const w = $rt.lanesAtBE(v, o, 80);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    const x0 = wu[wi];
+    if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) break ok;
+    const x1 = wu[wi + 1];
+    const x2 = wu[wi + 2];
+    const x3 = wu[wi + 3];
+    const x4 = wu[wi + 4];
+    const x5 = wu[wi + 5];
+    const x6 = wu[wi + 6];
+    const x7 = wu[wi + 7];
+    const x8 = wu[wi + 8];
+    const x9 = wu[wi + 9];
+    return { "flags": x0, "ptr_destinations": x1, "ptr_errors": x2, "n_destinations": x3, "ptr_vecs": x4, "n_vecs": x5, "ptr_handles": x6, "n_handles": x7, "ptr_fds": x8, "n_fds": x9 };
+  }
+  return $d10x(bytes, offset, lenient);
+}
+function $d10x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_send {
+  const v = $rt.viewFor(bytes, "struct bus1_cmd_send");
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 80 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
+  const x0 = v.getBigUint64(o);
+  if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) $rt.bad(lenient, "struct bus1_cmd_send", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
+  const x1 = v.getBigUint64(o + 8);
+  const x2 = v.getBigUint64(o + 16);
+  const x3 = v.getBigUint64(o + 24);
+  const x4 = v.getBigUint64(o + 32);
+  const x5 = v.getBigUint64(o + 40);
+  const x6 = v.getBigUint64(o + 48);
+  const x7 = v.getBigUint64(o + 56);
+  const x8 = v.getBigUint64(o + 64);
+  const x9 = v.getBigUint64(o + 72);
+  return { "flags": x0, "ptr_destinations": x1, "ptr_errors": x2, "n_destinations": x3, "ptr_vecs": x4, "n_vecs": x5, "ptr_handles": x6, "n_handles": x7, "ptr_fds": x8, "n_fds": x9 };
+}
+function $e10(value: bus1_cmd_send, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+  ok: {
+    const out = into === undefined ? new Uint8Array(80) : into;
+    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const o = offset;
+    const w = $rt.lanesAtBE(v, o, 80);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wi = o >>> 3;
+    try {
+      const x0 = value["flags"];
+      if (BigInt.asUintN(64, x0) !== x0) break ok;
+      wu[wi] = x0;
+      if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) break ok;
+      const x1 = value["ptr_destinations"];
+      if (BigInt.asUintN(64, x1) !== x1) break ok;
+      wu[wi + 1] = x1;
+      const x2 = value["ptr_errors"];
+      if (BigInt.asUintN(64, x2) !== x2) break ok;
+      wu[wi + 2] = x2;
+      const x3 = value["n_destinations"];
+      if (BigInt.asUintN(64, x3) !== x3) break ok;
+      wu[wi + 3] = x3;
+      const x4 = value["ptr_vecs"];
+      if (BigInt.asUintN(64, x4) !== x4) break ok;
+      wu[wi + 4] = x4;
+      const x5 = value["n_vecs"];
+      if (BigInt.asUintN(64, x5) !== x5) break ok;
+      wu[wi + 5] = x5;
+      const x6 = value["ptr_handles"];
+      if (BigInt.asUintN(64, x6) !== x6) break ok;
+      wu[wi + 6] = x6;
+      const x7 = value["n_handles"];
+      if (BigInt.asUintN(64, x7) !== x7) break ok;
+      wu[wi + 7] = x7;
+      const x8 = value["ptr_fds"];
+      if (BigInt.asUintN(64, x8) !== x8) break ok;
+      wu[wi + 8] = x8;
+      const x9 = value["n_fds"];
+      if (BigInt.asUintN(64, x9) !== x9) break ok;
+      wu[wi + 9] = x9;
+      if (o + 80 > wu.length * 8) break ok;
+      return out;
+    } catch {
+      break ok;
+    }
+  }
+  return $e10x(value, into, offset);
+}
+function $e10x(value: bus1_cmd_send, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+  if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_send", "", 0, value, "struct bus1_cmd_send (an object)");
+  const out = into === undefined ? new Uint8Array(80) : into;
+  const v = $rt.viewFor(out, "struct bus1_cmd_send", true);
+  const o = offset;
+  if (typeof o !== "number" || (o >>> 0) !== o || o + 80 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
+  try {
+    const x0 = value["flags"];
+    if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_send", "flags", 0, x0, "__u64 (a bigint)");
+    v.setBigUint64(o, x0);
+    if (((v.getUint32(o + 4) & 0xfffffffc) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_send", "flags", 0, "flags", $rt.why.flags(x0, "0x3"));
+    const x1 = value["ptr_destinations"];
+    if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_send", "ptr_destinations", 8, x1, "__u64 (a bigint)");
+    v.setBigUint64(o + 8, x1);
+    const x2 = value["ptr_errors"];
+    if (typeof x2 !== "bigint" || BigInt.asUintN(64, x2) !== x2) $rt.badValue("struct bus1_cmd_send", "ptr_errors", 16, x2, "__u64 (a bigint)");
+    v.setBigUint64(o + 16, x2);
+    const x3 = value["n_destinations"];
+    if (typeof x3 !== "bigint" || BigInt.asUintN(64, x3) !== x3) $rt.badValue("struct bus1_cmd_send", "n_destinations", 24, x3, "__u64 (a bigint)");
+    v.setBigUint64(o + 24, x3);
+    const x4 = value["ptr_vecs"];
+    if (typeof x4 !== "bigint" || BigInt.asUintN(64, x4) !== x4) $rt.badValue("struct bus1_cmd_send", "ptr_vecs", 32, x4, "__u64 (a bigint)");
+    v.setBigUint64(o + 32, x4);
+    const x5 = value["n_vecs"];
+    if (typeof x5 !== "bigint" || BigInt.asUintN(64, x5) !== x5) $rt.badValue("struct bus1_cmd_send", "n_vecs", 40, x5, "__u64 (a bigint)");
+    v.setBigUint64(o + 40, x5);
+    const x6 = value["ptr_handles"];
+    if (typeof x6 !== "bigint" || BigInt.asUintN(64, x6) !== x6) $rt.badValue("struct bus1_cmd_send", "ptr_handles", 48, x6, "__u64 (a bigint)");
+    v.setBigUint64(o + 48, x6);
+    const x7 = value["n_handles"];
+    if (typeof x7 !== "bigint" || BigInt.asUintN(64, x7) !== x7) $rt.badValue("struct bus1_cmd_send", "n_handles", 56, x7, "__u64 (a bigint)");
+    v.setBigUint64(o + 56, x7);
+    const x8 = value["ptr_fds"];
+    if (typeof x8 !== "bigint" || BigInt.asUintN(64, x8) !== x8) $rt.badValue("struct bus1_cmd_send", "ptr_fds", 64, x8, "__u64 (a bigint)");
+    v.setBigUint64(o + 64, x8);
+    const x9 = value["n_fds"];
+    if (typeof x9 !== "bigint" || BigInt.asUintN(64, x9) !== x9) $rt.badValue("struct bus1_cmd_send", "n_fds", 72, x9, "__u64 (a bigint)");
+    v.setBigUint64(o + 72, x9);
+  } catch (err) {
+    throw $rt.encodeFailure(err, "struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
+  }
+  if (o + 80 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_send", 80, o, $rt.lengthOf(v));
+  return out;
+}
+const $c10: $rt.Codec<bus1_cmd_send> = { name: "struct bus1_cmd_send", size: 80, align: 8, decode: $d10, encode: $e10 as $rt.Codec<bus1_cmd_send>["encode"] };
+
+/** struct bus1_cmd_send by ABI. */
+export const bus1_cmd_send: $rt.AbiCodecs<bus1_cmd_send> = $rt.table({
+  "x86_64": $c9,
+  "i386": $c9,
+  "x32": $c9,
+  "arm": $c9,
+  "armeb": $c10,
+  "arm-oabi": $c9,
+  "aarch64": $c9,
+  "aarch64_be": $c10,
+  "mips": $c10,
+  "mipsel": $c9,
+  "mipsn32": $c10,
+  "mipsn32el": $c9,
+  "mips64": $c10,
+  "mips64el": $c9,
+  "ppc": $c10,
+  "ppc64": $c10,
+  "ppc64le": $c9,
+  "s390": $c10,
+  "s390x": $c10,
+  "sparc": $c10,
+  "sparc64": $c10,
+  "riscv32": $c9,
+  "riscv64": $c9,
+  "m68k": $c10,
+  "loongarch64": $c9,
+  "csky": $c9,
+  "alpha": $c9,
+  "parisc": $c10,
+  "sh": $c9,
+  "arc": $c9,
+  "hexagon": $c9,
+  "xtensa": $c9,
+  "microblaze": $c10,
+  "openrisc": $c10,
+  "nios2": $c9,
+});
+
 /** struct bus1_cmd_peer_reset: Argument of BUS1_CMD_PEER_QUERY and BUS1_CMD_PEER_RESET (32 bytes, layout unchanged). QUERY writes back peer_flags and the limits; RESET only reads. With BUS1_PEER_FLAG_WANT_SECCTX removed no peer ... */
 export interface bus1_cmd_peer_reset {
   "flags": bigint; // __u64 (flags bus1_peer_reset_flags)
@@ -16,7 +1150,7 @@ export interface bus1_cmd_peer_reset {
 }
 
 /* struct bus1_cmd_peer_reset: 32 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
-function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_peer_reset {
+function $d11(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_peer_reset {
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
@@ -33,9 +1167,9 @@ function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
     const x5 = v.getUint32(o + 28, true);
     return { "flags": x0, "peer_flags": x1, "max_slices": x2, "max_handles": x3, "max_inflight_bytes": x4, "max_inflight_fds": x5 };
   }
-  return $d0x(bytes, offset, lenient);
+  return $d11x(bytes, offset, lenient);
 }
-function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_peer_reset {
+function $d11x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_peer_reset {
   const v = $rt.viewFor(bytes, "struct bus1_cmd_peer_reset");
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
@@ -48,7 +1182,7 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
   const x5 = v.getUint32(o + 28, true);
   return { "flags": x0, "peer_flags": x1, "max_slices": x2, "max_handles": x3, "max_inflight_bytes": x4, "max_inflight_fds": x5 };
 }
-function $e0(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+function $e11(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
     const v = out instanceof DataView ? out : $rt.fastView(out);
@@ -83,9 +1217,9 @@ function $e0(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
       break ok;
     }
   }
-  return $e0x(value, into, offset);
+  return $e11x(value, into, offset);
 }
-function $e0x(value: bus1_cmd_peer_reset, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+function $e11x(value: bus1_cmd_peer_reset, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_peer_reset", "", 0, value, "struct bus1_cmd_peer_reset (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
   const v = $rt.viewFor(out, "struct bus1_cmd_peer_reset", true);
@@ -117,10 +1251,10 @@ function $e0x(value: bus1_cmd_peer_reset, into: $rt.Bytes | undefined, offset: n
   if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
   return out;
 }
-const $c0: $rt.Codec<bus1_cmd_peer_reset> = { name: "struct bus1_cmd_peer_reset", size: 32, align: 8, decode: $d0, encode: $e0 as $rt.Codec<bus1_cmd_peer_reset>["encode"] };
+const $c11: $rt.Codec<bus1_cmd_peer_reset> = { name: "struct bus1_cmd_peer_reset", size: 32, align: 8, decode: $d11, encode: $e11 as $rt.Codec<bus1_cmd_peer_reset>["encode"] };
 
 /* struct bus1_cmd_peer_reset: 32 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
-function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_peer_reset {
+function $d12(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_peer_reset {
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
@@ -137,9 +1271,9 @@ function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
     const x5 = v.getUint32(o + 28);
     return { "flags": x0, "peer_flags": x1, "max_slices": x2, "max_handles": x3, "max_inflight_bytes": x4, "max_inflight_fds": x5 };
   }
-  return $d1x(bytes, offset, lenient);
+  return $d12x(bytes, offset, lenient);
 }
-function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_peer_reset {
+function $d12x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_peer_reset {
   const v = $rt.viewFor(bytes, "struct bus1_cmd_peer_reset");
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
@@ -152,7 +1286,7 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
   const x5 = v.getUint32(o + 28);
   return { "flags": x0, "peer_flags": x1, "max_slices": x2, "max_handles": x3, "max_inflight_bytes": x4, "max_inflight_fds": x5 };
 }
-function $e1(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+function $e12(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
     const v = out instanceof DataView ? out : $rt.fastView(out);
@@ -187,9 +1321,9 @@ function $e1(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byte
       break ok;
     }
   }
-  return $e1x(value, into, offset);
+  return $e12x(value, into, offset);
 }
-function $e1x(value: bus1_cmd_peer_reset, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+function $e12x(value: bus1_cmd_peer_reset, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_peer_reset", "", 0, value, "struct bus1_cmd_peer_reset (an object)");
   const out = into === undefined ? new Uint8Array(32) : into;
   const v = $rt.viewFor(out, "struct bus1_cmd_peer_reset", true);
@@ -221,45 +1355,45 @@ function $e1x(value: bus1_cmd_peer_reset, into: $rt.Bytes | undefined, offset: n
   if (o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_peer_reset", 32, o, $rt.lengthOf(v));
   return out;
 }
-const $c1: $rt.Codec<bus1_cmd_peer_reset> = { name: "struct bus1_cmd_peer_reset", size: 32, align: 8, decode: $d1, encode: $e1 as $rt.Codec<bus1_cmd_peer_reset>["encode"] };
+const $c12: $rt.Codec<bus1_cmd_peer_reset> = { name: "struct bus1_cmd_peer_reset", size: 32, align: 8, decode: $d12, encode: $e12 as $rt.Codec<bus1_cmd_peer_reset>["encode"] };
 
 /** struct bus1_cmd_peer_reset by ABI. */
 export const bus1_cmd_peer_reset: $rt.AbiCodecs<bus1_cmd_peer_reset> = $rt.table({
-  "x86_64": $c0,
-  "i386": $c0,
-  "x32": $c0,
-  "arm": $c0,
-  "armeb": $c1,
-  "arm-oabi": $c0,
-  "aarch64": $c0,
-  "aarch64_be": $c1,
-  "mips": $c1,
-  "mipsel": $c0,
-  "mipsn32": $c1,
-  "mipsn32el": $c0,
-  "mips64": $c1,
-  "mips64el": $c0,
-  "ppc": $c1,
-  "ppc64": $c1,
-  "ppc64le": $c0,
-  "s390": $c1,
-  "s390x": $c1,
-  "sparc": $c1,
-  "sparc64": $c1,
-  "riscv32": $c0,
-  "riscv64": $c0,
-  "m68k": $c1,
-  "loongarch64": $c0,
-  "csky": $c0,
-  "alpha": $c0,
-  "parisc": $c1,
-  "sh": $c0,
-  "arc": $c0,
-  "hexagon": $c0,
-  "xtensa": $c0,
-  "microblaze": $c1,
-  "openrisc": $c1,
-  "nios2": $c0,
+  "x86_64": $c11,
+  "i386": $c11,
+  "x32": $c11,
+  "arm": $c11,
+  "armeb": $c12,
+  "arm-oabi": $c11,
+  "aarch64": $c11,
+  "aarch64_be": $c12,
+  "mips": $c12,
+  "mipsel": $c11,
+  "mipsn32": $c12,
+  "mipsn32el": $c11,
+  "mips64": $c12,
+  "mips64el": $c11,
+  "ppc": $c12,
+  "ppc64": $c12,
+  "ppc64le": $c11,
+  "s390": $c12,
+  "s390x": $c12,
+  "sparc": $c12,
+  "sparc64": $c12,
+  "riscv32": $c11,
+  "riscv64": $c11,
+  "m68k": $c12,
+  "loongarch64": $c11,
+  "csky": $c11,
+  "alpha": $c11,
+  "parisc": $c12,
+  "sh": $c11,
+  "arc": $c11,
+  "hexagon": $c11,
+  "xtensa": $c11,
+  "microblaze": $c12,
+  "openrisc": $c12,
+  "nios2": $c11,
 });
 
 /** struct bus1_cmd_recv: Argument of BUS1_CMD_RECV, now 72 bytes (msg at offset 16, 56 bytes): the credential fields uid, gid, pid, tid and the n_secctx count are gone. */
@@ -278,7 +1412,7 @@ export interface bus1_cmd_recv {
 }
 
 /* struct bus1_cmd_recv: 72 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
-function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_recv {
+function $d13(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_recv {
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
@@ -300,9 +1434,9 @@ function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
     const x8 = wu[wi + 8];
     return { "flags": x0, "max_offset": x1, "msg": { "type": x2, "flags": x3, "destination": x4, "offset": x5, "n_bytes": x6, "n_handles": x7, "n_fds": x8 } };
   }
-  return $d2x(bytes, offset, lenient);
+  return $d13x(bytes, offset, lenient);
 }
-function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_recv {
+function $d13x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_recv {
   const v = $rt.viewFor(bytes, "struct bus1_cmd_recv");
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 72 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 72, o, $rt.lengthOf(v));
@@ -320,7 +1454,7 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
   const x8 = v.getBigUint64(o + 64, true);
   return { "flags": x0, "max_offset": x1, "msg": { "type": x2, "flags": x3, "destination": x4, "offset": x5, "n_bytes": x6, "n_handles": x7, "n_fds": x8 } };
 }
-function $e2(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+function $e13(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(72) : into;
     const v = out instanceof DataView ? out : $rt.fastView(out);
@@ -367,9 +1501,9 @@ function $e2(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
       break ok;
     }
   }
-  return $e2x(value, into, offset);
+  return $e13x(value, into, offset);
 }
-function $e2x(value: bus1_cmd_recv, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+function $e13x(value: bus1_cmd_recv, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_recv", "", 0, value, "struct bus1_cmd_recv (an object)");
   const out = into === undefined ? new Uint8Array(72) : into;
   const v = $rt.viewFor(out, "struct bus1_cmd_recv", true);
@@ -414,10 +1548,10 @@ function $e2x(value: bus1_cmd_recv, into: $rt.Bytes | undefined, offset: number)
   if (o + 72 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 72, o, $rt.lengthOf(v));
   return out;
 }
-const $c2: $rt.Codec<bus1_cmd_recv> = { name: "struct bus1_cmd_recv", size: 72, align: 8, decode: $d2, encode: $e2 as $rt.Codec<bus1_cmd_recv>["encode"] };
+const $c13: $rt.Codec<bus1_cmd_recv> = { name: "struct bus1_cmd_recv", size: 72, align: 8, decode: $d13, encode: $e13 as $rt.Codec<bus1_cmd_recv>["encode"] };
 
 /* struct bus1_cmd_recv: 72 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
-function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_recv {
+function $d14(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_recv {
   ok: {
     const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
     const o = offset;
@@ -439,9 +1573,9 @@ function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
     const x8 = wu[wi + 8];
     return { "flags": x0, "max_offset": x1, "msg": { "type": x2, "flags": x3, "destination": x4, "offset": x5, "n_bytes": x6, "n_handles": x7, "n_fds": x8 } };
   }
-  return $d3x(bytes, offset, lenient);
+  return $d14x(bytes, offset, lenient);
 }
-function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_recv {
+function $d14x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | undefined): bus1_cmd_recv {
   const v = $rt.viewFor(bytes, "struct bus1_cmd_recv");
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 72 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 72, o, $rt.lengthOf(v));
@@ -459,7 +1593,7 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
   const x8 = v.getBigUint64(o + 64);
   return { "flags": x0, "max_offset": x1, "msg": { "type": x2, "flags": x3, "destination": x4, "offset": x5, "n_bytes": x6, "n_handles": x7, "n_fds": x8 } };
 }
-function $e3(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
+function $e14(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(72) : into;
     const v = out instanceof DataView ? out : $rt.fastView(out);
@@ -506,9 +1640,9 @@ function $e3(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
       break ok;
     }
   }
-  return $e3x(value, into, offset);
+  return $e14x(value, into, offset);
 }
-function $e3x(value: bus1_cmd_recv, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
+function $e14x(value: bus1_cmd_recv, into: $rt.Bytes | undefined, offset: number): $rt.Bytes {
   if (typeof value !== "object" || value === null) $rt.badValue("struct bus1_cmd_recv", "", 0, value, "struct bus1_cmd_recv (an object)");
   const out = into === undefined ? new Uint8Array(72) : into;
   const v = $rt.viewFor(out, "struct bus1_cmd_recv", true);
@@ -553,52 +1687,60 @@ function $e3x(value: bus1_cmd_recv, into: $rt.Bytes | undefined, offset: number)
   if (o + 72 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_recv", 72, o, $rt.lengthOf(v));
   return out;
 }
-const $c3: $rt.Codec<bus1_cmd_recv> = { name: "struct bus1_cmd_recv", size: 72, align: 8, decode: $d3, encode: $e3 as $rt.Codec<bus1_cmd_recv>["encode"] };
+const $c14: $rt.Codec<bus1_cmd_recv> = { name: "struct bus1_cmd_recv", size: 72, align: 8, decode: $d14, encode: $e14 as $rt.Codec<bus1_cmd_recv>["encode"] };
 
 /** struct bus1_cmd_recv by ABI. */
 export const bus1_cmd_recv: $rt.AbiCodecs<bus1_cmd_recv> = $rt.table({
-  "x86_64": $c2,
-  "i386": $c2,
-  "x32": $c2,
-  "arm": $c2,
-  "armeb": $c3,
-  "arm-oabi": $c2,
-  "aarch64": $c2,
-  "aarch64_be": $c3,
-  "mips": $c3,
-  "mipsel": $c2,
-  "mipsn32": $c3,
-  "mipsn32el": $c2,
-  "mips64": $c3,
-  "mips64el": $c2,
-  "ppc": $c3,
-  "ppc64": $c3,
-  "ppc64le": $c2,
-  "s390": $c3,
-  "s390x": $c3,
-  "sparc": $c3,
-  "sparc64": $c3,
-  "riscv32": $c2,
-  "riscv64": $c2,
-  "m68k": $c3,
-  "loongarch64": $c2,
-  "csky": $c2,
-  "alpha": $c2,
-  "parisc": $c3,
-  "sh": $c2,
-  "arc": $c2,
-  "hexagon": $c2,
-  "xtensa": $c2,
-  "microblaze": $c3,
-  "openrisc": $c3,
-  "nios2": $c2,
+  "x86_64": $c13,
+  "i386": $c13,
+  "x32": $c13,
+  "arm": $c13,
+  "armeb": $c14,
+  "arm-oabi": $c13,
+  "aarch64": $c13,
+  "aarch64_be": $c14,
+  "mips": $c14,
+  "mipsel": $c13,
+  "mipsn32": $c14,
+  "mipsn32el": $c13,
+  "mips64": $c14,
+  "mips64el": $c13,
+  "ppc": $c14,
+  "ppc64": $c14,
+  "ppc64le": $c13,
+  "s390": $c14,
+  "s390x": $c14,
+  "sparc": $c14,
+  "sparc64": $c14,
+  "riscv32": $c13,
+  "riscv64": $c13,
+  "m68k": $c14,
+  "loongarch64": $c13,
+  "csky": $c13,
+  "alpha": $c13,
+  "parisc": $c14,
+  "sh": $c13,
+  "arc": $c13,
+  "hexagon": $c13,
+  "xtensa": $c13,
+  "microblaze": $c14,
+  "openrisc": $c14,
+  "nios2": $c13,
 });
 
 /** Every struct of this interface by C tag (a frozen null-prototype object). */
 export const CODECS: {
+  readonly "iovec": typeof iovec;
+  readonly "bus1_cmd_handle_transfer": typeof bus1_cmd_handle_transfer;
+  readonly "bus1_cmd_nodes_destroy": typeof bus1_cmd_nodes_destroy;
+  readonly "bus1_cmd_send": typeof bus1_cmd_send;
   readonly "bus1_cmd_peer_reset": typeof bus1_cmd_peer_reset;
   readonly "bus1_cmd_recv": typeof bus1_cmd_recv;
 } = $rt.table({
+  "iovec": iovec,
+  "bus1_cmd_handle_transfer": bus1_cmd_handle_transfer,
+  "bus1_cmd_nodes_destroy": bus1_cmd_nodes_destroy,
+  "bus1_cmd_send": bus1_cmd_send,
   "bus1_cmd_peer_reset": bus1_cmd_peer_reset,
   "bus1_cmd_recv": bus1_cmd_recv,
 });
@@ -723,6 +1865,246 @@ export const IOCTLS: Readonly<Record<string, $rt.IoctlInfo>> = $rt.table({
       "microblaze": 0xC0489650,
       "openrisc": 0xC0489650,
       "nios2": 0xC0489650,
+    }),
+  },
+  "BUS1_CMD_PEER_DISCONNECT": {
+    dir: "readwrite", type: 0x96, nr: 0x00, arg: "__u64",
+    numbers: $rt.table({
+      "x86_64": 0xC0089600,
+      "i386": 0xC0089600,
+      "x32": 0xC0089600,
+      "arm": 0xC0089600,
+      "armeb": 0xC0089600,
+      "arm-oabi": 0xC0089600,
+      "aarch64": 0xC0089600,
+      "aarch64_be": 0xC0089600,
+      "mips": 0xC0089600,
+      "mipsel": 0xC0089600,
+      "mipsn32": 0xC0089600,
+      "mipsn32el": 0xC0089600,
+      "mips64": 0xC0089600,
+      "mips64el": 0xC0089600,
+      "ppc": 0xC0089600,
+      "ppc64": 0xC0089600,
+      "ppc64le": 0xC0089600,
+      "s390": 0xC0089600,
+      "s390x": 0xC0089600,
+      "sparc": 0xC0089600,
+      "sparc64": 0xC0089600,
+      "riscv32": 0xC0089600,
+      "riscv64": 0xC0089600,
+      "m68k": 0xC0089600,
+      "loongarch64": 0xC0089600,
+      "csky": 0xC0089600,
+      "alpha": 0xC0089600,
+      "parisc": 0xC0089600,
+      "sh": 0xC0089600,
+      "arc": 0xC0089600,
+      "hexagon": 0xC0089600,
+      "xtensa": 0xC0089600,
+      "microblaze": 0xC0089600,
+      "openrisc": 0xC0089600,
+      "nios2": 0xC0089600,
+    }),
+  },
+  "BUS1_CMD_HANDLE_RELEASE": {
+    dir: "readwrite", type: 0x96, nr: 0x10, arg: "__u64",
+    numbers: $rt.table({
+      "x86_64": 0xC0089610,
+      "i386": 0xC0089610,
+      "x32": 0xC0089610,
+      "arm": 0xC0089610,
+      "armeb": 0xC0089610,
+      "arm-oabi": 0xC0089610,
+      "aarch64": 0xC0089610,
+      "aarch64_be": 0xC0089610,
+      "mips": 0xC0089610,
+      "mipsel": 0xC0089610,
+      "mipsn32": 0xC0089610,
+      "mipsn32el": 0xC0089610,
+      "mips64": 0xC0089610,
+      "mips64el": 0xC0089610,
+      "ppc": 0xC0089610,
+      "ppc64": 0xC0089610,
+      "ppc64le": 0xC0089610,
+      "s390": 0xC0089610,
+      "s390x": 0xC0089610,
+      "sparc": 0xC0089610,
+      "sparc64": 0xC0089610,
+      "riscv32": 0xC0089610,
+      "riscv64": 0xC0089610,
+      "m68k": 0xC0089610,
+      "loongarch64": 0xC0089610,
+      "csky": 0xC0089610,
+      "alpha": 0xC0089610,
+      "parisc": 0xC0089610,
+      "sh": 0xC0089610,
+      "arc": 0xC0089610,
+      "hexagon": 0xC0089610,
+      "xtensa": 0xC0089610,
+      "microblaze": 0xC0089610,
+      "openrisc": 0xC0089610,
+      "nios2": 0xC0089610,
+    }),
+  },
+  "BUS1_CMD_HANDLE_TRANSFER": {
+    dir: "readwrite", type: 0x96, nr: 0x11, arg: "struct bus1_cmd_handle_transfer",
+    numbers: $rt.table({
+      "x86_64": 0xC0209611,
+      "i386": 0xC0209611,
+      "x32": 0xC0209611,
+      "arm": 0xC0209611,
+      "armeb": 0xC0209611,
+      "arm-oabi": 0xC0209611,
+      "aarch64": 0xC0209611,
+      "aarch64_be": 0xC0209611,
+      "mips": 0xC0209611,
+      "mipsel": 0xC0209611,
+      "mipsn32": 0xC0209611,
+      "mipsn32el": 0xC0209611,
+      "mips64": 0xC0209611,
+      "mips64el": 0xC0209611,
+      "ppc": 0xC0209611,
+      "ppc64": 0xC0209611,
+      "ppc64le": 0xC0209611,
+      "s390": 0xC0209611,
+      "s390x": 0xC0209611,
+      "sparc": 0xC0209611,
+      "sparc64": 0xC0209611,
+      "riscv32": 0xC0209611,
+      "riscv64": 0xC0209611,
+      "m68k": 0xC0209611,
+      "loongarch64": 0xC0209611,
+      "csky": 0xC0209611,
+      "alpha": 0xC0209611,
+      "parisc": 0xC0209611,
+      "sh": 0xC0209611,
+      "arc": 0xC0209611,
+      "hexagon": 0xC0209611,
+      "xtensa": 0xC0209611,
+      "microblaze": 0xC0209611,
+      "openrisc": 0xC0209611,
+      "nios2": 0xC0209611,
+    }),
+  },
+  "BUS1_CMD_NODES_DESTROY": {
+    dir: "readwrite", type: 0x96, nr: 0x20, arg: "struct bus1_cmd_nodes_destroy",
+    numbers: $rt.table({
+      "x86_64": 0xC0189620,
+      "i386": 0xC0189620,
+      "x32": 0xC0189620,
+      "arm": 0xC0189620,
+      "armeb": 0xC0189620,
+      "arm-oabi": 0xC0189620,
+      "aarch64": 0xC0189620,
+      "aarch64_be": 0xC0189620,
+      "mips": 0xC0189620,
+      "mipsel": 0xC0189620,
+      "mipsn32": 0xC0189620,
+      "mipsn32el": 0xC0189620,
+      "mips64": 0xC0189620,
+      "mips64el": 0xC0189620,
+      "ppc": 0xC0189620,
+      "ppc64": 0xC0189620,
+      "ppc64le": 0xC0189620,
+      "s390": 0xC0189620,
+      "s390x": 0xC0189620,
+      "sparc": 0xC0189620,
+      "sparc64": 0xC0189620,
+      "riscv32": 0xC0189620,
+      "riscv64": 0xC0189620,
+      "m68k": 0xC0189620,
+      "loongarch64": 0xC0189620,
+      "csky": 0xC0189620,
+      "alpha": 0xC0189620,
+      "parisc": 0xC0189620,
+      "sh": 0xC0189620,
+      "arc": 0xC0189620,
+      "hexagon": 0xC0189620,
+      "xtensa": 0xC0189620,
+      "microblaze": 0xC0189620,
+      "openrisc": 0xC0189620,
+      "nios2": 0xC0189620,
+    }),
+  },
+  "BUS1_CMD_SLICE_RELEASE": {
+    dir: "readwrite", type: 0x96, nr: 0x30, arg: "__u64",
+    numbers: $rt.table({
+      "x86_64": 0xC0089630,
+      "i386": 0xC0089630,
+      "x32": 0xC0089630,
+      "arm": 0xC0089630,
+      "armeb": 0xC0089630,
+      "arm-oabi": 0xC0089630,
+      "aarch64": 0xC0089630,
+      "aarch64_be": 0xC0089630,
+      "mips": 0xC0089630,
+      "mipsel": 0xC0089630,
+      "mipsn32": 0xC0089630,
+      "mipsn32el": 0xC0089630,
+      "mips64": 0xC0089630,
+      "mips64el": 0xC0089630,
+      "ppc": 0xC0089630,
+      "ppc64": 0xC0089630,
+      "ppc64le": 0xC0089630,
+      "s390": 0xC0089630,
+      "s390x": 0xC0089630,
+      "sparc": 0xC0089630,
+      "sparc64": 0xC0089630,
+      "riscv32": 0xC0089630,
+      "riscv64": 0xC0089630,
+      "m68k": 0xC0089630,
+      "loongarch64": 0xC0089630,
+      "csky": 0xC0089630,
+      "alpha": 0xC0089630,
+      "parisc": 0xC0089630,
+      "sh": 0xC0089630,
+      "arc": 0xC0089630,
+      "hexagon": 0xC0089630,
+      "xtensa": 0xC0089630,
+      "microblaze": 0xC0089630,
+      "openrisc": 0xC0089630,
+      "nios2": 0xC0089630,
+    }),
+  },
+  "BUS1_CMD_SEND": {
+    dir: "readwrite", type: 0x96, nr: 0x40, arg: "struct bus1_cmd_send",
+    numbers: $rt.table({
+      "x86_64": 0xC0509640,
+      "i386": 0xC0509640,
+      "x32": 0xC0509640,
+      "arm": 0xC0509640,
+      "armeb": 0xC0509640,
+      "arm-oabi": 0xC0509640,
+      "aarch64": 0xC0509640,
+      "aarch64_be": 0xC0509640,
+      "mips": 0xC0509640,
+      "mipsel": 0xC0509640,
+      "mipsn32": 0xC0509640,
+      "mipsn32el": 0xC0509640,
+      "mips64": 0xC0509640,
+      "mips64el": 0xC0509640,
+      "ppc": 0xC0509640,
+      "ppc64": 0xC0509640,
+      "ppc64le": 0xC0509640,
+      "s390": 0xC0509640,
+      "s390x": 0xC0509640,
+      "sparc": 0xC0509640,
+      "sparc64": 0xC0509640,
+      "riscv32": 0xC0509640,
+      "riscv64": 0xC0509640,
+      "m68k": 0xC0509640,
+      "loongarch64": 0xC0509640,
+      "csky": 0xC0509640,
+      "alpha": 0xC0509640,
+      "parisc": 0xC0509640,
+      "sh": 0xC0509640,
+      "arc": 0xC0509640,
+      "hexagon": 0xC0509640,
+      "xtensa": 0xC0509640,
+      "microblaze": 0xC0509640,
+      "openrisc": 0xC0509640,
+      "nios2": 0xC0509640,
     }),
   },
 });

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <linux/bus1.h>
 
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L
@@ -129,6 +130,160 @@ static UAPI_SHIM_INLINE int bus1_recv(int fd, __u64 max_offset, struct bus1_recv
 	if (uapi_ret >= 0) {
 		memcpy(msg, &uapi_arg.msg, sizeof(uapi_arg.msg));
 	}
+	return uapi_ret;
+}
+
+/**
+ * bus1_peer_disconnect() - BUS1_CMD_PEER_DISCONNECT as a syscall-style call
+ * @fd: the file descriptor the ioctl is issued on
+ * @flags: the ioctl argument (the ioctl argument is a value that must be 0; as a syscall it becomes a flags word (reject unknown bits))
+ *
+ * Disconnects the peer: deactivates it, waits for running operations, then destroys its nodes, releases its handles and flushes its queue and pool.
+ * As a syscall this form takes 2 arguments (slots: 2 on x86_64, i386, x32 and 32 more); it fits in six slots on every ABI.
+ *
+ * Return: the result of ioctl(fd, BUS1_CMD_PEER_DISCONNECT, ...): -1 with errno set on failure.
+ */
+static UAPI_SHIM_INLINE int bus1_peer_disconnect(int fd, unsigned int flags)
+{
+	int uapi_ret;
+
+	uapi_ret = ioctl(fd, BUS1_CMD_PEER_DISCONNECT, (unsigned long)flags);
+	return uapi_ret;
+}
+
+/**
+ * bus1_handle_release() - BUS1_CMD_HANDLE_RELEASE as a syscall-style call
+ * @fd: the file descriptor the ioctl is issued on
+ * @handle: the ioctl argument
+ *
+ * Releases one reference the caller holds on a handle ID.
+ * As a syscall this form takes 2 arguments (slots: 2 on x86_64, x32, aarch64 and 12 more; 3 on i386, arm-oabi, s390 and 10 more; 4 on arm, armeb, mips and 4 more); it fits in six slots on every ABI.
+ *
+ * Return: the result of ioctl(fd, BUS1_CMD_HANDLE_RELEASE, ...): -1 with errno set on failure.
+ */
+static UAPI_SHIM_INLINE int bus1_handle_release(int fd, __u64 handle)
+{
+	__u64 uapi_arg;
+	int uapi_ret;
+
+	memset(&uapi_arg, 0, sizeof(uapi_arg));
+	uapi_arg = handle;
+	uapi_ret = ioctl(fd, BUS1_CMD_HANDLE_RELEASE, &uapi_arg);
+	return uapi_ret;
+}
+
+/**
+ * bus1_handle_transfer() - BUS1_CMD_HANDLE_TRANSFER as a syscall-style call
+ * @fd: the file descriptor the ioctl is issued on
+ * @handle: Handle ID in the calling peer.
+ * @dst_fd: File descriptor of the destination peer (an int carried in a __u64), or -1 for the calling peer. (a file descriptor carried in __u64)
+ * @dst_handle: In, BUS1_HANDLE_INVALID.
+ * @flags: Must be 0 (-EINVAL otherwise). (flags word with no bits defined yet)
+ *
+ * Transfers a handle of the calling peer to a destination peer (dst_fd, or the caller itself for -1) and writes the destination's handle ID back into dst_handle.
+ * As a syscall this form takes 5 arguments (slots: 5 on x86_64, x32, aarch64 and 12 more; 6 on i386, arm-oabi, s390 and 10 more; 7 on arm, armeb, ppc and 2 more; 7 on mips, mipsel); it exceeds six slots on 7 ABIs (arm, armeb, mips, mipsel, ppc, …) (MIPS o32 tolerates it via the stack).
+ *
+ * Return: the result of ioctl(fd, BUS1_CMD_HANDLE_TRANSFER, ...): -1 with errno set on failure.
+ */
+static UAPI_SHIM_INLINE int bus1_handle_transfer(int fd, __u64 handle, int dst_fd, __u64 *dst_handle, unsigned int flags)
+{
+	struct bus1_cmd_handle_transfer uapi_arg;
+	int uapi_ret;
+
+	memset(&uapi_arg, 0, sizeof(uapi_arg));
+	uapi_arg.src_handle = (__u64)handle;
+	uapi_arg.dst_fd = (__u64)dst_fd;
+	uapi_arg.dst_handle = (__u64)*dst_handle;
+	uapi_arg.flags = (__u64)flags;
+	uapi_ret = ioctl(fd, BUS1_CMD_HANDLE_TRANSFER, &uapi_arg);
+	if (uapi_ret >= 0) {
+		*dst_handle = (__u64)uapi_arg.dst_handle;
+	}
+	return uapi_ret;
+}
+
+/**
+ * bus1_nodes_destroy() - BUS1_CMD_NODES_DESTROY as a syscall-style call
+ * @fd: the file descriptor the ioctl is issued on
+ * @ptr_nodes: User pointer to __u64[n_nodes], the owner-handle IDs of the nodes to destroy. (user pointer carried in __u64)
+ * @n_nodes: Number of entries at ptr_nodes; more than the per-user max_handles fails with -EINVAL. (element count of a user array (bounded by the address space))
+ * @flags: BUS1_NODES_DESTROY_FLAG_*; unknown bits fail with -EINVAL. (flag set bus1_nodes_destroy_flags uses only bits < 32)
+ *
+ * Destroys the listed nodes owned by the caller in one transaction; holders of handles to them receive BUS1_MSG_NODE_DESTROY.
+ * As a syscall this form takes 4 arguments (slots: 4 on x86_64, i386, x32 and 32 more); it fits in six slots on every ABI.
+ *
+ * Return: the result of ioctl(fd, BUS1_CMD_NODES_DESTROY, ...): -1 with errno set on failure.
+ */
+static UAPI_SHIM_INLINE int bus1_nodes_destroy(int fd, const __u64 *ptr_nodes, size_t n_nodes, unsigned int flags)
+{
+	struct bus1_cmd_nodes_destroy uapi_arg;
+	int uapi_ret;
+
+	memset(&uapi_arg, 0, sizeof(uapi_arg));
+	uapi_arg.ptr_nodes = (__u64)(unsigned long)ptr_nodes;
+	uapi_arg.n_nodes = (__u64)n_nodes;
+	uapi_arg.flags = (__u64)flags;
+	uapi_ret = ioctl(fd, BUS1_CMD_NODES_DESTROY, &uapi_arg);
+	return uapi_ret;
+}
+
+/**
+ * bus1_slice_release() - BUS1_CMD_SLICE_RELEASE as a syscall-style call
+ * @fd: the file descriptor the ioctl is issued on
+ * @offset: the ioctl argument
+ *
+ * Releases the caller's reference to the pool slice at the given offset (msg.offset of a received message), returning the space to the pool.
+ * As a syscall this form takes 2 arguments (slots: 2 on x86_64, x32, aarch64 and 12 more; 3 on i386, arm-oabi, s390 and 10 more; 4 on arm, armeb, mips and 4 more); it fits in six slots on every ABI.
+ *
+ * Return: the result of ioctl(fd, BUS1_CMD_SLICE_RELEASE, ...): -1 with errno set on failure.
+ */
+static UAPI_SHIM_INLINE int bus1_slice_release(int fd, __u64 offset)
+{
+	__u64 uapi_arg;
+	int uapi_ret;
+
+	memset(&uapi_arg, 0, sizeof(uapi_arg));
+	uapi_arg = offset;
+	uapi_ret = ioctl(fd, BUS1_CMD_SLICE_RELEASE, &uapi_arg);
+	return uapi_ret;
+}
+
+/**
+ * bus1_send() - BUS1_CMD_SEND as a syscall-style call
+ * @fd: the file descriptor the ioctl is issued on
+ * @ptr_destinations: User pointer to __u64[n_destinations], the destination handle IDs. (user pointer carried in __u64)
+ * @n_destinations: Number of destinations; above INT_MAX fails with -EMSGSIZE, above the per-user max_handles with -EINVAL. (element count of a user array (bounded by the address space))
+ * @ptr_errors: User pointer to per-destination error codes ("array of corresponding errno codes", man page) for BUS1_SEND_... (user pointer carried in __u64)
+ * @ptr_vecs: User pointer to the payload as struct iovec[n_vecs], in the caller's native iovec layout (struct compat_iov... (user pointer carried in __u64)
+ * @n_vecs: Number of iovecs; above UIO_MAXIOV fails with -EMSGSIZE. (element count of a user array (bounded by the address space))
+ * @ptr_handles: User pointer to __u64[n_handles], handle IDs of the caller to transfer with the message. (user pointer carried in __u64)
+ * @n_handles: Number of handle IDs at ptr_handles. (element count of a user array (bounded by the address space))
+ * @ptr_fds: User pointer to int[n_fds], file descriptors to pass with the message. (user pointer carried in __u64)
+ * @n_fds: Number of file descriptors; above BUS1_FD_MAX fails with -EMSGSIZE. (element count of a user array (bounded by the address space))
+ * @flags: BUS1_SEND_FLAG_*, at most one; unknown bits fail with -EINVAL. (flag set bus1_send_flags uses only bits < 32)
+ *
+ * Sends one message to n_destinations handles in one transaction, with payload from ptr_vecs, handles from ptr_handles and file descriptors from ptr_fds.
+ * As a syscall this form takes 11 arguments (slots: 11 on x86_64, i386, x32 and 32 more); it exceeds six slots on all 35 ABIs.
+ *
+ * Return: the result of ioctl(fd, BUS1_CMD_SEND, ...): -1 with errno set on failure.
+ */
+static UAPI_SHIM_INLINE int bus1_send(int fd, const __u64 *ptr_destinations, size_t n_destinations, __u64 *ptr_errors, const struct iovec *ptr_vecs, size_t n_vecs, const __u64 *ptr_handles, size_t n_handles, const int *ptr_fds, size_t n_fds, unsigned int flags)
+{
+	struct bus1_cmd_send uapi_arg;
+	int uapi_ret;
+
+	memset(&uapi_arg, 0, sizeof(uapi_arg));
+	uapi_arg.ptr_destinations = (__u64)(unsigned long)ptr_destinations;
+	uapi_arg.n_destinations = (__u64)n_destinations;
+	uapi_arg.ptr_errors = (__u64)(unsigned long)ptr_errors;
+	uapi_arg.ptr_vecs = (__u64)(unsigned long)ptr_vecs;
+	uapi_arg.n_vecs = (__u64)n_vecs;
+	uapi_arg.ptr_handles = (__u64)(unsigned long)ptr_handles;
+	uapi_arg.n_handles = (__u64)n_handles;
+	uapi_arg.ptr_fds = (__u64)(unsigned long)ptr_fds;
+	uapi_arg.n_fds = (__u64)n_fds;
+	uapi_arg.flags = (__u64)flags;
+	uapi_ret = ioctl(fd, BUS1_CMD_SEND, &uapi_arg);
 	return uapi_ret;
 }
 

@@ -103,3 +103,161 @@ COMPAT_SYSCALL_DEFINE5(bus1_recv, int, fd, compat_arg_u64_dual(max_offset), stru
 {
 	return ksys_bus1_recv(fd, compat_arg_u64_glue(max_offset), msg, flags);
 }
+
+/**
+ * sys_bus1_peer_disconnect - BUS1_CMD_PEER_DISCONNECT as a system call
+ * @fd: the file descriptor the ioctl is issued on
+ * @flags: the ioctl argument (the ioctl argument is a value that must be 0; as a syscall it becomes a flags word (reject unknown bits))
+ *
+ * Disconnects the peer: deactivates it, waits for running operations, then destroys its nodes, releases its handles and flushes its queue and pool.
+ *
+ * Return: 0 on success, or a negative errno (-EINVAL, -ESHUTDOWN).
+ */
+SYSCALL_DEFINE2(bus1_peer_disconnect, int, fd, unsigned int, flags)
+{
+	return ksys_bus1_peer_disconnect(fd, flags);
+}
+
+/**
+ * sys_bus1_handle_release - BUS1_CMD_HANDLE_RELEASE as a system call
+ * @fd: the file descriptor the ioctl is issued on
+ * @handle: the ioctl argument
+ *
+ * Releases one reference the caller holds on a handle ID.
+ *
+ * Return: 0 on success, or a negative errno (-EFAULT, -ENXIO, -EBUSY, -ESHUTDOWN).
+ */
+SYSCALL_DEFINE2(bus1_handle_release, int, fd, u64, handle)
+{
+	return ksys_bus1_handle_release(fd, handle);
+}
+
+/**
+ * compat_sys_bus1_handle_release - BUS1_CMD_HANDLE_RELEASE for 32-bit tasks on a 64-bit kernel
+ * @fd: the file descriptor the ioctl is issued on
+ * @handle: the ioctl argument (two 32-bit registers, halves in the ABI's order)
+ *
+ * handle is an explicit 64-bit scalar: compat_arg_u64_dual() takes each as two u32
+ * registers without padding.
+ * This order leaves a pair on an odd slot, so even-pair ABIs (arm, armeb, mips, mipsel, ppc, hexagon, xtensa) would need
+ * an arch-specific compat entry with an explicit padding argument (as aarch64's aarch32_pread64 u32 __pad).
+ *
+ * Return: as sys_bus1_handle_release().
+ */
+COMPAT_SYSCALL_DEFINE3(bus1_handle_release, int, fd, compat_arg_u64_dual(handle))
+{
+	return ksys_bus1_handle_release(fd, compat_arg_u64_glue(handle));
+}
+
+/**
+ * sys_bus1_handle_transfer - BUS1_CMD_HANDLE_TRANSFER as a system call
+ * @fd: the file descriptor the ioctl is issued on
+ * @dst_fd: File descriptor of the destination peer (an int carried in a __u64), or -1 for the calling peer. (a file descriptor carried in __u64)
+ * @handle: Handle ID in the calling peer.
+ * @dst_handle: In, BUS1_HANDLE_INVALID.
+ * @flags: Must be 0 (-EINVAL otherwise). (flags word with no bits defined yet)
+ *
+ * Transfers a handle of the calling peer to a destination peer (dst_fd, or the caller itself for -1) and writes the destination's handle ID back into dst_handle.
+ * The flat form (5 arguments) exceeds six slots on 7 ABIs; remedy: reorder so 64-bit arguments start at even slots (as sync_file_range2 and arm_fadvise64_64 did).
+ *
+ * Return: 0 on success, or a negative errno (-EFAULT, -EINVAL, -EBADF, -EOPNOTSUPP, -ENXIO, -EDQUOT, -ENOMEM, -ESHUTDOWN).
+ */
+SYSCALL_DEFINE5(bus1_handle_transfer, int, fd, int, dst_fd, u64, handle, u64 __user *, dst_handle, unsigned int, flags)
+{
+	return ksys_bus1_handle_transfer(fd, dst_fd, handle, dst_handle, flags);
+}
+
+/**
+ * compat_sys_bus1_handle_transfer - BUS1_CMD_HANDLE_TRANSFER for 32-bit tasks on a 64-bit kernel
+ * @fd: the file descriptor the ioctl is issued on
+ * @dst_fd: File descriptor of the destination peer (an int carried in a __u64), or -1 for the calling peer. (a file descriptor carried in __u64)
+ * @handle: Handle ID in the calling peer. (two 32-bit registers, halves in the ABI's order)
+ * @dst_handle: In, BUS1_HANDLE_INVALID.
+ * @flags: Must be 0 (-EINVAL otherwise). (flags word with no bits defined yet)
+ *
+ * handle is an explicit 64-bit scalar: compat_arg_u64_dual() takes each as two u32
+ * registers without padding.
+ * Every pair already starts at an even slot, so the generic form also suits the even-pair ABIs.
+ *
+ * Return: as sys_bus1_handle_transfer().
+ */
+COMPAT_SYSCALL_DEFINE6(bus1_handle_transfer, int, fd, int, dst_fd, compat_arg_u64_dual(handle), u64 __user *, dst_handle, unsigned int, flags)
+{
+	return ksys_bus1_handle_transfer(fd, dst_fd, compat_arg_u64_glue(handle), dst_handle, flags);
+}
+
+/**
+ * sys_bus1_nodes_destroy - BUS1_CMD_NODES_DESTROY as a system call
+ * @fd: the file descriptor the ioctl is issued on
+ * @ptr_nodes: User pointer to __u64[n_nodes], the owner-handle IDs of the nodes to destroy. (user pointer carried in __u64)
+ * @n_nodes: Number of entries at ptr_nodes; more than the per-user max_handles fails with -EINVAL. (element count of a user array (bounded by the address space))
+ * @flags: BUS1_NODES_DESTROY_FLAG_*; unknown bits fail with -EINVAL. (flag set bus1_nodes_destroy_flags uses only bits < 32)
+ *
+ * Destroys the listed nodes owned by the caller in one transaction; holders of handles to them receive BUS1_MSG_NODE_DESTROY.
+ *
+ * Return: 0 on success, or a negative errno (-EFAULT, -EINVAL, -ENXIO, -ENOTUNIQ, -EREMOTE, -ESTALE, -EDQUOT, -ESHUTDOWN).
+ */
+SYSCALL_DEFINE4(bus1_nodes_destroy, int, fd, const u64 __user *, ptr_nodes, size_t, n_nodes, unsigned int, flags)
+{
+	return ksys_bus1_nodes_destroy(fd, ptr_nodes, n_nodes, flags);
+}
+
+/**
+ * sys_bus1_slice_release - BUS1_CMD_SLICE_RELEASE as a system call
+ * @fd: the file descriptor the ioctl is issued on
+ * @offset: the ioctl argument
+ *
+ * Releases the caller's reference to the pool slice at the given offset (msg.offset of a received message), returning the space to the pool.
+ *
+ * Return: 0 on success, or a negative errno (-EFAULT, -ENXIO, -ESHUTDOWN).
+ */
+SYSCALL_DEFINE2(bus1_slice_release, int, fd, u64, offset)
+{
+	return ksys_bus1_slice_release(fd, offset);
+}
+
+/**
+ * compat_sys_bus1_slice_release - BUS1_CMD_SLICE_RELEASE for 32-bit tasks on a 64-bit kernel
+ * @fd: the file descriptor the ioctl is issued on
+ * @offset: the ioctl argument (two 32-bit registers, halves in the ABI's order)
+ *
+ * offset is an explicit 64-bit scalar: compat_arg_u64_dual() takes each as two u32
+ * registers without padding.
+ * This order leaves a pair on an odd slot, so even-pair ABIs (arm, armeb, mips, mipsel, ppc, hexagon, xtensa) would need
+ * an arch-specific compat entry with an explicit padding argument (as aarch64's aarch32_pread64 u32 __pad).
+ *
+ * Return: as sys_bus1_slice_release().
+ */
+COMPAT_SYSCALL_DEFINE3(bus1_slice_release, int, fd, compat_arg_u64_dual(offset))
+{
+	return ksys_bus1_slice_release(fd, compat_arg_u64_glue(offset));
+}
+
+/* BUS1_CMD_SEND: group ptr_destinations, n_destinations, ptr_errors, ptr_vecs, n_vecs, ptr_handles, n_handles, ptr_fds, n_fds into struct bus1_send_args, passed by pointer; flags stays an argument. */
+struct bus1_send_args {
+	__aligned_u64 ptr_destinations;	/* const __u64 * */
+	__aligned_u64 n_destinations;	/* size_t */
+	__aligned_u64 ptr_errors;	/* __u64 * */
+	__aligned_u64 ptr_vecs;	/* const struct iovec * */
+	__aligned_u64 n_vecs;	/* size_t */
+	__aligned_u64 ptr_handles;	/* const __u64 * */
+	__aligned_u64 n_handles;	/* size_t */
+	__aligned_u64 ptr_fds;	/* const int * */
+	__aligned_u64 n_fds;	/* size_t */
+};
+
+/**
+ * sys_bus1_send - BUS1_CMD_SEND as a system call
+ * @fd: the file descriptor the ioctl is issued on
+ * @args: the 9 other arguments, in struct bus1_send_args
+ * @flags: BUS1_SEND_FLAG_*, at most one; unknown bits fail with -EINVAL. (flag set bus1_send_flags uses only bits < 32)
+ *
+ * Sends one message to n_destinations handles in one transaction, with payload from ptr_vecs, handles from ptr_handles and file descriptors from ptr_fds.
+ * The flat form (11 arguments) exceeds six slots on 35 ABIs; remedy: group ptr_destinations, n_destinations, ptr_errors, ptr_vecs, n_vecs, ptr_handles, n_handles, ptr_fds, n_fds into struct bus1_send_args, passed by pointer; flags stays an argument.
+ *
+ * Return: 0 on success, or a negative errno (-EFAULT, -EINVAL, -EMSGSIZE, -ENXIO, -ENOTUNIQ, -EBADF, -EHOSTUNREACH, -EXFULL, -EDQUOT, -ENOMEM, -ENOTSUPP, -ESHUTDOWN).
+ */
+SYSCALL_DEFINE3(bus1_send, int, fd, const struct bus1_send_args __user *, args, unsigned int, flags)
+{
+	return ksys_bus1_send(fd, args, flags);
+}

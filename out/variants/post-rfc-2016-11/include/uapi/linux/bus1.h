@@ -26,6 +26,22 @@
 #define BUS1_OFFSET_INVALID ((__u64)-1)
 
 /**
+ * define BUS1_FD_MAX - Maximum number of file descriptors one BUS1_CMD_SEND may
+ * carry (n_fds); more fails with -EMSGSIZE.
+ *
+ * The header writes it as (256).
+ */
+#define BUS1_FD_MAX 256
+
+/**
+ * define BUS1_HANDLE_INVALID - The invalid handle ID.
+ *
+ * Passed in bus1_cmd_handle_transfer.dst_handle and returned there when the
+ * source node is already destroyed.
+ */
+#define BUS1_HANDLE_INVALID ((__u64)-1)
+
+/**
  * DOC: bus1_peer_reset_flags
  *
  * Flags in bus1_cmd_peer_reset.flags, honoured by BUS1_CMD_PEER_RESET only
@@ -72,6 +88,53 @@ enum {
 };
 
 /**
+ * DOC: bus1_handle_flags
+ *
+ * Bits inside a 64-bit handle ID (not a flags word of a command). IDs chosen by
+ * user space for new nodes must have both bits clear; passing an unused ID with
+ * both bits clear to any handle-taking command creates a new node implicitly.
+ * An unknown ID with either bit set fails with -ENXIO.
+ *
+ * %BUS1_HANDLE_FLAG_MANAGED: The ID was assigned by the kernel.
+ * %BUS1_HANDLE_FLAG_REMOTE: The handle refers to a node owned by another peer
+ *	(otherwise it is an owner handle).
+ */
+enum {
+	BUS1_HANDLE_FLAG_MANAGED = (__u64)1 << 0,
+	BUS1_HANDLE_FLAG_REMOTE = (__u64)1 << 1
+};
+
+/**
+ * DOC: bus1_nodes_destroy_flags
+ *
+ * Flags in bus1_cmd_nodes_destroy.flags.
+ *
+ * %BUS1_NODES_DESTROY_FLAG_RELEASE_HANDLES: Also release the caller's owner
+ *	handle of each destroyed node.
+ */
+enum {
+	BUS1_NODES_DESTROY_FLAG_RELEASE_HANDLES = (__u64)1 << 0
+};
+
+/**
+ * DOC: bus1_send_flags
+ *
+ * Flags in bus1_cmd_send.flags; at most one may be set.
+ *
+ * %BUS1_SEND_FLAG_CONTINUE: Continue with the remaining destinations when one
+ *	fails, per the man page reporting per-destination errors through
+ *	ptr_errors (never written by the RFC code).
+ * %BUS1_SEND_FLAG_SEED: Store the message as the peer's seed instead of sending
+ *	it; requires n_destinations == 0 and no CONTINUE (-EINVAL).
+ *	Unimplemented in the RFC ("XXX: set seed"): fails with the
+ *	kernel-internal ENOTSUPP (524).
+ */
+enum {
+	BUS1_SEND_FLAG_CONTINUE = (__u64)1 << 0,
+	BUS1_SEND_FLAG_SEED = (__u64)1 << 1
+};
+
+/**
  * DOC: bus1_msg_type
  *
  * Message types reported in bus1_cmd_recv.msg.type (unchanged).
@@ -89,6 +152,15 @@ enum {
 	BUS1_MSG_NODE_DESTROY = 2,
 	BUS1_MSG_NODE_RELEASE = 3
 };
+
+/**
+ * define BUS1_SELF - (u64)-1, the destination is the calling peer itself.
+ *
+ * Not a constant in the original header.
+ *
+ * A special value of bus1_cmd_handle_transfer.dst_fd.
+ */
+#define BUS1_SELF ((__u64)-1)
 
 /**
  * define BUS1_PEER_FLAGS_UNCHANGED - RESET, (u64)-1, leave peer_flags
@@ -110,6 +182,87 @@ enum {
  * bus1_cmd_peer_reset.max_inflight_fds.
  */
 #define BUS1_LIMIT_UNCHANGED ((__u32)-1)
+
+/**
+ * struct bus1_cmd_handle_transfer - Argument of BUS1_CMD_HANDLE_TRANSFER (32
+ * bytes): makes a handle of the calling peer available in a destination peer
+ * and returns its ID there.
+ * @flags: Must be 0 (-EINVAL otherwise).
+ * @src_handle: Handle ID in the calling peer. An unused ID with the MANAGED and
+ *	REMOTE bits clear creates a new node implicitly.
+ * @dst_fd: File descriptor of the destination peer (an int carried in a __u64),
+ *	or -1 for the calling peer. Not an open fd, -EBADF; not a bus1 fd,
+ *	-EOPNOTSUPP; destination disconnected, -ESHUTDOWN.
+ * @dst_handle: In, BUS1_HANDLE_INVALID. Out, the new handle ID in the
+ *	destination peer, or BUS1_HANDLE_INVALID if the source node is
+ *	already destroyed.
+ */
+struct bus1_cmd_handle_transfer {
+	__u64 flags;
+	__u64 src_handle;
+	__u64 dst_fd;
+	__u64 dst_handle;
+} __attribute__((__aligned__(8)));
+
+/**
+ * struct bus1_cmd_nodes_destroy - Argument of BUS1_CMD_NODES_DESTROY (24
+ * bytes): destroys a set of nodes owned by the caller in one transaction.
+ * @flags: BUS1_NODES_DESTROY_FLAG_*; unknown bits fail with -EINVAL.
+ * @ptr_nodes: User pointer to __u64[n_nodes], the owner-handle IDs of the nodes
+ *	to destroy. Duplicates fail with -ENOTUNIQ, remote handles with
+ *	-EREMOTE, already destroyed nodes with -ESTALE.
+ * @n_nodes: Number of entries at ptr_nodes; more than the per-user max_handles
+ *	fails with -EINVAL.
+ *
+ * The man page calls it struct bus1_cmd_node_destroy.
+ */
+struct bus1_cmd_nodes_destroy {
+	__u64 flags;
+	__u64 ptr_nodes;
+	__u64 n_nodes;
+} __attribute__((__aligned__(8)));
+
+/**
+ * struct bus1_cmd_send - Argument of BUS1_CMD_SEND (80 bytes, ten __u64): one
+ * message (payload from an iovec array, plus handles and file descriptors) sent
+ * to a set of destination handles in one transaction.
+ * @flags: BUS1_SEND_FLAG_*, at most one; unknown bits fail with -EINVAL.
+ * @ptr_destinations: User pointer to __u64[n_destinations], the destination
+ *	handle IDs.
+ * @ptr_errors: User pointer to per-destination error codes ("array of
+ *	corresponding errno codes", man page) for BUS1_SEND_FLAG_CONTINUE. In
+ *	the RFC code it is only validated as a pointer and never written;
+ *	when introduced (bus1/bus1@055a0fe, pre-RFC) the kernel stored
+ *	positive errno values per destination into a __u64[n_destinations],
+ *	which is how it is modelled here.
+ * @n_destinations: Number of destinations; above INT_MAX fails with -EMSGSIZE,
+ *	above the per-user max_handles with -EINVAL. Must be 0 with
+ *	BUS1_SEND_FLAG_SEED.
+ * @ptr_vecs: User pointer to the payload as struct iovec[n_vecs], in the
+ *	caller's native iovec layout (struct compat_iovec for 32-bit
+ *	callers).
+ * @n_vecs: Number of iovecs; above UIO_MAXIOV fails with -EMSGSIZE.
+ * @ptr_handles: User pointer to __u64[n_handles], handle IDs of the caller to
+ *	transfer with the message.
+ * @n_handles: Number of handle IDs at ptr_handles.
+ * @ptr_fds: User pointer to int[n_fds], file descriptors to pass with the
+ *	message.
+ * @n_fds: Number of file descriptors; above BUS1_FD_MAX fails with -EMSGSIZE.
+ *
+ * Read only; nothing is copied back in the RFC.
+ */
+struct bus1_cmd_send {
+	__u64 flags;
+	__u64 ptr_destinations;
+	__u64 ptr_errors;
+	__u64 n_destinations;
+	__u64 ptr_vecs;
+	__u64 n_vecs;
+	__u64 ptr_handles;
+	__u64 n_handles;
+	__u64 ptr_fds;
+	__u64 n_fds;
+} __attribute__((__aligned__(8)));
 
 /**
  * struct bus1_cmd_peer_reset - Argument of BUS1_CMD_PEER_QUERY and
@@ -193,5 +346,65 @@ struct bus1_cmd_recv {
  * 72-byte struct (0xC0489650).
  */
 #define BUS1_CMD_RECV _IOWR(BUS1_IOCTL_MAGIC, 0x50, struct bus1_cmd_recv)
+
+/**
+ * define BUS1_CMD_PEER_DISCONNECT - Disconnects the peer: deactivates it, waits
+ * for running operations, then destroys its nodes, releases its handles and
+ * flushes its queue and pool.
+ *
+ * Encoded _IOWR with a __u64 but the ioctl argument itself is the value and
+ * must be 0 (the selftest wrapper passes NULL); nothing is read or written
+ * through it. The only command that needs no active reference. Afterwards every
+ * other command fails with -ESHUTDOWN and poll() reports POLLHUP.
+ *
+ * Argument: value, must be 0
+ */
+#define BUS1_CMD_PEER_DISCONNECT _IOWR(BUS1_IOCTL_MAGIC, 0x00, __u64)
+
+/**
+ * define BUS1_CMD_HANDLE_RELEASE - Releases one reference the caller holds on a
+ * handle ID.
+ *
+ * Releasing the last reference of an owner handle whose node is still live is
+ * refused (-EBUSY); destroy the node first.
+ *
+ * Argument: pointer to one __u64 handle ID, read only (never written back)
+ */
+#define BUS1_CMD_HANDLE_RELEASE _IOWR(BUS1_IOCTL_MAGIC, 0x10, __u64)
+
+/**
+ * define BUS1_CMD_HANDLE_TRANSFER - Transfers a handle of the calling peer to a
+ * destination peer (dst_fd, or the caller itself for -1) and writes the
+ * destination's handle ID back into dst_handle.
+ */
+#define BUS1_CMD_HANDLE_TRANSFER _IOWR(BUS1_IOCTL_MAGIC, 0x11, struct bus1_cmd_handle_transfer)
+
+/**
+ * define BUS1_CMD_NODES_DESTROY - Destroys the listed nodes owned by the caller
+ * in one transaction; holders of handles to them receive BUS1_MSG_NODE_DESTROY.
+ *
+ * Encoded _IOWR but in only. The man page calls it BUS1_CMD_NODE_DESTROY.
+ */
+#define BUS1_CMD_NODES_DESTROY _IOWR(BUS1_IOCTL_MAGIC, 0x20, struct bus1_cmd_nodes_destroy)
+
+/**
+ * define BUS1_CMD_SLICE_RELEASE - Releases the caller's reference to the pool
+ * slice at the given offset (msg.offset of a received message), returning the
+ * space to the pool.
+ *
+ * Argument: pointer to one __u64 pool offset, read only (never written back)
+ */
+#define BUS1_CMD_SLICE_RELEASE _IOWR(BUS1_IOCTL_MAGIC, 0x30, __u64)
+
+/**
+ * define BUS1_CMD_SEND - Sends one message to n_destinations handles in one
+ * transaction, with payload from ptr_vecs, handles from ptr_handles and file
+ * descriptors from ptr_fds.
+ *
+ * Encoded _IOWR but in only (the errors array is never written in the RFC).
+ * BUS1_SEND_FLAG_SEED is unimplemented and returns the kernel-internal ENOTSUPP
+ * (524).
+ */
+#define BUS1_CMD_SEND _IOWR(BUS1_IOCTL_MAGIC, 0x40, struct bus1_cmd_send)
 
 #endif /* _UAPI_LINUX_BUS1_H */
