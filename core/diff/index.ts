@@ -37,35 +37,24 @@ export function diffInterfaces(pairs: readonly InterfacePairing[], abis: readonl
     if (old && now) {
       const ctx: DiffContext = { old, new: now, abis };
       out.push(...sorted([...diffRecords(ctx), ...diffCommands(ctx), ...diffNamedValues(ctx)]));
-    } else if (now) {
-      const ctx: DiffContext = { old: now, new: now, abis };
-      out.push({
-        ...change(ctx, {
-          kind: "interface-added",
-          verdict: "compatible",
-          subject: now.ifc.spec.name,
-          message: `interface ${now.ifc.spec.name} (${now.ifc.spec.header}) is new`,
-          oldPath: now.ifc.path,
-          newPath: now.ifc.path,
-        }),
-        old: undefined,
-      });
-    } else if (old) {
-      const ctx: DiffContext = { old, new: old, abis };
-      out.push({
-        ...change(ctx, {
-          kind: "interface-removed",
-          verdict: "breaking",
-          subject: old.ifc.spec.name,
-          message: `interface ${old.ifc.spec.name} (${old.ifc.spec.header}) was removed`,
-          oldPath: old.ifc.path,
-          newPath: old.ifc.path,
-        }),
-        new: undefined,
-      });
-    }
+    } else if (now) out.push(wholeInterface(now, abis, "added"));
+    else if (old) out.push(wholeInterface(old, abis, "removed"));
   }
   return out;
+}
+
+/** An interface only one side has: removed breaks whatever used it, added breaks nothing. */
+function wholeInterface(side: Side, abis: readonly AbiEntry[], how: "added" | "removed"): Change {
+  const ctx: DiffContext = { old: side, new: side, abis };
+  const c = change(ctx, {
+    kind: how === "added" ? "interface-added" : "interface-removed",
+    verdict: how === "added" ? "compatible" : "breaking",
+    subject: side.ifc.spec.name,
+    message: `interface ${side.ifc.spec.name} (${side.ifc.spec.header}) ${how === "added" ? "is new" : "was removed"}`,
+    oldPath: side.ifc.path,
+    newPath: side.ifc.path,
+  });
+  return how === "added" ? { ...c, old: undefined } : { ...c, new: undefined };
 }
 
 const KIND_ORDER = new Map(Object.keys(CHANGE_KINDS).map((k, i) => [k, i]));
