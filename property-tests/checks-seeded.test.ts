@@ -54,6 +54,7 @@ test("a __u64 after a __u32: hole on 8-aligning ABIs, misaligned on the others, 
   );
   const hole = ds.find((d) => d.rule === "padding/hole")!;
   t.regex(hole.message, /4-byte implicit hole at offset 4 between 'a' and 'b'/);
+  t.regex(hole.hint, /`- \{ name: __pad0, type: __u32, padding: true \}` after 'a'/);
   t.regex(hole.hint, /__u32 __pad0;/);
   const lineOfB =
     specText(structs)
@@ -72,7 +73,10 @@ test(TRAILING_U32, (t) => {
           - { name: b, type: __u32 }`);
   t.deepEqual(rules(ds), ["align64/size", "compat/layout", "padding/tail"]);
   t.deepEqual(abisOf(ds, "align64/size"), U64_UNDERALIGNED);
-  t.regex(ds.find((d) => d.rule === "padding/tail")!.hint, /__u32 __pad0;' at the end/);
+  t.regex(
+    ds.find((d) => d.rule === "padding/tail")!.hint,
+    /`- \{ name: __pad0, type: __u32, padding: true \}` as the last member \(C: `__u32 __pad0;`/,
+  );
 });
 
 test("a pointer member is ABI-dependent and changes the layout between ILP32 and LP64", (t) => {

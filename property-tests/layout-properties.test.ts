@@ -7,7 +7,8 @@
 import test from "ava";
 import fc from "fast-check";
 import { runChecks } from "../core/checks/index.js";
-import { namesInTree, suggestPadding } from "../core/checks/padding.js";
+import { namesInTree, suggestPadding, type PaddingFix } from "../core/checks/padding.js";
+import { parse as parseYaml } from "yaml";
 import { layoutRecord, type RecordLayout } from "../core/layout.js";
 import { parseInteger, type CType, type RecordType } from "../core/model.js";
 import { ABIS } from "../spec/abis.js";
@@ -423,17 +424,15 @@ test("packed records: members move only for their declared alignment (__aligned_
 function applyFixes(record: RecordType, root: RecordType): boolean {
   const fixes = suggestPadding(record, ABIS, namesInTree(root));
   if (!fixes.length) return false;
-  const declToField = (decl: string): FieldSpec => {
-    const m = /^(\w+) (\w+)(?:\[(\d+)\])?;$/.exec(decl)!;
-    return { name: m[2]!, type: m[1]!, padding: true, ...(m[3] ? { array: Number(m[3]) } : {}) };
-  };
+  // The hint's YAML snippet itself (a one-item YAML list), so the property holds for what the user is told to write.
+  const toField = (x: PaddingFix): FieldSpec => (parseYaml(x.field) as FieldSpec[])[0]!;
   const spec = record.spec;
-  const fields: FieldSpec[] = fixes.filter((x) => x.afterIndex < 0 && !x.tail).map((x) => declToField(x.decl));
+  const fields: FieldSpec[] = fixes.filter((x) => x.afterIndex < 0 && !x.tail).map(toField);
   spec.fields.forEach((f, i) => {
     fields.push(f);
-    for (const x of fixes.filter((x) => !x.tail && x.afterIndex === i)) fields.push(declToField(x.decl));
+    for (const x of fixes.filter((x) => !x.tail && x.afterIndex === i)) fields.push(toField(x));
   });
-  for (const f of fixes.filter((x) => x.tail)) fields.push(declToField(f.decl));
+  for (const f of fixes.filter((x) => x.tail)) fields.push(toField(f));
   spec.fields = fields;
   return true;
 }

@@ -316,6 +316,12 @@ export interface CommandSpec {
   nr: number;
   /** `none` = _IO, `read` = _IOR, `write` = _IOW, `readwrite` = _IOWR (user-space point of view). */
   dir: "none" | "read" | "write" | "readwrite";
+  /**
+   * What the command is (meant to be): `ioctl` (the default), or `syscall` for an operation proposed as a system
+   * call, still described by its ioctl-style argument.  A syscall's flat form (syscall/README.md) must fit in six
+   * argument slots on every ABI: `uapi check` reports `syscall/six-args` as an error for it, as info for an ioctl.
+   */
+  kind?: "ioctl" | "syscall";
   /** The argument type encoded in the number: a struct/union or a scalar such as `int`. Absent for _IO. */
   arg?: TypeExpr;
   /** For a scalar argument passed by pointer: which way its value flows. */

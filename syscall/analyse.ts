@@ -150,7 +150,10 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
   const members = rest.filter((a) => a !== flags);
   const out: (Remedy | undefined)[] = [];
 
-  const reordered = bestOrder(rest, abis);
+  // Every argument takes a slot, so no order fits once there are more arguments than the tightest ABI's slots;
+  // skipping the search then keeps it (C(n, k) orders) off forms with dozens of arguments.
+  const reordered =
+    form.args.length <= Math.min(...abis.map((a) => a.syscall.slots)) ? bestOrder(rest, abis) : undefined;
   if (reordered) {
     out.push(
       remedy(

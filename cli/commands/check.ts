@@ -1,5 +1,6 @@
 /* `uapi check`: run every check over the specs and print the findings. */
 import { runChecks } from "../../core/checks/index.js";
+import { ALL_CHECKS } from "../../syscall/checks.js";
 import type { Diagnostic } from "../../core/diagnostic.js";
 import { oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
@@ -19,8 +20,11 @@ Check every struct and command of the specs on every ABI:
   ioctl/duplicate-nr              two commands on one (magic, nr)
   ioctl/size-limit                argument over the 13-bit size field of alpha/mips/powerpc/sparc
   ioctl/direction                 _IO/_IOR/_IOW/_IOWR contradicts the fields' data flow
+  ioctl/direction-unchecked       (info) no 'flow:' declared, so the direction was not checked
   ioctl/io-with-arg               _IO declared with an argument type
   ioctl/number-varies             the number changes between ABIs with the argument's size
+  syscall/six-args                the syscall form needs more than six argument slots on some ABI
+                                  (info for an ioctl, error for a command declared 'kind: syscall')
 
 With no SPEC, the specs of the project configuration (uapi.config.json) are checked;
 --abi and --fail-on default to its 'abis' and 'failOn'.
@@ -59,7 +63,7 @@ export const checkCommand: Command = {
     );
     const abis = projectAbis(values.abi as string[] | undefined, project);
     const models = loadProjectSpecs(positionals, project);
-    const diagnostics: Diagnostic[] = models.flatMap((m) => runChecks(m, abis));
+    const diagnostics: Diagnostic[] = models.flatMap((m) => runChecks(m, abis, ALL_CHECKS));
     const counts = countBySeverity(diagnostics);
     if (format === "json") {
       io.out(

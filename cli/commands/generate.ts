@@ -3,6 +3,7 @@
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import { runChecks } from "../../core/checks/index.js";
+import { ALL_CHECKS } from "../../syscall/checks.js";
 import { SpecInputError, type SpecError } from "../../core/diagnostic.js";
 import type { SpecModel } from "../../core/model.js";
 import { ABIS } from "../../spec/abis.js";
@@ -186,7 +187,7 @@ export function runGenerate(opts: {
     return EXIT.INTERNAL;
   }
   checkOutputCollisions(sets);
-  const findings = countBySeverity(models.flatMap((m) => runChecks(m, ABIS)));
+  const findings = countBySeverity(models.flatMap((m) => runChecks(m, ABIS, ALL_CHECKS)));
   const interfaces = models.flatMap((m) => m.interfaces);
   const counts = {
     specs: models.length,

@@ -27,6 +27,34 @@ import {
   type FirstFound,
   type PathNode,
 } from "./context.js";
+import { namesInTree, padMember } from "./padding.js";
+
+/** The 8-aligned spelling of a 64-bit type the kernel has (linux/types.h), for the hint. */
+const ALIGNED_64: Readonly<Record<string, string>> = {
+  __u64: "__aligned_u64",
+  __be64: "__aligned_be64",
+  __le64: "__aligned_le64",
+};
+
+function alignHint(field: FieldModel): string {
+  const type = typeof field.spec.type === "string" ? field.spec.type.trim() : undefined;
+  const aligned = type !== undefined && Object.hasOwn(ALIGNED_64, type) ? ALIGNED_64[type] : undefined;
+  return (
+    (aligned
+      ? `declare it \`type: ${aligned}\` (8-aligned on every ABI)`
+      : "give the member `aligned: 8` (8-aligned on every ABI)") +
+    ", or move it to a multiple of 8 with an explicit padding member before it " +
+    "(`- { name: __pad0, type: __u32, padding: true }`)"
+  );
+}
+
+/** A padding member name the struct (and the inline records in it) does not use yet. */
+function freshPadName(record: RecordType): string {
+  const taken = namesInTree(record);
+  let n = 0;
+  while (taken.has(`__pad${n}`)) n++;
+  return `__pad${n}`;
+}
 
 const elementOf = (t: CType): CType => (t.kind === "array" ? elementOf(t.element) : t);
 
@@ -147,8 +175,7 @@ export const checkAlign64: Check = (ctx) => {
               `${name}: 64-bit member '${member}' is at ` +
                 `${bad.map(([off, g]) => `offset ${off} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
               ids,
-              "move it to an offset that is a multiple of 8 with explicit padding before it, " +
-                "or declare it __aligned_u64",
+              alignHint(e.field),
             ),
           );
         }
@@ -169,6 +196,8 @@ export const checkAlign64: Check = (ctx) => {
         }
         const sizes = [...groupAbis(abis, (abi) => layoutRecord(record, abi).size)].filter(([size]) => size % 8 !== 0);
         if (sizes.length) {
+          const [size, ids] = sizes[0]!;
+          const pad = padMember(size, 8 - (size % 8), freshPadName(record)).field;
           out.push(
             report(
               "align64/size",
@@ -178,7 +207,8 @@ export const checkAlign64: Check = (ctx) => {
               `${name} holds a 64-bit member but its size is ` +
                 `${sizes.map(([s, g]) => `${s} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
               sizes.flatMap(([, g]) => g),
-              "add explicit padding at the end so the size is a multiple of 8 on every ABI, or use aligned: 8",
+              `give the struct \`aligned: 8\`, or end it with explicit padding so every ABI's size is a ` +
+                `multiple of 8 (size ${size} on ${nameAbis(ids, abis)}: \`${pad}\` as the last member)`,
             ),
           );
         }

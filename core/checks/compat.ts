@@ -156,8 +156,9 @@ export const checkCompat: Check = (ctx) => {
           `${name} has ${groups.size} different layouts: size ${sizes}` +
             (moves.length ? `; members that move: ${moves.join("; ")}` : ""),
           reps.slice(1).flatMap((r) => r.ids),
-          "use fixed-width types (__u32/__u64, __aligned_u64) and explicit padding so every ABI agrees; " +
-            `otherwise ${needs} a compat_ioctl translation`,
+          "make every ABI agree: fixed-width types (`type: __u32`, `type: __aligned_u64` for 64-bit members) " +
+            "and explicit padding members (`padding: true`), as the padding/, align64/ and types/ findings " +
+            `on it say; otherwise ${needs} a compat_ioctl translation`,
         ),
       );
     }
@@ -193,8 +194,9 @@ function pointeeFinding(f: FieldModel, owner: string, abis: readonly AbiEntry[],
       `${owner}.${f.name} points to '${typeName(t)}', ` +
         `whose layout depends on the ABI: ${describeGroups(text, abis)} per element`,
       [...groups.values()].slice(1).flat() as AbiId[],
-      "the kernel must read the array in the caller's layout (in_compat_syscall(), e.g. compat_iovec); " +
-        "or point to a fixed-width element struct instead",
+      "point to an element struct with one layout on every ABI (`pointer: { to: struct NAME }` with " +
+        "fixed-width members); or the kernel must read the array in the caller's layout " +
+        "(in_compat_syscall(), e.g. compat_iovec)",
     ),
   ];
 }

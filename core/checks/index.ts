@@ -1,6 +1,6 @@
 /* All checks, run over every struct and command on the chosen ABIs, in a stable order. */
-import type { AbiEntry } from "../../spec/abi.js";
-import type { Diagnostic } from "../diagnostic.js";
+import type { AbiEntry, AbiId } from "../../spec/abi.js";
+import { formatLoc, type Diagnostic } from "../diagnostic.js";
 import type { SpecModel } from "../model.js";
 import { checkAlign64 } from "./align64.js";
 import { checkCompat } from "./compat.js";
@@ -9,12 +9,20 @@ import { checkIoctl } from "./ioctl.js";
 import { checkPadding } from "./padding.js";
 import { checkTypes } from "./types.js";
 
+/** The checks of the core; syscall/checks.ts adds the syscall-level ones (ALL_CHECKS). */
 export const CHECKS: readonly Check[] = [checkPadding, checkAlign64, checkCompat, checkTypes, checkIoctl];
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
-export function runChecks(model: SpecModel, abis: readonly AbiEntry[]): Diagnostic[] {
-  const found = CHECKS.flatMap((check) => check({ model, abis }));
+export function runChecks(
+  model: SpecModel,
+  abis: readonly AbiEntry[],
+  checks: readonly Check[] = CHECKS,
+): Diagnostic[] {
+  const found = dedupe(
+    checks.flatMap((check) => check({ model, abis })),
+    abis,
+  );
   // Position order within a file reads like a compiler's output; ties keep check order.
   return found
     .map((d, i) => ({ d, i }))
@@ -26,4 +34,22 @@ export function runChecks(model: SpecModel, abis: readonly AbiEntry[]): Diagnost
         a.i - b.i,
     )
     .map(({ d }) => d);
+}
+
+/**
+ * One finding per (rule, place, message), with the union of the ABIs in table order: the same text at the same
+ * place says nothing new (a struct reached twice, a YAML alias that copies members).
+ */
+function dedupe(found: Diagnostic[], abis: readonly AbiEntry[]): Diagnostic[] {
+  const byKey = new Map<string, Diagnostic>();
+  for (const d of found) {
+    const key = `${d.rule}\0${formatLoc(d.loc)}\0${d.message}`;
+    const first = byKey.get(key);
+    if (!first) byKey.set(key, d);
+    else if (d.abis.some((id) => !first.abis.includes(id))) {
+      const union = new Set<AbiId>([...first.abis, ...d.abis]);
+      byKey.set(key, { ...first, abis: abis.map((a) => a.id).filter((id) => union.has(id)) });
+    }
+  }
+  return [...byKey.values()];
 }

@@ -10,36 +10,112 @@
 import type { Flow } from "../../spec/types.js";
 import { IOC_FAMILIES, iocMacro, iocMaxSize } from "../../runtime/ioc.js";
 import { commandNumber, hex32 } from "../ioctl-numbers.js";
-import type { CommandModel, FieldModel } from "../model.js";
+import { eachRecordInnermostFirst } from "../layout.js";
+import type { CommandModel, FieldModel, RecordType } from "../model.js";
 import { groupAbis, nameAbis, reporter, type Check } from "./context.js";
 
-/** Which ways data flows through the argument, from the command's, the fields' or the scalar's declared flow. */
-function argFlows(cmd: CommandModel): Set<Flow> | undefined {
-  const flows = new Set<Flow>();
-  const walk = (fields: FieldModel[], prefix: string, inherited?: Flow) => {
-    for (const f of fields) {
-      if (f.spec.padding || f.spec.reserved) continue;
-      const path = f.name === undefined ? prefix.replace(/\.$/, "") : `${prefix}${f.name}`;
-      // Own entries only: a member named `constructor` must not find Object.prototype's.
-      const flow =
-        (f.name !== undefined && cmd.spec.flow && Object.hasOwn(cmd.spec.flow, path)
-          ? cmd.spec.flow[path]
-          : undefined) ??
-        f.spec.flow ??
-        inherited;
-      const t = f.type.kind === "array" ? f.type.element : f.type;
-      if (t.kind === "record" && t.record.inline)
-        walk(t.record.fields, f.name === undefined ? prefix : `${path}.`, flow);
-      else if (flow) flows.add(flow);
-    }
-  };
-  if (cmd.arg?.kind === "record") walk(cmd.arg.record.fields, "");
-  else if (cmd.spec.argFlow) flows.add(cmd.spec.argFlow);
-  return flows.size ? flows : undefined;
+const FLOW_BITS: Readonly<Record<Flow, number>> = { in: 1, out: 2, inout: 4 };
+const FLOWS = Object.keys(FLOW_BITS) as Flow[];
+const INHERITED = [undefined, ...FLOWS] as const;
+
+/**
+ * The flows a record's members declare at any depth (a bit mask of FLOW_BITS), one entry per flow inherited from
+ * the enclosing member: memoised per record, innermost first, so a struct held by many others is walked once.
+ */
+function nestedFlowMasks(root: RecordType, memo: Map<RecordType, number[]>): number[] {
+  eachRecordInnermostFirst(
+    root,
+    (r) => memo.has(r),
+    (r) =>
+      memo.set(
+        r,
+        INHERITED.map((inherited) => {
+          let mask = 0;
+          for (const f of r.fields) {
+            if (f.spec.padding || f.spec.reserved) continue;
+            const flow = f.spec.flow ?? inherited;
+            let t = f.type;
+            while (t.kind === "array") t = t.element;
+            if (t.kind === "record") mask |= memo.get(t.record)![INHERITED.indexOf(flow)]!;
+            else if (flow) mask |= FLOW_BITS[flow];
+          }
+          return mask;
+        }),
+      ),
+  );
+  return memo.get(root)!;
 }
 
-export const checkIoctl: Check = (ctx) =>
-  ctx.model.interfaces.flatMap((ifc) => {
+/**
+ * Which ways data flows through the argument, from the command's `flow:` map, the members' `flow:` at any depth
+ * (nested structs included) or the scalar's `argFlow`; undefined when nothing declares one.
+ */
+function argFlows(cmd: CommandModel, memo: Map<RecordType, number[]>): Set<Flow> | undefined {
+  let mask = 0;
+  if (cmd.arg?.kind === "record") {
+    const overrides = cmd.spec.flow ? Object.keys(cmd.spec.flow) : [];
+    // Members the command's flow map names are walked path by path; the rest come from the memo.
+    const stack: { fields: FieldModel[]; prefix: string; inherited?: Flow }[] = [
+      { fields: cmd.arg.record.fields, prefix: "" },
+    ];
+    while (stack.length) {
+      const { fields, prefix, inherited } = stack.pop()!;
+      for (const f of fields) {
+        if (f.spec.padding || f.spec.reserved) continue;
+        const path = f.name === undefined ? prefix.replace(/\.$/, "") : `${prefix}${f.name}`;
+        // Own entries only: a member named `constructor` must not find Object.prototype's.
+        const flow =
+          (f.name !== undefined && cmd.spec.flow && Object.hasOwn(cmd.spec.flow, path)
+            ? cmd.spec.flow[path]
+            : undefined) ??
+          f.spec.flow ??
+          inherited;
+        let t = f.type;
+        while (t.kind === "array") t = t.element;
+        if (t.kind !== "record") {
+          if (flow) mask |= FLOW_BITS[flow];
+          continue;
+        }
+        const inner = f.name === undefined ? prefix : `${path}.`;
+        if (overrides.some((k) => k.startsWith(inner)))
+          stack.push({ fields: t.record.fields, prefix: inner, inherited: flow });
+        else mask |= nestedFlowMasks(t.record, memo)[INHERITED.indexOf(flow)]!;
+      }
+    }
+  } else if (cmd.spec.argFlow) mask |= FLOW_BITS[cmd.spec.argFlow];
+  return mask ? new Set(FLOWS.filter((f) => mask & FLOW_BITS[f])) : undefined;
+}
+
+/** `nr: 0x..` for the first nr no command of the interface uses with this magic, for the hint. */
+function freeNr(commands: readonly CommandModel[], magic: number): string {
+  const used = new Set(commands.filter((c) => c.magic === magic).map((c) => c.spec.nr));
+  for (let nr = 0; nr < 256; nr++) if (!used.has(nr)) return `\`nr: 0x${nr.toString(16)}\` is free`;
+  return `every nr of magic 0x${magic.toString(16)} is taken: use another magic`;
+}
+
+/** The flow a member most likely has under each direction, for the example in a hint. */
+const DIR_EXAMPLE_FLOW: Readonly<Record<"read" | "write" | "readwrite", Flow>> = {
+  read: "out",
+  write: "in",
+  readwrite: "inout",
+};
+
+/** The first member that carries data (found through anonymous members), to name in an example. */
+function firstDataMember(record: RecordType): FieldModel | undefined {
+  for (const f of record.fields) {
+    if (f.spec.padding || f.spec.reserved) continue;
+    if (f.name !== undefined) return f;
+    if (f.type.kind === "record") {
+      const inner = firstDataMember(f.type.record);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+export const checkIoctl: Check = (ctx) => {
+  const flowMemo = new Map<RecordType, number[]>();
+  return ctx.model.interfaces.flatMap((ifc) => {
     const report = reporter(ctx, ifc);
     const out = [];
     const seen = new Map<string, CommandModel>();
@@ -76,7 +152,7 @@ export const checkIoctl: Check = (ctx) =>
               )
               .join("; "),
           [],
-          "informational",
+          "",
         ),
       );
 
@@ -92,8 +168,8 @@ export const checkIoctl: Check = (ctx) =>
             `${c.name} uses magic 0x${cmd.magic.toString(16)} nr 0x${c.nr.toString(16)}, ` +
               `already taken by ${prior.spec.name}`,
             [],
-            `give ${c.name} its own nr; tools that key on (type, nr), such as strace and ioctl-number.rst, ` +
-              "cannot tell the two apart even though the full numbers differ",
+            `give ${c.name} its own nr (${freeNr(ifc.commands, cmd.magic)}); tools that key on (type, nr), ` +
+              "such as strace and ioctl-number.rst, cannot tell the two apart even though the full numbers differ",
           ),
         );
       } else seen.set(key, cmd);
@@ -113,8 +189,8 @@ export const checkIoctl: Check = (ctx) =>
                 ctx.abis,
               ),
             tooBig.map((n) => n.abi),
-            "keep ioctl arguments under 8192 bytes (the portable limit); " +
-              "pass a pointer to a larger buffer inside the struct instead",
+            "keep ioctl arguments under 8192 bytes (the portable limit): put a pointer to the large buffer " +
+              "in the struct instead (`- { name: data, type: __u64, pointer: { to: __u8, count: size } }`)",
           ),
         );
       }
@@ -128,13 +204,13 @@ export const checkIoctl: Check = (ctx) =>
             c.name,
             `${c.name} is _IO but declares an argument type '${c.arg}'; _IO encodes no size and no direction`,
             [],
-            "use _IOR/_IOW/_IOWR for a pointer argument, " +
-              "or drop 'arg:' if the command takes none (or an integer value)",
+            "for a pointer argument write `dir: read`, `write` or `readwrite` (_IOR/_IOW/_IOWR); " +
+              "drop `arg:` if the command takes none (or an integer value)",
           ),
         );
       }
 
-      const flows = argFlows(cmd);
+      const flows = argFlows(cmd, flowMemo);
       if (flows && c.dir !== "none") {
         const wantsWrite = flows.has("in") || flows.has("inout");
         const wantsRead = flows.has("out") || flows.has("inout");
@@ -153,10 +229,35 @@ export const checkIoctl: Check = (ctx) =>
                 `(${wantsWrite ? "user -> kernel" : ""}${wantsWrite && wantsRead ? ", " : ""}` +
                 `${wantsRead ? "kernel -> user" : ""})`,
               [],
-              `declare it ${iocMacro(right)} (dir: ${right}), or fix the fields' 'flow:'`,
+              `declare it ${iocMacro(right)}: \`dir: ${right}\`; or fix the members' \`flow:\``,
             ),
           );
         }
+      } else if (!flows && c.dir !== "none" && cmd.arg) {
+        // Nothing to compare the direction with: say so rather than pass silently.
+        const example = DIR_EXAMPLE_FLOW[c.dir];
+        const first = cmd.arg.kind === "record" ? firstDataMember(cmd.arg.record) : undefined;
+        out.push(
+          report(
+            "ioctl/direction-unchecked",
+            "info",
+            [...cmd.path, "dir"],
+            c.name,
+            `${c.name}: the ${iocMacro(c.dir)} direction was not checked: ` +
+              (cmd.arg.kind === "record"
+                ? `no member of ${c.arg} declares 'flow:' and the command has no 'flow:' map`
+                : `the command declares no 'argFlow:'`),
+            [],
+            cmd.arg.kind !== "record"
+              ? `add \`argFlow: ${example}\` to the command (in, out or inout: which way the value goes)`
+              : `add \`flow: in\`, \`out\` or \`inout\` to each member` +
+                  (first && typeof first.spec.type === "string"
+                    ? ` (\`- { name: ${first.name}, type: ${first.spec.type}, flow: ${example} }\`)`
+                    : "") +
+                  `, or give the command a map for this command only` +
+                  (first ? ` (\`flow: { ${first.name}: ${example} }\`)` : ""),
+          ),
+        );
       }
 
       const varying = perFamily.filter(({ values }) => values.size > 1);
@@ -187,3 +288,4 @@ export const checkIoctl: Check = (ctx) =>
     }
     return out;
   });
+};

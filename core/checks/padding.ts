@@ -6,9 +6,10 @@
  * ABI, because every real alignment divides the natural one.
  */
 import type { AbiEntry } from "../../spec/abi.js";
-import { layoutRecord, naturalAbi, type RecordLayout } from "../layout.js";
+import type { AbiId } from "../../spec/abi.js";
+import { layoutRecord, naturalAbi, type Hole } from "../layout.js";
 import { packedOn } from "../abi-condition.js";
-import type { RecordType } from "../model.js";
+import type { FieldModel, RecordType } from "../model.js";
 import { groupAbis, nameAbis, recordsToCheck, reporter, type Check } from "./context.js";
 
 export interface PaddingFix {
@@ -20,16 +21,27 @@ export interface PaddingFix {
   size: number;
   /** The C declaration to insert, e.g. "__u32 __pad0;". */
   decl: string;
+  /** The same member as a spec field, e.g. "- { name: __pad0, type: __u32, padding: true }". */
+  field: string;
   /** It goes at the end of the struct. */
   tail: boolean;
 }
 
-function padDecl(offset: number, size: number, name: string): string {
-  if (size === 8 && offset % 8 === 0) return `__u64 ${name};`;
-  if (size === 4 && offset % 4 === 0) return `__u32 ${name};`;
-  if (size === 2 && offset % 2 === 0) return `__u16 ${name};`;
-  if (size === 1) return `__u8 ${name};`;
-  return `__u8 ${name}[${size}];`;
+/** The widest fixed-width type that fills the gap at its own alignment; bytes otherwise. */
+function padType(offset: number, size: number): { type: string; count?: number } {
+  if (size === 8 && offset % 8 === 0) return { type: "__u64" };
+  if (size === 4 && offset % 4 === 0) return { type: "__u32" };
+  if (size === 2 && offset % 2 === 0) return { type: "__u16" };
+  if (size === 1) return { type: "__u8" };
+  return { type: "__u8", count: size };
+}
+
+export function padMember(offset: number, size: number, name: string): Pick<PaddingFix, "decl" | "field"> {
+  const { type, count } = padType(offset, size);
+  return {
+    decl: `${type} ${name}${count === undefined ? "" : `[${count}]`};`,
+    field: `- { name: ${name}, type: ${type}${count === undefined ? "" : `, array: ${count}`}, padding: true }`,
+  };
 }
 
 /** Every member name in a record and the inline records inside it: anonymous members share C's namespace. */
@@ -67,7 +79,7 @@ export function suggestPadding(
     afterIndex: h.afterIndex,
     offset: h.offset,
     size: h.size,
-    decl: padDecl(h.offset, h.size, fresh()),
+    ...padMember(h.offset, h.size, fresh()),
     tail: false,
   }));
   if (natural.tail > 0 && record.kind === "struct") {
@@ -78,7 +90,7 @@ export function suggestPadding(
       afterIndex: natural.members.length - 1,
       offset,
       size: natural.tail,
-      decl: padDecl(offset, natural.tail, fresh()),
+      ...padMember(offset, natural.tail, fresh()),
       tail: true,
     });
   }
@@ -105,37 +117,45 @@ export const checkPadding: Check = (ctx) =>
         else if (!fixAfter.has(x.after)) fixAfter.set(x.after, x);
       }
       const where = (x: PaddingFix) =>
-        `'${x.decl}' ${x.tail ? "at the end" : x.after ? `after '${x.after}'` : "at the start"}`;
+        `\`${x.field}\` ${x.tail ? "as the last member" : x.after ? `after '${x.after}'` : "as the first member"}`;
       let allFixes: string | undefined;
       const fixText = (after: string | undefined, tail: boolean) => {
         const f = tail ? tailFix : fixAfter.get(after);
         return f
-          ? `insert ${where(f)} (explicit padding, must be zero)`
-          : `insert explicit padding: ${(allFixes ??= fixes.map(where).join(", "))}`;
+          ? `add ${where(f)} (C: \`${f.decl}\`, explicit padding the kernel checks is zero)`
+          : `add explicit padding (the kernel checks it is zero): ${(allFixes ??= fixes.map(where).join(", "))}`;
       };
-      const fieldIndex = new Map<string, number>();
-      record.fields.forEach((f, i) => {
-        if (f.name !== undefined && !fieldIndex.has(f.name)) fieldIndex.set(f.name, i);
-      });
+      const fieldIndex = new Map(record.fields.map((f, i) => [f, i] as const));
       const out = [];
-      const holeKey = (l: RecordLayout) => l.holes.map((h) => `${h.offset}+${h.size}:${h.after}`).join(",");
-      for (const [key, ids] of groupAbis(abis, (abi) => holeKey(layouts.get(abi.id)!))) {
-        if (!key) continue;
-        for (const h of layouts.get(ids[0]!)!.holes) {
-          const memberPath = h.before === undefined ? -1 : (fieldIndex.get(h.before) ?? -1);
-          out.push(
-            report(
-              "padding/hole",
-              "error",
-              memberPath >= 0 ? record.fields[memberPath]!.path : record.path,
-              name,
-              `${name}: ${h.size}-byte implicit hole at offset ${h.offset} ` +
-                `between '${h.after ?? "<start>"}' and '${h.before}' on ${nameAbis(ids, ctx.abis)}`,
-              ids,
-              fixText(h.after, false),
-            ),
-          );
+      // One finding per hole (same place, same size, same neighbours) with every ABI that has it: grouping ABIs by
+      // their whole set of holes would repeat a hole two groups share.
+      const holes = new Map<string, { hole: Hole; before?: FieldModel; ids: AbiId[] }>();
+      for (const abi of abis) {
+        const l = layouts.get(abi.id)!;
+        for (const h of l.holes) {
+          // Fields, not member indices: a `when:` member absent on some ABIs shifts the indices.
+          const after = l.members[h.afterIndex]?.field;
+          const before = l.members[h.afterIndex + 1]?.field;
+          const indexOf = (f: FieldModel | undefined) => (f ? fieldIndex.get(f) : -1);
+          const key = `${h.offset}+${h.size}:${indexOf(after)}:${indexOf(before)}`;
+          const seen = holes.get(key);
+          if (seen) seen.ids.push(abi.id);
+          else holes.set(key, { hole: h, before, ids: [abi.id] });
         }
+      }
+      for (const { hole: h, before, ids } of holes.values()) {
+        out.push(
+          report(
+            "padding/hole",
+            "error",
+            before ? before.path : record.path,
+            name,
+            `${name}: ${h.size}-byte implicit hole at offset ${h.offset} ` +
+              `between '${h.after ?? "<start>"}' and '${h.before}' on ${nameAbis(ids, ctx.abis)}`,
+            ids,
+            fixText(h.after, false),
+          ),
+        );
       }
       for (const [, ids] of groupAbis(abis, (abi) => `${layouts.get(abi.id)!.tail}@${layouts.get(abi.id)!.size}`)) {
         const l = layouts.get(ids[0]!)!;

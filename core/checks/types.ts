@@ -14,12 +14,15 @@ interface TypeProblem {
   hint: string;
 }
 
+const POINTER_HINT =
+  "carry a user pointer in a __u64: `type: __u64, pointer: { to: TYPE }` (u64_to_user_ptr() in the kernel)";
+
 function problemOf(f: FieldModel): TypeProblem | undefined {
   if (f.bits !== undefined)
     return {
       severity: "warning",
       what: "a bit-field (allocation order and unit follow the ABI)",
-      hint: "use a flags word with named bits (flags:) instead",
+      hint: "use a whole flags word with named bits: `type: __u32, flags: SET` (the bits in the interface's `flags:`)",
     };
   let t: CType = f.type;
   const inArray = t.kind === "array";
@@ -29,13 +32,13 @@ function problemOf(f: FieldModel): TypeProblem | undefined {
       return {
         severity: "error",
         what: `a pointer ('${typeName(t)}', 4 or 8 bytes)`,
-        hint: "carry user pointers in a __u64 and mark it 'pointer:' (u64_to_user_ptr() in the kernel)",
+        hint: POINTER_HINT,
       };
     case "enum":
       return {
         severity: "warning",
         what: `an enum ('${typeName(t)}', its size is the compiler's choice)`,
-        hint: "use __u32 and name the values with 'enum:'",
+        hint: `write \`type: __u32, enum: ${typeName(t).replace(/^enum /, "")}\` (a fixed width, values still named)`,
       };
     case "scalar":
       switch (t.scalar.abiDependent) {
@@ -43,15 +46,15 @@ function problemOf(f: FieldModel): TypeProblem | undefined {
           return {
             severity: "error",
             what: `'${t.scalar.name}' (4 or 8 bytes)`,
-            hint: "use __u32/__s32 or __u64/__s64",
+            hint: "use a fixed width: `type: __u64` (or `__s64`, `__u32`, `__s32`)",
           };
         case "size_t":
-          return { severity: "error", what: `'${t.scalar.name}' (4 or 8 bytes)`, hint: "use __u64" };
+          return { severity: "error", what: `'${t.scalar.name}' (4 or 8 bytes)`, hint: "use `type: __u64`" };
         case "time_t":
           return {
             severity: "error",
             what: "'time_t' (32 or 64 bits, and it changed with _TIME_BITS=64)",
-            hint: "use __s64 seconds and __u64 nanoseconds, or a __u64 ns timestamp",
+            hint: "use `type: __s64` seconds with `type: __u32` nanoseconds, or one `type: __u64` ns timestamp",
           };
         case "char":
           return inArray
@@ -59,7 +62,7 @@ function problemOf(f: FieldModel): TypeProblem | undefined {
             : {
                 severity: "warning",
                 what: "plain 'char' used as a number (its signedness is the ABI's)",
-                hint: "use __u8 or __s8",
+                hint: "use `type: __u8` or `type: __s8`",
               };
         case "typedef":
           // A kernel typedef the ABIs disagree on (asm/posix_types.h overrides): x86's 16-bit __kernel_mode_t.
@@ -70,14 +73,15 @@ function problemOf(f: FieldModel): TypeProblem | undefined {
               `${t.scalar.signed === "abi" ? ", signed on some ABIs only" : ""}, as each ABI's headers define it)`,
             hint:
               t.scalar.cls === "ptr"
-                ? "carry user pointers in a __u64 and mark it 'pointer:' (u64_to_user_ptr() in the kernel)"
-                : "use the fixed-width type that holds its values on every ABI: __u32/__s32 or __u64/__s64",
+                ? POINTER_HINT
+                : "use the fixed width that holds its values on every ABI: " +
+                  "`type: __u32` (or `__s32`, `__u64`, `__s64`)",
           };
         case "float":
           return {
             severity: "warning",
             what: `floating point ('${t.scalar.name}')`,
-            hint: "the kernel does not use floating point; use a fixed-point integer",
+            hint: "the kernel does not use floating point: use a fixed-point integer (`type: __s32`, say in 1/1000s)",
           };
         default:
           return undefined;

@@ -1,0 +1,68 @@
+/*
+ * syscall/six-args: the six-argument limit (abi-facts §3.1, SYSCALL_DEFINE_MAXARGS) as a check.  A command's
+ * flat syscall form (derive.ts) that needs more than six argument slots on some ABI is an info finding for an
+ * ioctl (it is fine as an ioctl, and says what a syscall would cost) and an error for a command declared
+ * `kind: syscall`.  Lives here rather than in core/checks because it needs the syscall analysis.
+ */
+import { CHECKS } from "../core/checks/index.js";
+import { nameAbis, reporter, type Check } from "../core/checks/context.js";
+import type { Diagnostic } from "../core/diagnostic.js";
+import type { CommandModel } from "../core/model.js";
+import { analyseCommand, type CommandAnalysis, type SlotGroup } from "./analyse.js";
+import { prototype } from "./derive.js";
+import type { AbiEntry } from "../spec/abi.js";
+
+/** "8 slots (1 of them padding) on i386, arm" with o32's stack tolerance said where it applies. */
+function describeGroup(g: SlotGroup, all: readonly AbiEntry[]): string {
+  return (
+    `${g.slots} slots${g.padding ? ` (${g.padding} of them pair padding)` : ""} on ${nameAbis(g.abis, all)}` +
+    (g.verdict === "o32-only" ? " (only through o32's stack arguments)" : "")
+  );
+}
+
+function remedyHint(a: CommandAnalysis, spec: CommandModel["spec"]): string {
+  const chosen = a.remedies.find((r) => r.chosen);
+  if (!chosen)
+    return (
+      "no standard remedy fits on every ABI (see uapi compare); " +
+      "pass the arguments in a struct through one pointer, as clone3() and openat2() do"
+    );
+  const forms = chosen.forms.map((f) => prototype(f.name, f.args)).join("; ");
+  const others = a.remedies.filter((r) => r !== chosen).map((r) => r.kind);
+  return (
+    `${spec.syscall?.remedy === chosen.kind ? "the spec's remedy" : "the analysis proposes"} ${chosen.kind}, ` +
+    `${chosen.slots} slots at most: ${forms} (${chosen.summary})` +
+    (others.length ? `; others that fit: ${others.join(", ")}, chosen with \`syscall: { remedy: ${others[0]} }\`` : "")
+  );
+}
+
+export const checkSixArgs: Check = (ctx) =>
+  ctx.model.interfaces.flatMap((ifc) => {
+    const report = reporter(ctx, ifc);
+    const out: Diagnostic[] = [];
+    for (const cmd of ifc.commands) {
+      const a = analyseCommand(cmd, ifc, ctx.abis);
+      if (a.fits) continue;
+      const declared = cmd.spec.kind === "syscall";
+      const over = a.groups.filter((g) => g.verdict !== "fits");
+      const fitting = a.groups.filter((g) => g.verdict === "fits").flatMap((g) => g.abis);
+      out.push(
+        report(
+          "syscall/six-args",
+          declared ? "error" : "info",
+          declared ? [...cmd.path, "kind"] : cmd.path,
+          cmd.spec.name,
+          `${cmd.spec.name} as a syscall, ${a.form.name}() with ${a.argCount} arguments, ` +
+            `needs more than six argument slots: ${over.map((g) => describeGroup(g, ctx.abis)).join("; ")}` +
+            (fitting.length ? `; it fits on ${nameAbis(fitting, ctx.abis)}` : "") +
+            (declared ? "" : "; it is an ioctl today, so this only matters if it becomes a syscall"),
+          a.exceedsOn,
+          (declared ? "a syscall takes at most six register slots (SYSCALL_DEFINE6); " : "") + remedyHint(a, cmd.spec),
+        ),
+      );
+    }
+    return out;
+  });
+
+/** Every check: the core's and the syscall-level ones. */
+export const ALL_CHECKS = [...CHECKS, checkSixArgs];
