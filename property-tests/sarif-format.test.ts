@@ -74,7 +74,7 @@ function locationFile(log: SarifShape, uri: string, base?: string): string {
   return fileURLToPath(new URL(uri, root));
 }
 
-test("uapi check --format sarif: schema-valid, one result per json diagnostic, same levels and positions", async (t) => {
+test("uapi check --format sarif: schema-valid, one result per json diagnostic, same levels, positions", async (t) => {
   const json = await run("check", "--format", "json", "--fail-on", "never");
   const sarif = await run("check", "--format", "sarif", "--fail-on", "never");
   t.is(sarif.code, 0, sarif.stderr);

@@ -23,8 +23,8 @@ export function checkRuleInfos(): RuleInfo[] {
   }));
 }
 
-const HELP = `usage: uapi check [SPEC...] [--abi ID,...] [--format text|json|sarif|github] [--fail-on error|warning|never]
-                  [--quiet]
+const HELP = `usage: uapi check [SPEC...] [--abi ID,...] [--format text|json|sarif|github]
+                  [--fail-on error|warning|never] [--quiet]
 
 Check every struct and command of the specs on every ABI:
 ${checkRulesHelp()}

@@ -55,7 +55,8 @@ export const CHECK_RULES: readonly CheckRule[] = [
     summary: "size or offsets differ between ABIs (needs compat_ioctl)",
     description:
       "The struct's size or member offsets differ between ABIs: a 64-bit kernel then needs compat_ioctl " +
-      "translation for 32-bit callers. The finding lists the members that move per ABI group and the commands affected.",
+      "translation for 32-bit callers. The finding lists the members that move per ABI group and the " +
+      "commands affected.",
   },
   {
     id: "compat/pointee",
