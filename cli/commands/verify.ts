@@ -6,16 +6,20 @@ import {
   unitsOfModels,
   verifyLayouts,
   type AbiVerdict,
-  type Mismatch,
 } from "../../verify/verify.js";
-import type { TypedefMismatch } from "../../verify/libc-types.js";
+import { ownPackage } from "../../core/paths.js";
+import { describeMismatch, describeTypedefMismatch, VERIFY_RULES, verifyFindings } from "../verify-findings.js";
+import { sarifLog } from "../formats/sarif.js";
+import { githubCommands } from "../formats/github.js";
+
+export { describeMismatch } from "../verify-findings.js";
 import { oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
 import { loadProjectSpecs, openProject, projectAbis, PROJECT_OPTIONS } from "../project.js";
 import { EXIT, paint, UsageError, type Io } from "../io.js";
 
-const HELP = `usage: uapi verify [SPEC...] [--abi ID,...] [--compiler auto|yowasp|system] [--format text|json]
-                   [--config FILE]
+const HELP = `usage: uapi verify [SPEC...] [--abi ID,...] [--compiler auto|yowasp|system]
+                   [--format text|json|sarif|github] [--config FILE]
 
 Ask real C compilers to lay out every struct and union of the specs on each
 ABI -- size, alignment, every member offset and every bit-field position --
@@ -50,7 +54,12 @@ verified, and --abi defaults to its 'abis'.
 options:
   --abi ID,...       only these ABIs (default: all)
   --compiler WHICH   auto (default), yowasp or system
-  --format FMT       text (default) or json:
+  --format FMT       text (default), sarif, github or json.
+                     sarif: SARIF 2.1.0, one result per finding: verify/mismatch (error, at the
+                     spec line of the struct or member), verify/typedef (error), verify/error
+                     (error), verify/unverified (note, per ABI or struct).  github: one GitHub
+                     Actions ::error/::notice command per finding, the summary on stderr.
+                     json:
                      {"ok", "abis":[{"abi","status","compilers":[...],"records","facts",
                       "headers":[{"compiler","source":"sysroot"|"table","why"?}],
                       "typedefs":{"status":"checked","compiler","packages","measured","mismatches":[...]}
@@ -61,34 +70,10 @@ options:
                      or package.json "uapi" key, in or above the working directory)
   -h, --help         this help
 
-exit codes: 0 every ABI verified or unverified with a reason, 1 a mismatch,
-2 bad input or usage (--compiler yowasp without @yowasp/clang installed),
+exit codes (the same in every format): 0 every ABI verified or unverified with a reason,
+1 a mismatch, 2 bad input or usage (--compiler yowasp without @yowasp/clang installed),
 3 a compiler failed unexpectedly
 `;
-
-const KIND_TEXT: Record<Mismatch["kind"], string> = {
-  size: "sizeof",
-  align: "_Alignof",
-  offset: "offsetof",
-  "bit-offset": "bit offset of",
-  "bit-width": "bit width of",
-};
-
-export function describeMismatch(m: Mismatch): string {
-  const subject = m.member ? `${m.record.replace(/^.*: /, "")}.${m.member}` : m.record.replace(/^.*: /, "");
-  return (
-    `${m.record}${m.member ? ` member ${m.member}` : ""}: ${KIND_TEXT[m.kind]} ${subject}: ` +
-    `engine ${m.engine}, ${m.compilerName} ${m.compiler ?? "(not read back)"}`
-  );
-}
-
-function describeTypedefMismatch(m: TypedefMismatch, compiler: string): string {
-  const sa = (x: TypedefMismatch["table"]) => `${x.size}/${x.align} ${x.signed ? "signed" : "unsigned"}`;
-  return (
-    `typedef ${m.typedef}: ABI table ${sa(m.table)} (size/align), ` +
-    `${compiler} with the target's headers ${sa(m.sysroot)}`
-  );
-}
 
 function verdictJson(v: AbiVerdict) {
   return {
@@ -148,7 +133,12 @@ export const verifyCommand: Command = {
       ...PROJECT_OPTIONS,
     });
     if (values.help) return (io.out(HELP), EXIT.OK);
-    const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
+    const format = oneOf(
+      "format",
+      values.format as string | undefined,
+      ["text", "json", "sarif", "github"] as const,
+      "text",
+    );
     const compiler = oneOf("compiler", values.compiler as string | undefined, COMPILER_CHOICES, "auto");
     const project = openProject(values);
     const abis = projectAbis(values.abi as string[] | undefined, project);
@@ -175,6 +165,16 @@ export const verifyCommand: Command = {
     const broken = verdicts.some((v) => v.status === "error");
     if (format === "json") {
       io.out(JSON.stringify({ ok: !mismatch && !broken, abis: verdicts.map(verdictJson) }, null, 2) + "\n");
+    } else if (format === "sarif") {
+      const log = sarifLog(verifyFindings(verdicts, units), VERIFY_RULES, {
+        toolName: "uapi",
+        toolVersion: ownPackage().version,
+        baseDir: process.cwd(),
+      });
+      io.out(JSON.stringify(log, null, 2) + "\n");
+    } else if (format === "github") {
+      io.out(githubCommands(verifyFindings(verdicts, units), process.cwd()));
+      io.err(summaryLine(structs, abis.length, verdicts));
     } else {
       for (const v of verdicts) {
         for (const r of v.runs)
@@ -186,11 +186,7 @@ export const verifyCommand: Command = {
         if (v.status === "error") io.out(`${paint(io, "red", "error")} [${v.abi}] ${v.reason}\n`);
       }
       io.out(renderTable(io, verdicts));
-      const count = (s: AbiVerdict["status"]) => verdicts.filter((v) => v.status === s).length;
-      io.out(
-        `${structs} structs on ${abis.length} ABIs: ${count("verified")} verified, ${count("mismatch")} mismatch, ` +
-          `${count("unverified")} unverified, ${count("error")} error\n`,
-      );
+      io.out(summaryLine(structs, abis.length, verdicts));
       const tableOnly = verdicts.filter((v) => v.typedefs.status === "table-only").map((v) => v.abi);
       if (tableOnly.length) {
         io.out(
@@ -202,3 +198,11 @@ export const verifyCommand: Command = {
     return mismatch ? EXIT.FINDINGS : broken ? EXIT.INTERNAL : EXIT.OK;
   },
 };
+
+function summaryLine(structs: number, abis: number, verdicts: readonly AbiVerdict[]): string {
+  const count = (s: AbiVerdict["status"]) => verdicts.filter((v) => v.status === s).length;
+  return (
+    `${structs} structs on ${abis} ABIs: ${count("verified")} verified, ${count("mismatch")} mismatch, ` +
+    `${count("unverified")} unverified, ${count("error")} error\n`
+  );
+}

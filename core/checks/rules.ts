@@ -1,0 +1,149 @@
+/*
+ * The check rules as data: id, default severity and what each finds.  `uapi check --help` renders its
+ * list from this table and SARIF describes its rules with it, so the two never disagree.  A rule that
+ * fires but is missing here (added in another branch first) must still be reported: callers fall back
+ * to a generic description (cli/formats/finding.ts genericRule), never throw.
+ */
+import type { Severity } from "../diagnostic.js";
+
+export interface CheckRule {
+  id: string;
+  /** The severity it is reported with; rules reported at two severities name the worse one. */
+  severity: Severity;
+  /** One line, as `uapi check --help` lists it. */
+  summary: string;
+  /** A sentence or two for SARIF's fullDescription and help. */
+  description: string;
+}
+
+export const CHECK_RULES: readonly CheckRule[] = [
+  {
+    id: "padding/hole",
+    severity: "error",
+    summary: "implicit padding between members on any ABI (with the explicit field to add)",
+    description:
+      "The compiler inserts padding between two members on some ABI. Uninitialised padding leaks kernel " +
+      "memory to user space; the hint names the explicit field that removes the hole on every ABI.",
+  },
+  {
+    id: "padding/tail",
+    severity: "error",
+    summary: "implicit padding at the end of a struct on any ABI",
+    description:
+      "The struct's size is rounded up past its last member on some ABI. Make the tail padding an explicit " +
+      "reserved field so every byte is defined.",
+  },
+  {
+    id: "align64/offset",
+    severity: "error",
+    summary: "an 8-byte member off a multiple of 8",
+    description:
+      "A 64-bit member sits at an offset that is not a multiple of 8, so its offset differs between ABIs that " +
+      "align 64-bit scalars to 4 (i386, arm OABI, ...) and those that align them to 8.",
+  },
+  {
+    id: "align64/size",
+    severity: "error",
+    summary: "a struct holding an 8-byte member, sized off a multiple of 8",
+    description:
+      "A struct with a 64-bit member has a size that is not a multiple of 8, so arrays of it and structs " +
+      "embedding it lay out differently between ABIs.",
+  },
+  {
+    id: "compat/layout",
+    severity: "error",
+    summary: "size or offsets differ between ABIs (needs compat_ioctl)",
+    description:
+      "The struct's size or member offsets differ between ABIs: a 64-bit kernel then needs compat_ioctl " +
+      "translation for 32-bit callers. The finding lists the members that move per ABI group and the " +
+      "commands affected.",
+  },
+  {
+    id: "compat/pointee",
+    severity: "warning",
+    summary: "a user pointer to an ABI-dependent element type",
+    description:
+      "A user pointer carried in an integer points to an element type whose layout depends on the ABI, so the " +
+      "kernel must read it differently for compat callers.",
+  },
+  {
+    id: "types/abi-dependent",
+    severity: "error",
+    summary: "long, pointers, size_t, time_t, enums, bit-fields, plain char",
+    description:
+      "A member type whose size, alignment or signedness differs between ABIs: long, pointers, size_t, time_t " +
+      "and kernel typedefs are errors; enums, bit-fields, plain char as a number and floating point are warnings.",
+  },
+  {
+    id: "ioctl/numbers",
+    severity: "info",
+    summary: "the request number on each _IOC family",
+    description: "The ioctl request number of a command on each _IOC encoding family, for reference.",
+  },
+  {
+    id: "ioctl/duplicate-nr",
+    severity: "error",
+    summary: "two commands on one (magic, nr)",
+    description: "Two commands share one ioctl type byte and number, so the kernel cannot tell them apart by nr.",
+  },
+  {
+    id: "ioctl/size-limit",
+    severity: "error",
+    summary: "argument over the 13-bit size field of alpha/mips/powerpc/sparc",
+    description:
+      "The argument is larger than the 13-bit size field of the alpha, mips, powerpc and sparc _IOC encodings " +
+      "(8191 bytes), so the request number cannot encode it there.",
+  },
+  {
+    id: "ioctl/direction",
+    severity: "error",
+    summary: "_IO/_IOR/_IOW/_IOWR contradicts the fields' data flow",
+    description: "The command's _IO/_IOR/_IOW/_IOWR direction contradicts the data flow its argument's fields declare.",
+  },
+  {
+    id: "ioctl/direction-unchecked",
+    severity: "info",
+    summary: "no 'flow:' declared, so the direction was not checked",
+    description:
+      "Neither the argument's members nor the command declare a data flow (`flow:`, a command `flow:` map, " +
+      "`argFlow`), so ioctl/direction had nothing to compare the _IO/_IOR/_IOW/_IOWR direction with.",
+  },
+  {
+    id: "ioctl/io-with-arg",
+    severity: "warning",
+    summary: "_IO declared with an argument type",
+    description:
+      "An _IO command (no data) is declared with an argument type, which the request number does not encode.",
+  },
+  {
+    id: "ioctl/number-varies",
+    severity: "error",
+    summary: "the number changes between ABIs with the argument's size",
+    description:
+      "The command's request number differs between ABIs because its argument's size does, so a 32-bit " +
+      "caller on a 64-bit kernel sends a number the native handler does not know.",
+  },
+  // Run from syscall/checks.ts (it needs the syscall analysis), listed here so every rule is in one table.
+  {
+    id: "syscall/six-args",
+    severity: "info",
+    summary: "the syscall form needs more than six argument slots on some ABI (error for 'kind: syscall')",
+    description:
+      "The command's flat syscall form needs more than six argument registers on some ABI (64-bit values " +
+      "take register pairs on 32-bit ABIs). Informational for an ioctl; an error for a command declared " +
+      "`kind: syscall`, which cannot be a system call as written.",
+  },
+];
+
+const BY_ID = new Map(CHECK_RULES.map((r) => [r.id, r]));
+
+export function checkRule(id: string): CheckRule | undefined {
+  return BY_ID.get(id);
+}
+
+/** The rule list of `uapi check --help`, one line per rule. */
+export function checkRulesHelp(indent = "  ", width = 28): string {
+  return CHECK_RULES.map(
+    (r) => `${indent}${r.id.padEnd(width)}${r.severity === "info" ? "(info) " : ""}${r.summary}\n`,
+  ).join("");
+}
