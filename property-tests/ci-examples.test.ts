@@ -20,9 +20,6 @@
  *   `npm ci`                -> skipped, for the same reason
  *   `${{ github.base_ref }}` -> main; $CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main in the environment
  *   actions/checkout        -> `git clone` of the "hosted" repository, so origin/main is real
- *   --format github|sarif   -> --format json, only while this build's `uapi diff --help` does not
- *                              mention sarif (the formats land on another branch); the test's
- *                              titles say which formats ran
  */
 import test, { type ExecutionContext } from "ava";
 import { spawnSync } from "node:child_process";
@@ -43,13 +40,6 @@ const missing = ["git", "bash"].filter((tool) => !has(tool));
 const skipNote = missing.length ? ` (skipped: ${missing.join(" and ")} not installed)` : "";
 const ci = missing.length ? test.serial.skip : test.serial;
 
-// The formats the workflow asks for exist once the sarif/github branch is merged; until then json.
-const diffHelp = spawnSync(process.execPath, [CLI, "diff", "--help"], { encoding: "utf8" }).stdout;
-const annotated = /\bsarif\b/.test(diffHelp);
-const formatNote = annotated
-  ? "--format github and sarif"
-  : "--format json in place of github and sarif, which this build's uapi diff --help does not list yet";
-
 /** git and the CLI without the user's configuration: no signing, no hooks, a fixed author. */
 const ENV: NodeJS.ProcessEnv = {
   ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|GIT_)/i.test(k))),
@@ -66,7 +56,6 @@ const ENV: NodeJS.ProcessEnv = {
 /** The text substitutions between the example files and bash; see the list at the top. */
 function mapped(script: string): string {
   let s = script.replace(/\$\{\{ github\.base_ref \}\}/g, BASE).replace(/\bnpx uapi\b/g, '"$UAPI_NODE" "$UAPI_CLI"');
-  if (!annotated) s = s.replace(/--format (github|sarif)\b/g, "--format json");
   if (/\$\{\{|\bnpx\b|\bnpm\b/.test(s)) throw new Error(`the test has no mapping for part of:\n${s}`);
   return s;
 }
@@ -291,32 +280,11 @@ function runWorkflow(branch: Branch): JobRun {
 /** One finding or change, from whichever format printed it. */
 interface Finding {
   rule?: string;
-  verdict?: string;
   /** An error annotation, an error-level SARIF result, an error diagnostic, a breaking change. */
   bad: boolean;
   file?: string;
   line?: number;
-}
-
-function fromJson(text: string): Finding[] {
-  const doc = JSON.parse(text) as {
-    changes?: { kind: string; verdict: string; new?: { file: string; line: number } }[];
-    diagnostics?: { rule: string; severity: string; file?: string; line?: number }[];
-  };
-  if (doc.changes)
-    return doc.changes.map((c) => ({
-      rule: c.kind,
-      verdict: c.verdict,
-      bad: c.verdict === "breaking",
-      file: c.new?.file,
-      line: c.new?.line,
-    }));
-  return (doc.diagnostics ?? []).map((d) => ({
-    rule: d.rule,
-    bad: d.severity === "error",
-    file: d.file,
-    line: d.line,
-  }));
+  message?: string;
 }
 
 function fromSarif(text: string): Finding[] {
@@ -326,6 +294,7 @@ function fromSarif(text: string): Finding[] {
       results?: {
         ruleId?: string;
         level?: string;
+        message?: { text?: string };
         locations?: { physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number } } }[];
       }[];
     }[];
@@ -337,6 +306,7 @@ function fromSarif(text: string): Finding[] {
       // A rule id may carry a tool prefix ("diff/member-offset"); the kind is its last part.
       return {
         rule: r.ruleId?.split("/").pop(),
+        message: r.message?.text,
         bad: r.level === "error",
         file: at?.artifactLocation?.uri,
         line: at?.region?.startLine,
@@ -360,8 +330,8 @@ function fromAnnotations(text: string): Finding[] {
   return found;
 }
 
-const annotationsOf = (text: string) => (annotated ? fromAnnotations(text) : fromJson(text));
-const reportOf = (text: string) => (annotated ? fromSarif(text) : fromJson(text));
+const annotationsOf = fromAnnotations;
+const reportOf = fromSarif;
 
 /** The steps that run `uapi <command>` with `format` ("github" or "sarif"), by the workflow's own text. */
 function stepOf(job: JobRun, command: "check" | "diff", format: "github" | "sarif"): StepRun {
@@ -374,16 +344,12 @@ function stepOf(job: JobRun, command: "check" | "diff", format: "github" | "sari
 /** What the test saw, for the log: each uapi step's command and exit code, and the annotations. */
 function logJob(t: ExecutionContext, job: JobRun): void {
   for (const s of job.steps.filter((s) => s.script !== undefined)) {
-    let seen = "";
-    if (!s.script!.includes(">") && annotated)
-      seen = s.out
-        .split("\n")
-        .filter((l) => l.startsWith("::"))
-        .join("\n");
-    else if (!s.script!.includes(">"))
-      seen = fromJson(s.out)
-        .map((f) => `${f.rule} ${f.verdict ?? (f.bad ? "error" : "")} ${f.file}:${f.line}`)
-        .join("\n");
+    const seen = s.script!.includes(">")
+      ? ""
+      : s.out
+          .split("\n")
+          .filter((l) => l.startsWith("::"))
+          .join("\n");
     t.log(`$ ${s.script}\n  exit ${s.code}${seen ? `\n${seen}` : ""}`);
   }
   t.log(
@@ -421,53 +387,43 @@ ci(`github-workflow.yml asks for what code scanning needs${skipNote}`, (t) => {
     t.regex(s.if ?? "", /always\(\)/, `${s.name} uploads when the job fails too`);
 });
 
-ci(
-  `a member inserted in the middle: diff exits 1, breaking; the reports still upload (${formatNote})${skipNote}`,
-  (t) => {
-    const job = runWorkflow("breaking");
-    logJob(t, job);
-    const text = BRANCHES.breaking;
-    const inserted = lineOf(text, "name: timeout");
+ci(`a member inserted in the middle: diff exits 1, breaking; the reports still upload${skipNote}`, (t) => {
+  const job = runWorkflow("breaking");
+  logJob(t, job);
+  const text = BRANCHES.breaking;
+  const inserted = lineOf(text, "name: timeout");
 
-    // The new spec itself is clean: fixed-width members, each 8-byte one at a multiple of 8.
-    t.is(stepOf(job, "check", "github").code, 0, shown(stepOf(job, "check", "github")));
-    const diff = stepOf(job, "diff", "github");
-    t.is(diff.code, 1, shown(diff));
-    t.true(job.failed, "the job fails");
-    expectReportsWritten(t, job);
+  // The new spec itself is clean: fixed-width members, each 8-byte one at a multiple of 8.
+  t.is(stepOf(job, "check", "github").code, 0, shown(stepOf(job, "check", "github")));
+  const diff = stepOf(job, "diff", "github");
+  t.is(diff.code, 1, shown(diff));
+  t.true(job.failed, "the job fails");
+  expectReportsWritten(t, job);
 
-    // The kernel's rules: 'buffer' moves from 8 to 16 and sizeof grows from 16 to 24 on every ABI
-    // here, so a binary built against main passes 16 bytes the driver now reads as 24, under
-    // _IOW(0xBB, 1, 16) = 0x4010BB01 where the driver now answers 0x4018BB01. Each is breaking.
-    const expected = ["member-added-middle", "member-offset", "struct-size", "ioctl-size"];
-    const report = reportOf(job.uploads.find((u) => u.file === "uapi-diff.sarif")!.text);
-    for (const findings of [annotationsOf(diff.out), report]) {
-      t.true(findings.length > 0);
-      t.true(
-        findings.every((f) => f.bad),
-        "every change is breaking",
-      );
-      t.true(
-        findings.some((f) => f.file === SPEC && f.line === inserted),
-        `one is at the inserted member, ${SPEC}:${inserted}`,
-      );
-    }
-    const rules = new Set(report.map((f) => f.rule));
-    for (const kind of expected) t.true(rules.has(kind), `${kind} among ${[...rules].join(", ")}`);
-    if (!annotated) {
-      const changes = JSON.parse(diff.out) as {
-        summary: Record<string, number>;
-        changes: { kind: string; message: string }[];
-      };
-      t.is(changes.summary["breaking"], changes.changes.length);
-      const ioctl = changes.changes.find((c) => c.kind === "ioctl-size")!;
-      t.regex(ioctl.message, /0x4010BB01/i);
-      t.regex(ioctl.message, /0x4018BB01/i);
-    }
-  },
-);
+  // The kernel's rules: 'buffer' moves from 8 to 16 and sizeof grows from 16 to 24 on every ABI
+  // here, so a binary built against main passes 16 bytes the driver now reads as 24, under
+  // _IOW(0xBB, 1, 16) = 0x4010BB01 where the driver now answers 0x4018BB01. Each is breaking.
+  const expected = ["member-added-middle", "member-offset", "struct-size", "ioctl-size"];
+  const report = reportOf(job.uploads.find((u) => u.file === "uapi-diff.sarif")!.text);
+  for (const findings of [annotationsOf(diff.out), report]) {
+    t.true(findings.length > 0);
+    t.true(
+      findings.every((f) => f.bad),
+      "every change is breaking",
+    );
+    t.true(
+      findings.some((f) => f.file === SPEC && f.line === inserted),
+      `one is at the inserted member, ${SPEC}:${inserted}`,
+    );
+  }
+  const rules = new Set(report.map((f) => f.rule));
+  for (const kind of expected) t.true(rules.has(kind), `${kind} among ${[...rules].join(", ")}`);
+  const ioctl = report.find((f) => f.rule === "ioctl-size")!;
+  t.regex(ioctl.message ?? "", /0x4010BB01/i);
+  t.regex(ioctl.message ?? "", /0x4018BB01/i);
+});
 
-ci(`a flag bit and a command added: every step exits 0, the job passes (${formatNote})${skipNote}`, (t) => {
+ci(`a flag bit and a command added: every step exits 0, the job passes${skipNote}`, (t) => {
   const job = runWorkflow("compatible");
   logJob(t, job);
   for (const s of job.steps) t.not(s.outcome, "failure", s.script ? shown(s) : s.name);
@@ -484,40 +440,32 @@ ci(`a flag bit and a command added: every step exits 0, the job passes (${format
       findings.some((f) => f.bad),
       "nothing breaking",
     );
-  if (!annotated) {
-    const changes = fromJson(diff.out);
-    t.deepEqual(changes.map((c) => `${c.rule} ${c.verdict}`).sort(), [
-      "command-added compatible",
-      "flag-added compatible",
-    ]);
-    t.true(changes.some((c) => c.rule === "flag-added" && c.line === lineOf(BRANCHES.compatible, "ACME_NONBLOCK")));
-  }
+  const changes = reportOf(job.uploads.find((u) => u.file === "uapi-diff.sarif")!.text);
+  t.deepEqual(changes.map((c) => c.rule).sort(), ["command-added", "flag-added"]);
+  t.true(changes.some((c) => c.rule === "flag-added" && c.line === lineOf(BRANCHES.compatible, "ACME_NONBLOCK")));
 });
 
-ci(
-  `a struct with a hole: check fails the job, diff still runs and both reports upload (${formatNote})${skipNote}`,
-  (t) => {
-    const job = runWorkflow("unpadded");
-    logJob(t, job);
-    const check = stepOf(job, "check", "github");
-    t.is(check.code, 1, shown(check));
-    t.true(job.failed);
-    // A new command is compatible, whatever its struct: no binary built against main issues it.
-    t.is(stepOf(job, "diff", "github").code, 0, shown(stepOf(job, "diff", "github")));
-    expectReportsWritten(t, job);
-    // x86_64 and aarch64 align 'bytes' to 8: four bytes between 'count' and it that the kernel would
-    // copy to user space uninitialised.
-    const hole = lineOf(BRANCHES.unpadded, "name: bytes");
-    for (const findings of [
-      annotationsOf(check.out),
-      reportOf(job.uploads.find((u) => u.file === "uapi-check.sarif")!.text),
-    ])
-      t.true(
-        findings.some((f) => f.bad && f.file === SPEC && f.line === hole),
-        `an error at ${SPEC}:${hole}`,
-      );
-  },
-);
+ci(`a struct with a hole: check fails the job, diff still runs and both reports upload${skipNote}`, (t) => {
+  const job = runWorkflow("unpadded");
+  logJob(t, job);
+  const check = stepOf(job, "check", "github");
+  t.is(check.code, 1, shown(check));
+  t.true(job.failed);
+  // A new command is compatible, whatever its struct: no binary built against main issues it.
+  t.is(stepOf(job, "diff", "github").code, 0, shown(stepOf(job, "diff", "github")));
+  expectReportsWritten(t, job);
+  // x86_64 and aarch64 align 'bytes' to 8: four bytes between 'count' and it that the kernel would
+  // copy to user space uninitialised.
+  const hole = lineOf(BRANCHES.unpadded, "name: bytes");
+  for (const findings of [
+    annotationsOf(check.out),
+    reportOf(job.uploads.find((u) => u.file === "uapi-check.sarif")!.text),
+  ])
+    t.true(
+      findings.some((f) => f.bad && f.file === SPEC && f.line === hole),
+      `an error at ${SPEC}:${hole}`,
+    );
+});
 
 // ---- GitLab -----------------------------------------------------------------------------------------
 
@@ -531,37 +479,34 @@ function runGitlab(branch: Branch): { code: number | null; out: string; err: str
   return { ...sh(script, cwd, { ...ENV, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: BASE }), cwd, script };
 }
 
-ci(
-  `gitlab-ci.yml: exit 1 on a breaking change or check error, else 0; reports written (${formatNote})${skipNote}`,
-  (t) => {
-    const doc = parse(readFileSync(GITLAB, "utf8")) as Record<
-      string,
-      { artifacts?: { when?: string; paths?: string[] } }
-    >;
-    const artifacts = Object.values(doc).find((j) => j?.artifacts)?.artifacts;
-    t.is(artifacts?.when, "always", "artifacts kept when the job fails");
-    t.deepEqual(artifacts?.paths?.slice().sort(), ["uapi-check.sarif", "uapi-diff.sarif"]);
-    for (const [branch, code] of [
-      ["breaking", 1],
-      ["compatible", 0],
-      ["unpadded", 1],
-    ] as const) {
-      const r = runGitlab(branch);
-      t.is(
-        r.code,
-        code,
-        `${branch}:\n${r.script}\nexit ${r.code}\n--- stdout\n${r.out.slice(0, 4000)}\n--- stderr\n${r.err}`,
-      );
-      for (const file of artifacts?.paths ?? []) {
-        t.true(existsSync(path.join(r.cwd, file)), `${branch}: ${file} written`);
-        const findings = reportOf(readFileSync(path.join(r.cwd, file), "utf8"));
-        if (file === "uapi-diff.sarif")
-          t.is(
-            findings.some((f) => f.bad),
-            branch === "breaking",
-            `${branch}: ${file}`,
-          );
-      }
+ci(`gitlab-ci.yml: exit 1 on a breaking change or check error, else 0; reports written${skipNote}`, (t) => {
+  const doc = parse(readFileSync(GITLAB, "utf8")) as Record<
+    string,
+    { artifacts?: { when?: string; paths?: string[] } }
+  >;
+  const artifacts = Object.values(doc).find((j) => j?.artifacts)?.artifacts;
+  t.is(artifacts?.when, "always", "artifacts kept when the job fails");
+  t.deepEqual(artifacts?.paths?.slice().sort(), ["uapi-check.sarif", "uapi-diff.sarif"]);
+  for (const [branch, code] of [
+    ["breaking", 1],
+    ["compatible", 0],
+    ["unpadded", 1],
+  ] as const) {
+    const r = runGitlab(branch);
+    t.is(
+      r.code,
+      code,
+      `${branch}:\n${r.script}\nexit ${r.code}\n--- stdout\n${r.out.slice(0, 4000)}\n--- stderr\n${r.err}`,
+    );
+    for (const file of artifacts?.paths ?? []) {
+      t.true(existsSync(path.join(r.cwd, file)), `${branch}: ${file} written`);
+      const findings = reportOf(readFileSync(path.join(r.cwd, file), "utf8"));
+      if (file === "uapi-diff.sarif")
+        t.is(
+          findings.some((f) => f.bad),
+          branch === "breaking",
+          `${branch}: ${file}`,
+        );
     }
-  },
-);
+  }
+});

@@ -115,3 +115,14 @@ test("uapi check --format github prints only workflow commands, one per finding,
   await main(["check", "--format", "github", "--quiet"], quiet);
   t.is(quiet.stdout.split("\n").filter(Boolean).length, diagnostics.filter((d) => d.severity !== "info").length);
 });
+
+test("uapi diff --format github: one annotation per change, at its line in the new version", async (t) => {
+  const io = bufferIo();
+  const code = await main(["diff", "spec/bus1.yaml#bus1", "spec/bus1.yaml#bus1_2016_11", "--format", "github"], io);
+  t.is(code, 1);
+  const lines = io.stdout.split("\n").filter(Boolean);
+  t.true(lines.length > 0);
+  for (const l of lines)
+    t.regex(l, /^::(error|warning|notice) file=spec\/bus1\.yaml,line=\d+,col=\d+,title=diff\/[a-z-]+::/);
+  t.regex(io.stderr, /changes?: \d+ breaking/);
+});

@@ -253,3 +253,27 @@ const gcc = haveProgram("gcc");
     for (const r of results) t.true(["error", "note"].includes(r.level));
   },
 );
+
+test("uapi diff --format sarif: schema-valid, one result per json change, verdicts as levels, both positions", async (t) => {
+  const sides = ["spec/bus1.yaml#bus1", "spec/bus1.yaml#bus1_2016_11"];
+  const json = await run("diff", ...sides, "--format", "json");
+  const sarif = await run("diff", ...sides, "--format", "sarif");
+  t.is(sarif.code, json.code);
+  const log = JSON.parse(sarif.stdout) as SarifShape & {
+    runs: { results: { relatedLocations?: { physicalLocation: { region: Region } }[] }[] }[];
+  };
+  assertValid(t, log);
+  type JsonChange = { kind: string; verdict: string; old: { line: number }; new: { file: string; line: number } };
+  const changes = (JSON.parse(json.stdout) as { changes: JsonChange[] }).changes;
+  const results = log.runs[0]!.results;
+  t.true(changes.length > 0);
+  t.is(results.length, changes.length);
+  const level: Record<string, string> = { breaking: "error", "source-only": "warning", compatible: "note" };
+  results.forEach((r, i) => {
+    const c = changes[i]!;
+    t.is(r.ruleId, `diff/${c.kind}`);
+    t.is(r.level, level[c.verdict]!);
+    t.is(r.locations[0]!.physicalLocation.region!.startLine, c.new.line);
+    t.is(log.runs[0]!.results[i]!.relatedLocations![0]!.physicalLocation.region.startLine, c.old.line);
+  });
+});

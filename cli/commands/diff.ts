@@ -6,14 +6,19 @@ import type { SpecModel } from "../../core/model.js";
 import { oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
 import { loadSide, parseSideRef, type HeaderImporter, type SideRef } from "../diff-sides.js";
+import { changeFinding, changeRules } from "../formats/diff-findings.js";
+import { githubCommands } from "../formats/github.js";
+import { sarifLog } from "../formats/sarif.js";
 import { EXIT, paint, UsageError, type Io } from "../io.js";
+import { ownPackage } from "../../core/paths.js";
 import { openProject, projectAbis, specFilesOf, PROJECT_OPTIONS } from "../project.js";
 
 const KIND_LINES = Object.entries(CHANGE_KINDS)
   .map(([k, v]) => `  ${k.padEnd(22)}${v.title}`)
   .join("\n");
 
-const HELP = `usage: uapi diff OLD NEW [--abi ID,...] [--format text|json] [--fail-on breaking|source|any|never]
+const HELP = `usage: uapi diff OLD NEW [--abi ID,...] [--format text|json|sarif|github]
+                 [--fail-on breaking|source|any|never]
        uapi diff --base REV [SPEC...]
 
 Compare two versions of a uapi on every ABI and give each change a verdict:
@@ -40,7 +45,10 @@ ${KIND_LINES}
 
 options:
   --abi ID,...       only these ABIs (default: all, or the project's 'abis')
-  --format FMT       text (default) or json
+  --format FMT       text (default), json, sarif (SARIF 2.1.0 for code scanning: a
+                     breaking change is an error, source-only a warning, compatible
+                     a note, the old position a related location) or github
+                     (GitHub Actions annotations)
   --fail-on LEVEL    exit 1 when a change at this level or worse exists:
                      breaking (default), source, any, never
   -I DIR             an include directory for headers (repeatable)
@@ -73,7 +81,12 @@ export const diffCommand: Command = {
       ...PROJECT_OPTIONS,
     });
     if (values.help) return (io.out(HELP), EXIT.OK);
-    const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
+    const format = oneOf(
+      "format",
+      values.format as string | undefined,
+      ["text", "json", "sarif", "github"] as const,
+      "text",
+    );
     const failOn = oneOf("fail-on", values["fail-on"] as string | undefined, FAIL_ON, "breaking");
     const base = values.base as string | undefined;
     const project = base === undefined && positionals.length === 2 && !values.config ? undefined : openProject(values);
@@ -100,14 +113,20 @@ export const diffCommand: Command = {
           2,
         ) + "\n",
       );
-    else {
+    else if (format === "sarif") {
+      const log = sarifLog(changes.map(changeFinding), changeRules(), {
+        toolName: "uapi",
+        toolVersion: ownPackage().version,
+        baseDir: process.cwd(),
+      });
+      io.out(JSON.stringify(log, null, 2) + "\n");
+    } else if (format === "github") {
+      io.out(githubCommands(changes.map(changeFinding), process.cwd()));
+      // stdout holds only workflow commands; the human summary goes beside it.
+      io.err(summaryLine(changes, abis.length));
+    } else {
       for (const ch of changes) io.out(formatChange(io, ch));
-      io.out(
-        changes.length
-          ? `${changes.length} change${changes.length === 1 ? "" : "s"}: ${counts.breaking} breaking, ` +
-              `${counts["source-only"]} source-only, ${counts.compatible} compatible (${abis.length} ABIs)\n`
-          : `no change (${abis.length} ABIs)\n`,
-      );
+      io.out(summaryLine(changes, abis.length));
     }
     const failing =
       failOn === "never"
@@ -120,6 +139,14 @@ export const diffCommand: Command = {
     return failing > 0 ? EXIT.FINDINGS : EXIT.OK;
   },
 };
+
+function summaryLine(changes: readonly Change[], abis: number): string {
+  const counts = countByVerdict(changes);
+  return changes.length
+    ? `${changes.length} change${changes.length === 1 ? "" : "s"}: ${counts.breaking} breaking, ` +
+        `${counts["source-only"]} source-only, ${counts.compatible} compatible (${abis} ABIs)\n`
+    : `no change (${abis} ABIs)\n`;
+}
 
 function plan(positionals: string[], base: string | undefined, projectSpecs: () => string[]): Comparison[] {
   if (base === undefined) {
