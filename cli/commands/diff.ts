@@ -10,6 +10,7 @@ import { changeFinding, changeRules } from "../formats/diff-findings.js";
 import { githubCommands } from "../formats/github.js";
 import { sarifLog } from "../formats/sarif.js";
 import { EXIT, paint, UsageError, type Io } from "../io.js";
+import { TEXT_WIDTH, wrapText } from "../report.js";
 import { ownPackage } from "../../core/paths.js";
 import { openProject, projectAbis, specFilesOf, PROJECT_OPTIONS } from "../project.js";
 
@@ -183,8 +184,11 @@ export function changeJson(c: Change) {
   };
 }
 
+/** As `check` prints a finding: wrapped at TEXT_WIDTH on the plain text, painted afterwards. */
 export function formatChange(io: Io, c: Change): string {
-  const at = c.new ?? c.old!;
-  const head = `${formatLoc(at)}: ${paint(io, VERDICT_STYLE[c.verdict], c.verdict)} [${c.kind}] ${c.message}\n`;
+  const at = formatLoc(c.new ?? c.old!);
+  const lead = `${at}: ${c.verdict} [${c.kind}] `;
+  const message = wrapText(c.message, Math.max(TEXT_WIDTH - lead.length, 1), TEXT_WIDTH - 4);
+  const head = `${at}: ${paint(io, VERDICT_STYLE[c.verdict], c.verdict)} [${c.kind}] ${message.join("\n    ")}\n`;
   return c.old && c.new ? `${head}    ${paint(io, "dim", "was")}: ${formatLoc(c.old)}\n` : head;
 }
