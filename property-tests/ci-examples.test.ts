@@ -55,7 +55,7 @@ const ENV: NodeJS.ProcessEnv = {
 
 /** The text substitutions between the example files and bash; see the list at the top. */
 function mapped(script: string): string {
-  let s = script.replace(/\$\{\{ github\.base_ref \}\}/g, BASE).replace(/\bnpx uapi\b/g, '"$UAPI_NODE" "$UAPI_CLI"');
+  const s = script.replace(/\$\{\{ github\.base_ref \}\}/g, BASE).replace(/\bnpx uapi\b/g, '"$UAPI_NODE" "$UAPI_CLI"');
   if (/\$\{\{|\bnpx\b|\bnpm\b/.test(s)) throw new Error(`the test has no mapping for part of:\n${s}`);
   return s;
 }
