@@ -254,7 +254,7 @@ const gcc = haveProgram("gcc");
   },
 );
 
-test("uapi diff --format sarif: schema-valid, a result per json change, verdicts as levels, both positions", async (t) => {
+test("uapi diff --format sarif: schema-valid, a result per change, verdicts as levels, both positions", async (t) => {
   const sides = ["spec/bus1.yaml#bus1", "spec/bus1.yaml#bus1_2016_11"];
   const json = await run("diff", ...sides, "--format", "json");
   const sarif = await run("diff", ...sides, "--format", "sarif");
