@@ -2,7 +2,6 @@
 import { runChecks } from "../../core/checks/index.js";
 import { ALL_CHECKS } from "../../syscall/checks.js";
 import { CHECK_RULES, checkRulesHelp } from "../../core/checks/rules.js";
-import { ownPackage } from "../../core/paths.js";
 import type { Diagnostic } from "../../core/diagnostic.js";
 import { oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
@@ -10,7 +9,7 @@ import { loadProjectSpecs, openProject, projectAbis, PROJECT_OPTIONS } from "../
 import { EXIT } from "../io.js";
 import { countBySeverity, diagnosticJson, formatDiagnostic } from "../report.js";
 import { diagnosticFinding, findingLevel, ruleName, type RuleInfo } from "../formats/finding.js";
-import { sarifLog } from "../formats/sarif.js";
+import { findingFormat, sarifText } from "../formats/output.js";
 import { githubCommands } from "../formats/github.js";
 
 /** The check rules as SARIF describes them. */
@@ -59,12 +58,7 @@ export const checkCommand: Command = {
       ...PROJECT_OPTIONS,
     });
     if (values.help) return (io.out(HELP), EXIT.OK);
-    const format = oneOf(
-      "format",
-      values.format as string | undefined,
-      ["text", "json", "sarif", "github"] as const,
-      "text",
-    );
+    const format = findingFormat(values);
     const project = openProject(values);
     const failOn = oneOf(
       "fail-on",
@@ -90,12 +84,7 @@ export const checkCommand: Command = {
         ) + "\n",
       );
     } else if (format === "sarif") {
-      const log = sarifLog(diagnostics.map(diagnosticFinding), checkRuleInfos(), {
-        toolName: "uapi",
-        toolVersion: ownPackage().version,
-        baseDir: process.cwd(),
-      });
-      io.out(JSON.stringify(log, null, 2) + "\n");
+      io.out(sarifText(diagnostics.map(diagnosticFinding), checkRuleInfos()));
     } else if (format === "github") {
       const shown = diagnostics.filter((d) => !(values.quiet && d.severity === "info"));
       io.out(githubCommands(shown.map(diagnosticFinding), process.cwd()));

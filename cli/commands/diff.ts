@@ -8,10 +8,9 @@ import type { Command } from "../command.js";
 import { loadSide, parseSideRef, type HeaderImporter, type SideRef } from "../diff-sides.js";
 import { changeFinding, changeRules } from "../formats/diff-findings.js";
 import { githubCommands } from "../formats/github.js";
-import { sarifLog } from "../formats/sarif.js";
+import { findingFormat, sarifText } from "../formats/output.js";
 import { EXIT, paint, UsageError, type Io } from "../io.js";
 import { TEXT_WIDTH, wrapText } from "../report.js";
-import { ownPackage } from "../../core/paths.js";
 import { openProject, projectAbis, specFilesOf, PROJECT_OPTIONS } from "../project.js";
 
 const KIND_LINES = Object.entries(CHANGE_KINDS)
@@ -82,12 +81,7 @@ export const diffCommand: Command = {
       ...PROJECT_OPTIONS,
     });
     if (values.help) return (io.out(HELP), EXIT.OK);
-    const format = oneOf(
-      "format",
-      values.format as string | undefined,
-      ["text", "json", "sarif", "github"] as const,
-      "text",
-    );
+    const format = findingFormat(values);
     const failOn = oneOf("fail-on", values["fail-on"] as string | undefined, FAIL_ON, "breaking");
     const base = values.base as string | undefined;
     const project = base === undefined && positionals.length === 2 && !values.config ? undefined : openProject(values);
@@ -115,12 +109,7 @@ export const diffCommand: Command = {
         ) + "\n",
       );
     else if (format === "sarif") {
-      const log = sarifLog(changes.map(changeFinding), changeRules(), {
-        toolName: "uapi",
-        toolVersion: ownPackage().version,
-        baseDir: process.cwd(),
-      });
-      io.out(JSON.stringify(log, null, 2) + "\n");
+      io.out(sarifText(changes.map(changeFinding), changeRules()));
     } else if (format === "github") {
       io.out(githubCommands(changes.map(changeFinding), process.cwd()));
       // stdout holds only workflow commands; the human summary goes beside it.

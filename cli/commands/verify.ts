@@ -7,9 +7,8 @@ import {
   verifyLayouts,
   type AbiVerdict,
 } from "../../verify/verify.js";
-import { ownPackage } from "../../core/paths.js";
 import { describeMismatch, describeTypedefMismatch, VERIFY_RULES, verifyFindings } from "../verify-findings.js";
-import { sarifLog } from "../formats/sarif.js";
+import { findingFormat, sarifText } from "../formats/output.js";
 import { githubCommands } from "../formats/github.js";
 
 export { describeMismatch } from "../verify-findings.js";
@@ -133,12 +132,7 @@ export const verifyCommand: Command = {
       ...PROJECT_OPTIONS,
     });
     if (values.help) return (io.out(HELP), EXIT.OK);
-    const format = oneOf(
-      "format",
-      values.format as string | undefined,
-      ["text", "json", "sarif", "github"] as const,
-      "text",
-    );
+    const format = findingFormat(values);
     const compiler = oneOf("compiler", values.compiler as string | undefined, COMPILER_CHOICES, "auto");
     const project = openProject(values);
     const abis = projectAbis(values.abi as string[] | undefined, project);
@@ -166,12 +160,7 @@ export const verifyCommand: Command = {
     if (format === "json") {
       io.out(JSON.stringify({ ok: !mismatch && !broken, abis: verdicts.map(verdictJson) }, null, 2) + "\n");
     } else if (format === "sarif") {
-      const log = sarifLog(verifyFindings(verdicts, units), VERIFY_RULES, {
-        toolName: "uapi",
-        toolVersion: ownPackage().version,
-        baseDir: process.cwd(),
-      });
-      io.out(JSON.stringify(log, null, 2) + "\n");
+      io.out(sarifText(verifyFindings(verdicts, units), VERIFY_RULES));
     } else if (format === "github") {
       io.out(githubCommands(verifyFindings(verdicts, units), process.cwd()));
       io.err(summaryLine(structs, abis.length, verdicts));
