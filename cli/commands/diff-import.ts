@@ -7,6 +7,7 @@ import { FrontEndError } from "../../import/clang-front.js";
 import { importHeaders } from "../../import/import.js";
 import { YOWASP_PACKAGE, yowaspInstallCommand, yowaspInstalled } from "../../verify/backends.js";
 import { UsageError } from "../io.js";
+import { frontEndErrors } from "./import.js";
 
 /**
  * The header as a spec whose positions are the header's own lines where the compile located an item
@@ -28,12 +29,7 @@ export async function importHeaderModel(file: string, shownAs: string, includeDi
     };
     return { ...model, locate: (path) => inHeader(path) ?? model.locate(path) };
   } catch (e) {
-    if (!(e instanceof FrontEndError)) throw e;
-    const hint = "the header must compile on its own: include what it needs, or give -I for its directory";
-    throw new SpecInputError(
-      e.diagnostics.length
-        ? e.diagnostics.map((d) => ({ loc: { file: d.file, line: d.line, col: d.col }, message: d.message, hint }))
-        : [{ loc: { file, line: 1, col: 1 }, message: e.message, hint }],
-    );
+    if (e instanceof FrontEndError) throw new SpecInputError(frontEndErrors(e, file));
+    throw e;
   }
 }

@@ -149,7 +149,7 @@ function formatProblem(io: Io, p: ImportProblem): string {
 }
 
 /** The compiler's errors, located in the headers; a failure with none is placed at the first header. */
-function frontEndErrors(e: FrontEndError, first: string): SpecError[] {
+export function frontEndErrors(e: FrontEndError, first: string): SpecError[] {
   const hint = "the header must compile on its own: include what it needs, or give -I for its directory";
   if (!e.diagnostics.length) return [{ loc: { file: first, line: 1, col: 1 }, message: e.message, hint }];
   return e.diagnostics.map((d) => ({ loc: { file: d.file, line: d.line, col: d.col }, message: d.message, hint }));

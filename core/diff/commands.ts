@@ -3,13 +3,13 @@
  * nr, direction, the argument size it encodes), commands added and removed, and a (type, nr)
  * that now belongs to a different command.  Commands are matched by name.
  */
+import { iocMacro } from "../../runtime/ioc.js";
 import type { AbiEntry } from "../../spec/abi.js";
 import { argSize, commandNumber, hex32 } from "../ioctl-numbers.js";
 import { typeName, type CommandModel } from "../model.js";
 import type { Change } from "./change.js";
 import { change, outcomes, type DiffContext } from "./context.js";
 
-const IOC_MACRO = { none: "_IO", read: "_IOR", write: "_IOW", readwrite: "_IOWR" } as const;
 const slot = (c: CommandModel) =>
   `0x${c.magic.toString(16).padStart(2, "0")}/0x${c.spec.nr.toString(16).padStart(2, "0")}`;
 const sameSlot = (a: CommandModel, b: CommandModel) => a.magic === b.magic && a.spec.nr === b.spec.nr;
@@ -27,7 +27,7 @@ export function diffCommands(ctx: DiffContext): Change[] {
           kind: "command-added",
           verdict: "compatible",
           subject: c.spec.name,
-          message: `${c.spec.name} is new (${IOC_MACRO[c.spec.dir]} ${slot(c)})`,
+          message: `${c.spec.name} is new (${iocMacro(c.spec.dir)} ${slot(c)})`,
           abis: ctx.abis.map((a) => a.id),
           oldPath: ctx.old.ifc.path,
           newPath: c.path,
@@ -61,7 +61,7 @@ export function diffCommands(ctx: DiffContext): Change[] {
           kind: "command-removed",
           verdict: "breaking",
           subject: c.spec.name,
-          message: `${c.spec.name} (${IOC_MACRO[c.spec.dir]} ${slot(c)}) was removed`,
+          message: `${c.spec.name} (${iocMacro(c.spec.dir)} ${slot(c)}) was removed`,
           abis: ctx.abis.map((a) => a.id),
           oldPath: c.path,
           newPath: ctx.new.ifc.path,
@@ -95,8 +95,7 @@ function diffCommand(ctx: DiffContext, o: CommandModel, n: CommandModel): Change
         kind: "ioctl-direction",
         verdict: "breaking",
         message:
-          `${name} is now ${IOC_MACRO[n.spec.dir]} (was ${IOC_MACRO[o.spec.dir]})` +
-          (changed ? `: ${changed.text}` : ""),
+          `${name} is now ${iocMacro(n.spec.dir)} (was ${iocMacro(o.spec.dir)})` + (changed ? `: ${changed.text}` : ""),
         abis: changed?.abis ?? [],
         ...paths,
       }),

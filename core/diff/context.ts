@@ -1,6 +1,6 @@
 /* What every part of the diff gets: both sides, the ABIs, and one way to build a located change. */
 import type { AbiEntry, AbiId } from "../../spec/abi.js";
-import { nameAbis } from "../checks/context.js";
+import { groupAbis, nameAbis } from "../checks/context.js";
 import type { DocPath } from "../diagnostic.js";
 import type { InterfaceModel, SpecModel } from "../model.js";
 import type { Change, ChangeKind, Verdict } from "./change.js";
@@ -50,17 +50,11 @@ export function outcomes(
   abis: readonly AbiEntry[],
   describe: (abi: AbiEntry) => string | undefined,
 ): { abis: AbiId[]; text: string } | undefined {
-  const groups = new Map<string, AbiId[]>();
-  const hit: AbiId[] = [];
-  for (const abi of abis) {
-    const text = describe(abi);
-    if (text === undefined) continue;
-    hit.push(abi.id);
-    const g = groups.get(text);
-    if (g) g.push(abi.id);
-    else groups.set(text, [abi.id]);
-  }
-  if (!hit.length) return undefined;
+  const texts = new Map(abis.map((abi) => [abi, describe(abi)]));
+  const said = abis.filter((abi) => texts.get(abi) !== undefined);
+  if (!said.length) return undefined;
+  const groups = groupAbis(said, (abi) => texts.get(abi)!);
+  const hit = said.map((a) => a.id);
   if (groups.size === 1 && hit.length === abis.length) return { abis: hit, text: [...groups.keys()][0]! };
   const text = [...groups].map(([t, ids]) => `${t} on ${nameAbis(ids, abis)}`).join("; ");
   return { abis: hit, text };

@@ -76,6 +76,9 @@ interface RecordPair {
   newM: Map<AbiId, Map<string, Placed>>;
 }
 
+/** Whether a named struct declares its extension contract (inline records have none). */
+const extensible = (r: RecordType) => "extensible" in r.spec && r.spec.extensible !== undefined;
+
 /** Commands whose request number encodes a record's size. */
 function encodingCommands(ctx: DiffContext, r: RecordType): string[] {
   return ctx.new.ifc.commands
@@ -167,13 +170,13 @@ function recordShape(ctx: DiffContext, p: RecordPair, onlyAppended: boolean): Ch
   if (sizes) {
     const grew = ctx.abis.every((a) => p.newL.get(a.id)!.size >= p.oldL.get(a.id)!.size);
     const encoded = encodingCommands(ctx, p.newR);
-    const extensible = (p.newR.spec as { extensible?: unknown }).extensible !== undefined;
-    const compatible = grew && onlyAppended && extensible && !encoded.length;
+    const growable = extensible(p.newR);
+    const compatible = grew && onlyAppended && growable && !encoded.length;
     const why = compatible
       ? `; it declares 'extensible', so old callers pass the old size`
       : encoded.length
         ? `; ${encoded.join(", ")} encode${encoded.length === 1 ? "s" : ""} the size in the request number`
-        : extensible
+        : growable
           ? ""
           : `; it declares no 'extensible' contract`;
     out.push(
@@ -374,7 +377,8 @@ function diffMembers(ctx: DiffContext, p: RecordPair): MemberChanges {
   const added = newPaths.filter((x) => !oldSet.has(x));
   const claimed = new Set<string>();
   const oldMaxEnd = (abi: AbiEntry) => Math.max(0, ...[...p.oldM.get(abi.id)!.values()].map(end));
-  const topRemovedOld = (path: string) => first(presence(p.oldM, path, abis))!;
+  // An old member's placement on the first ABI that has it.
+  const oldPlaced = (path: string) => first(presence(p.oldM, path, abis))!;
 
   for (const path of added) {
     const after = presence(p.newM, path, abis);
@@ -390,11 +394,11 @@ function diffMembers(ctx: DiffContext, p: RecordPair): MemberChanges {
     const carvedFrom =
       renamedFrom ??
       [...removed, ...newPaths.filter((x) => oldSet.has(x))].find(
-        (o) => meaningless(topRemovedOld(o).field) && inAll((before, now) => within(now, before), o),
+        (o) => meaningless(oldPlaced(o).field) && inAll((before, now) => within(now, before), o),
       );
     const base = { subject: sub(path), oldPath: p.oldR.path, newPath: n0.field.path };
     if (carvedFrom !== undefined) {
-      const o = topRemovedOld(carvedFrom).field;
+      const o = oldPlaced(carvedFrom).field;
       if (renamedFrom !== undefined) claimed.add(renamedFrom);
       const both = { ...base, oldPath: o.path };
       if (renamedFrom !== undefined && !meaningless(o))
@@ -431,7 +435,8 @@ function diffMembers(ctx: DiffContext, p: RecordPair): MemberChanges {
         );
       continue;
     }
-    onlyAppended &&= [...after].every(([id, n]) => n.offset >= oldMaxEnd(abis.find((a) => a.id === id)!));
+    const atEnd = [...after].every(([id, n]) => n.offset >= oldMaxEnd(abis.find((a) => a.id === id)!));
+    onlyAppended &&= atEnd;
     if (isUnion && n0.top) {
       const same = abis.every(
         (a) => p.oldL.get(a.id)!.size === p.newL.get(a.id)!.size && p.oldL.get(a.id)!.align === p.newL.get(a.id)!.align,
@@ -449,19 +454,18 @@ function diffMembers(ctx: DiffContext, p: RecordPair): MemberChanges {
       );
       continue;
     }
-    const atEnd = [...after].every(([id, n]) => n.offset >= oldMaxEnd(abis.find((a) => a.id === id)!));
-    const extensible = (p.newR.spec as { extensible?: unknown }).extensible !== undefined;
+    const growable = extensible(p.newR);
     const encoded = encodingCommands(ctx, p.newR);
     out.push(
       change(ctx, {
         kind: atEnd ? "member-added-end" : "member-added-middle",
-        verdict: atEnd && extensible && !encoded.length ? "compatible" : "breaking",
+        verdict: atEnd && growable && !encoded.length ? "compatible" : "breaking",
         message: atEnd
           ? `${sub(path)} was appended at ${where(n0)}` +
             (encoded.length
               ? `; ${encoded.join(", ")} encode${encoded.length === 1 ? "s" : ""} the struct's size: ` +
                 "a new request number"
-              : extensible
+              : growable
                 ? "; the struct is extensible, so old callers pass the old size"
                 : "; the struct declares no 'extensible' contract")
           : `${sub(path)} was added at ${where(n0)}, before or among existing members`,
@@ -473,7 +477,7 @@ function diffMembers(ctx: DiffContext, p: RecordPair): MemberChanges {
 
   for (const path of removed) {
     if (claimed.has(path)) continue;
-    const o0 = topRemovedOld(path);
+    const o0 = oldPlaced(path);
     // Reserved bytes now covered entirely by new members were reported as given a meaning.
     if (meaningless(o0.field) && coveredByNew(p, path, abis)) continue;
     onlyAppended = false;
