@@ -20,21 +20,9 @@ import { loadSpecFile, loadSpecText } from "../spec/load.js";
 import type { SpecDocument } from "../spec/types.js";
 import { ALL_CHECKS } from "../syscall/checks.js";
 import { arbStructDoc, docToYaml, modelOf } from "./arbitraries.js";
+import { specText } from "./seeded-spec.js";
 
 const ALL_IDS = ABIS.map((a) => a.id);
-
-function specText(structsYaml: string, commandsYaml: string): string {
-  return `name: t
-doc: seeded
-interfaces:
-  - name: t
-    doc: seeded
-    header: linux/t.h
-    structs:
-${structsYaml}
-    commands:
-${commandsYaml}`;
-}
 
 const check = (text: string) => runChecks(loadSpecText("seeded.yaml", text), ABIS, ALL_CHECKS);
 const ofRule = (ds: Diagnostic[], rule: string) => ds.filter((d) => d.rule === rule);

@@ -7,18 +7,7 @@ import { runChecks } from "../core/checks/index.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import { ABIS } from "../spec/abis.js";
 import { loadSpecText } from "../spec/load.js";
-
-function specText(structsYaml: string, commandsYaml = ""): string {
-  return `name: t
-doc: seeded
-interfaces:
-  - name: t
-    doc: seeded
-    header: linux/t.h
-    structs:
-${structsYaml}
-${commandsYaml ? `    commands:\n${commandsYaml}` : ""}`;
-}
+import { specText } from "./seeded-spec.js";
 
 function check(structsYaml: string, commandsYaml = ""): Diagnostic[] {
   const text = specText(structsYaml, commandsYaml);
