@@ -18,6 +18,8 @@ import type {
   InterfaceSpec,
   SpecDocument,
   StructSpec,
+  SyscallArgSpec,
+  SyscallSpec,
 } from "../spec/types.js";
 
 export type CType =
@@ -97,12 +99,51 @@ export interface CommandModel {
   arg?: CType;
 }
 
+/** One argument of a declared syscall. */
+export interface SyscallArgModel {
+  name: string;
+  type: CType;
+  /** The type as written, blanks made single spaces (`loff_t`, `const char *`): the prototypes spell it so. */
+  spelled: string;
+  spec: SyscallArgSpec;
+  path: DocPath;
+}
+
+/** A syscall declared under `syscalls:`. */
+export interface SyscallDecl {
+  spec: SyscallSpec;
+  path: DocPath;
+  args: SyscallArgModel[];
+}
+
+/**
+ * Names syscall prototypes use for kernel typedefs (include/linux/types.h); a spec's arguments may use them,
+ * and they take the typedef's size on each ABI.
+ */
+export const SYSCALL_TYPE_ALIASES: Readonly<Record<string, string>> = {
+  loff_t: "__kernel_loff_t",
+  pid_t: "__kernel_pid_t",
+  off_t: "__kernel_off_t",
+  uid_t: "__kernel_uid32_t",
+  gid_t: "__kernel_gid32_t",
+  umode_t: "unsigned short",
+  u8: "__u8",
+  u16: "__u16",
+  u32: "__u32",
+  u64: "__u64",
+  s32: "__s32",
+  s64: "__s64",
+};
+
 export interface InterfaceModel {
   spec: InterfaceSpec;
   path: DocPath;
   /** Named structs and unions in declaration order. */
   records: RecordType[];
   commands: CommandModel[];
+  syscalls: SyscallDecl[];
+  /** The ioctl type byte for commands derived from syscalls: `magic:`, else the one all commands share. */
+  magic?: number;
   enums: Map<string, EnumSpec>;
   flagSets: Map<string, FlagSetSpec>;
   constants: Map<string, ConstantSpec>;
@@ -526,7 +567,46 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
     return [{ spec: c, path: cp, magic, arg }];
   });
 
-  return { spec, path, records, commands, enums, flagSets, constants };
+  const syscalls: SyscallDecl[] = (spec.syscalls ?? []).map((sc, i) => {
+    const sp = [...path, "syscalls", i];
+    const args = sc.args.flatMap((a, k): SyscallArgModel[] => {
+      const ap = [...sp, "args", k];
+      const spelled = a.type.trim().replace(/\s+/g, " ");
+      const aliased = spelled.replace(/\b[a-z0-9_]+\b/g, (w) =>
+        Object.hasOwn(SYSCALL_TYPE_ALIASES, w) ? SYSCALL_TYPE_ALIASES[w]! : w,
+      );
+      const type = resolveExpr(aliased, [...ap, "type"]);
+      return type ? [{ name: a.name, type, spelled, spec: a, path: ap }] : [];
+    });
+    return { spec: sc, path: sp, args };
+  });
+
+  let magic: number | undefined;
+  if (spec.magic !== undefined) {
+    magic = resolveMagic(spec.magic, constants);
+    if (magic === undefined || magic < 0 || magic > 255) {
+      fail(
+        [...path, "magic"],
+        `ioctl magic '${spec.magic}' is not a number 0..255, a character or a declared constant`,
+        "use a number 0..255, a one-character string such as \"i\", or the name of a constant under 'constants:'",
+      );
+      magic = undefined;
+    }
+  } else if (commands.length && commands.every((c) => c.magic === commands[0]!.magic)) {
+    magic = commands[0]!.magic;
+  }
+
+  return {
+    spec,
+    path,
+    records,
+    commands,
+    syscalls,
+    ...(magic !== undefined ? { magic } : {}),
+    enums,
+    flagSets,
+    constants,
+  };
 }
 
 const QUALIFIERS = new Set(["const", "volatile"]);

@@ -58,6 +58,45 @@ function remedyText(c: CommandReport): string {
   return r ? `${r.kind}, ${r.slots} slots` : c.fits ? "-" : "none fits";
 }
 
+/* ------------------------------------------------- calling and ioctl form */
+
+/** Where the arguments travel: one row per set of ABIs that agree on every register. */
+function callingTable(c: CommandReport, total: number): string[][] {
+  return c.calling.map((row) => [
+    row.abis.length === total ? "all ABIs" : row.abis.join(", "),
+    String(row.slots),
+    row.args.join(", "),
+    row.padding.join(", ") || "-",
+    row.verdict + (row.reordered ? ", out of prototype order" : ""),
+  ]);
+}
+const CALLING_HEAD = ["ABIs", "slots", "arguments (register, halves)", "padding", "verdict"];
+
+/** "i386 (compat on x86_64): why; why" per ABI with an entry point of its own. */
+function entryLines(c: CommandReport): string[] {
+  return c.entryPoints.map(
+    (p) =>
+      `${p.abi} (${p.compatOn ? `compat entry on ${p.compatOn}` : "its own entry"}): ` +
+      p.needs.map((n) => n.why).join("; "),
+  );
+}
+
+/** The derived ioctl's struct as one line of C, and its request numbers. */
+function ioctlFormLines(c: CommandReport, total: number): string[] {
+  const f = c.ioctlForm;
+  if (!f) return [];
+  const struct = f.spec.structs[0];
+  const macro = { none: "_IO", read: "_IOR", write: "_IOW", readwrite: "_IOWR" }[f.dir];
+  const encoded =
+    `${macro}(0x${f.magic.toString(16)}, ${f.nr}${struct ? `, struct ${struct.name}` : ""})` +
+    ": " +
+    f.requests.map((q) => `${q.value} on ${q.abis.length === total ? "all ABIs" : abiList(q.abis)}`).join("; ");
+  const lines = [`${c.command} = ${encoded}`];
+  if (struct)
+    lines.push(`struct ${struct.name} { ${struct.fields.map((m) => `${m.type as string} ${m.name};`).join(" ")} }`);
+  return lines;
+}
+
 /* ------------------------------------------------------------- markdown */
 
 const mdCell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -68,15 +107,20 @@ const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
 
 function aspects(c: CommandReport, total: number): [string, string, string][] {
   const e = c.ergonomics;
+  if (!e) return [];
   const copies = (x: { fromUser: number; toUser: number; detail: string[] }) =>
     `${x.fromUser + x.toUser} (${x.fromUser} from, ${x.toUser} to)${x.detail.length ? ": " + x.detail.join(", ") : ""}`;
   const chosen = c.remedies.find((r) => r.chosen);
   return [
     ["C prototype", code(e.ioctlPrototype), code(c.syscall.prototype)],
-    ["request / arguments", `${c.ioctl.request} on ${c.ioctl.requestAbi}`, `${c.argCount} arguments incl. fd`],
+    [
+      "request / arguments",
+      `${c.ioctl.request} on ${c.ioctl.requestAbi}`,
+      `${c.argCount} arguments${c.origin === "ioctl" ? " incl. fd" : ""}`,
+    ],
     [
       "argument slots",
-      c.syscall.args.length === 1 && c.ergonomics.ioctlPrototype.includes("no argument")
+      e.ioctlPrototype.includes("no argument")
         ? "2 (fd, request) on every ABI"
         : "3 (fd, request, argument) on every ABI",
       slotsText(c.slots, total),
@@ -116,7 +160,7 @@ export function renderMarkdown(r: SpecReport): string {
   ];
   for (const ifc of r.interfaces) {
     out.push("", `## ${ifc.name} (${ifc.header}${ifc.variant ? `, variant ${ifc.variant}` : ""})`, "");
-    if (!ifc.commands.length) out.push("No commands.");
+    if (!ifc.commands.length) out.push(ifc.syscalls.length ? "No ioctl commands." : "No commands.");
     else {
       out.push(
         `| command | syscall form | args | slots per ABI class | fits in six | remedy |`,
@@ -128,9 +172,44 @@ export function renderMarkdown(r: SpecReport): string {
             `${mdCell(slotsText(c.slots, total))} | ${mdCell(verdictText(c, total))} | ${mdCell(remedyText(c))} |`,
         );
     }
-    for (const c of ifc.commands) {
-      out.push("", `### ${c.command}`, "", `| | ioctl | syscall |`, `|---|---|---|`);
-      for (const [k, a, b] of aspects(c, total)) out.push(`| ${k} | ${mdCell(a)} | ${mdCell(b)} |`);
+    if (ifc.syscalls.length) {
+      out.push(
+        "",
+        `| declared syscall | args | slots per ABI class | fits in six | remedy | ioctl form |`,
+        `|---|---|---|---|---|---|`,
+      );
+      for (const c of ifc.syscalls)
+        out.push(
+          `| ${mdCell(code(c.syscall.prototype))} | ${c.argCount} | ${mdCell(slotsText(c.slots, total))} | ` +
+            `${mdCell(verdictText(c, total))} | ${mdCell(remedyText(c))} | ` +
+            `${c.ioctlForm ? `${c.command} (${c.ioctl.request} on ${c.ioctl.requestAbi})` : "-"} |`,
+        );
+    }
+    for (const c of [...ifc.commands, ...ifc.syscalls]) {
+      out.push("", c.origin === "ioctl" ? `### ${c.command}` : `### ${c.syscall.name}() (declared syscall)`);
+      if (c.origin === "syscall") {
+        if (c.doc) out.push("", mdText(c.doc));
+        if (c.status)
+          out.push(
+            "",
+            `Status: ${c.status.state}${c.status.version ? ` (${c.status.version})` : ""}; ` +
+              `source: ${mdText(c.status.source)}.`,
+          );
+      }
+      const side = aspects(c, total);
+      if (side.length) out.push("", `| | ioctl | syscall |`, `|---|---|---|`);
+      for (const [k, a, b] of side) out.push(`| ${k} | ${mdCell(a)} | ${mdCell(b)} |`);
+      out.push("", `Where the arguments of ${code(c.syscall.prototype)} travel:`, "");
+      out.push(`| ${CALLING_HEAD.join(" | ")} |`, `|${CALLING_HEAD.map(() => "---").join("|")}|`);
+      for (const row of callingTable(c, total)) out.push(`| ${row.map(mdCell).join(" | ")} |`);
+      const entries = entryLines(c);
+      out.push(
+        "",
+        entries.length ? "Entry points beyond the generic SYSCALL_DEFINE:" : "No ABI needs an entry point of its own.",
+      );
+      if (entries.length) out.push("", ...entries.map((l) => `- ${l}`));
+      const ioctlForm = ioctlFormLines(c, total);
+      if (ioctlForm.length) out.push("", "The ioctl form:", "", ...ioctlForm.map((l) => `- ${code(l)}`));
       if (c.remedies.length) {
         out.push("", "Remedies (each fits on every ABI):", "");
         for (const rem of c.remedies)
@@ -145,7 +224,7 @@ export function renderMarkdown(r: SpecReport): string {
       const narrowed = c.syscall.args.filter((a) => a.narrowed);
       if (narrowed.length)
         out.push("", `Narrowed: ${narrowed.map((a) => `${a.name} → ${code(a.type)} (${a.narrowed})`).join("; ")}.`);
-      if (c.doc) out.push("", `Spec note: ${mdText(c.doc)}`);
+      if (c.doc && c.origin === "ioctl") out.push("", `Spec note: ${mdText(c.doc)}`);
       for (const n of c.notes) out.push("", `Note: ${n}`);
     }
   }
@@ -287,16 +366,63 @@ export function renderHtml(r: SpecReport): string {
         );
       }
       body.push(`</tbody></table>`);
-    } else body.push(`<p>No commands.</p>`);
-    for (const c of ifc.commands) {
+    } else body.push(`<p>No ${ifc.syscalls.length ? "ioctl " : ""}commands.</p>`);
+    if (ifc.syscalls.length) {
       body.push(
-        `<h3 id="${esc(ifc.name)}-${esc(c.command)}">${esc(c.command)}</h3>` +
-          `<table class="side" data-command="${esc(c.command)}">` +
-          `<thead><tr><th></th><th>ioctl</th><th>syscall</th></tr></thead><tbody>`,
+        `<table class="summary syscalls" data-interface="${esc(ifc.name)}"><thead><tr>` +
+          `<th>declared syscall</th><th>args</th><th>slots per ABI class</th><th>fits in six</th>` +
+          `<th>remedy</th><th>ioctl form</th></tr></thead><tbody>`,
       );
-      for (const [k, a, b] of aspects(c, total))
-        body.push(`<tr><th>${esc(k)}</th><td>${mdToHtml(a)}</td><td>${mdToHtml(b)}</td></tr>`);
+      for (const c of ifc.syscalls)
+        body.push(
+          `<tr data-syscall="${esc(c.syscall.name)}" class="${c.fits ? "fits" : "exceeds"}">` +
+            `<td><code>${esc(c.syscall.prototype)}</code></td><td class="num args">${c.argCount}</td>` +
+            `<td class="slots">${esc(slotsText(c.slots, total))}</td>` +
+            `<td class="verdict">${esc(verdictText(c, total))}</td>` +
+            `<td class="remedy">${esc(remedyText(c))}</td>` +
+            `<td>${c.ioctlForm ? esc(`${c.command} (${c.ioctl.request} on ${c.ioctl.requestAbi})`) : "-"}</td></tr>`,
+        );
       body.push(`</tbody></table>`);
+    }
+    for (const c of [...ifc.commands, ...ifc.syscalls]) {
+      const id = c.origin === "ioctl" ? c.command : c.syscall.name;
+      body.push(
+        `<h3 id="${esc(ifc.name)}-${esc(id)}">${esc(c.origin === "ioctl" ? id : `${id}() (declared syscall)`)}</h3>`,
+      );
+      if (c.origin === "syscall" && c.doc) body.push(`<p>${esc(c.doc)}</p>`);
+      if (c.status)
+        body.push(
+          `<p class="note">Status: ${esc(c.status.state)}${c.status.version ? ` (${esc(c.status.version)})` : ""}; ` +
+            `source: ${esc(c.status.source)}.</p>`,
+        );
+      const side = aspects(c, total);
+      if (side.length) {
+        body.push(
+          `<table class="side" data-command="${esc(c.command)}">` +
+            `<thead><tr><th></th><th>ioctl</th><th>syscall</th></tr></thead><tbody>`,
+        );
+        for (const [k, a, b] of side)
+          body.push(`<tr><th>${esc(k)}</th><td>${mdToHtml(a)}</td><td>${mdToHtml(b)}</td></tr>`);
+        body.push(`</tbody></table>`);
+      }
+      body.push(
+        `<table class="calling" data-syscall="${esc(c.syscall.name)}"><thead><tr>` +
+          CALLING_HEAD.map((h) => `<th>${esc(h)}</th>`).join("") +
+          `</tr></thead><tbody>` +
+          callingTable(c, total)
+            .map((row, i) => `<tr class="${c.calling[i]!.verdict === "fits" ? "fits" : "exceeds"}">${cells(row)}</tr>`)
+            .join("") +
+          `</tbody></table>`,
+      );
+      const entries = entryLines(c);
+      if (entries.length) body.push(`<ul class="entries">${entries.map((l) => `<li>${esc(l)}</li>`).join("")}</ul>`);
+      const ioctlForm = ioctlFormLines(c, total);
+      if (ioctlForm.length)
+        body.push(
+          `<p>The ioctl form:</p><ul class="ioctl-form">` +
+            ioctlForm.map((l) => `<li><code>${esc(l)}</code></li>`).join("") +
+            `</ul>`,
+        );
       if (c.remedies.length) {
         body.push(`<ul class="remedies">`);
         for (const rem of c.remedies)
@@ -318,6 +444,8 @@ export function renderHtml(r: SpecReport): string {
     `<body>\n${body.join("\n")}\n</body>\n</html>\n`
   );
 }
+
+const cells = (row: readonly string[]) => row.map((x) => `<td>${esc(x)}</td>`).join("");
 
 /** The markdown cells use `code`; HTML shows them as <code>. */
 function mdToHtml(s: string): string {

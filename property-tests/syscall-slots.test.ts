@@ -193,12 +193,18 @@ test("bus1 on i386 and arm EABI: 64-bit members take pairs", (t) => {
 /** Independent counter, written from the §3.4 algorithm paragraph, keyed on the ABI's pair rule. */
 function referenceCount(widths: readonly ArgWidth[], abi: AbiEntry): number {
   let slot = 0;
+  // §3.2's sh4 row: flags "back-filled" into r7 when a pair skipped it.
+  let hole = false;
   for (const w of widths) {
     if (w === "64" && abi.syscall.pairs !== "one-register") {
       if (abi.syscall.pairs === "even" && slot % 2 === 1) slot += 1;
-      if (abi.syscall.pairs === "sh" && slot === 3) slot = 4;
+      if (abi.syscall.pairs === "sh" && slot === 3) {
+        slot = 4;
+        hole = true;
+      }
       slot += 2;
-    } else slot += 1;
+    } else if (hole) hole = false;
+    else slot += 1;
   }
   return slot;
 }

@@ -73,6 +73,16 @@ export interface SyscallModel {
   maxSlots: number;
   /** How 64-bit scalars are passed. */
   pairs: PairRule;
+  /**
+   * Where each slot travels, in order (syscall(2) "Architecture calling conventions", abi-facts §3.3):
+   * a register, or `sp+N` for MIPS o32's arguments 5-8 on the user stack.  One entry per `maxSlots`.
+   */
+  registers: readonly string[];
+  /**
+   * The 64-bit ABI whose kernels run this ABI's tasks through compat entry points (CONFIG_COMPAT,
+   * IA32_EMULATION, X86_X32_ABI, MIPS32_O32/N32; arm OABI: an EABI kernel with OABI_COMPAT).
+   */
+  compatOn?: AbiId;
   /** Order of the two halves of a 64-bit value in a pair. */
   halfOrder: "lo-hi" | "hi-lo";
   /** Where these facts come from. */

@@ -396,7 +396,13 @@ const ROWS: readonly AbiRow[] = [
     ...PLAIN,
     bitfields: BF_LE,
     ioc: "generic",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row x86_64 (1 reg)` },
+    syscall: {
+      registers: ["rdi", "rsi", "rdx", "r10", "r8", "r9"],
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "lo-hi",
+      source: `${S33} row x86_64 (1 reg)`,
+    },
     typedefs: {
       source: sysroot("libc6-dev", "linux-libc-dev"),
       overrides: x86_64Header("linux-libc-dev: /usr/include/x86_64-linux-gnu/asm/posix_types_64.h"),
@@ -417,6 +423,8 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "generic",
     syscall: {
+      registers: ["ebx", "ecx", "edx", "esi", "edi", "ebp"],
+      compatOn: "x86_64",
       ...SIX,
       pairs: "consecutive",
       halfOrder: "lo-hi",
@@ -448,6 +456,8 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "generic",
     syscall: {
+      registers: ["rdi", "rsi", "rdx", "r10", "r8", "r9"],
+      compatOn: "x86_64",
       ...SIX,
       pairs: "one-register",
       halfOrder: "lo-hi",
@@ -482,6 +492,8 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_ARM_LE,
     ioc: "generic",
     syscall: {
+      registers: ["r0", "r1", "r2", "r3", "r4", "r5"],
+      compatOn: "aarch64",
       ...SIX,
       pairs: "even",
       halfOrder: "lo-hi",
@@ -502,6 +514,8 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_ARM_BE,
     ioc: "generic",
     syscall: {
+      registers: ["r0", "r1", "r2", "r3", "r4", "r5"],
+      compatOn: "aarch64_be",
       ...SIX,
       pairs: "even",
       halfOrder: "hi-lo",
@@ -536,6 +550,8 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "generic",
     syscall: {
+      registers: ["r0", "r1", "r2", "r3", "r4", "r5"],
+      compatOn: "arm",
       ...SIX,
       pairs: "consecutive",
       halfOrder: "lo-hi",
@@ -564,6 +580,7 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_ARM_LE,
     ioc: "generic",
     syscall: {
+      registers: ["x0", "x1", "x2", "x3", "x4", "x5"],
       ...SIX,
       pairs: "one-register",
       halfOrder: "lo-hi",
@@ -590,6 +607,7 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_ARM_BE,
     ioc: "generic",
     syscall: {
+      registers: ["x0", "x1", "x2", "x3", "x4", "x5"],
       ...SIX,
       pairs: "one-register",
       halfOrder: "hi-lo",
@@ -619,6 +637,8 @@ const ROWS: readonly AbiRow[] = [
     ioc: "alpha-mips-ppc-sparc",
     // o32 entry copies args 5-8 from the user stack (scall32-o32.S), so up to 8 slots are tolerated.
     syscall: {
+      registers: ["a0", "a1", "a2", "a3", "sp+16", "sp+20", "sp+24", "sp+28"],
+      compatOn: "mips64",
       slots: 6,
       maxSlots: 8,
       pairs: "even",
@@ -643,6 +663,8 @@ const ROWS: readonly AbiRow[] = [
     ioc: "alpha-mips-ppc-sparc",
     // o32 entry copies args 5-8 from the user stack (scall32-o32.S), so up to 8 slots are tolerated.
     syscall: {
+      registers: ["a0", "a1", "a2", "a3", "sp+16", "sp+20", "sp+24", "sp+28"],
+      compatOn: "mips64el",
       slots: 6,
       maxSlots: 8,
       pairs: "even",
@@ -667,6 +689,8 @@ const ROWS: readonly AbiRow[] = [
     ioc: "alpha-mips-ppc-sparc",
     // n32 is ILP32 with 64-bit registers: a 64-bit argument takes one register.
     syscall: {
+      registers: ["a0", "a1", "a2", "a3", "a4", "a5"],
+      compatOn: "mips64",
       ...SIX,
       pairs: "one-register",
       halfOrder: "hi-lo",
@@ -688,6 +712,8 @@ const ROWS: readonly AbiRow[] = [
     ioc: "alpha-mips-ppc-sparc",
     // n32 is ILP32 with 64-bit registers: a 64-bit argument takes one register.
     syscall: {
+      registers: ["a0", "a1", "a2", "a3", "a4", "a5"],
+      compatOn: "mips64el",
       ...SIX,
       pairs: "one-register",
       halfOrder: "lo-hi",
@@ -707,7 +733,13 @@ const ROWS: readonly AbiRow[] = [
     ...PLAIN,
     bitfields: BF_BE,
     ioc: "alpha-mips-ppc-sparc",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row MIPS n64 (1 reg)` },
+    syscall: {
+      registers: ["a0", "a1", "a2", "a3", "a4", "a5"],
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "hi-lo",
+      source: `${S33} row MIPS n64 (1 reg)`,
+    },
     typedefs: {
       source: lp64("arch/mips/include/uapi/asm/posix_types.h (asm-generic but __kernel_daddr_t)", MIPS_GLIBC),
       overrides: MIPS,
@@ -725,7 +757,13 @@ const ROWS: readonly AbiRow[] = [
     ...PLAIN,
     bitfields: BF_LE,
     ioc: "alpha-mips-ppc-sparc",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row MIPS n64 (1 reg)` },
+    syscall: {
+      registers: ["a0", "a1", "a2", "a3", "a4", "a5"],
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "lo-hi",
+      source: `${S33} row MIPS n64 (1 reg)`,
+    },
     typedefs: {
       source: lp64("arch/mips/include/uapi/asm/posix_types.h (asm-generic but __kernel_daddr_t)", MIPS_GLIBC),
       overrides: MIPS,
@@ -747,6 +785,8 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_BE,
     ioc: "alpha-mips-ppc-sparc",
     syscall: {
+      registers: ["r3", "r4", "r5", "r6", "r7", "r8"],
+      compatOn: "ppc64",
       ...SIX,
       pairs: "even",
       halfOrder: "hi-lo",
@@ -769,7 +809,13 @@ const ROWS: readonly AbiRow[] = [
     ...PLAIN,
     bitfields: BF_BE,
     ioc: "alpha-mips-ppc-sparc",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row ppc64 (1 reg)` },
+    syscall: {
+      registers: ["r3", "r4", "r5", "r6", "r7", "r8"],
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "hi-lo",
+      source: `${S33} row ppc64 (1 reg)`,
+    },
     typedefs: {
       // The header is the one linux-libc-dev-powerpc-cross installs, read for its `#ifdef __powerpc64__` branch.
       source: lp64(
@@ -791,7 +837,13 @@ const ROWS: readonly AbiRow[] = [
     ...PLAIN,
     bitfields: BF_LE,
     ioc: "alpha-mips-ppc-sparc",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "lo-hi", source: `${S33} row ppc64 (1 reg)` },
+    syscall: {
+      registers: ["r3", "r4", "r5", "r6", "r7", "r8"],
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "lo-hi",
+      source: `${S33} row ppc64 (1 reg)`,
+    },
     typedefs: {
       // The header is the one linux-libc-dev-powerpc-cross installs, read for its `#ifdef __powerpc64__` branch.
       source: lp64(
@@ -817,6 +869,8 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_BE,
     ioc: "generic",
     syscall: {
+      registers: ["r2", "r3", "r4", "r5", "r6", "r7"],
+      compatOn: "s390x",
       ...SIX,
       pairs: "consecutive",
       halfOrder: "hi-lo",
@@ -851,7 +905,13 @@ const ROWS: readonly AbiRow[] = [
     ...PLAIN,
     bitfields: BF_BE,
     ioc: "generic",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row s390x (1 reg)` },
+    syscall: {
+      registers: ["r2", "r3", "r4", "r5", "r6", "r7"],
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "hi-lo",
+      source: `${S33} row s390x (1 reg)`,
+    },
     typedefs: {
       source: sysroot("libc6-dev-s390x-cross", "linux-libc-dev-s390x-cross"),
       overrides: sysrootHeader(S390_POSIX, {
@@ -881,6 +941,8 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_BE,
     ioc: "alpha-mips-ppc-sparc",
     syscall: {
+      registers: ["o0", "o1", "o2", "o3", "o4", "o5"],
+      compatOn: "sparc64",
       ...SIX,
       pairs: "consecutive",
       halfOrder: "hi-lo",
@@ -916,7 +978,13 @@ const ROWS: readonly AbiRow[] = [
     ...PLAIN,
     bitfields: BF_BE,
     ioc: "alpha-mips-ppc-sparc",
-    syscall: { ...SIX, pairs: "one-register", halfOrder: "hi-lo", source: `${S33} row sparc64 (1 reg)` },
+    syscall: {
+      registers: ["o0", "o1", "o2", "o3", "o4", "o5"],
+      ...SIX,
+      pairs: "one-register",
+      halfOrder: "hi-lo",
+      source: `${S33} row sparc64 (1 reg)`,
+    },
     typedefs: {
       source: sysroot("libc6-dev-sparc64-cross", "linux-libc-dev-sparc64-cross"),
       // The SPARC V9 ABI's timeval has a 32-bit tv_usec: arch/sparc/include/uapi/asm/posix_types.h
@@ -953,6 +1021,8 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "generic",
     syscall: {
+      registers: ["a0", "a1", "a2", "a3", "a4", "a5"],
+      compatOn: "riscv64",
       ...SIX,
       pairs: "consecutive",
       halfOrder: "lo-hi",
@@ -979,6 +1049,7 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "generic",
     syscall: {
+      registers: ["a0", "a1", "a2", "a3", "a4", "a5"],
       ...SIX,
       pairs: "one-register",
       halfOrder: "lo-hi",
@@ -1007,6 +1078,7 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_M68K,
     ioc: "generic",
     syscall: {
+      registers: ["d1", "d2", "d3", "d4", "d5", "a0"],
       ...SIX,
       pairs: "consecutive",
       halfOrder: "hi-lo",
@@ -1036,6 +1108,7 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "generic",
     syscall: {
+      registers: ["a0", "a1", "a2", "a3", "a4", "a5"],
       ...SIX,
       pairs: "one-register",
       halfOrder: "lo-hi",
@@ -1065,6 +1138,7 @@ const ROWS: readonly AbiRow[] = [
     // ABIv2 (the Linux ABI) passes pairs without alignment (glibc, GCC csky_function_arg_advance);
     // ABIv1 used even pairs (abi-facts §3.3, §6).
     syscall: {
+      registers: ["a0", "a1", "a2", "a3", "a4", "a5"],
       ...SIX,
       pairs: "consecutive",
       halfOrder: "lo-hi",
@@ -1093,6 +1167,7 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "alpha-mips-ppc-sparc",
     syscall: {
+      registers: ["a0", "a1", "a2", "a3", "a4", "a5"],
       ...SIX,
       pairs: "one-register",
       halfOrder: "lo-hi",
@@ -1120,6 +1195,7 @@ const ROWS: readonly AbiRow[] = [
     // parisc: the C ABI uses even pairs, but the kernel's per-call shims take explicit (high, low) u32 pairs
     // with no padding.
     syscall: {
+      registers: ["r26", "r25", "r24", "r23", "r22", "r21"],
       ...SIX,
       pairs: "parisc-shim",
       halfOrder: "hi-lo",
@@ -1150,6 +1226,7 @@ const ROWS: readonly AbiRow[] = [
     ioc: "generic",
     // sh: a 64-bit pair is never split between r7 and the stack; a pair starting at slot 3 moves to slots 4-5.
     syscall: {
+      registers: ["r4", "r5", "r6", "r7", "r0", "r1"],
       ...SIX,
       pairs: "sh",
       halfOrder: "lo-hi",
@@ -1184,6 +1261,7 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "generic",
     syscall: {
+      registers: ["r0", "r1", "r2", "r3", "r4", "r5"],
       ...SIX,
       pairs: "consecutive",
       halfOrder: "lo-hi",
@@ -1216,6 +1294,7 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "generic",
     syscall: {
+      registers: ["r0", "r1", "r2", "r3", "r4", "r5"],
       ...SIX,
       pairs: "even",
       halfOrder: "lo-hi",
@@ -1248,6 +1327,7 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "generic",
     syscall: {
+      registers: ["a6", "a3", "a4", "a5", "a8", "a9"],
       ...SIX,
       pairs: "even",
       halfOrder: "lo-hi",
@@ -1283,6 +1363,7 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_BE,
     ioc: "generic",
     syscall: {
+      registers: ["r5", "r6", "r7", "r8", "r9", "r10"],
       ...SIX,
       pairs: "consecutive",
       halfOrder: "hi-lo",
@@ -1310,7 +1391,13 @@ const ROWS: readonly AbiRow[] = [
     ...PLAIN,
     bitfields: BF_BE,
     ioc: "generic",
-    syscall: { ...SIX, pairs: "consecutive", halfOrder: "hi-lo", source: `${S33} row openrisc (2 slots, none: musl)` },
+    syscall: {
+      registers: ["r3", "r4", "r5", "r6", "r7", "r8"],
+      ...SIX,
+      pairs: "consecutive",
+      halfOrder: "hi-lo",
+      source: `${S33} row openrisc (2 slots, none: musl)`,
+    },
     typedefs: {
       source: "source: kernel asm-generic (openrisc has no asm/posix_types.h of its own); glibc or1k: 64-bit time",
       // glibc's or1k port (2.35) has no bits/timesize.h of its own, so glibc's default bits/timesize.h applies.
@@ -1334,6 +1421,7 @@ const ROWS: readonly AbiRow[] = [
     bitfields: BF_LE,
     ioc: "generic",
     syscall: {
+      registers: ["r4", "r5", "r6", "r7", "r8", "r9"],
       ...SIX,
       pairs: "consecutive",
       halfOrder: "lo-hi",

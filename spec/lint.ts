@@ -74,6 +74,8 @@ import type {
   InterfaceSpec,
   SpecDocument,
   StructSpec,
+  SyscallArgSpec,
+  SyscallSpec,
 } from "./types.js";
 import { conditionHolds, describeCondition } from "../core/abi-condition.js";
 
@@ -489,6 +491,25 @@ function lintInterface(
     if (c.arg !== undefined) typeExpr(c.arg, [...cp, "arg"], fail);
     lintCommandStrings(c, cp, fail);
   });
+  const syscallNames = new Map<string, DocPath>();
+  (ifc.syscalls ?? []).forEach((sc, i) => {
+    const sp = [...p, "syscalls", i];
+    check(sc.name, [...sp, "name"], "function", "syscall name");
+    unique(syscallNames, sc.name, [...sp, "name"], "syscall", fail);
+    lintSyscallArgs(sc, sp, ifc, check, fail);
+    (sc.errors ?? []).forEach((e, k) => errno(e.errno, [...sp, "errors", k, "errno"], fail));
+    if (sc.ioctl?.name !== undefined) macro(sc.ioctl.name, [...sp, "ioctl", "name"], "command name");
+  });
+  if (
+    typeof ifc.magic === "string" &&
+    !(ifc.magic.length === 1 && PRINTABLE_ASCII.test(ifc.magic)) &&
+    !IDENTIFIER.test(ifc.magic)
+  )
+    fail(
+      [...p, "magic"],
+      `ioctl magic ${show(ifc.magic)} is not a printable character or a constant's name`,
+      'use a number 0..255, a one-character string such as "i", or the name of a constant',
+    );
   (ifc.devices ?? []).forEach((d, i) =>
     (d.fops ?? []).forEach((op, j) =>
       (op.errors ?? []).forEach((e, k) => errno(e.errno, [...p, "devices", i, "fops", j, "errors", k, "errno"], fail)),
@@ -582,6 +603,51 @@ function lintCommandStrings(c: CommandSpec, cp: DocPath, fail: Fail): void {
       );
   }
   // syscall.name and the renamed arguments are checked on the derived form (lintModel).
+}
+
+/** A syscall's arguments: C names, unique, and every annotation naming an argument or set that exists. */
+function lintSyscallArgs(
+  sc: SyscallSpec,
+  sp: DocPath,
+  ifc: InterfaceSpec,
+  check: (name: string, path: DocPath, role: NameRole, what: string) => boolean,
+  fail: Fail,
+): void {
+  const argNames = new Map<string, DocPath>();
+  const byName = new Map(sc.args.map((a) => [a.name, a]));
+  const isPointer = (a: SyscallArgSpec) => a.type.includes("*");
+  sc.args.forEach((a, k) => {
+    const ap = [...sp, "args", k];
+    check(a.name, [...ap, "name"], "param", "argument name");
+    unique(argNames, a.name, [...ap, "name"], "argument", fail);
+    typeExpr(a.type, [...ap, "type"], fail);
+    if (a.pointer && !isPointer(a))
+      fail(
+        [...ap, "pointer"],
+        `argument ${show(a.name)} is annotated as a pointer but its type ${show(a.type)} is not one`,
+        "give it a pointer type such as 'const char *', or leave out 'pointer'",
+      );
+    const names: [string | undefined, DocPath, string][] = [
+      [a.pointer?.count, [...ap, "pointer", "count"], "pointer.count"],
+      [a.sizeOf, [...ap, "sizeOf"], "sizeOf"],
+    ];
+    for (const [ref, at, key] of names) {
+      if (ref === undefined) continue;
+      const target = byName.get(ref);
+      if (!target || ref === a.name)
+        fail(at, `${key} names ${show(ref)}, which is not another argument of ${sc.name}`, "name one of its arguments");
+      else if (key === "sizeOf" && !isPointer(target))
+        fail(
+          at,
+          `sizeOf names ${show(ref)}, which is not a pointer`,
+          "name the pointer argument whose pointee it sizes",
+        );
+    }
+    if (a.flags !== undefined && !(ifc.flags ?? []).some((f) => f.name === a.flags))
+      fail([...ap, "flags"], `no flag set ${show(a.flags)} under 'flags:'`, "declare the set, or name one that exists");
+    if (a.enum !== undefined && !(ifc.enums ?? []).some((e) => e.name === a.enum))
+      fail([...ap, "enum"], `no enum ${show(a.enum)} under 'enums:'`, "declare the enum, or name one that exists");
+  });
 }
 
 /** ABIs named in a message before the rest are only counted. */

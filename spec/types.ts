@@ -301,6 +301,81 @@ export interface SyscallOverride {
   doc?: string;
 }
 
+/** Pointer semantics of a syscall argument whose C type is a pointer (the pointee is the type's). */
+export interface ArgPointerSemantics {
+  /** The argument that holds the element count of the pointed-to array, if any. */
+  count?: Identifier;
+  /** Whether the kernel reads (`in`), writes (`out`) or both through the pointer (default: `in` for `const`). */
+  access?: Flow;
+  /** The pointer may be NULL, and what NULL means. */
+  nullable?: string;
+}
+
+/** One argument of a declared syscall: a C type with the semantic annotations a struct member can carry. */
+export interface SyscallArgSpec {
+  name: Identifier;
+  doc?: string;
+  /**
+   * The C type as in the prototype: `int`, `unsigned int`, `size_t`, `loff_t`, `const char *`,
+   * `struct open_how *`.  `loff_t`, `pid_t` and `off_t` are the kernel's (__kernel_loff_t, ...).
+   */
+  type: TypeExpr;
+  /** The argument is a file descriptor. */
+  fd?: boolean | FdSemantics;
+  /** The argument is a user pointer (its C type is a pointer). */
+  pointer?: ArgPointerSemantics;
+  /** The argument is a flags word; names the flag set in `flags:` that defines its bits. */
+  flags?: Identifier;
+  /** The argument holds one value of the named enumeration in `enums:`. */
+  enum?: Identifier;
+  /** The argument is an opaque handle. */
+  handle?: boolean;
+  /** Named special values (sentinels such as AT_FDCWD). */
+  special?: NamedValue[];
+  /**
+   * The argument is the size in bytes of what the named pointer argument points to: the size of an
+   * extensible struct, read with copy_struct_from_user() (openat2's usize, clone3's size).
+   */
+  sizeOf?: Identifier;
+}
+
+/** How a declared syscall would look as an ioctl (overrides the defaults of syscall/README.md). */
+export interface IoctlOverride {
+  /** The command name (default: `<INTERFACE>_<SYSCALL>` in capitals). */
+  name?: Identifier;
+  /**
+   * The command number (default: the next number the interface's magic leaves free).
+   * @minimum 0
+   * @maximum 255
+   * @TJS-type integer
+   */
+  nr?: number;
+}
+
+/** A system call, declared as such (the other direction from a command's derived syscall form). */
+export interface SyscallSpec {
+  name: Identifier;
+  doc: string;
+  /**
+   * The arguments in prototype order.
+   * @maxItems 64
+   */
+  args: SyscallArgSpec[];
+  returns?: ReturnSpec;
+  errors?: ErrnoSpec[];
+  status?: Status;
+  /**
+   * The number in the kernel's common syscall table (scripts/syscall.tbl), once one is assigned.
+   * @minimum 0
+   * @maximum 4095
+   * @TJS-type integer
+   */
+  number?: number;
+  /** The repair to present when the prototype exceeds six slots on some ABI. */
+  remedy?: "struct-pointer" | "extensible-struct" | "reorder" | "split";
+  ioctl?: IoctlOverride;
+}
+
 /** One ioctl command. */
 export interface CommandSpec {
   name: Identifier;
@@ -393,6 +468,13 @@ export interface InterfaceSpec {
   enums?: EnumSpec[];
   structs?: StructSpec[];
   commands?: CommandSpec[];
+  /** System calls (syscall/README.md "Declared syscalls"). */
+  syscalls?: SyscallSpec[];
+  /**
+   * The ioctl type byte of the commands derived from `syscalls:` (a number, a one-character string or a
+   * constant's name); default: the magic all of `commands:` share.
+   */
+  magic?: number | string;
 }
 
 /** A spec document: one file in spec/. */

@@ -145,7 +145,9 @@ function remedy(
 }
 
 function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[] {
-  const [fd, ...rest] = form.args as [SyscallArg, ...SyscallArg[]];
+  // An fd first stays first (the handle the call acts on); a declared syscall may start with anything else.
+  const lead = form.args[0]?.kind === "fd" ? [form.args[0]] : [];
+  const rest = form.args.slice(lead.length);
   const flags = commandFlags(form);
   const members = rest.filter((a) => a !== flags);
   const out: (Remedy | undefined)[] = [];
@@ -153,12 +155,12 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
   // Every argument takes a slot, so no order fits once there are more arguments than the tightest ABI's slots;
   // skipping the search then keeps it (C(n, k) orders) off forms with dozens of arguments.
   const reordered =
-    form.args.length <= Math.min(...abis.map((a) => a.syscall.slots)) ? bestOrder(rest, abis) : undefined;
+    form.args.length <= Math.min(...abis.map((a) => a.syscall.slots)) ? bestOrder(rest, abis, lead.length) : undefined;
   if (reordered) {
     out.push(
       remedy(
         "reorder",
-        [{ name: form.name, args: [fd, ...reordered] }],
+        [{ name: form.name, args: [...lead, ...reordered] }],
         abis,
         `reorder so 64-bit arguments start at even slots (as sync_file_range2 and arm_fadvise64_64 did)`,
       ),
@@ -181,7 +183,7 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
     out.push(
       remedy(
         "struct-pointer",
-        [{ name: form.name, args: [fd, argsArg, ...(flags ? [flags] : [])] }],
+        [{ name: form.name, args: [...lead, argsArg, ...(flags ? [flags] : [])] }],
         abis,
         `group ${members.map((m) => m.name).join(", ")} into ${structName}, passed by pointer` +
           (flags ? `; ${flags.name} stays an argument` : ""),
@@ -207,7 +209,7 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
     out.push(
       remedy(
         "extensible-struct",
-        [{ name: form.name, args: [fd, extArgs, sizeArg] }],
+        [{ name: form.name, args: [...lead, extArgs, sizeArg] }],
         abis,
         `extensible ${structName} with a size argument, read with copy_struct_from_user() ` +
           "(fields only appended; zero means the old behaviour)",
@@ -216,18 +218,23 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
     );
   }
 
-  const parts = splitParts(fd, members, flags, abis);
+  const parts = splitParts(lead, members, flags, abis);
   if (parts && parts.length > 1) {
     out.push(
       remedy(
         "split",
         parts.map((args, i) => ({ name: `${form.name}_${i + 1}`, args })),
         abis,
-        `split into ${parts.length} commands, each with fd${flags ? ` and ${flags.name}` : ""}: ${parts
+        `split into ${parts.length} calls${lead.length || flags ? ", each with " : ""}${[
+          ...lead,
+          ...(flags ? [flags] : []),
+        ]
+          .map((a) => a.name)
+          .join(" and ")}: ${parts
           .map(
             (p) =>
               `(${p
-                .slice(1)
+                .slice(lead.length)
                 .filter((a) => a !== flags)
                 .map((a) => a.name)
                 .join(", ")})`,
@@ -246,7 +253,11 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
  * arguments go and keeps each width's arguments in their original order.
  * Undefined when no reordering helps or none fits.
  */
-export function bestOrder(rest: readonly SyscallArg[], abis: readonly AbiEntry[]): SyscallArg[] | undefined {
+export function bestOrder(
+  rest: readonly SyscallArg[],
+  abis: readonly AbiEntry[],
+  leading = 1,
+): SyscallArg[] | undefined {
   const wide = rest.filter((a) => a.width === "64");
   const narrow = rest.filter((a) => a.width !== "64");
   if (wide.length === 0) return undefined;
@@ -257,7 +268,7 @@ export function bestOrder(rest: readonly SyscallArg[], abis: readonly AbiEntry[]
     let wi = 0;
     let ni = 0;
     for (let i = 0; i < n; i++) order.push(positions.has(i) ? wide[wi++]! : narrow[ni++]!);
-    const slots = worstSlots(["32", ...order.map((a) => a.width)], abis);
+    const slots = worstSlots([...(leading ? ["32" as const] : []), ...order.map((a) => a.width)], abis);
     const moved = order.reduce((s, a, i) => s + Math.abs(rest.indexOf(a) - i), 0);
     if (!best || slots < best.slots || (slots === best.slots && moved < best.moved)) best = { order, slots, moved };
   }
@@ -303,7 +314,7 @@ function countFieldOf(a: SyscallArg): string | undefined {
 
 /** Greedy split into commands that each fit on every ABI; undefined when a unit alone does not fit. */
 function splitParts(
-  fd: SyscallArg,
+  lead: readonly SyscallArg[],
   members: readonly SyscallArg[],
   flags: SyscallArg | undefined,
   abis: readonly AbiEntry[],
@@ -312,14 +323,14 @@ function splitParts(
   const parts: SyscallArg[][] = [];
   let current: SyscallArg[] = [];
   for (const u of units(members)) {
-    if (fitsEverywhere(widths([fd, ...current, ...u, ...tail]), abis)) {
+    if (fitsEverywhere(widths([...lead, ...current, ...u, ...tail]), abis)) {
       current.push(...u);
       continue;
     }
-    if (!fitsEverywhere(widths([fd, ...u, ...tail]), abis)) return undefined;
+    if (!fitsEverywhere(widths([...lead, ...u, ...tail]), abis)) return undefined;
     if (current.length) parts.push(current);
     current = [...u];
   }
   if (current.length) parts.push(current);
-  return parts.map((p) => [fd, ...p, ...tail]);
+  return parts.map((p) => [...lead, ...p, ...tail]);
 }

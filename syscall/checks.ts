@@ -7,8 +7,9 @@
 import { CHECKS } from "../core/checks/index.js";
 import { nameAbis, reporter, type Check } from "../core/checks/context.js";
 import type { Diagnostic } from "../core/diagnostic.js";
-import type { CommandModel } from "../core/model.js";
-import { analyseCommand, type CommandAnalysis, type SlotGroup } from "./analyse.js";
+import { analyseCommand, analyseForm, bestOrder, type CommandAnalysis, type SlotGroup } from "./analyse.js";
+import { callingOn } from "./calling.js";
+import { formOfSyscall } from "./declared.js";
 import { prototype } from "./derive.js";
 import type { AbiEntry } from "../spec/abi.js";
 
@@ -20,7 +21,8 @@ function describeGroup(g: SlotGroup, all: readonly AbiEntry[]): string {
   );
 }
 
-function remedyHint(a: CommandAnalysis, spec: CommandModel["spec"]): string {
+/** `declared`: a syscall under `syscalls:`, whose repair is chosen with `remedy:` rather than `syscall.remedy`. */
+function remedyHint(a: CommandAnalysis, wanted: string | undefined, declared = false): string {
   const chosen = a.remedies.find((r) => r.chosen);
   if (!chosen)
     return (
@@ -30,9 +32,12 @@ function remedyHint(a: CommandAnalysis, spec: CommandModel["spec"]): string {
   const forms = chosen.forms.map((f) => prototype(f.name, f.args)).join("; ");
   const others = a.remedies.filter((r) => r !== chosen).map((r) => r.kind);
   return (
-    `${spec.syscall?.remedy === chosen.kind ? "the spec's remedy" : "the analysis proposes"} ${chosen.kind}, ` +
+    `${wanted === chosen.kind ? "the spec's remedy" : "the analysis proposes"} ${chosen.kind}, ` +
     `${chosen.slots} slots at most: ${forms} (${chosen.summary})` +
-    (others.length ? `; others that fit: ${others.join(", ")}, chosen with \`syscall: { remedy: ${others[0]} }\`` : "")
+    (others.length
+      ? `; others that fit: ${others.join(", ")}, chosen with ` +
+        (declared ? `\`remedy: ${others[0]}\`` : `\`syscall: { remedy: ${others[0]} }\``)
+      : "")
   );
 }
 
@@ -57,12 +62,83 @@ export const checkSixArgs: Check = (ctx) =>
             (fitting.length ? `; it fits on ${nameAbis(fitting, ctx.abis)}` : "") +
             (declared ? "" : "; it is an ioctl today, so this only matters if it becomes a syscall"),
           a.exceedsOn,
-          (declared ? "a syscall takes at most six register slots (SYSCALL_DEFINE6); " : "") + remedyHint(a, cmd.spec),
+          (declared ? "a syscall takes at most six register slots (SYSCALL_DEFINE6); " : "") +
+            remedyHint(a, cmd.spec.syscall?.remedy),
         ),
       );
     }
     return out;
   });
 
+/**
+ * The checks of a syscall declared under `syscalls:`: six slots (error), a padding slot another order
+ * avoids (info), and sh's out-of-order back-fill (warning).
+ */
+export const checkDeclaredSyscalls: Check = (ctx) =>
+  ctx.model.interfaces.flatMap((ifc) => {
+    const report = reporter(ctx, ifc);
+    const out: Diagnostic[] = [];
+    for (const decl of ifc.syscalls) {
+      const form = formOfSyscall(decl, ifc);
+      const a = analyseForm(form, ctx.abis, decl.spec.remedy);
+      const name = decl.spec.name;
+      const proto = prototype(name, form.args);
+      if (!a.fits) {
+        const over = a.groups.filter((g) => g.verdict !== "fits");
+        out.push(
+          report(
+            "syscall/six-args",
+            "error",
+            [...decl.path, "name"],
+            name,
+            `${proto} needs more than six argument slots: ${over.map((g) => describeGroup(g, ctx.abis)).join("; ")}`,
+            a.exceedsOn,
+            "a syscall takes at most six register slots (SYSCALL_DEFINE6); " + remedyHint(a, decl.spec.remedy, true),
+          ),
+        );
+      }
+      const padded = a.groups.filter((g) => g.padding > 0 && g.verdict === "fits");
+      const better = padded.length
+        ? bestOrder(form.args.slice(form.args[0]?.kind === "fd" ? 1 : 0), ctx.abis)
+        : undefined;
+      if (a.fits && better) {
+        const order = [...(form.args[0]?.kind === "fd" ? [form.args[0]] : []), ...better];
+        out.push(
+          report(
+            "syscall/pair-padding",
+            "info",
+            [...decl.path, "args"],
+            name,
+            `${proto} wastes a padding slot before a 64-bit argument on ` +
+              nameAbis(
+                padded.flatMap((g) => g.abis),
+                ctx.abis,
+              ),
+            padded.flatMap((g) => g.abis),
+            `the order ${prototype(name, order)} needs no padding (as arm_fadvise64_64 reordered fadvise64_64)`,
+          ),
+        );
+      }
+      for (const abi of ctx.abis) {
+        const c = callingOn(form, abi);
+        if (!c.reordered) continue;
+        const where = c.args.map((l) => `${l.arg}: ${l.where.join(":")}`).join(", ");
+        out.push(
+          report(
+            "syscall/arg-order",
+            "warning",
+            [...decl.path, "args"],
+            name,
+            `on ${abi.id} the C convention passes ${proto}'s arguments out of order (${where})`,
+            [abi.id],
+            "move the 32-bit argument in front of the 64-bit one, or give the kernel a wrapper with a dummy " +
+              "argument (sh's sys_pread_wrapper)",
+          ),
+        );
+      }
+    }
+    return out;
+  });
+
 /** Every check: the core's and the syscall-level ones. */
-export const ALL_CHECKS = [...CHECKS, checkSixArgs];
+export const ALL_CHECKS = [...CHECKS, checkSixArgs, checkDeclaredSyscalls];

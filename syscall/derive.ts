@@ -56,6 +56,8 @@ export interface SyscallArg {
   pointee?: CType;
   /** For user pointers: the member holding the element count. */
   pointerCount?: string;
+  /** For a declared syscall's size argument (`sizeOf:`): the pointer argument whose pointee it sizes. */
+  sizeOf?: string;
   /** For record pointers: the record, and the name of the struct the syscall would declare for it. */
   record?: RecordType;
   /**
@@ -76,7 +78,7 @@ export interface DroppedField {
 }
 
 export interface SyscallForm {
-  /** The ioctl command. */
+  /** The ioctl command (a declared syscall's own name). */
   command: string;
   /** The syscall (and shim) name. */
   name: string;
@@ -85,6 +87,8 @@ export interface SyscallForm {
   dropped: DroppedField[];
   /** How the ioctl passes its argument. */
   ioctlArg: "none" | "value" | "scalar-pointer" | "struct";
+  /** A syscall declared under `syscalls:` (syscall/declared.ts), not derived from an ioctl command. */
+  declared?: boolean;
   /** Set when no user-space shim can be written (flexible array member). */
   noShim?: string;
   notes: string[];

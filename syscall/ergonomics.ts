@@ -239,6 +239,11 @@ function extensibility(
     const used = f ? (flagBits(f.spec, ifc) ?? 0) : 0;
     syscall.push(`flags argument ${a.name}: ${width - used} of ${width} bits free`);
   }
+  for (const a of form.args)
+    if (a.sizeOf !== undefined)
+      syscall.push(
+        `size-versioned *${a.sizeOf} (${a.name}), read with copy_struct_from_user(): members may be appended`,
+      );
   if (syscall.length === 0) syscall.push("none (a new argument means a new syscall)");
   return { ioctl, syscall };
 }

@@ -16,8 +16,13 @@ import {
   layoutSignature,
 } from "../core/layout.js";
 import type { CommandModel, InterfaceModel, RecordType, SpecModel } from "../core/model.js";
-import { analyseCommand, type SlotGroup } from "./analyse.js";
-import { prototype } from "./derive.js";
+import type { Status } from "../spec/types.js";
+import { analyseCommand, analyseForm, type CommandAnalysis, type SlotGroup } from "./analyse.js";
+import { callingOn, entryPoints, type AbiEntryPoint } from "./calling.js";
+import { formOfSyscall } from "./declared.js";
+import { prototype, type SyscallForm } from "./derive.js";
+import { ioctlForms, type IoctlFormOfSyscall } from "./ioctl-form.js";
+import type { Verdict } from "./slots.js";
 import { ergonomics, type Ergonomics } from "./ergonomics.js";
 import { syscallClasses } from "./slots.js";
 
@@ -69,7 +74,23 @@ export const MAP_LIMITS = {
   nameChars: 160,
 };
 
+/** ABIs whose arguments travel in the same registers (syscall/calling.ts), with the slot count and verdict. */
+export interface CallingRow {
+  abis: AbiId[];
+  slots: number;
+  verdict: Verdict;
+  /** `fd: r0`, `pos: r4:r5 (lo, hi)`, in prototype order. */
+  args: string[];
+  /** Registers no argument uses (pair alignment). */
+  padding: string[];
+  /** sh: an argument lands before an earlier one. */
+  reordered: boolean;
+}
+
 export interface CommandReport {
+  /** `ioctl`: a command, its syscall form derived; `syscall`: a declared syscall, its ioctl form derived. */
+  origin: "ioctl" | "syscall";
+  /** The ioctl command (for a declared syscall: the derived one, or the syscall's name when none). */
   command: string;
   ioctl: { prototype: string; request: string; requestAbi: AbiId };
   syscall: {
@@ -92,7 +113,15 @@ export interface CommandReport {
     prototypes: string[];
     slotsByAbi: SlotGroup[];
   }[];
-  ergonomics: Ergonomics;
+  /** Where each argument travels on each ABI. */
+  calling: CallingRow[];
+  /** The ABIs that need an entry point of their own (compat or arch-specific), and why. */
+  entryPoints: AbiEntryPoint[];
+  /** Absent for a declared syscall with no ioctl form (the reason is in `notes`). */
+  ergonomics?: Ergonomics;
+  /** A declared syscall's ioctl form: the spec fragment and its request numbers. */
+  ioctlForm?: Pick<IoctlFormOfSyscall, "spec" | "requests" | "dir" | "nr" | "magic">;
+  status?: Status;
   doc?: string;
   notes: string[];
 }
@@ -102,6 +131,8 @@ export interface InterfaceReport {
   header: string;
   variant?: string;
   commands: CommandReport[];
+  /** The syscalls declared under `syscalls:`, with their derived ioctl forms. */
+  syscalls: CommandReport[];
   structs: StructMap[];
 }
 
@@ -126,6 +157,7 @@ export function buildReport(model: SpecModel, abis: readonly AbiEntry[]): SpecRe
       header: ifc.spec.header,
       ...(ifc.spec.variant ? { variant: ifc.spec.variant } : {}),
       commands: ifc.commands.map((cmd) => commandReport(cmd, ifc, abis, diagnostics)),
+      syscalls: syscallReports(ifc, abis),
       structs: ifc.records.filter((r) => !r.external).map((r) => structMap(r, abis, budget)),
     })),
   };
@@ -138,14 +170,63 @@ function commandReport(
   diagnostics: ReturnType<typeof runChecks>,
 ): CommandReport {
   const a = analyseCommand(cmd, ifc, abis);
-  const requestAbi = abis.find((x) => x.id === "x86_64") ?? abis[0]!;
-  const num = commandNumber(cmd, requestAbi);
-  const e = ergonomics(cmd, ifc, a, diagnostics, abis);
   return {
-    command: cmd.spec.name,
+    ...pairReport("ioctl", cmd, a, ergonomics(cmd, ifc, a, diagnostics, abis), abis),
+    ...(cmd.spec.syscall?.doc ? { doc: cmd.spec.syscall.doc.replace(/\s+/g, " ").trim() } : {}),
+  };
+}
+
+/**
+ * Each declared syscall beside its derived ioctl form.  The ergonomics compare the declared prototype with
+ * the derived command; a struct pointer argument is a user pointer there, as it is in the ioctl's struct.
+ */
+function syscallReports(ifc: InterfaceModel, abis: readonly AbiEntry[]): CommandReport[] {
+  const forms = ioctlForms(ifc, abis);
+  return ifc.syscalls.map((decl) => {
+    const form = formOfSyscall(decl, ifc);
+    const a = analyseForm(form, abis, decl.spec.remedy);
+    const derived = forms.get(decl.spec.name);
+    const status = decl.spec.status ? { status: decl.spec.status } : {};
+    const doc = { doc: decl.spec.doc.replace(/\s+/g, " ").trim() };
+    if (derived === undefined || typeof derived === "string") {
+      const base = pairReport("syscall", undefined, a, undefined, abis);
+      return { ...base, command: decl.spec.name, ...status, ...doc, notes: [...base.notes, derived ?? ""] };
+    }
+    const asIoctl: SyscallForm = {
+      ...form,
+      ioctlArg: derived.data.struct ? "struct" : "none",
+      args: form.args.map((x) => (x.kind === "record-pointer" ? { ...x, kind: "user-pointer", flow: "in" } : x)),
+    };
+    const diagnostics = runChecks(derived.model, abis);
+    const e = ergonomics(derived.command, derived.ifc, { ...a, form: asIoctl }, diagnostics, abis);
+    const { spec, requests, dir, nr, magic } = derived.data;
+    const base = pairReport("syscall", derived.command, a, e, abis);
+    return {
+      ...base,
+      ioctlForm: { spec, requests, dir, nr, magic },
+      ...status,
+      ...doc,
+      notes: [...derived.data.notes, ...base.notes],
+    };
+  });
+}
+
+/** What a command report and a syscall report share: both forms, the slots, the repairs, the entry points. */
+function pairReport(
+  origin: CommandReport["origin"],
+  cmd: CommandModel | undefined,
+  a: CommandAnalysis,
+  e: Ergonomics | undefined,
+  abis: readonly AbiEntry[],
+): CommandReport {
+  const requestAbi = abis.find((x) => x.id === "x86_64") ?? abis[0]!;
+  const num = cmd ? commandNumber(cmd, requestAbi) : undefined;
+  return {
+    origin,
+    command: cmd?.spec.name ?? a.form.name,
     ioctl: {
-      prototype: e.ioctlPrototype,
-      request: num.value === undefined ? "(size does not fit)" : hex32(num.value),
+      prototype: e?.ioctlPrototype ?? "(none)",
+      request: !num ? "-" : num.value === undefined ? "(size does not fit)" : hex32(num.value),
       requestAbi: requestAbi.id,
     },
     syscall: {
@@ -175,10 +256,26 @@ function commandReport(
       prototypes: r.forms.map((f) => prototype(f.name, f.args)),
       slotsByAbi: r.groups,
     })),
-    ergonomics: e,
-    ...(cmd.spec.syscall?.doc ? { doc: cmd.spec.syscall.doc.replace(/\s+/g, " ").trim() } : {}),
+    calling: callingRows(a.form, abis),
+    entryPoints: entryPoints(a.form, abis),
+    ...(e ? { ergonomics: e } : {}),
     notes: [...a.form.notes, ...a.notes],
   };
+}
+
+/** Where the arguments travel, one row per set of ABIs that agree on every register. */
+function callingRows(form: SyscallForm, abis: readonly AbiEntry[]): CallingRow[] {
+  const rows = new Map<string, CallingRow>();
+  for (const abi of abis) {
+    const c = callingOn(form, abi);
+    const args = c.args.map((l) => `${l.arg}: ${l.where.join(":")}${l.halves ? ` (${l.halves.join(", ")})` : ""}`);
+    const padding = c.padding.map((p) => p.where);
+    const key = JSON.stringify([args, padding, c.verdict]);
+    const row = rows.get(key);
+    if (row) row.abis.push(abi.id);
+    else rows.set(key, { abis: [abi.id], slots: c.slots, verdict: c.verdict, args, padding, reordered: c.reordered });
+  }
+  return [...rows.values()];
 }
 
 /** Counts over a layout at every depth, as flattenMembers/flattenHoles would list them; memoised per (record, ABI). */

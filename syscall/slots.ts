@@ -2,7 +2,9 @@
  * Syscall argument slots per ABI (abi-facts §3.4 "Algorithm"): walk the
  * arguments; a 32-bit value or a pointer takes one slot; a 64-bit value takes
  * one slot on 64-bit-register ABIs, else two, first advancing to an even slot
- * on even-pair ABIs; on sh a pair that would start at slot 3 moves to 4-5.
+ * on even-pair ABIs; on sh a pair that would start at slot 3 moves to 4-5 and
+ * the next one-slot argument takes slot 3, as GCC's sh C convention does
+ * (abi-facts §3.2: sync_file_range's flags in r7, before n).
  * Driven only by the ABI table's `syscall` field, never by an ABI's name.
  */
 import type { AbiEntry, AbiId, PairRule, SyscallModel } from "../spec/abi.js";
@@ -27,26 +29,40 @@ export interface SlotCount {
 export function countSlots(args: readonly ArgWidth[], model: SyscallModel): SlotCount {
   let next = 0;
   let padding = 0;
+  // sh only: the slot a pair skipped, which the C convention gives to the next one-slot argument.
+  let backfill: number | undefined;
   const placement: number[][] = [];
   for (const w of args) {
     if (w !== "64" || model.pairs === "one-register") {
+      if (backfill !== undefined) {
+        placement.push([backfill]);
+        padding -= 1;
+        backfill = undefined;
+        continue;
+      }
       placement.push([next]);
       next += 1;
       continue;
     }
     const start = pairStart(next, model.pairs);
     padding += start - next;
+    if (model.pairs === "sh" && start !== next) backfill = next;
     placement.push([start, start + 1]);
     next = start + 2;
   }
   return { slots: next, placement, padding, verdict: verdictFor(next, model) };
 }
 
+/** True when some argument lands before an earlier one (sh's back-fill of r7): a wrapper must reorder. */
+export function outOfOrder(placement: readonly (readonly number[])[]): boolean {
+  return placement.some((p, i) => i > 0 && p[0]! < placement[i - 1]![0]!);
+}
+
 function pairStart(next: number, rule: PairRule): number {
   switch (rule) {
     case "even":
       return next % 2 === 0 ? next : next + 1;
-    // sh never splits a pair between r7 and the stack (sys_pread_wrapper).
+    // sh never splits a pair between r7 and the stack (sys_pread_wrapper); GCC back-fills r7 (abi-facts §3.2).
     case "sh":
       return next === 3 ? 4 : next;
     // parisc's per-call shims take explicit (high, low) u32 pairs, with no padding.

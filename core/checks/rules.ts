@@ -131,7 +131,28 @@ export const CHECK_RULES: readonly CheckRule[] = [
     description:
       "The command's flat syscall form needs more than six argument registers on some ABI (64-bit values " +
       "take register pairs on 32-bit ABIs). Informational for an ioctl; an error for a command declared " +
-      "`kind: syscall`, which cannot be a system call as written.",
+      "`kind: syscall`, which cannot be a system call as written. A syscall declared under `syscalls:` " +
+      "that needs more than six slots is an error too, located at its name.",
+  },
+  {
+    id: "syscall/pair-padding",
+    severity: "info",
+    summary: "a 64-bit argument wastes a padding slot on some ABI where another order would not",
+    description:
+      "On the even-pair ABIs (arm EABI, MIPS o32, powerpc32, xtensa, hexagon) a 64-bit argument starts at an " +
+      "even register, so one after an odd number of 32-bit arguments costs a padding slot (pread64's pad on " +
+      "arm). Reported for a declared syscall when an argument order without padding exists, as " +
+      "arm_fadvise64_64 and sync_file_range2 chose.",
+  },
+  {
+    id: "syscall/arg-order",
+    severity: "warning",
+    summary: "the C convention puts an argument before an earlier one on some ABI (sh back-fills r7)",
+    description:
+      "GCC's sh convention never splits a 64-bit value between r7 and the stack and gives r7 to the next " +
+      "32-bit argument, so the kernel receives arguments out of prototype order: sync_file_range's flags " +
+      "arrived before nbytes until commit 30766f1105d6 added sh_sync_file_range6. Declare the syscall in " +
+      "an order where no pair would start at the fourth slot.",
   },
 ];
 
