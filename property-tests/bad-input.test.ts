@@ -257,3 +257,43 @@ test("every error of a document is reported, not only the first", (t) => {
   t.is(r.status, 2);
   t.true((r.stderr.match(/: error: /g) ?? []).length >= 2, r.stderr);
 });
+
+/* ------------------------------------------------------- declared syscalls */
+
+const syscall = (args: string) => `    syscalls:\n      - name: frob\n        doc: d\n        args:\n${args}`;
+
+test("syscalls: sizeOf names an argument that does not exist", (t) =>
+  expectError(
+    t,
+    "syscall-sizeof",
+    syscall(`          - { name: how, type: struct how * }\n          - { name: size, type: size_t, sizeOf: hwo }\n`),
+    "sizeOf: hwo",
+    /sizeOf names 'hwo', which is not another argument of frob/,
+  ));
+
+test("syscalls: a pointer annotation on an argument that is not a pointer", (t) =>
+  expectError(
+    t,
+    "syscall-pointer",
+    syscall(`          - { name: buf, type: __u64, pointer: { access: out } }\n`),
+    "pointer: { access: out }",
+    /is annotated as a pointer but its type '__u64' is not one/,
+  ));
+
+test("syscalls: two arguments with one name", (t) =>
+  expectError(
+    t,
+    "syscall-dup-arg",
+    syscall(`          - { name: fd, type: int }\n          - { name: fd, type: unsigned int, doc: again }\n`),
+    "doc: again",
+    /duplicate argument name 'fd'/,
+  ));
+
+test("syscalls: an argument type that is no type", (t) =>
+  expectError(
+    t,
+    "syscall-type",
+    syscall(`          - { name: off, type: loff_tt }\n`),
+    "type: loff_tt",
+    /unknown type 'loff_tt'/,
+  ));

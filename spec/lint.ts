@@ -494,7 +494,8 @@ function lintInterface(
   const syscallNames = new Map<string, DocPath>();
   (ifc.syscalls ?? []).forEach((sc, i) => {
     const sp = [...p, "syscalls", i];
-    check(sc.name, [...sp, "name"], "function", "syscall name");
+    // Only ever spelled inside generated names (sys_NAME, __NR_NAME, NAME_wrapper), never declared alone.
+    check(sc.name, [...sp, "name"], "param", "syscall name");
     unique(syscallNames, sc.name, [...sp, "name"], "syscall", fail);
     lintSyscallArgs(sc, sp, ifc, check, fail);
     (sc.errors ?? []).forEach((e, k) => errno(e.errno, [...sp, "errors", k, "errno"], fail));

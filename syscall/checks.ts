@@ -85,13 +85,16 @@ export const checkDeclaredSyscalls: Check = (ctx) =>
       const proto = prototype(name, form.args);
       if (!a.fits) {
         const over = a.groups.filter((g) => g.verdict !== "fits");
+        // A merged syscall cannot be redesigned any more: what it cost is history, worth a warning.
+        const merged = decl.spec.status?.state === "merged";
         out.push(
           report(
             "syscall/six-args",
-            "error",
+            merged ? "warning" : "error",
             [...decl.path, "name"],
             name,
-            `${proto} needs more than six argument slots: ${over.map((g) => describeGroup(g, ctx.abis)).join("; ")}`,
+            `${proto} needs more than six argument slots: ${over.map((g) => describeGroup(g, ctx.abis)).join("; ")}` +
+              (merged ? "; it is merged, so those ABIs need entry points of their own" : ""),
             a.exceedsOn,
             "a syscall takes at most six register slots (SYSCALL_DEFINE6); " + remedyHint(a, decl.spec.remedy, true),
           ),

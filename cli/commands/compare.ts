@@ -13,7 +13,12 @@ For every ioctl command, side by side: the ioctl form and its syscall form
 even-aligned on arm EABI, mips o32, powerpc32, xtensa, hexagon), whether it
 fits in six and the remedy when not (reorder, struct pointer, extensible
 struct, split), compat needs, user-memory copies, type safety,
-extensibility and what strace shows.
+extensibility and what strace shows.  For every syscall declared under
+\`syscalls:\`, the same the other way round: the declared prototype beside
+the ioctl form derived from it (a struct of its arguments, the interface's
+magic, the next free nr, the direction from the flows).  For both, the
+register each argument lands in on every ABI and the ABIs that need an entry
+point of their own (compat or arch-specific), and why.
 
 With no SPEC, the specs of the project configuration (uapi.config.json) are
 used, and --abi defaults to its 'abis'.  \`uapi generate\` writes the same

@@ -132,7 +132,7 @@ export const CHECK_RULES: readonly CheckRule[] = [
       "The command's flat syscall form needs more than six argument registers on some ABI (64-bit values " +
       "take register pairs on 32-bit ABIs). Informational for an ioctl; an error for a command declared " +
       "`kind: syscall`, which cannot be a system call as written. A syscall declared under `syscalls:` " +
-      "that needs more than six slots is an error too, located at its name.",
+      "that needs more than six slots is an error too (a warning once its status is merged), located at its name.",
   },
   {
     id: "syscall/pair-padding",
