@@ -135,6 +135,13 @@ export const SYSCALL_TYPE_ALIASES: Readonly<Record<string, string>> = {
   s64: "__s64",
 };
 
+/** A prototype's type text with those names spelled as the uapi typedefs they are (`loff_t *` -> `__kernel_loff_t *`). */
+export function withTypedefNames(text: string): string {
+  return text.replace(/\b[a-z0-9_]+\b/g, (w) =>
+    Object.hasOwn(SYSCALL_TYPE_ALIASES, w) ? SYSCALL_TYPE_ALIASES[w]! : w,
+  );
+}
+
 export interface InterfaceModel {
   spec: InterfaceSpec;
   path: DocPath;
@@ -572,10 +579,7 @@ function resolveInterface(spec: InterfaceSpec, path: DocPath, fail: Fail, locate
     const args = sc.args.flatMap((a, k): SyscallArgModel[] => {
       const ap = [...sp, "args", k];
       const spelled = a.type.trim().replace(/\s+/g, " ");
-      const aliased = spelled.replace(/\b[a-z0-9_]+\b/g, (w) =>
-        Object.hasOwn(SYSCALL_TYPE_ALIASES, w) ? SYSCALL_TYPE_ALIASES[w]! : w,
-      );
-      const type = resolveExpr(aliased, [...ap, "type"]);
+      const type = resolveExpr(withTypedefNames(spelled), [...ap, "type"]);
       return type ? [{ name: a.name, type, spelled, spec: a, path: ap }] : [];
     });
     return { spec: sc, path: sp, args };

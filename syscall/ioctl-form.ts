@@ -14,6 +14,7 @@ import { commandNumber, hex32 } from "../core/ioctl-numbers.js";
 import { groupAbis } from "../core/checks/context.js";
 import {
   resolveDocument,
+  withTypedefNames,
   type CommandModel,
   type InterfaceModel,
   type SpecModel,
@@ -60,7 +61,7 @@ function memberOf(a: SyscallArg, decl: SyscallDecl): FieldSpec {
   if (spec.doc) f.doc = spec.doc;
   if (a.kind === "user-pointer" || a.kind === "record-pointer") {
     const to = a.type.replace(/^const /, "").replace(/ ?\*$/, "");
-    f.pointer = { to: to === "void" || to === "char" ? "__u8" : to, access: a.access ?? "in" };
+    f.pointer = { to: to === "void" || to === "char" ? "__u8" : withTypedefNames(to), access: a.access ?? "in" };
     if (a.pointerCount) f.pointer.count = a.pointerCount;
   }
   if (spec.fd) f.fd = spec.fd;
