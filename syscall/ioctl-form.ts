@@ -61,7 +61,9 @@ function memberOf(a: SyscallArg, decl: SyscallDecl): FieldSpec {
   if (spec.doc) f.doc = spec.doc;
   if (a.kind === "user-pointer" || a.kind === "record-pointer") {
     const to = a.type.replace(/^const /, "").replace(/ ?\*$/, "");
-    f.pointer = { to: to === "void" || to === "char" ? "__u8" : withTypedefNames(to), access: a.access ?? "in" };
+    // A byte buffer, or a struct the spec does not declare (its layout is unknown), is pointed to as bytes.
+    const bytes = to === "void" || to === "char" || (a.kind === "user-pointer" && /^(struct|union) /.test(to));
+    f.pointer = { to: bytes ? "__u8" : withTypedefNames(to), access: a.access ?? "in" };
     if (a.pointerCount) f.pointer.count = a.pointerCount;
   }
   if (spec.fd) f.fd = spec.fd;
@@ -70,6 +72,12 @@ function memberOf(a: SyscallArg, decl: SyscallDecl): FieldSpec {
   if (spec.special) f.special = spec.special;
   if (spec.handle) f.handle = true;
   return f;
+}
+
+/** BUS1_HANDLE_TRANSFER for bus1_handle_transfer in bus1_syscalls; LINUX_SYSCALLS_PREAD64 for pread64. */
+function commandName(ifc: string, syscall: string): string {
+  const prefix = ifc.split("_")[0]!;
+  return (syscall.startsWith(`${prefix}_`) ? syscall : `${ifc}_${syscall}`).toUpperCase();
 }
 
 /** The lowest nr the interface's commands (and the syscalls before this one) leave free under `magic`. */
@@ -94,8 +102,7 @@ export function ioctlForms(ifc: InterfaceModel, abis: readonly AbiEntry[]): Map<
       continue;
     }
     taken.add(nr);
-    const derived = ioctlFormOf(decl, ifc, ifc.magic, nr, abis);
-    out.set(decl.spec.name, derived ?? `no ioctl form: the derived struct of ${decl.spec.name} does not resolve`);
+    out.set(decl.spec.name, ioctlFormOf(decl, ifc, ifc.magic, nr, abis));
   }
   return out;
 }
@@ -106,7 +113,7 @@ function ioctlFormOf(
   magic: number,
   nr: number,
   abis: readonly AbiEntry[],
-): DerivedIoctl | undefined {
+): DerivedIoctl | string {
   const form: SyscallForm = formOfSyscall(decl, ifc);
   const name = decl.spec.name;
   const notes: string[] = [];
@@ -139,7 +146,7 @@ function ioctlFormOf(
     : undefined;
   const dir: CommandSpec["dir"] = !struct ? "none" : fields.some((f) => f.flow === "out") ? "readwrite" : "write";
   const command: CommandSpec = {
-    name: decl.spec.ioctl?.name ?? `${ifc.spec.name}_${name}`.toUpperCase(),
+    name: decl.spec.ioctl?.name ?? commandName(ifc.spec.name, name),
     doc: decl.spec.doc,
     magic,
     nr,
@@ -147,7 +154,7 @@ function ioctlFormOf(
     ...(struct ? { arg: `struct ${struct.name}` } : {}),
   };
   const resolved = resolveFragment(ifc, struct, command);
-  if (!resolved) return undefined;
+  if (typeof resolved === "string") return `no ioctl form: the derived struct does not resolve (${resolved})`;
   const data: IoctlFormOfSyscall = {
     command: command.name,
     magic,
@@ -170,7 +177,7 @@ function resolveFragment(
   ifc: InterfaceModel,
   struct: StructSpec | undefined,
   command: CommandSpec,
-): { command: CommandModel; ifc: InterfaceModel; model: SpecModel } | undefined {
+): { command: CommandModel; ifc: InterfaceModel; model: SpecModel } | string {
   const fragment: InterfaceSpec = {
     ...ifc.spec,
     structs: [...(ifc.spec.structs ?? []), ...(struct ? [struct] : [])],
@@ -178,10 +185,10 @@ function resolveFragment(
     syscalls: [],
   };
   const nowhere = () => ({ file: "", line: 0, col: 0 });
-  const model = resolveDocument("", { name: "ioctl-form", doc: "", interfaces: [fragment] }, nowhere).model;
+  const { model, errors } = resolveDocument("", { name: "ioctl-form", doc: "", interfaces: [fragment] }, nowhere);
   const resolved = model?.interfaces[0];
   const cmd = resolved?.commands[0];
-  return model && resolved && cmd ? { command: cmd, ifc: resolved, model } : undefined;
+  return model && resolved && cmd ? { command: cmd, ifc: resolved, model } : errors.map((e) => e.message).join("; ");
 }
 
 /** The request number on each ABI, grouped where the encodings agree. */
