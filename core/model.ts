@@ -134,8 +134,8 @@ export const SYSCALL_TYPE_ALIASES: Readonly<Record<string, string>> = {
   s32: "__s32",
   s64: "__s64",
 };
+
 /** A prototype's type text with those names as the uapi typedefs they are (`loff_t *` -> `__kernel_loff_t *`). */
-/** A prototype's type text with those names spelled as the uapi typedefs they are (`loff_t *` -> `__kernel_loff_t *`). */
 export function withTypedefNames(text: string): string {
   return text.replace(/\b[a-z0-9_]+\b/g, (w) =>
     Object.hasOwn(SYSCALL_TYPE_ALIASES, w) ? SYSCALL_TYPE_ALIASES[w]! : w,
