@@ -16,7 +16,7 @@ import { pathToFileURL } from "node:url";
 import { SPEC_DIR } from "../core/paths.js";
 import { ABIS } from "../spec/abis.js";
 import { loadSpecFile } from "../spec/load.js";
-import { buildReport } from "../syscall/report-data.js";
+import { buildReport, type SpecReport } from "../syscall/report-data.js";
 import { renderHtml } from "../generators/report.js";
 import { reportGenerator } from "../generators/report.js";
 import { main } from "../cli/main.js";
@@ -137,3 +137,26 @@ const haveChromium = CHROMIUM.path !== undefined;
     }
   },
 );
+
+test("uapi compare on the bundled syscall spec: per syscall, the register table on every ABI and the repair", async (t) => {
+  const io = bufferIo();
+  t.is(await main(["compare", path.join(SPEC_DIR, "linux-syscalls.yaml"), "--format", "json"], io), 0, io.stderr);
+  const report = JSON.parse(io.stdout) as SpecReport;
+  const syscalls = report.interfaces.flatMap((i) => i.syscalls);
+  t.true(syscalls.length >= 13, `${syscalls.length} syscalls`);
+  for (const s of syscalls) {
+    const covered = s.calling.flatMap((row) => row.abis).sort();
+    t.deepEqual(covered, ABIS.map((a) => a.id).sort(), `${s.syscall.name}: every ABI in one row`);
+    t.true(s.ioctlForm !== undefined, `${s.syscall.name}: an ioctl form`);
+  }
+  // fs/sync.c: sync_file_range2(fd, flags, offset, nbytes) is the order that fits on arm and powerpc.
+  const sfr = syscalls.find((s) => s.syscall.name === "sync_file_range")!;
+  t.false(sfr.fits);
+  const chosen = sfr.remedies.find((r) => r.chosen)!;
+  t.is(chosen.kind, "reorder");
+  t.is(chosen.prototypes[0], "long sync_file_range(int fd, unsigned int flags, loff_t offset, loff_t nbytes)");
+  const md = bufferIo();
+  await main(["compare", path.join(SPEC_DIR, "linux-syscalls.yaml")], md);
+  for (const s of syscalls) t.true(md.stdout.includes(`### ${s.syscall.name}() (declared syscall)`), s.syscall.name);
+  t.is(md.stdout.split("Where the arguments of").length - 1, syscalls.length);
+});
