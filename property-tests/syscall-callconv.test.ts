@@ -20,7 +20,6 @@ import {
   measure,
   probeCompiler,
   whereText,
-  type CallconvCompiler,
   type Measurement,
   type ParamWords,
   type Prototype,
@@ -164,8 +163,6 @@ function syscallWords(abi: AbiEntry, m: Measurement, p: Prototype): number[][] {
 /* Tests                                                               */
 /* ------------------------------------------------------------------ */
 
-const label = (c: CallconvCompiler) => compilerLabel(c);
-
 for (const abi of ABIS) {
   const why = probes.get(abi.id);
   if (why !== undefined) {
@@ -177,7 +174,8 @@ for (const abi of ABIS) {
   const compared = PROTOTYPES.filter((p) => !isDefect(p));
   const how = SHIM_ABIS.has(abi.id) ? "the (high, low) shims' C words" : "the C words";
 
-  test(`callconv ${abi.id} (${label(c)}): ${how} of ${compared.length} prototypes are the tool's slots`, async (t) => {
+  const what = `${how} of ${compared.length} prototypes are the tool's slots`;
+  test(`callconv ${abi.id} (${compilerLabel(c)}): ${what}`, async (t) => {
     const m = await measured(abi);
     for (const p of compared) {
       const placement = countSlots(widths(p), abi.syscall).placement;
