@@ -114,11 +114,9 @@ const SHIM_ABIS: ReadonlySet<AbiId> = new Set(["parisc", "s390"]);
 /*
  * sh: GCC never splits a 64-bit value between r7 and the stack, and back-fills r7 with the next 32-bit
  * argument (abi-facts §3.2 row sh4; the accident that kernel commit 30766f1105d6 "sh: rework
- * sync_file_range ABI" fixed).  syscall/slots.ts's sh rule moves the pair but has no back-fill, so it puts
- * the next argument after the pair: a known defect, registered with test.failing until the rule models it.
+ * sync_file_range ABI" fixed).  The main comparison covers it: sync_file_range, fadvise64_64 and made_up_7
+ * have a back-filled r7.
  */
-const SH_BACKFILL_DEFECT = "slots.ts's sh rule has no r7 back-fill after a pair moved to 4-5";
-const SH_BACKFILL_CASES: ReadonlySet<string> = new Set(["sync_file_range", "fadvise64_64", "made_up_7"]);
 
 /* ------------------------------------------------------------------ */
 /* Measuring (one GCC run per ABI, shared by its tests)                */
@@ -171,8 +169,7 @@ for (const abi of ABIS) {
     continue;
   }
   const c = CALLCONV_COMPILERS[abi.id]!;
-  const isDefect = (p: Prototype) => abi.id === "sh" && SH_BACKFILL_CASES.has(p.name);
-  const compared = PROTOTYPES.filter((p) => !isDefect(p));
+  const compared = PROTOTYPES;
   const how = SHIM_ABIS.has(abi.id) ? "the (high, low) shims' C words" : "the C words";
 
   const what = `${how} of ${compared.length} prototypes are the tool's slots`;
@@ -184,13 +181,6 @@ for (const abi of ABIS) {
       t.deepEqual(syscallWords(abi, m, p), placement, `${abi.id} ${show(measuredAs, wordsOf(m, measuredAs.name))}`);
     }
   });
-
-  for (const p of PROTOTYPES.filter(isDefect)) {
-    test.failing(`callconv sh: ${p.name} (known defect, expected to fail: ${SH_BACKFILL_DEFECT})`, async (t) => {
-      const m = await measured(abi);
-      t.deepEqual(syscallWords(abi, m, p), countSlots(widths(p), abi.syscall).placement, show(p, wordsOf(m, p.name)));
-    });
-  }
 
   // The documented differences between the C convention and the syscall convention.
   if (abi.id === "x86_64" || abi.id === "x32") {
