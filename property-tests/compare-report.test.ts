@@ -138,7 +138,7 @@ const haveChromium = CHROMIUM.path !== undefined;
   },
 );
 
-test("uapi compare on the bundled syscall spec: per syscall, the register table on every ABI and the repair", async (t) => {
+test("uapi compare on the bundled syscall spec: per syscall, the registers on every ABI and the repair", async (t) => {
   const io = bufferIo();
   t.is(await main(["compare", path.join(SPEC_DIR, "linux-syscalls.yaml"), "--format", "json"], io), 0, io.stderr);
   const report = JSON.parse(io.stdout) as SpecReport;
