@@ -24,7 +24,7 @@ import {
   type AlignedAttribute,
   type PackedAttribute,
 } from "./abi-condition.js";
-import { commentSafe } from "./c-text.js";
+import { commentSafe, LINE_WIDTH, wrap } from "./c-text.js";
 
 export { commentLine, commentSafe, kernelDocBlock, oneLine, paragraphs, splitBrief, wrap, wrapBody } from "./c-text.js";
 
@@ -368,4 +368,81 @@ function needsExtension(f: FieldModel, base: CType): boolean {
   }
   if (base.kind === "scalar" && C99_ONLY.has(base.scalar.name)) return true;
   return f.bits !== undefined && !(base.kind === "scalar" && C90_BITFIELD_TYPES.has(base.scalar.name));
+}
+
+/* ------------------------------------------------------------------ */
+/* Syscall sides (generators/syscall-*.ts)                             */
+/* ------------------------------------------------------------------ */
+
+const TYPE_SPELLING = /^(?:[A-Za-z_][A-Za-z0-9_]*|\*)(?: ?(?:[A-Za-z_][A-Za-z0-9_]*|\*))*$/;
+
+/**
+ * A type as a declaration specifier writes it (`unsigned int`, `char __user *`, `const struct foo *`):
+ * identifiers, single blanks and `*` only, so a slip past the loader becomes an internal error, not broken C.
+ */
+export function cTypeSpelling(type: string): string {
+  if (!TYPE_SPELLING.test(type)) throw new Error(`internal error: ${JSON.stringify(type)} is not a C type spelling`);
+  return type;
+}
+
+/** `type name` as a parameter or local declaration: `char *buf`, `loff_t pos`. */
+export function cDeclaration(type: string, name: string): string {
+  const t = cTypeSpelling(type);
+  return t.endsWith("*") ? `${t}${cIdentifier(name)}` : `${t} ${cIdentifier(name)}`;
+}
+
+/**
+ * `#if` / `#elif` over the OR of `conditions` (each parenthesised), one condition per line, continued with
+ * backslashes.  The conditions are preprocessor expressions from the ABI table (`AbiEntry.predefined`) or the
+ * generators' own; they must stay on one line each.
+ */
+export function conditionDirective(keyword: "#if" | "#elif", conditions: readonly string[]): string[] {
+  if (!conditions.length) throw new Error(`internal error: ${keyword} without a condition`);
+  for (const c of conditions)
+    if (/[\r\n\\]|\/\*|\*\/|\/\//.test(c)) throw new Error(`internal error: condition ${JSON.stringify(c)}`);
+  const parts = conditions.map((c) => (conditions.length > 1 ? `(${c})` : c));
+  return parts.map((p, i) => `${i === 0 ? `${keyword} ` : "\t"}${p}${i < parts.length - 1 ? " || \\" : ""}`);
+}
+
+/** `#error "message"` with the message as an escaped string literal. */
+export function errorDirective(message: string): string {
+  return `#error ${cStringLiteral(message)}`;
+}
+
+/** A `# text` comment line of a kernel syscall table (scripts/syscall.tbl format), made safe like a C comment. */
+export function tableComment(text: string): string {
+  const safe = commentSafe(text);
+  return safe ? `# ${safe}` : "#";
+}
+
+/** A comment inside a function body, indented by one tab: `/* text *\/` on one line, or a wrapped block. */
+export function bodyComment(text: string): string[] {
+  const lines = wrap(text, "", "", LINE_WIDTH - 11);
+  return lines.length === 1 ? [`\t/* ${lines[0]} */`] : ["\t/*", ...lines.map((l) => `\t * ${l}`), "\t */"];
+}
+
+/** `# text` comment lines of a kernel syscall table, wrapped at `width` columns. */
+export function tableCommentLines(text: string, width = 100): string[] {
+  return commentSafe(text) ? wrap(text, "# ", "#   ", width) : ["#"];
+}
+
+/**
+ * A call or definition head with its arguments, `head(a, b, c)tail`, wrapped at `LINE_WIDTH` columns the way
+ * kernel code continues an argument list: later lines indented by `indent` (tabs count 8).
+ */
+export function wrappedCall(head: string, args: readonly string[], tail = "", indent = "\t\t"): string[] {
+  const width = (s: string) => [...s].reduce((w, ch) => (ch === "\t" ? w + 8 - (w % 8) : w + 1), 0);
+  const lines: string[] = [];
+  let line = `${head}(`;
+  args.forEach((a, i) => {
+    const piece = `${a}${i < args.length - 1 ? "," : `)${tail}`}`;
+    const glue = line.endsWith("(") || line === indent ? "" : " ";
+    if (line !== `${head}(` && line !== indent && width(line + glue + piece) > LINE_WIDTH) {
+      lines.push(line);
+      line = indent + piece;
+    } else line += glue + piece;
+  });
+  if (!args.length) line += `)${tail}`;
+  lines.push(line);
+  return lines;
 }

@@ -5,11 +5,17 @@ import type { Generator } from "./generator.js";
 import { headerGenerator } from "./header.js";
 import { reportGenerator } from "./report.js";
 import { shimGenerator } from "./shims.js";
+import { syscallKernelGenerator } from "./syscall-kernel.js";
+import { syscallTableGenerator } from "./syscall-table.js";
+import { syscallWrapperGenerator } from "./syscall-wrappers.js";
 
 export const GENERATORS: readonly Generator[] = [
   headerGenerator,
   assertsGenerator,
   codecGenerator,
   shimGenerator,
+  syscallKernelGenerator,
+  syscallTableGenerator,
+  syscallWrapperGenerator,
   reportGenerator,
 ];
