@@ -72,7 +72,11 @@ interfaces:
 `;
 
 const IFC: InterfaceModel = loadSpecText("facts.yaml", SPEC).interfaces[0]!;
-const form = (name: string): SyscallForm => formOfSyscall(IFC.syscalls.find((d) => d.spec.name === name)!, IFC);
+const form = (name: string): SyscallForm =>
+  formOfSyscall(
+    IFC.syscalls.find((d) => d.spec.name === name)!,
+    IFC,
+  );
 const slotsOn = (name: string, abi: AbiId) => callingOn(form(name), abiById(abi)!);
 const EVEN_PAIR_ABIS: AbiId[] = ["arm", "ppc"];
 
@@ -270,7 +274,10 @@ test("every ABI's syscall registers are abi-facts §3.3's 'arg 1-6' column", (t)
     }
   }
   // The combined row "riscv64, loongarch64, alpha, aarch64" lists four register sets in one cell.
-  const combined = column.get("riscv64, loongarch64, alpha, aarch64")!.split(";").map((c) => expand(c.trim()));
+  const combined = column
+    .get("riscv64, loongarch64, alpha, aarch64")!
+    .split(";")
+    .map((c) => expand(c.trim()));
   (["riscv64", "loongarch64", "alpha", "aarch64"] as AbiId[]).forEach((id, i) => {
     t.deepEqual(abiById(id)!.syscall.registers, combined[i], id);
     compared++;
