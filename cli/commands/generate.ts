@@ -194,6 +194,7 @@ export function runGenerate(opts: {
     interfaces: interfaces.length,
     structs: interfaces.reduce((n, i) => n + i.records.filter((r) => !r.external).length, 0),
     commands: interfaces.reduce((n, i) => n + i.commands.length, 0),
+    syscalls: interfaces.reduce((n, i) => n + i.syscalls.length, 0),
   };
   const display = path.relative(process.cwd(), outDir) || ".";
 
@@ -270,12 +271,14 @@ function fileList(plan: Plan) {
 }
 
 function summary(
-  c: { specs: number; interfaces: number; structs: number; commands: number },
+  c: { specs: number; interfaces: number; structs: number; commands: number; syscalls: number },
   f: Record<"error" | "warning" | "info", number>,
 ): string {
   const s = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
   return (
-    `${s(c.specs, "spec")}, ${s(c.interfaces, "interface")}, ${s(c.structs, "struct")}, ${s(c.commands, "command")}; ` +
+    `${s(c.specs, "spec")}, ${s(c.interfaces, "interface")}, ${s(c.structs, "struct")}, ${s(c.commands, "command")}` +
+    (c.syscalls ? `, ${s(c.syscalls, "syscall")}` : "") +
+    "; " +
     `findings: ${s(f.error, "error")}, ${s(f.warning, "warning")}, ${f.info} info`
   );
 }
