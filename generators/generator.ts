@@ -1,5 +1,5 @@
 /* A generator turns loaded specs into files under out/; `uapi generate` writes what they all return, atomically. */
-import type { SpecModel } from "../core/model.js";
+import type { InterfaceModel, SpecModel } from "../core/model.js";
 
 export interface OutputFile {
   /** Path relative to the output directory, with '/' separators. */
@@ -21,4 +21,17 @@ export interface Generator {
   name: string;
   /** Pure: the same specs and options give the same files, byte for byte.  Options: DEFAULT_GENERATE_OPTIONS. */
   generate(models: readonly SpecModel[], options?: GenerateOptions): OutputFile[];
+}
+
+/** A generator writing one file per interface that declares `syscalls:`, at `syscalls/<interface><suffix>`. */
+export function perSyscallInterface(name: string, suffix: string, render: (ifc: InterfaceModel) => string): Generator {
+  return {
+    name,
+    generate: (models) =>
+      models.flatMap((m) =>
+        m.interfaces
+          .filter((ifc) => ifc.syscalls.length > 0)
+          .map((ifc) => ({ path: `syscalls/${ifc.spec.name}${suffix}`, content: render(ifc) })),
+      ),
+  };
 }

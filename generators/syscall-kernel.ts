@@ -10,7 +10,7 @@
  */
 import { ABIS } from "../spec/abis.js";
 import type { AbiId } from "../spec/abi.js";
-import type { InterfaceModel, SpecModel } from "../core/model.js";
+import type { InterfaceModel } from "../core/model.js";
 import {
   cDeclaration,
   cIdentifier,
@@ -27,7 +27,7 @@ import {
   wrappedCall,
 } from "../core/c-writer.js";
 import type { SyscallArg } from "../syscall/derive.js";
-import type { Generator, OutputFile } from "./generator.js";
+import { perSyscallInterface, type Generator } from "./generator.js";
 import {
   abisInOrder,
   defineArity,
@@ -39,16 +39,7 @@ import {
   type SyscallPlan,
 } from "./syscall-plan.js";
 
-export const syscallKernelGenerator: Generator = {
-  name: "syscall-kernel",
-  generate(models: readonly SpecModel[]): OutputFile[] {
-    return models.flatMap((m) =>
-      m.interfaces
-        .filter((ifc) => ifc.syscalls.length > 0)
-        .map((ifc) => ({ path: `syscalls/${ifc.spec.name}-kernel.c`, content: renderKernelFile(ifc) })),
-    );
-  },
-};
+export const syscallKernelGenerator: Generator = perSyscallInterface("syscall-kernel", "-kernel.c", renderKernelFile);
 
 /** A plain block comment from sentences (each wrapped, made comment-safe). */
 function blockComment(sentences: readonly string[], indent = ""): string[] {

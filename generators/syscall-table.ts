@@ -11,21 +11,12 @@
  * those of syscalls/<interface>-kernel.c (generators/syscall-plan.ts).
  */
 import type { AbiId } from "../spec/abi.js";
-import type { InterfaceModel, SpecModel } from "../core/model.js";
+import type { InterfaceModel } from "../core/model.js";
 import { cIdentifier, tableComment, tableCommentLines } from "../core/c-writer.js";
-import type { Generator, OutputFile } from "./generator.js";
+import { perSyscallInterface, type Generator } from "./generator.js";
 import { planInterface, type FormPlan, type SyscallPlan } from "./syscall-plan.js";
 
-export const syscallTableGenerator: Generator = {
-  name: "syscall-table",
-  generate(models: readonly SpecModel[]): OutputFile[] {
-    return models.flatMap((m) =>
-      m.interfaces
-        .filter((ifc) => ifc.syscalls.length > 0)
-        .map((ifc) => ({ path: `syscalls/${ifc.spec.name}.tbl`, content: renderTable(ifc) })),
-    );
-  },
-};
+export const syscallTableGenerator: Generator = perSyscallInterface("syscall-table", ".tbl", renderTable);
 
 /** One line: the columns after the number, the ABI column and the name. */
 interface Row {

@@ -13,7 +13,7 @@
  */
 import { ABIS } from "../spec/abis.js";
 import type { AbiEntry, AbiId } from "../spec/abi.js";
-import { SYSCALL_TYPE_ALIASES, type InterfaceModel, type SpecModel } from "../core/model.js";
+import { SYSCALL_TYPE_ALIASES, type InterfaceModel } from "../core/model.js";
 import {
   bodyComment,
   cDeclaration,
@@ -32,19 +32,14 @@ import {
   wrappedCall,
 } from "../core/c-writer.js";
 import { userSpelling, type SyscallArg } from "../syscall/derive.js";
-import type { Generator, OutputFile } from "./generator.js";
+import { perSyscallInterface, type Generator } from "./generator.js";
 import { planInterface, type FormPlan, type SyscallPlan } from "./syscall-plan.js";
 
-export const syscallWrapperGenerator: Generator = {
-  name: "syscall-wrappers",
-  generate(models: readonly SpecModel[]): OutputFile[] {
-    return models.flatMap((m) =>
-      m.interfaces
-        .filter((ifc) => ifc.syscalls.length > 0)
-        .map((ifc) => ({ path: `syscalls/${ifc.spec.name}-wrappers.h`, content: renderWrappers(ifc) })),
-    );
-  },
-};
+export const syscallWrapperGenerator: Generator = perSyscallInterface(
+  "syscall-wrappers",
+  "-wrappers.h",
+  renderWrappers,
+);
 
 /** Slots every call passes (SYSCALL_DEFINE_MAXARGS); a defined form never needs more on any ABI. */
 const SLOTS = 6;
