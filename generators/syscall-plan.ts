@@ -19,7 +19,7 @@ import { ABIS, abiById } from "../spec/abis.js";
 import type { InterfaceModel, SyscallDecl } from "../core/model.js";
 import { formOfSyscall } from "../syscall/declared.js";
 import { analyseForm, type CommandAnalysis, type Remedy } from "../syscall/analyse.js";
-import { callingOn, entryPoints, type AbiCalling, type EntryNeed } from "../syscall/calling.js";
+import { callingOn, COMPAT_SIGNED_TYPES, entryPoints, type AbiCalling, type EntryNeed } from "../syscall/calling.js";
 import type { SyscallArg, SyscallForm } from "../syscall/derive.js";
 import {
   fallbackEntry,
@@ -100,18 +100,6 @@ export interface SyscallPlan {
   none?: string;
 }
 
-/** Signed types that are 32 bits in a compat task and must be sign-extended (syscall/calling.ts SIGNED_LONG). */
-const COMPAT_TYPE: ReadonlyMap<string, string> = new Map([
-  ["long", "compat_long_t"],
-  ["long int", "compat_long_t"],
-  ["signed long", "compat_long_t"],
-  ["__kernel_long_t", "compat_long_t"],
-  ["ssize_t", "compat_ssize_t"],
-  ["__kernel_ssize_t", "compat_ssize_t"],
-  ["off_t", "compat_off_t"],
-  ["__kernel_off_t", "compat_off_t"],
-]);
-
 /** The type of an argument in SYSCALL_DEFINEn: the kernel spelling; an enum is passed as `int`. */
 export function kernelParamType(a: SyscallArg): string {
   return a.fieldType?.kind === "enum" ? "int" : a.kernelType;
@@ -119,7 +107,7 @@ export function kernelParamType(a: SyscallArg): string {
 
 /** The type of a one-slot argument in a compat entry. */
 function compatParamType(a: SyscallArg): string {
-  return COMPAT_TYPE.get(a.type) ?? kernelParamType(a);
+  return COMPAT_SIGNED_TYPES.get(a.type) ?? kernelParamType(a);
 }
 
 /** True when a register slot (or a pair) holds the argument: a scalar, an enum or a pointer, not a struct. */

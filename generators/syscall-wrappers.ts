@@ -13,7 +13,7 @@
  */
 import { ABIS } from "../spec/abis.js";
 import type { AbiEntry, AbiId } from "../spec/abi.js";
-import { SYSCALL_TYPE_ALIASES, type InterfaceModel } from "../core/model.js";
+import { withTypedefNames, type InterfaceModel } from "../core/model.js";
 import {
   bodyComment,
   cDeclaration,
@@ -52,9 +52,7 @@ export function registerType(abi: AbiEntry): "long" | "long long" {
 /** An argument's type as user space spells it: the kernel's uapi typedefs for loff_t and friends, an enum as int. */
 export function userType(a: SyscallArg): string {
   if (a.fieldType?.kind === "enum") return "int";
-  return userSpelling(
-    a.type.replace(/\b[a-z0-9_]+\b/g, (w) => (Object.hasOwn(SYSCALL_TYPE_ALIASES, w) ? SYSCALL_TYPE_ALIASES[w]! : w)),
-  );
+  return userSpelling(withTypedefNames(a.type));
 }
 
 const LOCAL = toolName("args");

@@ -91,6 +91,11 @@ export function commandFlags(form: SyscallForm): SyscallArg | undefined {
   return flags.find((a) => a.field === "flags" || a.field === "") ?? (flags.length === 1 ? flags[0] : undefined);
 }
 
+/** An fd first stays first in every repair (the handle the call acts on); a declared syscall may start otherwise. */
+export function leadingFd(form: SyscallForm): SyscallArg[] {
+  return form.args[0]?.kind === "fd" ? [form.args[0]] : [];
+}
+
 export function analyseCommand(cmd: CommandModel, ifc: InterfaceModel, abis: readonly AbiEntry[]): CommandAnalysis {
   return analyseForm(deriveForm(cmd, ifc), abis, cmd.spec.syscall?.remedy);
 }
@@ -145,8 +150,7 @@ function remedy(
 }
 
 function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[] {
-  // An fd first stays first (the handle the call acts on); a declared syscall may start with anything else.
-  const lead = form.args[0]?.kind === "fd" ? [form.args[0]] : [];
+  const lead = leadingFd(form);
   const rest = form.args.slice(lead.length);
   const flags = commandFlags(form);
   const members = rest.filter((a) => a !== flags);

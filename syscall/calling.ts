@@ -7,8 +7,7 @@
  */
 import type { AbiEntry, AbiId } from "../spec/abi.js";
 import { abiById } from "../spec/abis.js";
-import { layoutRecord, layoutSignature } from "../core/layout.js";
-import type { RecordType } from "../core/model.js";
+import { abiDependent } from "./ergonomics.js";
 import type { SyscallArg, SyscallForm } from "./derive.js";
 import { countSlots, outOfOrder, type Verdict } from "./slots.js";
 
@@ -83,15 +82,24 @@ export interface AbiEntryPoint {
   needs: EntryNeed[];
 }
 
-const SIGNED_LONG = /^(long|long int|signed long|ssize_t|__kernel_long_t|__kernel_ssize_t|__kernel_off_t|off_t)$/;
-
-/** Equal on two ABIs exactly when size and every member's offset and size agree. */
-const sameLayout = (r: RecordType, a: AbiEntry, b: AbiEntry) =>
-  layoutRecord(r, a).size === layoutRecord(r, b).size && layoutSignature(r, a, false) === layoutSignature(r, b, false);
+/**
+ * Signed types that are 32 bits in a compat task and must be sign-extended, with the type a compat entry
+ * takes them as (include/linux/compat.h).
+ */
+export const COMPAT_SIGNED_TYPES: ReadonlyMap<string, string> = new Map([
+  ["long", "compat_long_t"],
+  ["long int", "compat_long_t"],
+  ["signed long", "compat_long_t"],
+  ["__kernel_long_t", "compat_long_t"],
+  ["ssize_t", "compat_ssize_t"],
+  ["__kernel_ssize_t", "compat_ssize_t"],
+  ["off_t", "compat_off_t"],
+  ["__kernel_off_t", "compat_off_t"],
+]);
 
 function pointeeNeed(arg: SyscallArg, abi: AbiEntry, native: AbiEntry): EntryNeed | undefined {
   if (arg.kind === "record-pointer" && arg.record) {
-    if (sameLayout(arg.record, abi, native)) return undefined;
+    if (!abiDependent({ kind: "record", record: arg.record }, [abi, native])) return undefined;
     return {
       reason: "abi-dependent-struct",
       arg: arg.name,
@@ -144,7 +152,7 @@ function compatNeeds(form: SyscallForm, abi: AbiEntry, native: AbiEntry): EntryN
             `take: an entry with a u32 pad argument (as arm64's aarch32_pread64, powerpc's compat_sys_pread64)`,
         });
     }
-    if (native.wordBits === 64 && abi.id !== "x32" && SIGNED_LONG.test(arg.type))
+    if (native.wordBits === 64 && abi.id !== "x32" && COMPAT_SIGNED_TYPES.has(arg.type))
       needs.push({
         reason: "signed-long",
         arg: arg.name,

@@ -7,7 +7,7 @@
 import { CHECKS } from "../core/checks/index.js";
 import { nameAbis, reporter, type Check } from "../core/checks/context.js";
 import type { Diagnostic } from "../core/diagnostic.js";
-import { analyseCommand, analyseForm, bestOrder, type CommandAnalysis, type SlotGroup } from "./analyse.js";
+import { analyseCommand, analyseForm, bestOrder, leadingFd, type CommandAnalysis, type SlotGroup } from "./analyse.js";
 import { callingOn } from "./calling.js";
 import { formOfSyscall } from "./declared.js";
 import { prototype } from "./derive.js";
@@ -102,10 +102,10 @@ export const checkDeclaredSyscalls: Check = (ctx) =>
       }
       const padded = a.groups.filter((g) => g.padding > 0 && g.verdict === "fits");
       const better = padded.length
-        ? bestOrder(form.args.slice(form.args[0]?.kind === "fd" ? 1 : 0), ctx.abis)
+        ? bestOrder(form.args.slice(leadingFd(form).length), ctx.abis, leadingFd(form).length)
         : undefined;
       if (a.fits && better) {
-        const order = [...(form.args[0]?.kind === "fd" ? [form.args[0]] : []), ...better];
+        const order = [...leadingFd(form), ...better];
         out.push(
           report(
             "syscall/pair-padding",
