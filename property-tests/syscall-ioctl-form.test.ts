@@ -7,7 +7,7 @@
  */
 import test from "ava";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -107,11 +107,16 @@ function gccRequest(d: DerivedIoctl, flags: string[]): { value?: string; why?: s
       `struct ${s.name})); return 0; }\n`,
   );
   const exe = path.join(dir, "req");
-  const cc = spawnSync("gcc", [...flags, "-o", exe, src], { encoding: "utf8" });
-  if (cc.error || cc.status !== 0) return { why: `gcc ${flags.join(" ")} cannot build a program with <linux/ioctl.h>` };
-  const run = spawnSync(exe, { encoding: "utf8" });
-  if (run.error || run.status !== 0) return { why: `a gcc ${flags.join(" ")} program cannot run here` };
-  return { value: run.stdout.trim() };
+  try {
+    const cc = spawnSync("gcc", [...flags, "-o", exe, src], { encoding: "utf8" });
+    if (cc.error || cc.status !== 0)
+      return { why: `gcc ${flags.join(" ")} cannot build a program with <linux/ioctl.h>` };
+    const run = spawnSync(exe, { encoding: "utf8" });
+    if (run.error || run.status !== 0) return { why: `a gcc ${flags.join(" ")} program cannot run here` };
+    return { value: run.stdout.trim() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 for (const [abi, flags] of [
