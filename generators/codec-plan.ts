@@ -5,6 +5,7 @@
  * engine decides where things are; this module decides how each C type is
  * represented in JavaScript (generators/CODECS.md has the rules).  Pure.
  */
+import { isMustBeZero, knownFlagBits } from "../core/contract.js";
 import type { AbiEntry } from "../spec/abi.js";
 import { memberNames, type MemberNames } from "./codec-names.js";
 import { arrayLength, layoutRecord, layoutType, type RecordLayout } from "../core/layout.js";
@@ -306,11 +307,10 @@ function ruleFor(
     .map((s) => parseInteger(s.value))
     .filter((v): v is bigint => v !== undefined)
     .map((v) => normalise(v, bits, signed));
-  if (spec.reserved || spec.padding) return { kind: "zero" };
+  if (isMustBeZero(spec)) return { kind: "zero" };
   if (spec.flags && ifc?.flagSets.get(spec.flags)) {
     const set = ifc.flagSets.get(spec.flags)!;
-    let known = 0n;
-    for (const b of set.bits) if (!b.reserved && b.bit < bits) known |= 1n << BigInt(b.bit);
+    const known = knownFlagBits(set, bits);
     return { kind: "flags", set: set.name, lo: Number(known & 0xffffffffn), hi: Number(known >> 32n), known, specials };
   }
   const e = spec.enum && ifc ? ifc.enums.get(spec.enum) : type.kind === "enum" ? type.spec : undefined;
@@ -419,7 +419,7 @@ function typeNode(f: FieldModel, t: CType, off: number, path: string, ctx: Ctx):
         k: "bytes",
         off,
         len: count,
-        rule: !ctx.rawView && (f.spec.reserved || f.spec.padding) ? { kind: "zero" } : undefined,
+        rule: !ctx.rawView && isMustBeZero(f.spec) ? { kind: "zero" } : undefined,
         path,
         ctype: `${elem.scalar.name}[${count}]`,
       };

@@ -38,6 +38,7 @@ import {
   type IntegerForm,
   type SpecialUse,
 } from "../core/special-values.js";
+import { flagMaskName } from "../core/contract.js";
 import { scalarByName } from "../core/scalars.js";
 import { deriveForm } from "../syscall/derive.js";
 import {
@@ -428,7 +429,7 @@ function lintInterface(
     const fp = [...p, "flags", i];
     check(f.name, [...fp, "name"], "plain", "flag set name");
     unique(sets, f.name, [...fp, "name"], "flag set or enum", fail);
-    if (f.mask) macro(f.mask, [...fp, "mask"], "mask name");
+    macro(flagMaskName(f), f.mask ? [...fp, "mask"] : [...fp, "name"], f.mask ? "mask name" : "mask (<NAME>_ALL)");
     const bits = new Map<number, string>();
     f.bits.forEach((b, j) => {
       macro(b.name, [...fp, "bits", j, "name"], "flag name");
@@ -470,7 +471,12 @@ function lintInterface(
     const on = new Set(ABIS.map((a) => a.id));
     attributeConditions(s, sp, on, fail);
     lintFields(s.fields, [...sp, "fields"], new Map(), s.name, external, names, check, tag, bitField, fail, on);
-    if (s.extensible) extensionContract(s, [...sp, "extensible"], fail);
+    if (s.extensible) {
+      extensionContract(s, [...sp, "extensible"], fail);
+      (s.extensible.versions ?? []).forEach((v, j) =>
+        macro(v.name, [...sp, "extensible", "versions", j, "name"], "version size name"),
+      );
+    }
   });
   (ifc.commands ?? []).forEach((c, i) => {
     const cp = [...p, "commands", i];
@@ -534,12 +540,18 @@ function lintInterface(
 
 /** An extensible struct names the member that carries its size exactly when the size travels in a member. */
 function extensionContract(s: StructSpec, path: DocPath, fail: Fail): void {
-  const { size, member } = s.extensible!;
-  if (size === "argument") {
+  const { size, member, versions } = s.extensible!;
+  if (size === "none" && versions !== undefined)
+    fail(
+      [...path, "versions"],
+      "a struct that never grows ('size: none') has no published versions",
+      "leave out 'versions', or say how the caller's size travels ('size: member', 'argument' or 'ioctl')",
+    );
+  if (size !== "member") {
     if (member !== undefined)
       fail(
         [...path, "member"],
-        "a size passed as an argument has no member",
+        `a size that travels ${size === "none" ? "nowhere" : `in the ${size}`} has no member`,
         "leave out 'member', or write 'size: member'",
       );
     return;
@@ -813,6 +825,12 @@ function lintFields(
           `name a set declared under '${key === "flags" ? "flags" : "enums"}:'`,
         );
     }
+    if (f.mustBeZero === true && !(typeof f.type === "string" && scalarByName(withoutQualifiers(f.type))?.integer))
+      fail(
+        [...fp, "mustBeZero"],
+        "only an integer member (or an array of one) can be declared must-be-zero",
+        "declare the members inside it must-be-zero instead, or mark it 'reserved: true'",
+      );
     if (typeof f.type === "string") {
       typeExpr(f.type, [...fp, "type"], fail);
       bitField(f, fp, on);

@@ -158,6 +158,14 @@ export interface FieldSpec {
   padding?: boolean;
   /** Reserved for future use: must be zero, the kernel rejects non-zero. */
   reserved?: boolean;
+  /**
+   * Whether the kernel rejects a non-zero value with -EINVAL (botching-up-ioctls.rst: "check all unused fields
+   * and flags are 0").  Default: true for `reserved` and `padding` members, false otherwise.  `false` on a
+   * reserved member records that the kernel does not check it (`uapi check` warns: user space may leave
+   * garbage there, so it can never be given a meaning); `true` on another integer member makes it must-be-zero
+   * today (a flags word with no flags yet).
+   */
+  mustBeZero?: boolean;
   /** Data flow of this field when the struct is an ioctl argument (default: the command's). */
   flow?: Flow;
   /** The field holds a file descriptor. */
@@ -223,12 +231,40 @@ export interface StructSpec {
   status?: Status;
 }
 
-/** Where the caller's size of an extensible struct travels. */
+/**
+ * How a struct may grow (Documentation/process/adding-syscalls.rst, include/linux/uaccess.h
+ * copy_struct_from_user()): where the caller's size travels, and the sizes published so far.
+ */
 export interface ExtensionContract {
-  /** `member`: a member holds it (perf_event_attr.size); `argument`: a syscall's size argument (clone3). */
-  size: "member" | "argument";
+  /**
+   * `member`: a member holds it (perf_event_attr.size, VFIO's argsz); `argument`: a syscall's size argument
+   * (clone3, openat2); `ioctl`: the command's `_IOC_SIZE` (drm, with `dispatch: nr`); `none`: the struct never
+   * grows, and is extended by new commands instead (ioctl.rst: no interface versions inside structs).
+   */
+  size: "member" | "argument" | "ioctl" | "none";
   /** The top-level member holding the size, with `size: member`. */
   member?: Identifier;
+  /**
+   * The published sizes, oldest first (`OPEN_HOW_SIZE_VER0 = 24`): each is the end of a member on every ABI, a
+   * multiple of 8, larger than the one before, with no implicit padding inside.  The header defines each name;
+   * the kernel side rejects a caller's size below the first with -EINVAL.
+   * @maxItems 64
+   */
+  versions?: StructVersion[];
+}
+
+/** One published size of an extensible struct. */
+export interface StructVersion {
+  /** The `#define` the header gives it, e.g. `OPEN_HOW_SIZE_VER0`. */
+  name: Identifier;
+  /**
+   * sizeof the struct as that version published it, in bytes.
+   * @minimum 1
+   * @maximum 16384
+   * @TJS-type integer
+   */
+  size: number;
+  doc?: string;
 }
 
 /** A bit in a flags word. */
@@ -252,7 +288,10 @@ export interface FlagSetSpec {
   /** Width of the carrier in bits; 64 makes the header use `(1ULL << n)`. */
   width: 8 | 16 | 32 | 64;
   bits: FlagBit[];
-  /** Name of a `#define` for the mask of known bits, if the uapi exports one. */
+  /**
+   * The name of the `#define` for the mask of the known (non-reserved) bits; default `<NAME>_ALL` in capitals.
+   * The generated kernel side rejects a word with any other bit set.
+   */
   mask?: Identifier;
   /** Emit as an anonymous `enum { ... }` (as bus1 does) instead of `#define`s. */
   asEnum?: boolean;
@@ -470,6 +509,12 @@ export interface InterfaceSpec {
   commands?: CommandSpec[];
   /** System calls (syscall/README.md "Declared syscalls"). */
   syscalls?: SyscallSpec[];
+  /**
+   * How the driver's ioctl handler matches a request: `exact` (the default) compares the whole number, so a
+   * struct that grows changes its commands' numbers; `nr` switches on `_IOC_NR(cmd)` and takes the caller's size
+   * from `_IOC_SIZE(cmd)`, as drm_ioctl() does, so an extensible struct may grow under the same command.
+   */
+  dispatch?: "exact" | "nr";
   /**
    * The ioctl type byte of the commands derived from `syscalls:` (a number, a one-character string or a
    * constant's name); default: the magic all of `commands:` share.

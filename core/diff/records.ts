@@ -5,6 +5,7 @@
  * unmatched pair in the same bytes is a rename, and what a rename means comes from the old
  * spec's `reserved` and `padding` declarations.
  */
+import { growthContract } from "../contract.js";
 import type { AbiEntry, AbiId } from "../../spec/abi.js";
 import { flattenMembers, layoutRecord, layoutSignature, type FlatMember, type RecordLayout } from "../layout.js";
 import { recordName, typeName, type FieldModel, type RecordType } from "../model.js";
@@ -76,8 +77,8 @@ interface RecordPair {
   newM: Map<AbiId, Map<string, Placed>>;
 }
 
-/** Whether a named struct declares its extension contract (inline records have none). */
-const extensible = (r: RecordType) => "extensible" in r.spec && r.spec.extensible !== undefined;
+/** Whether a named struct declares that it grows, with a size that travels at run time (inline records never do). */
+const extensible = (r: RecordType) => growthContract(r.spec) !== undefined;
 
 /** Commands whose request number encodes a record's size. */
 function encodingCommands(ctx: DiffContext, r: RecordType): string[] {
