@@ -367,6 +367,8 @@ export interface SyscallArgSpec {
   flags?: Identifier;
   /** The argument holds one value of the named enumeration in `enums:`. */
   enum?: Identifier;
+  /** The kernel rejects a non-zero value with -EINVAL (a flags argument with no flag defined yet). */
+  mustBeZero?: boolean;
   /** The argument is an opaque handle. */
   handle?: boolean;
   /** Named special values (sentinels such as AT_FDCWD). */

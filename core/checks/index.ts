@@ -4,13 +4,23 @@ import { formatLoc, type Diagnostic } from "../diagnostic.js";
 import type { SpecModel } from "../model.js";
 import { checkAlign64 } from "./align64.js";
 import { checkCompat } from "./compat.js";
+import { checkContract } from "./contract.js";
 import type { Check } from "./context.js";
 import { checkIoctl } from "./ioctl.js";
 import { checkPadding } from "./padding.js";
 import { checkTypes } from "./types.js";
+import { checkVersions } from "./versions.js";
 
 /** The checks of the core; syscall/checks.ts adds the syscall-level ones (ALL_CHECKS). */
-export const CHECKS: readonly Check[] = [checkPadding, checkAlign64, checkCompat, checkTypes, checkIoctl];
+export const CHECKS: readonly Check[] = [
+  checkPadding,
+  checkAlign64,
+  checkCompat,
+  checkTypes,
+  checkIoctl,
+  checkVersions,
+  checkContract,
+];
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 

@@ -154,6 +154,106 @@ export const CHECK_RULES: readonly CheckRule[] = [
       "arrived before nbytes until commit 30766f1105d6 added sh_sync_file_range6. Declare the syscall in " +
       "an order where no pair would start at the fourth slot.",
   },
+  // The contract beyond layout (core/checks/versions.ts, core/checks/contract.ts).
+  {
+    id: "contract/version-boundary",
+    severity: "error",
+    summary: "an extensible struct's version ends inside a member, or past the struct",
+    description:
+      "A published version of an extensible struct (`extensible: {versions: ...}`) is the struct as it was: its " +
+      "size must be the end of a member on every ABI, or a caller of that version passes part of a member.",
+  },
+  {
+    id: "contract/version-align",
+    severity: "error",
+    summary: "an extensible struct's version size is not a multiple of 8",
+    description:
+      "botching-up-ioctls.rst: pad structs to a multiple of 64 bits, or an array or an embedding of that " +
+      "version lays out differently between 32- and 64-bit ABIs.",
+  },
+  {
+    id: "contract/version-order",
+    severity: "error",
+    summary: "an extensible struct's version sizes do not strictly grow",
+    description:
+      "Members are only ever appended to an extensible struct (copy_struct_from_user()), so each published size " +
+      "is larger than the one before; list the versions oldest first.",
+  },
+  {
+    id: "contract/version-padding",
+    severity: "error",
+    summary: "implicit padding inside a published version on some ABI",
+    description:
+      "A version holding implicit padding lets callers leave garbage in bytes the kernel cannot check, and the " +
+      "padding can never become a member. Every byte of a version is a member.",
+  },
+  {
+    id: "contract/version-latest",
+    severity: "warning",
+    summary: "an extensible struct is larger than its newest published version",
+    description:
+      "The members after the newest version are unpublished: no size names them, so user space cannot ask for " +
+      "them by size. Publish the struct's size as the next version.",
+  },
+  {
+    id: "contract/size-member",
+    severity: "error",
+    summary: "the size member of an extensible struct lies past its first version",
+    description:
+      "With `extensible: {size: member}` every caller sets the size member, so it belongs to the first version; " +
+      "VFIO's argsz and perf_event_attr's size are among the first members.",
+  },
+  {
+    id: "contract/size-in-number",
+    severity: "error",
+    summary: "an extensible struct behind an ioctl number that encodes its size, dispatched on the exact number",
+    description:
+      "_IOR/_IOW/_IOWR encode sizeof the argument in the number, so a grown struct becomes a different command " +
+      "that older kernels reject with ENOTTY. Number it with _IO() and carry the size in a member (VFIO), or " +
+      "dispatch on _IOC_NR and take the size from _IOC_SIZE (`dispatch: nr`, as drm_ioctl() does).",
+  },
+  {
+    id: "contract/size-source",
+    severity: "error",
+    summary: "an extensible struct's size has no way to reach the kernel",
+    description:
+      "The struct's size travels in a syscall argument but an ioctl passes it, or in _IOC_SIZE(cmd) but the " +
+      "command is numbered with _IO(), which carries no size.",
+  },
+  {
+    id: "contract/must-be-zero",
+    severity: "warning",
+    summary: "reserved space the kernel does not check, or not declared must-be-zero",
+    description:
+      "botching-up-ioctls.rst: check that all unused fields and padding are 0 and reject otherwise, or user " +
+      "space bakes garbage into them and they can never be used. Reported for a reserved or padding member " +
+      "declared `mustBeZero: false`, and for a member named as reserved space (reserved, __pad0, rsvd, unused, " +
+      "...) that is not declared `reserved: true`.",
+  },
+  {
+    id: "contract/flags-undeclared",
+    severity: "warning",
+    summary: "a flags word (member or syscall argument) with no declared flag set",
+    description:
+      "A member or argument named flags has no `flags:` set, so neither the kernel side nor the codecs can " +
+      "reject unknown bits (adding-syscalls.rst: reject unknown flags with EINVAL). Declare the set, or " +
+      "`mustBeZero: true` while no flag is defined.",
+  },
+  {
+    id: "contract/flags-width",
+    severity: "error",
+    summary: "a flag bit the flags member is too narrow to hold",
+    description: "The member's flag set uses a bit at or above the member's width on some ABI.",
+  },
+  {
+    id: "contract/cannot-grow",
+    severity: "warning",
+    summary: "a command's argument with no flags word, reserved space or size: it can never grow",
+    description:
+      "The command's argument struct has no flags word, no must-be-zero member and no extension contract, so " +
+      "no option can ever be added to it; every extension needs a new command. Give it room, or declare " +
+      "`extensible: {size: none}` to say it never grows.",
+  },
 ];
 
 const BY_ID = new Map(CHECK_RULES.map((r) => [r.id, r]));
