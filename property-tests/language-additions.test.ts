@@ -612,6 +612,9 @@ const dir = scratchDir("lat");
 writeTree(dir, files);
 const inc = path.join(dir, headerIncludeDir(all.interfaces[0]!));
 const m32 = haveProgram("gcc") && cc("gcc", ["-m32", ...M32_ISYSTEM, "-fsyntax-only", "-xc", "/dev/null"], dir).ok;
+// The shims include the C library's <string.h>: gcc -m32 can have the multilib compiler but no i386 libc headers.
+writeFileSync(path.join(dir, "m32-libc-probe.c"), "#include <string.h>\n#include <stdint.h>\n");
+const m32Libc = m32 && cc("gcc", ["-m32", ...M32_ISYSTEM, "-fsyntax-only", "m32-libc-probe.c"], dir).ok;
 
 for (const [label, compiler, flags, usable] of [
   ["gcc -std=c90 -pedantic -Werror", "gcc", [...C90_FLAGS, "-xc"], haveProgram("gcc")],
@@ -632,11 +635,11 @@ for (const [label, compiler, flags, usable] of [
 
 for (const [abi, flags, usable] of [
   ["x86_64", ["-m64"], haveProgram("gcc")],
-  ["i386", ["-m32", ...M32_ISYSTEM], m32],
+  ["i386", ["-m32", ...M32_ISYSTEM], m32Libc],
 ] as const) {
   const title = `the syscall shims compile against the header: gcc -std=c99 -Werror on ${abi}`;
   if (!usable) {
-    test.skip(`${title} (skipped: gcc ${flags[0]} cannot compile here)`, () => {});
+    test.skip(`${title} (skipped: gcc ${flags[0]} cannot compile <string.h> here (apt-get install gcc-12-multilib))`, () => {});
     continue;
   }
   test(title, (t) => {

@@ -5,6 +5,7 @@
  * become (ptr, count); outputs become pointers; reserved and padding members
  * disappear.  CommandSpec.syscall overrides names, order and flows.
  */
+import { isMustBeZero } from "../core/contract.js";
 import type { AbiCondition, Flow, FieldSpec } from "../spec/types.js";
 import type { DocPath } from "../core/diagnostic.js";
 import { ABIS } from "../spec/abis.js";
@@ -387,7 +388,8 @@ export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm 
       done.add(m.path);
     }
     if (spec.reserved || spec.padding) {
-      dropped.push({ field: m.path, why: spec.reserved ? "reserved (must be zero)" : "padding" });
+      const why = spec.padding ? "padding" : isMustBeZero(spec) ? "reserved (must be zero)" : "reserved (unchecked)";
+      dropped.push({ field: m.path, why });
       continue;
     }
     if (f.bits !== undefined && f.name === undefined) {

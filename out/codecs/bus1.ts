@@ -660,7 +660,7 @@ export const bus1_cmd_peer_reset: $rt.AbiCodecs<bus1_cmd_peer_reset> = $rt.table
 
 /** struct bus1_cmd_handle_transfer: Argument of BUS1_CMD_HANDLE_TRANSFER (32 bytes): makes a handle of the calling peer available in a destination peer and returns its ID there. */
 export interface bus1_cmd_handle_transfer {
-  "flags": bigint; // __u64
+  "flags": bigint; // __u64 (must be zero)
   "src_handle": bigint; // __u64
   "dst_fd": bigint; // __u64
   "dst_handle": bigint; // __u64
@@ -676,6 +676,7 @@ function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
     const wu = w.u;
     const wi = o >>> 3;
     const x0 = wu[wi];
+    if ((v.getUint32(o, true) | v.getUint32(o + 4, true)) !== 0) break ok;
     const x1 = wu[wi + 1];
     const x2 = wu[wi + 2];
     const x3 = wu[wi + 3];
@@ -688,6 +689,7 @@ function $d7x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
+  if ((v.getUint32(o, true) | v.getUint32(o + 4, true)) !== 0) $rt.bad(lenient, "struct bus1_cmd_handle_transfer", "flags", 0, "reserved", $rt.why.zero(x0));
   const x1 = v.getBigUint64(o + 8, true);
   const x2 = v.getBigUint64(o + 16, true);
   const x3 = v.getBigUint64(o + 24, true);
@@ -703,9 +705,12 @@ function $e7(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt
     const wu = w.u;
     const wi = o >>> 3;
     try {
+      v.setUint32(o, 0);
+      v.setUint32(o + 4, 0);
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
+      if ((v.getUint32(o, true) | v.getUint32(o + 4, true)) !== 0) break ok;
       const x1 = value["src_handle"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
       wu[wi + 1] = x1;
@@ -730,9 +735,12 @@ function $e7x(value: bus1_cmd_handle_transfer, into: $rt.Bytes | undefined, offs
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o, 0);
+    v.setUint32(o + 4, 0);
     const x0 = value["flags"];
     if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_handle_transfer", "flags", 0, x0, "__u64 (a bigint)");
     v.setBigUint64(o, x0, true);
+    if ((v.getUint32(o, true) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_handle_transfer", "flags", 0, "reserved", $rt.why.zero(x0));
     const x1 = value["src_handle"];
     if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_handle_transfer", "src_handle", 8, x1, "__u64 (a bigint)");
     v.setBigUint64(o + 8, x1, true);
@@ -760,6 +768,7 @@ function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
     const wu = w.u;
     const wi = o >>> 3;
     const x0 = wu[wi];
+    if ((v.getUint32(o + 4) | v.getUint32(o)) !== 0) break ok;
     const x1 = wu[wi + 1];
     const x2 = wu[wi + 2];
     const x3 = wu[wi + 3];
@@ -772,6 +781,7 @@ function $d8x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
+  if ((v.getUint32(o + 4) | v.getUint32(o)) !== 0) $rt.bad(lenient, "struct bus1_cmd_handle_transfer", "flags", 0, "reserved", $rt.why.zero(x0));
   const x1 = v.getBigUint64(o + 8);
   const x2 = v.getBigUint64(o + 16);
   const x3 = v.getBigUint64(o + 24);
@@ -787,9 +797,12 @@ function $e8(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt
     const wu = w.u;
     const wi = o >>> 3;
     try {
+      v.setUint32(o, 0);
+      v.setUint32(o + 4, 0);
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
+      if ((v.getUint32(o + 4) | v.getUint32(o)) !== 0) break ok;
       const x1 = value["src_handle"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
       wu[wi + 1] = x1;
@@ -814,9 +827,12 @@ function $e8x(value: bus1_cmd_handle_transfer, into: $rt.Bytes | undefined, offs
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o, 0);
+    v.setUint32(o + 4, 0);
     const x0 = value["flags"];
     if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_handle_transfer", "flags", 0, x0, "__u64 (a bigint)");
     v.setBigUint64(o, x0);
+    if ((v.getUint32(o + 4) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_handle_transfer", "flags", 0, "reserved", $rt.why.zero(x0));
     const x1 = value["src_handle"];
     if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_handle_transfer", "src_handle", 8, x1, "__u64 (a bigint)");
     v.setBigUint64(o + 8, x1);

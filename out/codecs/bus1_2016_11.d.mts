@@ -16,7 +16,7 @@ export declare const iovec: $rt.AbiCodecs<iovec>;
 
 /** struct bus1_cmd_handle_transfer: Argument of BUS1_CMD_HANDLE_TRANSFER (32 bytes): makes a handle of the calling peer available in a destination peer and returns its ID there. */
 export interface bus1_cmd_handle_transfer {
-  "flags": bigint; // __u64
+  "flags": bigint; // __u64 (must be zero)
   "src_handle": bigint; // __u64
   "dst_fd": bigint; // __u64
   "dst_handle": bigint; // __u64

@@ -397,6 +397,7 @@ function $d5(bytes, offset = 0, lenient) {
     const wu = w.u;
     const wi = o >>> 3;
     const x0 = wu[wi];
+    if ((v.getUint32(o, true) | v.getUint32(o + 4, true)) !== 0) break ok;
     const x1 = wu[wi + 1];
     const x2 = wu[wi + 2];
     const x3 = wu[wi + 3];
@@ -409,6 +410,7 @@ function $d5x(bytes, offset, lenient) {
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
+  if ((v.getUint32(o, true) | v.getUint32(o + 4, true)) !== 0) $rt.bad(lenient, "struct bus1_cmd_handle_transfer", "flags", 0, "reserved", $rt.why.zero(x0));
   const x1 = v.getBigUint64(o + 8, true);
   const x2 = v.getBigUint64(o + 16, true);
   const x3 = v.getBigUint64(o + 24, true);
@@ -424,9 +426,12 @@ function $e5(value, into, offset = 0) {
     const wu = w.u;
     const wi = o >>> 3;
     try {
+      v.setUint32(o, 0);
+      v.setUint32(o + 4, 0);
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
+      if ((v.getUint32(o, true) | v.getUint32(o + 4, true)) !== 0) break ok;
       const x1 = value["src_handle"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
       wu[wi + 1] = x1;
@@ -451,9 +456,12 @@ function $e5x(value, into, offset) {
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o, 0);
+    v.setUint32(o + 4, 0);
     const x0 = value["flags"];
     if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_handle_transfer", "flags", 0, x0, "__u64 (a bigint)");
     v.setBigUint64(o, x0, true);
+    if ((v.getUint32(o, true) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_handle_transfer", "flags", 0, "reserved", $rt.why.zero(x0));
     const x1 = value["src_handle"];
     if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_handle_transfer", "src_handle", 8, x1, "__u64 (a bigint)");
     v.setBigUint64(o + 8, x1, true);
@@ -481,6 +489,7 @@ function $d6(bytes, offset = 0, lenient) {
     const wu = w.u;
     const wi = o >>> 3;
     const x0 = wu[wi];
+    if ((v.getUint32(o + 4) | v.getUint32(o)) !== 0) break ok;
     const x1 = wu[wi + 1];
     const x2 = wu[wi + 2];
     const x3 = wu[wi + 3];
@@ -493,6 +502,7 @@ function $d6x(bytes, offset, lenient) {
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
+  if ((v.getUint32(o + 4) | v.getUint32(o)) !== 0) $rt.bad(lenient, "struct bus1_cmd_handle_transfer", "flags", 0, "reserved", $rt.why.zero(x0));
   const x1 = v.getBigUint64(o + 8);
   const x2 = v.getBigUint64(o + 16);
   const x3 = v.getBigUint64(o + 24);
@@ -508,9 +518,12 @@ function $e6(value, into, offset = 0) {
     const wu = w.u;
     const wi = o >>> 3;
     try {
+      v.setUint32(o, 0);
+      v.setUint32(o + 4, 0);
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
+      if ((v.getUint32(o + 4) | v.getUint32(o)) !== 0) break ok;
       const x1 = value["src_handle"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
       wu[wi + 1] = x1;
@@ -535,9 +548,12 @@ function $e6x(value, into, offset) {
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o, 0);
+    v.setUint32(o + 4, 0);
     const x0 = value["flags"];
     if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_handle_transfer", "flags", 0, x0, "__u64 (a bigint)");
     v.setBigUint64(o, x0);
+    if ((v.getUint32(o + 4) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_handle_transfer", "flags", 0, "reserved", $rt.why.zero(x0));
     const x1 = value["src_handle"];
     if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_handle_transfer", "src_handle", 8, x1, "__u64 (a bigint)");
     v.setBigUint64(o + 8, x1);

@@ -395,7 +395,7 @@ export const iovec: $rt.AbiCodecs<iovec> = $rt.table({
 
 /** struct bus1_cmd_handle_transfer: Argument of BUS1_CMD_HANDLE_TRANSFER (32 bytes): makes a handle of the calling peer available in a destination peer and returns its ID there. */
 export interface bus1_cmd_handle_transfer {
-  "flags": bigint; // __u64
+  "flags": bigint; // __u64 (must be zero)
   "src_handle": bigint; // __u64
   "dst_fd": bigint; // __u64
   "dst_handle": bigint; // __u64
@@ -411,6 +411,7 @@ function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
     const wu = w.u;
     const wi = o >>> 3;
     const x0 = wu[wi];
+    if ((v.getUint32(o, true) | v.getUint32(o + 4, true)) !== 0) break ok;
     const x1 = wu[wi + 1];
     const x2 = wu[wi + 2];
     const x3 = wu[wi + 3];
@@ -423,6 +424,7 @@ function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o, true);
+  if ((v.getUint32(o, true) | v.getUint32(o + 4, true)) !== 0) $rt.bad(lenient, "struct bus1_cmd_handle_transfer", "flags", 0, "reserved", $rt.why.zero(x0));
   const x1 = v.getBigUint64(o + 8, true);
   const x2 = v.getBigUint64(o + 16, true);
   const x3 = v.getBigUint64(o + 24, true);
@@ -438,9 +440,12 @@ function $e5(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt
     const wu = w.u;
     const wi = o >>> 3;
     try {
+      v.setUint32(o, 0);
+      v.setUint32(o + 4, 0);
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
+      if ((v.getUint32(o, true) | v.getUint32(o + 4, true)) !== 0) break ok;
       const x1 = value["src_handle"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
       wu[wi + 1] = x1;
@@ -465,9 +470,12 @@ function $e5x(value: bus1_cmd_handle_transfer, into: $rt.Bytes | undefined, offs
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o, 0);
+    v.setUint32(o + 4, 0);
     const x0 = value["flags"];
     if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_handle_transfer", "flags", 0, x0, "__u64 (a bigint)");
     v.setBigUint64(o, x0, true);
+    if ((v.getUint32(o, true) | v.getUint32(o + 4, true)) !== 0) $rt.fail("struct bus1_cmd_handle_transfer", "flags", 0, "reserved", $rt.why.zero(x0));
     const x1 = value["src_handle"];
     if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_handle_transfer", "src_handle", 8, x1, "__u64 (a bigint)");
     v.setBigUint64(o + 8, x1, true);
@@ -495,6 +503,7 @@ function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_c
     const wu = w.u;
     const wi = o >>> 3;
     const x0 = wu[wi];
+    if ((v.getUint32(o + 4) | v.getUint32(o)) !== 0) break ok;
     const x1 = wu[wi + 1];
     const x2 = wu[wi + 2];
     const x3 = wu[wi + 3];
@@ -507,6 +516,7 @@ function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   const x0 = v.getBigUint64(o);
+  if ((v.getUint32(o + 4) | v.getUint32(o)) !== 0) $rt.bad(lenient, "struct bus1_cmd_handle_transfer", "flags", 0, "reserved", $rt.why.zero(x0));
   const x1 = v.getBigUint64(o + 8);
   const x2 = v.getBigUint64(o + 16);
   const x3 = v.getBigUint64(o + 24);
@@ -522,9 +532,12 @@ function $e6(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt
     const wu = w.u;
     const wi = o >>> 3;
     try {
+      v.setUint32(o, 0);
+      v.setUint32(o + 4, 0);
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
+      if ((v.getUint32(o + 4) | v.getUint32(o)) !== 0) break ok;
       const x1 = value["src_handle"];
       if (BigInt.asUintN(64, x1) !== x1) break ok;
       wu[wi + 1] = x1;
@@ -549,9 +562,12 @@ function $e6x(value: bus1_cmd_handle_transfer, into: $rt.Bytes | undefined, offs
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct bus1_cmd_handle_transfer", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o, 0);
+    v.setUint32(o + 4, 0);
     const x0 = value["flags"];
     if (typeof x0 !== "bigint" || BigInt.asUintN(64, x0) !== x0) $rt.badValue("struct bus1_cmd_handle_transfer", "flags", 0, x0, "__u64 (a bigint)");
     v.setBigUint64(o, x0);
+    if ((v.getUint32(o + 4) | v.getUint32(o)) !== 0) $rt.fail("struct bus1_cmd_handle_transfer", "flags", 0, "reserved", $rt.why.zero(x0));
     const x1 = value["src_handle"];
     if (typeof x1 !== "bigint" || BigInt.asUintN(64, x1) !== x1) $rt.badValue("struct bus1_cmd_handle_transfer", "src_handle", 8, x1, "__u64 (a bigint)");
     v.setBigUint64(o + 8, x1);

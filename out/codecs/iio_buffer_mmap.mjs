@@ -40,9 +40,12 @@ function $e0(value, into, offset = 0) {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o, 0);
       const x0 = value["type"];
-      if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0, true);
+      if (x0 !== undefined) {
+        if ((x0 >>> 0) !== x0) break ok;
+        v.setUint32(o, x0, true);
+      }
       const x1 = value["size"];
       if ((x1 >>> 0) !== x1) break ok;
       v.setUint32(o + 4, x1, true);
@@ -66,9 +69,12 @@ function $e0x(value, into, offset) {
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o, 0);
     const x0 = value["type"];
-    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
-    v.setUint32(o, x0, true);
+    if (x0 !== undefined) {
+      if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
+      v.setUint32(o, x0, true);
+    }
     const x1 = value["size"];
     if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block_alloc_req", "size", 4, x1, "__u32");
     v.setUint32(o + 4, x1, true);
@@ -121,9 +127,12 @@ function $e1(value, into, offset = 0) {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o, 0);
       const x0 = value["type"];
-      if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      if (x0 !== undefined) {
+        if ((x0 >>> 0) !== x0) break ok;
+        v.setUint32(o, x0);
+      }
       const x1 = value["size"];
       if ((x1 >>> 0) !== x1) break ok;
       v.setUint32(o + 4, x1);
@@ -147,9 +156,12 @@ function $e1x(value, into, offset) {
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o, 0);
     const x0 = value["type"];
-    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
-    v.setUint32(o, x0);
+    if (x0 !== undefined) {
+      if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
+      v.setUint32(o, x0);
+    }
     const x1 = value["size"];
     if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block_alloc_req", "size", 4, x1, "__u32");
     v.setUint32(o + 4, x1);
@@ -202,9 +214,12 @@ function $e2(value, into, offset = 0) {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o, 0);
       const x0 = value["type"];
-      if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      if (x0 !== undefined) {
+        if ((x0 >>> 0) !== x0) break ok;
+        v.setUint32(o, x0);
+      }
       const x1 = value["size"];
       if ((x1 >>> 0) !== x1) break ok;
       v.setUint32(o + 4, x1);
@@ -228,9 +243,12 @@ function $e2x(value, into, offset) {
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o, 0);
     const x0 = value["type"];
-    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
-    v.setUint32(o, x0);
+    if (x0 !== undefined) {
+      if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
+      v.setUint32(o, x0);
+    }
     const x1 = value["size"];
     if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block_alloc_req", "size", 4, x1, "__u32");
     v.setUint32(o + 4, x1);
@@ -329,6 +347,7 @@ function $e3(value, into, offset = 0) {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o + 12, 0);
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0, true);
@@ -339,8 +358,10 @@ function $e3(value, into, offset = 0) {
       if ((x2 >>> 0) !== x2) break ok;
       v.setUint32(o + 8, x2, true);
       const x3 = value["type"];
-      if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 12, x3, true);
+      if (x3 !== undefined) {
+        if ((x3 >>> 0) !== x3) break ok;
+        v.setUint32(o + 12, x3, true);
+      }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffc) !== 0) break ok;
@@ -366,6 +387,7 @@ function $e3x(value, into, offset) {
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o + 12, 0);
     const x0 = value["id"];
     if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
     v.setUint32(o, x0, true);
@@ -376,8 +398,10 @@ function $e3x(value, into, offset) {
     if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
     v.setUint32(o + 8, x2, true);
     const x3 = value["type"];
-    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-    v.setUint32(o + 12, x3, true);
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+      v.setUint32(o + 12, x3, true);
+    }
     const x4 = value["flags"];
     if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
     if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
@@ -440,6 +464,7 @@ function $e4(value, into, offset = 0) {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o + 12, 0);
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0, true);
@@ -450,8 +475,10 @@ function $e4(value, into, offset = 0) {
       if ((x2 >>> 0) !== x2) break ok;
       v.setUint32(o + 8, x2, true);
       const x3 = value["type"];
-      if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 12, x3, true);
+      if (x3 !== undefined) {
+        if ((x3 >>> 0) !== x3) break ok;
+        v.setUint32(o + 12, x3, true);
+      }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffc) !== 0) break ok;
@@ -477,6 +504,7 @@ function $e4x(value, into, offset) {
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o + 12, 0);
     const x0 = value["id"];
     if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
     v.setUint32(o, x0, true);
@@ -487,8 +515,10 @@ function $e4x(value, into, offset) {
     if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
     v.setUint32(o + 8, x2, true);
     const x3 = value["type"];
-    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-    v.setUint32(o + 12, x3, true);
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+      v.setUint32(o + 12, x3, true);
+    }
     const x4 = value["flags"];
     if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
     if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
@@ -551,6 +581,7 @@ function $e5(value, into, offset = 0) {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o + 12, 0);
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -561,8 +592,10 @@ function $e5(value, into, offset = 0) {
       if ((x2 >>> 0) !== x2) break ok;
       v.setUint32(o + 8, x2);
       const x3 = value["type"];
-      if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 12, x3);
+      if (x3 !== undefined) {
+        if ((x3 >>> 0) !== x3) break ok;
+        v.setUint32(o + 12, x3);
+      }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffc) !== 0) break ok;
@@ -588,6 +621,7 @@ function $e5x(value, into, offset) {
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o + 12, 0);
     const x0 = value["id"];
     if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
     v.setUint32(o, x0);
@@ -598,8 +632,10 @@ function $e5x(value, into, offset) {
     if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
     v.setUint32(o + 8, x2);
     const x3 = value["type"];
-    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-    v.setUint32(o + 12, x3);
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+      v.setUint32(o + 12, x3);
+    }
     const x4 = value["flags"];
     if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
     if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
@@ -662,6 +698,7 @@ function $e6(value, into, offset = 0) {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o + 12, 0);
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -672,8 +709,10 @@ function $e6(value, into, offset = 0) {
       if ((x2 >>> 0) !== x2) break ok;
       v.setUint32(o + 8, x2);
       const x3 = value["type"];
-      if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 12, x3);
+      if (x3 !== undefined) {
+        if ((x3 >>> 0) !== x3) break ok;
+        v.setUint32(o + 12, x3);
+      }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffc) !== 0) break ok;
@@ -699,6 +738,7 @@ function $e6x(value, into, offset) {
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o + 12, 0);
     const x0 = value["id"];
     if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
     v.setUint32(o, x0);
@@ -709,8 +749,10 @@ function $e6x(value, into, offset) {
     if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
     v.setUint32(o + 8, x2);
     const x3 = value["type"];
-    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-    v.setUint32(o + 12, x3);
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+      v.setUint32(o + 12, x3);
+    }
     const x4 = value["flags"];
     if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
     if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
@@ -773,6 +815,7 @@ function $e7(value, into, offset = 0) {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o + 12, 0);
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -783,8 +826,10 @@ function $e7(value, into, offset = 0) {
       if ((x2 >>> 0) !== x2) break ok;
       v.setUint32(o + 8, x2);
       const x3 = value["type"];
-      if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 12, x3);
+      if (x3 !== undefined) {
+        if ((x3 >>> 0) !== x3) break ok;
+        v.setUint32(o + 12, x3);
+      }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffc) !== 0) break ok;
@@ -810,6 +855,7 @@ function $e7x(value, into, offset) {
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o + 12, 0);
     const x0 = value["id"];
     if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
     v.setUint32(o, x0);
@@ -820,8 +866,10 @@ function $e7x(value, into, offset) {
     if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
     v.setUint32(o + 8, x2);
     const x3 = value["type"];
-    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-    v.setUint32(o + 12, x3);
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+      v.setUint32(o + 12, x3);
+    }
     const x4 = value["flags"];
     if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
     if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));

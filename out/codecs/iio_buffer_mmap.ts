@@ -7,7 +7,7 @@ import * as $rt from "uapi-workbench/runtime";
 
 /** struct iio_buffer_block_alloc_req: Argument of IIO_BUFFER_BLOCK_ALLOC_IOCTL (16 bytes, align 4). */
 export interface iio_buffer_block_alloc_req {
-  "type": number; // __u32
+  "type"?: number; // __u32
   "size": number; // __u32
   "count": number; // __u32
   "id": number; // __u32
@@ -48,9 +48,12 @@ function $e0(value: iio_buffer_block_alloc_req, into?: $rt.Bytes, offset = 0): $
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o, 0);
       const x0 = value["type"];
-      if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0, true);
+      if (x0 !== undefined) {
+        if ((x0 >>> 0) !== x0) break ok;
+        v.setUint32(o, x0, true);
+      }
       const x1 = value["size"];
       if ((x1 >>> 0) !== x1) break ok;
       v.setUint32(o + 4, x1, true);
@@ -74,9 +77,12 @@ function $e0x(value: iio_buffer_block_alloc_req, into: $rt.Bytes | undefined, of
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o, 0);
     const x0 = value["type"];
-    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
-    v.setUint32(o, x0, true);
+    if (x0 !== undefined) {
+      if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
+      v.setUint32(o, x0, true);
+    }
     const x1 = value["size"];
     if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block_alloc_req", "size", 4, x1, "__u32");
     v.setUint32(o + 4, x1, true);
@@ -129,9 +135,12 @@ function $e1(value: iio_buffer_block_alloc_req, into?: $rt.Bytes, offset = 0): $
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o, 0);
       const x0 = value["type"];
-      if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      if (x0 !== undefined) {
+        if ((x0 >>> 0) !== x0) break ok;
+        v.setUint32(o, x0);
+      }
       const x1 = value["size"];
       if ((x1 >>> 0) !== x1) break ok;
       v.setUint32(o + 4, x1);
@@ -155,9 +164,12 @@ function $e1x(value: iio_buffer_block_alloc_req, into: $rt.Bytes | undefined, of
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o, 0);
     const x0 = value["type"];
-    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
-    v.setUint32(o, x0);
+    if (x0 !== undefined) {
+      if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
+      v.setUint32(o, x0);
+    }
     const x1 = value["size"];
     if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block_alloc_req", "size", 4, x1, "__u32");
     v.setUint32(o + 4, x1);
@@ -210,9 +222,12 @@ function $e2(value: iio_buffer_block_alloc_req, into?: $rt.Bytes, offset = 0): $
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o, 0);
       const x0 = value["type"];
-      if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      if (x0 !== undefined) {
+        if ((x0 >>> 0) !== x0) break ok;
+        v.setUint32(o, x0);
+      }
       const x1 = value["size"];
       if ((x1 >>> 0) !== x1) break ok;
       v.setUint32(o + 4, x1);
@@ -236,9 +251,12 @@ function $e2x(value: iio_buffer_block_alloc_req, into: $rt.Bytes | undefined, of
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 16 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block_alloc_req", 16, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o, 0);
     const x0 = value["type"];
-    if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
-    v.setUint32(o, x0);
+    if (x0 !== undefined) {
+      if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block_alloc_req", "type", 0, x0, "__u32");
+      v.setUint32(o, x0);
+    }
     const x1 = value["size"];
     if (typeof x1 !== "number" || (x1 >>> 0) !== x1) $rt.badValue("struct iio_buffer_block_alloc_req", "size", 4, x1, "__u32");
     v.setUint32(o + 4, x1);
@@ -300,7 +318,7 @@ export interface iio_buffer_block {
   "id": number; // __u32
   "size": number; // __u32
   "bytes_used": number; // __u32
-  "type": number; // __u32
+  "type"?: number; // __u32
   "flags": number; // __u32 (flags iio_buffer_block_flags)
   "data": {
     "offset": number; // __u32
@@ -350,6 +368,7 @@ function $e3(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o + 12, 0);
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0, true);
@@ -360,8 +379,10 @@ function $e3(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
       if ((x2 >>> 0) !== x2) break ok;
       v.setUint32(o + 8, x2, true);
       const x3 = value["type"];
-      if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 12, x3, true);
+      if (x3 !== undefined) {
+        if ((x3 >>> 0) !== x3) break ok;
+        v.setUint32(o + 12, x3, true);
+      }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffc) !== 0) break ok;
@@ -387,6 +408,7 @@ function $e3x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: numb
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o + 12, 0);
     const x0 = value["id"];
     if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
     v.setUint32(o, x0, true);
@@ -397,8 +419,10 @@ function $e3x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: numb
     if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
     v.setUint32(o + 8, x2, true);
     const x3 = value["type"];
-    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-    v.setUint32(o + 12, x3, true);
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+      v.setUint32(o + 12, x3, true);
+    }
     const x4 = value["flags"];
     if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
     if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
@@ -461,6 +485,7 @@ function $e4(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o + 12, 0);
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0, true);
@@ -471,8 +496,10 @@ function $e4(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
       if ((x2 >>> 0) !== x2) break ok;
       v.setUint32(o + 8, x2, true);
       const x3 = value["type"];
-      if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 12, x3, true);
+      if (x3 !== undefined) {
+        if ((x3 >>> 0) !== x3) break ok;
+        v.setUint32(o + 12, x3, true);
+      }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffc) !== 0) break ok;
@@ -498,6 +525,7 @@ function $e4x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: numb
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o + 12, 0);
     const x0 = value["id"];
     if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
     v.setUint32(o, x0, true);
@@ -508,8 +536,10 @@ function $e4x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: numb
     if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
     v.setUint32(o + 8, x2, true);
     const x3 = value["type"];
-    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-    v.setUint32(o + 12, x3, true);
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+      v.setUint32(o + 12, x3, true);
+    }
     const x4 = value["flags"];
     if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
     if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
@@ -572,6 +602,7 @@ function $e5(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o + 12, 0);
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -582,8 +613,10 @@ function $e5(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
       if ((x2 >>> 0) !== x2) break ok;
       v.setUint32(o + 8, x2);
       const x3 = value["type"];
-      if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 12, x3);
+      if (x3 !== undefined) {
+        if ((x3 >>> 0) !== x3) break ok;
+        v.setUint32(o + 12, x3);
+      }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffc) !== 0) break ok;
@@ -609,6 +642,7 @@ function $e5x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: numb
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o + 12, 0);
     const x0 = value["id"];
     if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
     v.setUint32(o, x0);
@@ -619,8 +653,10 @@ function $e5x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: numb
     if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
     v.setUint32(o + 8, x2);
     const x3 = value["type"];
-    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-    v.setUint32(o + 12, x3);
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+      v.setUint32(o + 12, x3);
+    }
     const x4 = value["flags"];
     if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
     if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
@@ -683,6 +719,7 @@ function $e6(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o + 12, 0);
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -693,8 +730,10 @@ function $e6(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
       if ((x2 >>> 0) !== x2) break ok;
       v.setUint32(o + 8, x2);
       const x3 = value["type"];
-      if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 12, x3);
+      if (x3 !== undefined) {
+        if ((x3 >>> 0) !== x3) break ok;
+        v.setUint32(o + 12, x3);
+      }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffc) !== 0) break ok;
@@ -720,6 +759,7 @@ function $e6x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: numb
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o + 12, 0);
     const x0 = value["id"];
     if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
     v.setUint32(o, x0);
@@ -730,8 +770,10 @@ function $e6x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: numb
     if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
     v.setUint32(o + 8, x2);
     const x3 = value["type"];
-    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-    v.setUint32(o + 12, x3);
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+      v.setUint32(o + 12, x3);
+    }
     const x4 = value["flags"];
     if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
     if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));
@@ -794,6 +836,7 @@ function $e7(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
+      v.setUint32(o + 12, 0);
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
       v.setUint32(o, x0);
@@ -804,8 +847,10 @@ function $e7(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
       if ((x2 >>> 0) !== x2) break ok;
       v.setUint32(o + 8, x2);
       const x3 = value["type"];
-      if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 12, x3);
+      if (x3 !== undefined) {
+        if ((x3 >>> 0) !== x3) break ok;
+        v.setUint32(o + 12, x3);
+      }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffc) !== 0) break ok;
@@ -831,6 +876,7 @@ function $e7x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: numb
   const o = offset;
   if (typeof o !== "number" || (o >>> 0) !== o || o + 32 > $rt.lengthOf(v)) $rt.truncated("struct iio_buffer_block", 32, o, $rt.lengthOf(v));
   try {
+    v.setUint32(o + 12, 0);
     const x0 = value["id"];
     if (typeof x0 !== "number" || (x0 >>> 0) !== x0) $rt.badValue("struct iio_buffer_block", "id", 0, x0, "__u32");
     v.setUint32(o, x0);
@@ -841,8 +887,10 @@ function $e7x(value: iio_buffer_block, into: $rt.Bytes | undefined, offset: numb
     if (typeof x2 !== "number" || (x2 >>> 0) !== x2) $rt.badValue("struct iio_buffer_block", "bytes_used", 8, x2, "__u32");
     v.setUint32(o + 8, x2);
     const x3 = value["type"];
-    if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
-    v.setUint32(o + 12, x3);
+    if (x3 !== undefined) {
+      if (typeof x3 !== "number" || (x3 >>> 0) !== x3) $rt.badValue("struct iio_buffer_block", "type", 12, x3, "__u32");
+      v.setUint32(o + 12, x3);
+    }
     const x4 = value["flags"];
     if (typeof x4 !== "number" || (x4 >>> 0) !== x4) $rt.badValue("struct iio_buffer_block", "flags", 16, x4, "__u32");
     if ((x4 & 0xfffffffc) !== 0) $rt.fail("struct iio_buffer_block", "flags", 16, "flags", $rt.why.flags(x4, "0x3"));

@@ -7,7 +7,7 @@ import * as $rt from "uapi-workbench/runtime";
 
 /** struct iio_buffer_block_alloc_req: Descriptor for allocating IIO buffer blocks (16 bytes, align 4); argument of IIO_BUFFER_BLOCK_ALLOC_IOCTL. */
 export interface iio_buffer_block_alloc_req {
-  "type": number; // __u32
+  "type"?: number; // __u32
   "size": number; // __u32
   "count": number; // __u32
   "id": number; // __u32
@@ -21,7 +21,7 @@ export interface iio_buffer_block {
   "id": number; // __u32
   "size": number; // __u32
   "bytes_used": number; // __u32
-  "type": number; // __u32
+  "type"?: number; // __u32
   "flags": number; // __u32 (flags iio_buffer_block_flags)
   "data": {
     "offset": number; // __u32

@@ -52,23 +52,21 @@ static UAPI_SHIM_INLINE int iio_buffer_get_fd(int fd, int *arg)
 /**
  * iio_buffer_block_alloc() - IIO_BUFFER_BLOCK_ALLOC_IOCTL as a syscall-style call
  * @fd: the file descriptor the ioctl is issued on
- * @type: Type of block(s) to allocate; currently unused, reserved (not checked for zero by the core).
  * @size: Size of a single block in bytes.
  * @count: Number of blocks to allocate; the example code reads it back as the number obtained.
  * @id: Returned by the request, the number of blocks allocated (per the v3/v4 kernel-doc).
  *
  * Allocates blocks; may be called repeatedly.
- * As a syscall this form takes 5 arguments (slots: 5 on x86_64, i386, x32 and 32 more); it fits in six slots on every ABI.
+ * As a syscall this form takes 4 arguments (slots: 4 on x86_64, i386, x32 and 32 more); it fits in six slots on every ABI.
  *
  * Return: the result of ioctl(fd, IIO_BUFFER_BLOCK_ALLOC_IOCTL, ...): -1 with errno set on failure.
  */
-static UAPI_SHIM_INLINE int iio_buffer_block_alloc(int fd, __u32 type, __u32 size, __u32 *count, __u32 *id)
+static UAPI_SHIM_INLINE int iio_buffer_block_alloc(int fd, __u32 size, __u32 *count, __u32 *id)
 {
 	struct iio_buffer_block_alloc_req uapi_arg;
 	int uapi_ret;
 
 	memset(&uapi_arg, 0, sizeof(uapi_arg));
-	uapi_arg.type = (__u32)type;
 	uapi_arg.size = (__u32)size;
 	uapi_arg.count = (__u32)*count;
 	uapi_ret = ioctl(fd, IIO_BUFFER_BLOCK_ALLOC_IOCTL, &uapi_arg);
@@ -107,17 +105,16 @@ union iio_buffer_block_query_data {
  * @id: Identifier of the block; set by user space for QUERY and ENQUEUE, filled by DEQUEUE.
  * @size: Size of the block in bytes.
  * @bytes_used: Number of bytes containing valid data.
- * @type: Type of the block; currently unused, reserved.
  * @flags: IIO_BUFFER_BLOCK_FLAG_*, set at ENQUEUE. (flag set iio_buffer_block_flags uses only bits < 32)
  * @data: Single-member union holding the block's location.
  * @timestamp: Timestamp of the block's data.
  *
  * Fills in a block's attributes; user space sets id.
- * As a syscall this form takes 8 arguments (slots: 8 on x86_64, i386, x32 and 30 more; 8 on mips, mipsel); it exceeds six slots on all 35 ABIs (MIPS o32 tolerates it via the stack).
+ * As a syscall this form takes 7 arguments (slots: 7 on x86_64, i386, x32 and 30 more; 7 on mips, mipsel); it exceeds six slots on all 35 ABIs (MIPS o32 tolerates it via the stack).
  *
  * Return: the result of ioctl(fd, IIO_BUFFER_BLOCK_QUERY_IOCTL, ...): -1 with errno set on failure.
  */
-static UAPI_SHIM_INLINE int iio_buffer_block_query(int fd, __u32 *id, __u32 *size, __u32 *bytes_used, __u32 *type, unsigned int *flags, union iio_buffer_block_query_data *data, __u64 *timestamp)
+static UAPI_SHIM_INLINE int iio_buffer_block_query(int fd, __u32 *id, __u32 *size, __u32 *bytes_used, unsigned int *flags, union iio_buffer_block_query_data *data, __u64 *timestamp)
 {
 	struct iio_buffer_block uapi_arg;
 	int uapi_ret;
@@ -125,14 +122,12 @@ static UAPI_SHIM_INLINE int iio_buffer_block_query(int fd, __u32 *id, __u32 *siz
 	memset(&uapi_arg, 0, sizeof(uapi_arg));
 	uapi_arg.id = (__u32)*id;
 	uapi_arg.bytes_used = (__u32)*bytes_used;
-	uapi_arg.type = (__u32)*type;
 	uapi_arg.flags = (__u32)*flags;
 	uapi_ret = ioctl(fd, IIO_BUFFER_BLOCK_QUERY_IOCTL, &uapi_arg);
 	if (uapi_ret >= 0) {
 		*id = (__u32)uapi_arg.id;
 		*size = (__u32)uapi_arg.size;
 		*bytes_used = (__u32)uapi_arg.bytes_used;
-		*type = (__u32)uapi_arg.type;
 		*flags = (unsigned int)uapi_arg.flags;
 		memcpy(data, &uapi_arg.data, sizeof(uapi_arg.data));
 		*timestamp = (__u64)uapi_arg.timestamp;
@@ -151,17 +146,16 @@ union iio_buffer_block_enqueue_data {
  * @id: Identifier of the block; set by user space for QUERY and ENQUEUE, filled by DEQUEUE.
  * @size: Size of the block in bytes.
  * @bytes_used: Number of bytes containing valid data.
- * @type: Type of the block; currently unused, reserved.
  * @flags: IIO_BUFFER_BLOCK_FLAG_*, set at ENQUEUE. (flag set iio_buffer_block_flags uses only bits < 32)
  * @data: Single-member union holding the block's location.
  * @timestamp: Timestamp of the block's data.
  *
  * Places the block with the given id on the incoming queue, transferring it to the kernel.
- * As a syscall this form takes 8 arguments (slots: 8 on x86_64, i386, x32 and 30 more; 8 on mips, mipsel); it exceeds six slots on all 35 ABIs (MIPS o32 tolerates it via the stack).
+ * As a syscall this form takes 7 arguments (slots: 7 on x86_64, i386, x32 and 30 more; 7 on mips, mipsel); it exceeds six slots on all 35 ABIs (MIPS o32 tolerates it via the stack).
  *
  * Return: the result of ioctl(fd, IIO_BUFFER_BLOCK_ENQUEUE_IOCTL, ...): -1 with errno set on failure.
  */
-static UAPI_SHIM_INLINE int iio_buffer_block_enqueue(int fd, __u32 *id, __u32 *size, __u32 *bytes_used, __u32 *type, unsigned int *flags, union iio_buffer_block_enqueue_data *data, __u64 *timestamp)
+static UAPI_SHIM_INLINE int iio_buffer_block_enqueue(int fd, __u32 *id, __u32 *size, __u32 *bytes_used, unsigned int *flags, union iio_buffer_block_enqueue_data *data, __u64 *timestamp)
 {
 	struct iio_buffer_block uapi_arg;
 	int uapi_ret;
@@ -169,14 +163,12 @@ static UAPI_SHIM_INLINE int iio_buffer_block_enqueue(int fd, __u32 *id, __u32 *s
 	memset(&uapi_arg, 0, sizeof(uapi_arg));
 	uapi_arg.id = (__u32)*id;
 	uapi_arg.bytes_used = (__u32)*bytes_used;
-	uapi_arg.type = (__u32)*type;
 	uapi_arg.flags = (__u32)*flags;
 	uapi_ret = ioctl(fd, IIO_BUFFER_BLOCK_ENQUEUE_IOCTL, &uapi_arg);
 	if (uapi_ret >= 0) {
 		*id = (__u32)uapi_arg.id;
 		*size = (__u32)uapi_arg.size;
 		*bytes_used = (__u32)uapi_arg.bytes_used;
-		*type = (__u32)uapi_arg.type;
 		*flags = (unsigned int)uapi_arg.flags;
 		memcpy(data, &uapi_arg.data, sizeof(uapi_arg.data));
 		*timestamp = (__u64)uapi_arg.timestamp;
@@ -195,17 +187,16 @@ union iio_buffer_block_dequeue_data {
  * @id: Identifier of the block; set by user space for QUERY and ENQUEUE, filled by DEQUEUE.
  * @size: Size of the block in bytes.
  * @bytes_used: Number of bytes containing valid data.
- * @type: Type of the block; currently unused, reserved.
  * @flags: IIO_BUFFER_BLOCK_FLAG_*, set at ENQUEUE. (flag set iio_buffer_block_flags uses only bits < 32)
  * @data: Single-member union holding the block's location.
  * @timestamp: Timestamp of the block's data.
  *
  * Removes the first block from the outgoing queue, transferring it to user space; blocks unless O_NONBLOCK.
- * As a syscall this form takes 8 arguments (slots: 8 on x86_64, i386, x32 and 30 more; 8 on mips, mipsel); it exceeds six slots on all 35 ABIs (MIPS o32 tolerates it via the stack).
+ * As a syscall this form takes 7 arguments (slots: 7 on x86_64, i386, x32 and 30 more; 7 on mips, mipsel); it exceeds six slots on all 35 ABIs (MIPS o32 tolerates it via the stack).
  *
  * Return: the result of ioctl(fd, IIO_BUFFER_BLOCK_DEQUEUE_IOCTL, ...): -1 with errno set on failure.
  */
-static UAPI_SHIM_INLINE int iio_buffer_block_dequeue(int fd, __u32 *id, __u32 *size, __u32 *bytes_used, __u32 *type, unsigned int *flags, union iio_buffer_block_dequeue_data *data, __u64 *timestamp)
+static UAPI_SHIM_INLINE int iio_buffer_block_dequeue(int fd, __u32 *id, __u32 *size, __u32 *bytes_used, unsigned int *flags, union iio_buffer_block_dequeue_data *data, __u64 *timestamp)
 {
 	struct iio_buffer_block uapi_arg;
 	int uapi_ret;
@@ -213,14 +204,12 @@ static UAPI_SHIM_INLINE int iio_buffer_block_dequeue(int fd, __u32 *id, __u32 *s
 	memset(&uapi_arg, 0, sizeof(uapi_arg));
 	uapi_arg.id = (__u32)*id;
 	uapi_arg.bytes_used = (__u32)*bytes_used;
-	uapi_arg.type = (__u32)*type;
 	uapi_arg.flags = (__u32)*flags;
 	uapi_ret = ioctl(fd, IIO_BUFFER_BLOCK_DEQUEUE_IOCTL, &uapi_arg);
 	if (uapi_ret >= 0) {
 		*id = (__u32)uapi_arg.id;
 		*size = (__u32)uapi_arg.size;
 		*bytes_used = (__u32)uapi_arg.bytes_used;
-		*type = (__u32)uapi_arg.type;
 		*flags = (unsigned int)uapi_arg.flags;
 		memcpy(data, &uapi_arg.data, sizeof(uapi_arg.data));
 		*timestamp = (__u64)uapi_arg.timestamp;

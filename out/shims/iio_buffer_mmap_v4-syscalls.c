@@ -26,7 +26,6 @@ SYSCALL_DEFINE2(iio_buffer_get_fd, int, fd, int __user *, arg)
 /**
  * sys_iio_buffer_block_alloc - IIO_BUFFER_BLOCK_ALLOC_IOCTL as a system call
  * @fd: the file descriptor the ioctl is issued on
- * @type: Type of block(s) to allocate; currently unused, reserved (not checked for zero by the core).
  * @size: Size of a single block in bytes.
  * @count: Number of blocks to allocate; the example code reads it back as the number obtained.
  * @id: Returned by the request, the number of blocks allocated (per the v3/v4 kernel-doc).
@@ -35,9 +34,9 @@ SYSCALL_DEFINE2(iio_buffer_get_fd, int, fd, int __user *, arg)
  *
  * Return: 0 on success, or a negative errno (-ENOSYS, -EFAULT).
  */
-SYSCALL_DEFINE5(iio_buffer_block_alloc, int, fd, u32, type, u32, size, u32 __user *, count, u32 __user *, id)
+SYSCALL_DEFINE4(iio_buffer_block_alloc, int, fd, u32, size, u32 __user *, count, u32 __user *, id)
 {
-	return ksys_iio_buffer_block_alloc(fd, type, size, count, id);
+	return ksys_iio_buffer_block_alloc(fd, size, count, id);
 }
 
 /**
@@ -53,12 +52,11 @@ SYSCALL_DEFINE1(iio_buffer_block_free, int, fd)
 	return ksys_iio_buffer_block_free(fd);
 }
 
-/* IIO_BUFFER_BLOCK_QUERY_IOCTL: group id, size, bytes_used, type, flags, data, timestamp into struct iio_buffer_block_query_args, passed by pointer. */
+/* IIO_BUFFER_BLOCK_QUERY_IOCTL: group id, size, bytes_used, flags, data, timestamp into struct iio_buffer_block_query_args, passed by pointer. */
 struct iio_buffer_block_query_args {
 	__aligned_u64 id;	/* __u32, written by the kernel */
 	__aligned_u64 size;	/* __u32, written by the kernel */
 	__aligned_u64 bytes_used;	/* __u32, written by the kernel */
-	__aligned_u64 type;	/* __u32, written by the kernel */
 	__aligned_u64 flags;	/* unsigned int, written by the kernel */
 	__aligned_u64 data;	/* union iio_buffer_block_query_data * */
 	__aligned_u64 timestamp;	/* __u64, written by the kernel */
@@ -67,10 +65,10 @@ struct iio_buffer_block_query_args {
 /**
  * sys_iio_buffer_block_query - IIO_BUFFER_BLOCK_QUERY_IOCTL as a system call
  * @fd: the file descriptor the ioctl is issued on
- * @args: the 7 other arguments, in struct iio_buffer_block_query_args
+ * @args: the 6 other arguments, in struct iio_buffer_block_query_args
  *
  * Fills in a block's attributes; user space sets id.
- * The flat form (8 arguments) exceeds six slots on 35 ABIs; remedy: group id, size, bytes_used, type, flags, data, timestamp into struct iio_buffer_block_query_args, passed by pointer.
+ * The flat form (7 arguments) exceeds six slots on 35 ABIs; remedy: group id, size, bytes_used, flags, data, timestamp into struct iio_buffer_block_query_args, passed by pointer.
  *
  * Return: 0 on success, or a negative errno (-ENOSYS, -EFAULT).
  */
@@ -79,12 +77,11 @@ SYSCALL_DEFINE2(iio_buffer_block_query, int, fd, struct iio_buffer_block_query_a
 	return ksys_iio_buffer_block_query(fd, args);
 }
 
-/* IIO_BUFFER_BLOCK_ENQUEUE_IOCTL: group id, size, bytes_used, type, flags, data, timestamp into struct iio_buffer_block_enqueue_args, passed by pointer. */
+/* IIO_BUFFER_BLOCK_ENQUEUE_IOCTL: group id, size, bytes_used, flags, data, timestamp into struct iio_buffer_block_enqueue_args, passed by pointer. */
 struct iio_buffer_block_enqueue_args {
 	__aligned_u64 id;	/* __u32, written by the kernel */
 	__aligned_u64 size;	/* __u32, written by the kernel */
 	__aligned_u64 bytes_used;	/* __u32, written by the kernel */
-	__aligned_u64 type;	/* __u32, written by the kernel */
 	__aligned_u64 flags;	/* unsigned int, written by the kernel */
 	__aligned_u64 data;	/* union iio_buffer_block_enqueue_data * */
 	__aligned_u64 timestamp;	/* __u64, written by the kernel */
@@ -93,10 +90,10 @@ struct iio_buffer_block_enqueue_args {
 /**
  * sys_iio_buffer_block_enqueue - IIO_BUFFER_BLOCK_ENQUEUE_IOCTL as a system call
  * @fd: the file descriptor the ioctl is issued on
- * @args: the 7 other arguments, in struct iio_buffer_block_enqueue_args
+ * @args: the 6 other arguments, in struct iio_buffer_block_enqueue_args
  *
  * Places the block with the given id on the incoming queue, transferring it to the kernel.
- * The flat form (8 arguments) exceeds six slots on 35 ABIs; remedy: group id, size, bytes_used, type, flags, data, timestamp into struct iio_buffer_block_enqueue_args, passed by pointer.
+ * The flat form (7 arguments) exceeds six slots on 35 ABIs; remedy: group id, size, bytes_used, flags, data, timestamp into struct iio_buffer_block_enqueue_args, passed by pointer.
  *
  * Return: 0 on success, or a negative errno (-ENOSYS, -EFAULT).
  */
@@ -105,12 +102,11 @@ SYSCALL_DEFINE2(iio_buffer_block_enqueue, int, fd, struct iio_buffer_block_enque
 	return ksys_iio_buffer_block_enqueue(fd, args);
 }
 
-/* IIO_BUFFER_BLOCK_DEQUEUE_IOCTL: group id, size, bytes_used, type, flags, data, timestamp into struct iio_buffer_block_dequeue_args, passed by pointer. */
+/* IIO_BUFFER_BLOCK_DEQUEUE_IOCTL: group id, size, bytes_used, flags, data, timestamp into struct iio_buffer_block_dequeue_args, passed by pointer. */
 struct iio_buffer_block_dequeue_args {
 	__aligned_u64 id;	/* __u32, written by the kernel */
 	__aligned_u64 size;	/* __u32, written by the kernel */
 	__aligned_u64 bytes_used;	/* __u32, written by the kernel */
-	__aligned_u64 type;	/* __u32, written by the kernel */
 	__aligned_u64 flags;	/* unsigned int, written by the kernel */
 	__aligned_u64 data;	/* union iio_buffer_block_dequeue_data * */
 	__aligned_u64 timestamp;	/* __u64, written by the kernel */
@@ -119,10 +115,10 @@ struct iio_buffer_block_dequeue_args {
 /**
  * sys_iio_buffer_block_dequeue - IIO_BUFFER_BLOCK_DEQUEUE_IOCTL as a system call
  * @fd: the file descriptor the ioctl is issued on
- * @args: the 7 other arguments, in struct iio_buffer_block_dequeue_args
+ * @args: the 6 other arguments, in struct iio_buffer_block_dequeue_args
  *
  * Removes the first block from the outgoing queue, transferring it to user space; blocks unless O_NONBLOCK.
- * The flat form (8 arguments) exceeds six slots on 35 ABIs; remedy: group id, size, bytes_used, type, flags, data, timestamp into struct iio_buffer_block_dequeue_args, passed by pointer.
+ * The flat form (7 arguments) exceeds six slots on 35 ABIs; remedy: group id, size, bytes_used, flags, data, timestamp into struct iio_buffer_block_dequeue_args, passed by pointer.
  *
  * Return: 0 on success, or a negative errno (-EAGAIN, -ENODEV, -ENOSYS, -EFAULT).
  */
