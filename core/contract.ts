@@ -6,7 +6,7 @@
  */
 import type { ExtensionContract, FieldSpec, FlagSetSpec, StructSpec, InlineComposite } from "../spec/types.js";
 
-/** The kernel rejects a non-zero value: reserved and padding members unless declared otherwise, or `mustBeZero: true`. */
+/** The kernel rejects a non-zero value: reserved and padding members unless declared otherwise; `mustBeZero: true`. */
 export function isMustBeZero(spec: FieldSpec): boolean {
   return spec.mustBeZero ?? (spec.reserved === true || spec.padding === true);
 }

@@ -639,7 +639,8 @@ for (const [abi, flags, usable] of [
 ] as const) {
   const title = `the syscall shims compile against the header: gcc -std=c99 -Werror on ${abi}`;
   if (!usable) {
-    test.skip(`${title} (skipped: gcc ${flags[0]} cannot compile <string.h> here (apt-get install gcc-12-multilib))`, () => {});
+    const why = `gcc ${flags[0]} cannot compile <string.h> here (apt-get install gcc-12-multilib)`;
+    test.skip(`${title} (skipped: ${why})`, () => {});
     continue;
   }
   test(title, (t) => {

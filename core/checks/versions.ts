@@ -53,7 +53,8 @@ export const checkVersions: Check = (ctx) =>
               "error",
               vpath(j),
               name,
-              `${v.name} = ${v.size} ends ${cuts.map(([c, ids]) => `${c} on ${nameAbis(ids, ctx.abis)}`).join("; ")}: ` +
+              `${v.name} = ${v.size} ends ` +
+                `${cuts.map(([c, ids]) => `${c} on ${nameAbis(ids, ctx.abis)}`).join("; ")}: ` +
                 `a caller of that version passes part of a member`,
               cuts.flatMap(([, ids]) => ids),
               `a version is the struct as it was published: its size is the end of a member on every ABI, ` +
