@@ -6,7 +6,9 @@
  */
 import type { ExtensionContract, FieldSpec, FlagSetSpec, StructSpec, InlineComposite } from "../spec/types.js";
 
-/** The kernel rejects a non-zero value: reserved and padding members unless declared otherwise; `mustBeZero: true`. */
+/**
+ * The kernel rejects a non-zero value: reserved and padding members unless declared otherwise, or `mustBeZero: true`.
+ */
 export function isMustBeZero(spec: FieldSpec): boolean {
   return spec.mustBeZero ?? (spec.reserved === true || spec.padding === true);
 }
@@ -31,3 +33,13 @@ export function growthContract(spec: StructSpec | InlineComposite): ExtensionCon
 
 /** copy_struct_from_user() callers refuse sizes above a page (include/linux/uaccess.h; sched_setattr, clone3). */
 export const MAX_EXTENSIBLE_SIZE = 4096;
+
+/**
+ * The smallest caller's size the kernel side accepts for a struct with a growth contract (a smaller one is
+ * -EINVAL, as openat2 refuses `usize < OPEN_HOW_SIZE_VER0`): the first published version's size, or, when none is
+ * published, `ksize`, the struct's own size on the ABI at hand.  The codecs' decodeSized and the kernel-side
+ * generator both take it from here.
+ */
+export function minimumCallerSize(contract: ExtensionContract, ksize: number): number {
+  return contract.versions?.[0]?.size ?? ksize;
+}

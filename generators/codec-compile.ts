@@ -10,6 +10,7 @@ import type { InterfaceModel, RecordType } from "../core/model.js";
 import * as runtime from "../runtime/index.js";
 import type { Codec, IoctlInfo } from "../runtime/index.js";
 import { Consts, SLOW } from "./codec-emit.js";
+import { sizedCodecProperties, sizedDecodeFunction } from "./codec-growth.js";
 import { buildStruct, buildUnit, type UnitCodec, type UnitStruct } from "./codec-unit.js";
 import type { Plan } from "./codec-plan.js";
 
@@ -29,6 +30,9 @@ export interface CompiledInterface {
   ioctls: Map<string, IoctlInfo>;
 }
 
+/** Type syntax in the generated JavaScript: none. */
+const untyped = () => "";
+
 /** JavaScript source that evaluates (given `$rt`) to { id: codec } for these codecs. */
 function jsSource(consts: Consts, codecs: UnitCodec[], names: Map<UnitCodec, string>): string {
   const parts = [...consts.lines];
@@ -39,8 +43,9 @@ function jsSource(consts: Consts, codecs: UnitCodec[], names: Map<UnitCodec, str
       `function $d${n}x(bytes, offset, lenient) {\n${c.bodies.decodeDetail}\n}`,
       `function $e${n}(value, into, offset = 0) {\n${c.bodies.encode.replaceAll(`${SLOW}(`, `$e${n}x(`)}\n}`,
       `function $e${n}x(value, into, offset) {\n${c.bodies.encodeDetail}\n}`,
+      ...(c.growth ? [sizedDecodeFunction(c.plan, c.growth, n, "", untyped)] : []),
       `const ${c.id} = { name: ${JSON.stringify(names.get(c))}, size: ${c.size}, align: ${c.align}, ` +
-        `decode: $d${n}, encode: $e${n} };`,
+        `decode: $d${n}, encode: $e${n}${c.growth ? sizedCodecProperties(c.growth, n, untyped) : ""} };`,
     );
   }
   parts.push(`return { ${codecs.map((c) => `${JSON.stringify(c.id)}: ${c.id}`).join(", ")} };`);

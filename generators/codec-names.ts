@@ -3,10 +3,12 @@
  * bit, enumerator or special value by name, `uapi decode` prints the names
  * beside the numbers.  The plan builder (codec-plan.ts) attaches them to
  * each int and bit-field node, with the same precedence as the codec's
- * rules (`ruleFor`): reserved and padding fields have none, a flag set wins
- * over an enum.  Values are normalised to the member's width and
+ * rules (`ruleFor`): must-be-zero members (core/contract.ts `isMustBeZero`:
+ * reserved and padding ones unless `mustBeZero: false`) have none, a flag
+ * set wins over an enum.  Values are normalised to the member's width and
  * signedness, as decoded.
  */
+import { isMustBeZero } from "../core/contract.js";
 import { parseInteger, type CType, type FieldModel, type InterfaceModel } from "../core/model.js";
 import { asField } from "../core/special-values.js";
 import type { NamedValue } from "../spec/types.js";
@@ -51,7 +53,9 @@ export function memberNames(
   signed: boolean,
 ): MemberNames | undefined {
   const s = f.spec;
-  if (s.reserved || s.padding) return undefined;
+  // A member that must be zero has no names to give (its rule is "zero"); a reserved one the kernel leaves
+  // unchecked (`mustBeZero: false`) keeps its flag set's, enum's and special values' names, as its rules.
+  if (isMustBeZero(s)) return undefined;
   const named = (list: NamedValue[] | undefined) =>
     (list ?? []).flatMap((n) => {
       const v = parseInteger(n.value);

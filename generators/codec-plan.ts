@@ -476,6 +476,8 @@ function recordNode(layout: RecordLayout, off: number, path: string, ctx: Ctx): 
     } else {
       node = typeNode(f, f.type, at, p, inner);
     }
+    // Reserved and padding members may be left out on encode (written as zero), also those the kernel leaves
+    // unchecked (`mustBeZero: false`, which only drops the zero rule above).
     const omittable = !inner.rawView && (f.spec.reserved === true || f.spec.padding === true);
     fields.push({ key: f.name, node, optional: (union && members.length > 1) || omittable });
   }

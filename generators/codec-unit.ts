@@ -11,6 +11,7 @@ import { commandNumber } from "../core/ioctl-numbers.js";
 import { recordName, typeName, type InterfaceModel, type RecordType } from "../core/model.js";
 import type { IocDir } from "../runtime/ioc.js";
 import { Consts, emitBodies, typeText, type Bodies } from "./codec-emit.js";
+import { growthOf, type CodecGrowth } from "./codec-growth.js";
 import { planRecord, tsName, type Plan } from "./codec-plan.js";
 import { mergeObjects } from "./codec-types.js";
 
@@ -22,6 +23,8 @@ export interface UnitCodec {
   bodies: Bodies;
   abis: AbiId[];
   plan: Plan;
+  /** For a struct with a growth contract: what its decodeSized needs (codec-growth.ts). */
+  growth?: CodecGrowth;
 }
 
 export interface UnitStruct {
@@ -68,7 +71,9 @@ export function buildStruct(
     const key = `${plan.size}/${plan.align}\n${bodies.decode}\n${bodies.encode}`;
     let codec = byKey.get(key);
     if (!codec) {
+      const growth = growthOf(plan);
       codec = { id: `$c${counter.n++}`, size: plan.size, align: plan.align, bodies, abis: [], plan };
+      if (growth) codec.growth = growth;
       byKey.set(key, codec);
       codecs.push(codec);
     }

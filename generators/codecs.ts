@@ -12,6 +12,7 @@ import { hex32 } from "../core/ioctl-numbers.js";
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions, type Generator, type OutputFile } from "./generator.js";
 import { buildUnit, type CodecUnit, type UnitCodec, type UnitStruct } from "./codec-unit.js";
 import { literalKey, SLOW } from "./codec-emit.js";
+import { sizedCodecProperties, sizedDecodeFunction } from "./codec-growth.js";
 import { RUNTIME_PACKAGE, runtimeImport, vendoredRuntime } from "./codec-runtime.js";
 import { FLAVOUR_EXTENSION, ModuleText, type Flavour, type Typed } from "./module-text.js";
 
@@ -74,7 +75,8 @@ export function codecModule(
     for (const c of s.codecs) mod.code((typed) => codecFunctions(cname, s, c, typed));
     // The maps are frozen null-prototype objects ($rt.table): a lookup by a name such as "constructor" finds
     // nothing inherited.
-    mod.exportConst(`/** ${cname} by ABI. */`, s.name, `$rt.AbiCodecs<${s.name}>`, () =>
+    const abiCodecs = s.codecs.some((c) => c.growth) ? "$rt.SizedAbiCodecs" : "$rt.AbiCodecs";
+    mod.exportConst(`/** ${cname} by ABI. */`, s.name, `${abiCodecs}<${s.name}>`, () =>
       ["$rt.table({", ...[...s.byAbi].map(([abi, c]) => `  ${JSON.stringify(abi)}: ${c.id},`), "})"].join("\n"),
     );
   }
@@ -118,8 +120,10 @@ function codecFunctions(cname: string, s: UnitStruct, c: UnitCodec, typed: Typed
       `${typed(": $rt.Bytes")} {`,
     indent(c.bodies.encodeDetail),
     "}",
-    `const ${c.id}${typed(`: $rt.Codec<${T}>`)} = { name: ${JSON.stringify(cname)}, size: ${c.size}, ` +
-      `align: ${c.align}, decode: $d${n}, encode: $e${n}${typed(` as $rt.Codec<${T}>["encode"]`)} };`,
+    ...(c.growth ? [sizedDecodeFunction(c.plan, c.growth, n, T, typed)] : []),
+    `const ${c.id}${typed(`: $rt.${c.growth ? "SizedCodec" : "Codec"}<${T}>`)} = { name: ${JSON.stringify(cname)}, ` +
+      `size: ${c.size}, align: ${c.align}, decode: $d${n}, encode: $e${n}${typed(` as $rt.Codec<${T}>["encode"]`)}` +
+      `${c.growth ? sizedCodecProperties(c.growth, n, typed) : ""} };`,
   ].join("\n");
 }
 

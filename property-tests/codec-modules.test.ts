@@ -92,8 +92,17 @@ function typecheck(t: typeof TS, files: string[], extra: TS.CompilerOptions = {}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Module = Record<string, any>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyCodec = { name: string; size: number; align: number; decode: any; encode: any };
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyCodec = {
+  name: string;
+  size: number;
+  align: number;
+  decode: any;
+  encode: any;
+  growth?: any;
+  decodeSized?: any;
+};
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** What a call did, comparable across two copies of the runtime (their CodecError classes differ). */
 function outcome(run: () => unknown): unknown {
@@ -108,6 +117,29 @@ function outcome(run: () => unknown): unknown {
 /** The same calls on both codecs give the same values, bytes, warnings and errors. */
 function sameBehaviour(a: AnyCodec, b: AnyCodec, runs: number): void {
   deepStrictEqual([a.name, a.size, a.align], [b.name, b.size, b.align]);
+  // A struct that may grow: the same growth facts and the same decodeSized for any caller's size.
+  deepStrictEqual([b.growth, typeof b.decodeSized], [a.growth, typeof a.decodeSized]);
+  if (a.decodeSized)
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: a.size * 2 + 8 }),
+        fc.nat(a.size * 2 + 8),
+        fc.nat(4),
+        (bytes, usize, at) => {
+          const warnings: { a: unknown[]; b: unknown[] } = { a: [], b: [] };
+          deepStrictEqual(
+            outcome(() => b.decodeSized(bytes, usize, at)),
+            outcome(() => a.decodeSized(bytes, usize, at)),
+          );
+          deepStrictEqual(
+            outcome(() => b.decodeSized(bytes, usize, at, warnings.b)),
+            outcome(() => a.decodeSized(bytes, usize, at, warnings.a)),
+          );
+          deepStrictEqual(warnings.b, warnings.a);
+        },
+      ),
+      { numRuns: runs },
+    );
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: a.size * 2 + 8 }), fc.nat(12), fc.boolean(), (bytes, offset, view) => {
       const input = view ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;

@@ -14,7 +14,9 @@ export type CodecErrorKind =
   | "flags" // a flags word has bits the spec does not declare
   | "enum" // a value is not one of the enumeration's values
   | "range" // a number does not fit the field (encode), or a bool byte is not 0/1 (decode)
-  | "type"; // the value has the wrong JavaScript type or shape (encode)
+  | "type" // the value has the wrong JavaScript type or shape (encode), or decodeSized's usize is missing or no size
+  | "too-small" // decodeSized: the caller's size is below the first published size (the kernel: -EINVAL)
+  | "too-big"; // decodeSized: the caller's size is above a page, or bytes past the struct are not zero (-E2BIG)
 
 export interface CodecIssue {
   /** "struct bus1_cmd_send" */
@@ -124,6 +126,23 @@ export const why = {
       : `expected ${expected}, ` +
         `got ${value === null ? "null" : Array.isArray(value) ? `an array of ${value.length}` : typeof value}`,
   bool: (value: unknown) => `a _Bool must be 0 or 1, not ${show(value)}`,
+  /** decodeSized: the caller's size `usize` and what the kernel side makes of it. */
+  usize: (usize: unknown) =>
+    usize === undefined
+      ? "the caller's size (usize) is missing: pass the size the caller gives the kernel"
+      : "the caller's size must be a non-negative integer number of bytes, " +
+        `not ${typeof usize === "bigint" ? `${usize}n (a bigint)` : show(usize)}`,
+  tooSmall: (usize: number, minimum: number) =>
+    `the caller's size ${usize} is below ${minimum}, the smallest published size (the kernel: -EINVAL)`,
+  tooBig: (usize: number, max: number) => `the caller's size ${usize} is above ${max}, a page (the kernel: -E2BIG)`,
+  trailing: (ksize: number, usize: number, at: number) =>
+    `bytes ${ksize}..${usize - 1}, past the struct's ${ksize}, must be zero: byte ${at} is not (the kernel: -E2BIG)`,
+  sizeMember: (member: string, width: number, offset: number, have: number) =>
+    `the size member ${member} (${width} bytes) lies past the buffer's end ` +
+    `(${Math.max(0, have - offset)} bytes at offset ${offset})`,
+  callerTruncated: (usize: number, offset: number, have: number) =>
+    `the caller's size is ${usize} bytes, but the buffer has ${Math.max(0, have - offset)} at offset ${offset} ` +
+    `(the kernel: -EFAULT)`,
   /**
    * A union value must give exactly one member;
    * `members` lists each member's keys (an anonymous struct member has several).

@@ -44,7 +44,8 @@ export {
   writeScalar,
   type KernelScalarName,
 } from "./scalars.js";
-export type { AbiCodecs, Codec, IoctlInfo } from "./codec.js";
+export type { AbiCodecs, Codec, Growth, IoctlInfo, SizedAbiCodecs, SizedCodec } from "./codec.js";
+export { callerBytes } from "./extensible.js";
 export {
   IOC_FAMILIES,
   iocDecode,

@@ -22,7 +22,7 @@ export interface open_how {
 }
 
 /** struct open_how by ABI. */
-export declare const open_how: $rt.AbiCodecs<open_how>;
+export declare const open_how: $rt.SizedAbiCodecs<open_how>;
 
 /** struct clone_args: Arguments of clone3 (include/uapi/linux/sched.h), every member __aligned_u64 so the layout is the same on every ABI and no compat entry point is needed. Versioned by size: CLONE_ARGS_SIZE_VER0 is 6... */
 export interface clone_args {
@@ -40,7 +40,7 @@ export interface clone_args {
 }
 
 /** struct clone_args by ABI. */
-export declare const clone_args: $rt.AbiCodecs<clone_args>;
+export declare const clone_args: $rt.SizedAbiCodecs<clone_args>;
 
 /** Every struct of this interface by C tag (a frozen null-prototype object). */
 export declare const CODECS: {

@@ -465,7 +465,11 @@ function $e5x(value, into, offset) {
   if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct open_how", 24, o, $rt.lengthOf(v));
   return out;
 }
-const $c5 = { name: "struct open_how", size: 24, align: 8, decode: $d5, encode: $e5 };
+function $d5s(bytes, usize, offset = 0, lenient) {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
+  return $d5(b, b === bytes ? offset : 0, lenient);
+}
+const $c5 = { name: "struct open_how", size: 24, align: 8, decode: $d5, encode: $e5, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d5s };
 
 /* struct open_how: 24 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d6(bytes, offset = 0, lenient) {
@@ -545,7 +549,11 @@ function $e6x(value, into, offset) {
   if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct open_how", 24, o, $rt.lengthOf(v));
   return out;
 }
-const $c6 = { name: "struct open_how", size: 24, align: 4, decode: $d6, encode: $e6 };
+function $d6s(bytes, usize, offset = 0, lenient) {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
+  return $d6(b, b === bytes ? offset : 0, lenient);
+}
+const $c6 = { name: "struct open_how", size: 24, align: 4, decode: $d6, encode: $e6, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d6s };
 
 /* struct open_how: 24 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d7(bytes, offset = 0, lenient) {
@@ -625,7 +633,11 @@ function $e7x(value, into, offset) {
   if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct open_how", 24, o, $rt.lengthOf(v));
   return out;
 }
-const $c7 = { name: "struct open_how", size: 24, align: 8, decode: $d7, encode: $e7 };
+function $d7s(bytes, usize, offset = 0, lenient) {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
+  return $d7(b, b === bytes ? offset : 0, lenient);
+}
+const $c7 = { name: "struct open_how", size: 24, align: 8, decode: $d7, encode: $e7, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d7s };
 
 /* struct open_how: 24 bytes, align 2, on m68k */
 function $d8(bytes, offset = 0, lenient) {
@@ -705,7 +717,11 @@ function $e8x(value, into, offset) {
   if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct open_how", 24, o, $rt.lengthOf(v));
   return out;
 }
-const $c8 = { name: "struct open_how", size: 24, align: 2, decode: $d8, encode: $e8 };
+function $d8s(bytes, usize, offset = 0, lenient) {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
+  return $d8(b, b === bytes ? offset : 0, lenient);
+}
+const $c8 = { name: "struct open_how", size: 24, align: 2, decode: $d8, encode: $e8, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d8s };
 
 /* struct open_how: 24 bytes, align 4, on microblaze, openrisc */
 function $d9(bytes, offset = 0, lenient) {
@@ -785,7 +801,11 @@ function $e9x(value, into, offset) {
   if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct open_how", 24, o, $rt.lengthOf(v));
   return out;
 }
-const $c9 = { name: "struct open_how", size: 24, align: 4, decode: $d9, encode: $e9 };
+function $d9s(bytes, usize, offset = 0, lenient) {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
+  return $d9(b, b === bytes ? offset : 0, lenient);
+}
+const $c9 = { name: "struct open_how", size: 24, align: 4, decode: $d9, encode: $e9, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d9s };
 
 /** struct open_how by ABI. */
 export const open_how = $rt.table({
@@ -964,7 +984,11 @@ function $e10x(value, into, offset) {
   if (o + 88 > $rt.lengthOf(v)) $rt.truncated("struct clone_args", 88, o, $rt.lengthOf(v));
   return out;
 }
-const $c10 = { name: "struct clone_args", size: 88, align: 8, decode: $d10, encode: $e10 };
+function $d10s(bytes, usize, offset = 0, lenient) {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct clone_args", 88, 88, 4096);
+  return $d10(b, b === bytes ? offset : 0, lenient);
+}
+const $c10 = { name: "struct clone_args", size: 88, align: 8, decode: $d10, encode: $e10, growth: $rt.table({ size: "argument", minimum: 88, versions: $rt.table({}) }), decodeSized: $d10s };
 
 /* struct clone_args: 88 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d11(bytes, offset = 0, lenient) {
@@ -1104,7 +1128,11 @@ function $e11x(value, into, offset) {
   if (o + 88 > $rt.lengthOf(v)) $rt.truncated("struct clone_args", 88, o, $rt.lengthOf(v));
   return out;
 }
-const $c11 = { name: "struct clone_args", size: 88, align: 8, decode: $d11, encode: $e11 };
+function $d11s(bytes, usize, offset = 0, lenient) {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct clone_args", 88, 88, 4096);
+  return $d11(b, b === bytes ? offset : 0, lenient);
+}
+const $c11 = { name: "struct clone_args", size: 88, align: 8, decode: $d11, encode: $e11, growth: $rt.table({ size: "argument", minimum: 88, versions: $rt.table({}) }), decodeSized: $d11s };
 
 /** struct clone_args by ABI. */
 export const clone_args = $rt.table({

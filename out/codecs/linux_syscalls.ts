@@ -478,7 +478,11 @@ function $e5x(value: open_how, into: $rt.Bytes | undefined, offset: number): $rt
   if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct open_how", 24, o, $rt.lengthOf(v));
   return out;
 }
-const $c5: $rt.Codec<open_how> = { name: "struct open_how", size: 24, align: 8, decode: $d5, encode: $e5 as $rt.Codec<open_how>["encode"] };
+function $d5s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
+  return $d5(b, b === bytes ? offset : 0, lenient);
+}
+const $c5: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 8, decode: $d5, encode: $e5 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d5s };
 
 /* struct open_how: 24 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
@@ -558,7 +562,11 @@ function $e6x(value: open_how, into: $rt.Bytes | undefined, offset: number): $rt
   if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct open_how", 24, o, $rt.lengthOf(v));
   return out;
 }
-const $c6: $rt.Codec<open_how> = { name: "struct open_how", size: 24, align: 4, decode: $d6, encode: $e6 as $rt.Codec<open_how>["encode"] };
+function $d6s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
+  return $d6(b, b === bytes ? offset : 0, lenient);
+}
+const $c6: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 4, decode: $d6, encode: $e6 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d6s };
 
 /* struct open_how: 24 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
@@ -638,7 +646,11 @@ function $e7x(value: open_how, into: $rt.Bytes | undefined, offset: number): $rt
   if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct open_how", 24, o, $rt.lengthOf(v));
   return out;
 }
-const $c7: $rt.Codec<open_how> = { name: "struct open_how", size: 24, align: 8, decode: $d7, encode: $e7 as $rt.Codec<open_how>["encode"] };
+function $d7s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
+  return $d7(b, b === bytes ? offset : 0, lenient);
+}
+const $c7: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 8, decode: $d7, encode: $e7 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d7s };
 
 /* struct open_how: 24 bytes, align 2, on m68k */
 function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
@@ -718,7 +730,11 @@ function $e8x(value: open_how, into: $rt.Bytes | undefined, offset: number): $rt
   if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct open_how", 24, o, $rt.lengthOf(v));
   return out;
 }
-const $c8: $rt.Codec<open_how> = { name: "struct open_how", size: 24, align: 2, decode: $d8, encode: $e8 as $rt.Codec<open_how>["encode"] };
+function $d8s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
+  return $d8(b, b === bytes ? offset : 0, lenient);
+}
+const $c8: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 2, decode: $d8, encode: $e8 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d8s };
 
 /* struct open_how: 24 bytes, align 4, on microblaze, openrisc */
 function $d9(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
@@ -798,10 +814,14 @@ function $e9x(value: open_how, into: $rt.Bytes | undefined, offset: number): $rt
   if (o + 24 > $rt.lengthOf(v)) $rt.truncated("struct open_how", 24, o, $rt.lengthOf(v));
   return out;
 }
-const $c9: $rt.Codec<open_how> = { name: "struct open_how", size: 24, align: 4, decode: $d9, encode: $e9 as $rt.Codec<open_how>["encode"] };
+function $d9s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
+  return $d9(b, b === bytes ? offset : 0, lenient);
+}
+const $c9: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 4, decode: $d9, encode: $e9 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d9s };
 
 /** struct open_how by ABI. */
-export const open_how: $rt.AbiCodecs<open_how> = $rt.table({
+export const open_how: $rt.SizedAbiCodecs<open_how> = $rt.table({
   "x86_64": $c5,
   "i386": $c6,
   "x32": $c5,
@@ -992,7 +1012,11 @@ function $e10x(value: clone_args, into: $rt.Bytes | undefined, offset: number): 
   if (o + 88 > $rt.lengthOf(v)) $rt.truncated("struct clone_args", 88, o, $rt.lengthOf(v));
   return out;
 }
-const $c10: $rt.Codec<clone_args> = { name: "struct clone_args", size: 88, align: 8, decode: $d10, encode: $e10 as $rt.Codec<clone_args>["encode"] };
+function $d10s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecWarning[]): clone_args {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct clone_args", 88, 88, 4096);
+  return $d10(b, b === bytes ? offset : 0, lenient);
+}
+const $c10: $rt.SizedCodec<clone_args> = { name: "struct clone_args", size: 88, align: 8, decode: $d10, encode: $e10 as $rt.Codec<clone_args>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 88, versions: $rt.table({}) }), decodeSized: $d10s };
 
 /* struct clone_args: 88 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d11(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): clone_args {
@@ -1132,10 +1156,14 @@ function $e11x(value: clone_args, into: $rt.Bytes | undefined, offset: number): 
   if (o + 88 > $rt.lengthOf(v)) $rt.truncated("struct clone_args", 88, o, $rt.lengthOf(v));
   return out;
 }
-const $c11: $rt.Codec<clone_args> = { name: "struct clone_args", size: 88, align: 8, decode: $d11, encode: $e11 as $rt.Codec<clone_args>["encode"] };
+function $d11s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecWarning[]): clone_args {
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct clone_args", 88, 88, 4096);
+  return $d11(b, b === bytes ? offset : 0, lenient);
+}
+const $c11: $rt.SizedCodec<clone_args> = { name: "struct clone_args", size: 88, align: 8, decode: $d11, encode: $e11 as $rt.Codec<clone_args>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 88, versions: $rt.table({}) }), decodeSized: $d11s };
 
 /** struct clone_args by ABI. */
-export const clone_args: $rt.AbiCodecs<clone_args> = $rt.table({
+export const clone_args: $rt.SizedAbiCodecs<clone_args> = $rt.table({
   "x86_64": $c10,
   "i386": $c10,
   "x32": $c10,
