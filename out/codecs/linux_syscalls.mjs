@@ -469,7 +469,7 @@ function $d5s(bytes, usize, offset = 0, lenient) {
   const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
   return $d5(b, b === bytes ? offset : 0, lenient);
 }
-const $c5 = { name: "struct open_how", size: 24, align: 8, decode: $d5, encode: $e5, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d5s };
+const $c5 = { name: "struct open_how", size: 24, align: 8, decode: $d5, encode: $e5, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({ "OPEN_HOW_SIZE_VER0": 24 }) }), decodeSized: $d5s };
 
 /* struct open_how: 24 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d6(bytes, offset = 0, lenient) {
@@ -553,7 +553,7 @@ function $d6s(bytes, usize, offset = 0, lenient) {
   const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
   return $d6(b, b === bytes ? offset : 0, lenient);
 }
-const $c6 = { name: "struct open_how", size: 24, align: 4, decode: $d6, encode: $e6, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d6s };
+const $c6 = { name: "struct open_how", size: 24, align: 4, decode: $d6, encode: $e6, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({ "OPEN_HOW_SIZE_VER0": 24 }) }), decodeSized: $d6s };
 
 /* struct open_how: 24 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d7(bytes, offset = 0, lenient) {
@@ -637,7 +637,7 @@ function $d7s(bytes, usize, offset = 0, lenient) {
   const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
   return $d7(b, b === bytes ? offset : 0, lenient);
 }
-const $c7 = { name: "struct open_how", size: 24, align: 8, decode: $d7, encode: $e7, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d7s };
+const $c7 = { name: "struct open_how", size: 24, align: 8, decode: $d7, encode: $e7, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({ "OPEN_HOW_SIZE_VER0": 24 }) }), decodeSized: $d7s };
 
 /* struct open_how: 24 bytes, align 2, on m68k */
 function $d8(bytes, offset = 0, lenient) {
@@ -721,7 +721,7 @@ function $d8s(bytes, usize, offset = 0, lenient) {
   const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
   return $d8(b, b === bytes ? offset : 0, lenient);
 }
-const $c8 = { name: "struct open_how", size: 24, align: 2, decode: $d8, encode: $e8, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d8s };
+const $c8 = { name: "struct open_how", size: 24, align: 2, decode: $d8, encode: $e8, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({ "OPEN_HOW_SIZE_VER0": 24 }) }), decodeSized: $d8s };
 
 /* struct open_how: 24 bytes, align 4, on microblaze, openrisc */
 function $d9(bytes, offset = 0, lenient) {
@@ -805,7 +805,7 @@ function $d9s(bytes, usize, offset = 0, lenient) {
   const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
   return $d9(b, b === bytes ? offset : 0, lenient);
 }
-const $c9 = { name: "struct open_how", size: 24, align: 4, decode: $d9, encode: $e9, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d9s };
+const $c9 = { name: "struct open_how", size: 24, align: 4, decode: $d9, encode: $e9, growth: $rt.table({ size: "argument", minimum: 24, versions: $rt.table({ "OPEN_HOW_SIZE_VER0": 24 }) }), decodeSized: $d9s };
 
 /** struct open_how by ABI. */
 export const open_how = $rt.table({
@@ -985,10 +985,10 @@ function $e10x(value, into, offset) {
   return out;
 }
 function $d10s(bytes, usize, offset = 0, lenient) {
-  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct clone_args", 88, 88, 4096);
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct clone_args", 88, 64, 4096);
   return $d10(b, b === bytes ? offset : 0, lenient);
 }
-const $c10 = { name: "struct clone_args", size: 88, align: 8, decode: $d10, encode: $e10, growth: $rt.table({ size: "argument", minimum: 88, versions: $rt.table({}) }), decodeSized: $d10s };
+const $c10 = { name: "struct clone_args", size: 88, align: 8, decode: $d10, encode: $e10, growth: $rt.table({ size: "argument", minimum: 64, versions: $rt.table({ "CLONE_ARGS_SIZE_VER0": 64, "CLONE_ARGS_SIZE_VER1": 80, "CLONE_ARGS_SIZE_VER2": 88 }) }), decodeSized: $d10s };
 
 /* struct clone_args: 88 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d11(bytes, offset = 0, lenient) {
@@ -1129,10 +1129,10 @@ function $e11x(value, into, offset) {
   return out;
 }
 function $d11s(bytes, usize, offset = 0, lenient) {
-  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct clone_args", 88, 88, 4096);
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct clone_args", 88, 64, 4096);
   return $d11(b, b === bytes ? offset : 0, lenient);
 }
-const $c11 = { name: "struct clone_args", size: 88, align: 8, decode: $d11, encode: $e11, growth: $rt.table({ size: "argument", minimum: 88, versions: $rt.table({}) }), decodeSized: $d11s };
+const $c11 = { name: "struct clone_args", size: 88, align: 8, decode: $d11, encode: $e11, growth: $rt.table({ size: "argument", minimum: 64, versions: $rt.table({ "CLONE_ARGS_SIZE_VER0": 64, "CLONE_ARGS_SIZE_VER1": 80, "CLONE_ARGS_SIZE_VER2": 88 }) }), decodeSized: $d11s };
 
 /** struct clone_args by ABI. */
 export const clone_args = $rt.table({

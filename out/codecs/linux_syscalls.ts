@@ -482,7 +482,7 @@ function $d5s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecW
   const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
   return $d5(b, b === bytes ? offset : 0, lenient);
 }
-const $c5: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 8, decode: $d5, encode: $e5 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d5s };
+const $c5: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 8, decode: $d5, encode: $e5 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({ "OPEN_HOW_SIZE_VER0": 24 }) }), decodeSized: $d5s };
 
 /* struct open_how: 24 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
@@ -566,7 +566,7 @@ function $d6s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecW
   const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
   return $d6(b, b === bytes ? offset : 0, lenient);
 }
-const $c6: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 4, decode: $d6, encode: $e6 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d6s };
+const $c6: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 4, decode: $d6, encode: $e6 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({ "OPEN_HOW_SIZE_VER0": 24 }) }), decodeSized: $d6s };
 
 /* struct open_how: 24 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
@@ -650,7 +650,7 @@ function $d7s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecW
   const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
   return $d7(b, b === bytes ? offset : 0, lenient);
 }
-const $c7: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 8, decode: $d7, encode: $e7 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d7s };
+const $c7: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 8, decode: $d7, encode: $e7 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({ "OPEN_HOW_SIZE_VER0": 24 }) }), decodeSized: $d7s };
 
 /* struct open_how: 24 bytes, align 2, on m68k */
 function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
@@ -734,7 +734,7 @@ function $d8s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecW
   const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
   return $d8(b, b === bytes ? offset : 0, lenient);
 }
-const $c8: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 2, decode: $d8, encode: $e8 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d8s };
+const $c8: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 2, decode: $d8, encode: $e8 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({ "OPEN_HOW_SIZE_VER0": 24 }) }), decodeSized: $d8s };
 
 /* struct open_how: 24 bytes, align 4, on microblaze, openrisc */
 function $d9(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
@@ -818,7 +818,7 @@ function $d9s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecW
   const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct open_how", 24, 24, 4096);
   return $d9(b, b === bytes ? offset : 0, lenient);
 }
-const $c9: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 4, decode: $d9, encode: $e9 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({}) }), decodeSized: $d9s };
+const $c9: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align: 4, decode: $d9, encode: $e9 as $rt.Codec<open_how>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 24, versions: $rt.table({ "OPEN_HOW_SIZE_VER0": 24 }) }), decodeSized: $d9s };
 
 /** struct open_how by ABI. */
 export const open_how: $rt.SizedAbiCodecs<open_how> = $rt.table({
@@ -1013,10 +1013,10 @@ function $e10x(value: clone_args, into: $rt.Bytes | undefined, offset: number): 
   return out;
 }
 function $d10s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecWarning[]): clone_args {
-  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct clone_args", 88, 88, 4096);
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct clone_args", 88, 64, 4096);
   return $d10(b, b === bytes ? offset : 0, lenient);
 }
-const $c10: $rt.SizedCodec<clone_args> = { name: "struct clone_args", size: 88, align: 8, decode: $d10, encode: $e10 as $rt.Codec<clone_args>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 88, versions: $rt.table({}) }), decodeSized: $d10s };
+const $c10: $rt.SizedCodec<clone_args> = { name: "struct clone_args", size: 88, align: 8, decode: $d10, encode: $e10 as $rt.Codec<clone_args>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 64, versions: $rt.table({ "CLONE_ARGS_SIZE_VER0": 64, "CLONE_ARGS_SIZE_VER1": 80, "CLONE_ARGS_SIZE_VER2": 88 }) }), decodeSized: $d10s };
 
 /* struct clone_args: 88 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d11(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): clone_args {
@@ -1157,10 +1157,10 @@ function $e11x(value: clone_args, into: $rt.Bytes | undefined, offset: number): 
   return out;
 }
 function $d11s(bytes: $rt.Bytes, usize?: number, offset = 0, lenient?: $rt.CodecWarning[]): clone_args {
-  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct clone_args", 88, 88, 4096);
+  const b = $rt.callerBytes(bytes, usize, offset, lenient, "struct clone_args", 88, 64, 4096);
   return $d11(b, b === bytes ? offset : 0, lenient);
 }
-const $c11: $rt.SizedCodec<clone_args> = { name: "struct clone_args", size: 88, align: 8, decode: $d11, encode: $e11 as $rt.Codec<clone_args>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 88, versions: $rt.table({}) }), decodeSized: $d11s };
+const $c11: $rt.SizedCodec<clone_args> = { name: "struct clone_args", size: 88, align: 8, decode: $d11, encode: $e11 as $rt.Codec<clone_args>["encode"], growth: $rt.table<$rt.Growth>({ size: "argument", minimum: 64, versions: $rt.table({ "CLONE_ARGS_SIZE_VER0": 64, "CLONE_ARGS_SIZE_VER1": 80, "CLONE_ARGS_SIZE_VER2": 88 }) }), decodeSized: $d11s };
 
 /** struct clone_args by ABI. */
 export const clone_args: $rt.SizedAbiCodecs<clone_args> = $rt.table({
