@@ -7,10 +7,18 @@ import { checkCompat } from "./compat.js";
 import type { Check } from "./context.js";
 import { checkIoctl } from "./ioctl.js";
 import { checkPadding } from "./padding.js";
+import { checkRegistry } from "./registry.js";
 import { checkTypes } from "./types.js";
 
 /** The checks of the core; syscall/checks.ts adds the syscall-level ones (ALL_CHECKS). */
-export const CHECKS: readonly Check[] = [checkPadding, checkAlign64, checkCompat, checkTypes, checkIoctl];
+export const CHECKS: readonly Check[] = [
+  checkPadding,
+  checkAlign64,
+  checkCompat,
+  checkTypes,
+  checkIoctl,
+  checkRegistry,
+];
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
