@@ -140,7 +140,9 @@ test("clean structs pass: natural alignment, explicit padding, __aligned_u64", (
         fields:
           - { name: x, type: __u16 }
           - { name: y, type: __u16 }`,
-    `      - { name: C, doc: d, magic: 0x42, nr: 1, dir: write, arg: struct clean }`,
+    // 0xE9: a type byte no row of ioctl-number.rst lists ('B', 0x42, is cciss_ioctl.h's and pmu.h's), so the
+    // registry has only its info to say, which check() leaves out.
+    `      - { name: C, doc: d, magic: 0xE9, nr: 1, dir: write, arg: struct clean }`,
   );
   t.deepEqual(ds, []);
 });

@@ -7,13 +7,14 @@ import test from "ava";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "../core/paths.js";
-import { ABI_FACTS, MEASURED_TSV, SEED_UAPI } from "./reference.js";
+import { ABI_FACTS, KERNEL_RULES, MEASURED_TSV, SEED_UAPI } from "./reference.js";
 
 const SHARED = path.resolve(REPO_ROOT, "..", "shared", "reference");
 const COPIES: [string, string][] = [
   [ABI_FACTS, path.join(SHARED, "abi-facts.md")],
   [SEED_UAPI, path.join(SHARED, "seed-uapi.md")],
   [MEASURED_TSV, path.join(SHARED, "abi-probe", "measured.tsv")],
+  [KERNEL_RULES, path.join(SHARED, "kernel-rules.md")],
 ];
 const haveShared = existsSync(SHARED);
 

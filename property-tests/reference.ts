@@ -13,6 +13,7 @@ export const REFERENCE_DIR = path.join(REPO_ROOT, "property-tests", "fixtures", 
 export const ABI_FACTS = path.join(REFERENCE_DIR, "abi-facts.md");
 export const SEED_UAPI = path.join(REFERENCE_DIR, "seed-uapi.md");
 export const MEASURED_TSV = path.join(REFERENCE_DIR, "measured.tsv");
+export const KERNEL_RULES = path.join(REFERENCE_DIR, "kernel-rules.md");
 
 export const readReference = (file: string) => readFileSync(file, "utf8");
 

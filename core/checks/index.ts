@@ -8,6 +8,7 @@ import { checkContract } from "./contract.js";
 import type { Check } from "./context.js";
 import { checkIoctl } from "./ioctl.js";
 import { checkPadding } from "./padding.js";
+import { checkRegistry } from "./registry.js";
 import { checkTypes } from "./types.js";
 import { checkVersions } from "./versions.js";
 
@@ -18,6 +19,7 @@ export const CHECKS: readonly Check[] = [
   checkCompat,
   checkTypes,
   checkIoctl,
+  checkRegistry,
   checkVersions,
   checkContract,
 ];

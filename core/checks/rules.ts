@@ -123,6 +123,23 @@ export const CHECK_RULES: readonly CheckRule[] = [
       "The command's request number differs between ABIs because its argument's size does, so a 32-bit " +
       "caller on a 64-bit kernel sends a number the native handler does not know.",
   },
+  {
+    id: "ioctl/registry",
+    severity: "warning",
+    summary: "a (magic, nr) the kernel's ioctl-number.rst registers to another header",
+    description:
+      "Commands use an ioctl type byte and number that Documentation/userspace-api/ioctl/ioctl-number.rst " +
+      "gives to a header other than the interface's own, so a call on the wrong device is not refused cleanly " +
+      "and strace cannot tell the two apart. The hint suggests a free block to register.",
+  },
+  {
+    id: "ioctl/unregistered",
+    severity: "info",
+    summary: "a (magic, nr) no row of ioctl-number.rst lists",
+    description:
+      "No row of the kernel's ioctl number registry lists the commands' type byte and number: register the " +
+      "block, with room to grow, by patching Documentation/userspace-api/ioctl/ioctl-number.rst.",
+  },
   // Run from syscall/checks.ts (it needs the syscall analysis), listed here so every rule is in one table.
   {
     id: "syscall/six-args",
