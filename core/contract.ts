@@ -6,7 +6,10 @@
  */
 import type { ExtensionContract, FieldSpec, FlagSetSpec, StructSpec, InlineComposite } from "../spec/types.js";
 
-/** The kernel rejects a non-zero value: reserved and padding members unless declared otherwise, or `mustBeZero: true`. */
+/**
+ * The kernel rejects a non-zero value: reserved and padding members unless declared otherwise, or
+ * `mustBeZero: true`.
+ */
 export function isMustBeZero(spec: FieldSpec): boolean {
   return spec.mustBeZero ?? (spec.reserved === true || spec.padding === true);
 }
@@ -31,3 +34,12 @@ export function growthContract(spec: StructSpec | InlineComposite): ExtensionCon
 
 /** copy_struct_from_user() callers refuse sizes above a page (include/linux/uaccess.h; sched_setattr, clone3). */
 export const MAX_EXTENSIBLE_SIZE = 4096;
+
+/**
+ * The smallest size a caller may pass for an extensible struct: its first published version's, else the struct's own
+ * (`ksize`, sizeof on the ABI at hand).  The kernel side rejects a smaller one with -EINVAL and the codec as
+ * "too-small", from this one function, so the two agree.
+ */
+export function minimumCallerSize(contract: ExtensionContract, ksize: number): number {
+  return contract.versions?.[0]?.size ?? ksize;
+}
