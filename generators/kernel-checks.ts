@@ -9,6 +9,8 @@
  * - a _Bool whose byte is neither 0 nor 1;
  * - a padding bit or byte (one no member covers, on the compiler's ABI) that is not zero.
  *
+ * Members the command only writes (`flow: out`, for it) are not checked: the kernel never reads them.
+ *
  * The same precedence as codec-plan.ts ruleFor(): must-be-zero, then flags, then enum.  Members of a union with
  * more than one member are raw views of the same bytes and get no rules (only its padding is checked), as in the
  * codec.  Everything is written once for every ABI: member access by name, sizes by sizeof, padding found by
@@ -20,6 +22,7 @@ import { layoutType } from "../core/layout.js";
 import {
   elementType,
   parseInteger,
+  type CommandModel,
   type CType,
   type FieldModel,
   type InterfaceModel,
@@ -27,7 +30,7 @@ import {
 } from "../core/model.js";
 import { signedOn, sizesAcrossAbis } from "../core/scalars.js";
 import { ABIS } from "../spec/abis.js";
-import type { EnumSpec, FlagSetSpec } from "../spec/types.js";
+import type { EnumSpec, FlagSetSpec, Flow } from "../spec/types.js";
 import {
   blockCommentLines,
   cIdentifier,
@@ -50,12 +53,29 @@ function memberRule(f: FieldModel, t: CType, ifc: InterfaceModel): MemberRule | 
   return e ? { kind: "enum", spec: e } : undefined;
 }
 
-/** Where the walk is: the indentation, the loop variables in use, and whether rules apply (not in a raw union). */
+/**
+ * Where the walk is: the indentation, the loop variables in use, whether rules apply (not in a raw union), and
+ * for the command at hand the member path (`msg.type`, as `flow:` maps name members) and the flow inherited.
+ */
 interface Walk {
   indent: string;
   loops: number;
   raw: boolean;
   ifc: InterfaceModel;
+  cmd: CommandModel;
+  path: string;
+  flow?: Flow;
+}
+
+/**
+ * The member's flow for the command: the command's `flow:` map, else the member's own `flow:`, else its
+ * parent's (as `uapi check` resolves it, core/checks/ioctl.ts).  Own entries only: a member named `constructor`
+ * must not find Object.prototype's.
+ */
+function memberFlow(f: FieldModel, path: string, w: Walk): Flow | undefined {
+  const map = w.cmd.spec.flow;
+  const mapped = f.name !== undefined && map && Object.hasOwn(map, path) ? map[path] : undefined;
+  return mapped ?? f.spec.flow ?? w.flow;
 }
 
 /** Loop variables by nesting depth: i, j, k, then i3, i4, ... */
@@ -194,10 +214,17 @@ function leaf(f: FieldModel, t: CType, x: string, w: Walk): string[] {
   return rule ? ruleLines(rule, f, t, x, w) : [];
 }
 
-/** The checks of every member of a record whose members are reached as `${prefix}name`. */
+/**
+ * The checks of every member of a record whose members are reached as `${prefix}name`.  A member the command only
+ * writes (flow `out`) is not checked: the kernel overwrites it and never reads what the caller left there.
+ */
 function recordChecks(r: RecordType, prefix: string, w: Walk): string[] {
-  const inner = { ...w, raw: w.raw || isRawUnion(r) };
+  const raw = w.raw || isRawUnion(r);
   return readMembers(r).flatMap((f) => {
+    const path = f.name === undefined ? w.path : w.path ? `${w.path}.${f.name}` : f.name;
+    const flow = memberFlow(f, path, w);
+    if (flow === "out") return [];
+    const inner: Walk = { ...w, raw, path, ...(flow ? { flow } : {}) };
     if (f.name === undefined) {
       // An anonymous struct or union: its members are reached as the parent's (C11 6.7.2.1p13).
       const t = f.type;
@@ -242,23 +269,28 @@ export function hasPadding(r: RecordType, ifc: InterfaceModel): boolean {
 /* The function                                                         */
 /* ------------------------------------------------------------------ */
 
-/** The name of the function that tests an argument of record type `r`. */
-export const validatorName = (r: RecordType) => `${cIdentifier(r.tag!)}_is_valid`;
-
 /**
- * `static bool <name>(const <type> *arg)` for a named record, or undefined when the kernel rejects nothing in it
- * (no rule, no _Bool and no padding on any ABI); `name` is asked for only when there is a function to name.
+ * The statements of the function that tests command `cmd`'s argument, a named record of C type `type` (its
+ * parameter is `arg`), ending in `return true;`; undefined when the kernel rejects nothing in it (no rule on a
+ * member the command reads, no _Bool and no padding on any ABI).
  */
-export function validatorLines(
+export function validatorBody(
   r: RecordType,
   type: string,
+  cmd: CommandModel,
   ifc: InterfaceModel,
-  name: () => string,
 ): string[] | undefined {
-  const w: Walk = { indent: "\t", loops: 0, raw: false, ifc };
+  const w: Walk = { indent: "\t", loops: 0, raw: false, ifc, cmd, path: "" };
   const rules = recordChecks(r, "arg->", w);
   const padding = hasPadding(r, ifc)
     ? [
+        ...blockCommentLines(
+          [
+            "Padding (on some ABI) must be zero as well: clear every member of a copy, and what is left is the " +
+              "padding of the compiler's ABI.",
+          ],
+          "\t",
+        ),
         "\tmemcpy(&rest, arg, sizeof(rest));",
         ...clearMembers(r, "rest.", w),
         "\tif (memchr_inv(&rest, 0, sizeof(rest)))",
@@ -266,27 +298,31 @@ export function validatorLines(
       ]
     : [];
   if (!rules.length && !padding.length) return undefined;
-  const fn = name();
   return [
-    ...blockCommentLines([
-      `${fn}() - whether the kernel accepts *arg; false means -EINVAL: a flag bit outside its set's mask, a ` +
-        "value its enum does not declare, a non-zero reserved member or padding byte, a _Bool other than 0 or 1.",
-    ]),
-    `static bool ${fn}(const ${type} *arg)`,
-    "{",
     ...(padding.length ? [`\t${type} rest;`, ""] : []),
     ...rules,
     ...(padding.length && rules.length ? [""] : []),
-    ...(padding.length
-      ? [
-          "\t/*",
-          "\t * Padding (on some ABI) must be zero as well: clear every member of a",
-          "\t * copy, and what is left is the padding of the compiler's ABI.",
-          "\t */",
-        ]
-      : []),
     ...padding,
     "\treturn true;",
+  ];
+}
+
+/** "A", "A and B", "A, B and C" */
+const listText = (items: readonly string[]) =>
+  items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}` : (items[0] ?? "");
+
+/** `static bool <name>(const <type> *arg)` around a body of validatorBody(), for the commands named. */
+export function validatorLines(name: string, type: string, body: readonly string[], commands: string[]): string[] {
+  return [
+    ...blockCommentLines([
+      `${name}() - whether the kernel accepts *arg as ${listText(commands)} read${commands.length > 1 ? "" : "s"} ` +
+        "it; false means -EINVAL: a flag bit outside its set's mask, a value its enum does not declare, a " +
+        "non-zero reserved member or padding byte, a _Bool other than 0 or 1. Members the command only writes " +
+        "(flow: out) are not read, so not checked.",
+    ]),
+    `static bool ${cIdentifier(name)}(const ${type} *arg)`,
+    "{",
+    ...body,
     "}",
   ];
 }

@@ -30,7 +30,7 @@ import {
 } from "../core/c-writer.js";
 import type { Generator, OutputFile } from "./generator.js";
 import { magicText, specDisplayName } from "./header.js";
-import { validatorLines, validatorName } from "./kernel-checks.js";
+import { validatorBody, validatorLines } from "./kernel-checks.js";
 
 /** Where an interface's kernel side goes, relative to out/ (named by interface, as asserts/ and codecs/ are). */
 export function kernelHandlersOutputPath(ifc: InterfaceModel): string {
@@ -120,6 +120,9 @@ function argumentOf(cmd: CommandModel): Argument {
 /* Names                                                               */
 /* ------------------------------------------------------------------ */
 
+/** The name of the function that tests an argument of record type `r` for every command that reads it. */
+const validatorName = (r: RecordType) => `${cIdentifier(r.tag!)}_is_valid`;
+
 /** The file's function names, each unique: a clash (two spellings that lower-case alike) gets a number. */
 class FunctionNames {
   private readonly used = new Set<string>();
@@ -136,9 +139,14 @@ class FunctionNames {
   dispatcher = (ifc: InterfaceModel) => this.name("ioctl", `${ifc.spec.name}_ioctl`);
   handler = (cmd: CommandModel) => this.name(`handle ${cmd.spec.name}`, `handle_${cmd.spec.name.toLowerCase()}`);
   driver = (cmd: CommandModel) => this.name(`do ${cmd.spec.name}`, `do_${cmd.spec.name.toLowerCase()}`);
-  validator = (r: RecordType) => this.name(`valid ${r.tag}`, validatorName(r));
-  /** Whether a validator was named for the record (one exists exactly then). */
-  hasValidator = (r: RecordType) => this.byKey.has(`valid ${r.tag}`);
+  /** The validator the commands share: `wanted`, else after the first command (`<command>_arg_is_valid`). */
+  validator = (cmds: readonly CommandModel[], wanted?: string) => {
+    const name = this.name(`valid ${cmds[0]!.spec.name}`, wanted ?? `${cmds[0]!.spec.name.toLowerCase()}_arg_is_valid`);
+    for (const c of cmds.slice(1)) this.byKey.set(`valid ${c.spec.name}`, name);
+    return name;
+  };
+  /** The validator of a command's argument, when it has one. */
+  validatorOf = (cmd: CommandModel) => this.byKey.get(`valid ${cmd.spec.name}`);
 }
 
 /* ------------------------------------------------------------------ */
@@ -244,8 +252,8 @@ function handlerLines(
       "\tmemset(&karg, 0, sizeof(karg));",
     );
   }
-  if (arg.kind === "record" && arg.copyIn && names.hasValidator(arg.record))
-    body.push(`\tif (!${names.validator(arg.record)}(&karg))`, "\t\treturn -EINVAL;");
+  const validator = names.validatorOf(cmd);
+  if (validator) body.push(`\tif (!${validator}(&karg))`, "\t\treturn -EINVAL;");
 
   if (!arg.copyOut) body.push(`\treturn ${call};`);
   else {
@@ -276,7 +284,7 @@ function handlerComment(cmd: CommandModel, arg: Argument & { kind: "scalar" | "r
   const steps = [
     ...(growth ? ["bound the caller's size"] : []),
     ...(arg.copyIn ? [growth ? "copy in (copy_struct_from_user)" : "copy in"] : ["zero"]),
-    ...(arg.kind === "record" && arg.copyIn && names.hasValidator(arg.record) ? ["check"] : []),
+    ...(names.validatorOf(cmd) ? ["check"] : []),
     `${names.driver(cmd)}()`,
     ...(arg.copyOut ? ["copy back"] : []),
   ];
@@ -376,15 +384,34 @@ export function renderKernelHandlers(model: SpecModel, ifc: InterfaceModel): str
   const dispatcher = names.dispatcher(ifc);
   const args = new Map(ifc.commands.map((c) => [c, argumentOf(c)] as const));
 
-  // One validator per struct or union some command copies in and checks.
-  const validators: string[][] = [];
-  const seen = new Set<RecordType>();
-  for (const a of args.values()) {
-    if (a.kind !== "record" || !a.copyIn || seen.has(a.record)) continue;
-    seen.add(a.record);
-    const lines = validatorLines(a.record, a.type, ifc, () => names.validator(a.record));
-    if (lines) validators.push(lines);
+  // One validator per distinct set of checks: commands that read a struct alike share one, named after its tag
+  // when it is the struct's only one, after the command otherwise (PEER_QUERY reads less than PEER_RESET).
+  const bodies = new Map<RecordType, { body: string[]; text: string; cmds: CommandModel[] }[]>();
+  for (const c of ifc.commands) {
+    const a = args.get(c)!;
+    if (a.kind !== "record" || !a.copyIn) continue;
+    const body = validatorBody(a.record, a.type, c, ifc);
+    if (!body) continue;
+    const text = body.join("\n");
+    const groups = bodies.get(a.record) ?? [];
+    const same = groups.find((g) => g.text === text);
+    if (same) same.cmds.push(c);
+    else groups.push({ body, text, cmds: [c] });
+    bodies.set(a.record, groups);
   }
+  const validators: string[][] = [];
+  for (const [record, groups] of bodies)
+    for (const g of groups) {
+      const name = names.validator(g.cmds, groups.length === 1 ? validatorName(record) : undefined);
+      validators.push(
+        validatorLines(
+          name,
+          (args.get(g.cmds[0]!) as { type: string }).type,
+          g.body,
+          g.cmds.map((c) => c.spec.name),
+        ),
+      );
+    }
   const needsPage = [...args.values()].some((a) => a.kind === "record" && a.growth);
 
   const lines: string[] = [

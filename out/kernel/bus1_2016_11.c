@@ -110,10 +110,11 @@ long do_bus1_cmd_send(struct file *file, struct bus1_cmd_send *arg);
 long bus1_2016_11_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /*
- * bus1_cmd_peer_reset_is_valid() - whether the kernel accepts *arg; false means
- * -EINVAL: a flag bit outside its set's mask, a value its enum does not
- * declare, a non-zero reserved member or padding byte, a _Bool other than 0 or
- * 1.
+ * bus1_cmd_peer_reset_is_valid() - whether the kernel accepts *arg as
+ * BUS1_CMD_PEER_QUERY and BUS1_CMD_PEER_RESET read it; false means -EINVAL: a
+ * flag bit outside its set's mask, a value its enum does not declare, a
+ * non-zero reserved member or padding byte, a _Bool other than 0 or 1. Members
+ * the command only writes (flow: out) are not read, so not checked.
  */
 static bool bus1_cmd_peer_reset_is_valid(const struct bus1_cmd_peer_reset *arg)
 {
@@ -123,29 +124,25 @@ static bool bus1_cmd_peer_reset_is_valid(const struct bus1_cmd_peer_reset *arg)
 }
 
 /*
- * bus1_cmd_recv_is_valid() - whether the kernel accepts *arg; false means
- * -EINVAL: a flag bit outside its set's mask, a value its enum does not
- * declare, a non-zero reserved member or padding byte, a _Bool other than 0 or
- * 1.
+ * bus1_cmd_recv_is_valid() - whether the kernel accepts *arg as BUS1_CMD_RECV
+ * reads it; false means -EINVAL: a flag bit outside its set's mask, a value its
+ * enum does not declare, a non-zero reserved member or padding byte, a _Bool
+ * other than 0 or 1. Members the command only writes (flow: out) are not read,
+ * so not checked.
  */
 static bool bus1_cmd_recv_is_valid(const struct bus1_cmd_recv *arg)
 {
 	if (arg->flags & ~(__u64)BUS1_RECV_FLAGS_ALL)
 		return false;
-	if (arg->msg.type != BUS1_MSG_NONE && arg->msg.type != BUS1_MSG_DATA &&
-	    arg->msg.type != BUS1_MSG_NODE_DESTROY &&
-	    arg->msg.type != BUS1_MSG_NODE_RELEASE)
-		return false;
-	if (arg->msg.flags & ~(__u64)BUS1_MSG_FLAGS_ALL)
-		return false;
 	return true;
 }
 
 /*
- * bus1_cmd_nodes_destroy_is_valid() - whether the kernel accepts *arg; false
- * means -EINVAL: a flag bit outside its set's mask, a value its enum does not
- * declare, a non-zero reserved member or padding byte, a _Bool other than 0 or
- * 1.
+ * bus1_cmd_nodes_destroy_is_valid() - whether the kernel accepts *arg as
+ * BUS1_CMD_NODES_DESTROY reads it; false means -EINVAL: a flag bit outside its
+ * set's mask, a value its enum does not declare, a non-zero reserved member or
+ * padding byte, a _Bool other than 0 or 1. Members the command only writes
+ * (flow: out) are not read, so not checked.
  */
 static bool bus1_cmd_nodes_destroy_is_valid(const struct bus1_cmd_nodes_destroy *arg)
 {
@@ -155,10 +152,11 @@ static bool bus1_cmd_nodes_destroy_is_valid(const struct bus1_cmd_nodes_destroy 
 }
 
 /*
- * bus1_cmd_send_is_valid() - whether the kernel accepts *arg; false means
- * -EINVAL: a flag bit outside its set's mask, a value its enum does not
- * declare, a non-zero reserved member or padding byte, a _Bool other than 0 or
- * 1.
+ * bus1_cmd_send_is_valid() - whether the kernel accepts *arg as BUS1_CMD_SEND
+ * reads it; false means -EINVAL: a flag bit outside its set's mask, a value its
+ * enum does not declare, a non-zero reserved member or padding byte, a _Bool
+ * other than 0 or 1. Members the command only writes (flow: out) are not read,
+ * so not checked.
  */
 static bool bus1_cmd_send_is_valid(const struct bus1_cmd_send *arg)
 {

@@ -63,9 +63,11 @@ long do_iio_buffer_dmabuf_enqueue_ioctl(struct file *file, struct iio_dmabuf *ar
 long iio_buffer_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /*
- * iio_dmabuf_is_valid() - whether the kernel accepts *arg; false means -EINVAL:
- * a flag bit outside its set's mask, a value its enum does not declare, a
- * non-zero reserved member or padding byte, a _Bool other than 0 or 1.
+ * iio_dmabuf_is_valid() - whether the kernel accepts *arg as
+ * IIO_BUFFER_DMABUF_ENQUEUE_IOCTL reads it; false means -EINVAL: a flag bit
+ * outside its set's mask, a value its enum does not declare, a non-zero
+ * reserved member or padding byte, a _Bool other than 0 or 1. Members the
+ * command only writes (flow: out) are not read, so not checked.
  */
 static bool iio_dmabuf_is_valid(const struct iio_dmabuf *arg)
 {

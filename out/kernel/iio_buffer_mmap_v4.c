@@ -78,10 +78,12 @@ long do_iio_buffer_block_dequeue_ioctl(struct file *file, struct iio_buffer_bloc
 long iio_buffer_mmap_v4_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /*
- * iio_buffer_block_is_valid() - whether the kernel accepts *arg; false means
- * -EINVAL: a flag bit outside its set's mask, a value its enum does not
- * declare, a non-zero reserved member or padding byte, a _Bool other than 0 or
- * 1.
+ * iio_buffer_block_is_valid() - whether the kernel accepts *arg as
+ * IIO_BUFFER_BLOCK_QUERY_IOCTL, IIO_BUFFER_BLOCK_ENQUEUE_IOCTL and
+ * IIO_BUFFER_BLOCK_DEQUEUE_IOCTL read it; false means -EINVAL: a flag bit
+ * outside its set's mask, a value its enum does not declare, a non-zero
+ * reserved member or padding byte, a _Bool other than 0 or 1. Members the
+ * command only writes (flow: out) are not read, so not checked.
  */
 static bool iio_buffer_block_is_valid(const struct iio_buffer_block *arg)
 {
