@@ -446,3 +446,38 @@ export function wrappedCall(head: string, args: readonly string[], tail = "", in
   lines.push(line);
   return lines;
 }
+
+/* ------------------------------------------------------------------ */
+/* Kernel-side statements (generators/kernel-*.ts)                     */
+/* ------------------------------------------------------------------ */
+
+/** A plain block comment at `indent`, one wrapped paragraph per text with a blank comment line between them. */
+export function blockCommentLines(texts: readonly string[], indent = ""): string[] {
+  const width = LINE_WIDTH - 3 - [...indent].reduce((w, ch) => (ch === "\t" ? w + 8 - (w % 8) : w + 1), 0);
+  const body = texts
+    .filter((t) => commentSafe(t))
+    .flatMap((t, i) => [...(i ? [""] : []), ...wrap(t, "", t.startsWith("- ") ? "  " : "", width)]);
+  return [`${indent}/*`, ...body.map((l) => (l ? `${indent} * ${l}` : `${indent} *`)), `${indent} */`];
+}
+
+/**
+ * `if (a && b && c)` at `indent`, the terms joined by `op` and continued the kernel's way past `LINE_WIDTH`
+ * columns: later lines start under the first term.  Terms are C expressions the caller built from checked names.
+ */
+export function ifLines(indent: string, terms: readonly string[], op: "&&" | "||" = "&&"): string[] {
+  if (!terms.length) throw new Error("internal error: an if without a condition");
+  const width = (s: string) => [...s].reduce((w, ch) => (ch === "\t" ? w + 8 - (w % 8) : w + 1), 0);
+  const lines: string[] = [];
+  let line = `${indent}if (`;
+  const cont = `${indent}    `;
+  terms.forEach((term, i) => {
+    const piece = `${term}${i < terms.length - 1 ? ` ${op}` : ")"}`;
+    const fresh = line === `${indent}if (` || line === cont;
+    if (!fresh && width(`${line} ${piece}`) > LINE_WIDTH) {
+      lines.push(line);
+      line = cont + piece;
+    } else line += fresh ? piece : ` ${piece}`;
+  });
+  lines.push(line);
+  return lines;
+}

@@ -10,7 +10,16 @@
  * `__extension__` and enumerators stay within int.
  */
 import path from "node:path";
-import type { AbiCondition, ConstantSpec, EnumSpec, FieldSpec, FlagSetSpec, NamedValue } from "../spec/types.js";
+import type {
+  AbiCondition,
+  ConstantSpec,
+  EnumSpec,
+  FieldSpec,
+  FlagSetSpec,
+  NamedValue,
+  StructSpec,
+  StructVersion,
+} from "../spec/types.js";
 import { REPO_ROOT } from "../core/paths.js";
 import {
   parseInteger,
@@ -22,6 +31,7 @@ import {
   type SpecModel,
 } from "../core/model.js";
 import { castOperand, integerForms, specialUses, type SpecialUse } from "../core/special-values.js";
+import { flagMaskName } from "../core/contract.js";
 import { conditionHeaders } from "../core/abi-condition.js";
 import { sizeofTypes } from "../core/const-expr.js";
 import { ABIS } from "../spec/abis.js";
@@ -99,7 +109,7 @@ export function renderHeader(model: SpecModel, ifc: InterfaceModel, opts: Header
   for (const f of ifc.flagSets.values()) sections.push(renderFlagSet(f, names));
   for (const e of ifc.enums.values()) sections.push(renderEnum(e, names, enumTypesUsed.has(e.name)));
   sections.push(...renderSpecials(ifc, names));
-  for (const r of emitted) sections.push(renderRecord(r, names));
+  for (const r of emitted) sections.push(renderRecord(r, names), ...renderVersions(r, names));
   for (const c of ifc.commands) sections.push(renderCommand(c, ifc, names));
 
   const guard = `_UAPI_${(opts.prefix ?? "").toUpperCase()}${ifc.spec.header.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
@@ -186,13 +196,14 @@ class Namer {
     for (const c of ifc.constants.values()) this.macros.add(c.name);
     for (const f of ifc.flagSets.values()) {
       f.bits.forEach((b) => this.macros.add(b.name));
-      if (f.mask) this.macros.add(f.mask);
+      this.macros.add(flagMaskName(f));
     }
     for (const e of ifc.enums.values()) {
       e.values.forEach((v) => this.macros.add(v.name));
       this.tags.add(e.name);
     }
     for (const c of ifc.commands) this.macros.add(c.spec.name);
+    for (const r of ifc.records) for (const v of versionsOf(r)) this.macros.add(v.name);
     for (const use of specialUses(ifc.spec, ifc.path)) this.macros.add(use.special.name);
     const addTags = (r: RecordType) => {
       if (r.tag && !r.external) this.tags.add(r.tag);
@@ -291,32 +302,32 @@ function groupDoc(title: string, doc: string, items: { name: string; doc?: strin
   return kernelDocBlock(body);
 }
 
+/**
+ * The bits as `#define`s (or an anonymous enum), then the mask of the known bits, `mask:` or `<NAME>_ALL`
+ * (core/contract.ts flagMaskName): the generated kernel side rejects a word with any other bit set, and a driver
+ * that tests against the mask learns of a new flag by recompiling.
+ */
 function renderFlagSet(f: FlagSetSpec, names: Namer): string {
   const wide = f.width === 64;
   const bitExpr = (bit: number) => (wide ? `(1ULL << ${bit})` : `(1U << ${bit})`);
   const known = f.bits.filter((b) => !b.reserved);
-  const mask = f.mask
-    ? `#define ${names.macro(f.mask)} ${known.length ? `(${known.map((b) => names.macro(b.name)).join(" | ")})` : "0"}`
-    : undefined;
+  const maskName = names.macro(flagMaskName(f));
+  const mask = `#define ${maskName} ${known.length ? `(${known.map((b) => names.macro(b.name)).join(" | ")})` : "0"}`;
   const docItems = f.bits.map((b) => ({
     name: names.macro(b.name),
     doc: b.reserved ? `Reserved, must be zero.${b.doc ? ` ${b.doc}` : ""}` : b.doc,
   }));
-  const doc = groupDoc(
-    f.name,
-    `${f.doc}${mask ? ` ${names.macro(f.mask!)} is the mask of the known bits.` : ""}`,
-    docItems,
-  );
+  const doc = groupDoc(f.name, `${f.doc} ${maskName} is the mask of the known bits.`, docItems);
   // Enumerators are int in C: an anonymous enum only holds bits below 31.
   // 1ULL is not C90, so 64-bit sets cast instead; the value is the same.
   if (f.asEnum && f.bits.every((b) => b.bit < 31)) {
     const lines = enumeratorLines(
       f.bits.map((b) => `${names.macro(b.name)} = ${wide ? `(__u64)1 << ${b.bit}` : `1U << ${b.bit}`}`),
     );
-    return [doc, "enum {", ...lines, "};", ...(mask ? [mask] : [])].join("\n");
+    return [doc, "enum {", ...lines, "};", mask].join("\n");
   }
   const lines = f.bits.map((b) => `#define ${names.macro(b.name)} ${bitExpr(b.bit)}`);
-  return [doc, ...lines, ...(mask ? [mask] : [])].join("\n");
+  return [doc, ...lines, mask].join("\n");
 }
 
 /** C90 allows no comma after the last enumerator. */
@@ -413,6 +424,29 @@ function renderRecord(r: RecordType, names: Namer): string {
   for (const p of [rest, ...more].filter(Boolean)) body.push("", ...wrapBody(p));
   const lines = recordDefinition(r, names.spelling, head);
   return `${kernelDocBlock(body)}\n${lines.join("\n")}`;
+}
+
+/** The published sizes of an extensible struct (`extensible.versions`), oldest first. */
+function versionsOf(r: RecordType): StructVersion[] {
+  return r.inline ? [] : ((r.spec as StructSpec).extensible?.versions ?? []);
+}
+
+/**
+ * One documented `#define NAME size` per published size of an extensible struct, after the struct, as
+ * include/uapi/linux/openat2.h defines OPEN_HOW_SIZE_VER0: user space passes the size it was built with, and the
+ * kernel side rejects a size below the first with -EINVAL (core/contract.ts minimumCallerSize).
+ */
+function renderVersions(r: RecordType, names: Namer): string[] {
+  const versions = versionsOf(r);
+  const struct = `${r.kind} ${names.tag(r.tag!)}`;
+  return versions.map((v, i) => {
+    const brief =
+      i === 0
+        ? `sizeof(${struct}) as first published, the smallest size the kernel accepts.`
+        : `sizeof(${struct}) as published with extension ${i}.`;
+    const doc = v.doc ? `${brief}\n\n${v.doc}` : brief;
+    return `${macroDoc(names.macro(v.name), doc)}\n#define ${names.macro(v.name)} ${cInteger(v.size)}`;
+  });
 }
 
 /**

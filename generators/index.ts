@@ -3,6 +3,7 @@ import { assertsGenerator } from "./asserts.js";
 import { codecGenerator } from "./codecs.js";
 import type { Generator } from "./generator.js";
 import { headerGenerator } from "./header.js";
+import { kernelHandlersGenerator } from "./kernel-handlers.js";
 import { reportGenerator } from "./report.js";
 import { shimGenerator } from "./shims.js";
 import { syscallKernelGenerator } from "./syscall-kernel.js";
@@ -14,6 +15,7 @@ export const GENERATORS: readonly Generator[] = [
   assertsGenerator,
   codecGenerator,
   shimGenerator,
+  kernelHandlersGenerator,
   syscallKernelGenerator,
   syscallTableGenerator,
   syscallWrapperGenerator,

@@ -32,11 +32,12 @@ const HELP = `usage: uapi generate [SPEC...] [--out DIR] [--runtime package|vend
                      [--check] [--format text|json] [--config FILE]
 
 Check the specs on every ABI, then run every generator (uapi headers, layout
-asserts, codecs, syscall shims, report) and write their files into DIR:
+asserts, codecs, kernel side, syscall shims, report) and write their files into DIR:
   include/uapi/<header>                      the uapi header of each interface
   variants/<variant>/include/uapi/<header>   headers of alternative versions
   asserts/<interface>.c                      _Static_assert layout checks per ABI (C11)
   codecs/<interface>.{ts,mjs,d.mts}          codecs: TypeScript, JavaScript and its types
+  kernel/<interface>.c                       ioctl handlers that enforce the spec, for a driver
   shims/, report/                            syscall shims, the ioctl-vs-syscall report
   .uapi/<spec name>.manifest                 the files each spec owns
 

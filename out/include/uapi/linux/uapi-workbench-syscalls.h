@@ -40,7 +40,8 @@
  *
  * The flags argument of splice (and vmsplice, tee). The kernel defines them in
  * include/linux/splice.h, which is not exported; user space gets them from
- * glibc's <fcntl.h>. Unknown bits fail with -EINVAL.
+ * glibc's <fcntl.h>. Unknown bits fail with -EINVAL. SPLICE_FLAGS_ALL is the
+ * mask of the known bits.
  *
  * %SPLICE_F_MOVE: Move pages instead of copying (a hint; a no-op since Linux
  *	2.6.21).
@@ -53,13 +54,14 @@
 #define SPLICE_F_NONBLOCK (1U << 1)
 #define SPLICE_F_MORE (1U << 2)
 #define SPLICE_F_GIFT (1U << 3)
+#define SPLICE_FLAGS_ALL (SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT)
 
 /**
  * DOC: falloc_flags
  *
  * The mode argument of fallocate (include/uapi/linux/falloc.h); 0 allocates the
  * range and extends the file size. Each filesystem supports its own subset
- * (-EOPNOTSUPP otherwise).
+ * (-EOPNOTSUPP otherwise). FALLOC_FLAGS_ALL is the mask of the known bits.
  *
  * %FALLOC_FL_KEEP_SIZE: Do not change the file size when allocating past EOF.
  * %FALLOC_FL_PUNCH_HOLE: Deallocate the range; must be ORed with
@@ -82,12 +84,14 @@
 #define FALLOC_FL_ZERO_RANGE (1U << 4)
 #define FALLOC_FL_INSERT_RANGE (1U << 5)
 #define FALLOC_FL_UNSHARE_RANGE (1U << 6)
+#define FALLOC_FLAGS_ALL (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE)
 
 /**
  * DOC: resolve_flags
  *
  * open_how.resolve of openat2 (include/uapi/linux/openat2.h); unknown bits fail
  * with -EINVAL. The uapi header writes them as hex literals (0x01..0x20).
+ * RESOLVE_FLAGS_ALL is the mask of the known bits.
  *
  * %RESOLVE_NO_XDEV: Fail with -EXDEV when resolution crosses a mount point
  *	(bind mounts included).
@@ -107,6 +111,7 @@
 #define RESOLVE_BENEATH (1ULL << 3)
 #define RESOLVE_IN_ROOT (1ULL << 4)
 #define RESOLVE_CACHED (1ULL << 5)
+#define RESOLVE_FLAGS_ALL (RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED)
 
 /**
  * DOC: posix_fadv

@@ -45,7 +45,7 @@
  * DOC: bus1_peer_reset_flags
  *
  * Flags in bus1_cmd_peer_reset.flags, honoured by BUS1_CMD_PEER_RESET only
- * (unchanged).
+ * (unchanged). BUS1_PEER_RESET_FLAGS_ALL is the mask of the known bits.
  *
  * %BUS1_PEER_RESET_FLAG_FLUSH: Flush the peer, destroying its nodes, releasing
  *	its handles, flushing queue and pool.
@@ -55,11 +55,13 @@ enum {
 	BUS1_PEER_RESET_FLAG_FLUSH = (__u64)1 << 0,
 	BUS1_PEER_RESET_FLAG_FLUSH_SEED = (__u64)1 << 1
 };
+#define BUS1_PEER_RESET_FLAGS_ALL (BUS1_PEER_RESET_FLAG_FLUSH | BUS1_PEER_RESET_FLAG_FLUSH_SEED)
 
 /**
  * DOC: bus1_recv_flags
  *
- * Flags in bus1_cmd_recv.flags (unchanged from the RFC).
+ * Flags in bus1_cmd_recv.flags (unchanged from the RFC). BUS1_RECV_FLAGS_ALL is
+ * the mask of the known bits.
  *
  * %BUS1_RECV_FLAG_PEEK: Return the front message without dequeuing it (removed
  *	later by 53daeb388117).
@@ -73,12 +75,13 @@ enum {
 	BUS1_RECV_FLAG_SEED = (__u64)1 << 1,
 	BUS1_RECV_FLAG_INSTALL_FDS = (__u64)1 << 2
 };
+#define BUS1_RECV_FLAGS_ALL (BUS1_RECV_FLAG_PEEK | BUS1_RECV_FLAG_SEED | BUS1_RECV_FLAG_INSTALL_FDS)
 
 /**
  * DOC: bus1_msg_flags
  *
  * Flags reported in bus1_cmd_recv.msg.flags; HAS_SECCTX is gone and CONTINUE
- * moved to bit 0.
+ * moved to bit 0. BUS1_MSG_FLAGS_ALL is the mask of the known bits.
  *
  * %BUS1_MSG_FLAG_CONTINUE: More queued entries of the same transaction (same
  *	commit timestamp) follow.
@@ -86,6 +89,7 @@ enum {
 enum {
 	BUS1_MSG_FLAG_CONTINUE = (__u64)1 << 0
 };
+#define BUS1_MSG_FLAGS_ALL (BUS1_MSG_FLAG_CONTINUE)
 
 /**
  * DOC: bus1_handle_flags
@@ -93,7 +97,8 @@ enum {
  * Bits inside a 64-bit handle ID (not a flags word of a command). IDs chosen by
  * user space for new nodes must have both bits clear; passing an unused ID with
  * both bits clear to any handle-taking command creates a new node implicitly.
- * An unknown ID with either bit set fails with -ENXIO.
+ * An unknown ID with either bit set fails with -ENXIO. BUS1_HANDLE_FLAGS_ALL is
+ * the mask of the known bits.
  *
  * %BUS1_HANDLE_FLAG_MANAGED: The ID was assigned by the kernel.
  * %BUS1_HANDLE_FLAG_REMOTE: The handle refers to a node owned by another peer
@@ -103,11 +108,13 @@ enum {
 	BUS1_HANDLE_FLAG_MANAGED = (__u64)1 << 0,
 	BUS1_HANDLE_FLAG_REMOTE = (__u64)1 << 1
 };
+#define BUS1_HANDLE_FLAGS_ALL (BUS1_HANDLE_FLAG_MANAGED | BUS1_HANDLE_FLAG_REMOTE)
 
 /**
  * DOC: bus1_nodes_destroy_flags
  *
- * Flags in bus1_cmd_nodes_destroy.flags.
+ * Flags in bus1_cmd_nodes_destroy.flags. BUS1_NODES_DESTROY_FLAGS_ALL is the
+ * mask of the known bits.
  *
  * %BUS1_NODES_DESTROY_FLAG_RELEASE_HANDLES: Also release the caller's owner
  *	handle of each destroyed node.
@@ -115,11 +122,13 @@ enum {
 enum {
 	BUS1_NODES_DESTROY_FLAG_RELEASE_HANDLES = (__u64)1 << 0
 };
+#define BUS1_NODES_DESTROY_FLAGS_ALL (BUS1_NODES_DESTROY_FLAG_RELEASE_HANDLES)
 
 /**
  * DOC: bus1_send_flags
  *
- * Flags in bus1_cmd_send.flags; at most one may be set.
+ * Flags in bus1_cmd_send.flags; at most one may be set. BUS1_SEND_FLAGS_ALL is
+ * the mask of the known bits.
  *
  * %BUS1_SEND_FLAG_CONTINUE: Continue with the remaining destinations when one
  *	fails, per the man page reporting per-destination errors through
@@ -133,6 +142,7 @@ enum {
 	BUS1_SEND_FLAG_CONTINUE = (__u64)1 << 0,
 	BUS1_SEND_FLAG_SEED = (__u64)1 << 1
 };
+#define BUS1_SEND_FLAGS_ALL (BUS1_SEND_FLAG_CONTINUE | BUS1_SEND_FLAG_SEED)
 
 /**
  * DOC: bus1_msg_type

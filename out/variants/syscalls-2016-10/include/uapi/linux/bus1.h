@@ -20,7 +20,8 @@
  * Bits inside a 64-bit handle ID (not a flags word of a command). IDs chosen by
  * user space for new nodes must have both bits clear; passing an unused ID with
  * both bits clear to any handle-taking command creates a new node implicitly.
- * An unknown ID with either bit set fails with -ENXIO.
+ * An unknown ID with either bit set fails with -ENXIO. BUS1_HANDLE_FLAGS_ALL is
+ * the mask of the known bits.
  *
  * %BUS1_HANDLE_FLAG_MANAGED: The ID was assigned by the kernel.
  * %BUS1_HANDLE_FLAG_REMOTE: The handle refers to a node owned by another peer
@@ -30,13 +31,15 @@ enum {
 	BUS1_HANDLE_FLAG_MANAGED = (__u64)1 << 0,
 	BUS1_HANDLE_FLAG_REMOTE = (__u64)1 << 1
 };
+#define BUS1_HANDLE_FLAGS_ALL (BUS1_HANDLE_FLAG_MANAGED | BUS1_HANDLE_FLAG_REMOTE)
 
 /**
  * DOC: bus1_peer_reset_flags
  *
  * Flags in bus1_cmd_peer_reset.flags, honoured by BUS1_CMD_PEER_RESET only
  * (BUS1_CMD_PEER_QUERY requires flags == 0). The man page spells them
- * BUS1_CMD_PEER_RESET_FLAG_*.
+ * BUS1_CMD_PEER_RESET_FLAG_*. BUS1_PEER_RESET_FLAGS_ALL is the mask of the
+ * known bits.
  *
  * %BUS1_PEER_RESET_FLAG_FLUSH: Flush the peer: destroy all its live nodes,
  *	release all its handles, flush its queue and pool.
@@ -46,11 +49,13 @@ enum {
 	BUS1_PEER_RESET_FLAG_FLUSH = (__u64)1 << 0,
 	BUS1_PEER_RESET_FLAG_FLUSH_SEED = (__u64)1 << 1
 };
+#define BUS1_PEER_RESET_FLAGS_ALL (BUS1_PEER_RESET_FLAG_FLUSH | BUS1_PEER_RESET_FLAG_FLUSH_SEED)
 
 /**
  * DOC: bus1_nodes_destroy_flags
  *
- * Flags in bus1_cmd_nodes_destroy.flags.
+ * Flags in bus1_cmd_nodes_destroy.flags. BUS1_NODES_DESTROY_FLAGS_ALL is the
+ * mask of the known bits.
  *
  * %BUS1_NODES_DESTROY_FLAG_RELEASE_HANDLES: Also release the caller's owner
  *	handle of each destroyed node.
@@ -58,11 +63,13 @@ enum {
 enum {
 	BUS1_NODES_DESTROY_FLAG_RELEASE_HANDLES = (__u64)1 << 0
 };
+#define BUS1_NODES_DESTROY_FLAGS_ALL (BUS1_NODES_DESTROY_FLAG_RELEASE_HANDLES)
 
 /**
  * DOC: bus1_recv_flags
  *
- * Flags in bus1_cmd_recv.flags.
+ * Flags in bus1_cmd_recv.flags. BUS1_RECV_FLAGS_ALL is the mask of the known
+ * bits.
  *
  * %BUS1_RECV_FLAG_PEEK: Return the front message without dequeuing it.
  * %BUS1_RECV_FLAG_SEED: Receive the peer's seed message instead of the queue
@@ -76,11 +83,13 @@ enum {
 	BUS1_RECV_FLAG_SEED = (__u64)1 << 1,
 	BUS1_RECV_FLAG_INSTALL_FDS = (__u64)1 << 2
 };
+#define BUS1_RECV_FLAGS_ALL (BUS1_RECV_FLAG_PEEK | BUS1_RECV_FLAG_SEED | BUS1_RECV_FLAG_INSTALL_FDS)
 
 /**
  * DOC: bus1_msg_flags
  *
- * Flags reported in bus1_cmd_recv.msg.flags.
+ * Flags reported in bus1_cmd_recv.msg.flags. BUS1_MSG_FLAGS_ALL is the mask of
+ * the known bits.
  *
  * %BUS1_MSG_FLAG_HAS_SECCTX: The message carries the sender's security context
  *	(msg.n_secctx bytes).
@@ -91,6 +100,7 @@ enum {
 	BUS1_MSG_FLAG_HAS_SECCTX = (__u64)1 << 0,
 	BUS1_MSG_FLAG_CONTINUE = (__u64)1 << 1
 };
+#define BUS1_MSG_FLAGS_ALL (BUS1_MSG_FLAG_HAS_SECCTX | BUS1_MSG_FLAG_CONTINUE)
 
 /**
  * DOC: bus1_msg_type

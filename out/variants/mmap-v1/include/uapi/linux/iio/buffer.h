@@ -19,6 +19,7 @@
  * DOC: iio_buffer_block_flags
  *
  * Flags in struct iio_buffer_block.flags, set at BLOCK_ENQUEUE.
+ * IIO_BUFFER_BLOCK_FLAGS_ALL is the mask of the known bits.
  *
  * %IIO_BUFFER_BLOCK_FLAG_TIMESTAMP_VALID: The block's timestamp is valid. Found
  *	unused anywhere (including libiio) during review; became a reserved
@@ -28,6 +29,7 @@
  */
 #define IIO_BUFFER_BLOCK_FLAG_TIMESTAMP_VALID (1U << 0)
 #define IIO_BUFFER_BLOCK_FLAG_CYCLIC (1U << 1)
+#define IIO_BUFFER_BLOCK_FLAGS_ALL (IIO_BUFFER_BLOCK_FLAG_TIMESTAMP_VALID | IIO_BUFFER_BLOCK_FLAG_CYCLIC)
 
 /**
  * struct iio_buffer_block_alloc_req - Argument of IIO_BUFFER_BLOCK_ALLOC_IOCTL

@@ -17,6 +17,7 @@
  * DOC: iio_buffer_block_flags
  *
  * Flags in struct iio_buffer_block.flags, set at ENQUEUE.
+ * IIO_BUFFER_BLOCK_FLAGS_ALL is the mask of the known bits.
  *
  * %IIO_BUFFER_BLOCK_FLAG_RESERVED: Reserved, must be zero. Reserved ("A
  *	function will be assigned later for BIT(0)"); formerly
@@ -26,6 +27,7 @@
  */
 #define IIO_BUFFER_BLOCK_FLAG_RESERVED (1U << 0)
 #define IIO_BUFFER_BLOCK_FLAG_CYCLIC (1U << 1)
+#define IIO_BUFFER_BLOCK_FLAGS_ALL (IIO_BUFFER_BLOCK_FLAG_CYCLIC)
 
 /**
  * struct iio_buffer_block_alloc_req - Descriptor for allocating IIO buffer
