@@ -235,8 +235,9 @@ function oracle(
     if (!lenient) return { error: f };
     warnings.push(f);
   }
-  if (offset + size > buf.length) return { error: { kind: "truncated", field: "", offset: 0 } };
-  for (let i = ksize; i < size; i++) {
+  // check_zeroed_user() reads the tail before the struct is copied: a non-zero byte inside the caller's buffer is
+  // -E2BIG before the copy can fault on a buffer shorter than usize.
+  for (let i = ksize; i < size && offset + i < buf.length; i++) {
     if (buf[offset + i] !== 0) {
       const f = { kind: "too-big", field: "", offset: i };
       if (!lenient) return { error: f };
@@ -244,6 +245,7 @@ function oracle(
       break;
     }
   }
+  if (offset + size > buf.length) return { error: { kind: "truncated", field: "", offset: 0 } };
   const bytes = new Uint8Array(ksize);
   for (let i = 0; i < Math.min(size, ksize); i++) bytes[i] = buf[offset + i]!;
   return { bytes, warnings };

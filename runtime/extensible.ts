@@ -25,8 +25,9 @@ function readUnsigned(view: DataView, at: number, width: number, le: boolean): n
  * - `usize` undefined and the size travels in a member (`member`, `at`, `width`, `le`): the member's value read
  *   from the caller's bytes ("truncated" when the member is not inside them); not a non-negative integer: "type";
  * - usize < `minimum`: "too-small" (-EINVAL); usize > `max` (a page): "too-big" (-E2BIG);
- * - fewer than usize bytes at `offset`: "truncated" (-EFAULT);
- * - usize > ksize: bytes [ksize, usize) must be zero, else "too-big" (-E2BIG) at the first non-zero one.
+ * - usize > ksize: bytes [ksize, usize) must be zero, else "too-big" (-E2BIG) at the first non-zero one; they are
+ *   scanned before the length is checked, as the kernel does, so a non-zero byte wins over a short buffer;
+ * - fewer than usize bytes at `offset`: "truncated" (-EFAULT).
  *
  * With a `lenient` array the "too-small" and "too-big" findings are pushed onto it and the bytes returned anyway
  * (short ones zero-filled); "type" and "truncated" always throw.
@@ -62,12 +63,15 @@ export function callerBytes(
     return fail(struct, field, where, "type", why.usize(size));
   if (size < minimum) bad(lenient, struct, field, where, "too-small", why.tooSmall(size, minimum));
   if (size > max) bad(lenient, struct, field, where, "too-big", why.tooBig(size, max));
-  if (offset + size > have) fail(struct, "", 0, "truncated", why.callerTruncated(size, offset, have));
-  if (size >= ksize) {
-    const i = size > ksize ? firstNonZero(view, offset + ksize, size - ksize) : -1;
+  // copy_struct_from_user() checks the tail before it copies the struct: a non-zero byte before the caller's
+  // buffer ends is -E2BIG even when the buffer is shorter than usize, and only then does the copy fault.
+  const tailEnd = Math.min(offset + size, have);
+  if (size > ksize && tailEnd > offset + ksize) {
+    const i = firstNonZero(view, offset + ksize, tailEnd - offset - ksize);
     if (i !== -1) bad(lenient, struct, "", ksize + i, "too-big", why.trailing(ksize, size, ksize + i));
-    return bytes as Bytes;
   }
+  if (offset + size > have) fail(struct, "", 0, "truncated", why.callerTruncated(size, offset, have));
+  if (size >= ksize) return bytes as Bytes;
   const out = new Uint8Array(ksize);
   out.set(new Uint8Array(view.buffer, view.byteOffset + offset, size));
   return out;

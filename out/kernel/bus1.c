@@ -144,6 +144,20 @@ static bool bus1_cmd_peer_reset_arg_is_valid(const struct bus1_cmd_peer_reset *a
 }
 
 /*
+ * bus1_cmd_handle_transfer_is_valid() - whether the kernel accepts *arg as
+ * BUS1_CMD_HANDLE_TRANSFER reads it; false means -EINVAL: a flag bit outside
+ * its set's mask, a value its enum does not declare, a non-zero reserved member
+ * or padding byte, a _Bool other than 0 or 1. Members the command only writes
+ * (flow: out) are not read, so not checked.
+ */
+static bool bus1_cmd_handle_transfer_is_valid(const struct bus1_cmd_handle_transfer *arg)
+{
+	if (arg->flags)
+		return false;
+	return true;
+}
+
+/*
  * bus1_cmd_nodes_destroy_is_valid() - whether the kernel accepts *arg as
  * BUS1_CMD_NODES_DESTROY reads it; false means -EINVAL: a flag bit outside its
  * set's mask, a value its enum does not declare, a non-zero reserved member or
@@ -252,8 +266,8 @@ static long handle_bus1_cmd_handle_release(struct file *file, unsigned int cmd, 
 }
 
 /*
- * BUS1_CMD_HANDLE_TRANSFER (_IOWR): copy in, do_bus1_cmd_handle_transfer(),
- * copy back.
+ * BUS1_CMD_HANDLE_TRANSFER (_IOWR): copy in, check,
+ * do_bus1_cmd_handle_transfer(), copy back.
  */
 static long handle_bus1_cmd_handle_transfer(struct file *file, unsigned int cmd, void __user *argp)
 {
@@ -262,6 +276,8 @@ static long handle_bus1_cmd_handle_transfer(struct file *file, unsigned int cmd,
 
 	if (copy_from_user(&karg, argp, sizeof(karg)))
 		return -EFAULT;
+	if (!bus1_cmd_handle_transfer_is_valid(&karg))
+		return -EINVAL;
 	ret = do_bus1_cmd_handle_transfer(file, &karg);
 	if (ret < 0)
 		return ret;

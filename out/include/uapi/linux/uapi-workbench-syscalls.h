@@ -157,6 +157,14 @@ struct open_how {
 };
 
 /**
+ * define OPEN_HOW_SIZE_VER0 - sizeof(struct open_how) as first published, the
+ * smallest size the kernel accepts.
+ *
+ * flags, mode, resolve: Linux 5.6.
+ */
+#define OPEN_HOW_SIZE_VER0 24
+
+/**
  * struct clone_args - Arguments of clone3 (include/uapi/linux/sched.h), every
  * member __aligned_u64 so the layout is the same on every ABI and no compat
  * entry point is needed.
@@ -203,5 +211,29 @@ struct clone_args {
 	__aligned_u64 set_tid_size;
 	__aligned_u64 cgroup;
 };
+
+/**
+ * define CLONE_ARGS_SIZE_VER0 - sizeof(struct clone_args) as first published,
+ * the smallest size the kernel accepts.
+ *
+ * flags..tls: Linux 5.3.
+ */
+#define CLONE_ARGS_SIZE_VER0 64
+
+/**
+ * define CLONE_ARGS_SIZE_VER1 - sizeof(struct clone_args) as published with
+ * extension 1.
+ *
+ * set_tid, set_tid_size: Linux 5.5.
+ */
+#define CLONE_ARGS_SIZE_VER1 80
+
+/**
+ * define CLONE_ARGS_SIZE_VER2 - sizeof(struct clone_args) as published with
+ * extension 2.
+ *
+ * cgroup: Linux 5.7.
+ */
+#define CLONE_ARGS_SIZE_VER2 88
 
 #endif /* _UAPI_LINUX_UAPI_WORKBENCH_SYSCALLS_H */
