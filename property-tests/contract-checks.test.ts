@@ -9,7 +9,7 @@ import { runChecks } from "../core/checks/index.js";
 import { SpecInputError, type Diagnostic } from "../core/diagnostic.js";
 import { ABIS } from "../spec/abis.js";
 import { exampleSpecFiles, loadSpecFiles, loadSpecText } from "../spec/load.js";
-import { specText } from "./seeded-spec.js";
+import { interfaceText, specText } from "./seeded-spec.js";
 
 const ALL = ABIS.map((a) => a.id);
 
@@ -128,13 +128,8 @@ test("contract/size-member: the size member lies past the first version", (t) =>
   t.regex(d.message, /ends at byte 12 on all \d+ ABIs, past V0 = 8/);
 });
 
-const extensibleIoctl = (dir: string, dispatch = "") => `name: t
-doc: seeded
-interfaces:
-  - name: t
-    doc: seeded
-    header: linux/t.h
-${dispatch}    structs:
+const extensibleIoctl = (dir: string, dispatch = "") =>
+  interfaceText(`${dispatch}    structs:
       - name: s
         doc: d
         extensible: { size: member, member: argsz, versions: [{ name: S_VER0, size: 8 }] }
@@ -148,7 +143,7 @@ ${dispatch}    structs:
         nr: 1
         dir: ${dir}  # dir
         arg: struct s
-`;
+`);
 
 test("contract/size-in-number: an extensible struct behind _IOW, dispatched on the exact number", (t) => {
   const text = extensibleIoctl("write");
@@ -202,30 +197,18 @@ test("contract/flags-undeclared: a flags word with no set, as a member and as a 
     [],
     "a must-be-zero word has no flags yet",
   );
-  const syscall = `name: t
-doc: seeded
-interfaces:
-  - name: t
-    doc: seeded
-    header: linux/t.h
-    syscalls:
+  const syscall = interfaceText(`    syscalls:
       - name: t_do
         doc: d
         args:
           - { name: fd, type: int, fd: true }
           - { name: flags, type: unsigned int }  # arg
-`;
+`);
   foundOnce(t, syscall, "contract/flags-undeclared", "# arg");
 });
 
 test("contract/flags-width: a 64-bit flag set on a 32-bit member", (t) => {
-  const text = `name: t
-doc: seeded
-interfaces:
-  - name: t
-    doc: seeded
-    header: linux/t.h
-    flags:
+  const text = interfaceText(`    flags:
       - name: t_flags
         doc: d
         width: 64
@@ -238,19 +221,14 @@ interfaces:
         fields:
           - { name: flags, type: __u32, flags: t_flags }  # narrow
           - { name: a, type: __u32 }
-`;
+`);
   const d = foundOnce(t, text, "contract/flags-width", "# narrow");
   t.regex(d.message, /holds 32 bits on all \d+ ABIs, but flag set t_flags uses bit 40/);
   t.deepEqual(without(text.replace("bit: 40", "bit: 31"), "contract/flags-width"), []);
 });
 
-const plainCommand = (fields: string, extra = "") => `name: t
-doc: seeded
-interfaces:
-  - name: t
-    doc: seeded
-    header: linux/t.h
-    structs:
+const plainCommand = (fields: string, extra = "") =>
+  interfaceText(`    structs:
       - name: s
         doc: d
 ${extra}        fields:
@@ -262,7 +240,7 @@ ${fields}
         nr: 1
         dir: write
         arg: struct s  # arg
-`;
+`);
 
 test("contract/cannot-grow: an argument with no flags word, reserved space or size", (t) => {
   const text = plainCommand("          - { name: a, type: __aligned_u64 }");
@@ -313,17 +291,11 @@ test("the lint refuses contracts that cannot hold", (t) => {
     /V0/,
   );
   refused(
-    `name: t
-doc: seeded
-interfaces:
-  - name: t
-    doc: seeded
-    header: linux/t.h
-    constants:
+    interfaceText(`    constants:
       - { name: T_FLAGS_ALL, value: 1 }
     flags:
       - { name: t_flags, doc: d, width: 32, bits: [{ name: T_A, bit: 0 }] }
-`,
+`),
     /T_FLAGS_ALL/,
   );
 });
