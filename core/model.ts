@@ -14,6 +14,7 @@ import type {
   EnumSpec,
   FieldSpec,
   FlagSetSpec,
+  Flow,
   InlineComposite,
   InterfaceSpec,
   SpecDocument,
@@ -161,6 +162,17 @@ export interface SpecModel {
   doc: SpecDocument;
   interfaces: InterfaceModel[];
   locate(path: DocPath): Loc;
+}
+
+/**
+ * A member's data flow for one command: the command's `flow:` map at the member's path (`msg.type`), else the
+ * member's own `flow:`, else the flow inherited from its parent.  Own entries only: a member named `constructor`
+ * must not find Object.prototype's.
+ */
+export function memberFlowFor(cmd: CommandModel, f: FieldModel, path: string, inherited?: Flow): Flow | undefined {
+  const map = cmd.spec.flow;
+  const mapped = f.name !== undefined && map && Object.hasOwn(map, path) ? map[path] : undefined;
+  return mapped ?? f.spec.flow ?? inherited;
 }
 
 /** "struct foo" / "union foo" / "struct <anonymous>" */

@@ -291,7 +291,7 @@ function isWide(t: CType): boolean {
 const fits32 = (v: bigint) => v >= -(1n << 31n) && v < 1n << 32n;
 
 /** Normalise a spec value to what a field of this width and signedness reads back as. */
-function normalise(v: bigint, bits: number, signed: boolean): bigint {
+export function normalise(v: bigint, bits: number, signed: boolean): bigint {
   return signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
 }
 

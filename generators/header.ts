@@ -9,6 +9,7 @@
  * members, flexible arrays, non-int bit-fields, long long) carry
  * `__extension__` and enumerators stay within int.
  */
+import { iocMacro } from "../runtime/ioc.js";
 import path from "node:path";
 import type {
   AbiCondition,
@@ -477,8 +478,6 @@ function fieldDoc(f: FieldSpec): string {
 /* ioctl commands                                                      */
 /* ------------------------------------------------------------------ */
 
-const IOC_MACRO = { none: "_IO", read: "_IOR", write: "_IOW", readwrite: "_IOWR" } as const;
-
 /** The magic as the constant's name, a char literal for a one-character string, else hex. */
 export function magicText(cmd: CommandModel, ifc: InterfaceModel, names: { macro(n: string): string }): string {
   const m = cmd.spec.magic;
@@ -490,7 +489,7 @@ export function magicText(cmd: CommandModel, ifc: InterfaceModel, names: { macro
 function renderCommand(c: CommandModel, ifc: InterfaceModel, names: Namer): string {
   const magic = magicText(c, ifc, names);
   const nr = `0x${c.spec.nr.toString(16).padStart(2, "0")}`;
-  const macro = IOC_MACRO[c.spec.dir];
+  const macro = iocMacro(c.spec.dir);
   const args = c.spec.dir === "none" || !c.arg ? `${magic}, ${nr}` : `${magic}, ${nr}, ${argTypeText(c.arg, names)}`;
   const doc = c.spec.argConvention ? `${c.spec.doc}\n\nArgument: ${c.spec.argConvention}` : c.spec.doc;
   return `${macroDoc(names.macro(c.spec.name), doc)}\n#define ${names.macro(c.spec.name)} ${macro}(${args})`;

@@ -21,6 +21,7 @@ import { conditionC } from "../core/abi-condition.js";
 import { layoutType } from "../core/layout.js";
 import {
   elementType,
+  memberFlowFor,
   parseInteger,
   type CommandModel,
   type CType,
@@ -39,7 +40,7 @@ import {
   ifLines,
   lineComment,
 } from "../core/c-writer.js";
-import { planRecord } from "./codec-plan.js";
+import { normalise, planRecord } from "./codec-plan.js";
 
 /** A value rule on a member: the codec's Rule without the per-ABI normalisation (that happens in C, by casts). */
 type MemberRule = { kind: "zero" } | { kind: "flags"; set: FlagSetSpec } | { kind: "enum"; spec: EnumSpec };
@@ -65,17 +66,6 @@ interface Walk {
   cmd: CommandModel;
   path: string;
   flow?: Flow;
-}
-
-/**
- * The member's flow for the command: the command's `flow:` map, else the member's own `flow:`, else its
- * parent's (as `uapi check` resolves it, core/checks/ioctl.ts).  Own entries only: a member named `constructor`
- * must not find Object.prototype's.
- */
-function memberFlow(f: FieldModel, path: string, w: Walk): Flow | undefined {
-  const map = w.cmd.spec.flow;
-  const mapped = f.name !== undefined && map && Object.hasOwn(map, path) ? map[path] : undefined;
-  return mapped ?? f.spec.flow ?? w.flow;
 }
 
 /** Loop variables by nesting depth: i, j, k, then i3, i4, ... */
@@ -129,9 +119,6 @@ function valueRange(f: FieldModel, t: CType, abi: (typeof ABIS)[number]): { bits
         : false;
   return { bits: f.bits ?? layoutType(t, abi).size * 8, signed };
 }
-
-const normalise = (v: bigint, bits: number, signed: boolean) =>
-  signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
 
 /**
  * The C operand to compare member `x` with for the named value `v`: the name itself when `v` fits the member on
@@ -222,7 +209,7 @@ function recordChecks(r: RecordType, prefix: string, w: Walk): string[] {
   const raw = w.raw || isRawUnion(r);
   return readMembers(r).flatMap((f) => {
     const path = f.name === undefined ? w.path : w.path ? `${w.path}.${f.name}` : f.name;
-    const flow = memberFlow(f, path, w);
+    const flow = memberFlowFor(w.cmd, f, path, w.flow);
     if (flow === "out") return [];
     const inner: Walk = { ...w, raw, path, ...(flow ? { flow } : {}) };
     if (f.name === undefined) {

@@ -10,7 +10,8 @@
  * header's `#if`.  It compiles with gcc -Wall -Wextra -Werror against the kernel's headers or the stand-ins of
  * property-tests/fixtures/kernel-stubs/.  All C through core/c-writer.ts.
  */
-import type { CommandModel, CType, InterfaceModel, RecordType, SpecModel } from "../core/model.js";
+import { iocMacro } from "../runtime/ioc.js";
+import { elementType, type CommandModel, type InterfaceModel, type RecordType, type SpecModel } from "../core/model.js";
 import { growthContract, minimumCallerSize } from "../core/contract.js";
 import { layoutRecord } from "../core/layout.js";
 import { commandNumber } from "../core/ioctl-numbers.js";
@@ -86,8 +87,7 @@ function flowsOut(cmd: CommandModel, r: RecordType): boolean {
   const walk = (rec: RecordType): boolean =>
     rec.fields.some((f) => {
       if (f.spec.flow && FLOW_OUT[f.spec.flow]) return true;
-      let t: CType = f.type;
-      while (t.kind === "array") t = t.element;
+      const t = elementType(f.type);
       return t.kind === "record" && walk(t.record);
     });
   return walk(r);
@@ -276,8 +276,6 @@ function handlerLines(
   ];
 }
 
-const IOC_MACRO = { none: "_IO", read: "_IOR", write: "_IOW", readwrite: "_IOWR" } as const;
-
 /** What a handler does, in one line: `KH_SET (_IOW): copy in, check, do_kh_set().` */
 function handlerComment(cmd: CommandModel, arg: Argument & { kind: "scalar" | "record" }, names: FunctionNames) {
   const growth = arg.kind === "record" ? arg.growth : undefined;
@@ -288,7 +286,7 @@ function handlerComment(cmd: CommandModel, arg: Argument & { kind: "scalar" | "r
     `${names.driver(cmd)}()`,
     ...(arg.copyOut ? ["copy back"] : []),
   ];
-  return blockCommentLines([`${cmd.spec.name} (${IOC_MACRO[cmd.spec.dir]}): ${steps.join(", ")}.`]);
+  return blockCommentLines([`${cmd.spec.name} (${iocMacro(cmd.spec.dir)}): ${steps.join(", ")}.`]);
 }
 
 /* ------------------------------------------------------------------ */

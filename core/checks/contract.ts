@@ -8,6 +8,7 @@
  *   contract/flags-width      a flag bit the member cannot hold
  *   contract/cannot-grow      a command's argument with no flags word, reserved space or size: it can never grow
  */
+import { iocMacro } from "../../runtime/ioc.js";
 import { growthContract, isMustBeZero } from "../contract.js";
 import type { Diagnostic } from "../diagnostic.js";
 import { layoutType } from "../layout.js";
@@ -19,8 +20,6 @@ const RESERVED_NAME = /^_*(reserved|rsvd|resv|pad|padding|unused|spare)\d*$|_(re
 
 /** Member and argument names that say "flags word" (flags, msg_flags, open_flags). */
 const FLAGS_NAME = /^(.*_)?flags$/i;
-
-const IOC_MACRO = { none: "_IO", read: "_IOR", write: "_IOW", readwrite: "_IOWR" } as const;
 
 const isInteger = (f: FieldModel) => {
   const t = elementType(f.type);
@@ -53,7 +52,7 @@ function sizeInNumber(ctx: CheckContext, ifc: InterfaceModel, cmd: CommandModel)
       "error",
       [...cmd.path, "dir"],
       c.name,
-      `${c.name} = ${IOC_MACRO[c.dir]}(..., struct ${arg.tag}) encodes the size of an extensible struct in its ` +
+      `${c.name} = ${iocMacro(c.dir)}(..., struct ${arg.tag}) encodes the size of an extensible struct in its ` +
         `number, and the interface dispatches on the exact number: a caller built against the grown struct sends ` +
         `a different command, which older kernels reject with ENOTTY`,
       ctx.abis.map((a) => a.id),

@@ -11,7 +11,7 @@ import type { Flow } from "../../spec/types.js";
 import { IOC_FAMILIES, iocMacro, iocMaxSize } from "../../runtime/ioc.js";
 import { commandNumber, hex32 } from "../ioctl-numbers.js";
 import { eachRecordInnermostFirst } from "../layout.js";
-import type { CommandModel, FieldModel, RecordType } from "../model.js";
+import { memberFlowFor, type CommandModel, type FieldModel, type RecordType } from "../model.js";
 import { groupAbis, nameAbis, reporter, type Check } from "./context.js";
 
 const FLOW_BITS: Readonly<Record<Flow, number>> = { in: 1, out: 2, inout: 4 };
@@ -63,13 +63,7 @@ function argFlows(cmd: CommandModel, memo: Map<RecordType, number[]>): Set<Flow>
       for (const f of fields) {
         if (f.spec.padding || f.spec.reserved) continue;
         const path = f.name === undefined ? prefix.replace(/\.$/, "") : `${prefix}${f.name}`;
-        // Own entries only: a member named `constructor` must not find Object.prototype's.
-        const flow =
-          (f.name !== undefined && cmd.spec.flow && Object.hasOwn(cmd.spec.flow, path)
-            ? cmd.spec.flow[path]
-            : undefined) ??
-          f.spec.flow ??
-          inherited;
+        const flow = memberFlowFor(cmd, f, path, inherited);
         let t = f.type;
         while (t.kind === "array") t = t.element;
         if (t.kind !== "record") {
