@@ -2,17 +2,25 @@
 import { run as runCodecs } from "./codecs.js";
 import { run as runCorpus } from "./corpus.js";
 import { run as runGrowth } from "./growth.js";
+import { run as runScale } from "./scale.js";
+import { targetLine, type Target } from "./targets.js";
 import { run as runVerify } from "./verify.js";
 
 const only = process.argv.slice(2);
-const suites: [string, () => Promise<void>][] = [
+const suites: [string, () => Promise<Target[] | void>][] = [
   ["codecs", runCodecs],
   ["verify", runVerify],
   ["growth", runGrowth],
+  ["scale", runScale],
   ["corpus", runCorpus],
 ];
+const targets: Target[] = [];
 for (const [name, run] of suites) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n== ${name} ==`);
-  await run();
+  targets.push(...((await run()) ?? []));
+}
+if (targets.length) {
+  console.log("\n== targets ==");
+  for (const t of targets) console.log(targetLine(t));
 }
