@@ -48,3 +48,10 @@ export function oneOf<T extends string>(
     throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, not '${value}'`);
   return value as T;
 }
+
+/** `--jobs N` (1 or 2: the work splits in two) or `auto`/absent: undefined, for the command to decide. */
+export function jobsOption(value: string | undefined): number | undefined {
+  if (value === undefined || value === "auto") return undefined;
+  if (!/^[1-9][0-9]*$/.test(value)) throw new UsageError(`--jobs must be a positive number or 'auto', not '${value}'`);
+  return Math.min(Number(value), 2);
+}

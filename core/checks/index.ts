@@ -26,17 +26,36 @@ export const CHECKS: readonly Check[] = [
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
-export function runChecks(
+/** The findings of one check on one interface: `check` and `iface` index the lists they ran from. */
+export interface FindingsPart {
+  check: number;
+  iface: number;
+  found: Diagnostic[];
+}
+
+/**
+ * Run every check on some of the model's interfaces (all by default), one interface at a time: each check
+ * looks at one interface only, so the parts of several runs over disjoint interfaces (two threads,
+ * cli/check-threads.ts) put together in order are exactly one run over all of them.
+ */
+export function checkParts(
   model: SpecModel,
   abis: readonly AbiEntry[],
   checks: readonly Check[] = CHECKS,
-): Diagnostic[] {
-  const found = dedupe(
-    checks.flatMap((check) => check({ model, abis })),
-    abis,
-  );
+  ifaces: readonly number[] = model.interfaces.map((_, i) => i),
+): FindingsPart[] {
+  const parts: FindingsPart[] = [];
+  for (const [check, run] of checks.entries())
+    for (const iface of ifaces)
+      parts.push({ check, iface, found: run({ model: { ...model, interfaces: [model.interfaces[iface]!] }, abis }) });
+  return parts;
+}
+
+/** The parts in check order, then interface order, de-duplicated and sorted as a compiler prints. */
+export function orderFindings(parts: readonly FindingsPart[], abis: readonly AbiEntry[]): Diagnostic[] {
+  const inRunOrder = [...parts].sort((a, b) => a.check - b.check || a.iface - b.iface).flatMap((p) => p.found);
   // Position order within a file reads like a compiler's output; ties keep check order.
-  return found
+  return dedupe(inRunOrder, abis)
     .map((d, i) => ({ d, i }))
     .sort(
       (a, b) =>
@@ -46,6 +65,14 @@ export function runChecks(
         a.i - b.i,
     )
     .map(({ d }) => d);
+}
+
+export function runChecks(
+  model: SpecModel,
+  abis: readonly AbiEntry[],
+  checks: readonly Check[] = CHECKS,
+): Diagnostic[] {
+  return orderFindings(checkParts(model, abis, checks), abis);
 }
 
 /**
