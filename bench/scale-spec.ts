@@ -62,10 +62,12 @@ export function scaleSpec(structs: number, seed = 16): string {
     // Magics from 0xb0 upwards: no two interfaces share one, so no collision is seeded.
     const magic = `0x${(0xb0 + (ifc % 0x40)).toString(16)}`;
     out.push("    commands:\n");
-    for (let s = first; s < last; s++)
+    for (let s = first; s < last; s++) {
+      const arg = `arg: struct rec${s}`;
       out.push(
-        `      - { name: SCALE_S${s}, magic: ${magic}, nr: ${s - first}, dir: ${pick(DIRS)}, arg: struct rec${s}, doc: d }\n`,
+        `      - { name: SCALE_S${s}, magic: ${magic}, nr: ${s - first}, dir: ${pick(DIRS)}, ${arg}, doc: d }\n`,
       );
+    }
   }
   return out.join("");
 }

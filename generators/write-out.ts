@@ -44,24 +44,36 @@ export interface OutputSet {
   clashes: string[];
 }
 
+/** Files generators already produced elsewhere (another thread), by generator name, one list per model. */
+export type ProducedFiles = ReadonlyMap<string, readonly OutputFile[][]>;
+
+/** One generator's files for one spec; a failure is a GeneratorError, a located limit stays a SpecInputError. */
+export function runGenerator(g: Generator, model: SpecModel, options: GenerateOptions): OutputFile[] {
+  try {
+    return g.generate([model], options);
+  } catch (e) {
+    if (e instanceof SpecInputError) throw e; // a located limit (generators/codec-budget.ts): bad input, not a bug
+    throw new GeneratorError(g.name, e);
+  }
+}
+
 /**
- * Run every generator on one spec and collect its files, sorted by path.
- * A generator that throws or returns an unsafe path stops everything with a
- * GeneratorError; a path produced twice is recorded as a clash, which the
- * caller reports at the spec's position.
+ * Run every generator on one spec (or take its files from `produced`) and
+ * collect the files, sorted by path.  A generator that throws or returns an
+ * unsafe path stops everything with a GeneratorError; a path produced twice
+ * is recorded as a clash, which the caller reports at the spec's position.
  */
-function produceSet(model: SpecModel, generators: readonly Generator[], options: GenerateOptions): OutputSet {
+function produceSet(
+  model: SpecModel,
+  index: number,
+  generators: readonly Generator[],
+  options: GenerateOptions,
+  produced: ProducedFiles | undefined,
+): OutputSet {
   const files = new Map<string, string>();
   const clashes: string[] = [];
   for (const g of generators) {
-    let produced: OutputFile[];
-    try {
-      produced = g.generate([model], options);
-    } catch (e) {
-      if (e instanceof SpecInputError) throw e; // a located limit (generators/codec-budget.ts): bad input, not a bug
-      throw new GeneratorError(g.name, e);
-    }
-    for (const f of produced) {
+    for (const f of produced?.get(g.name)?.[index] ?? runGenerator(g, model, options)) {
       if (!isSafeOutputPath(f.path)) throw new GeneratorError(g.name, new Error(`unsafe output path '${f.path}'`));
       if (typeof f.content !== "string") throw new GeneratorError(g.name, new Error(`'${f.path}' has no text content`));
       if (files.has(f.path)) clashes.push(f.path);
@@ -72,13 +84,14 @@ function produceSet(model: SpecModel, generators: readonly Generator[], options:
   return { name: model.doc.name, model, files: paths.map((p) => ({ path: p, content: files.get(p)! })), clashes };
 }
 
-/** One output set per spec document. */
+/** One output set per spec document; generators whose files are in `produced` are not run again. */
 export function produceSets(
   models: readonly SpecModel[],
   generators: readonly Generator[],
   options: GenerateOptions = DEFAULT_GENERATE_OPTIONS,
+  produced?: ProducedFiles,
 ): OutputSet[] {
-  return models.map((m) => produceSet(m, generators, options));
+  return models.map((m, i) => produceSet(m, i, generators, options, produced));
 }
 
 /** Where two outputs of one run would collide: a path written twice, or a path that is both a file and a folder. */

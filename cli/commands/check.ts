@@ -3,7 +3,8 @@ import { CHECK_RULES, checkRulesHelp } from "../../core/checks/rules.js";
 import type { Diagnostic } from "../../core/diagnostic.js";
 import { jobsOption, oneOf, parse } from "../args.js";
 import type { Command } from "../command.js";
-import { autoJobs, loadAndCheck } from "../check-threads.js";
+import { loadAndCheck } from "../check-threads.js";
+import { autoJobs } from "../threads.js";
 import { openProject, projectAbis, specFilesOf, PROJECT_OPTIONS } from "../project.js";
 import { EXIT } from "../io.js";
 import { countBySeverity, diagnosticJson, formatDiagnostic } from "../report.js";
@@ -96,7 +97,9 @@ export const checkCommand: Command = {
       io.err(summaryLine(models.length, abis.length, counts));
     } else {
       // One write: a write per finding costs more than the checks at 10,000 findings.
-      const lines = diagnostics.filter((d) => !(values.quiet && d.severity === "info")).map((d) => formatDiagnostic(io, d));
+      const lines = diagnostics
+        .filter((d) => !(values.quiet && d.severity === "info"))
+        .map((d) => formatDiagnostic(io, d));
       io.out(lines.join("") + summaryLine(models.length, abis.length, counts));
     }
     const failing = failOn === "never" ? 0 : failOn === "warning" ? counts.error + counts.warning : counts.error;

@@ -4,7 +4,7 @@ import { realpathSync } from "node:fs";
 import path from "node:path";
 import { runChecks } from "../../core/checks/index.js";
 import { ALL_CHECKS } from "../../syscall/checks.js";
-import { SpecInputError, type SpecError } from "../../core/diagnostic.js";
+import { SpecInputError, type Diagnostic, type SpecError } from "../../core/diagnostic.js";
 import type { SpecModel } from "../../core/model.js";
 import { ABIS } from "../../spec/abis.js";
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions, type Generator } from "../../generators/generator.js";
@@ -13,6 +13,7 @@ import { GENERATORS } from "../../generators/index.js";
 import {
   GeneratorError,
   isStale,
+  type ProducedFiles,
   OutputRefused,
   outputClashes,
   planDiff,
@@ -22,9 +23,12 @@ import {
   type OutputSet,
   type Plan,
 } from "../../generators/write-out.js";
-import { oneOf, parse } from "../args.js";
+import { jobsOption, oneOf, parse } from "../args.js";
+import { produceShare, startGeneratorWorker, WORKER_GENERATORS } from "../generate-threads.js";
+import { autoJobs } from "../threads.js";
 import type { Command } from "../command.js";
-import { loadProjectSpecs, openProject, PROJECT_OPTIONS } from "../project.js";
+import { openProject, specFilesOf, PROJECT_OPTIONS } from "../project.js";
+import { loadSpecFiles } from "../../spec/load.js";
 import { EXIT, UsageError, type Io } from "../io.js";
 import { countBySeverity } from "../report.js";
 
@@ -68,6 +72,9 @@ options:
   --config FILE    the project configuration (default: the nearest uapi.config.json,
                    or package.json "uapi" key, in or above the working directory)
   --format FMT     text (default) or json (summary, file list; the diff with --check)
+  --jobs N|auto    threads: auto (default) uses two when the specs hold 200 KiB of YAML or more and
+                   there are two cores (a worker runs the codec generator), else one; the files are
+                   the same either way
   -h, --help       this help
 
 Findings of the checks are counted in the summary (run 'uapi check' to see them);
@@ -89,6 +96,7 @@ export const generateCommand: Command = {
       format: { type: "string" },
       runtime: { type: "string" },
       codecs: { type: "string" },
+      jobs: { type: "string" },
       ...PROJECT_OPTIONS,
     });
     if (values.help) return (io.out(HELP), EXIT.OK);
@@ -109,8 +117,28 @@ export const generateCommand: Command = {
         project?.codecs ?? DEFAULT_GENERATE_OPTIONS.codecs,
       ),
     };
-    const models = loadProjectSpecs(positionals, project);
-    return runGenerate({ models, outDir, check: Boolean(values.check), format, io, options });
+    const files = specFilesOf(positionals, project);
+    const jobs = jobsOption(values.jobs as string | undefined) ?? autoJobs(files);
+    const run = { outDir, check: Boolean(values.check), format, io, options };
+    if (jobs < 2) return runGenerate({ models: loadSpecFiles(files), ...run });
+    const worker = startGeneratorWorker(files, options);
+    let models: SpecModel[];
+    try {
+      models = loadSpecFiles(files);
+    } catch (e) {
+      await worker.stop();
+      throw e;
+    }
+    // This thread's share while the worker runs its own: every other generator, then the checks.
+    const produced = produceShare(
+      models,
+      GENERATORS.filter((g) => !WORKER_GENERATORS.includes(g.name)),
+      options,
+    );
+    const findings = models.map((m) => runChecks(m, ABIS, ALL_CHECKS));
+    const answer = await worker.reply;
+    if (answer.kind === "generate") for (const [name, files] of answer.produced) produced.set(name, files);
+    return runGenerate({ models, ...run, produced, findings });
   },
 };
 
@@ -176,11 +204,15 @@ export function runGenerate(opts: {
   generators?: readonly Generator[];
   /** What the generators write (default DEFAULT_GENERATE_OPTIONS): the codecs' runtime and flavours. */
   options?: GenerateOptions;
+  /** Files generators already produced (on another thread): those generators are not run again. */
+  produced?: ProducedFiles;
+  /** Each model's findings, when already checked. */
+  findings?: Diagnostic[][];
 }): number {
   const { models, outDir, check, format, io } = opts;
   let sets: OutputSet[];
   try {
-    sets = produceSets(models, opts.generators ?? GENERATORS, opts.options ?? DEFAULT_GENERATE_OPTIONS);
+    sets = produceSets(models, opts.generators ?? GENERATORS, opts.options ?? DEFAULT_GENERATE_OPTIONS, opts.produced);
   } catch (e) {
     if (!(e instanceof GeneratorError)) throw e;
     io.err(`uapi generate: ${e.message}\nuapi generate: nothing was written to ${outDir}\n`);
@@ -188,7 +220,7 @@ export function runGenerate(opts: {
     return EXIT.INTERNAL;
   }
   checkOutputCollisions(sets);
-  const findings = countBySeverity(models.flatMap((m) => runChecks(m, ABIS, ALL_CHECKS)));
+  const findings = countBySeverity((opts.findings ?? models.map((m) => runChecks(m, ABIS, ALL_CHECKS))).flat());
   const interfaces = models.flatMap((m) => m.interfaces);
   const counts = {
     specs: models.length,

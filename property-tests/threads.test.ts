@@ -1,18 +1,24 @@
 /*
- * `uapi check --jobs 2`: the interfaces split between two threads (cli/check-threads.ts) give exactly the
- * findings of one thread, on a seeded spec of several interfaces, the bundled specs and a spec with errors.
+ * Two threads (cli/threads.ts): `uapi check --jobs 2` splits the interfaces (cli/check-threads.ts) and
+ * `uapi generate --jobs 2` the generators (cli/generate-threads.ts); either gives exactly what one thread
+ * gives, on a seeded spec of several interfaces, the bundled specs and a spec with errors.
  */
 import test from "ava";
 import fc from "fast-check";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadAndCheck, shareInterfaces } from "../cli/check-threads.js";
+import { runGenerate } from "../cli/commands/generate.js";
+import { produceShare } from "../cli/generate-threads.js";
+import { bufferIo, EXIT } from "../cli/io.js";
+import type { Generator } from "../generators/generator.js";
+import { GENERATORS } from "../generators/index.js";
 import type { SpecModel } from "../core/model.js";
 import { REPO_ROOT } from "../core/paths.js";
 import { ABIS } from "../spec/abis.js";
-import { exampleSpecFiles } from "../spec/load.js";
+import { exampleSpecFiles, loadSpecFiles } from "../spec/load.js";
 import { scaleSpec } from "../bench/scale-spec.js";
 
 const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
@@ -81,6 +87,72 @@ test("--jobs 2 on a spec with errors reports them as one thread does; a bad --jo
     const usage = uapi(dir, "check", "--jobs", "many", "bad.yaml");
     t.is(usage.status, 2);
     t.regex(usage.stderr, /--jobs must be a positive number or 'auto'/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Every file below `dir` with its text, by relative path. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile())
+      out[path.relative(dir, path.join(e.parentPath, e.name))] = readFileSync(path.join(e.parentPath, e.name), "utf8");
+  return out;
+}
+
+test("generate --jobs 2 writes the same files as --jobs 1, for a seeded spec and the bundled specs", (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), "uapi-threads-"));
+  try {
+    writeFileSync(path.join(dir, "scale.yaml"), scaleSpec(450, 7));
+    const specs = ["scale.yaml", ...exampleSpecFiles()];
+    for (const j of ["1", "2"]) {
+      const r = uapi(dir, "generate", "--jobs", j, "--out", `out${j}`, ...specs);
+      t.is(r.status, 0, r.stderr);
+    }
+    const one = tree(path.join(dir, "out1"));
+    t.true(
+      Object.keys(one).some((f) => f.startsWith("codecs/scale")),
+      "the worker's generator wrote codecs",
+    );
+    t.deepEqual(tree(path.join(dir, "out2")), one);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("files produced on another thread are used, not made again; a failing generator is left to report", (t) => {
+  const models = loadSpecFiles(exampleSpecFiles());
+  const boom: Generator = {
+    name: "boom",
+    generate: () => {
+      throw new Error("injected failure");
+    },
+  };
+  t.deepEqual([...produceShare(models, [boom], { runtime: "package", codecs: "both" }).keys()], []);
+  // Given its files, the failing generator is not run: the run succeeds and writes them.
+  const dir = mkdtempSync(path.join(tmpdir(), "uapi-threads-"));
+  try {
+    const produced = new Map([["boom", models.map((_, i) => [{ path: `boom/${i}.txt`, content: `${i}\n` }])]]);
+    const io = bufferIo();
+    const code = runGenerate({
+      models,
+      outDir: dir,
+      check: false,
+      format: "text",
+      io,
+      generators: [...GENERATORS, boom],
+      produced,
+    });
+    t.is(code, EXIT.OK, io.stderr);
+    t.is(readFileSync(path.join(dir, "boom", "0.txt"), "utf8"), "0\n");
+    // Without them it is run, and its failure reported as one thread reports it.
+    const again = bufferIo();
+    t.is(
+      runGenerate({ models, outDir: dir, check: false, format: "text", io: again, generators: [boom] }),
+      EXIT.INTERNAL,
+    );
+    t.regex(again.stderr, /generator 'boom' failed: injected failure/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
