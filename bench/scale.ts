@@ -49,6 +49,7 @@ function commandMs(cmd: string, args: string[], cwd: string, ok = (s: number | n
 
 const fmt = (x: number | undefined) =>
   x === undefined || Number.isNaN(x) ? "-" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+const ratio = (x: number, base: number) => `${(x / base).toFixed(2)}x`;
 const mib = (bytes: number) => `${(bytes / (1 << 20)).toFixed(0)} MiB`;
 
 function stageRows(samples: ScaleSample[]): [string, number[]][] {
@@ -128,29 +129,44 @@ export async function run(): Promise<Target[]> {
 
   const dir = mkdtempSync(path.join(tmpdir(), "uapi-bench-cli-"));
   try {
-    writeFileSync(path.join(dir, "scale1000.yaml"), scaleSpec(1000));
-    writeFileSync(path.join(dir, "scale10.yaml"), scaleSpec(10));
-    const node = commandMs(process.execPath, ["-e", "0"], dir);
+    for (const n of SIZES) writeFileSync(path.join(dir, `scale${n}.yaml`), scaleSpec(n));
+    const node = commandMs(process.execPath, ["-e", "0"], dir) as number;
     const found = (s: number | null) => s === 0 || s === 1;
-    const check = (file: string) => commandMs(process.execPath, [CLI, "check", file], dir, found);
-    const help = commandMs(process.execPath, [CLI, "--help"], dir);
-    const ioctl = commandMs(process.execPath, [CLI, "ioctl", "0xc0106990", "scale10.yaml"], dir, found);
-    const big = check("scale1000.yaml");
-    const small = check("scale10.yaml");
-    console.log(`the CLI, median of ${RUNS} (baseline node -e 0: ${fmt(node as number)} ms)`);
+    const uapi = (args: string[], runs = RUNS) => commandMs(process.execPath, [CLI, ...args], dir, found, runs);
+    const help = uapi(["--help"]);
+    const ioctl = uapi(["ioctl", "0xc0106990", "scale10.yaml"]);
+    console.log(`the CLI, median of ${RUNS} runs (1 at 10,000 structs); baseline node -e 0: ${fmt(node)} ms`);
     for (const [label, ms] of [
       ["uapi --help", help],
       ["uapi ioctl NUMBER scale10.yaml", ioctl],
-      ["uapi check scale10.yaml", small],
-      ["uapi check scale1000.yaml", big],
     ] as const)
       console.log(
-        `  ${label.padEnd(32)}` +
-          (typeof ms === "string" ? ms : `${fmt(ms).padStart(7)} ms  ${(ms / (node as number)).toFixed(2)}x node`),
+        `  ${label.padEnd(34)}${typeof ms === "string" ? ms : `${fmt(ms).padStart(8)} ms  ${ratio(ms, node)} node`}`,
       );
     if (typeof help === "number") targets.push(record("uapi --help start", help, "ms", "<", 150));
     if (typeof ioctl === "number") targets.push(record("uapi ioctl start (one small spec)", ioctl, "ms", "<", 150));
-    if (typeof big === "number") targets.push(record("uapi check, 1,000 structs (the CLI)", big / 1000, "s", "<", 1));
+    // One thread against two (--jobs), so THREADS_MIN_SPEC_BYTES (cli/threads.ts) follows the crossover seen here.
+    console.log(`  ${"".padEnd(34)}${"--jobs 1".padStart(11)}${"--jobs 2".padStart(11)}   2 vs 1`);
+    for (const [command, sizes] of [
+      ["check", SIZES],
+      ["generate", SIZES.slice(0, -1)],
+    ] as const)
+      for (const n of sizes) {
+        const runs = n >= 1000 && command === "generate" ? 1 : n >= 10_000 ? 1 : RUNS;
+        const out = command === "generate" ? ["--out", "out"] : [];
+        const [one, two] = ["1", "2"].map((j) => uapi([command, `scale${n}.yaml`, "--jobs", j, ...out], runs));
+        const row = `uapi ${command} ${n.toLocaleString("en")} structs`;
+        console.log(
+          `  ${row.padEnd(34)}` +
+            (typeof one === "string" || typeof two === "string"
+              ? `failed: ${typeof one === "string" ? one : two}`
+              : `${fmt(one).padStart(8)} ms${fmt(two).padStart(8)} ms   ${(two / one).toFixed(2)}x`),
+        );
+        if (command === "check" && n === 1000 && typeof one === "number" && typeof two === "number")
+          targets.push(
+            record("uapi check, 1,000 structs (the CLI, --jobs auto)", Math.min(one, two) / 1000, "s", "<", 1),
+          );
+      }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
