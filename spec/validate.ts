@@ -1,26 +1,18 @@
 /* Schema validation with ajv, with errors turned into positions and advice. */
-import { readFileSync } from "node:fs";
 import path from "node:path";
-import AjvModule, { type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
 import type { SpecError } from "../core/diagnostic.js";
 import { CONFIG_SCHEMA_FILE, SCHEMA_FILE } from "../core/paths.js";
 import type { ProjectConfig } from "./config-types.js";
 import type { SpecDocument } from "./types.js";
 import type { ParsedSource } from "./source.js";
+// Precompiled by `npm run schema` (ajv standalone): compiling the schema here cost every run ~150 ms.
+import * as generated from "./schema-validators.gen.js";
 
-const Ajv = AjvModule.default ?? AjvModule;
-
-type Validator = ReturnType<InstanceType<typeof Ajv>["compile"]>;
-const compiled = new Map<string, Validator>();
-
-function validator(schemaFile: string): Validator {
-  let v = compiled.get(schemaFile);
-  if (!v) {
-    const schema = JSON.parse(readFileSync(schemaFile, "utf8"));
-    v = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
-    compiled.set(schemaFile, v);
-  }
-  return v;
+/** An ajv validator: a predicate that leaves its errors on itself. */
+interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
 
 function pathOf(instancePath: string): (string | number)[] {
@@ -69,16 +61,19 @@ function describe(e: ErrorObject, schemaName: string): { message: string; hint: 
 
 /** Validate against spec/schema.json; returns the typed document or the errors. */
 export function validateDocument(source: ParsedSource): { doc?: SpecDocument; errors: SpecError[] } {
-  return validateAgainst<SpecDocument>(SCHEMA_FILE, source);
+  return validateAgainst<SpecDocument>(generated.SpecDocument as Validator, SCHEMA_FILE, source);
 }
 
 /** Validate a project configuration against spec/config.schema.json, with the same positions and advice. */
 export function validateConfig(source: ParsedSource): { doc?: ProjectConfig; errors: SpecError[] } {
-  return validateAgainst<ProjectConfig>(CONFIG_SCHEMA_FILE, source);
+  return validateAgainst<ProjectConfig>(generated.ProjectConfig as Validator, CONFIG_SCHEMA_FILE, source);
 }
 
-function validateAgainst<T>(schemaFile: string, source: ParsedSource): { doc?: T; errors: SpecError[] } {
-  const validate = validator(schemaFile);
+function validateAgainst<T>(
+  validate: Validator,
+  schemaFile: string,
+  source: ParsedSource,
+): { doc?: T; errors: SpecError[] } {
   if (validate(source.value)) return { doc: source.value as T, errors: [] };
   const all = validate.errors ?? [];
   // anyOf/oneOf wrappers repeat what their branches say; keep the most specific errors.
