@@ -8,11 +8,16 @@ import type { AbiEntry, AbiId } from "../spec/abi.js";
 import type { CommandModel, InterfaceModel } from "../core/model.js";
 import { deriveForm, type SyscallArg, type SyscallForm } from "./derive.js";
 import {
+  classSlots,
+  classTable,
   countSlots,
-  fitsEverywhere,
-  syscallClasses,
-  worstSlots,
+  fitsAll,
+  fitsIn,
+  worstIn,
+  worstOf,
   type ArgWidth,
+  type ClassSlots,
+  type ClassTable,
   type SlotCount,
   type Verdict,
 } from "./slots.js";
@@ -51,6 +56,7 @@ export interface CommandAnalysis {
   form: SyscallForm;
   /** Arguments including the fd. */
   argCount: number;
+  /** ABIs of one syscall class (slots.ts) share one SlotCount: read it, do not change it. */
   perAbi: Partial<Record<AbiId, SlotCount>>;
   groups: SlotGroup[];
   worst: number;
@@ -67,19 +73,27 @@ const widths = (args: readonly SyscallArg[]): ArgWidth[] => args.map((a) => a.wi
 
 /** Group ABIs by identical slot results, in table order. */
 export function slotGroups(args: readonly ArgWidth[], abis: readonly AbiEntry[]): SlotGroup[] {
-  const classOf = new Map<AbiId, string>();
-  for (const c of syscallClasses(abis)) for (const id of c.abis) classOf.set(id, c.label);
-  const groups = new Map<string, SlotGroup>();
-  for (const abi of abis) {
-    const c = countSlots(args, abi.syscall);
-    const key = `${c.slots}/${c.padding}/${c.verdict}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { abis: [], classes: [], slots: c.slots, padding: c.padding, verdict: c.verdict }));
+  return groupsOf(classSlots(args, classTable(abis)));
+}
+
+/** The groups of an argument list already counted per syscall class: each class's result decides its ABIs' group. */
+function groupsOf({ table, counts }: ClassSlots): SlotGroup[] {
+  const groups: SlotGroup[] = [];
+  const groupOfClass: (SlotGroup | undefined)[] = [];
+  table.abis.forEach((abi, i) => {
+    const ci = table.classOf[i]!;
+    let g = groupOfClass[ci];
+    if (!g) {
+      const c = counts[ci]!;
+      g = groups.find((x) => x.slots === c.slots && x.padding === c.padding && x.verdict === c.verdict);
+      if (!g) groups.push((g = { abis: [], classes: [], slots: c.slots, padding: c.padding, verdict: c.verdict }));
+      groupOfClass[ci] = g;
+    }
     g.abis.push(abi.id);
-    const label = classOf.get(abi.id)!;
+    const label = table.classes[ci]!.label;
     if (!g.classes.includes(label)) g.classes.push(label);
-  }
-  return [...groups.values()];
+  });
+  return groups;
 }
 
 /**
@@ -102,13 +116,24 @@ export function analyseCommand(cmd: CommandModel, ifc: InterfaceModel, abis: rea
 
 export function analyseForm(form: SyscallForm, abis: readonly AbiEntry[], wanted?: RemedyKind): CommandAnalysis {
   const w = widths(form.args);
+  // Looked up once here, then handed to every count of the flat form and its remedies.
+  const table = classTable(abis);
+  const counted = classSlots(w, table);
+  const { classes, classOf } = table;
+  // The slot walk depends only on the syscall class: one full count (with placements) per class.
+  const perClass = classes.map((c) => countSlots(w, c.model));
   const perAbi: Partial<Record<AbiId, SlotCount>> = {};
-  for (const abi of abis) perAbi[abi.id] = countSlots(w, abi.syscall);
-  const exceedsOn = abis.filter((a) => perAbi[a.id]!.verdict !== "fits").map((a) => a.id);
-  const o32Only = abis.filter((a) => perAbi[a.id]!.verdict === "o32-only").map((a) => a.id);
+  const exceedsOn: AbiId[] = [];
+  const o32Only: AbiId[] = [];
+  abis.forEach((abi, i) => {
+    const c = perClass[classOf[i]!]!;
+    perAbi[abi.id] = c;
+    if (c.verdict !== "fits") exceedsOn.push(abi.id);
+    if (c.verdict === "o32-only") o32Only.push(abi.id);
+  });
   const fits = exceedsOn.length === 0;
   const notes: string[] = [];
-  const remedies = fits ? [] : proposeRemedies(form, abis);
+  const remedies = fits ? [] : proposeRemedies(form, table);
   if (remedies.length) {
     const pick = remedies.find((r) => r.kind === wanted) ?? remedies[0]!;
     pick.chosen = true;
@@ -121,8 +146,8 @@ export function analyseForm(form: SyscallForm, abis: readonly AbiEntry[], wanted
     form,
     argCount: form.args.length,
     perAbi,
-    groups: slotGroups(w, abis),
-    worst: worstSlots(w, abis),
+    groups: groupsOf(counted),
+    worst: worstOf(counted),
     fits,
     exceedsOn,
     o32Only,
@@ -134,22 +159,21 @@ export function analyseForm(form: SyscallForm, abis: readonly AbiEntry[], wanted
 function remedy(
   kind: RemedyKind,
   forms: RemedyForm[],
-  abis: readonly AbiEntry[],
+  table: ClassTable,
   summary: string,
   struct?: Remedy["struct"],
 ): Remedy | undefined {
-  if (!forms.every((f) => fitsEverywhere(widths(f.args), abis))) return undefined;
-  const slots = Math.max(...forms.map((f) => worstSlots(widths(f.args), abis)));
-  // For a split, group on the part with the most slots: that is the one that decides.
-  const decisive = forms.reduce((a, b) =>
-    worstSlots(widths(b.args), abis) > worstSlots(widths(a.args), abis) ? b : a,
-  );
-  const r: Remedy = { kind, chosen: false, forms, slots, groups: slotGroups(widths(decisive.args), abis), summary };
+  const counted = forms.map((f) => classSlots(widths(f.args), table));
+  if (!counted.every(fitsAll)) return undefined;
+  const worst = counted.map(worstOf);
+  const slots = Math.max(...worst);
+  // For a split, group on the (first) part with the most slots: that is the one that decides.
+  const r: Remedy = { kind, chosen: false, forms, slots, groups: groupsOf(counted[worst.indexOf(slots)]!), summary };
   if (struct) r.struct = struct;
   return r;
 }
 
-function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[] {
+function proposeRemedies(form: SyscallForm, table: ClassTable): Remedy[] {
   const lead = leadingFd(form);
   const rest = form.args.slice(lead.length);
   const flags = commandFlags(form);
@@ -158,14 +182,14 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
 
   // Every argument takes a slot, so no order fits once there are more arguments than the tightest ABI's slots;
   // skipping the search then keeps it (C(n, k) orders) off forms with dozens of arguments.
-  const reordered =
-    form.args.length <= Math.min(...abis.map((a) => a.syscall.slots)) ? bestOrder(rest, abis, lead.length) : undefined;
+  const tightest = Math.min(...table.classes.map((c) => c.model.slots));
+  const reordered = form.args.length <= tightest ? bestOrderIn(rest, table, lead.length) : undefined;
   if (reordered) {
     out.push(
       remedy(
         "reorder",
         [{ name: form.name, args: [...lead, ...reordered] }],
-        abis,
+        table,
         `reorder so 64-bit arguments start at even slots (as sync_file_range2 and arm_fadvise64_64 did)`,
       ),
     );
@@ -188,7 +212,7 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
       remedy(
         "struct-pointer",
         [{ name: form.name, args: [...lead, argsArg, ...(flags ? [flags] : [])] }],
-        abis,
+        table,
         `group ${members.map((m) => m.name).join(", ")} into ${structName}, passed by pointer` +
           (flags ? `; ${flags.name} stays an argument` : ""),
         { name: structName, members },
@@ -214,7 +238,7 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
       remedy(
         "extensible-struct",
         [{ name: form.name, args: [...lead, extArgs, sizeArg] }],
-        abis,
+        table,
         `extensible ${structName} with a size argument, read with copy_struct_from_user() ` +
           "(fields only appended; zero means the old behaviour)",
         { name: structName, members: rest },
@@ -222,13 +246,13 @@ function proposeRemedies(form: SyscallForm, abis: readonly AbiEntry[]): Remedy[]
     );
   }
 
-  const parts = splitParts(lead, members, flags, abis);
+  const parts = splitParts(lead, members, flags, table);
   if (parts && parts.length > 1) {
     out.push(
       remedy(
         "split",
         parts.map((args, i) => ({ name: `${form.name}_${i + 1}`, args })),
-        abis,
+        table,
         `split into ${parts.length} calls${lead.length || flags ? ", each with " : ""}${[
           ...lead,
           ...(flags ? [flags] : []),
@@ -262,6 +286,10 @@ export function bestOrder(
   abis: readonly AbiEntry[],
   leading = 1,
 ): SyscallArg[] | undefined {
+  return bestOrderIn(rest, classTable(abis), leading);
+}
+
+function bestOrderIn(rest: readonly SyscallArg[], table: ClassTable, leading: number): SyscallArg[] | undefined {
   const wide = rest.filter((a) => a.width === "64");
   const narrow = rest.filter((a) => a.width !== "64");
   if (wide.length === 0) return undefined;
@@ -269,10 +297,15 @@ export function bestOrder(
   let best: { order: SyscallArg[]; slots: number; moved: number } | undefined;
   for (const positions of combinations(n, wide.length)) {
     const order: SyscallArg[] = [];
+    const w: ArgWidth[] = leading ? ["32"] : [];
     let wi = 0;
     let ni = 0;
-    for (let i = 0; i < n; i++) order.push(positions.has(i) ? wide[wi++]! : narrow[ni++]!);
-    const slots = worstSlots([...(leading ? ["32" as const] : []), ...order.map((a) => a.width)], abis);
+    for (let i = 0; i < n; i++) {
+      const a = positions.has(i) ? wide[wi++]! : narrow[ni++]!;
+      order.push(a);
+      w.push(a.width);
+    }
+    const slots = worstIn(w, table);
     const moved = order.reduce((s, a, i) => s + Math.abs(rest.indexOf(a) - i), 0);
     if (!best || slots < best.slots || (slots === best.slots && moved < best.moved)) best = { order, slots, moved };
   }
@@ -321,19 +354,27 @@ function splitParts(
   lead: readonly SyscallArg[],
   members: readonly SyscallArg[],
   flags: SyscallArg | undefined,
-  abis: readonly AbiEntry[],
+  table: ClassTable,
 ): SyscallArg[][] | undefined {
   const tail = flags ? [flags] : [];
+  const leadW = widths(lead);
+  const tailW = widths(tail);
   const parts: SyscallArg[][] = [];
   let current: SyscallArg[] = [];
+  // The widths of `current`, kept beside it: the candidates are counted without rebuilding argument lists
+  // (and joined with concat, which unlike a spread takes no iterator).
+  let currentW: ArgWidth[] = [];
   for (const u of units(members)) {
-    if (fitsEverywhere(widths([...lead, ...current, ...u, ...tail]), abis)) {
+    const unitW = widths(u);
+    if (fitsIn(leadW.concat(currentW, unitW, tailW), table)) {
       current.push(...u);
+      currentW.push(...unitW);
       continue;
     }
-    if (!fitsEverywhere(widths([...lead, ...u, ...tail]), abis)) return undefined;
+    if (!fitsIn(leadW.concat(unitW, tailW), table)) return undefined;
     if (current.length) parts.push(current);
     current = [...u];
+    currentW = unitW;
   }
   if (current.length) parts.push(current);
   return parts.map((p) => [...lead, ...p, ...tail]);

@@ -302,7 +302,22 @@ function anonymousName(r: RecordType): string {
   return names.join("_or_") || "anon";
 }
 
+/**
+ * Forms already derived, per command.  A loaded model does not change, and the same command's form is asked
+ * for again and again (lint derives every form, then `uapi check` and `uapi compare` do), so it is worked out
+ * once.  Callers share the form: they read it and never change it.
+ */
+const derived = new WeakMap<CommandModel, { ifc: InterfaceModel; form: SyscallForm }>();
+
 export function deriveForm(cmd: CommandModel, ifc: InterfaceModel): SyscallForm {
+  const hit = derived.get(cmd);
+  if (hit?.ifc === ifc) return hit.form;
+  const form = derive(cmd, ifc);
+  derived.set(cmd, { ifc, form });
+  return form;
+}
+
+function derive(cmd: CommandModel, ifc: InterfaceModel): SyscallForm {
   const ov = cmd.spec.syscall ?? {};
   const name = ov.name ?? defaultSyscallName(cmd.spec.name);
   const notes: string[] = [];

@@ -27,30 +27,46 @@ export interface SlotCount {
 
 /** Count the slots a list of arguments takes under one ABI's syscall model. */
 export function countSlots(args: readonly ArgWidth[], model: SyscallModel): SlotCount {
+  const placement: number[][] = [];
+  const slots = walkSlots(args, model.pairs, placement);
+  return { slots, placement, padding: paddingOf(args, model.pairs, slots), verdict: verdictFor(slots, model) };
+}
+
+/**
+ * The slot walk itself, giving the slots used, padding included.  It depends
+ * only on the pair rule, so the many ABIs that share one are counted once
+ * (classSlots); `placement` is filled only when a caller wants it, so the
+ * counting-only paths allocate nothing.
+ */
+function walkSlots(args: readonly ArgWidth[], rule: PairRule, placement?: number[][]): number {
   let next = 0;
-  let padding = 0;
   // sh only: the slot a pair skipped, which the C convention gives to the next one-slot argument.
   let backfill: number | undefined;
-  const placement: number[][] = [];
-  for (const w of args) {
-    if (w !== "64" || model.pairs === "one-register") {
+  // Indexed: until the function is optimised, for-of allocates an iterator result per argument, and this loop
+  // runs for every remedy candidate of every command.
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== "64" || rule === "one-register") {
       if (backfill !== undefined) {
-        placement.push([backfill]);
-        padding -= 1;
+        placement?.push([backfill]);
         backfill = undefined;
         continue;
       }
-      placement.push([next]);
+      placement?.push([next]);
       next += 1;
       continue;
     }
-    const start = pairStart(next, model.pairs);
-    padding += start - next;
-    if (model.pairs === "sh" && start !== next) backfill = next;
-    placement.push([start, start + 1]);
+    const start = pairStart(next, rule);
+    if (rule === "sh" && start !== next) backfill = next;
+    placement?.push([start, start + 1]);
     next = start + 2;
   }
-  return { slots: next, placement, padding, verdict: verdictFor(next, model) };
+  return next;
+}
+
+/** Slots wasted to pair alignment: each argument fills its own slots (a pair two); the rest of the span is padding. */
+function paddingOf(args: readonly ArgWidth[], rule: PairRule, slots: number): number {
+  const filled = args.reduce((n, w) => n + (w === "64" && rule !== "one-register" ? 2 : 1), 0);
+  return slots - filled;
 }
 
 /** True when some argument lands before an earlier one (sh's back-fill of r7): a wrapper must reorder. */
@@ -104,7 +120,7 @@ export function syscallClasses(abis: readonly AbiEntry[]): SyscallClass[] {
   const byKey = new Map<string, SyscallClass>();
   for (const abi of abis) {
     const m = abi.syscall;
-    const key = `${m.pairs}/${m.slots}/${m.maxSlots}`;
+    const key = classKey(m);
     let c = byKey.get(key);
     if (!c) {
       const label = PAIR_LABEL[m.pairs] + (m.maxSlots > m.slots ? ` + stack args (o32, ≤${m.maxSlots})` : "");
@@ -115,12 +131,86 @@ export function syscallClasses(abis: readonly AbiEntry[]): SyscallClass[] {
   return [...byKey.values()];
 }
 
+const classKey = (m: SyscallModel) => `${m.pairs}/${m.slots}/${m.maxSlots}`;
+
+/** An ABI list's syscall classes with, for each ABI in list order, the index of its class. */
+export interface ClassTable {
+  abis: readonly AbiEntry[];
+  classes: readonly SyscallClass[];
+  classOf: readonly number[];
+}
+
+/**
+ * Analysing a spec asks about the same ABI list (ABIS, or the config's
+ * selection) for every command and every remedy, so its table is kept per
+ * list.  A list that was changed in place since is seen by comparing its
+ * entries, and gets a fresh table.
+ */
+const tables = new WeakMap<readonly AbiEntry[], ClassTable>();
+
+export function classTable(abis: readonly AbiEntry[]): ClassTable {
+  const hit = tables.get(abis);
+  if (hit && sameEntries(hit.abis, abis)) return hit;
+  const classes = syscallClasses(abis);
+  const index = new Map(classes.map((c, i) => [c.key, i]));
+  const table = { abis: [...abis], classes, classOf: abis.map((a) => index.get(classKey(a.syscall))!) };
+  tables.set(abis, table);
+  return table;
+}
+
+function sameEntries(a: readonly AbiEntry[], b: readonly AbiEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** One argument list's slot count in one syscall class. */
+export interface ClassCount {
+  slots: number;
+  padding: number;
+  verdict: Verdict;
+}
+
+/** An argument list counted once per syscall class of an ABI list: what every ABI of a class gets. */
+export interface ClassSlots {
+  table: ClassTable;
+  counts: ClassCount[];
+}
+
+export function classSlots(args: readonly ArgWidth[], table: ClassTable): ClassSlots {
+  const counts = table.classes.map((c) => {
+    const slots = walkSlots(args, c.model.pairs);
+    return { slots, padding: paddingOf(args, c.model.pairs, slots), verdict: verdictFor(slots, c.model) };
+  });
+  return { table, counts };
+}
+
+/** The most slots any ABI needs (0 for no ABIs). */
+export function worstOf(counted: ClassSlots): number {
+  return counted.counts.reduce((worst, c) => Math.max(worst, c.slots), 0);
+}
+
+/** Within the plain limit (no o32 stack tolerance) on every ABI. */
+export function fitsAll(counted: ClassSlots): boolean {
+  return counted.counts.every((c, i) => c.slots <= counted.table.classes[i]!.model.slots);
+}
+
+/** worstSlots for a class table in hand: the searches that try many argument lists look the table up once. */
+export function worstIn(args: readonly ArgWidth[], table: ClassTable): number {
+  return table.classes.reduce((worst, c) => Math.max(worst, walkSlots(args, c.model.pairs)), 0);
+}
+
+/** fitsEverywhere for a class table in hand. */
+export function fitsIn(args: readonly ArgWidth[], table: ClassTable): boolean {
+  return table.classes.every((c) => walkSlots(args, c.model.pairs) <= c.model.slots);
+}
+
 /** The most slots any of the ABIs needs. */
 export function worstSlots(args: readonly ArgWidth[], abis: readonly AbiEntry[]): number {
-  return Math.max(0, ...abis.map((a) => countSlots(args, a.syscall).slots));
+  return worstIn(args, classTable(abis));
 }
 
 /** True when the arguments are within the plain limit (no o32 stack tolerance) on every ABI. */
 export function fitsEverywhere(args: readonly ArgWidth[], abis: readonly AbiEntry[]): boolean {
-  return abis.every((a) => countSlots(args, a.syscall).slots <= a.syscall.slots);
+  return fitsIn(args, classTable(abis));
 }
