@@ -117,10 +117,12 @@ export const checkIoctl: Check = (ctx) => {
       const c = cmd.spec;
       const numbers = ctx.abis.map((abi) => commandNumber(cmd, abi));
 
+      const numberOn = new Map(numbers.map((n) => [n.abi, n.value]));
       const perFamily = [...groupAbis(ctx.abis, (abi) => abi.ioc)].map(([family, ids]) => {
+        const inFamily = new Set(ids);
         const values = groupAbis(
-          ctx.abis.filter((a) => ids.includes(a.id)),
-          (abi) => numbers.find((n) => n.abi === abi.id)!.value,
+          ctx.abis.filter((a) => inFamily.has(a.id)),
+          (abi) => numberOn.get(abi.id),
         );
         return { family, values };
       });
