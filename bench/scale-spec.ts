@@ -64,7 +64,8 @@ export function scaleSpec(structs: number, seed = 16): string {
     out.push("    commands:\n");
     for (let s = first; s < last; s++)
       out.push(
-        `      - { name: SCALE_S${s}, magic: ${magic}, nr: ${s - first}, dir: ${pick(DIRS)}, arg: struct rec${s}, doc: d }\n`,
+        `      - { name: SCALE_S${s}, magic: ${magic}, nr: ${s - first}, dir: ${pick(DIRS)}, ` +
+          `arg: struct rec${s}, doc: d }\n`,
       );
   }
   return out.join("");
