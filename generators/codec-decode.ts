@@ -5,7 +5,6 @@
  * The view is `v`, the struct's offset `o` (set up by codec-prologue.ts).
  */
 import type { Chunk, Node, PlanField, Rule } from "./codec-plan.js";
-import { lane } from "./codec-lanes.js";
 import { bigViolation, int64Violation, numberViolation, ruleKind, ruleReason } from "./codec-rules.js";
 import { at, hex, literalKey, offExpr, pathExpr, splitRun } from "./codec-source.js";
 import type { DecodeEmitter } from "./codec-emitter.js";
@@ -45,7 +44,8 @@ function decodeNode(node: Node, base: string, idx: string[], e: DecodeEmitter): 
       const le = node.le ? ", true" : "";
       const stmts: string[] = [];
       if (node.size === 8) {
-        if (e.onLane(node, base)) stmts.push(`const ${x} = ${node.signed ? "ws" : "wu"}[${lane(node)}];`);
+        const lane = e.laneOf(node, base, node.signed);
+        if (lane) stmts.push(`const ${x} = ${lane};`);
         else stmts.push(`const ${x} = v.${node.signed ? "getBigInt64" : "getBigUint64"}(${p}${le});`);
         if (node.rule) stmts.push(checkRule(check, int64Violation(node, base, x, node.rule), node.rule, x));
         return { stmts, expr: x };

@@ -9,7 +9,7 @@
  *
  *   codec-fast-path.ts       the small bodies that hand over on any violation
  *   codec-detailed-path.ts   their twins, which report struct, member, offset and reason
- *   codec-prologue.ts        the first statements of both: view, offset, encode target, 64-bit lanes
+ *   codec-prologue.ts        the first statements of both: view, offset, encode target, lanes
  *   codec-decode.ts, codec-encode.ts   the member statements both paths share
  *   codec-types.ts           the TypeScript value type
  */

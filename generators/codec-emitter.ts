@@ -6,7 +6,7 @@
  * passes its own `Failures`.
  */
 import type { Node, Plan } from "./codec-plan.js";
-import { laneable } from "./codec-lanes.js";
+import { laneable, laneElement, type LaneArray, type LaneWidth } from "./codec-lanes.js";
 import type { Consts } from "./codec-source.js";
 
 /** Where a check failed, as JS expressions: the member path and its offset within the struct. */
@@ -33,23 +33,40 @@ export interface EncodeFailures extends Failures {
 
 export class Emitter<F extends Failures> {
   private n = 0;
+  /** The lane arrays the statements emitted so far use: the body's prologue sets up these (codec-prologue.ts). */
+  readonly lanesUsed = new Set<LaneArray>();
   constructor(
     readonly plan: Plan,
     readonly consts: Consts,
     readonly fail: F,
     /** Fast encode: no object-shape or typeof checks (the TypeError they would prevent reaches the detailed body). */
     readonly lean = false,
-    /** Fast bodies that set up the 64-bit lanes (codec-lanes.ts). */
-    readonly lanes = false,
+    /** Fast bodies that set up lanes: the integer widths they read or write through them (codec-lanes.ts). */
+    readonly lanes: readonly LaneWidth[] = [],
   ) {}
 
   local(prefix = "x"): string {
     return `${prefix}${this.n++}`;
   }
 
-  /** Whether the member at `base` is read or written through a lane. */
-  onLane(node: Node, base: string): boolean {
-    return this.lanes && laneable(node, base, this.plan);
+  /**
+   * The lane element the integer member at `base` is read or written as (`signed`: decode reads a signed
+   * 64-bit member through `ws`), or undefined when it takes a DataView call.
+   */
+  laneOf(node: Node, base: string, signed = false): string | undefined {
+    if (node.k !== "int" || !laneable(node, base, this.plan, this.lanes)) return undefined;
+    return this.use(laneElement(node.off, node.size as LaneWidth, signed));
+  }
+
+  /** The 32-bit lane element of the 4 bytes at struct offset `off`, when this body has one there (zero-filling). */
+  laneAt32(off: number): string | undefined {
+    if (!this.lanes.includes(4) || off % 4 !== 0) return undefined;
+    return this.use(laneElement(off, 4));
+  }
+
+  private use({ array, element }: { array: LaneArray; element: string }): string {
+    this.lanesUsed.add(array);
+    return element;
   }
 }
 

@@ -1,11 +1,10 @@
 /*
  * Encode statements, shared by the fast and the detailed body: zero the
  * bytes that no value covers, then check and write every member with its
- * own DataView call at a constant offset.  The view is `v`, the struct's
- * offset `o` (set up by codec-prologue.ts), the value `value`.
+ * own DataView call or lane store at a constant offset.  The view is `v`,
+ * the struct's offset `o` (set up by codec-prologue.ts), the value `value`.
  */
 import type { Chunk, Node, PlanField, Rule } from "./codec-plan.js";
-import { lane } from "./codec-lanes.js";
 import { bigViolation, int64Violation, numberViolation, ruleKind, ruleReason } from "./codec-rules.js";
 import { at, big, hex, member, offExpr, pathExpr, splitRun } from "./codec-source.js";
 import type { EncodeEmitter, Site } from "./codec-emitter.js";
@@ -26,10 +25,12 @@ function zeroFill(e: EncodeEmitter): string[] {
     else runs.push([i, 1]);
   }
   if (runs.length > 48) return [`$rt.zeroRuns(v, o, ${e.consts.add(`[${runs.flat().join(", ")}]`)});`];
+  const zero = (p: number, size: number) => {
+    const lane = size === 4 ? e.laneAt32(p) : undefined;
+    return lane ? `${lane} = 0;` : `v.setUint${size * 8}(${at("o", p)}, 0);`;
+  };
   return runs.flatMap(([off, len]) =>
-    len > 32
-      ? [`$rt.zero(v, ${at("o", off)}, ${len});`]
-      : splitRun(off, len).map(([p, size]) => `v.setUint${size * 8}(${at("o", p)}, 0);`),
+    len > 32 ? [`$rt.zero(v, ${at("o", off)}, ${len});`] : splitRun(off, len).map(([p, size]) => zero(p, size)),
   );
 }
 
@@ -113,12 +114,11 @@ function encodeInt(node: Node & { k: "int" }, x: string, base: string, e: Encode
     // BigInt.asUintN(64, x) compiles to a plain 64-bit truncation; comparing with x is the cheapest range check
     // measured.  Fast bodies skip the typeof: asUintN throws on a number, and is !== any non-bigint it accepts.
     const typeTest = e.lean ? "" : `typeof ${x} !== "bigint" || `;
+    // A lane store (through BigUint64Array) writes the two's complement of a negative value, as setBigInt64 does.
+    const lane = e.laneOf(node, base);
     const out = [
       check.type(`${typeTest}${wrap} !== ${x}`, bigintType),
-      // A lane store writes the two's complement of a negative value, as setBigInt64 does.
-      e.onLane(node, base)
-        ? `wu[${lane(node)}] = ${x};`
-        : `v.${node.signed ? "setBigInt64" : "setBigUint64"}(${p}, ${x}${le});`,
+      lane ? `${lane} = ${x};` : `v.${node.signed ? "setBigInt64" : "setBigUint64"}(${p}, ${x}${le});`,
     ];
     // Checked on the halves just written: no bigint arithmetic on the hot path.
     if (rule) out.push(check.rule(int64Violation(node, base, x, rule), rule));
@@ -137,7 +137,10 @@ function encodeInt(node: Node & { k: "int" }, x: string, base: string, e: Encode
     out.push(check.type(`${typeTest}${rangeTest(x, bits, node.signed)}`, node.ctype));
   }
   if (rule) out.push(check.rule(numberViolation(n, rule, e.consts), rule));
-  out.push(`v.${node.signed ? "setInt" : "setUint"}${bits}(${p}, ${n}${node.size > 1 ? le : ""});`);
+  // A 32-bit lane store (through Uint32Array) writes the two's complement of a negative value, as setInt32 does.
+  const lane = e.laneOf(node, base);
+  if (lane) out.push(`${lane} = ${n};`);
+  else out.push(`v.${node.signed ? "setInt" : "setUint"}${bits}(${p}, ${n}${node.size > 1 ? le : ""});`);
   return out;
 }
 

@@ -1,43 +1,48 @@
 /*
- * 64-bit lanes: on Node 20 `DataView.get/setBigUint64` is a builtin call
- * while `BigUint64Array` element access is compiled inline, so fast bodies
- * read and write a struct's aligned 64-bit members as elements of cached
- * typed-array views `wu`/`ws` at word index `wi` (generators/CODECS.md,
- * "64-bit lanes").  The prologue that sets them up is in codec-prologue.ts.
+ * Lanes: on Node 20 `DataView.get/setBigUint64` is a builtin call while
+ * typed-array element access is compiled inline, so fast bodies of structs
+ * with an aligned 64-bit member read and write those members as elements of
+ * cached typed-array views over the same bytes: `wu`/`ws` (64-bit) at word
+ * index `wi`, and, in encode, `wu32` (32-bit) at index `wi32`
+ * (generators/CODECS.md, "Lanes").  The prologue that sets them up is in
+ * codec-prologue.ts.
  */
 import type { Node, Plan } from "./codec-plan.js";
 
+/** The integer widths, in bytes, a fast body reads or writes through lanes. */
+export type LaneWidth = 4 | 8;
+/** Decode reads 64-bit members through lanes; encode also writes 32-bit ones (stores are all encode does). */
+export const DECODE_LANES: readonly LaneWidth[] = [8];
+export const ENCODE_LANES: readonly LaneWidth[] = [4, 8];
+
+/** The lane arrays a body can use: `BigUint64Array`, `BigInt64Array`, `Uint32Array` (runtime `Lanes` u, s, u32). */
+export type LaneArray = "wu" | "ws" | "wu32";
+
 /**
- * A 64-bit integer in the ABI's own byte order (not `__be64` on a little-endian ABI) at an 8-aligned
- * offset of the struct itself (`base` "o": not inside an array loop).
+ * An integer of one of `widths` bytes in the ABI's own byte order (not `__be64` on a little-endian ABI) at an
+ * offset of the struct itself (`base` "o": not inside an array loop) that is a multiple of its size.
  */
-export const laneable = (node: Node, base: string, plan: Plan): boolean =>
+export const laneable = (node: Node, base: string, plan: Plan, widths: readonly LaneWidth[]): boolean =>
   node.k === "int" &&
-  node.size === 8 &&
   base === "o" &&
-  node.off % 8 === 0 &&
-  node.le === (plan.abi.endian === "little");
+  node.le === (plan.abi.endian === "little") &&
+  (widths as readonly number[]).includes(node.size) &&
+  node.off % node.size === 0;
 
-/** The lane element of a laneable member. */
-export const lane = (node: Node & { off: number }) => (node.off === 0 ? "wi" : `wi + ${node.off / 8}`);
-
-/** Which lanes a fast body needs (`u` unsigned, `s` signed; encode stores through `u` only) and how many members. */
-export interface LanesUsed {
-  u: boolean;
-  s: boolean;
-  n: number;
+/**
+ * The lane array and element of the `size` bytes at struct offset `off` (a multiple of `size`): `wu[wi + 3]`,
+ * `ws[wi + 3]` (decode of a signed member) or `wu32[wi32 + 5]`.
+ */
+export function laneElement(off: number, size: LaneWidth, signed = false): { array: LaneArray; element: string } {
+  const array = size === 4 ? "wu32" : signed ? "ws" : "wu";
+  const index = size === 4 ? "wi32" : "wi";
+  const k = off / size;
+  return { array, element: `${array}[${k === 0 ? index : `${index} + ${k}`}]` };
 }
 
-export function lanesUsed(plan: Plan, decode: boolean): LanesUsed {
-  const used = { u: false, s: false, n: 0 };
-  const walk = (node: Node) => {
-    if (node.k === "object") for (const f of node.fields) walk(f.node);
-    else if (node.k === "int" && laneable(node, "o", plan)) {
-      used.n++;
-      if (decode && node.signed) used.s = true;
-      else used.u = true;
-    }
-  };
-  walk(plan.root);
-  return used;
+/** Whether the struct has a member a 64-bit lane can take: only then does a fast body set up lanes. */
+export function hasLane64(plan: Plan): boolean {
+  const walk = (node: Node): boolean =>
+    node.k === "object" ? node.fields.some((f) => walk(f.node)) : laneable(node, "o", plan, [8]);
+  return walk(plan.root);
 }

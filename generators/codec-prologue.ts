@@ -1,10 +1,10 @@
 /*
  * The first statements of a body: the target bytes of encode (`out`), the
- * view `v`, the offset `o` and, for fast bodies that use them, the 64-bit
- * lanes.  Body parameters: decode(bytes, offset, lenient), encode(value, into, offset).
+ * view `v`, the offset `o` and, for fast bodies that use them, the lanes.
+ * Body parameters: decode(bytes, offset, lenient), encode(value, into, offset).
  */
 import type { Plan } from "./codec-plan.js";
-import type { LanesUsed } from "./codec-lanes.js";
+import type { LaneArray } from "./codec-lanes.js";
 
 type Direction = "decode" | "encode";
 
@@ -15,12 +15,13 @@ const viewed = { decode: "bytes", encode: "out" } as const;
 export const encodeTarget = (plan: Plan) => `const out = into === undefined ? new Uint8Array(${plan.size}) : into;`;
 
 /**
- * Fast bodies: `$rt.fastView` never throws; for anything but a DataView or Uint8Array it gives an empty
- * view, so every access is out of bounds and the body hands over to the detailed one.
+ * Fast bodies: `$rt.fastView` never throws; it returns a DataView as it is, and for anything but a DataView
+ * or Uint8Array it gives an empty view, so every access is out of bounds and the body hands over to the
+ * detailed one.  (The DataView test is inside it, not here: V8 inlines it all the same, and every fast body
+ * is that much smaller; see CODECS.md on V8's inlining limit.)
  */
 export function fastPrologue(direction: Direction): string[] {
-  const bytes = viewed[direction];
-  return [`const v = ${bytes} instanceof DataView ? ${bytes} : $rt.fastView(${bytes});`, "const o = offset;"];
+  return [`const v = $rt.fastView(${viewed[direction]});`, "const o = offset;"];
 }
 
 /**
@@ -28,13 +29,15 @@ export function fastPrologue(direction: Direction): string[] {
  * view starts 8-aligned, `o` is an 8-aligned index and the whole struct lies within the lanes (so no
  * access below can be out of bounds).
  */
-export function lanePrologue(plan: Plan, used: LanesUsed): string[] {
+export function lanePrologue(plan: Plan, used: ReadonlySet<LaneArray>): string[] {
   return [
     `const w = $rt.${plan.abi.endian === "little" ? "lanesAtLE" : "lanesAtBE"}(v, o, ${plan.size});`,
     "if (w === null) break ok;",
-    ...(used.u ? ["const wu = w.u;"] : []),
-    ...(used.s ? ["const ws = w.s;"] : []),
-    "const wi = o >>> 3;",
+    ...(used.has("wu") ? ["const wu = w.u;"] : []),
+    ...(used.has("ws") ? ["const ws = w.s;"] : []),
+    ...(used.has("wu32") ? ["const wu32 = w.u32;"] : []),
+    ...(used.has("wu") || used.has("ws") ? ["const wi = o >>> 3;"] : []),
+    ...(used.has("wu32") ? ["const wi32 = o >>> 2;"] : []),
   ];
 }
 

@@ -8,7 +8,7 @@ import * as $rt from "uapi-workbench/runtime";
 /* struct iovec: 16 bytes, align 8, on x86_64, aarch64, mips64el, ppc64le, riscv64, loongarch64, alpha */
 function $d0(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -31,7 +31,7 @@ function $d0x(bytes, offset, lenient) {
 function $e0(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -76,7 +76,7 @@ const $c0 = { name: "struct iovec", size: 16, align: 8, decode: $d0, encode: $e0
 /* struct iovec: 8 bytes, align 4, on i386, x32, arm, arm-oabi, mipsel, mipsn32el, riscv32, csky, sh, arc, hexagon, xtensa, nios2 */
 function $d1(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -100,7 +100,7 @@ function $d1x(bytes, offset, lenient) {
 function $e1(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -145,7 +145,7 @@ const $c1 = { name: "struct iovec", size: 8, align: 4, decode: $d1, encode: $e1 
 /* struct iovec: 8 bytes, align 4, on armeb, mips, mipsn32, ppc, s390, sparc, parisc, microblaze, openrisc */
 function $d2(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -169,7 +169,7 @@ function $d2x(bytes, offset, lenient) {
 function $e2(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -214,7 +214,7 @@ const $c2 = { name: "struct iovec", size: 8, align: 4, decode: $d2, encode: $e2 
 /* struct iovec: 16 bytes, align 8, on aarch64_be, mips64, ppc64, s390x, sparc64 */
 function $d3(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -237,7 +237,7 @@ function $d3x(bytes, offset, lenient) {
 function $e3(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -282,7 +282,7 @@ const $c3 = { name: "struct iovec", size: 16, align: 8, decode: $d3, encode: $e3
 /* struct iovec: 8 bytes, align 2, on m68k */
 function $d4(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -306,7 +306,7 @@ function $d4x(bytes, offset, lenient) {
 function $e4(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -390,7 +390,7 @@ export const iovec = $rt.table({
 /* struct bus1_cmd_handle_transfer: 32 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d5(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -419,15 +419,17 @@ function $d5x(bytes, offset, lenient) {
 function $e5(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o, 0);
-      v.setUint32(o + 4, 0);
+      wu32[wi32] = 0;
+      wu32[wi32 + 1] = 0;
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -482,7 +484,7 @@ const $c5 = { name: "struct bus1_cmd_handle_transfer", size: 32, align: 8, decod
 /* struct bus1_cmd_handle_transfer: 32 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d6(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -511,15 +513,17 @@ function $d6x(bytes, offset, lenient) {
 function $e6(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o, 0);
-      v.setUint32(o + 4, 0);
+      wu32[wi32] = 0;
+      wu32[wi32 + 1] = 0;
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -613,7 +617,7 @@ export const bus1_cmd_handle_transfer = $rt.table({
 /* struct bus1_cmd_nodes_destroy: 24 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d7(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -640,7 +644,7 @@ function $d7x(bytes, offset, lenient) {
 function $e7(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -693,7 +697,7 @@ const $c7 = { name: "struct bus1_cmd_nodes_destroy", size: 24, align: 8, decode:
 /* struct bus1_cmd_nodes_destroy: 24 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d8(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -720,7 +724,7 @@ function $d8x(bytes, offset, lenient) {
 function $e8(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -812,7 +816,7 @@ export const bus1_cmd_nodes_destroy = $rt.table({
 /* struct bus1_cmd_send: 80 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d9(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 80);
     if (w === null) break ok;
@@ -853,7 +857,7 @@ function $d9x(bytes, offset, lenient) {
 function $e9(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(80) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 80);
     if (w === null) break ok;
@@ -948,7 +952,7 @@ const $c9 = { name: "struct bus1_cmd_send", size: 80, align: 8, decode: $d9, enc
 /* struct bus1_cmd_send: 80 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d10(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 80);
     if (w === null) break ok;
@@ -989,7 +993,7 @@ function $d10x(bytes, offset, lenient) {
 function $e10(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(80) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 80);
     if (w === null) break ok;
@@ -1123,7 +1127,7 @@ export const bus1_cmd_send = $rt.table({
 /* struct bus1_cmd_peer_reset: 32 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d11(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -1156,12 +1160,14 @@ function $d11x(bytes, offset, lenient) {
 function $e11(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
@@ -1172,16 +1178,16 @@ function $e11(value, into, offset = 0) {
       wu[wi + 1] = x1;
       const x2 = value["max_slices"];
       if ((x2 >>> 0) !== x2) break ok;
-      v.setUint32(o + 16, x2, true);
+      wu32[wi32 + 4] = x2;
       const x3 = value["max_handles"];
       if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 20, x3, true);
+      wu32[wi32 + 5] = x3;
       const x4 = value["max_inflight_bytes"];
       if ((x4 >>> 0) !== x4) break ok;
-      v.setUint32(o + 24, x4, true);
+      wu32[wi32 + 6] = x4;
       const x5 = value["max_inflight_fds"];
       if ((x5 >>> 0) !== x5) break ok;
-      v.setUint32(o + 28, x5, true);
+      wu32[wi32 + 7] = x5;
       if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
@@ -1227,7 +1233,7 @@ const $c11 = { name: "struct bus1_cmd_peer_reset", size: 32, align: 8, decode: $
 /* struct bus1_cmd_peer_reset: 32 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d12(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -1260,12 +1266,14 @@ function $d12x(bytes, offset, lenient) {
 function $e12(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
@@ -1276,16 +1284,16 @@ function $e12(value, into, offset = 0) {
       wu[wi + 1] = x1;
       const x2 = value["max_slices"];
       if ((x2 >>> 0) !== x2) break ok;
-      v.setUint32(o + 16, x2);
+      wu32[wi32 + 4] = x2;
       const x3 = value["max_handles"];
       if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 20, x3);
+      wu32[wi32 + 5] = x3;
       const x4 = value["max_inflight_bytes"];
       if ((x4 >>> 0) !== x4) break ok;
-      v.setUint32(o + 24, x4);
+      wu32[wi32 + 6] = x4;
       const x5 = value["max_inflight_fds"];
       if ((x5 >>> 0) !== x5) break ok;
-      v.setUint32(o + 28, x5);
+      wu32[wi32 + 7] = x5;
       if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
@@ -1370,7 +1378,7 @@ export const bus1_cmd_peer_reset = $rt.table({
 /* struct bus1_cmd_recv: 72 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d13(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 72);
     if (w === null) break ok;
@@ -1413,7 +1421,7 @@ function $d13x(bytes, offset, lenient) {
 function $e13(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(72) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 72);
     if (w === null) break ok;
@@ -1509,7 +1517,7 @@ const $c13 = { name: "struct bus1_cmd_recv", size: 72, align: 8, decode: $d13, e
 /* struct bus1_cmd_recv: 72 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d14(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 72);
     if (w === null) break ok;
@@ -1552,7 +1560,7 @@ function $d14x(bytes, offset, lenient) {
 function $e14(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(72) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 72);
     if (w === null) break ok;

@@ -14,7 +14,7 @@ export interface iovec {
 /* struct iovec: 16 bytes, align 8, on x86_64, aarch64, mips64el, ppc64le, riscv64, loongarch64, alpha */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -37,7 +37,7 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -82,7 +82,7 @@ const $c0: $rt.Codec<iovec> = { name: "struct iovec", size: 16, align: 8, decode
 /* struct iovec: 8 bytes, align 4, on i386, x32, arm, arm-oabi, mipsel, mipsn32el, riscv32, csky, sh, arc, hexagon, xtensa, nios2 */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -106,7 +106,7 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -151,7 +151,7 @@ const $c1: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 4, decode:
 /* struct iovec: 8 bytes, align 4, on armeb, mips, mipsn32, ppc, s390, sparc, parisc, microblaze, openrisc */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -175,7 +175,7 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -220,7 +220,7 @@ const $c2: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 4, decode:
 /* struct iovec: 16 bytes, align 8, on aarch64_be, mips64, ppc64, s390x, sparc64 */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -243,7 +243,7 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -288,7 +288,7 @@ const $c3: $rt.Codec<iovec> = { name: "struct iovec", size: 16, align: 8, decode
 /* struct iovec: 8 bytes, align 2, on m68k */
 function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -312,7 +312,7 @@ function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e4(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -404,7 +404,7 @@ export interface bus1_cmd_handle_transfer {
 /* struct bus1_cmd_handle_transfer: 32 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_handle_transfer {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -433,15 +433,17 @@ function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e5(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o, 0);
-      v.setUint32(o + 4, 0);
+      wu32[wi32] = 0;
+      wu32[wi32 + 1] = 0;
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -496,7 +498,7 @@ const $c5: $rt.Codec<bus1_cmd_handle_transfer> = { name: "struct bus1_cmd_handle
 /* struct bus1_cmd_handle_transfer: 32 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_handle_transfer {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -525,15 +527,17 @@ function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e6(value: bus1_cmd_handle_transfer, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o, 0);
-      v.setUint32(o + 4, 0);
+      wu32[wi32] = 0;
+      wu32[wi32 + 1] = 0;
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -634,7 +638,7 @@ export interface bus1_cmd_nodes_destroy {
 /* struct bus1_cmd_nodes_destroy: 24 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_nodes_destroy {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -661,7 +665,7 @@ function $d7x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e7(value: bus1_cmd_nodes_destroy, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -714,7 +718,7 @@ const $c7: $rt.Codec<bus1_cmd_nodes_destroy> = { name: "struct bus1_cmd_nodes_de
 /* struct bus1_cmd_nodes_destroy: 24 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_nodes_destroy {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -741,7 +745,7 @@ function $d8x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e8(value: bus1_cmd_nodes_destroy, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -847,7 +851,7 @@ export interface bus1_cmd_send {
 /* struct bus1_cmd_send: 80 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d9(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_send {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 80);
     if (w === null) break ok;
@@ -888,7 +892,7 @@ function $d9x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e9(value: bus1_cmd_send, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(80) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 80);
     if (w === null) break ok;
@@ -983,7 +987,7 @@ const $c9: $rt.Codec<bus1_cmd_send> = { name: "struct bus1_cmd_send", size: 80, 
 /* struct bus1_cmd_send: 80 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d10(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_send {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 80);
     if (w === null) break ok;
@@ -1024,7 +1028,7 @@ function $d10x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | u
 function $e10(value: bus1_cmd_send, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(80) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 80);
     if (w === null) break ok;
@@ -1168,7 +1172,7 @@ export interface bus1_cmd_peer_reset {
 /* struct bus1_cmd_peer_reset: 32 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d11(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_peer_reset {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -1201,12 +1205,14 @@ function $d11x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | u
 function $e11(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
@@ -1217,16 +1223,16 @@ function $e11(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byt
       wu[wi + 1] = x1;
       const x2 = value["max_slices"];
       if ((x2 >>> 0) !== x2) break ok;
-      v.setUint32(o + 16, x2, true);
+      wu32[wi32 + 4] = x2;
       const x3 = value["max_handles"];
       if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 20, x3, true);
+      wu32[wi32 + 5] = x3;
       const x4 = value["max_inflight_bytes"];
       if ((x4 >>> 0) !== x4) break ok;
-      v.setUint32(o + 24, x4, true);
+      wu32[wi32 + 6] = x4;
       const x5 = value["max_inflight_fds"];
       if ((x5 >>> 0) !== x5) break ok;
-      v.setUint32(o + 28, x5, true);
+      wu32[wi32 + 7] = x5;
       if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
@@ -1272,7 +1278,7 @@ const $c11: $rt.Codec<bus1_cmd_peer_reset> = { name: "struct bus1_cmd_peer_reset
 /* struct bus1_cmd_peer_reset: 32 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d12(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_peer_reset {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -1305,12 +1311,14 @@ function $d12x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | u
 function $e12(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
       const x0 = value["flags"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
@@ -1321,16 +1329,16 @@ function $e12(value: bus1_cmd_peer_reset, into?: $rt.Bytes, offset = 0): $rt.Byt
       wu[wi + 1] = x1;
       const x2 = value["max_slices"];
       if ((x2 >>> 0) !== x2) break ok;
-      v.setUint32(o + 16, x2);
+      wu32[wi32 + 4] = x2;
       const x3 = value["max_handles"];
       if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 20, x3);
+      wu32[wi32 + 5] = x3;
       const x4 = value["max_inflight_bytes"];
       if ((x4 >>> 0) !== x4) break ok;
-      v.setUint32(o + 24, x4);
+      wu32[wi32 + 6] = x4;
       const x5 = value["max_inflight_fds"];
       if ((x5 >>> 0) !== x5) break ok;
-      v.setUint32(o + 28, x5);
+      wu32[wi32 + 7] = x5;
       if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
@@ -1430,7 +1438,7 @@ export interface bus1_cmd_recv {
 /* struct bus1_cmd_recv: 72 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d13(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_recv {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 72);
     if (w === null) break ok;
@@ -1473,7 +1481,7 @@ function $d13x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | u
 function $e13(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(72) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 72);
     if (w === null) break ok;
@@ -1569,7 +1577,7 @@ const $c13: $rt.Codec<bus1_cmd_recv> = { name: "struct bus1_cmd_recv", size: 72,
 /* struct bus1_cmd_recv: 72 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d14(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_cmd_recv {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 72);
     if (w === null) break ok;
@@ -1612,7 +1620,7 @@ function $d14x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | u
 function $e14(value: bus1_cmd_recv, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(72) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 72);
     if (w === null) break ok;

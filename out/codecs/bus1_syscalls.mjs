@@ -8,7 +8,7 @@ import * as $rt from "uapi-workbench/runtime";
 /* struct iovec: 16 bytes, align 8, on x86_64, aarch64, mips64el, ppc64le, riscv64, loongarch64, alpha */
 function $d0(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -31,7 +31,7 @@ function $d0x(bytes, offset, lenient) {
 function $e0(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -76,7 +76,7 @@ const $c0 = { name: "struct iovec", size: 16, align: 8, decode: $d0, encode: $e0
 /* struct iovec: 8 bytes, align 4, on i386, x32, arm, arm-oabi, mipsel, mipsn32el, riscv32, csky, sh, arc, hexagon, xtensa, nios2 */
 function $d1(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -100,7 +100,7 @@ function $d1x(bytes, offset, lenient) {
 function $e1(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -145,7 +145,7 @@ const $c1 = { name: "struct iovec", size: 8, align: 4, decode: $d1, encode: $e1 
 /* struct iovec: 8 bytes, align 4, on armeb, mips, mipsn32, ppc, s390, sparc, parisc, microblaze, openrisc */
 function $d2(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -169,7 +169,7 @@ function $d2x(bytes, offset, lenient) {
 function $e2(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -214,7 +214,7 @@ const $c2 = { name: "struct iovec", size: 8, align: 4, decode: $d2, encode: $e2 
 /* struct iovec: 16 bytes, align 8, on aarch64_be, mips64, ppc64, s390x, sparc64 */
 function $d3(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -237,7 +237,7 @@ function $d3x(bytes, offset, lenient) {
 function $e3(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -282,7 +282,7 @@ const $c3 = { name: "struct iovec", size: 16, align: 8, decode: $d3, encode: $e3
 /* struct iovec: 8 bytes, align 2, on m68k */
 function $d4(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -306,7 +306,7 @@ function $d4x(bytes, offset, lenient) {
 function $e4(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -390,7 +390,7 @@ export const iovec = $rt.table({
 /* struct bus1_msg: 80 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d5(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 80);
     if (w === null) break ok;
@@ -437,12 +437,14 @@ function $d5x(bytes, offset, lenient) {
 function $e5(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(80) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 80);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
       const x0 = value["type"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
@@ -457,16 +459,16 @@ function $e5(value, into, offset = 0) {
       wu[wi + 2] = x2;
       const x3 = value["uid"];
       if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 24, x3, true);
+      wu32[wi32 + 6] = x3;
       const x4 = value["gid"];
       if ((x4 >>> 0) !== x4) break ok;
-      v.setUint32(o + 28, x4, true);
+      wu32[wi32 + 7] = x4;
       const x5 = value["pid"];
       if ((x5 >>> 0) !== x5) break ok;
-      v.setUint32(o + 32, x5, true);
+      wu32[wi32 + 8] = x5;
       const x6 = value["tid"];
       if ((x6 >>> 0) !== x6) break ok;
-      v.setUint32(o + 36, x6, true);
+      wu32[wi32 + 9] = x6;
       const x7 = value["offset"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
       wu[wi + 5] = x7;
@@ -546,7 +548,7 @@ const $c5 = { name: "struct bus1_msg", size: 80, align: 8, decode: $d5, encode: 
 /* struct bus1_msg: 80 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d6(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 80);
     if (w === null) break ok;
@@ -593,12 +595,14 @@ function $d6x(bytes, offset, lenient) {
 function $e6(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(80) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 80);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
       const x0 = value["type"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
@@ -613,16 +617,16 @@ function $e6(value, into, offset = 0) {
       wu[wi + 2] = x2;
       const x3 = value["uid"];
       if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 24, x3);
+      wu32[wi32 + 6] = x3;
       const x4 = value["gid"];
       if ((x4 >>> 0) !== x4) break ok;
-      v.setUint32(o + 28, x4);
+      wu32[wi32 + 7] = x4;
       const x5 = value["pid"];
       if ((x5 >>> 0) !== x5) break ok;
-      v.setUint32(o + 32, x5);
+      wu32[wi32 + 8] = x5;
       const x6 = value["tid"];
       if ((x6 >>> 0) !== x6) break ok;
-      v.setUint32(o + 36, x6);
+      wu32[wi32 + 9] = x6;
       const x7 = value["offset"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
       wu[wi + 5] = x7;

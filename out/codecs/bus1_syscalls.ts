@@ -14,7 +14,7 @@ export interface iovec {
 /* struct iovec: 16 bytes, align 8, on x86_64, aarch64, mips64el, ppc64le, riscv64, loongarch64, alpha */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -37,7 +37,7 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -82,7 +82,7 @@ const $c0: $rt.Codec<iovec> = { name: "struct iovec", size: 16, align: 8, decode
 /* struct iovec: 8 bytes, align 4, on i386, x32, arm, arm-oabi, mipsel, mipsn32el, riscv32, csky, sh, arc, hexagon, xtensa, nios2 */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -106,7 +106,7 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -151,7 +151,7 @@ const $c1: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 4, decode:
 /* struct iovec: 8 bytes, align 4, on armeb, mips, mipsn32, ppc, s390, sparc, parisc, microblaze, openrisc */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -175,7 +175,7 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -220,7 +220,7 @@ const $c2: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 4, decode:
 /* struct iovec: 16 bytes, align 8, on aarch64_be, mips64, ppc64, s390x, sparc64 */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -243,7 +243,7 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -288,7 +288,7 @@ const $c3: $rt.Codec<iovec> = { name: "struct iovec", size: 16, align: 8, decode
 /* struct iovec: 8 bytes, align 2, on m68k */
 function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -312,7 +312,7 @@ function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e4(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -412,7 +412,7 @@ export interface bus1_msg {
 /* struct bus1_msg: 80 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_msg {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 80);
     if (w === null) break ok;
@@ -459,12 +459,14 @@ function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e5(value: bus1_msg, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(80) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 80);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
       const x0 = value["type"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
@@ -479,16 +481,16 @@ function $e5(value: bus1_msg, into?: $rt.Bytes, offset = 0): $rt.Bytes {
       wu[wi + 2] = x2;
       const x3 = value["uid"];
       if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 24, x3, true);
+      wu32[wi32 + 6] = x3;
       const x4 = value["gid"];
       if ((x4 >>> 0) !== x4) break ok;
-      v.setUint32(o + 28, x4, true);
+      wu32[wi32 + 7] = x4;
       const x5 = value["pid"];
       if ((x5 >>> 0) !== x5) break ok;
-      v.setUint32(o + 32, x5, true);
+      wu32[wi32 + 8] = x5;
       const x6 = value["tid"];
       if ((x6 >>> 0) !== x6) break ok;
-      v.setUint32(o + 36, x6, true);
+      wu32[wi32 + 9] = x6;
       const x7 = value["offset"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
       wu[wi + 5] = x7;
@@ -568,7 +570,7 @@ const $c5: $rt.Codec<bus1_msg> = { name: "struct bus1_msg", size: 80, align: 8, 
 /* struct bus1_msg: 80 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): bus1_msg {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 80);
     if (w === null) break ok;
@@ -615,12 +617,14 @@ function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e6(value: bus1_msg, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(80) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 80);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
       const x0 = value["type"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
@@ -635,16 +639,16 @@ function $e6(value: bus1_msg, into?: $rt.Bytes, offset = 0): $rt.Bytes {
       wu[wi + 2] = x2;
       const x3 = value["uid"];
       if ((x3 >>> 0) !== x3) break ok;
-      v.setUint32(o + 24, x3);
+      wu32[wi32 + 6] = x3;
       const x4 = value["gid"];
       if ((x4 >>> 0) !== x4) break ok;
-      v.setUint32(o + 28, x4);
+      wu32[wi32 + 7] = x4;
       const x5 = value["pid"];
       if ((x5 >>> 0) !== x5) break ok;
-      v.setUint32(o + 32, x5);
+      wu32[wi32 + 8] = x5;
       const x6 = value["tid"];
       if ((x6 >>> 0) !== x6) break ok;
-      v.setUint32(o + 36, x6);
+      wu32[wi32 + 9] = x6;
       const x7 = value["offset"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
       wu[wi + 5] = x7;

@@ -8,7 +8,7 @@ import * as $rt from "uapi-workbench/runtime";
 /* struct iio_dmabuf: 16 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d0(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -35,20 +35,26 @@ function $d0x(bytes, offset, lenient) {
 function $e0(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0, true);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xfffffffe) !== 0) break ok;
-      v.setUint32(o + 4, x1, true);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2, true);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -84,7 +90,7 @@ const $c0 = { name: "struct iio_dmabuf", size: 16, align: 8, decode: $d0, encode
 /* struct iio_dmabuf: 16 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d1(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -111,20 +117,26 @@ function $d1x(bytes, offset, lenient) {
 function $e1(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0, true);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xfffffffe) !== 0) break ok;
-      v.setUint32(o + 4, x1, true);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2, true);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -160,7 +172,7 @@ const $c1 = { name: "struct iio_dmabuf", size: 16, align: 4, decode: $d1, encode
 /* struct iio_dmabuf: 16 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d2(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -187,20 +199,26 @@ function $d2x(bytes, offset, lenient) {
 function $e2(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xfffffffe) !== 0) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -236,7 +254,7 @@ const $c2 = { name: "struct iio_dmabuf", size: 16, align: 8, decode: $d2, encode
 /* struct iio_dmabuf: 16 bytes, align 2, on m68k */
 function $d3(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -263,20 +281,26 @@ function $d3x(bytes, offset, lenient) {
 function $e3(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xfffffffe) !== 0) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -312,7 +336,7 @@ const $c3 = { name: "struct iio_dmabuf", size: 16, align: 2, decode: $d3, encode
 /* struct iio_dmabuf: 16 bytes, align 4, on microblaze, openrisc */
 function $d4(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -339,20 +363,26 @@ function $d4x(bytes, offset, lenient) {
 function $e4(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xfffffffe) !== 0) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;

@@ -15,7 +15,7 @@ export interface iio_dmabuf {
 /* struct iio_dmabuf: 16 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -42,20 +42,26 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0, true);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xfffffffe) !== 0) break ok;
-      v.setUint32(o + 4, x1, true);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2, true);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -91,7 +97,7 @@ const $c0: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -118,20 +124,26 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0, true);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xfffffffe) !== 0) break ok;
-      v.setUint32(o + 4, x1, true);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2, true);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -167,7 +179,7 @@ const $c1: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -194,20 +206,26 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xfffffffe) !== 0) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -243,7 +261,7 @@ const $c2: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 2, on m68k */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -270,20 +288,26 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xfffffffe) !== 0) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -319,7 +343,7 @@ const $c3: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 4, on microblaze, openrisc */
 function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -346,20 +370,26 @@ function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e4(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xfffffffe) !== 0) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;

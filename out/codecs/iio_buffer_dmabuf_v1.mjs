@@ -8,7 +8,7 @@ import * as $rt from "uapi-workbench/runtime";
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d0(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -33,15 +33,17 @@ function $d0x(bytes, offset, lenient) {
 function $e0(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o + 8, 0);
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 2] = 0;
+      wu32[wi32 + 3] = 0;
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -88,7 +90,7 @@ const $c0 = { name: "struct iio_dmabuf_alloc_req", size: 16, align: 8, decode: $
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d1(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -113,15 +115,17 @@ function $d1x(bytes, offset, lenient) {
 function $e1(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o + 8, 0);
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 2] = 0;
+      wu32[wi32 + 3] = 0;
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -168,7 +172,7 @@ const $c1 = { name: "struct iio_dmabuf_alloc_req", size: 16, align: 4, decode: $
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d2(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -193,15 +197,17 @@ function $d2x(bytes, offset, lenient) {
 function $e2(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o + 8, 0);
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 2] = 0;
+      wu32[wi32 + 3] = 0;
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -248,7 +254,7 @@ const $c2 = { name: "struct iio_dmabuf_alloc_req", size: 16, align: 8, decode: $
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 2, on m68k */
 function $d3(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -273,15 +279,17 @@ function $d3x(bytes, offset, lenient) {
 function $e3(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o + 8, 0);
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 2] = 0;
+      wu32[wi32 + 3] = 0;
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -328,7 +336,7 @@ const $c3 = { name: "struct iio_dmabuf_alloc_req", size: 16, align: 2, decode: $
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 4, on microblaze, openrisc */
 function $d4(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -353,15 +361,17 @@ function $d4x(bytes, offset, lenient) {
 function $e4(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o + 8, 0);
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 2] = 0;
+      wu32[wi32 + 3] = 0;
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -447,7 +457,7 @@ export const iio_dmabuf_alloc_req = $rt.table({
 /* struct iio_dmabuf: 16 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d5(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -474,20 +484,26 @@ function $d5x(bytes, offset, lenient) {
 function $e5(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0, true);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xffffffff) !== 0) break ok;
-      v.setUint32(o + 4, x1, true);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2, true);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -523,7 +539,7 @@ const $c5 = { name: "struct iio_dmabuf", size: 16, align: 8, decode: $d5, encode
 /* struct iio_dmabuf: 16 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d6(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -550,20 +566,26 @@ function $d6x(bytes, offset, lenient) {
 function $e6(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0, true);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xffffffff) !== 0) break ok;
-      v.setUint32(o + 4, x1, true);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2, true);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -599,7 +621,7 @@ const $c6 = { name: "struct iio_dmabuf", size: 16, align: 4, decode: $d6, encode
 /* struct iio_dmabuf: 16 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d7(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -626,20 +648,26 @@ function $d7x(bytes, offset, lenient) {
 function $e7(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xffffffff) !== 0) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -675,7 +703,7 @@ const $c7 = { name: "struct iio_dmabuf", size: 16, align: 8, decode: $d7, encode
 /* struct iio_dmabuf: 16 bytes, align 2, on m68k */
 function $d8(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -702,20 +730,26 @@ function $d8x(bytes, offset, lenient) {
 function $e8(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xffffffff) !== 0) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -751,7 +785,7 @@ const $c8 = { name: "struct iio_dmabuf", size: 16, align: 2, decode: $d8, encode
 /* struct iio_dmabuf: 16 bytes, align 4, on microblaze, openrisc */
 function $d9(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -778,20 +812,26 @@ function $d9x(bytes, offset, lenient) {
 function $e9(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xffffffff) !== 0) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;

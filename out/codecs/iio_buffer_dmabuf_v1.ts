@@ -14,7 +14,7 @@ export interface iio_dmabuf_alloc_req {
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -39,15 +39,17 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o + 8, 0);
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 2] = 0;
+      wu32[wi32 + 3] = 0;
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -94,7 +96,7 @@ const $c0: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_re
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -119,15 +121,17 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o + 8, 0);
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 2] = 0;
+      wu32[wi32 + 3] = 0;
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -174,7 +178,7 @@ const $c1: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_re
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -199,15 +203,17 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o + 8, 0);
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 2] = 0;
+      wu32[wi32 + 3] = 0;
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -254,7 +260,7 @@ const $c2: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_re
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 2, on m68k */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -279,15 +285,17 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o + 8, 0);
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 2] = 0;
+      wu32[wi32 + 3] = 0;
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -334,7 +342,7 @@ const $c3: $rt.Codec<iio_dmabuf_alloc_req> = { name: "struct iio_dmabuf_alloc_re
 /* struct iio_dmabuf_alloc_req: 16 bytes, align 4, on microblaze, openrisc */
 function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -359,15 +367,17 @@ function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e4(value: iio_dmabuf_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
     const wu = w.u;
+    const wu32 = w.u32;
     const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      v.setUint32(o + 8, 0);
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 2] = 0;
+      wu32[wi32 + 3] = 0;
       const x0 = value["size"];
       if (BigInt.asUintN(64, x0) !== x0) break ok;
       wu[wi] = x0;
@@ -460,7 +470,7 @@ export interface iio_dmabuf {
 /* struct iio_dmabuf: 16 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -487,20 +497,26 @@ function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e5(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0, true);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xffffffff) !== 0) break ok;
-      v.setUint32(o + 4, x1, true);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2, true);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -536,7 +552,7 @@ const $c5: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -563,20 +579,26 @@ function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e6(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtLE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0, true);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xffffffff) !== 0) break ok;
-      v.setUint32(o + 4, x1, true);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2, true);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -612,7 +634,7 @@ const $c6: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -639,20 +661,26 @@ function $d7x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e7(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xffffffff) !== 0) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -688,7 +716,7 @@ const $c7: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 2, on m68k */
 function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -715,20 +743,26 @@ function $d8x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e8(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xffffffff) !== 0) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -764,7 +798,7 @@ const $c8: $rt.Codec<iio_dmabuf> = { name: "struct iio_dmabuf", size: 16, align:
 /* struct iio_dmabuf: 16 bytes, align 4, on microblaze, openrisc */
 function $d9(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_dmabuf {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -791,20 +825,26 @@ function $d9x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e9(value: iio_dmabuf, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 16);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
       const x0 = value["fd"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["flags"];
       if ((x1 >>> 0) !== x1) break ok;
       if ((x1 & 0xffffffff) !== 0) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if (BigInt.asUintN(64, x2) !== x2) break ok;
-      v.setBigUint64(o + 8, x2);
+      wu[wi + 1] = x2;
+      if (o + 16 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;

@@ -8,7 +8,7 @@ import * as $rt from "uapi-workbench/runtime";
 /* struct iio_buffer_ioctl_data: 16 bytes, align 4, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d0(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -40,7 +40,7 @@ function $d0x(bytes, offset, lenient) {
 function $e0(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -109,7 +109,7 @@ const $c0 = { name: "struct iio_buffer_ioctl_data", size: 16, align: 4, decode: 
 /* struct iio_buffer_ioctl_data: 16 bytes, align 4, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc, microblaze, openrisc */
 function $d1(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -141,7 +141,7 @@ function $d1x(bytes, offset, lenient) {
 function $e1(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -210,7 +210,7 @@ const $c1 = { name: "struct iio_buffer_ioctl_data", size: 16, align: 4, decode: 
 /* struct iio_buffer_ioctl_data: 16 bytes, align 2, on m68k */
 function $d2(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -242,7 +242,7 @@ function $d2x(bytes, offset, lenient) {
 function $e2(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;

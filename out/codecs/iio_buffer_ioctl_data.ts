@@ -16,7 +16,7 @@ export interface iio_buffer_ioctl_data {
 /* struct iio_buffer_ioctl_data: 16 bytes, align 4, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_ioctl_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -48,7 +48,7 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iio_buffer_ioctl_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -117,7 +117,7 @@ const $c0: $rt.Codec<iio_buffer_ioctl_data> = { name: "struct iio_buffer_ioctl_d
 /* struct iio_buffer_ioctl_data: 16 bytes, align 4, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc, microblaze, openrisc */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_ioctl_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -149,7 +149,7 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iio_buffer_ioctl_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -218,7 +218,7 @@ const $c1: $rt.Codec<iio_buffer_ioctl_data> = { name: "struct iio_buffer_ioctl_d
 /* struct iio_buffer_ioctl_data: 16 bytes, align 2, on m68k */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_ioctl_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -250,7 +250,7 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iio_buffer_ioctl_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;

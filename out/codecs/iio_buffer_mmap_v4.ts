@@ -16,7 +16,7 @@ export interface iio_buffer_block_alloc_req {
 /* struct iio_buffer_block_alloc_req: 16 bytes, align 4, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -44,7 +44,7 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iio_buffer_block_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -103,7 +103,7 @@ const $c0: $rt.Codec<iio_buffer_block_alloc_req> = { name: "struct iio_buffer_bl
 /* struct iio_buffer_block_alloc_req: 16 bytes, align 4, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc, microblaze, openrisc */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -131,7 +131,7 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iio_buffer_block_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -190,7 +190,7 @@ const $c1: $rt.Codec<iio_buffer_block_alloc_req> = { name: "struct iio_buffer_bl
 /* struct iio_buffer_block_alloc_req: 16 bytes, align 2, on m68k */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block_alloc_req {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -218,7 +218,7 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iio_buffer_block_alloc_req, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -329,7 +329,7 @@ export interface iio_buffer_block {
 /* struct iio_buffer_block: 32 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -364,36 +364,42 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtLE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 3] = 0;
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0, true);
+      wu32[wi32] = x0;
       const x1 = value["size"];
       if ((x1 >>> 0) !== x1) break ok;
-      v.setUint32(o + 4, x1, true);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if ((x2 >>> 0) !== x2) break ok;
-      v.setUint32(o + 8, x2, true);
+      wu32[wi32 + 2] = x2;
       const x3 = value["type"];
       if (x3 !== undefined) {
         if ((x3 >>> 0) !== x3) break ok;
-        v.setUint32(o + 12, x3, true);
+        wu32[wi32 + 3] = x3;
       }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffd) !== 0) break ok;
-      v.setUint32(o + 16, x4, true);
+      wu32[wi32 + 4] = x4;
       const x5 = value["data"];
       const x6 = x5["offset"];
       if ((x6 >>> 0) !== x6) break ok;
-      v.setUint32(o + 20, x6, true);
+      wu32[wi32 + 5] = x6;
       const x7 = value["timestamp"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
-      v.setBigUint64(o + 24, x7, true);
+      wu[wi + 3] = x7;
+      if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -446,7 +452,7 @@ const $c3: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size
 /* struct iio_buffer_block: 32 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 32);
     if (w === null) break ok;
@@ -481,36 +487,42 @@ function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e4(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtLE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 3] = 0;
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0, true);
+      wu32[wi32] = x0;
       const x1 = value["size"];
       if ((x1 >>> 0) !== x1) break ok;
-      v.setUint32(o + 4, x1, true);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if ((x2 >>> 0) !== x2) break ok;
-      v.setUint32(o + 8, x2, true);
+      wu32[wi32 + 2] = x2;
       const x3 = value["type"];
       if (x3 !== undefined) {
         if ((x3 >>> 0) !== x3) break ok;
-        v.setUint32(o + 12, x3, true);
+        wu32[wi32 + 3] = x3;
       }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffd) !== 0) break ok;
-      v.setUint32(o + 16, x4, true);
+      wu32[wi32 + 4] = x4;
       const x5 = value["data"];
       const x6 = x5["offset"];
       if ((x6 >>> 0) !== x6) break ok;
-      v.setUint32(o + 20, x6, true);
+      wu32[wi32 + 5] = x6;
       const x7 = value["timestamp"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
-      v.setBigUint64(o + 24, x7, true);
+      wu[wi + 3] = x7;
+      if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -563,7 +575,7 @@ const $c4: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size
 /* struct iio_buffer_block: 32 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -598,36 +610,42 @@ function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e5(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 3] = 0;
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["size"];
       if ((x1 >>> 0) !== x1) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if ((x2 >>> 0) !== x2) break ok;
-      v.setUint32(o + 8, x2);
+      wu32[wi32 + 2] = x2;
       const x3 = value["type"];
       if (x3 !== undefined) {
         if ((x3 >>> 0) !== x3) break ok;
-        v.setUint32(o + 12, x3);
+        wu32[wi32 + 3] = x3;
       }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffd) !== 0) break ok;
-      v.setUint32(o + 16, x4);
+      wu32[wi32 + 4] = x4;
       const x5 = value["data"];
       const x6 = x5["offset"];
       if ((x6 >>> 0) !== x6) break ok;
-      v.setUint32(o + 20, x6);
+      wu32[wi32 + 5] = x6;
       const x7 = value["timestamp"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
-      v.setBigUint64(o + 24, x7);
+      wu[wi + 3] = x7;
+      if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -680,7 +698,7 @@ const $c5: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size
 /* struct iio_buffer_block: 32 bytes, align 2, on m68k */
 function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -715,36 +733,42 @@ function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e6(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 3] = 0;
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["size"];
       if ((x1 >>> 0) !== x1) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if ((x2 >>> 0) !== x2) break ok;
-      v.setUint32(o + 8, x2);
+      wu32[wi32 + 2] = x2;
       const x3 = value["type"];
       if (x3 !== undefined) {
         if ((x3 >>> 0) !== x3) break ok;
-        v.setUint32(o + 12, x3);
+        wu32[wi32 + 3] = x3;
       }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffd) !== 0) break ok;
-      v.setUint32(o + 16, x4);
+      wu32[wi32 + 4] = x4;
       const x5 = value["data"];
       const x6 = x5["offset"];
       if ((x6 >>> 0) !== x6) break ok;
-      v.setUint32(o + 20, x6);
+      wu32[wi32 + 5] = x6;
       const x7 = value["timestamp"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
-      v.setBigUint64(o + 24, x7);
+      wu[wi + 3] = x7;
+      if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;
@@ -797,7 +821,7 @@ const $c6: $rt.Codec<iio_buffer_block> = { name: "struct iio_buffer_block", size
 /* struct iio_buffer_block: 32 bytes, align 4, on microblaze, openrisc */
 function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_buffer_block {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 32);
     if (w === null) break ok;
@@ -832,36 +856,42 @@ function $d7x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e7(value: iio_buffer_block, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(32) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
+    const w = $rt.lanesAtBE(v, o, 32);
+    if (w === null) break ok;
+    const wu = w.u;
+    const wu32 = w.u32;
+    const wi = o >>> 3;
+    const wi32 = o >>> 2;
     try {
-      if ((o >>> 0) !== o) break ok;
-      v.setUint32(o + 12, 0);
+      wu32[wi32 + 3] = 0;
       const x0 = value["id"];
       if ((x0 >>> 0) !== x0) break ok;
-      v.setUint32(o, x0);
+      wu32[wi32] = x0;
       const x1 = value["size"];
       if ((x1 >>> 0) !== x1) break ok;
-      v.setUint32(o + 4, x1);
+      wu32[wi32 + 1] = x1;
       const x2 = value["bytes_used"];
       if ((x2 >>> 0) !== x2) break ok;
-      v.setUint32(o + 8, x2);
+      wu32[wi32 + 2] = x2;
       const x3 = value["type"];
       if (x3 !== undefined) {
         if ((x3 >>> 0) !== x3) break ok;
-        v.setUint32(o + 12, x3);
+        wu32[wi32 + 3] = x3;
       }
       const x4 = value["flags"];
       if ((x4 >>> 0) !== x4) break ok;
       if ((x4 & 0xfffffffd) !== 0) break ok;
-      v.setUint32(o + 16, x4);
+      wu32[wi32 + 4] = x4;
       const x5 = value["data"];
       const x6 = x5["offset"];
       if ((x6 >>> 0) !== x6) break ok;
-      v.setUint32(o + 20, x6);
+      wu32[wi32 + 5] = x6;
       const x7 = value["timestamp"];
       if (BigInt.asUintN(64, x7) !== x7) break ok;
-      v.setBigUint64(o + 24, x7);
+      wu[wi + 3] = x7;
+      if (o + 32 > wu.length * 8) break ok;
       return out;
     } catch {
       break ok;

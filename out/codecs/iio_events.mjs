@@ -8,7 +8,7 @@ import * as $rt from "uapi-workbench/runtime";
 /* struct iio_event_data: 16 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d0(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -32,7 +32,7 @@ function $d0x(bytes, offset, lenient) {
 function $e0(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -77,7 +77,7 @@ const $c0 = { name: "struct iio_event_data", size: 16, align: 8, decode: $d0, en
 /* struct iio_event_data: 16 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d1(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -101,7 +101,7 @@ function $d1x(bytes, offset, lenient) {
 function $e1(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -146,7 +146,7 @@ const $c1 = { name: "struct iio_event_data", size: 16, align: 4, decode: $d1, en
 /* struct iio_event_data: 16 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d2(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -170,7 +170,7 @@ function $d2x(bytes, offset, lenient) {
 function $e2(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -215,7 +215,7 @@ const $c2 = { name: "struct iio_event_data", size: 16, align: 8, decode: $d2, en
 /* struct iio_event_data: 16 bytes, align 2, on m68k */
 function $d3(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -239,7 +239,7 @@ function $d3x(bytes, offset, lenient) {
 function $e3(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -284,7 +284,7 @@ const $c3 = { name: "struct iio_event_data", size: 16, align: 2, decode: $d3, en
 /* struct iio_event_data: 16 bytes, align 4, on microblaze, openrisc */
 function $d4(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -308,7 +308,7 @@ function $d4x(bytes, offset, lenient) {
 function $e4(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;

@@ -14,7 +14,7 @@ export interface iio_event_data {
 /* struct iio_event_data: 16 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_event_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -38,7 +38,7 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -83,7 +83,7 @@ const $c0: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16
 /* struct iio_event_data: 16 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_event_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -107,7 +107,7 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -152,7 +152,7 @@ const $c1: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16
 /* struct iio_event_data: 16 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_event_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -176,7 +176,7 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -221,7 +221,7 @@ const $c2: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16
 /* struct iio_event_data: 16 bytes, align 2, on m68k */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_event_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -245,7 +245,7 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -290,7 +290,7 @@ const $c3: $rt.Codec<iio_event_data> = { name: "struct iio_event_data", size: 16
 /* struct iio_event_data: 16 bytes, align 4, on microblaze, openrisc */
 function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iio_event_data {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -314,7 +314,7 @@ function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e4(value: iio_event_data, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;

@@ -8,7 +8,7 @@ import * as $rt from "uapi-workbench/runtime";
 /* struct iovec: 16 bytes, align 8, on x86_64, aarch64, mips64el, ppc64le, riscv64, loongarch64, alpha */
 function $d0(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -31,7 +31,7 @@ function $d0x(bytes, offset, lenient) {
 function $e0(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -76,7 +76,7 @@ const $c0 = { name: "struct iovec", size: 16, align: 8, decode: $d0, encode: $e0
 /* struct iovec: 8 bytes, align 4, on i386, x32, arm, arm-oabi, mipsel, mipsn32el, riscv32, csky, sh, arc, hexagon, xtensa, nios2 */
 function $d1(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -100,7 +100,7 @@ function $d1x(bytes, offset, lenient) {
 function $e1(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -145,7 +145,7 @@ const $c1 = { name: "struct iovec", size: 8, align: 4, decode: $d1, encode: $e1 
 /* struct iovec: 8 bytes, align 4, on armeb, mips, mipsn32, ppc, s390, sparc, parisc, microblaze, openrisc */
 function $d2(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -169,7 +169,7 @@ function $d2x(bytes, offset, lenient) {
 function $e2(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -214,7 +214,7 @@ const $c2 = { name: "struct iovec", size: 8, align: 4, decode: $d2, encode: $e2 
 /* struct iovec: 16 bytes, align 8, on aarch64_be, mips64, ppc64, s390x, sparc64 */
 function $d3(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -237,7 +237,7 @@ function $d3x(bytes, offset, lenient) {
 function $e3(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -282,7 +282,7 @@ const $c3 = { name: "struct iovec", size: 16, align: 8, decode: $d3, encode: $e3
 /* struct iovec: 8 bytes, align 2, on m68k */
 function $d4(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -306,7 +306,7 @@ function $d4x(bytes, offset, lenient) {
 function $e4(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -390,7 +390,7 @@ export const iovec = $rt.table({
 /* struct open_how: 24 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d5(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -417,7 +417,7 @@ function $d5x(bytes, offset, lenient) {
 function $e5(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -474,7 +474,7 @@ const $c5 = { name: "struct open_how", size: 24, align: 8, decode: $d5, encode: 
 /* struct open_how: 24 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d6(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -501,7 +501,7 @@ function $d6x(bytes, offset, lenient) {
 function $e6(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -558,7 +558,7 @@ const $c6 = { name: "struct open_how", size: 24, align: 4, decode: $d6, encode: 
 /* struct open_how: 24 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d7(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -585,7 +585,7 @@ function $d7x(bytes, offset, lenient) {
 function $e7(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -642,7 +642,7 @@ const $c7 = { name: "struct open_how", size: 24, align: 8, decode: $d7, encode: 
 /* struct open_how: 24 bytes, align 2, on m68k */
 function $d8(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -669,7 +669,7 @@ function $d8x(bytes, offset, lenient) {
 function $e8(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -726,7 +726,7 @@ const $c8 = { name: "struct open_how", size: 24, align: 2, decode: $d8, encode: 
 /* struct open_how: 24 bytes, align 4, on microblaze, openrisc */
 function $d9(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -753,7 +753,7 @@ function $d9x(bytes, offset, lenient) {
 function $e9(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -849,7 +849,7 @@ export const open_how = $rt.table({
 /* struct clone_args: 88 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d10(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 88);
     if (w === null) break ok;
@@ -890,7 +890,7 @@ function $d10x(bytes, offset, lenient) {
 function $e10(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(88) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 88);
     if (w === null) break ok;
@@ -993,7 +993,7 @@ const $c10 = { name: "struct clone_args", size: 88, align: 8, decode: $d10, enco
 /* struct clone_args: 88 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d11(bytes, offset = 0, lenient) {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 88);
     if (w === null) break ok;
@@ -1034,7 +1034,7 @@ function $d11x(bytes, offset, lenient) {
 function $e11(value, into, offset = 0) {
   ok: {
     const out = into === undefined ? new Uint8Array(88) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 88);
     if (w === null) break ok;

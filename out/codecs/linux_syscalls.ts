@@ -14,7 +14,7 @@ export interface iovec {
 /* struct iovec: 16 bytes, align 8, on x86_64, aarch64, mips64el, ppc64le, riscv64, loongarch64, alpha */
 function $d0(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -37,7 +37,7 @@ function $d0x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e0(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 16);
     if (w === null) break ok;
@@ -82,7 +82,7 @@ const $c0: $rt.Codec<iovec> = { name: "struct iovec", size: 16, align: 8, decode
 /* struct iovec: 8 bytes, align 4, on i386, x32, arm, arm-oabi, mipsel, mipsn32el, riscv32, csky, sh, arc, hexagon, xtensa, nios2 */
 function $d1(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -106,7 +106,7 @@ function $d1x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e1(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -151,7 +151,7 @@ const $c1: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 4, decode:
 /* struct iovec: 8 bytes, align 4, on armeb, mips, mipsn32, ppc, s390, sparc, parisc, microblaze, openrisc */
 function $d2(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -175,7 +175,7 @@ function $d2x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e2(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -220,7 +220,7 @@ const $c2: $rt.Codec<iovec> = { name: "struct iovec", size: 8, align: 4, decode:
 /* struct iovec: 16 bytes, align 8, on aarch64_be, mips64, ppc64, s390x, sparc64 */
 function $d3(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -243,7 +243,7 @@ function $d3x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e3(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(16) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 16);
     if (w === null) break ok;
@@ -288,7 +288,7 @@ const $c3: $rt.Codec<iovec> = { name: "struct iovec", size: 16, align: 8, decode
 /* struct iovec: 8 bytes, align 2, on m68k */
 function $d4(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): iovec {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -312,7 +312,7 @@ function $d4x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e4(value: iovec, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(8) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     try {
       if ((o >>> 0) !== o) break ok;
@@ -403,7 +403,7 @@ export interface open_how {
 /* struct open_how: 24 bytes, align 8, on x86_64, x32, arm, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, alpha, hexagon, xtensa */
 function $d5(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -430,7 +430,7 @@ function $d5x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e5(value: open_how, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -487,7 +487,7 @@ const $c5: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align
 /* struct open_how: 24 bytes, align 4, on i386, arm-oabi, csky, sh, arc, nios2 */
 function $d6(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -514,7 +514,7 @@ function $d6x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e6(value: open_how, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 24);
     if (w === null) break ok;
@@ -571,7 +571,7 @@ const $c6: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align
 /* struct open_how: 24 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, parisc */
 function $d7(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -598,7 +598,7 @@ function $d7x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e7(value: open_how, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -655,7 +655,7 @@ const $c7: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align
 /* struct open_how: 24 bytes, align 2, on m68k */
 function $d8(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -682,7 +682,7 @@ function $d8x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e8(value: open_how, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -739,7 +739,7 @@ const $c8: $rt.SizedCodec<open_how> = { name: "struct open_how", size: 24, align
 /* struct open_how: 24 bytes, align 4, on microblaze, openrisc */
 function $d9(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): open_how {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -766,7 +766,7 @@ function $d9x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | un
 function $e9(value: open_how, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(24) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 24);
     if (w === null) break ok;
@@ -877,7 +877,7 @@ export interface clone_args {
 /* struct clone_args: 88 bytes, align 8, on x86_64, i386, x32, arm, arm-oabi, aarch64, mipsel, mipsn32el, mips64el, ppc64le, riscv32, riscv64, loongarch64, csky, alpha, sh, arc, hexagon, xtensa, nios2 */
 function $d10(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): clone_args {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 88);
     if (w === null) break ok;
@@ -918,7 +918,7 @@ function $d10x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | u
 function $e10(value: clone_args, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(88) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtLE(v, o, 88);
     if (w === null) break ok;
@@ -1021,7 +1021,7 @@ const $c10: $rt.SizedCodec<clone_args> = { name: "struct clone_args", size: 88, 
 /* struct clone_args: 88 bytes, align 8, on armeb, aarch64_be, mips, mipsn32, mips64, ppc, ppc64, s390, s390x, sparc, sparc64, m68k, parisc, microblaze, openrisc */
 function $d11(bytes: $rt.Bytes, offset = 0, lenient?: $rt.CodecWarning[]): clone_args {
   ok: {
-    const v = bytes instanceof DataView ? bytes : $rt.fastView(bytes);
+    const v = $rt.fastView(bytes);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 88);
     if (w === null) break ok;
@@ -1062,7 +1062,7 @@ function $d11x(bytes: $rt.Bytes, offset: number, lenient: $rt.CodecWarning[] | u
 function $e11(value: clone_args, into?: $rt.Bytes, offset = 0): $rt.Bytes {
   ok: {
     const out = into === undefined ? new Uint8Array(88) : into;
-    const v = out instanceof DataView ? out : $rt.fastView(out);
+    const v = $rt.fastView(out);
     const o = offset;
     const w = $rt.lanesAtBE(v, o, 88);
     if (w === null) break ok;
