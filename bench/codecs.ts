@@ -14,6 +14,7 @@ import * as r from "restructure";
 import * as bl from "@solana/buffer-layout";
 import { bus1_cmd_recv, bus1_cmd_send } from "../out/codecs/bus1.js";
 import { iio_buffer_block } from "../out/codecs/iio_buffer_mmap.js";
+import { record, type Target } from "./targets.js";
 
 /** What a restructure custom type sees of its DecodeStream / EncodeStream (restructure/src/DecodeStream.js). */
 type RestructureStream = { view: DataView; pos: number };
@@ -616,8 +617,15 @@ export interface CodecBenchRow {
   vsB: number;
 }
 
-export async function run(): Promise<void> {
-  await measureCodecs();
+export async function run(): Promise<Target[]> {
+  const rows = await measureCodecs();
+  // The target: the iio_buffer_block encode, strict validation on, against hand-written code (b).
+  const ours = rows.filter(
+    (r) => r.struct.startsWith("iio_buffer_block") && r.op === "encode" && r.impl.startsWith("uapi"),
+  );
+  if (!ours.length) return [];
+  const worst = Math.min(...ours.map((r) => r.vsB));
+  return [record("iio_buffer_block encode vs hand-written (b)", worst, "x", ">=", 0.8)];
 }
 
 export async function measureCodecs(): Promise<CodecBenchRow[]> {
