@@ -9,14 +9,15 @@
  * each layout class), so a struct holding another costs a lookup, not a
  * re-walk; at most MAX_LISTED misplaced members are listed per struct.
  */
-import type { AbiEntry } from "../../spec/abi.js";
-import { eachRecordInnermostFirst, layoutRecord, layoutSignature, layoutType, type RecordLayout } from "../layout.js";
+import { eachRecordInnermostFirst, layoutRecord, layoutType, type RecordLayout } from "../layout.js";
 import type { Diagnostic } from "../diagnostic.js";
 import type { CType, FieldModel, RecordType } from "../model.js";
 import {
   firstEntries,
-  groupAbis,
-  memberOf,
+  groupClasses,
+  layoutClasses,
+  layoutsOn,
+  memberAt,
   nameAbis,
   pathLeaf,
   pathPrepend,
@@ -25,6 +26,8 @@ import {
   reporter,
   type Check,
   type FirstFound,
+  type FirstWalk,
+  type LayoutClasses,
   type PathNode,
 } from "./context.js";
 import { namesInTree, padMember } from "./padding.js";
@@ -36,16 +39,22 @@ const ALIGNED_64: Readonly<Record<string, string>> = {
   __le64: "__aligned_le64",
 };
 
+/** One hint string per spelling, however many findings share it: the findings live as long as the run. */
+const hints = new Map<string | undefined, string>();
+
 function alignHint(field: FieldModel): string {
   const type = typeof field.spec.type === "string" ? field.spec.type.trim() : undefined;
   const aligned = type !== undefined && Object.hasOwn(ALIGNED_64, type) ? ALIGNED_64[type] : undefined;
-  return (
+  const hit = hints.get(aligned);
+  if (hit !== undefined) return hit;
+  const hint =
     (aligned
       ? `declare it \`type: ${aligned}\` (8-aligned on every ABI)`
       : "give the member `aligned: 8` (8-aligned on every ABI)") +
     ", or move it to a multiple of 8 with an explicit padding member before it " +
-    "(`- { name: __pad0, type: __u32, padding: true }`)"
-  );
+    "(`- { name: __pad0, type: __u32, padding: true }`)";
+  hints.set(aligned, hint);
+  return hint;
 }
 
 /** A padding member name the struct (and the inline records in it) does not use yet. */
@@ -68,30 +77,36 @@ interface Misplaced {
   path: PathNode;
   field: FieldModel;
   /** Offset from the start of the record walked, per representative ABI. */
-  offs: Int32Array;
+  offs: number[];
 }
 
 interface Frame {
   layouts: RecordLayout[];
   /** Where the record starts, modulo 8, per representative ABI. */
-  rho: Uint8Array;
+  rho: number[];
 }
-
-/** Equal on two ABIs exactly when every member at every depth has the same offset (and size and bit offset) on both. */
-const signature = (r: RecordType, abi: AbiEntry) => `${layoutRecord(r, abi).size}|${layoutSignature(r, abi, true)}`;
 
 export const checkAlign64: Check = (ctx) => {
   const abis = ctx.abis;
   const abi0 = abis[0]!;
-  const byId = new Map(abis.map((a) => [a.id, a] as const));
   // A 64-bit member: not a bit-field, not a struct or pointer, 8 bytes on the first ABI (flattenMembers' entries).
-  const is64 = (m: RecordLayout["members"][number]) => {
-    if (m.bits !== undefined || m.field.name === undefined) return false;
-    const el = elementOf(m.field.type);
-    return el.kind !== "record" && el.kind !== "pointer" && layoutType(el, abi0).size === 8;
+  // All of that is the field's, so it is worked out once per field.
+  const wide = new Map<FieldModel, boolean>();
+  const is64 = (f: FieldModel) => {
+    const hit = wide.get(f);
+    if (hit !== undefined) return hit;
+    const el = elementOf(f.type);
+    const w =
+      f.bits === undefined &&
+      f.name !== undefined &&
+      el.kind !== "record" &&
+      el.kind !== "pointer" &&
+      layoutType(el, abi0).size === 8;
+    wide.set(f, w);
+    return w;
   };
-  const nestedOf = (m: RecordLayout["members"][number]) =>
-    m.nested && m.field.type.kind !== "array" ? m.nested.record : undefined;
+  // The record a field holds by value (not in an array) to walk into, as the layout's `nested` gives it.
+  const nestedOf = (f: FieldModel) => (f.bits === undefined && f.type.kind === "record" ? f.type.record : undefined);
   const holds = new Map<RecordType, boolean>();
   const holds64 = (r: RecordType) => {
     eachRecordInnermostFirst(
@@ -102,9 +117,10 @@ export const checkAlign64: Check = (ctx) => {
         holds.set(
           x,
           (x.fields.some((f) => f.when) ? abis : [abi0]).some((abi) =>
-            layoutRecord(x, abi).members.some(
-              (m) => m.bits !== 0 && (is64(m) || (nestedOf(m) !== undefined && holds.get(nestedOf(m)!)!)),
-            ),
+            layoutRecord(x, abi).members.some((m) => {
+              const c = nestedOf(m.field);
+              return is64(m.field) || (c !== undefined && holds.get(c)!);
+            }),
           ),
         );
       },
@@ -115,39 +131,51 @@ export const checkAlign64: Check = (ctx) => {
   // its context is where the record starts, modulo 8, on each of them.  Members go by field: a `when:` condition
   // may leave one out on some of them.
   const memo = new Map<RecordType, Map<string, FirstFound<Misplaced>>>();
-  const at = (f: Frame, j: number) => f.layouts.map((l) => memberOf(l, l.record.fields[j]!));
-  const walkOver = (reps: AbiEntry[]) => ({
-    key: (rho: Uint8Array) => `${reps.map((a) => a.id).join(",")}|${rho.join("")}`,
-    enter: (record: RecordType, rho: Uint8Array): Frame => ({ layouts: reps.map((a) => layoutRecord(record, a)), rho }),
-    count: (f: Frame) => f.layouts[0]!.record.fields.length,
-    own(f: Frame, j: number): Misplaced | undefined {
-      const ms = at(f, j);
-      const m = ms.find((x) => x !== undefined);
-      if (!m || m.bits === 0 || !is64(m)) return undefined;
-      if (!ms.some((x, i) => x && (f.rho[i]! + x.offset) % 8 !== 0)) return undefined;
-      return {
-        path: pathLeaf(m.field.name!),
-        field: m.field,
-        offs: Int32Array.from(ms, (x) => x?.offset ?? ABSENT),
-      };
-    },
-    child(f: Frame, j: number) {
-      const ms = at(f, j);
-      const m = ms[0];
-      const c = !m || m.bits === 0 || ms.some((x) => !x) ? undefined : nestedOf(m);
-      if (!c || !holds64(c)) return undefined;
-      return { record: c, ctx: Uint8Array.from(ms, (x, i) => (f.rho[i]! + x!.offset) % 8) };
-    },
-    lift(f: Frame, j: number, e: Misplaced): Misplaced {
-      const ms = at(f, j);
-      const label = ms[0]!.field.name;
-      return {
-        path: label === undefined ? e.path : pathPrepend(label, e.path),
-        field: e.field,
-        offs: e.offs.map((o, i) => (o === ABSENT ? o : o + ms[i]!.offset)),
-      };
-    },
-  });
+  const walkOver = ({ reps, first }: LayoutClasses): FirstWalk<number[], Frame, Misplaced> => {
+    // Memo keys name the representatives too: the walks of structs with other layout classes share the memo.
+    const prefix = `${reps.map((a) => a.id).join(",")}|`;
+    const n = reps.length;
+    return {
+      key: (rho) => prefix + rho.join(""),
+      enter(record, rho) {
+        const all = layoutsOn(record, abis);
+        return { layouts: first.map((i) => all[i]!), rho };
+      },
+      count: (f) => f.layouts[0]!.record.fields.length,
+      own(f, j) {
+        const field = f.layouts[0]!.record.fields[j]!;
+        if (!is64(field)) return undefined;
+        let off = false;
+        for (let i = 0; i < n && !off; i++) {
+          const m = memberAt(f.layouts[i]!, j);
+          off = m !== undefined && (f.rho[i]! + m.offset) % 8 !== 0;
+        }
+        if (!off) return undefined;
+        const offs = new Array<number>(n);
+        for (let i = 0; i < n; i++) offs[i] = memberAt(f.layouts[i]!, j)?.offset ?? ABSENT;
+        return { path: pathLeaf(field.name!), field, offs };
+      },
+      child(f, j) {
+        const c = nestedOf(f.layouts[0]!.record.fields[j]!);
+        if (!c || !holds64(c)) return undefined;
+        const rho = new Array<number>(n);
+        for (let i = 0; i < n; i++) {
+          const m = memberAt(f.layouts[i]!, j);
+          if (!m) return undefined;
+          rho[i] = (f.rho[i]! + m.offset) % 8;
+        }
+        return { record: c, ctx: rho };
+      },
+      lift(f, j, e) {
+        const label = f.layouts[0]!.record.fields[j]!.name;
+        return {
+          path: label === undefined ? e.path : pathPrepend(label, e.path),
+          field: e.field,
+          offs: e.offs.map((o, i) => (o === ABSENT ? o : o + memberAt(f.layouts[i]!, j)!.offset)),
+        };
+      },
+    };
+  };
 
   return ctx.model.interfaces.flatMap((ifc) => {
     const report = reporter(ctx, ifc);
@@ -156,16 +184,18 @@ export const checkAlign64: Check = (ctx) => {
       .flatMap(({ record, name }) => {
         const out: Diagnostic[] = [];
         if (!holds64(record)) return out;
-        const classes = [...groupAbis(abis, (abi) => signature(record, abi)).values()];
-        const reps = classes.map((ids) => byId.get(ids[0]!)!);
-        const repOf = new Map<AbiEntry, number>();
-        classes.forEach((ids, i) => ids.forEach((id) => repOf.set(byId.get(id)!, i)));
-        const found = firstEntries(record, new Uint8Array(reps.length), walkOver(reps), MAX_LISTED, memo);
+        const classes = layoutClasses(record, abis);
+        const found = firstEntries(
+          record,
+          classes.reps.map(() => 0),
+          walkOver(classes),
+          MAX_LISTED,
+          memo,
+        );
         for (const e of found.entries) {
           const member = pathText(e.path);
-          const offsets = groupAbis(abis, (abi) => e.offs[repOf.get(abi)!]!);
-          const bad = [...offsets].filter(([off]) => off !== ABSENT && off % 8 !== 0);
-          const ids = bad.flatMap(([, g]) => g);
+          const bad = groupClasses(abis, classes, (c) => e.offs[c]!).filter((g) => g.key !== ABSENT && g.key % 8 !== 0);
+          const ids = bad.flatMap((g) => g.ids);
           out.push(
             report(
               "align64/offset",
@@ -173,7 +203,7 @@ export const checkAlign64: Check = (ctx) => {
               e.field.path,
               `${name}.${member}`,
               `${name}: 64-bit member '${member}' is at ` +
-                `${bad.map(([off, g]) => `offset ${off} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
+                `${bad.map((g) => `offset ${g.key} on ${nameAbis(g.ids, abis)}`).join("; ")}, not a multiple of 8`,
               ids,
               alignHint(e.field),
             ),
@@ -194,9 +224,9 @@ export const checkAlign64: Check = (ctx) => {
             ),
           );
         }
-        const sizes = [...groupAbis(abis, (abi) => layoutRecord(record, abi).size)].filter(([size]) => size % 8 !== 0);
+        const sizes = groupClasses(abis, classes, (c) => classes.sizes[c]!).filter((g) => g.key % 8 !== 0);
         if (sizes.length) {
-          const [size, ids] = sizes[0]!;
+          const { key: size, ids } = sizes[0]!;
           const pad = padMember(size, 8 - (size % 8), freshPadName(record)).field;
           out.push(
             report(
@@ -205,8 +235,8 @@ export const checkAlign64: Check = (ctx) => {
               record.path,
               name,
               `${name} holds a 64-bit member but its size is ` +
-                `${sizes.map(([s, g]) => `${s} on ${nameAbis(g, abis)}`).join("; ")}, not a multiple of 8`,
-              sizes.flatMap(([, g]) => g),
+                `${sizes.map((g) => `${g.key} on ${nameAbis(g.ids, abis)}`).join("; ")}, not a multiple of 8`,
+              sizes.flatMap((g) => g.ids),
               `give the struct \`aligned: 8\`, or end it with explicit padding so every ABI's size is a ` +
                 `multiple of 8 (size ${size} on ${nameAbis(ids, abis)}: \`${pad}\` as the last member)`,
             ),
