@@ -27,14 +27,19 @@ const HINT_INDENT = " ".repeat(HINT_LABEL.length);
 function wrapUnits(text: string, room: number): string[] {
   const units: string[] = [];
   let open: string[] | undefined;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  let ticks = 0; // backticks in the words of `open`, counted per word: joining them for each word is quadratic
+  for (const word of text.split(/\s+/)) {
+    if (!word) continue;
     if (open) open.push(word);
     else open = [word];
+    for (let i = word.indexOf("`"); i >= 0; i = word.indexOf("`", i + 1)) ticks++;
     // An odd number of backticks so far: still inside a code span.
-    if ((open.join(" ").match(/`/g)?.length ?? 0) % 2 === 1) continue;
-    const unit = open.join(" ");
-    units.push(...(open.length > 1 && unit.length > room ? open : [unit]));
+    if (ticks % 2 === 1) continue;
+    const unit = open.length === 1 ? word : open.join(" ");
+    if (open.length > 1 && unit.length > room) units.push(...open);
+    else units.push(unit);
     open = undefined;
+    ticks = 0;
   }
   if (open) units.push(...open);
   return units;

@@ -11,11 +11,12 @@ import type { FindingsPart } from "../core/checks/index.js";
 import type { GenerateOptions, OutputFile } from "../generators/generator.js";
 
 /**
- * Below this much spec text one thread is faster: a worker costs its start and a second load of the specs.
- * `npm run bench -- scale` times both ways at each size (the crossover lies between its 100 and 1,000 structs,
- * 44 KB and 437 KB of YAML).
+ * The least spec text for which `--jobs auto` runs a command on two threads, per command, as `npm run bench --
+ * scale` measured on two cores: `generate` of 1,000 structs (437 KB of YAML) took 0.92x the time of one thread,
+ * of 100 structs (44 KB) 1.09x.  `check` was slower on two threads at every size (1.11x at 10,000 structs):
+ * its checks now take less time than the worker's second load of the specs, so auto never picks two for it.
  */
-export const THREADS_MIN_SPEC_BYTES = 200 * 1024;
+export const THREADS_MIN_SPEC_BYTES = { check: Infinity, generate: 200 * 1024 } as const;
 
 export type WorkerRequest =
   | { kind: "check"; files: string[]; abis: string[]; share: number; shares: number }
@@ -27,9 +28,10 @@ export type WorkerReply =
   | { kind: "generate"; produced: [string, OutputFile[][]][] }
   | { kind: "failed"; error: string };
 
-/** Threads for `--jobs auto`: two when there are two cores and enough spec text, else one. */
-export function autoJobs(files: readonly string[]): number {
-  if (availableParallelism() < 2) return 1;
+/** Threads for `--jobs auto`: two when there are two cores and enough spec text for `command`, else one. */
+export function autoJobs(command: keyof typeof THREADS_MIN_SPEC_BYTES, files: readonly string[]): number {
+  const least = THREADS_MIN_SPEC_BYTES[command];
+  if (availableParallelism() < 2 || least === Infinity) return 1;
   let bytes = 0;
   for (const f of files) {
     try {
@@ -38,7 +40,7 @@ export function autoJobs(files: readonly string[]): number {
       return 1; // the loader reports the unreadable file
     }
   }
-  return bytes >= THREADS_MIN_SPEC_BYTES ? 2 : 1;
+  return bytes >= least ? 2 : 1;
 }
 
 /** A running worker: its reply (a failure becomes `failed`), and a way to stop it early. */

@@ -118,7 +118,7 @@ export const generateCommand: Command = {
       ),
     };
     const files = specFilesOf(positionals, project);
-    const jobs = jobsOption(values.jobs as string | undefined) ?? autoJobs(files);
+    const jobs = jobsOption(values.jobs as string | undefined) ?? autoJobs("generate", files);
     const run = { outDir, check: Boolean(values.check), format, io, options };
     if (jobs < 2) return runGenerate({ models: loadSpecFiles(files), ...run });
     const worker = startGeneratorWorker(files, options);
