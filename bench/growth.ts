@@ -20,22 +20,11 @@ import { runChecks } from "../core/checks/index.js";
 import { SpecInputError } from "../core/diagnostic.js";
 import { ABIS } from "../spec/abis.js";
 import { loadSpecText } from "../spec/load.js";
+import { seededRandom as rng } from "./scale-spec.js";
 
 const SIZES = [100, 1000, 10_000] as const;
 /** A single generator run predicted to take longer than this is skipped. */
 const BUDGET_S = 10;
-
-/** A small seeded generator (mulberry32), so every run measures the same specs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GROUPS = [
   ["__u64"],

@@ -11,7 +11,7 @@ import type { SpecModel } from "../core/model.js";
 import type { AbiEntry } from "../spec/abi.js";
 import { loadSpecFiles } from "../spec/load.js";
 import { ALL_CHECKS } from "../syscall/checks.js";
-import { startWorker } from "./threads.js";
+import { loadBeside, startWorker } from "./threads.js";
 
 /** Split every (spec, interface) of the models into `shares` lists of about equal work; deterministic. */
 export function shareInterfaces(models: readonly SpecModel[], shares: number): number[][][] {
@@ -54,13 +54,7 @@ export async function loadAndCheck(
     return { models, findings: models.map((m) => orderFindings(checkParts(m, abis, ALL_CHECKS), abis)), threads: 1 };
   }
   const worker = startWorker({ kind: "check", files, abis: abis.map((a) => a.id), share: 1, shares: 2 });
-  let models: SpecModel[];
-  try {
-    models = loadSpecFiles(files);
-  } catch (e) {
-    await worker.stop();
-    throw e;
-  }
+  const models = await loadBeside(worker, files);
   const shares = shareInterfaces(models, 2);
   const mine = checkShare(models, abis, shares[0]!);
   const answer = await worker.reply;

@@ -8,6 +8,8 @@ import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { FindingsPart } from "../core/checks/index.js";
+import type { SpecModel } from "../core/model.js";
+import { loadSpecFiles } from "../spec/load.js";
 import type { GenerateOptions, OutputFile } from "../generators/generator.js";
 
 /**
@@ -60,4 +62,14 @@ export function startWorker(request: WorkerRequest): RunningWorker {
     reply: reply.finally(() => worker.terminate()),
     stop: async () => void (await worker.terminate()),
   };
+}
+
+/** Load the files on this thread while the worker runs; a load that fails stops the worker first. */
+export async function loadBeside(worker: RunningWorker, files: string[]): Promise<SpecModel[]> {
+  try {
+    return loadSpecFiles(files);
+  } catch (e) {
+    await worker.stop();
+    throw e;
+  }
 }

@@ -25,7 +25,7 @@ import {
 } from "../../generators/write-out.js";
 import { jobsOption, oneOf, parse } from "../args.js";
 import { produceShare, startGeneratorWorker, WORKER_GENERATORS } from "../generate-threads.js";
-import { autoJobs } from "../threads.js";
+import { autoJobs, loadBeside } from "../threads.js";
 import type { Command } from "../command.js";
 import { openProject, specFilesOf, PROJECT_OPTIONS } from "../project.js";
 import { loadSpecFiles } from "../../spec/load.js";
@@ -122,13 +122,7 @@ export const generateCommand: Command = {
     const run = { outDir, check: Boolean(values.check), format, io, options };
     if (jobs < 2) return runGenerate({ models: loadSpecFiles(files), ...run });
     const worker = startGeneratorWorker(files, options);
-    let models: SpecModel[];
-    try {
-      models = loadSpecFiles(files);
-    } catch (e) {
-      await worker.stop();
-      throw e;
-    }
+    const models = await loadBeside(worker, files);
     // This thread's share while the worker runs its own: every other generator, then the checks.
     const produced = produceShare(
       models,
