@@ -6,6 +6,9 @@ import { UsageError } from "./io.js";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** The option every spec-reading command takes. */
+export const PROJECT_OPTIONS: Options = { config: { type: "string" } };
+
 export type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
 export function parse(argv: string[], options: Options): { values: Values; positionals: string[] } {

@@ -11,11 +11,10 @@ import type { SpecModel } from "../core/model.js";
 import type { AbiEntry } from "../spec/abi.js";
 import { CONFIG_FILE_NAME, findProjectConfig, loadProjectConfig, PACKAGE_KEY, type Project } from "../spec/config.js";
 import { loadSpecFiles } from "../spec/load.js";
-import { selectAbis, type Options, type Values } from "./args.js";
+import { selectAbis, type Values } from "./args.js";
 import { UsageError } from "./io.js";
 
-/** The option every spec-reading command takes. */
-export const PROJECT_OPTIONS: Options = { config: { type: "string" } };
+export { PROJECT_OPTIONS } from "./args.js";
 
 export function openProject(values: Values): Project | undefined {
   const named = values.config as string | undefined;

@@ -16,10 +16,8 @@ import { readCapped } from "./read-capped.js";
 import { parseSource, type ParsedSource } from "./source.js";
 import { validateConfig } from "./validate.js";
 
-export const CONFIG_FILE_NAME = "uapi.config.json";
-/** The key of package.json that may hold the configuration instead. */
-export const PACKAGE_KEY = "uapi";
-const MAX_CONFIG_BYTES = 1024 * 1024;
+export { CONFIG_FILE_NAME, findProjectConfig, PACKAGE_KEY } from "./config-find.js";
+import { CONFIG_FILE_NAME, MAX_CONFIG_BYTES, PACKAGE_KEY } from "./config-find.js";
 
 /** A configuration with every path absolute; what it leaves out, each command defaults. */
 export interface Project {
@@ -34,27 +32,6 @@ export interface Project {
   failOn?: ProjectConfig["failOn"];
   runtime?: ProjectConfig["runtime"];
   codecs?: ProjectConfig["codecs"];
-}
-
-/** The configuration file that governs `dir`: the nearest one in it or above it. */
-export function findProjectConfig(dir: string): string | undefined {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    const own = path.join(d, CONFIG_FILE_NAME);
-    if (existsSync(own)) return own;
-    const pkg = path.join(d, "package.json");
-    if (existsSync(pkg) && packageHasKey(pkg)) return pkg;
-    if (path.dirname(d) === d) return undefined;
-  }
-}
-
-/** A package.json configures uapi only through its key; one that does not parse is npm's business, not ours. */
-function packageHasKey(file: string): boolean {
-  try {
-    const value: unknown = JSON.parse(readCapped(file, MAX_CONFIG_BYTES)?.toString("utf8") ?? "null");
-    return typeof value === "object" && value !== null && PACKAGE_KEY in value;
-  } catch {
-    return false;
-  }
 }
 
 /** Read, validate and resolve one configuration file; bad content is a SpecInputError with positions. */

@@ -3,9 +3,9 @@ import path from "node:path";
 import { commandNumber, hex32 } from "../../core/ioctl-numbers.js";
 import { ABIS } from "../../spec/abis.js";
 import { IOC_FAMILIES, iocDecode, iocMacro, type IocFamilyName } from "../../runtime/ioc.js";
-import { oneOf, parse } from "../args.js";
+import { oneOf, parse, PROJECT_OPTIONS } from "../args.js";
 import type { Command } from "../command.js";
-import { loadProjectSpecs, openProject, PROJECT_OPTIONS } from "../project.js";
+import { findProjectConfig } from "../../spec/config-find.js";
 import { EXIT, paint, UsageError, type Io } from "../io.js";
 
 const HELP = `usage: uapi ioctl NUMBER [SPEC...] [--format text|json] [--config FILE]
@@ -108,9 +108,12 @@ export const ioctlCommand: Command = {
     const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const, "text");
     if (positionals.length < 1) throw new UsageError("give the request NUMBER");
     const number = parseRequestNumber(positionals[0]!);
-    const project = openProject(values);
     const named = positionals.slice(1);
-    const models = named.length || project ? loadProjectSpecs(named, project) : [];
+    // The spec loader is loaded only when there are specs to search: taking a number apart needs none of it.
+    const searched = named.length > 0 || values.config !== undefined || findProjectConfig(process.cwd()) !== undefined;
+    const { openProject, loadProjectSpecs } = searched ? await import("../project.js") : {};
+    const project = openProject?.(values);
+    const models = loadProjectSpecs && (named.length || project) ? loadProjectSpecs(named, project) : [];
 
     const families = (Object.keys(IOC_FAMILIES) as IocFamilyName[]).map((family) => {
       const f = iocDecode(IOC_FAMILIES[family], number);
