@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { AbiEntry, AbiId } from "../spec/abi.js";
 import { runChecks } from "../core/checks/index.js";
+import type { Diagnostic } from "../core/diagnostic.js";
 import { groupAbis, memberOf } from "../core/checks/context.js";
 import { commandNumber, hex32 } from "../core/ioctl-numbers.js";
 import {
@@ -145,7 +146,13 @@ export interface SpecReport {
 }
 
 export function buildReport(model: SpecModel, abis: readonly AbiEntry[]): SpecReport {
-  const diagnostics = runChecks(model, abis);
+  // Each command reads the findings of its own interface: grouped once, so the report stays linear in the spec.
+  const byInterface = new Map<string, Diagnostic[]>();
+  for (const d of runChecks(model, abis)) {
+    const list = byInterface.get(d.interface);
+    if (list) list.push(d);
+    else byInterface.set(d.interface, [d]);
+  }
   const budget = { bytes: MAP_LIMITS.reportBytes, segments: MAP_LIMITS.reportSummarySegments };
   return {
     spec: model.doc.name,
@@ -156,7 +163,7 @@ export function buildReport(model: SpecModel, abis: readonly AbiEntry[]): SpecRe
       name: ifc.spec.name,
       header: ifc.spec.header,
       ...(ifc.spec.variant ? { variant: ifc.spec.variant } : {}),
-      commands: ifc.commands.map((cmd) => commandReport(cmd, ifc, abis, diagnostics)),
+      commands: ifc.commands.map((cmd) => commandReport(cmd, ifc, abis, byInterface.get(ifc.spec.name) ?? [])),
       syscalls: syscallReports(ifc, abis),
       structs: ifc.records.filter((r) => !r.external).map((r) => structMap(r, abis, budget)),
     })),
@@ -167,7 +174,7 @@ function commandReport(
   cmd: CommandModel,
   ifc: InterfaceModel,
   abis: readonly AbiEntry[],
-  diagnostics: ReturnType<typeof runChecks>,
+  diagnostics: readonly Diagnostic[],
 ): CommandReport {
   const a = analyseCommand(cmd, ifc, abis);
   return {
