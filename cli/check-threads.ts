@@ -5,7 +5,7 @@
  * the other.  The parts put together in order are exactly the findings of one
  * thread, so the output does not depend on how the work was split.
  */
-import { checkParts, orderFindings, type FindingsPart } from "../core/checks/index.js";
+import { checkParts, orderFindings, runChecks, type FindingsPart } from "../core/checks/index.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { SpecModel } from "../core/model.js";
 import type { AbiEntry } from "../spec/abi.js";
@@ -51,7 +51,7 @@ export async function loadAndCheck(
 ): Promise<{ models: SpecModel[]; findings: Diagnostic[][]; threads: number }> {
   if (jobs < 2) {
     const models = loadSpecFiles(files);
-    return { models, findings: models.map((m) => orderFindings(checkParts(m, abis, ALL_CHECKS), abis)), threads: 1 };
+    return { models, findings: models.map((m) => runChecks(m, abis, ALL_CHECKS)), threads: 1 };
   }
   const worker = startWorker({ kind: "check", files, abis: abis.map((a) => a.id), share: 1, shares: 2 });
   const models = await loadBeside(worker, files);

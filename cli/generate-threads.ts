@@ -7,8 +7,7 @@
 import type { SpecModel } from "../core/model.js";
 import type { GenerateOptions, Generator, OutputFile } from "../generators/generator.js";
 import { runGenerator } from "../generators/write-out.js";
-import type { RunningWorker } from "./threads.js";
-import { startWorker } from "./threads.js";
+import { startWorker, type RunningWorker } from "./threads.js";
 
 /** The generators the worker runs. */
 export const WORKER_GENERATORS: readonly string[] = ["codecs"];

@@ -12,11 +12,9 @@
 import { eachRecordInnermostFirst, layoutRecord, layoutType, type RecordLayout } from "../layout.js";
 import type { Diagnostic } from "../diagnostic.js";
 import type { CType, FieldModel, RecordType } from "../model.js";
+import { groupClasses, layoutClasses, layoutsOn, type LayoutClasses } from "../layout-classes.js";
 import {
   firstEntries,
-  groupClasses,
-  layoutClasses,
-  layoutsOn,
   memberAt,
   nameAbis,
   pathLeaf,
@@ -27,7 +25,6 @@ import {
   type Check,
   type FirstFound,
   type FirstWalk,
-  type LayoutClasses,
   type PathNode,
 } from "./context.js";
 import { namesInTree, padMember } from "./padding.js";

@@ -6,11 +6,10 @@
 import type { AbiEntry, AbiId } from "../../spec/abi.js";
 import { layoutType, type RecordLayout } from "../layout.js";
 import { typeName, type CType, type FieldModel, type InterfaceModel, type RecordType } from "../model.js";
+import { layoutClasses, layoutsOn, signatureClasses, type LayoutClasses } from "../layout-classes.js";
 import {
   firstEntries,
   groupAbis,
-  layoutClasses,
-  layoutsOn,
   memberAt,
   nameAbis,
   pathLeaf,
@@ -18,11 +17,9 @@ import {
   pathText,
   recordsToCheck,
   reporter,
-  signatureClasses,
   type Check,
   type FirstFound,
   type FirstWalk,
-  type LayoutClasses,
   type PathNode,
 } from "./context.js";
 
