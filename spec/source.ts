@@ -4,10 +4,10 @@
  * ranges on every node; we index them by path once.  Plain documents take a
  * faster reader that builds the same index (spec/yaml-fast.ts).
  */
-import { createRequire } from "node:module";
 import type { Node } from "yaml";
 import type { DocPath, Loc, SpecError } from "../core/diagnostic.js";
 import { readPlainYaml } from "./yaml-fast.js";
+import { yamlPackage } from "./yaml-package.js";
 
 export interface ParsedSource {
   file: string;
@@ -17,13 +17,6 @@ export interface ParsedSource {
 }
 
 const key = (path: DocPath) => path.join("\u0000");
-
-/*
- * The `yaml` package is loaded only when the fast reader declines a document: it is some 60 files of
- * CommonJS, and loading them would cost every command ~70 ms of its start.
- */
-let yamlPackage: typeof import("yaml") | undefined;
-const yaml = () => (yamlPackage ??= createRequire(import.meta.url)("yaml") as typeof import("yaml"));
 
 /** How deep YAML collections may nest: a spec needs about 10 levels plus 3 per inline struct/union. */
 export const MAX_YAML_DEPTH = 256;
@@ -38,7 +31,7 @@ export function parseSource(file: string, text: string): { source?: ParsedSource
 
 /** The `yaml` package's reading: every document the fast path declines, and the reference it is tested against. */
 export function parseSourceWithYamlPackage(file: string, text: string): { source?: ParsedSource; errors: SpecError[] } {
-  const { LineCounter, parseDocument } = yaml();
+  const { LineCounter, parseDocument } = yamlPackage();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: "1.2" });
   const at = (offset: number): Loc => {
@@ -71,7 +64,7 @@ export function parseSourceWithYamlPackage(file: string, text: string): { source
     };
   }
   // Index every node's position by its path; iterative, so nesting depth costs no stack.
-  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlPackage();
   const positions = new Map<string, number>();
   let firstAlias: number | undefined;
   const stack: { node: Node; path: (string | number)[] }[] = [];

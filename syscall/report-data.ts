@@ -145,10 +145,15 @@ export interface SpecReport {
   interfaces: InterfaceReport[];
 }
 
-export function buildReport(model: SpecModel, abis: readonly AbiEntry[]): SpecReport {
+/** `findings`: the checks' findings on `abis`, when the caller has them already (the web page shows both). */
+export function buildReport(
+  model: SpecModel,
+  abis: readonly AbiEntry[],
+  findings: readonly Diagnostic[] = runChecks(model, abis),
+): SpecReport {
   // Each command reads the findings of its own interface: grouped once, so the report stays linear in the spec.
   const byInterface = new Map<string, Diagnostic[]>();
-  for (const d of runChecks(model, abis)) {
+  for (const d of findings) {
     const list = byInterface.get(d.interface);
     if (list) list.push(d);
     else byInterface.set(d.interface, [d]);

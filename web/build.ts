@@ -1,0 +1,96 @@
+/*
+ * Bundles the live page with esbuild from the same modules the CLI runs.  Node-only modules on the page's
+ * import graph are swapped for browser ones (MODULE_SWAPS); everything else is bundled as it is.  The output
+ * is a folder of static files: index.html, the page and worker scripts, the stylesheet, and optionally a copy
+ * of the WebAssembly clang for hosts that do not run `uapi serve`.
+ */
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Plugin } from "esbuild";
+import { ownPackage, REPO_ROOT } from "../core/paths.js";
+
+const PAGE_SOURCE = path.join(REPO_ROOT, "web", "page");
+
+/** Files copied as they are from web/page/. */
+export const STATIC_FILES = ["index.html", "style.css"] as const;
+
+/** Scripts bundled from web/page/: the page and the verify worker. */
+export const SCRIPT_ENTRIES = { main: "main.ts", "verify-worker": "verify-worker.ts" } as const;
+
+/** The folder, below the page, that holds the clang files the verify worker loads. */
+export const CLANG_FOLDER = "clang";
+
+/** Module (resolved source path, relative to the package root, without extension) -> its browser stand-in. */
+const MODULE_SWAPS: Record<string, string> = {
+  "core/paths": "web/shims/paths.ts",
+  "spec/yaml-package": "web/shims/yaml-package.ts",
+};
+
+/** Node built-ins the bundled modules import -> what the page gets instead. */
+const BUILTIN_SWAPS: Record<string, string> = {
+  "node:path": "path-browserify",
+  "node:fs": "web/shims/no-fs.ts",
+};
+
+function browserModules(): Plugin {
+  return {
+    name: "uapi-browser-modules",
+    setup(build) {
+      build.onResolve({ filter: /^node:/ }, async (args) => {
+        const swap = BUILTIN_SWAPS[args.path];
+        if (!swap) return { errors: [{ text: `${args.path} has no browser stand-in (web/build.ts BUILTIN_SWAPS)` }] };
+        if (!swap.startsWith("web/")) return build.resolve(swap, { kind: args.kind, resolveDir: REPO_ROOT });
+        return { path: path.join(REPO_ROOT, swap) };
+      });
+      build.onResolve({ filter: /\.js$/ }, (args) => {
+        if (!args.path.startsWith(".")) return undefined;
+        const target = path.relative(REPO_ROOT, path.resolve(args.resolveDir, args.path)).replace(/\.js$/, "");
+        const swap = MODULE_SWAPS[target.split(path.sep).join("/")];
+        return swap ? { path: path.join(REPO_ROOT, swap) } : undefined;
+      });
+    },
+  };
+}
+
+export interface BuildOptions {
+  /** Copy @yowasp/clang's files into <out>/clang/ (a static host has no `uapi serve` to hand them out). */
+  clangDir?: string;
+  minify?: boolean;
+}
+
+/** Build the page into `outDir`, replacing what an earlier build left there. Returns the files written. */
+export async function buildPage(outDir: string, options: BuildOptions = {}): Promise<string[]> {
+  const esbuild = await import("esbuild");
+  const { name, version, peerDependencies } = ownPackage();
+  const result = await esbuild.build({
+    entryPoints: Object.entries(SCRIPT_ENTRIES).map(([out, src]) => ({ out, in: path.join(PAGE_SOURCE, src) })),
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    outdir: outDir,
+    write: false,
+    minify: options.minify ?? true,
+    legalComments: "linked",
+    logLevel: "silent",
+    define: { UAPI_PACKAGE_INFO: JSON.stringify({ name, version, peerDependencies }) },
+    plugins: [browserModules()],
+  });
+  const files = new Map<string, string | Uint8Array>();
+  for (const f of result.outputFiles) files.set(path.relative(outDir, f.path), f.contents);
+  for (const f of STATIC_FILES) files.set(f, readFileSync(path.join(PAGE_SOURCE, f)));
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  for (const [rel, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1)))
+    writeFileSync(path.join(outDir, rel), content);
+  const written = [...files.keys()].sort();
+  if (options.clangDir) {
+    const target = path.join(outDir, CLANG_FOLDER);
+    mkdirSync(target);
+    for (const f of readdirSync(options.clangDir).sort()) {
+      copyFileSync(path.join(options.clangDir, f), path.join(target, f));
+      written.push(`${CLANG_FOLDER}/${f}`);
+    }
+  }
+  return written;
+}

@@ -1,0 +1,2 @@
+/* PLACEHOLDER (to be replaced): the verify worker. */
+export {};
