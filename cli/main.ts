@@ -65,6 +65,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/ioctl.js")).ioctlCommand,
   },
   {
+    name: "serve",
+    summary: "the live workbench page: edit a spec, watch layouts, findings and the ioctl/syscall table",
+    load: async () => (await import("./commands/serve.js")).serveCommand,
+  },
+  {
     name: "compare",
     summary: "ioctl vs syscall: six-argument analysis and ergonomics report",
     load: async () => (await import("./commands/compare.js")).compareCommand,

@@ -4,15 +4,16 @@
  * is a folder of static files: index.html, the page and worker scripts, the stylesheet, and optionally a copy
  * of the WebAssembly clang for hosts that do not run `uapi serve`.
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Plugin } from "esbuild";
 import { ownPackage, REPO_ROOT } from "../core/paths.js";
+import { PAGE_CSP_META } from "./page-policy.js";
 
 const PAGE_SOURCE = path.join(REPO_ROOT, "web", "page");
 
-/** Files copied as they are from web/page/. */
-export const STATIC_FILES = ["index.html", "style.css"] as const;
+/** Files copied as they are from web/page/ (index.html gets the policy put in). */
+export const STATIC_FILES = ["style.css"] as const;
 
 /** Scripts bundled from web/page/: the page and the verify worker. */
 export const SCRIPT_ENTRIES = { main: "main.ts", "verify-worker": "verify-worker.ts" } as const;
@@ -52,7 +53,42 @@ function browserModules(): Plugin {
   };
 }
 
+/** index.html with the page's policy in its CSP <meta> (web/page-policy.ts is the one place it is spelled). */
+function withPolicy(html: string): string {
+  const meta = /(<meta http-equiv="Content-Security-Policy" content=")[^"]*(")/;
+  if (!meta.test(html)) throw new Error("web/page/index.html has no Content-Security-Policy <meta>");
+  return html.replace(meta, `$1${PAGE_CSP_META}$2`);
+}
+
+/** The files a build wrote, listed in its folder: the next build removes exactly those and nothing else. */
+export const BUILD_MANIFEST = ".uapi-page-files";
+
+/** A manifest line: a file of the page or of its clang folder, never a path that leaves the folder. */
+const OWN_FILE = /^(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*\/)?[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
+
+/** The output folder holds files the builder does not own: it refuses rather than remove them. */
+export class FolderRefused extends Error {}
+
+function removePreviousBuild(outDir: string): void {
+  if (!existsSync(outDir)) return;
+  const manifest = path.join(outDir, BUILD_MANIFEST);
+  if (!existsSync(manifest)) {
+    if (readdirSync(outDir).length)
+      throw new FolderRefused(`${outDir} holds files an earlier page build did not write; build into a new or empty folder`);
+    return;
+  }
+  const owned = readFileSync(manifest, "utf8").split("\n").filter(Boolean);
+  const foreign = owned.find((f) => !OWN_FILE.test(f));
+  if (foreign) throw new FolderRefused(`${manifest} lists '${foreign}', which is not a file of a page build; remove it by hand`);
+  for (const f of owned) rmSync(path.join(outDir, f), { force: true });
+  const clang = path.join(outDir, CLANG_FOLDER);
+  if (existsSync(clang) && readdirSync(clang).length === 0) rmSync(clang, { recursive: true });
+  rmSync(manifest);
+}
+
 export interface BuildOptions {
+  /** Written as specs.json, the specs the page offers when it opens (a static host has no server to list them). */
+  specs?: readonly { name: string; text: string }[];
   /** Copy @yowasp/clang's files into <out>/clang/ (a static host has no `uapi serve` to hand them out). */
   clangDir?: string;
   minify?: boolean;
@@ -79,18 +115,20 @@ export async function buildPage(outDir: string, options: BuildOptions = {}): Pro
   const files = new Map<string, string | Uint8Array>();
   for (const f of result.outputFiles) files.set(path.relative(outDir, f.path), f.contents);
   for (const f of STATIC_FILES) files.set(f, readFileSync(path.join(PAGE_SOURCE, f)));
-  rmSync(outDir, { recursive: true, force: true });
+  files.set("index.html", withPolicy(readFileSync(path.join(PAGE_SOURCE, "index.html"), "utf8")));
+  if (options.specs) files.set("specs.json", JSON.stringify(options.specs));
+  removePreviousBuild(outDir);
   mkdirSync(outDir, { recursive: true });
   for (const [rel, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1)))
     writeFileSync(path.join(outDir, rel), content);
   const written = [...files.keys()].sort();
   if (options.clangDir) {
-    const target = path.join(outDir, CLANG_FOLDER);
-    mkdirSync(target);
+    mkdirSync(path.join(outDir, CLANG_FOLDER));
     for (const f of readdirSync(options.clangDir).sort()) {
-      copyFileSync(path.join(options.clangDir, f), path.join(target, f));
+      copyFileSync(path.join(options.clangDir, f), path.join(outDir, CLANG_FOLDER, f));
       written.push(`${CLANG_FOLDER}/${f}`);
     }
   }
+  writeFileSync(path.join(outDir, BUILD_MANIFEST), written.join("\n") + "\n");
   return written;
 }
