@@ -5,6 +5,7 @@ import { run as runGrowth } from "./growth.js";
 import { run as runScale } from "./scale.js";
 import { targetLine, type Target } from "./targets.js";
 import { run as runVerify } from "./verify.js";
+import { run as runWeb } from "./web.js";
 
 const only = process.argv.slice(2);
 const suites: [string, () => Promise<Target[] | void>][] = [
@@ -13,6 +14,7 @@ const suites: [string, () => Promise<Target[] | void>][] = [
   ["growth", runGrowth],
   ["scale", runScale],
   ["corpus", runCorpus],
+  ["web", runWeb],
 ];
 const targets: Target[] = [];
 for (const [name, run] of suites) {

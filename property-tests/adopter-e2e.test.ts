@@ -5,7 +5,8 @@
  * generated codec from a strict TypeScript program, from plain JavaScript,
  * and with `--runtime vendor` after the package is removed.  Every encoding
  * is compared with the bytes gcc lays out for the same initialiser, written
- * with the generated header's own macros.
+ * with the generated header's own macros.  `uapi serve` runs there too: the
+ * installed package ships the built page.
  */
 import test from "ava";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
@@ -13,6 +14,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync
 import path from "node:path";
 import { REPO_ROOT } from "../core/paths.js";
 import { scratchDir } from "./header-support.js";
+import { startServe } from "./web-support.js";
 
 const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
 const NAME = "acme_dev";
@@ -206,6 +208,25 @@ e2e(`install the tarball, uapi init, check, generate: files land in the project,
   const encoded = run("npx", ["uapi", "encode", `${NAME}_config`, "--abi", "x86_64", value], project);
   t.is(encoded.code, 0, shown(encoded));
   t.is(encoded.out.trim().replace(/\s+/g, "").toLowerCase(), expected);
+});
+
+e2e(`uapi serve from the installed package: the page, and the project's own spec${skipNote}`, async (t) => {
+  const cli = path.join(project, "node_modules", "uapi-workbench", "dist", "cli", "main.js");
+  const served = await startServe([], project, cli);
+  try {
+    t.deepEqual(served.announced.specs, [path.join("spec", `${NAME}.yaml`)], "the project's configured spec");
+    t.false(served.announced.clang, "no @yowasp/clang in this project: verify is off");
+    const html = await (await fetch(served.url)).text();
+    for (const asset of ["main.js", "verify-worker.js", "style.css"]) {
+      t.true(html.includes(asset) || asset === "verify-worker.js", `index.html names ${asset}`);
+      t.is((await fetch(served.url + asset)).status, 200, asset);
+    }
+    const specs = (await (await fetch(served.url + "specs.json")).json()) as { text: string }[];
+    t.is(specs[0]!.text, readFileSync(path.join(project, "spec", `${NAME}.yaml`), "utf8"));
+    t.is((await fetch(served.url + "clang/bundle.js")).status, 404);
+  } finally {
+    t.is((await served.stop()).code, 0);
+  }
 });
 
 e2e(`a strict TypeScript program compiles against the generated codec and matches gcc's bytes${skipNote}`, (t) => {

@@ -7,8 +7,7 @@
  * checks `uapi compare` formats and determinism.
  */
 import test from "ava";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,25 +19,9 @@ import { buildReport, type SpecReport } from "../syscall/report-data.js";
 import { renderHtml } from "../generators/report.js";
 import { reportGenerator } from "../generators/report.js";
 import { main } from "../cli/main.js";
+import { findChromium } from "./chromium.js";
 import { bufferIo } from "../cli/io.js";
 
-/** The first `chromium` on PATH that starts headless and renders a page, or why there is none. */
-function findChromium(): { path?: string; why: string } {
-  const found = (process.env.PATH ?? "")
-    .split(path.delimiter)
-    .filter(Boolean)
-    .map((d) => path.join(d, "chromium"))
-    .find((p) => existsSync(p));
-  if (!found) return { why: "no chromium on PATH; apt-get install chromium" };
-  const r = spawnSync(
-    found,
-    ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "data:text/html,<p>ok</p>"],
-    { encoding: "utf8", timeout: 60_000 },
-  );
-  return r.status === 0 && r.stdout.includes("<p>ok</p>")
-    ? { path: found, why: "" }
-    : { why: `${found} does not start headless (exit ${r.status}${r.error ? `, ${r.error.message}` : ""})` };
-}
 const CHROMIUM = findChromium();
 const BUS1 = path.join(SPEC_DIR, "bus1.yaml");
 

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import path from "node:path";
 import type { Plugin } from "esbuild";
 import { ownPackage, REPO_ROOT } from "../core/paths.js";
+import { CLANG_FOLDER } from "./clang-files.js";
 import { PAGE_CSP_META } from "./page-policy.js";
 
 const PAGE_SOURCE = path.join(REPO_ROOT, "web", "page");
@@ -17,9 +18,6 @@ export const STATIC_FILES = ["style.css"] as const;
 
 /** Scripts bundled from web/page/: the page and the verify worker. */
 export const SCRIPT_ENTRIES = { main: "main.ts", "verify-worker": "verify-worker.ts" } as const;
-
-/** The folder, below the page, that holds the clang files the verify worker loads. */
-export const CLANG_FOLDER = "clang";
 
 /** Module (resolved source path, relative to the package root, without extension) -> its browser stand-in. */
 const MODULE_SWAPS: Record<string, string> = {

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { readCapped } from "../spec/read-capped.js";
 import { MAX_SPEC_BYTES } from "../spec/load-text.js";
-import { CLANG_FOLDER } from "./build.js";
+import { CLANG_FOLDER } from "./clang-files.js";
 import { PAGE_CSP } from "./page-policy.js";
 
 /** What the page's scripts, styles and clang's files are sent as. */
