@@ -9,7 +9,13 @@ export default defineConfig(
   // What git ignores (node_modules/, dist/, scratch files), generated files and vendored fixtures:
   // the TypeScript part of .prettierignore.
   includeIgnoreFile(path.join(import.meta.dirname, ".gitignore")),
-  globalIgnores(["out/", "property-tests/fixtures/", "spec/c-names-system.ts", "spec/schema-validators.gen.ts"]),
+  globalIgnores([
+    "out/",
+    "property-tests/fixtures/",
+    "spec/c-names-system.ts",
+    "spec/schema-validators.gen.ts",
+    "generators/templates.gen.ts",
+  ]),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -53,7 +53,7 @@ export function toolName(what: string): string {
  */
 export function cStringLiteral(text: string): string {
   let out = "";
-  for (const byte of Buffer.from(text, "utf8")) {
+  for (const byte of new TextEncoder().encode(text)) {
     const ch = String.fromCharCode(byte);
     if (ch === '"' || ch === "\\") out += `\\${ch}`;
     else if (byte >= 0x20 && byte < 0x7f) out += ch;

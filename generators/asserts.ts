@@ -36,6 +36,11 @@ function emittedRecords(ifc: InterfaceModel) {
 
 /** The asserts file of one interface, for the given ABIs (default: every ABI with a predefined-macro condition). */
 export function renderAsserts(model: SpecModel, ifc: InterfaceModel, abis: readonly AbiEntry[] = ABIS): string {
+  return renderTemplate("asserts.c.hbs", assertsTemplateData(model, ifc, abis));
+}
+
+/** What templates/asserts.c.hbs places for one interface: the banner, the header's include and a block per ABI. */
+export function assertsTemplateData(model: SpecModel, ifc: InterfaceModel, abis: readonly AbiEntry[] = ABIS) {
   const records = emittedRecords(ifc);
   const includeDir = headerIncludeDir(ifc);
   const blocks = abis
@@ -66,5 +71,5 @@ export function renderAsserts(model: SpecModel, ifc: InterfaceModel, abis: reado
     ...text.flatMap((p) => (p === "" ? [""] : p.startsWith("  ") ? [p] : wrapBody(p))).map(commentLine),
     " */",
   ].join("\n");
-  return renderTemplate("asserts.c.hbs", { banner, include: includeLine(ifc.spec.header, "local"), blocks });
+  return { banner, include: includeLine(ifc.spec.header, "local"), blocks };
 }

@@ -98,6 +98,11 @@ const INT_MIN = -(2n ** 31n);
 
 /** Render the header text of one interface. */
 export function renderHeader(model: SpecModel, ifc: InterfaceModel, opts: HeaderOptions = {}): string {
+  return renderTemplate("header.h.hbs", headerTemplateData(model, ifc, opts));
+}
+
+/** What templates/header.h.hbs places for one interface: the banner, guard, include lines and sections, as C text. */
+export function headerTemplateData(model: SpecModel, ifc: InterfaceModel, opts: HeaderOptions = {}) {
   const names = new Namer(ifc, opts.prefix ?? "");
   const magicConstants = new Set(
     ifc.commands.map((c) => c.spec.magic).filter((m): m is string => typeof m === "string" && ifc.constants.has(m)),
@@ -114,12 +119,12 @@ export function renderHeader(model: SpecModel, ifc: InterfaceModel, opts: Header
   for (const c of ifc.commands) sections.push(renderCommand(c, ifc, names));
 
   const guard = `_UAPI_${(opts.prefix ?? "").toUpperCase()}${ifc.spec.header.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
-  return renderTemplate("header.h.hbs", {
+  return {
     banner: banner(model, ifc),
     guard,
     includes: headerIncludes(ifc, emitted).map((h) => includeLine(h)),
     sections,
-  });
+  };
 }
 
 function banner(model: SpecModel, ifc: InterfaceModel): string {

@@ -1,27 +1,25 @@
 /*
- * The handlebars templates of the C generators.  tsc does not copy .hbs
- * files to dist/, so they are read from the source tree (REPO_ROOT).  C text
- * is never HTML-escaped (noEscape); values are built in TypeScript and only
- * placed by the templates.
+ * The handlebars templates of the C generators and `uapi init`, precompiled into templates.gen.ts by
+ * `npm run schema` (generators/templates-gen.ts): rendering needs only handlebars' runtime, which generates
+ * no code, so it runs under a Content-Security-Policy without 'unsafe-eval'.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import Handlebars from "handlebars";
-import { REPO_ROOT } from "../core/paths.js";
+import type HandlebarsCompiler from "handlebars";
+import runtime from "handlebars/runtime.js";
+import { TEMPLATE_SPECS } from "./templates.gen.js";
 
-export const TEMPLATE_DIR = path.join(REPO_ROOT, "generators", "templates");
+// handlebars/runtime.d.ts declares no members: the runtime is the package's Handlebars object minus the compiler.
+const Handlebars = runtime as unknown as Pick<typeof HandlebarsCompiler, "template">;
 
-const compiled = new Map<string, HandlebarsTemplateDelegate>();
+const templates = new Map<string, HandlebarsTemplateDelegate>();
 
 /** Render templates/<name> with `data`; `strict` makes a missing value an error instead of empty text. */
 export function renderTemplate(name: string, data: object): string {
-  let template = compiled.get(name);
+  let template = templates.get(name);
   if (!template) {
-    template = Handlebars.compile(readFileSync(path.join(TEMPLATE_DIR, name), "utf8"), {
-      noEscape: true,
-      strict: true,
-    });
-    compiled.set(name, template);
+    const spec = Object.hasOwn(TEMPLATE_SPECS, name) ? TEMPLATE_SPECS[name] : undefined;
+    if (!spec) throw new Error(`no template ${name} in generators/templates/ (run \`npm run schema\`)`);
+    template = Handlebars.template(spec);
+    templates.set(name, template);
   }
   return template(data);
 }

@@ -9,115 +9,43 @@
  *     a second pass with -DUAPI_PROBE_MEASURE_ONLY measures.
  * Either way the compiler's verdict on the asserts is kept, and a backend
  * whose verdict disagrees with its own measured values reports an error
- * rather than a result.
+ * rather than a result.  What clang is asked and how its output is read is
+ * clang-judge.ts (pure, for the browser); this module runs the compilers.
  */
 import type { AbiEntry, AbiId } from "../spec/abi.js";
 import { ownPackage } from "../core/paths.js";
 import { sysrootFor } from "./sysroots.js";
 import { toolName } from "../core/c-writer.js";
-import { layoutRecord } from "../core/layout.js";
 import { dataReader, setBits } from "./asm-data.js";
+import {
+  clangArgs,
+  clangResult,
+  clangTargetText,
+  classifyErrors,
+  COMMON_FLAGS,
+  failedRun,
+  yowaspCompilerName,
+  yowaspProbeRun,
+  type BackendRun,
+  type ClangTree,
+} from "./clang-judge.js";
 import type { ClangTarget, GccTarget } from "./compilers.js";
-import { visitMembers, type MemberVisit } from "./facts.js";
-import { MEASURE_ONLY, VALUES, type Probe, type ProbeEntry } from "./probe.js";
-import { parseRecordDump, type DumpNode, type DumpedRecord } from "./record-dump.js";
+import { MEASURE_ONLY, VALUES, type Probe } from "./probe.js";
 import { compileSource, compileSourceAsync } from "./system-cc.js";
+import type { HeaderSource } from "./verdict.js";
 
-export interface BackendRun {
-  /** Display name, e.g. "clang 21.1.4 (@yowasp/clang) --target=mips-linux-gnu". */
-  compiler: string;
-  /** The compiler's value for each fact of each entry (undefined: not measured). */
-  measured: (number | undefined)[][];
-  /** How many _Static_asserts the compiler rejected. */
-  assertFailures: number;
-  /** Set when the compiler could not be run or said something other than assert failures. */
-  error?: string;
-  ms: number;
-}
-
-const COMMON = ["-std=gnu11", "-ffreestanding", "-w"];
-
-/* ---------------------------------------------------------------- clang */
-
-function measureFromDump(entry: ProbeEntry, abi: AbiEntry, dumped: DumpedRecord | undefined): (number | undefined)[] {
-  const got = new Map<string, number>();
-  if (dumped) {
-    got.set("size|", dumped.size);
-    got.set("align|", dumped.align);
-    const walk = (visits: MemberVisit[], nodes: DumpNode[]) => {
-      // clang prints every field (anonymous ones and unnamed bit-fields too) in declaration order.
-      if (visits.length !== nodes.length) return;
-      visits.forEach((v, i) => {
-        const n = nodes[i]!;
-        if (v.member.bits !== undefined) {
-          if (v.path && n.bitOffset !== undefined) {
-            got.set(`bit-offset|${v.path}`, n.bitOffset);
-            got.set(`bit-width|${v.path}`, n.bits!);
-          }
-          return;
-        }
-        if (v.path) got.set(`offset|${v.path}`, n.offset);
-        if (v.children) walk(v.children, n.children);
-      });
-    };
-    walk(visitMembers(layoutRecord(entry.record, abi)), dumped.members);
-  }
-  return entry.facts.map((f) => got.get(`${f.kind}|${f.member}`));
-}
-
-const ERROR_LINE = /(?:^|\n)[^\n]*?\berror: ([^\n]*)/g;
-
-/** Error messages that are not rejected _Static_asserts, and how many asserts were rejected. */
-function classifyErrors(stderr: string): { asserts: number; other: string[] } {
-  let asserts = 0;
-  const other: string[] = [];
-  for (const m of stderr.matchAll(ERROR_LINE)) {
-    if (/static assert(ion)? failed/i.test(m[1]!)) asserts++;
-    else other.push(m[0]!.trim());
-  }
-  return { asserts, other };
-}
-
-function clangArgs(target: ClangTarget): string[] {
-  return [
-    `--target=${target.triple}`,
-    ...target.flags,
-    ...COMMON,
-    "-fsyntax-only",
-    "-ferror-limit=0",
-    "-fno-caret-diagnostics",
-    "-fno-color-diagnostics",
-    "-Xclang",
-    "-fdump-record-layouts",
-  ];
-}
-
-function clangResult(
-  compiler: string,
-  probe: Probe,
-  abi: AbiEntry,
-  stdout: string,
-  stderr: string,
-  started: number,
-): BackendRun {
-  const { asserts, other } = classifyErrors(stderr);
-  const dumps = parseRecordDump(stdout);
-  const measured = probe.entries.map((e) => measureFromDump(e, abi, dumps.get(e.cname)));
-  const run: BackendRun = { compiler, measured, assertFailures: asserts, ms: performance.now() - started };
-  if (other.length) run.error = `${compiler} rejected the probe: ${other.slice(0, 3).join(" | ")}`;
-  return run;
-}
+export type { BackendRun } from "./clang-judge.js";
+export type { HeaderSource } from "./verdict.js";
 
 /*
  * lib/api.d.ts of @yowasp/clang 21.1.4-3 declares runLLVM and commands but not runClang, which the bundle exports
  * (README "API reference").
  */
 type Output = ((bytes: Uint8Array | null) => void) | null;
-type Tree = { [name: string]: Tree | string };
 interface YowaspModule {
   runClang(
     args: string[] | null,
-    files?: Tree,
+    files?: ClangTree,
     options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void; decodeASCII?: boolean },
   ): Promise<Record<string, unknown>>;
   runLLVM(
@@ -189,13 +117,17 @@ export async function runYowasp(
   const env = process.env;
   process.env = { ...env };
   try {
-    await (tool === "clang" ? mod.runClang : mod.runLLVM)(tool === "clang" ? ["clang", ...args] : args, files as Tree, {
-      stdout: (b: Uint8Array | null) => void (b && out.push(b)),
-      stderr: (b: Uint8Array | null) => void (b && err.push(b)),
-      fetchProgress: () => {},
-      // The file system handed back is not read: skip decoding every mounted header.
-      decodeASCII: false,
-    });
+    await (tool === "clang" ? mod.runClang : mod.runLLVM)(
+      tool === "clang" ? ["clang", ...args] : args,
+      files as ClangTree,
+      {
+        stdout: (b: Uint8Array | null) => void (b && out.push(b)),
+        stderr: (b: Uint8Array | null) => void (b && err.push(b)),
+        fetchProgress: () => {},
+        // The file system handed back is not read: skip decoding every mounted header.
+        decodeASCII: false,
+      },
+    );
   } catch (e) {
     if (!(e instanceof mod.Exit)) throw e;
     exitCode = (e as Error & { code?: number }).code ?? 1;
@@ -254,18 +186,6 @@ class ByteSink {
   }
 }
 
-/** Nested directories of a virtual file system from "a/b.h" -> text. */
-function tree(files: Record<string, string>): Tree {
-  const root: Tree = {};
-  for (const [name, text] of Object.entries(files)) {
-    const parts = name.split("/");
-    let dir = root;
-    for (const p of parts.slice(0, -1)) dir = (dir[p] ??= {}) as Tree;
-    dir[parts[parts.length - 1]!] = text;
-  }
-  return root;
-}
-
 /**
  * @yowasp/clang: clang compiled to WebAssembly; a virtual file system holds the probe, the generated headers and the
  * stand-ins.
@@ -273,15 +193,13 @@ function tree(files: Record<string, string>): Tree {
 export async function runYowaspClang(probe: Probe, abi: AbiEntry, target: ClangTarget): Promise<BackendRun> {
   const started = performance.now();
   const { runClang, Exit } = await loadYowasp();
-  const compiler =
-    `clang ${(await yowaspVersion()).replace(/-\d+$/, "")} (@yowasp/clang) ` +
-    `--target=${target.triple}${target.flags.length ? " " + target.flags.join(" ") : ""}`;
+  const compiler = yowaspCompilerName(await yowaspVersion(), target);
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
   const text = (parts: Uint8Array[]) => Buffer.concat(parts.map((p) => Buffer.from(p))).toString("utf8");
   try {
-    const files = { "probe.c": probe.source, include: tree(probe.headers), "stand-ins": tree(probe.standIns) };
-    await runClang(["clang", ...clangArgs(target), "-I", "include", "-I", "stand-ins", "probe.c"], files, {
+    const { args, files } = yowaspProbeRun(probe, target);
+    await runClang(args, files, {
       stdout: (b: Uint8Array | null) => void (b && out.push(b)),
       stderr: (b: Uint8Array | null) => void (b && err.push(b)),
       fetchProgress: () => {},
@@ -289,13 +207,7 @@ export async function runYowaspClang(probe: Probe, abi: AbiEntry, target: ClangT
   } catch (e) {
     // A non-zero exit (rejected asserts) is an Exit; anything else is a broken runtime.
     if (!(e instanceof Exit))
-      return {
-        compiler,
-        measured: probe.entries.map((en) => en.facts.map(() => undefined)),
-        assertFailures: 0,
-        error: `@yowasp/clang failed: ${(e as Error).message}`,
-        ms: performance.now() - started,
-      };
+      return failedRun(compiler, probe, `@yowasp/clang failed: ${(e as Error).message}`, started);
   }
   return clangResult(compiler, probe, abi, text(out), text(err), started);
 }
@@ -310,14 +222,7 @@ export async function runSystemClang(
   const started = performance.now();
   const args = [...clangArgs(target), "-I{dir}/include", "-I{dir}/stand-ins"];
   const r = await compileSourceAsync({ compiler: program, args, source: probe.source, extraFiles: probeFiles(probe) });
-  return clangResult(
-    `${program} --target=${target.triple}${target.flags.length ? " " + target.flags.join(" ") : ""}`,
-    probe,
-    abi,
-    r.stdout,
-    r.stderr,
-    started,
-  );
+  return clangResult(`${program} ${clangTargetText(target)}`, probe, abi, r.stdout, r.stderr, started);
 }
 
 /** The generated headers under include/ and the stand-ins under stand-ins/, for a compiler on disk. */
@@ -329,15 +234,6 @@ function probeFiles(probe: Probe): Record<string, string> {
 }
 
 /* ------------------------------------------------------------------ GCC */
-
-/** Where a GCC finds <linux/types.h>: the target's own headers, or only the stand-ins spelled from the ABI table. */
-export interface HeaderSource {
-  kind: "sysroot" | "table";
-  /** Flags that put the stand-ins on the include path: after the system headers, or before them. */
-  flags: string[];
-  /** Why the table's stand-ins are used. */
-  why?: string;
-}
 
 const SYSROOT_PROBE = `#include <linux/types.h>
 #include <linux/ioctl.h>
@@ -354,7 +250,7 @@ export function gccCannotCompile(target: GccTarget): string | undefined {
   if (!targetChecks.has(key)) {
     const r = compileSource({
       compiler: target.command,
-      args: [...target.flags, ...COMMON, "-S", "-o", "-"],
+      args: [...target.flags, ...COMMON_FLAGS, "-S", "-o", "-"],
       source: "int x;\n",
     });
     targetChecks.set(key, r.ok ? undefined : `${key} cannot compile here (${firstError(r.stderr)})`);
@@ -375,7 +271,7 @@ export function gccHeaderSource(abi: AbiId, target: GccTarget): HeaderSource {
   if (!known) {
     const r = compileSource({
       compiler: target.command,
-      args: [...target.flags, ...sysroot, ...COMMON, "-fsyntax-only"],
+      args: [...target.flags, ...sysroot, ...COMMON_FLAGS, "-fsyntax-only"],
       source: SYSROOT_PROBE,
     });
     known = r.ok
@@ -419,7 +315,7 @@ export async function runGcc(probe: Probe, abi: AbiEntry, target: GccTarget): Pr
   const headers = gccHeaderSource(abi.id, target);
   const args = [
     ...target.flags,
-    ...COMMON,
+    ...COMMON_FLAGS,
     "-I{dir}/include",
     ...headers.flags,
     "-S",

@@ -5,8 +5,7 @@
  * least one compiler checked it and none disagreed; with no usable compiler
  * it is unverified, with the reason.
  */
-import type { AbiEntry, AbiId } from "../spec/abi.js";
-import type { RecordType } from "../core/model.js";
+import type { AbiEntry } from "../spec/abi.js";
 import {
   gccCannotCompile,
   gccHeaderSource,
@@ -16,64 +15,28 @@ import {
   YOWASP_PACKAGE,
   yowaspInstallCommand,
   yowaspInstalled,
-  type BackendRun,
-  type HeaderSource,
 } from "./backends.js";
-import { compilersFor, type Limit, type LimitNote } from "./compilers.js";
-import { recordUses, type FactKind } from "./facts.js";
-import { buildProbe, groupUnits, type Probe, type ProbeRecord, type ProbeUnit } from "./probe.js";
+import { CLANG_HEADERS, type BackendRun } from "./clang-judge.js";
+import { compilersFor, type LimitNote } from "./compilers.js";
+import { buildProbe, groupUnits, type Probe, type ProbeUnit } from "./probe.js";
+import {
+  abiStatus,
+  compareRun,
+  joinRuns,
+  skippedRecords,
+  unverifiedRecords,
+  type AbiVerdict,
+  type CompilerRun,
+  type HeaderSource,
+} from "./verdict.js";
 
 export { unitsOfModels, type ProbeUnit } from "./probe.js";
+export type { AbiStatus, AbiVerdict, CompilerRun, Mismatch } from "./verdict.js";
 import { haveProgramCached } from "./system-cc.js";
 import { checkTypedefs, type TypedefVerdict } from "./libc-types.js";
 
 export type CompilerChoice = "auto" | "yowasp" | "system";
 export const COMPILER_CHOICES: readonly CompilerChoice[] = ["auto", "yowasp", "system"];
-
-export interface Mismatch {
-  /** The record, e.g. "bus1.yaml: struct bus1_cmd_send". */
-  record: string;
-  /** Member path, "" for the record's own size/alignment. */
-  member: string;
-  kind: FactKind;
-  engine: number;
-  /** undefined: the compiler's value could not be read back. */
-  compiler: number | undefined;
-  compilerName: string;
-}
-
-export interface CompilerRun {
-  compiler: string;
-  records: number;
-  facts: number;
-  ms: number;
-  mismatches: Mismatch[];
-  error?: string;
-  /** Records this compiler was not asked about, and why (verify/compilers.ts limits). */
-  skipped: { record: string; reason: string }[];
-  /**
-   * Where the kernel headers the generated header includes came from: the target's sysroot (so `__kernel_time_t`
-   * and friends are the target's own), or stand-ins spelled from the ABI table (verify/stand-ins.ts).
-   */
-  headers: "sysroot" | "table";
-  /** Why the table's stand-ins were used. */
-  headersWhy?: string;
-}
-
-export type AbiStatus = "verified" | "mismatch" | "unverified" | "error";
-
-export interface AbiVerdict {
-  abi: AbiId;
-  status: AbiStatus;
-  runs: CompilerRun[];
-  /** Why the ABI (or some of its records) could not be verified. */
-  reason?: string;
-  /** Records no compiler checked on this ABI. */
-  unverified: { record: string; reason: string }[];
-  records: number;
-  /** The row's C library and kernel typedefs against the target's own headers (verify/libc-types.ts), or why not. */
-  typedefs: TypedefVerdict;
-}
 
 /** A compiler asked for by name is not installed; says how to get it. */
 export class CompilerMissing extends Error {
@@ -96,24 +59,6 @@ export interface VerifyOptions {
   systemClang?: string | false;
 }
 
-const LIMIT_TESTS: Record<Limit, (r: RecordType) => boolean> = {
-  "long-double": (r) => recordUses(r, (t) => t.kind === "scalar" && t.scalar.cls === "ldouble"),
-  "unnamed-bitfield": (r) => recordUses(r, (_t, bits, named) => bits !== undefined && !named),
-};
-
-/** The records a compiler with these limits is not asked about, and why. */
-function limited(
-  records: readonly ProbeRecord[],
-  limits: readonly LimitNote[] | undefined,
-): Map<RecordType, { record: string; reason: string }> {
-  const skipped = new Map<RecordType, { record: string; reason: string }>();
-  for (const pr of records) {
-    const hit = (limits ?? []).find((l) => LIMIT_TESTS[l.limit](pr.record));
-    if (hit) skipped.set(pr.record, { record: pr.label, reason: hit.why });
-  }
-  return skipped;
-}
-
 /** A tiny semaphore: at most `n` tasks at once. */
 export function limiter(n: number) {
   let active = 0;
@@ -130,46 +75,6 @@ export function limiter(n: number) {
   };
 }
 
-function compare(run: BackendRun, probe: Probe): CompilerRun {
-  const mismatches: Mismatch[] = [];
-  let facts = 0;
-  probe.entries.forEach((e, ei) => {
-    e.facts.forEach((f, fi) => {
-      facts++;
-      const got = run.measured[ei]?.[fi];
-      if (got !== f.engine)
-        mismatches.push({
-          record: e.label,
-          member: f.member,
-          kind: f.kind,
-          engine: f.engine,
-          compiler: got,
-          compilerName: run.compiler,
-        });
-    });
-  });
-  const out: CompilerRun = {
-    compiler: run.compiler,
-    records: probe.entries.length,
-    facts,
-    ms: run.ms,
-    mismatches: run.error ? [] : mismatches,
-    skipped: [],
-    headers: "table",
-  };
-  if (run.error) out.error = run.error;
-  // The compiler's own verdict on the asserts must agree with what was read back.
-  const valueMismatches = mismatches.filter(
-    (m) => m.kind === "size" || m.kind === "align" || m.kind === "offset",
-  ).length;
-  if (!run.error && run.assertFailures > 0 !== valueMismatches > 0) {
-    out.error =
-      `${run.compiler} rejected ${run.assertFailures} _Static_assert(s) ` +
-      `but ${valueMismatches} value(s) read back differ: the probe or its reader is broken`;
-  }
-  return out;
-}
-
 const tableOnly = (abi: AbiEntry, reason: string): TypedefVerdict => ({ status: "table-only", abi: abi.id, reason });
 
 /** The typedef check; a probe that fails for another reason than a missing tool is reported, not thrown. */
@@ -181,35 +86,8 @@ function typedefVerdict(abi: AbiEntry): TypedefVerdict {
   }
 }
 
-/** clang runs freestanding here: the kernel headers are always the table's stand-ins. */
-const CLANG_HEADERS: HeaderSource = {
-  kind: "table",
-  flags: [],
-  why: "clang runs without a target sysroot: kernel typedefs are the ABI table's stand-ins",
-};
-
 /** Records per probe: one compiler invocation per ABI up to this many (the bundled specs hold 17). */
 export const PROBE_CHUNK = 2000;
-
-function mergeRuns(rs: CompilerRun[]): CompilerRun {
-  const out: CompilerRun = {
-    compiler: rs[0]!.compiler,
-    records: 0,
-    facts: 0,
-    ms: 0,
-    mismatches: [],
-    skipped: [],
-    headers: "table",
-  };
-  for (const r of rs) {
-    out.records += r.records;
-    out.facts += r.facts;
-    out.ms += r.ms;
-    out.mismatches.push(...r.mismatches);
-    if (r.error && !out.error) out.error = r.error;
-  }
-  return out;
-}
 
 /** Verify the generated headers of `units` on each ABI.  Verdicts come back in the order of `abis`. */
 export async function verifyLayouts(
@@ -247,24 +125,17 @@ export async function verifyLayouts(
       run: (p: Probe) => Promise<BackendRun>,
       headers: HeaderSource,
     ) => {
-      const left = limited(records, limits);
+      const left = skippedRecords(records, limits);
       const skipped = [...left.values()];
       skippedBy.push(skipped);
       if (left.size === records.length) return;
       const parts = groups.map((group) =>
         slot(async () => {
           const probe = buildProbe(group, abi, (r) => !left.has(r));
-          return compare(await run(probe), probe);
+          return compareRun(await run(probe), probe);
         }),
       );
-      tasks.push(
-        Promise.all(parts).then((rs) => ({
-          ...mergeRuns(rs),
-          skipped,
-          headers: headers.kind,
-          ...(headers.why ? { headersWhy: headers.why } : {}),
-        })),
-      );
+      tasks.push(Promise.all(parts).then((rs) => joinRuns(rs, skipped, headers)));
     };
     if (row.clang && useYowasp)
       start(row.clang.limits, wasmSlot, (p) => runYowaspClang(p, abi, row.clang!), CLANG_HEADERS);
@@ -279,27 +150,18 @@ export async function verifyLayouts(
     }
     const runs = (await Promise.all(tasks)).filter((r): r is CompilerRun => r !== undefined);
     // A record is unverified when every compiler that ran (or would have run) skipped it.
-    const unverified = skippedBy.length
-      ? skippedBy[0]!.filter((s) => skippedBy.every((list) => list.some((x) => x.record === s.record)))
-      : [];
+    const unverified = unverifiedRecords(skippedBy);
     const typedefs = useSystem
       ? typedefVerdict(abi)
       : tableOnly(abi, "--compiler yowasp: GCC and its sysroot not used");
-    const verdict: AbiVerdict = {
-      abi: abi.id,
-      status: "unverified",
+    const { status, reason } = abiStatus(
       runs,
       unverified,
-      records: records.length,
-      typedefs,
-    };
-    if (runs.some((r) => r.mismatches.length) || (typedefs.status === "checked" && typedefs.mismatches.length))
-      verdict.status = "mismatch";
-    else if (runs.some((r) => r.error)) {
-      verdict.status = "error";
-      verdict.reason = runs.find((r) => r.error)!.error;
-    } else if (runs.length) verdict.status = "verified";
-    else {
+      typedefs.status === "checked" && typedefs.mismatches.length > 0,
+    );
+    const verdict: AbiVerdict = { abi: abi.id, status, runs, unverified, records: records.length, typedefs };
+    if (reason) verdict.reason = reason;
+    if (status === "unverified") {
       const why = [
         ...missing,
         ...(row.clang && yowaspAbsent && !systemClang ? [`${YOWASP_PACKAGE} is not installed`] : []),
@@ -310,8 +172,6 @@ export async function verifyLayouts(
       ];
       verdict.reason = why.length ? why.join("; ") : "no compiler for this ABI";
     }
-    if (verdict.status === "verified" && unverified.length)
-      verdict.reason = `${unverified.length} record(s) not checked: ${unverified[0]!.reason}`;
     opts.onProgress?.(++done, abis.length, verdict);
     return verdict;
   };

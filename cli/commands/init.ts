@@ -48,6 +48,11 @@ function nameFromFolder(dir: string): string {
   return NAME_RULE.test(base) ? base : "my_driver";
 }
 
+/** What templates/starter-spec.yaml.hbs places: the driver's name, its macro prefix and the schema's path. */
+export function starterSpecData(name: string, schema: string) {
+  return { name, PREFIX: name.toUpperCase(), schema };
+}
+
 /**
  * How `from` reaches one of the package's schemas: through the project's node_modules when the package is
  * installed there (a path that stays right on every clone), else directly.
@@ -87,11 +92,10 @@ export const initCommand: Command = {
       throw new OutputRefused(
         existing.map((p) => `${path.relative(cwd, p)} exists; init never overwrites (remove it, or pick another NAME)`),
       );
-    const spec = renderTemplate("starter-spec.yaml.hbs", {
-      name,
-      PREFIX: name.toUpperCase(),
-      schema: schemaReference(path.dirname(specPath), SCHEMA_FILE),
-    });
+    const spec = renderTemplate(
+      "starter-spec.yaml.hbs",
+      starterSpecData(name, schemaReference(path.dirname(specPath), SCHEMA_FILE)),
+    );
     // A NAME the spec language rejects (a C keyword, a predefined macro such as 'linux') fails here, located.
     loadSpecText(`spec/${name}.yaml`, spec);
     const config = {
