@@ -2,7 +2,8 @@
  * Everything the live page shows about one spec text, computed by the same modules the CLI runs: the loader's
  * errors, or the checks' findings, the ioctl-vs-syscall report (with each struct's byte map per ABI class) and
  * the generated header and codec files.  Pure: the page calls it on every edit, the bench calls it in Node to
- * compare.
+ * compare.  The page asks for the generated files separately (generatedFiles), only for the tab it shows: the
+ * codecs cost as much as the rest of the analysis.
  */
 import { runChecks } from "../core/checks/index.js";
 import { SpecInputError, type Diagnostic, type SpecError } from "../core/diagnostic.js";
@@ -20,6 +21,11 @@ export interface ShownFile extends OutputFile {
   kind: "header" | "codec";
 }
 
+/** The analysis without the generated files: what every edit recomputes. */
+export type CoreAnalysis =
+  | { ok: false; file: string; errors: SpecError[] }
+  | { ok: true; file: string; model: SpecModel; findings: Diagnostic[]; report: SpecReport };
+
 export type Analysis =
   | { ok: false; file: string; errors: SpecError[] }
   | {
@@ -31,8 +37,8 @@ export type Analysis =
       files: ShownFile[];
     };
 
-/** What the page computes for `text`; `file` names the spec in positions and generated comments. */
-export function analyseSpec(file: string, text: string, abis: readonly AbiEntry[] = ABIS): Analysis {
+/** The loader's errors, or the findings and the report for `text`; `file` names the spec in positions. */
+export function analyseSpecCore(file: string, text: string, abis: readonly AbiEntry[] = ABIS): CoreAnalysis {
   let model: SpecModel;
   try {
     model = loadSpecText(file, text);
@@ -42,11 +48,21 @@ export function analyseSpec(file: string, text: string, abis: readonly AbiEntry[
   }
   const findings = runChecks(model, abis);
   const report = buildReport(model, abis, findings);
-  const files: ShownFile[] = [
-    ...headerGenerator.generate([model]).map((f) => ({ ...f, kind: "header" as const })),
-    ...codecGenerator
-      .generate([model], { runtime: "package", codecs: "ts" })
-      .map((f) => ({ ...f, kind: "codec" as const })),
-  ];
-  return { ok: true, file, model, findings, report, files };
+  return { ok: true, file, model, findings, report };
+}
+
+/** The headers or the TypeScript codecs `uapi generate` writes for `model`. */
+export function generatedFiles(model: SpecModel, kind: ShownFile["kind"]): ShownFile[] {
+  const files =
+    kind === "header"
+      ? headerGenerator.generate([model])
+      : codecGenerator.generate([model], { runtime: "package", codecs: "ts" });
+  return files.map((f) => ({ ...f, kind }));
+}
+
+/** What the page computes for `text`, generated files included; `file` names the spec in positions and comments. */
+export function analyseSpec(file: string, text: string, abis: readonly AbiEntry[] = ABIS): Analysis {
+  const core = analyseSpecCore(file, text, abis);
+  if (!core.ok) return core;
+  return { ...core, files: [...generatedFiles(core.model, "header"), ...generatedFiles(core.model, "codec")] };
 }

@@ -27,7 +27,7 @@ const MODULE_SWAPS: Record<string, string> = {
 
 /** Node built-ins the bundled modules import -> what the page gets instead. */
 const BUILTIN_SWAPS: Record<string, string> = {
-  "node:path": "path-browserify",
+  "node:path": "web/shims/path.ts",
   "node:fs": "web/shims/no-fs.ts",
 };
 
@@ -38,7 +38,6 @@ function browserModules(): Plugin {
       build.onResolve({ filter: /^node:/ }, async (args) => {
         const swap = BUILTIN_SWAPS[args.path];
         if (!swap) return { errors: [{ text: `${args.path} has no browser stand-in (web/build.ts BUILTIN_SWAPS)` }] };
-        if (!swap.startsWith("web/")) return build.resolve(swap, { kind: args.kind, resolveDir: REPO_ROOT });
         return { path: path.join(REPO_ROOT, swap) };
       });
       build.onResolve({ filter: /\.js$/ }, (args) => {
@@ -53,7 +52,7 @@ function browserModules(): Plugin {
 
 /** index.html with the page's policy in its CSP <meta> (web/page-policy.ts is the one place it is spelled). */
 function withPolicy(html: string): string {
-  const meta = /(<meta http-equiv="Content-Security-Policy" content=")[^"]*(")/;
+  const meta = /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")[^"]*(")/;
   if (!meta.test(html)) throw new Error("web/page/index.html has no Content-Security-Policy <meta>");
   return html.replace(meta, `$1${PAGE_CSP_META}$2`);
 }
@@ -72,12 +71,15 @@ function removePreviousBuild(outDir: string): void {
   const manifest = path.join(outDir, BUILD_MANIFEST);
   if (!existsSync(manifest)) {
     if (readdirSync(outDir).length)
-      throw new FolderRefused(`${outDir} holds files an earlier page build did not write; build into a new or empty folder`);
+      throw new FolderRefused(
+        `${outDir} holds files an earlier page build did not write; build into a new or empty folder`,
+      );
     return;
   }
   const owned = readFileSync(manifest, "utf8").split("\n").filter(Boolean);
   const foreign = owned.find((f) => !OWN_FILE.test(f));
-  if (foreign) throw new FolderRefused(`${manifest} lists '${foreign}', which is not a file of a page build; remove it by hand`);
+  if (foreign)
+    throw new FolderRefused(`${manifest} lists '${foreign}', which is not a file of a page build; remove it by hand`);
   for (const f of owned) rmSync(path.join(outDir, f), { force: true });
   const clang = path.join(outDir, CLANG_FOLDER);
   if (existsSync(clang) && readdirSync(clang).length === 0) rmSync(clang, { recursive: true });
