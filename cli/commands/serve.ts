@@ -76,14 +76,18 @@ export const serveCommand: Command = {
       server = await startServer({ pageDir: PAGE_DIR, specs, host, port, ...(clangDir ? { clangDir } : {}) });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code === "EADDRINUSE") throw new UsageError(`port ${port} is in use; pick another with --port (0: any free port)`);
+      if (err.code === "EADDRINUSE")
+        throw new UsageError(`port ${port} is in use; pick another with --port (0: any free port)`);
       if (err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND")
         throw new UsageError(`--host ${host}: not an address of this machine`);
       io.err(`uapi serve: ${err.message}\n`);
       return EXIT.INTERNAL;
     }
     if (format === "json")
-      io.out(JSON.stringify({ url: server.url, port: server.port, specs: specs.map((s) => s.name), clang: !!clangDir }) + "\n");
+      io.out(
+        JSON.stringify({ url: server.url, port: server.port, specs: specs.map((s) => s.name), clang: !!clangDir }) +
+          "\n",
+      );
     else
       io.out(
         `uapi serve: ${server.url}  (${specs.length} spec${specs.length === 1 ? "" : "s"}: ` +
