@@ -277,10 +277,27 @@ function wireSkipLinks(): void {
   }
 }
 
+/**
+ * What the page opens with: a shared link; else the edits kept in this browser, when they are of a spec the
+ * server offers (or it offers none), so `uapi serve other.yaml` opens other.yaml; else the first spec offered.
+ */
+async function firstSpec(offered: readonly SharedSpec[]): Promise<SharedSpec> {
+  const linked = await fromHash(location.hash);
+  if (linked) return linked;
+  const kept = fromLocal();
+  if (kept && (offered.length === 0 || offered.some((s) => s.name === kept.name))) {
+    const disk = offered.find((s) => s.name === kept.name);
+    if (disk && disk.text !== kept.text)
+      say(`Restored your edits of ${kept.name} kept in this browser; the file itself is unchanged (Save file).`);
+    return kept;
+  }
+  return offered[0] ?? { name: specName, text: "" };
+}
+
 async function start(): Promise<void> {
   wireSkipLinks();
   const bundled = bundledSpecs();
-  const first = (await fromHash(location.hash)) ?? fromLocal() ?? (await bundled)[0] ?? { name: specName, text: "" };
+  const first = await firstSpec(await bundled);
   setName(first.name);
   editor = createSpecEditor(byId("editor"), {
     text: first.text,
