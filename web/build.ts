@@ -27,11 +27,12 @@ const MODULE_SWAPS: Record<string, string> = {
 
 /** Node built-ins the bundled modules import -> what the page gets instead. */
 const BUILTIN_SWAPS: Record<string, string> = {
-  "node:path": "path-browserify",
+  "node:path": "web/shims/path.ts",
   "node:fs": "web/shims/no-fs.ts",
 };
 
-function browserModules(): Plugin {
+/** The esbuild plugin that swaps them; tests bundle single page modules with it too. */
+export function browserModules(): Plugin {
   return {
     name: "uapi-browser-modules",
     setup(build) {
@@ -72,12 +73,15 @@ function removePreviousBuild(outDir: string): void {
   const manifest = path.join(outDir, BUILD_MANIFEST);
   if (!existsSync(manifest)) {
     if (readdirSync(outDir).length)
-      throw new FolderRefused(`${outDir} holds files an earlier page build did not write; build into a new or empty folder`);
+      throw new FolderRefused(
+        `${outDir} holds files an earlier page build did not write; build into a new or empty folder`,
+      );
     return;
   }
   const owned = readFileSync(manifest, "utf8").split("\n").filter(Boolean);
   const foreign = owned.find((f) => !OWN_FILE.test(f));
-  if (foreign) throw new FolderRefused(`${manifest} lists '${foreign}', which is not a file of a page build; remove it by hand`);
+  if (foreign)
+    throw new FolderRefused(`${manifest} lists '${foreign}', which is not a file of a page build; remove it by hand`);
   for (const f of owned) rmSync(path.join(outDir, f), { force: true });
   const clang = path.join(outDir, CLANG_FOLDER);
   if (existsSync(clang) && readdirSync(clang).length === 0) rmSync(clang, { recursive: true });
