@@ -1,13 +1,20 @@
 /*
  * The modules a browser page bundles (esbuild) and runs under a Content-Security-Policy without 'unsafe-eval':
- * the templates' renderer, clang's judge of a probe and the verdict.  Each bundles for the browser (no node:*
- * module anywhere among its imports) and the bundle generates no code and touches no Node global.
+ * the templates' renderer, clang's judge of a probe, the verdict, running the WebAssembly clang on a probe and the
+ * verify panel's texts.  Each bundles for the browser (no node:* module anywhere among its imports) and the bundle
+ * generates no code and touches no Node global.
  */
 import test from "ava";
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 
-const BROWSER_MODULES = ["generators/templates.js", "verify/clang-judge.js", "verify/verdict.js"];
+const BROWSER_MODULES = [
+  "generators/templates.js",
+  "verify/clang-judge.js",
+  "verify/verdict.js",
+  "verify/yowasp-clang.js",
+  "web/page/verify-view.js",
+];
 
 for (const module of BROWSER_MODULES) {
   test(`${module} bundles for the browser, with no code generated at run time and no Node global`, async (t) => {

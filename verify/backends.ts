@@ -23,12 +23,10 @@ import {
   clangTargetText,
   classifyErrors,
   COMMON_FLAGS,
-  failedRun,
-  yowaspCompilerName,
-  yowaspProbeRun,
   type BackendRun,
   type ClangTree,
 } from "./clang-judge.js";
+import { runYowaspProbe, YOWASP_PACKAGE, yowaspInstallFor, type YowaspModule } from "./yowasp-clang.js";
 import type { ClangTarget, GccTarget } from "./compilers.js";
 import { MEASURE_ONLY, VALUES, type Probe } from "./probe.js";
 import { compileSource, compileSourceAsync } from "./system-cc.js";
@@ -37,31 +35,11 @@ import type { HeaderSource } from "./verdict.js";
 export type { BackendRun } from "./clang-judge.js";
 export type { HeaderSource } from "./verdict.js";
 
-/*
- * lib/api.d.ts of @yowasp/clang 21.1.4-3 declares runLLVM and commands but not runClang, which the bundle exports
- * (README "API reference").
- */
-type Output = ((bytes: Uint8Array | null) => void) | null;
-interface YowaspModule {
-  runClang(
-    args: string[] | null,
-    files?: ClangTree,
-    options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void; decodeASCII?: boolean },
-  ): Promise<Record<string, unknown>>;
-  runLLVM(
-    args: string[] | null,
-    files?: Record<string, unknown>,
-    options?: { stdout?: Output; stderr?: Output; fetchProgress?: (e: unknown) => void; decodeASCII?: boolean },
-  ): Promise<Record<string, unknown>>;
-  Exit: new (...a: never[]) => Error;
-  version?: string;
-}
-/** clang as WebAssembly: an optional peer dependency (~100 MB), needed only by verify. */
-export const YOWASP_PACKAGE = "@yowasp/clang";
+export { YOWASP_PACKAGE } from "./yowasp-clang.js";
 
-/** How to install it: the version range package.json's peerDependencies names, so the two never disagree. */
+/** How to install @yowasp/clang, with the version range this package's peerDependencies names. */
 export function yowaspInstallCommand(): string {
-  return `npm install --save-dev ${YOWASP_PACKAGE}@${ownPackage().peerDependencies?.[YOWASP_PACKAGE] ?? "latest"}`;
+  return yowaspInstallFor(ownPackage());
 }
 
 let yowaspLoadable: Promise<boolean> | undefined;
@@ -191,25 +169,7 @@ class ByteSink {
  * stand-ins.
  */
 export async function runYowaspClang(probe: Probe, abi: AbiEntry, target: ClangTarget): Promise<BackendRun> {
-  const started = performance.now();
-  const { runClang, Exit } = await loadYowasp();
-  const compiler = yowaspCompilerName(await yowaspVersion(), target);
-  const out: Uint8Array[] = [];
-  const err: Uint8Array[] = [];
-  const text = (parts: Uint8Array[]) => Buffer.concat(parts.map((p) => Buffer.from(p))).toString("utf8");
-  try {
-    const { args, files } = yowaspProbeRun(probe, target);
-    await runClang(args, files, {
-      stdout: (b: Uint8Array | null) => void (b && out.push(b)),
-      stderr: (b: Uint8Array | null) => void (b && err.push(b)),
-      fetchProgress: () => {},
-    });
-  } catch (e) {
-    // A non-zero exit (rejected asserts) is an Exit; anything else is a broken runtime.
-    if (!(e instanceof Exit))
-      return failedRun(compiler, probe, `@yowasp/clang failed: ${(e as Error).message}`, started);
-  }
-  return clangResult(compiler, probe, abi, text(out), text(err), started);
+  return runYowaspProbe(await loadYowasp(), probe, abi, target);
 }
 
 /** A `clang` (or clang-NN) executable on PATH. */

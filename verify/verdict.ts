@@ -173,3 +173,46 @@ export function abiStatus(
     return { status: "verified", reason: `${unverified.length} record(s) not checked: ${unverified[0]!.reason}` };
   return { status: "verified" };
 }
+
+/** The typedef verdict of an ABI whose typedefs were judged only against the table, and why. */
+export function tableOnlyTypedefs(abi: AbiId, reason: string): TypedefVerdict {
+  return { status: "table-only", abi, reason };
+}
+
+/**
+ * The ABI's verdict from its compilers' runs and the records each of them skipped (`skippedBy`, one list per
+ * compiler that ran or would have run).  `why` says which compilers could not run, for an unverified ABI.
+ */
+export function abiVerdict(
+  abi: AbiId,
+  records: number,
+  runs: CompilerRun[],
+  skippedBy: readonly { record: string; reason: string }[][],
+  typedefs: TypedefVerdict,
+  why: readonly string[],
+): AbiVerdict {
+  // A record is unverified when every compiler that ran (or would have run) skipped it.
+  const unverified = unverifiedRecords(skippedBy);
+  const typedefMismatch = typedefs.status === "checked" && typedefs.mismatches.length > 0;
+  const { status, reason } = abiStatus(runs, unverified, typedefMismatch);
+  const verdict: AbiVerdict = { abi, status, runs, unverified, records, typedefs };
+  if (reason) verdict.reason = reason;
+  if (status === "unverified") {
+    const all = [...why, ...(unverified.length ? [unverified[0]!.reason] : [])];
+    verdict.reason = all.length ? all.join("; ") : "no compiler for this ABI";
+  }
+  return verdict;
+}
+
+/** The verdict of every ABI when the specs hold no record: nothing to ask a compiler. */
+export function noRecordsVerdict(abi: AbiId): AbiVerdict {
+  return {
+    abi,
+    status: "unverified",
+    runs: [],
+    unverified: [],
+    records: 0,
+    reason: "no records to verify",
+    typedefs: tableOnlyTypedefs(abi, "no records to verify"),
+  };
+}

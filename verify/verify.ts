@@ -18,17 +18,18 @@ import {
 } from "./backends.js";
 import { CLANG_HEADERS, type BackendRun } from "./clang-judge.js";
 import { compilersFor, type LimitNote } from "./compilers.js";
-import { buildProbe, groupUnits, type Probe, type ProbeUnit } from "./probe.js";
+import { compilerPass, limiter, PROBE_CHUNK, type Slot } from "./compiler-pass.js";
+import { groupUnits, type Probe, type ProbeUnit } from "./probe.js";
 import {
-  abiStatus,
-  compareRun,
-  joinRuns,
-  skippedRecords,
-  unverifiedRecords,
+  abiVerdict,
+  noRecordsVerdict,
+  tableOnlyTypedefs,
   type AbiVerdict,
   type CompilerRun,
   type HeaderSource,
 } from "./verdict.js";
+
+export { limiter, PROBE_CHUNK } from "./compiler-pass.js";
 
 export { unitsOfModels, type ProbeUnit } from "./probe.js";
 export type { AbiStatus, AbiVerdict, CompilerRun, Mismatch } from "./verdict.js";
@@ -59,35 +60,14 @@ export interface VerifyOptions {
   systemClang?: string | false;
 }
 
-/** A tiny semaphore: at most `n` tasks at once. */
-export function limiter(n: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>((r) => waiting.push(r));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
-
-const tableOnly = (abi: AbiEntry, reason: string): TypedefVerdict => ({ status: "table-only", abi: abi.id, reason });
-
 /** The typedef check; a probe that fails for another reason than a missing tool is reported, not thrown. */
 function typedefVerdict(abi: AbiEntry): TypedefVerdict {
   try {
     return checkTypedefs(abi);
   } catch (e) {
-    return tableOnly(abi, `the typedef probe failed: ${(e as Error).message}`);
+    return tableOnlyTypedefs(abi.id, `the typedef probe failed: ${(e as Error).message}`);
   }
 }
-
-/** Records per probe: one compiler invocation per ABI up to this many (the bundled specs hold 17). */
-export const PROBE_CHUNK = 2000;
 
 /** Verify the generated headers of `units` on each ABI.  Verdicts come back in the order of `abis`. */
 export async function verifyLayouts(
@@ -113,29 +93,20 @@ export async function verifyLayouts(
 
   const one = async (abi: AbiEntry): Promise<AbiVerdict> => {
     const row = compilersFor(abi.id);
-    const tasks: Promise<CompilerRun | undefined>[] = [];
+    const tasks: Promise<CompilerRun>[] = [];
     const missing: string[] = [];
     const skippedBy: { record: string; reason: string }[][] = [];
-    // The probe is built only when its compiler slot is free, and very large batches are split into
-    // groups of at most PROBE_CHUNK records, so memory stays bounded (a 20,000-struct batch on 31 ABIs
-    // at once does not fit).
+    // Each pass builds a probe only when its compiler is free, PROBE_CHUNK records at most, so memory stays
+    // bounded (a 20,000-struct batch on 31 ABIs at once does not fit).
     const start = (
       limits: readonly LimitNote[] | undefined,
-      slot: <T>(task: () => Promise<T>) => Promise<T>,
-      run: (p: Probe) => Promise<BackendRun>,
+      slot: Slot,
+      judge: (p: Probe) => Promise<BackendRun>,
       headers: HeaderSource,
     ) => {
-      const left = skippedRecords(records, limits);
-      const skipped = [...left.values()];
-      skippedBy.push(skipped);
-      if (left.size === records.length) return;
-      const parts = groups.map((group) =>
-        slot(async () => {
-          const probe = buildProbe(group, abi, (r) => !left.has(r));
-          return compareRun(await run(probe), probe);
-        }),
-      );
-      tasks.push(Promise.all(parts).then((rs) => joinRuns(rs, skipped, headers)));
+      const pass = compilerPass(records, groups, abi, { limits, slot, judge, headers });
+      skippedBy.push(pass.skipped);
+      if (pass.run) tasks.push(pass.run);
     };
     if (row.clang && useYowasp)
       start(row.clang.limits, wasmSlot, (p) => runYowaspClang(p, abi, row.clang!), CLANG_HEADERS);
@@ -148,44 +119,21 @@ export async function verifyLayouts(
       if (cannot) missing.push(cannot);
       else start(row.gcc.limits, gccSlots, (p) => runGcc(p, abi, row.gcc!), gccHeaderSource(abi.id, row.gcc));
     }
-    const runs = (await Promise.all(tasks)).filter((r): r is CompilerRun => r !== undefined);
-    // A record is unverified when every compiler that ran (or would have run) skipped it.
-    const unverified = unverifiedRecords(skippedBy);
+    const runs = await Promise.all(tasks);
     const typedefs = useSystem
       ? typedefVerdict(abi)
-      : tableOnly(abi, "--compiler yowasp: GCC and its sysroot not used");
-    const { status, reason } = abiStatus(
-      runs,
-      unverified,
-      typedefs.status === "checked" && typedefs.mismatches.length > 0,
-    );
-    const verdict: AbiVerdict = { abi: abi.id, status, runs, unverified, records: records.length, typedefs };
-    if (reason) verdict.reason = reason;
-    if (status === "unverified") {
-      const why = [
-        ...missing,
-        ...(row.clang && yowaspAbsent && !systemClang ? [`${YOWASP_PACKAGE} is not installed`] : []),
-        ...(row.clang && choice === "system" && !systemClang ? ["--compiler system and no clang on PATH"] : []),
-        ...(row.gcc && !useSystem ? [`--compiler yowasp: GCC (${row.gcc.command}) not used`] : []),
-        ...(!row.clang && row.note ? [row.note] : []),
-        ...(unverified.length ? [unverified[0]!.reason] : []),
-      ];
-      verdict.reason = why.length ? why.join("; ") : "no compiler for this ABI";
-    }
+      : tableOnlyTypedefs(abi.id, "--compiler yowasp: GCC and its sysroot not used");
+    const verdict = abiVerdict(abi.id, records.length, runs, skippedBy, typedefs, [
+      ...missing,
+      ...(row.clang && yowaspAbsent && !systemClang ? [`${YOWASP_PACKAGE} is not installed`] : []),
+      ...(row.clang && choice === "system" && !systemClang ? ["--compiler system and no clang on PATH"] : []),
+      ...(row.gcc && !useSystem ? [`--compiler yowasp: GCC (${row.gcc.command}) not used`] : []),
+      ...(!row.clang && row.note ? [row.note] : []),
+    ]);
     opts.onProgress?.(++done, abis.length, verdict);
     return verdict;
   };
 
-  if (!records.length) {
-    return abis.map((abi) => ({
-      abi: abi.id,
-      status: "unverified",
-      runs: [],
-      unverified: [],
-      records: 0,
-      reason: "no records to verify",
-      typedefs: tableOnly(abi, "no records to verify"),
-    }));
-  }
+  if (!records.length) return abis.map((abi) => noRecordsVerdict(abi.id));
   return Promise.all(abis.map(one));
 }

@@ -31,7 +31,8 @@ const BUILTIN_SWAPS: Record<string, string> = {
   "node:fs": "web/shims/no-fs.ts",
 };
 
-function browserModules(): Plugin {
+/** The esbuild plugin that swaps them; tests bundle single page modules with it too. */
+export function browserModules(): Plugin {
   return {
     name: "uapi-browser-modules",
     setup(build) {
