@@ -105,7 +105,7 @@ import { mountVerifyPanel } from ${JSON.stringify(panel)};
 const spec = document.createElement("textarea");
 spec.id = "spec";
 const panel = document.createElement("section");
-document.getElementById("app").append(spec, panel);
+document.body.append(spec, panel);
 spec.value = (await (await fetch("specs.json")).json())[0].text;
 mountVerifyPanel(panel, () => ({ file: "bus1.yaml", text: spec.value }));
 document.body.dataset.ready = "1";
