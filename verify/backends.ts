@@ -30,10 +30,10 @@ import { runYowaspProbe, YOWASP_PACKAGE, yowaspInstallFor, type YowaspModule } f
 import type { ClangTarget, GccTarget } from "./compilers.js";
 import { MEASURE_ONLY, VALUES, type Probe } from "./probe.js";
 import { compileSource, compileSourceAsync } from "./system-cc.js";
-import type { HeaderSource } from "./verdict.js";
+import type { HeaderSource } from "./clang-judge.js";
 
 export type { BackendRun } from "./clang-judge.js";
-export type { HeaderSource } from "./verdict.js";
+export type { HeaderSource } from "./clang-judge.js";
 
 export { YOWASP_PACKAGE } from "./yowasp-clang.js";
 

@@ -11,7 +11,6 @@ import type { ClangTarget } from "./compilers.js";
 import { visitMembers, type MemberVisit } from "./facts.js";
 import type { Probe, ProbeEntry } from "./probe.js";
 import { parseRecordDump, type DumpNode, type DumpedRecord } from "./record-dump.js";
-import type { HeaderSource } from "./verdict.js";
 
 export interface BackendRun {
   /** Display name, e.g. "clang 21.1.4 (@yowasp/clang) --target=mips-linux-gnu". */
@@ -27,6 +26,15 @@ export interface BackendRun {
 
 /** The flags every probe compile gets, clang's and GCC's. */
 export const COMMON_FLAGS: readonly string[] = ["-std=gnu11", "-ffreestanding", "-w"];
+
+/** Where a compiler finds <linux/types.h>: the target's own headers, or only stand-ins spelled from the ABI table. */
+export interface HeaderSource {
+  kind: "sysroot" | "table";
+  /** Flags that put the stand-ins on the include path: after the system headers, or before them. */
+  flags: string[];
+  /** Why the table's stand-ins are used. */
+  why?: string;
+}
 
 /** clang runs freestanding here: the kernel headers are always the table's stand-ins. */
 export const CLANG_HEADERS: HeaderSource = {

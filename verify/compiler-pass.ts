@@ -8,7 +8,8 @@ import type { AbiEntry } from "../spec/abi.js";
 import type { BackendRun } from "./clang-judge.js";
 import type { LimitNote } from "./compilers.js";
 import { buildProbe, type Probe, type ProbeRecord, type ProbeUnit } from "./probe.js";
-import { compareRun, joinRuns, skippedRecords, type CompilerRun, type HeaderSource } from "./verdict.js";
+import type { HeaderSource } from "./clang-judge.js";
+import { compareRun, joinRuns, skippedRecords, type CompilerRun } from "./verdict.js";
 
 /** Records per probe: one compiler invocation per ABI up to this many (the bundled specs hold 17). */
 export const PROBE_CHUNK = 2000;

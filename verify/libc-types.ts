@@ -14,47 +14,17 @@
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 
-import type { AbiEntry, AbiId, SizeAlign, TypedefName } from "../spec/abi.js";
+import type { AbiEntry, TypedefName } from "../spec/abi.js";
 import { TYPEDEF_NAMES, typedefHeader } from "../spec/abis.js";
 import { cIdentifier, includeLine, lineComment, toolName } from "../core/c-writer.js";
 import { CALIBRATION_SOURCE, dataReader } from "./asm-data.js";
 import { gccCannotCompile } from "./backends.js";
 import { compilersFor, type GccTarget } from "./compilers.js";
 import { sysrootFor, type Sysroot } from "./sysroots.js";
+import type { TypedefFigures, TypedefMismatch, TypedefVerdict } from "./verdict.js";
+
+export type { TypedefFigures, TypedefMismatch, TypedefVerdict } from "./verdict.js";
 import { compileSource, haveProgramCached } from "./system-cc.js";
-
-/** What is judged of a typedef: size, in-struct alignment and signedness. */
-export interface TypedefFigures extends SizeAlign {
-  signed: boolean;
-}
-
-export interface TypedefMismatch {
-  typedef: TypedefName;
-  /** What the ABI row says. */
-  table: TypedefFigures;
-  /** What the compiler says with the sysroot's headers. */
-  sysroot: TypedefFigures;
-}
-
-export type TypedefVerdict =
-  | {
-      status: "checked";
-      abi: AbiId;
-      /** The compiler command line that judged (command and flags, sysroot flags included). */
-      compiler: string;
-      /** The Debian packages whose headers were read. */
-      packages: readonly string[];
-      /** The compiler's value for every typedef of the row. */
-      measured: Readonly<Record<TypedefName, TypedefFigures>>;
-      /** Typedefs where the row and the compiler disagree; empty when the row is right. */
-      mismatches: TypedefMismatch[];
-    }
-  | {
-      status: "table-only";
-      abi: AbiId;
-      /** Which capability is missing: "no cross compiler for <abi> here: ..." or "no sysroot for <abi> here: ...". */
-      reason: string;
-    };
 
 export interface CheckTypedefsOptions {
   /** Judge with this GCC instead of the ABI's row in verify/compilers.ts (null: as if it had none). */

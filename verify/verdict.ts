@@ -3,13 +3,12 @@
  * reaches the verdict `uapi verify` does: which records a compiler is not asked about (its known limits), each
  * run compared with the engine's facts, a probe's parts joined into one run per compiler, and the ABI's status.
  */
-import type { AbiId } from "../spec/abi.js";
+import type { AbiId, SizeAlign, TypedefName } from "../spec/abi.js";
 import type { RecordType } from "../core/model.js";
-import type { BackendRun } from "./clang-judge.js";
+import type { BackendRun, HeaderSource } from "./clang-judge.js";
 import type { Limit, LimitNote } from "./compilers.js";
 import { recordUses, type FactKind } from "./facts.js";
 import type { Probe, ProbeRecord } from "./probe.js";
-import type { TypedefVerdict } from "./libc-types.js";
 
 export interface Mismatch {
   /** The record, e.g. "bus1.yaml: struct bus1_cmd_send". */
@@ -23,14 +22,38 @@ export interface Mismatch {
   compilerName: string;
 }
 
-/** Where a compiler finds <linux/types.h>: the target's own headers, or only stand-ins spelled from the ABI table. */
-export interface HeaderSource {
-  kind: "sysroot" | "table";
-  /** Flags that put the stand-ins on the include path: after the system headers, or before them. */
-  flags: string[];
-  /** Why the table's stand-ins are used. */
-  why?: string;
+/** What is judged of a typedef: size, in-struct alignment and signedness. */
+export interface TypedefFigures extends SizeAlign {
+  signed: boolean;
 }
+
+export interface TypedefMismatch {
+  typedef: TypedefName;
+  /** What the ABI row says. */
+  table: TypedefFigures;
+  /** What the compiler says with the sysroot's headers. */
+  sysroot: TypedefFigures;
+}
+
+export type TypedefVerdict =
+  | {
+      status: "checked";
+      abi: AbiId;
+      /** The compiler command line that judged (command and flags, sysroot flags included). */
+      compiler: string;
+      /** The Debian packages whose headers were read. */
+      packages: readonly string[];
+      /** The compiler's value for every typedef of the row. */
+      measured: Readonly<Record<TypedefName, TypedefFigures>>;
+      /** Typedefs where the row and the compiler disagree; empty when the row is right. */
+      mismatches: TypedefMismatch[];
+    }
+  | {
+      status: "table-only";
+      abi: AbiId;
+      /** Which capability is missing: "no cross compiler for <abi> here: ..." or "no sysroot for <abi> here: ...". */
+      reason: string;
+    };
 
 export interface CompilerRun {
   compiler: string;

@@ -20,14 +20,8 @@ import { CLANG_HEADERS, type BackendRun } from "./clang-judge.js";
 import { compilersFor, type LimitNote } from "./compilers.js";
 import { compilerPass, limiter, PROBE_CHUNK, type Slot } from "./compiler-pass.js";
 import { groupUnits, type Probe, type ProbeUnit } from "./probe.js";
-import {
-  abiVerdict,
-  noRecordsVerdict,
-  tableOnlyTypedefs,
-  type AbiVerdict,
-  type CompilerRun,
-  type HeaderSource,
-} from "./verdict.js";
+import { abiVerdict, noRecordsVerdict, tableOnlyTypedefs, type AbiVerdict, type CompilerRun } from "./verdict.js";
+import type { HeaderSource } from "./clang-judge.js";
 
 export { limiter, PROBE_CHUNK } from "./compiler-pass.js";
 
