@@ -19,7 +19,7 @@ import { buildReport, type SpecReport } from "../syscall/report-data.js";
 import { renderHtml } from "../generators/report.js";
 import { reportGenerator } from "../generators/report.js";
 import { main } from "../cli/main.js";
-import { findChromium } from "./chromium.js";
+import { findChromium, launchChromium } from "./chromium.js";
 import { bufferIo } from "../cli/io.js";
 
 const CHROMIUM = findChromium();
@@ -61,26 +61,11 @@ const haveChromium = CHROMIUM.path !== undefined;
 (haveChromium ? test : test.skip)(
   `browser: bus1 report renders in headless chromium${haveChromium ? "" : ` (skipped: ${CHROMIUM.why})`}`,
   async (t) => {
-    const { chromium } = await import("playwright-core");
     const dir = mkdtempSync(path.join(tmpdir(), "uapi-compare-"));
-    const profile = path.join(dir, "profile");
     const file = path.join(dir, "bus1.html");
     writeFileSync(file, renderHtml(buildReport(loadSpecFile(BUS1), ABIS)));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM.path!,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      viewport: { width: 1400, height: 1000 },
-    });
+    const browser = await launchChromium(CHROMIUM.path!, { width: 1400, height: 1000 });
+    const context = browser.context;
     try {
       const page = await context.newPage();
       const failed: string[] = [];
@@ -114,9 +99,8 @@ const haveChromium = CHROMIUM.path !== undefined;
       t.truthy(box && box.width > 300 && box.height > 40, "byte map laid out as a grid");
       t.deepEqual(failed, [], "no external requests");
     } finally {
-      await context.close();
-      if (!process.env.UAPI_SCREENSHOT_DIR) rmSync(dir, { recursive: true, force: true });
-      else rmSync(profile, { recursive: true, force: true });
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   },
 );
