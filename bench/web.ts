@@ -1,6 +1,6 @@
 /*
  * The live page: time from a keystroke in the editor to the updated view, in Debian's Chromium, against the
- * same work in Node in the same run: analyseSpecCore on the same texts (load, checks, the report with its byte
+ * same work in Node in the same run: analyseSpec on the same texts (load, checks, the report with its byte
  * maps), which is what the page recomputes per key (the generated files only for the Header and Codec tabs).
  * The page measures itself (web/page/main.ts `uapiLastUpdate.inputToViewMs`: from the editor's change to the
  * frame after the views are rebuilt); the bench reads that after each key, 20 keys per bundled spec.
@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { exampleSpecFiles } from "../spec/load.js";
-import { analyseSpecCore } from "../web/analyse.js";
+import { analyseSpec } from "../web/analyse.js";
 import { startServer } from "../web/serve.js";
 import { PAGE_DIR } from "../cli/commands/serve.js";
 import { findChromium, launchChromium } from "../property-tests/chromium.js";
@@ -33,11 +33,11 @@ const typedTexts = (text: string) =>
   Array.from({ length: KEYS }, (_, i) => `${text.endsWith("\n") ? text : text + "\n"}#${"x".repeat(i + 1)}`);
 
 function nodeMs(name: string, text: string): number {
-  analyseSpecCore(name, text); // warm: the page is warm too after loading the spec
+  analyseSpec(name, text); // warm: the page is warm too after loading the spec
   return median(
     typedTexts(text).map((t) => {
       const started = performance.now();
-      analyseSpecCore(name, t);
+      analyseSpec(name, t);
       return performance.now() - started;
     }),
   );

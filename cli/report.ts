@@ -78,12 +78,6 @@ export function formatDiagnostic(io: Io, d: Diagnostic): string {
   return out;
 }
 
-export function countBySeverity(ds: Diagnostic[]): Record<"error" | "warning" | "info", number> {
-  const counts = { error: 0, warning: 0, info: 0 };
-  for (const d of ds) counts[d.severity]++;
-  return counts;
-}
-
 export function diagnosticJson(d: Diagnostic) {
   return {
     rule: d.rule,

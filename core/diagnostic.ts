@@ -37,6 +37,13 @@ export interface Diagnostic {
   hint: string;
 }
 
+/** How many findings there are of each severity. */
+export function countBySeverity(findings: readonly Diagnostic[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const d of findings) counts[d.severity]++;
+  return counts;
+}
+
 export function formatLoc(loc: Loc): string {
   return `${loc.file}:${loc.line}:${loc.col}`;
 }

@@ -9,12 +9,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Plugin } from "esbuild";
-import { ownPackage, SPEC_DIR } from "../core/paths.js";
+import { SPEC_DIR } from "../core/paths.js";
 import { ABIS, abiById } from "../spec/abis.js";
 import { loadSpecFile } from "../spec/load.js";
 import type { AbiVerdict } from "../verify/verdict.js";
 import { unitsOfModels, verifyLayouts } from "../verify/verify.js";
-import { browserModules, buildPage } from "../web/build.js";
+import { buildPage } from "../web/build.js";
 import { clangFilesDir } from "../web/clang-files.js";
 import { startServer } from "../web/serve.js";
 import { abiResultOf, CLANG_ABIS } from "../web/page/verify-protocol.js";
@@ -129,26 +129,19 @@ function wrongI386Int(): Plugin {
 
 /** The page build with its main script replaced by the harness; `wrong` bundles a wrong engine into the worker. */
 async function buildHarness(dir: string, wrong: boolean): Promise<void> {
-  const esbuild = await import("esbuild");
-  await buildPage(dir, { specs: [{ name: "bus1.yaml", text: readFileSync(BUS1, "utf8") }], minify: false });
-  const harness = path.join(dir, "harness.ts");
+  const source = mkdtempSync(path.join(tmpdir(), "uapi-verify-harness-"));
+  const harness = path.join(source, "harness.ts");
   writeFileSync(harness, HARNESS(path.join(ROOT, "web", "page", "verify-panel.ts")));
-  const { name, version, peerDependencies } = ownPackage();
-  await esbuild.build({
-    entryPoints: [
-      { out: "main", in: harness },
-      { out: "verify-worker", in: path.join(ROOT, "web", "page", "verify-worker.ts") },
-    ],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    outdir: dir,
-    logLevel: "silent",
-    define: { UAPI_PACKAGE_INFO: JSON.stringify({ name, version, peerDependencies }) },
-    plugins: [...(wrong ? [wrongI386Int()] : []), browserModules()],
-  });
-  rmSync(harness);
+  try {
+    await buildPage(dir, {
+      specs: [{ name: "bus1.yaml", text: readFileSync(BUS1, "utf8") }],
+      minify: false,
+      mainScript: harness,
+      plugins: wrong ? [wrongI386Int()] : [],
+    });
+  } finally {
+    rmSync(source, { recursive: true, force: true });
+  }
 }
 
 interface PageRow {

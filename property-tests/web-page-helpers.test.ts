@@ -13,9 +13,10 @@ import type { Diagnostic } from "../core/diagnostic.js";
 import { SPEC_DIR } from "../core/paths.js";
 import type { ByteSegment, StructMap } from "../syscall/report-data.js";
 import { abiListText } from "../web/abi-list.js";
-import { analyseSpecCore, generatedFiles } from "../web/analyse.js";
+import { analyseSpec, generatedFiles } from "../web/analyse.js";
 import { byteLines, LINE_BYTES } from "../web/byte-lines.js";
-import { countBySeverity, countsText, groupFindings } from "../web/findings-groups.js";
+import { countBySeverity } from "../core/diagnostic.js";
+import { countsText, groupFindings } from "../web/findings-groups.js";
 import { compareWithReference } from "../web/layout-compare.js";
 import { slotRows, verdictWords } from "../web/slot-rows.js";
 
@@ -182,7 +183,7 @@ test("bus1 edited as on the page: flags made __u32 opens a 4-byte hole at 4 on x
   const start = text.indexOf("name: bus1_cmd_handle_transfer");
   const at = text.indexOf("__u64", start);
   const edited = text.slice(0, at) + "__u32" + text.slice(at + 5);
-  const a = analyseSpecCore("bus1.yaml", edited);
+  const a = analyseSpec("bus1.yaml", edited);
   if (!a.ok) return t.fail(a.errors.map((e) => e.message).join("; "));
   const map = a.report.interfaces[0]!.structs.find((s) => s.name === "struct bus1_cmd_handle_transfer")!;
   const x86 = map.classes.find((c) => c.abis.includes("x86_64"))!;
@@ -192,14 +193,14 @@ test("bus1 edited as on the page: flags made __u32 opens a 4-byte hole at 4 on x
   );
   t.true(a.findings.some((d) => d.rule === "padding/hole" && d.subject === "struct bus1_cmd_handle_transfer"));
   // Unedited, the struct has no padding anywhere.
-  const before = analyseSpecCore("bus1.yaml", text);
+  const before = analyseSpec("bus1.yaml", text);
   if (!before.ok) return t.fail("bus1.yaml does not load");
   const clean = before.report.interfaces[0]!.structs.find((s) => s.name === "struct bus1_cmd_handle_transfer")!;
   t.true(clean.classes.every((c) => c.segments.every((s) => s.kind === "member")));
 });
 
 test("generatedFiles: the page's headers and codecs name the spec by its file name", (t) => {
-  const a = analyseSpecCore("mhi-uci.yaml", readFileSync(path.join(SPEC_DIR, "mhi-uci.yaml"), "utf8"));
+  const a = analyseSpec("mhi-uci.yaml", readFileSync(path.join(SPEC_DIR, "mhi-uci.yaml"), "utf8"));
   if (!a.ok) return t.fail("mhi-uci.yaml does not load");
   const header = generatedFiles(a.model, "header");
   const codec = generatedFiles(a.model, "codec");

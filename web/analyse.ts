@@ -22,23 +22,12 @@ export interface ShownFile extends OutputFile {
 }
 
 /** The analysis without the generated files: what every edit recomputes. */
-export type CoreAnalysis =
+export type Analysis =
   | { ok: false; file: string; errors: SpecError[] }
   | { ok: true; file: string; model: SpecModel; findings: Diagnostic[]; report: SpecReport };
 
-export type Analysis =
-  | { ok: false; file: string; errors: SpecError[] }
-  | {
-      ok: true;
-      file: string;
-      model: SpecModel;
-      findings: Diagnostic[];
-      report: SpecReport;
-      files: ShownFile[];
-    };
-
 /** The loader's errors, or the findings and the report for `text`; `file` names the spec in positions. */
-export function analyseSpecCore(file: string, text: string, abis: readonly AbiEntry[] = ABIS): CoreAnalysis {
+export function analyseSpec(file: string, text: string, abis: readonly AbiEntry[] = ABIS): Analysis {
   let model: SpecModel;
   try {
     model = loadSpecText(file, text);
@@ -58,11 +47,4 @@ export function generatedFiles(model: SpecModel, kind: ShownFile["kind"]): Shown
       ? headerGenerator.generate([model])
       : codecGenerator.generate([model], { runtime: "package", codecs: "ts" });
   return files.map((f) => ({ ...f, kind }));
-}
-
-/** What the page computes for `text`, generated files included; `file` names the spec in positions and comments. */
-export function analyseSpec(file: string, text: string, abis: readonly AbiEntry[] = ABIS): Analysis {
-  const core = analyseSpecCore(file, text, abis);
-  if (!core.ok) return core;
-  return { ...core, files: [...generatedFiles(core.model, "header"), ...generatedFiles(core.model, "codec")] };
 }

@@ -31,8 +31,7 @@ const BUILTIN_SWAPS: Record<string, string> = {
   "node:fs": "web/shims/no-fs.ts",
 };
 
-/** The esbuild plugin that swaps them; tests bundle single page modules with it too. */
-export function browserModules(): Plugin {
+function browserModules(): Plugin {
   return {
     name: "uapi-browser-modules",
     setup(build) {
@@ -93,6 +92,10 @@ export interface BuildOptions {
   /** Copy @yowasp/clang's files into <out>/clang/ (a static host has no `uapi serve` to hand them out). */
   clangDir?: string;
   minify?: boolean;
+  /** Bundle this script as main.js instead of web/page/main.ts (a test's harness page). */
+  mainScript?: string;
+  /** esbuild plugins that run before the browser stand-ins (a test's deliberately wrong engine). */
+  plugins?: Plugin[];
 }
 
 /** Build the page into `outDir`, replacing what an earlier build left there. Returns the files written. */
@@ -100,7 +103,10 @@ export async function buildPage(outDir: string, options: BuildOptions = {}): Pro
   const esbuild = await import("esbuild");
   const { name, version, peerDependencies } = ownPackage();
   const result = await esbuild.build({
-    entryPoints: Object.entries(SCRIPT_ENTRIES).map(([out, src]) => ({ out, in: path.join(PAGE_SOURCE, src) })),
+    entryPoints: Object.entries(SCRIPT_ENTRIES).map(([out, src]) => ({
+      out,
+      in: out === "main" && options.mainScript ? options.mainScript : path.join(PAGE_SOURCE, src),
+    })),
     bundle: true,
     format: "esm",
     platform: "browser",
@@ -111,7 +117,7 @@ export async function buildPage(outDir: string, options: BuildOptions = {}): Pro
     legalComments: "linked",
     logLevel: "silent",
     define: { UAPI_PACKAGE_INFO: JSON.stringify({ name, version, peerDependencies }) },
-    plugins: [browserModules()],
+    plugins: [...(options.plugins ?? []), browserModules()],
   });
   const files = new Map<string, string | Uint8Array>();
   for (const f of result.outputFiles) files.set(path.relative(outDir, f.path), f.contents);

@@ -24,12 +24,6 @@ export function groupFindings(findings: readonly Diagnostic[]): FindingGroup[] {
   }).filter((g) => g.count > 0);
 }
 
-export function countBySeverity(findings: readonly Diagnostic[]): Record<Severity, number> {
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const d of findings) counts[d.severity]++;
-  return counts;
-}
-
 /** "2 errors, 1 warning, 3 info" with the zero counts left out; "no findings" when all are zero. */
 export function countsText(counts: Record<Severity, number>): string {
   const parts: string[] = [];

@@ -30,7 +30,7 @@ import type { Command } from "../command.js";
 import { openProject, specFilesOf, PROJECT_OPTIONS } from "../project.js";
 import { loadSpecFiles } from "../../spec/load.js";
 import { EXIT, UsageError, type Io } from "../io.js";
-import { countBySeverity } from "../report.js";
+import { countBySeverity } from "../../core/diagnostic.js";
 
 const HELP = `usage: uapi generate [SPEC...] [--out DIR] [--runtime package|vendor] [--codecs ts|js|both]
                      [--check] [--format text|json] [--config FILE]

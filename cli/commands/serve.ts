@@ -6,7 +6,8 @@ import { startServer, type ServedSpec } from "../../web/serve.js";
 import { clangFilesDir } from "../../web/clang-files.js";
 import { parse, oneOf } from "../args.js";
 import type { Command } from "../command.js";
-import { openProject, PROJECT_OPTIONS } from "../project.js";
+import { openProject, PROJECT_OPTIONS, specFilesOf } from "../project.js";
+import type { Project } from "../../spec/config.js";
 import { EXIT, UsageError } from "../io.js";
 
 /** The page as `npm run build` leaves it in the package. */
@@ -48,9 +49,9 @@ function portOf(value: string | undefined): number {
   return port;
 }
 
-/** The specs the page opens with: named, configured, else the examples. */
-function servedSpecs(named: readonly string[], configured: readonly string[] | undefined): ServedSpec[] {
-  const files = named.length ? named.map((f) => path.resolve(f)) : (configured ?? exampleSpecFiles());
+/** The specs the page opens with: named or configured, as every command finds them; else the examples. */
+function servedSpecs(named: readonly string[], project: Project | undefined): ServedSpec[] {
+  const files = named.length || project ? specFilesOf(named, project) : exampleSpecFiles();
   return files.map((file) => ({ name: displayPath(file), file }));
 }
 
@@ -69,7 +70,7 @@ export const serveCommand: Command = {
     const port = portOf(values.port as string | undefined);
     const host = (values.host as string | undefined) ?? "127.0.0.1";
     const project = positionals.length ? undefined : openProject(values);
-    const specs = servedSpecs(positionals, project?.specs);
+    const specs = servedSpecs(positionals, project);
     const clangDir = clangFilesDir();
     let server;
     try {

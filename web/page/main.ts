@@ -3,10 +3,10 @@
  * browser by the CLI's own modules on every edit (web/analyse.ts).  This module wires the parts together:
  * where the first spec comes from, the update loop, which views render, and the toolbar's actions.
  */
-import type { Diagnostic, Loc, SpecError } from "../../core/diagnostic.js";
+import { countBySeverity, type Diagnostic, type Loc, type SpecError } from "../../core/diagnostic.js";
 import type { SpecModel } from "../../core/model.js";
-import { analyseSpecCore, generatedFiles, type CoreAnalysis, type ShownFile } from "../analyse.js";
-import { countBySeverity, countsText } from "../findings-groups.js";
+import { analyseSpec, generatedFiles, type Analysis, type ShownFile } from "../analyse.js";
+import { countsText } from "../findings-groups.js";
 import { createLayoutsView } from "./byte-map.js";
 import { createCommandsView } from "./commands-view.js";
 import { createSpecEditor, type EditorProblem, type SpecEditor } from "./editor.js";
@@ -33,7 +33,7 @@ const TABS = [
 ] as const;
 type TabId = (typeof TABS)[number]["id"];
 
-type GoodAnalysis = Extract<CoreAnalysis, { ok: true }>;
+type GoodAnalysis = Extract<Analysis, { ok: true }>;
 
 const byId = (id: string): HTMLElement => {
   const node = document.getElementById(id);
@@ -83,9 +83,9 @@ const loop = createUpdateLoop(update);
 
 /* --------------------------------------------------------------- analysis */
 
-function analyse(file: string, text: string): CoreAnalysis {
+function analyse(file: string, text: string): Analysis {
   try {
-    return analyseSpecCore(file, text);
+    return analyseSpec(file, text);
   } catch (e) {
     // A crash of the analysis is a workbench bug: shown like a load error rather than leaving stale views.
     const error: SpecError = {
