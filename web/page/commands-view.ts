@@ -7,7 +7,7 @@ import type { AbiId } from "../../spec/abi.js";
 import type { CommandReport, InterfaceReport, SpecReport } from "../../syscall/report-data.js";
 import { abiListText } from "../abi-list.js";
 import { slotRows, verdictWords } from "../slot-rows.js";
-import { el, NodeCache, syncChildren, type Child } from "./dom.js";
+import { columnHeads, el, NodeCache, syncChildren, type Child } from "./dom.js";
 
 type Classes = SpecReport["classes"];
 
@@ -67,17 +67,7 @@ function interfaceSection(ifc: InterfaceReport, classes: Classes, total: number)
 function summaryTable(all: readonly CommandReport[], total: number): HTMLElement {
   return el("table", { class: "command-summary" }, [
     el("caption", {}, "Summary"),
-    el(
-      "thead",
-      {},
-      el("tr", {}, [
-        el("th", { scope: "col" }, "command"),
-        el("th", { scope: "col" }, "args"),
-        el("th", { scope: "col" }, "worst slots"),
-        el("th", { scope: "col" }, "fits in six"),
-        el("th", { scope: "col" }, "remedy"),
-      ]),
-    ),
+    columnHeads("command", "args", "worst slots", "fits in six", "remedy"),
     el(
       "tbody",
       {},
@@ -135,16 +125,7 @@ function commandCard(c: CommandReport, classes: Classes, total: number): HTMLEle
 function slotTable(caption: string, classes: Classes, groups: CommandReport["slots"], total: number): HTMLElement {
   return el("table", { class: "slots" }, [
     el("caption", {}, caption),
-    el(
-      "thead",
-      {},
-      el("tr", {}, [
-        el("th", { scope: "col" }, "class"),
-        el("th", { scope: "col" }, "ABIs"),
-        el("th", { scope: "col" }, "slots"),
-        el("th", { scope: "col" }, "verdict"),
-      ]),
-    ),
+    columnHeads("class", "ABIs", "slots", "verdict"),
     el(
       "tbody",
       {},
@@ -202,17 +183,7 @@ function callingDetails(c: CommandReport, total: number): HTMLElement {
   return el("details", { class: "calling" }, [
     el("summary", {}, "Registers per ABI and entry points"),
     el("table", { class: "calling-table" }, [
-      el(
-        "thead",
-        {},
-        el("tr", {}, [
-          el("th", { scope: "col" }, "ABIs"),
-          el("th", { scope: "col" }, "slots"),
-          el("th", { scope: "col" }, "arguments (register, halves)"),
-          el("th", { scope: "col" }, "padding"),
-          el("th", { scope: "col" }, "verdict"),
-        ]),
-      ),
+      columnHeads("ABIs", "slots", "arguments (register, halves)", "padding", "verdict"),
       el(
         "tbody",
         {},

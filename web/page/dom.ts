@@ -29,6 +29,18 @@ export function append(parent: Node, children: Child | readonly Child[]): void {
 
 export const text = (s: string): Text => document.createTextNode(s);
 
+/** A table's head row: one column header per name. */
+export const columnHeads = (...names: string[]): HTMLElement =>
+  el(
+    "thead",
+    {},
+    el(
+      "tr",
+      {},
+      names.map((n) => el("th", { scope: "col" }, n)),
+    ),
+  );
+
 /** Prose from the checks, where `backticks` mark code (spec fragments, C): those parts become <code>. */
 export function prose(s: string): Child[] {
   const parts = s.split("`");
